@@ -1,0 +1,15 @@
+package dev.depot;
+
+/** Optional abilities a backend declares in {@link Depot#capabilities()}. */
+public enum Capability {
+    /** Records with declared indexes, versions and queries. */
+    RECORDS,
+    /** {@link Depot#transact} with snapshot isolation and first-committer-wins conflicts. */
+    TRANSACTIONS,
+    /** Unique indexes. */
+    UNIQUE_INDEXES,
+    /** The change feed. */
+    CHANGE_FEED,
+    /** Data survives closing the depot and the process. Memory lacks only this. */
+    DURABLE
+}

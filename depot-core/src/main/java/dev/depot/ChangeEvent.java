@@ -1,0 +1,32 @@
+package dev.depot;
+
+import java.time.Instant;
+import java.util.Objects;
+
+/**
+ * One committed write, as the change feed reports it. Sequences are depot-wide, increase in commit
+ * order and are never reused; a transaction's events have consecutive sequences.
+ *
+ * @param sequence position in the feed
+ * @param collection the collection written
+ * @param key the record's key in its text form (see {@link KeyCodec#encode})
+ * @param op what happened
+ * @param version the record's version after the write (for a delete: the version it had)
+ * @param time the depot clock's time at commit
+ */
+public record ChangeEvent(long sequence, String collection, String key, Op op, long version, Instant time) {
+
+    /** Kinds of change. An upsert of an existing key is an {@code UPDATE}. */
+    public enum Op {
+        INSERT,
+        UPDATE,
+        DELETE
+    }
+
+    public ChangeEvent {
+        Objects.requireNonNull(collection, "collection");
+        Objects.requireNonNull(key, "key");
+        Objects.requireNonNull(op, "op");
+        Objects.requireNonNull(time, "time");
+    }
+}

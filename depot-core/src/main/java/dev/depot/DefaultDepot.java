@@ -1,0 +1,173 @@
+package dev.depot;
+
+import dev.depot.spi.Backend;
+import dev.depot.spi.DepotUrl;
+import dev.depot.spi.Session;
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+
+/** The one implementation of {@link Depot}: contract rules over a {@link Backend}. */
+final class DefaultDepot implements Depot {
+    private final Backend backend;
+    private final DepotUrl url;
+    private final DefaultChangeFeed changes;
+    private final Set<Schema<?, ?>> prepared = Collections.synchronizedSet(Collections.newSetFromMap(new IdentityHashMap<>()));
+    private volatile boolean closed;
+
+    DefaultDepot(Backend backend, DepotUrl url, DepotOptions options) {
+        this.backend = backend;
+        this.url = url;
+        this.changes = new DefaultChangeFeed(backend.changes(), this);
+    }
+
+    @Override
+    public <K, V> Records<K, V> records(Schema<K, V> schema) {
+        Objects.requireNonNull(schema, "schema");
+        checkOpen();
+        prepare(schema);
+        return new DefaultRecords<>(schema, this::autoCommit, () -> backend.clear(schema.spec()));
+    }
+
+    private Session autoCommit() {
+        checkOpen();
+        return backend.autoCommit();
+    }
+
+    void prepare(Schema<?, ?> schema) {
+        if (!prepared.contains(schema)) {
+            backend.prepare(schema.spec(), doc -> reindex(schema, doc));
+            prepared.add(schema);
+        }
+    }
+
+    private static <V> Object[] reindex(Schema<?, V> schema, byte[] doc) {
+        return RecordIndexes.extract(schema, schema.codec().decode(doc));
+    }
+
+    @Override
+    public <T> T transact(TransactionWork<T> work) {
+        return transact(Retry.never(), work);
+    }
+
+    @Override
+    public <T> T transact(Retry retry, TransactionWork<T> work) {
+        Objects.requireNonNull(retry, "retry");
+        Objects.requireNonNull(work, "work");
+        for (int attempt = 0; ; attempt++) {
+            try {
+                return attempt(work);
+            } catch (ConflictException e) {
+                if (attempt >= retry.maxRetries()) {
+                    throw e;
+                }
+                pause(retry, attempt);
+            }
+        }
+    }
+
+    private <T> T attempt(TransactionWork<T> work) {
+        checkOpen();
+        Session session = backend.begin();
+        DefaultTransaction tx = new DefaultTransaction(this, session);
+        T result;
+        try {
+            result = work.run(tx);
+        } catch (RuntimeException | Error e) {
+            tx.end();
+            rollbackQuietly(session, e);
+            throw e;
+        }
+        tx.end();
+        try {
+            session.commit();
+        } catch (RuntimeException | Error e) {
+            rollbackQuietly(session, e);
+            throw e;
+        }
+        return result;
+    }
+
+    private static void rollbackQuietly(Session session, Throwable cause) {
+        try {
+            session.rollback();
+        } catch (RuntimeException e) {
+            cause.addSuppressed(e);
+        }
+    }
+
+    private static void pause(Retry retry, int attempt) {
+        long maxNanos = retry.maxBackoff().toNanos();
+        if (maxNanos <= 0) {
+            Thread.yield();
+            return;
+        }
+        long ceiling = Math.min(maxNanos, TimeUnit.MICROSECONDS.toNanos(100) << Math.min(attempt, 16));
+        long nanos = ThreadLocalRandom.current().nextLong(ceiling + 1);
+        try {
+            TimeUnit.NANOSECONDS.sleep(nanos);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new DepotException("interrupted while waiting to retry a transaction", e);
+        }
+    }
+
+    @Override
+    public ChangeFeed changes() {
+        checkOpen();
+        return changes;
+    }
+
+    @Override
+    public void clear() {
+        checkOpen();
+        backend.clearAll();
+    }
+
+    @Override
+    public DepotStats stats() {
+        checkOpen();
+        return backend.stats();
+    }
+
+    @Override
+    public Health health() {
+        if (closed) {
+            return new Health(false, url.scheme(), java.time.Duration.ZERO, "closed");
+        }
+        return backend.health();
+    }
+
+    @Override
+    public Capabilities capabilities() {
+        return backend.capabilities();
+    }
+
+    void checkOpen() {
+        if (closed) {
+            throw new IllegalStateException("depot " + url + " is closed");
+        }
+    }
+
+    boolean isClosed() {
+        return closed;
+    }
+
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        changes.closeAll();
+        backend.close();
+    }
+
+    @Override
+    public String toString() {
+        return "Depot[" + url + "]";
+    }
+}

@@ -1,0 +1,38 @@
+package dev.depot;
+
+import dev.depot.spi.Session;
+
+/** A transaction handed to user code; unusable once its callback has returned. */
+final class DefaultTransaction implements Transaction {
+    private final DefaultDepot depot;
+    private final Session session;
+    private volatile boolean active = true;
+
+    DefaultTransaction(DefaultDepot depot, Session session) {
+        this.depot = depot;
+        this.session = session;
+    }
+
+    @Override
+    public <K, V> Records<K, V> records(Schema<K, V> schema) {
+        checkActive();
+        depot.prepare(schema);
+        return new DefaultRecords<>(schema, this::session, null);
+    }
+
+    Session session() {
+        checkActive();
+        return session;
+    }
+
+    void end() {
+        active = false;
+    }
+
+    private void checkActive() {
+        if (!active) {
+            throw new IllegalStateException("the transaction has ended; use records inside the callback only");
+        }
+        depot.checkOpen();
+    }
+}

@@ -1,0 +1,69 @@
+package dev.depot;
+
+/**
+ * The entry point: one store of records (and, later, blobs and queues) over one backend.
+ *
+ * <pre>{@code
+ * try (Depot depot = Depot.open("memory:")) {
+ *     Records<UUID, Player> players = depot.records(PLAYERS);
+ *     players.insert(new Player(id, "Ann", 42));
+ * }
+ * }</pre>
+ *
+ * <p>A depot is thread-safe. After {@link #close()} every call throws {@link IllegalStateException}.
+ */
+public interface Depot extends AutoCloseable {
+
+    /**
+     * Opens a depot. Schemes: {@code memory:} (private), {@code memory:NAME} (shared by name within
+     * the JVM until the last one closes), and those of backend modules on the class path ({@code
+     * postgresql:}, {@code mariadb:}, {@code mysql:}, {@code h2:}, {@code sqlite:}). An unknown scheme
+     * is an {@link IllegalArgumentException} listing the known ones.
+     */
+    static Depot open(String url) {
+        return open(url, DepotOptions.defaults());
+    }
+
+    /** Opens a depot with settings: clock, pool size, change retention. */
+    static Depot open(String url, DepotOptions options) {
+        return Backends.open(url, options);
+    }
+
+    /**
+     * Opens the depot named by {@code DEPOT_URL}, else {@code DATABASE_URL}, else {@code memory:} with
+     * one warning that the data is ephemeral.
+     */
+    static Depot fromEnvironment() {
+        return Backends.fromEnvironment(System.getenv(), DepotOptions.defaults());
+    }
+
+    /** The records of a collection; each call on them is its own atomic transaction. */
+    <K, V> Records<K, V> records(Schema<K, V> schema);
+
+    /**
+     * Runs {@code work} in a transaction: commit when it returns, rollback when it throws (the
+     * exception is rethrown). Snapshot isolation, first committer wins: a commit that loses a race
+     * throws {@link ConflictException} and applies nothing.
+     */
+    <T> T transact(TransactionWork<T> work);
+
+    /** Like {@link #transact(TransactionWork)}, re-running {@code work} on conflict as {@code retry} says. */
+    <T> T transact(Retry retry, TransactionWork<T> work);
+
+    /** The change feed of every committed write. */
+    ChangeFeed changes();
+
+    /** Empties every collection and the change feed. What a test calls between cases. */
+    void clear();
+
+    DepotStats stats();
+
+    /** Pings the backend; never throws. */
+    Health health();
+
+    Capabilities capabilities();
+
+    /** Closes the depot and its subscriptions. Idempotent. */
+    @Override
+    void close();
+}

@@ -1,0 +1,50 @@
+package dev.depot;
+
+import java.time.Duration;
+import java.time.InstantSource;
+import java.util.Objects;
+
+/**
+ * Settings for {@link Depot#open(String, DepotOptions)}. Immutable; each {@code with} method returns
+ * a copy.
+ *
+ * @param clock the time source for change events (and, later, leases and retention); tests pass a
+ *     controllable one
+ * @param poolSize connections for pooled backends (ignored by memory)
+ * @param changeRetentionAge change events older than this are dropped
+ * @param changeRetentionEvents at most this many change events are kept
+ */
+public record DepotOptions(InstantSource clock, int poolSize, Duration changeRetentionAge, long changeRetentionEvents) {
+
+    public DepotOptions {
+        Objects.requireNonNull(clock, "clock");
+        Objects.requireNonNull(changeRetentionAge, "changeRetentionAge");
+        if (poolSize < 1) {
+            throw new IllegalArgumentException("poolSize must be >= 1, was " + poolSize);
+        }
+        if (changeRetentionAge.isNegative()) {
+            throw new IllegalArgumentException("changeRetentionAge must not be negative");
+        }
+        if (changeRetentionEvents < 0) {
+            throw new IllegalArgumentException("changeRetentionEvents must be >= 0, was " + changeRetentionEvents);
+        }
+    }
+
+    /** System clock, pool of 10, change events kept for 7 days and at most 1,000,000 of them. */
+    public static DepotOptions defaults() {
+        return new DepotOptions(InstantSource.system(), 10, Duration.ofDays(7), 1_000_000);
+    }
+
+    public DepotOptions clock(InstantSource newClock) {
+        return new DepotOptions(newClock, poolSize, changeRetentionAge, changeRetentionEvents);
+    }
+
+    public DepotOptions poolSize(int size) {
+        return new DepotOptions(clock, size, changeRetentionAge, changeRetentionEvents);
+    }
+
+    /** Keeps change events for at most {@code maxAge} and at most {@code maxEvents} of them. */
+    public DepotOptions changeRetention(Duration maxAge, long maxEvents) {
+        return new DepotOptions(clock, poolSize, maxAge, maxEvents);
+    }
+}

@@ -1,0 +1,18 @@
+package dev.depot;
+
+import java.util.Map;
+
+/**
+ * What a depot holds.
+ *
+ * @param backend the backend's scheme
+ * @param records record count per collection that this depot has opened or that the backend knows
+ * @param changeEvents change events currently retained
+ * @param approximateHeapBytes heap held by the data (memory backend), or -1 where not applicable;
+ *     watch it to avoid running out of memory
+ */
+public record DepotStats(String backend, Map<String, Long> records, long changeEvents, long approximateHeapBytes) {
+    public DepotStats {
+        records = Map.copyOf(records);
+    }
+}

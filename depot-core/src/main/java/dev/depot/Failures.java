@@ -1,0 +1,29 @@
+package dev.depot;
+
+import dev.depot.spi.WriteResult;
+
+/**
+ * The one wording of every record error, so messages are the same on every backend. Messages name
+ * the collection and key, never a stored value.
+ */
+final class Failures {
+    private Failures() {}
+
+    static DepotException of(WriteResult r, Schema<?, ?> schema, Object storedKey) {
+        String where = schema.name() + ": key " + schema.keys().text(storedKey);
+        return switch (r.status()) {
+            case EXISTS -> new AlreadyExistsException(where + " already exists");
+            case MISSING -> new NotFoundException(where + " does not exist");
+            case STALE -> new VersionConflictException(where + " is at version " + r.version()
+                    + ", not the expected one");
+            case UNIQUE -> new UniqueConstraintException(where + ": unique index '"
+                    + schema.spec().index(r.index()).name() + "' already holds this value for another key");
+            case OK -> throw new IllegalStateException("not a failure");
+        };
+    }
+
+    static VersionConflictException versionConflict(Schema<?, ?> schema, Object storedKey, long expected, long actual) {
+        return new VersionConflictException(schema.name() + ": key " + schema.keys().text(storedKey)
+                + " is at version " + actual + ", expected " + expected);
+    }
+}

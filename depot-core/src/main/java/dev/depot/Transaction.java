@@ -1,0 +1,12 @@
+package dev.depot;
+
+/**
+ * A unit of work passed to {@link Depot#transact}. It reads one consistent snapshot, taken at its
+ * first operation, plus its own writes. Its writes become visible together when the callback
+ * returns, or not at all.
+ */
+public interface Transaction {
+
+    /** The records of a collection, read and written as part of this transaction. */
+    <K, V> Records<K, V> records(Schema<K, V> schema);
+}

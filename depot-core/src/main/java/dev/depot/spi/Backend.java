@@ -1,0 +1,47 @@
+package dev.depot.spi;
+
+import dev.depot.Capabilities;
+import dev.depot.DepotStats;
+import dev.depot.Health;
+
+/**
+ * A storage backend: the small set of primitives core builds the whole contract on. Thread-safe.
+ * Everything about validation, coercion, encoding, error wording and paging lives in core.
+ */
+public interface Backend extends AutoCloseable {
+
+    /** What this backend can do; the conformance kit checks the declaration against behaviour. */
+    Capabilities capabilities();
+
+    /**
+     * Makes a collection ready (creates storage, reconciles declared indexes, backfilling new ones
+     * with {@code reindexer}). Idempotent, called before the first use of a collection through a
+     * depot. Throws {@code IllegalArgumentException} if the collection exists with an incompatible key
+     * type, and {@code UniqueConstraintException} (changing nothing) if existing data violates a
+     * newly declared unique index.
+     */
+    void prepare(CollectionSpec collection, Reindexer reindexer);
+
+    /** The shared auto-commit session. */
+    Session autoCommit();
+
+    /** A new transaction. */
+    Session begin();
+
+    ChangeLog changes();
+
+    /** Deletes every record of one collection, atomically, with one change event per record. */
+    void clear(CollectionSpec collection);
+
+    /** Empties everything: all collections and the change feed (sequences keep increasing). */
+    void clearAll();
+
+    DepotStats stats();
+
+    /** Pings the backend; never throws. */
+    Health health();
+
+    /** Releases resources. Idempotent. */
+    @Override
+    void close();
+}

@@ -1,0 +1,163 @@
+package dev.depot.spi;
+
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZonedDateTime;
+import java.time.temporal.ChronoUnit;
+import java.util.Date;
+import java.util.UUID;
+
+/**
+ * The value types an index can hold, with the one coercion and one order every backend uses.
+ * Normalised values are {@code String}, {@code Long}, {@code Double}, {@code Boolean}, {@code
+ * Instant} (truncated to microseconds) and {@code UUID}.
+ */
+public enum IndexType {
+    STRING,
+    LONG,
+    DOUBLE,
+    BOOLEAN,
+    INSTANT,
+    UUID;
+
+    /** The index type for a declared Java type; {@link IllegalArgumentException} if none fits. */
+    public static IndexType of(Class<?> type) {
+        if (type == String.class || type.isEnum()) {
+            return STRING;
+        }
+        if (type == Long.class || type == long.class || type == Integer.class || type == int.class
+                || type == Short.class || type == short.class || type == Byte.class || type == byte.class) {
+            return LONG;
+        }
+        if (type == Double.class || type == double.class || type == Float.class || type == float.class) {
+            return DOUBLE;
+        }
+        if (type == Boolean.class || type == boolean.class) {
+            return BOOLEAN;
+        }
+        if (type == Instant.class) {
+            return INSTANT;
+        }
+        if (type == java.util.UUID.class) {
+            return UUID;
+        }
+        throw new IllegalArgumentException("unsupported index type " + type.getName()
+                + " (use String, Long, Integer, Double, Boolean, Instant, UUID or an enum)");
+    }
+
+    /**
+     * Coerces {@code value} to this type's normalised form. Null stays null. Throws {@link
+     * IllegalArgumentException} (without echoing the value) if it cannot be coerced.
+     */
+    public Object coerce(Object value) {
+        if (value == null) {
+            return null;
+        }
+        Object out = switch (this) {
+            case STRING -> value instanceof String s ? s
+                    : value instanceof Enum<?> e ? e.name()
+                    : value instanceof Character c ? c.toString() : null;
+            case LONG -> toLong(value);
+            case DOUBLE -> toDouble(value);
+            case BOOLEAN -> value instanceof Boolean b ? b : null;
+            case INSTANT -> toInstant(value);
+            case UUID -> value instanceof java.util.UUID u ? u : parseUuid(value);
+        };
+        if (out == null) {
+            throw new IllegalArgumentException("a " + value.getClass().getSimpleName()
+                    + " cannot be coerced to a " + name() + " index value");
+        }
+        return out;
+    }
+
+    /** Compares two non-null normalised values of this type. */
+    public int compare(Object a, Object b) {
+        return switch (this) {
+            case STRING -> CodePoints.compare((String) a, (String) b);
+            case LONG -> Long.compare((Long) a, (Long) b);
+            case DOUBLE -> Double.compare((Double) a, (Double) b);
+            case BOOLEAN -> Boolean.compare((Boolean) a, (Boolean) b);
+            case INSTANT -> ((Instant) a).compareTo((Instant) b);
+            case UUID -> compareUuids((java.util.UUID) a, (java.util.UUID) b);
+        };
+    }
+
+    /** Compares normalised values that may be null: null sorts first. */
+    public int compareNullsFirst(Object a, Object b) {
+        if (a == null) {
+            return b == null ? 0 : -1;
+        }
+        return b == null ? 1 : compare(a, b);
+    }
+
+    /** UUID order of the canonical lowercase text, which is unsigned 128-bit order. */
+    public static int compareUuids(java.util.UUID a, java.util.UUID b) {
+        int c = Long.compareUnsigned(a.getMostSignificantBits(), b.getMostSignificantBits());
+        return c != 0 ? c : Long.compareUnsigned(a.getLeastSignificantBits(), b.getLeastSignificantBits());
+    }
+
+    private static Long toLong(Object v) {
+        if (v instanceof Long l) {
+            return l;
+        }
+        if (v instanceof Integer || v instanceof Short || v instanceof Byte) {
+            return ((Number) v).longValue();
+        }
+        try {
+            if (v instanceof BigInteger b) {
+                return b.longValueExact();
+            }
+            if (v instanceof BigDecimal d) {
+                return d.longValueExact();
+            }
+        } catch (ArithmeticException e) {
+            return null;
+        }
+        if (v instanceof Double || v instanceof Float) {
+            double d = ((Number) v).doubleValue();
+            return d == Math.rint(d) && !Double.isInfinite(d) && Math.abs(d) < 0x1p63 ? (long) d : null;
+        }
+        return null;
+    }
+
+    private static Double toDouble(Object v) {
+        if (!(v instanceof Number n)) {
+            return null;
+        }
+        double d = n.doubleValue();
+        if (Double.isNaN(d)) {
+            throw new IllegalArgumentException("NaN is not a valid DOUBLE index value");
+        }
+        return d == 0.0 ? 0.0 : d; // -0.0 and 0.0 are one value, as in SQL
+    }
+
+    private static Instant toInstant(Object v) {
+        Instant i = v instanceof Instant x ? x
+                : v instanceof OffsetDateTime o ? o.toInstant()
+                : v instanceof ZonedDateTime z ? z.toInstant()
+                : v instanceof Date d ? d.toInstant()
+                : v instanceof String s ? parseInstant(s) : null;
+        return i == null ? null : i.truncatedTo(ChronoUnit.MICROS);
+    }
+
+    private static Instant parseInstant(String s) {
+        try {
+            return Instant.parse(s);
+        } catch (RuntimeException e) {
+            return null;
+        }
+    }
+
+    private static java.util.UUID parseUuid(Object v) {
+        if (v instanceof String s && s.length() == 36) {
+            try {
+                return java.util.UUID.fromString(s);
+            } catch (IllegalArgumentException e) {
+                return null;
+            }
+        }
+        return null;
+    }
+}

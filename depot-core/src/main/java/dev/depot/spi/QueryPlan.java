@@ -1,0 +1,38 @@
+package dev.depot.spi;
+
+import java.util.List;
+
+/**
+ * A validated query, ready for a backend. All rules (declared fields, coercion, cursor decoding)
+ * were applied by core; the backend returns matching records in exactly this order:
+ *
+ * <ol>
+ *   <li>by the order index value ({@code orderIndex >= 0}), nulls first ascending and last
+ *       descending, then by key ascending (also when descending);
+ *   <li>or, when {@code orderIndex == KEY_ORDER}, by key ascending.
+ * </ol>
+ *
+ * @param predicates conditions that must all hold
+ * @param orderIndex position of the order index, or {@link #KEY_ORDER}
+ * @param descending direction of the order index (ignored for key order)
+ * @param after keyset bound: return only records strictly after it in this order; may be null
+ * @param offset matches to skip after the bound
+ * @param limit most records to return; {@link #NO_LIMIT} for all
+ */
+public record QueryPlan(
+        List<Predicate> predicates, int orderIndex, boolean descending, Bound after, long offset, int limit) {
+
+    public static final int KEY_ORDER = -1;
+    public static final int NO_LIMIT = Integer.MAX_VALUE;
+
+    public QueryPlan {
+        predicates = List.copyOf(predicates);
+    }
+
+    /** A keyset position: the order value (null for key order or a null value) and the key. */
+    public record Bound(Object value, Object key) {}
+
+    public QueryPlan withLimit(int newLimit) {
+        return new QueryPlan(predicates, orderIndex, descending, after, offset, newLimit);
+    }
+}
