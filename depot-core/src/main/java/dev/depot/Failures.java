@@ -1,5 +1,6 @@
 package dev.depot;
 
+import dev.depot.spi.Conflicts;
 import dev.depot.spi.WriteResult;
 
 /**
@@ -16,8 +17,8 @@ final class Failures {
             case MISSING -> new NotFoundException(where + " does not exist");
             case STALE -> new VersionConflictException(where + " is at version " + r.version()
                     + ", not the expected one");
-            case UNIQUE -> new UniqueConstraintException(where + ": unique index '"
-                    + schema.spec().index(r.index()).name() + "' already holds this value for another key");
+            case UNIQUE -> Conflicts.unique(schema.name(), schema.keys().text(storedKey),
+                    schema.spec().index(r.index()).name());
             case OK -> throw new IllegalStateException("not a failure");
         };
     }

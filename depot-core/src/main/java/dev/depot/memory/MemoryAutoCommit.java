@@ -1,0 +1,115 @@
+package dev.depot.memory;
+
+import dev.depot.ConflictException;
+import dev.depot.spi.CollectionSpec;
+import dev.depot.spi.QueryPlan;
+import dev.depot.spi.Session;
+import dev.depot.spi.StoredRecord;
+import dev.depot.spi.Write;
+import dev.depot.spi.WriteResult;
+import java.util.List;
+import java.util.function.Function;
+
+/**
+ * Auto-commit operations on a memory store. A get reads the newest published version without
+ * registering a snapshot (the hot path); queries read a registered snapshot; writes run as a
+ * one-operation transaction, re-run internally if a concurrent writer of the same key got there
+ * first, so callers never see a {@link ConflictException} outside a transaction.
+ */
+final class MemoryAutoCommit implements Session {
+    private static final int MAX_ATTEMPTS = 10_000;
+    private final MemoryStore store;
+
+    MemoryAutoCommit(MemoryStore store) {
+        this.store = store;
+    }
+
+    @Override
+    public StoredRecord get(CollectionSpec spec, Object key) {
+        Version head = store.collection(spec).heads.get(key);
+        if (head == null) {
+            return null;
+        }
+        if (head.commitSeq > store.commits.visible()) {
+            store.commits.awaitVisible(head.commitSeq); // its commit is publishing right now
+        }
+        return head.isTombstone() ? null : head;
+    }
+
+    @Override
+    public List<StoredRecord> getAll(CollectionSpec spec, List<Object> keys) {
+        return read(tx -> tx.getAll(spec, keys));
+    }
+
+    @Override
+    public List<StoredRecord> query(CollectionSpec spec, QueryPlan plan) {
+        return read(tx -> tx.query(spec, plan));
+    }
+
+    @Override
+    public long count(CollectionSpec spec, QueryPlan plan) {
+        if (plan.predicates().isEmpty()) {
+            return store.collection(spec).live.get();
+        }
+        return read(tx -> tx.count(spec, plan));
+    }
+
+    private <T> T read(Function<MemoryTransaction, T> work) {
+        MemoryTransaction tx = new MemoryTransaction(store);
+        try {
+            return work.apply(tx);
+        } finally {
+            tx.rollback();
+        }
+    }
+
+    @Override
+    public WriteResult write(CollectionSpec spec, Write w) {
+        return writeOnce(tx -> tx.write(spec, w));
+    }
+
+    @Override
+    public List<WriteResult> writeAll(CollectionSpec spec, List<Write> writes) {
+        return writeOnce(tx -> tx.writeAll(spec, writes), rs -> rs.stream().allMatch(WriteResult::ok));
+    }
+
+    @Override
+    public WriteResult delete(CollectionSpec spec, Object key, long expectedVersion) {
+        return writeOnce(tx -> tx.delete(spec, key, expectedVersion));
+    }
+
+    private WriteResult writeOnce(Function<MemoryTransaction, WriteResult> work) {
+        return writeOnce(work, WriteResult::ok);
+    }
+
+    /** Runs a write as its own transaction, committing when {@code succeeded}, retrying lost races. */
+    private <T> T writeOnce(Function<MemoryTransaction, T> work, java.util.function.Predicate<T> succeeded) {
+        for (int attempt = 1; ; attempt++) {
+            MemoryTransaction tx = new MemoryTransaction(store);
+            try {
+                T result = work.apply(tx);
+                if (succeeded.test(result)) {
+                    tx.commit();
+                } else {
+                    tx.rollback();
+                }
+                return result;
+            } catch (ConflictException e) {
+                tx.rollback();
+                if (attempt >= MAX_ATTEMPTS) {
+                    throw e;
+                }
+                Thread.yield();
+            } catch (RuntimeException | Error e) {
+                tx.rollback();
+                throw e;
+            }
+        }
+    }
+
+    @Override
+    public void commit() {}
+
+    @Override
+    public void rollback() {}
+}

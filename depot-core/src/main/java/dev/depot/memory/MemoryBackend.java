@@ -1,0 +1,197 @@
+package dev.depot.memory;
+
+import dev.depot.Capabilities;
+import dev.depot.Capability;
+import dev.depot.ConflictException;
+import dev.depot.DepotStats;
+import dev.depot.Health;
+import dev.depot.spi.Backend;
+import dev.depot.spi.ChangeLog;
+import dev.depot.spi.CollectionSpec;
+import dev.depot.spi.Conflicts;
+import dev.depot.spi.Reindexer;
+import dev.depot.spi.Session;
+import dev.depot.spi.Write;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentSkipListSet;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/** The in-memory backend: multi-version records with snapshot isolation, all in the heap. */
+final class MemoryBackend implements Backend {
+    /** Rough heap cost of one record beyond its payload, and of each index entry; see BENCHMARKS.md. */
+    static final long RECORD_OVERHEAD_BYTES = 200;
+    static final long INDEX_ENTRY_BYTES = 72;
+    static final long EVENT_BYTES = 120;
+
+    private static final Capabilities CAPABILITIES = Capabilities.of(
+            Capability.RECORDS, Capability.TRANSACTIONS, Capability.UNIQUE_INDEXES, Capability.CHANGE_FEED);
+
+    private final MemoryStore store;
+    private final String name; // null for a private store
+    private final MemoryAutoCommit autoCommit;
+    private final AtomicBoolean closed = new AtomicBoolean();
+
+    MemoryBackend(MemoryStore store, String name) {
+        this.store = store;
+        this.name = name;
+        this.autoCommit = new MemoryAutoCommit(store);
+    }
+
+    @Override
+    public Capabilities capabilities() {
+        return CAPABILITIES;
+    }
+
+    @Override
+    public void prepare(CollectionSpec spec, Reindexer reindexer) {
+        MemoryCollection c = store.collection(spec);
+        if (c.spec.equals(spec)) {
+            return;
+        }
+        if (c.keyType != spec.keyType()) {
+            throw new IllegalArgumentException(spec.name() + ": collection exists with key type " + c.keyType
+                    + ", cannot open it with key type " + spec.keyType());
+        }
+        synchronized (c) {
+            if (!c.spec.equals(spec)) {
+                reindex(c, spec, reindexer);
+            }
+        }
+    }
+
+    /**
+     * Rebuilds a collection's indexes for a new index declaration, from the stored documents, with
+     * every key lock held. A new unique index that the data violates changes nothing.
+     */
+    private static void reindex(MemoryCollection c, CollectionSpec spec, Reindexer reindexer) {
+        List<OrderedLock> locks = new ArrayList<>(c.keyLocks.all());
+        locks.addAll(c.uniqueLocks.all());
+        locks.sort((a, b) -> Long.compare(a.ordinal, b.ordinal));
+        locks.forEach(OrderedLock::lock);
+        try {
+            Map<Object, Object[]> values = new HashMap<>();
+            for (Version head : c.heads.values()) {
+                if (!head.isTombstone()) {
+                    values.put(head.key, reindexer.indexValues(head.document));
+                }
+            }
+            checkUnique(spec, c, values);
+            ConcurrentSkipListSet<IndexEntry>[] fresh = MemoryCollection.newIndexes(spec);
+            for (Version head : List.copyOf(c.heads.values())) {
+                if (head.isTombstone()) {
+                    c.heads.remove(head.key, head);
+                    c.keys.remove(head.key);
+                    continue;
+                }
+                Object[] v = values.get(head.key);
+                Version replaced = new Version(head.key, head.version, head.document, v, head.commitSeq, null);
+                c.heads.put(head.key, replaced);
+                for (int i = 0; i < v.length; i++) {
+                    fresh[i].add(new IndexEntry(v[i], head.key));
+                }
+            }
+            c.indexes = fresh;
+            c.spec = spec;
+        } finally {
+            for (int i = locks.size() - 1; i >= 0; i--) {
+                locks.get(i).unlock();
+            }
+        }
+    }
+
+    private static void checkUnique(CollectionSpec spec, MemoryCollection c, Map<Object, Object[]> values) {
+        for (int i = 0; i < spec.indexes().size(); i++) {
+            if (!spec.index(i).unique()) {
+                continue;
+            }
+            Set<Object> seen = new HashSet<>();
+            for (Map.Entry<Object, Object[]> e : values.entrySet()) {
+                Object v = e.getValue()[i];
+                if (v != null && !seen.add(v)) {
+                    throw Conflicts.unique(spec.name(), c.keyType.text(e.getKey()), spec.index(i).name());
+                }
+            }
+        }
+    }
+
+    @Override
+    public Session autoCommit() {
+        return autoCommit;
+    }
+
+    @Override
+    public Session begin() {
+        return new MemoryTransaction(store);
+    }
+
+    @Override
+    public ChangeLog changes() {
+        return store.log;
+    }
+
+    @Override
+    public void clear(CollectionSpec spec) {
+        MemoryCollection c = store.collection(spec);
+        while (true) {
+            MemoryTransaction tx = new MemoryTransaction(store);
+            try {
+                for (Object key : c.keys) {
+                    tx.delete(c.spec, key, Write.ANY_VERSION);
+                }
+                tx.commit();
+                return;
+            } catch (ConflictException e) {
+                tx.rollback(); // a concurrent writer; try again on a fresh snapshot
+            } catch (RuntimeException e) {
+                tx.rollback();
+                throw e;
+            }
+        }
+    }
+
+    @Override
+    public void clearAll() {
+        for (MemoryCollection c : store.collections().values()) {
+            clear(c.spec);
+        }
+        store.log.clear();
+    }
+
+    @Override
+    public DepotStats stats() {
+        Map<String, Long> counts = new HashMap<>();
+        long heap = 0;
+        for (MemoryCollection c : store.collections().values()) {
+            long live = c.live.get();
+            counts.put(c.spec.name(), live);
+            heap += c.payloadBytes.get() + live * (RECORD_OVERHEAD_BYTES + INDEX_ENTRY_BYTES * c.spec.indexes().size());
+        }
+        long events = store.log.size();
+        return new DepotStats("memory", counts, events, heap + events * EVENT_BYTES);
+    }
+
+    @Override
+    public Health health() {
+        return closed.get()
+                ? new Health(false, "memory", Duration.ZERO, "closed")
+                : new Health(true, "memory", Duration.ZERO, "");
+    }
+
+    @Override
+    public void close() {
+        if (closed.compareAndSet(false, true) && name != null) {
+            MemoryStores.release(name, store);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return name == null ? "memory:" : "memory:" + name;
+    }
+}

@@ -1,0 +1,351 @@
+package dev.depot.memory;
+
+import dev.depot.Condition;
+import dev.depot.spi.CodePoints;
+import dev.depot.spi.IndexType;
+import dev.depot.spi.Predicate;
+import dev.depot.spi.QueryPlan;
+import dev.depot.spi.StoredRecord;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.NavigableSet;
+import java.util.Objects;
+
+/**
+ * Runs a {@link QueryPlan} on a memory collection at a snapshot, merged with a transaction's own
+ * writes. Every access path walks an ordered structure from its start point and stops as soon as
+ * enough rows are found: an indexed equality, range or ordered page costs O(log n + k).
+ */
+final class QueryExecutor {
+    /** Range scans that match more than this many rows beyond what is needed give up on sorting. */
+    private static final int SORT_BUDGET = 1024;
+
+    private QueryExecutor() {}
+
+    /** A consumer of matching versions; returns false to stop the scan. */
+    @FunctionalInterface
+    interface Sink {
+        boolean accept(Version v);
+    }
+
+    static List<StoredRecord> list(MemoryCollection c, QueryPlan plan, long snapshot, Map<Object, Pending> own) {
+        List<Pending> ownMatches = ownMatches(c, plan, own);
+        long wanted = plan.limit() == QueryPlan.NO_LIMIT ? Long.MAX_VALUE : plan.offset() + plan.limit();
+        List<StoredRecord> rows = new ArrayList<>();
+        if (ownMatches.isEmpty()) {
+            long[] skip = {plan.offset()};
+            scan(c, plan, snapshot, own, v -> {
+                if (skip[0] > 0) {
+                    skip[0]--;
+                    return true;
+                }
+                rows.add(v);
+                return rows.size() < plan.limit();
+            });
+            return rows;
+        }
+        scan(c, plan, snapshot, own, v -> {
+            rows.add(v);
+            return rows.size() < wanted;
+        });
+        rows.addAll(ownMatches);
+        rows.sort(order(c, plan));
+        int from = (int) Math.min(rows.size(), plan.offset());
+        int to = (int) Math.min(rows.size(), wanted);
+        return new ArrayList<>(rows.subList(from, to));
+    }
+
+    static long count(MemoryCollection c, QueryPlan plan, long snapshot, Map<Object, Pending> own) {
+        long[] n = {0};
+        QueryPlan unbounded = new QueryPlan(plan.predicates(), QueryPlan.KEY_ORDER, false, null, 0, QueryPlan.NO_LIMIT);
+        scan(c, unbounded, snapshot, own, v -> {
+            n[0]++;
+            return true;
+        });
+        return n[0] + ownMatches(c, unbounded, own).size();
+    }
+
+    /** Own (uncommitted) writes that match the predicates and lie after the bound. */
+    private static List<Pending> ownMatches(MemoryCollection c, QueryPlan plan, Map<Object, Pending> own) {
+        if (own.isEmpty()) {
+            return List.of();
+        }
+        List<Pending> out = new ArrayList<>();
+        Comparator<StoredRecord> order = order(c, plan);
+        StoredRecord bound = plan.after() == null ? null : boundRecord(c, plan);
+        for (Pending p : own.values()) {
+            if (!p.isDelete() && matches(c, plan.predicates(), p.indexValues())
+                    && (bound == null || order.compare(p, bound) > 0)) {
+                out.add(p);
+            }
+        }
+        return out;
+    }
+
+    private static StoredRecord boundRecord(MemoryCollection c, QueryPlan plan) {
+        Object[] values = new Object[c.spec.indexes().size()];
+        if (plan.orderIndex() != QueryPlan.KEY_ORDER) {
+            values[plan.orderIndex()] = plan.after().value();
+        }
+        return new Pending(plan.after().key(), 0, new byte[0], values);
+    }
+
+    /** The plan's order over stored records: order value (nulls first asc, last desc), then key asc. */
+    static Comparator<StoredRecord> order(MemoryCollection c, QueryPlan plan) {
+        Comparator<StoredRecord> byKey = (a, b) -> c.keyType.compare(a.key(), b.key());
+        if (plan.orderIndex() == QueryPlan.KEY_ORDER) {
+            return byKey;
+        }
+        int i = plan.orderIndex();
+        IndexType type = c.spec.index(i).type();
+        Comparator<StoredRecord> byValue = (a, b) -> type.compareNullsFirst(indexValues(a)[i], indexValues(b)[i]);
+        return (plan.descending() ? byValue.reversed() : byValue).thenComparing(byKey);
+    }
+
+    private static Object[] indexValues(StoredRecord r) {
+        return r instanceof Version v ? v.indexValues : ((Pending) r).indexValues();
+    }
+
+    private static boolean matches(MemoryCollection c, List<Predicate> predicates, Object[] values) {
+        for (Predicate p : predicates) {
+            if (!p.test(c.spec.index(p.index()).type(), values[p.index()])) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    // ---- access paths ----
+
+    private static void scan(MemoryCollection c, QueryPlan plan, long snapshot, Map<Object, Pending> own, Sink sink) {
+        Visibility visible = new Visibility(c, plan.predicates(), snapshot, own);
+        if (plan.orderIndex() != QueryPlan.KEY_ORDER) {
+            scanOrdered(c, plan, visible, sink);
+            return;
+        }
+        Predicate best = bestPredicate(plan.predicates());
+        if (best == null) {
+            scanKeys(c, plan, visible, sink);
+        } else if (best.operator() == Condition.Operator.EQ) {
+            scanEqualInKeyOrder(c, best.index(), best.value(), plan, visible, sink);
+        } else if (!scanRangeThenSort(c, best, plan, visible, sink)) {
+            scanKeys(c, plan, visible, sink);
+        }
+    }
+
+    /** Key order, from the bound. */
+    private static void scanKeys(MemoryCollection c, QueryPlan plan, Visibility visible, Sink sink) {
+        NavigableSet<Object> keys = plan.after() == null ? c.keys : c.keys.tailSet(plan.after().key(), false);
+        for (Object k : keys) {
+            Version v = visible.byKey(k);
+            if (v != null && !sink.accept(v)) {
+                return;
+            }
+        }
+    }
+
+    /** Equality on an index: its entries for one value are already in key order. */
+    private static void scanEqualInKeyOrder(MemoryCollection c, int index, Object value, QueryPlan plan,
+            Visibility visible, Sink sink) {
+        Object fromKey = plan.after() == null ? IndexEntry.LOW : plan.after().key();
+        NavigableSet<IndexEntry> range = c.indexes[index].subSet(
+                new IndexEntry(value, fromKey), false, new IndexEntry(value, IndexEntry.HIGH), false);
+        for (IndexEntry e : range) {
+            Version v = visible.byEntry(index, e);
+            if (v != null && !sink.accept(v)) {
+                return;
+            }
+        }
+    }
+
+    /**
+     * A range (or IN, prefix, null test) on an index with results wanted in key order: collect the
+     * matches and sort them by key. Returns false, having emitted nothing, when the range holds too
+     * many rows for that to beat a key-order scan.
+     */
+    private static boolean scanRangeThenSort(MemoryCollection c, Predicate best, QueryPlan plan,
+            Visibility visible, Sink sink) {
+        long needed = plan.limit() == QueryPlan.NO_LIMIT ? Long.MAX_VALUE : plan.offset() + plan.limit();
+        long budget = needed == Long.MAX_VALUE ? Long.MAX_VALUE : needed * 8 + SORT_BUDGET;
+        NavigableSet<IndexEntry> range = range(c, best.index(), plan.predicates()).view();
+        List<Version> found = new ArrayList<>();
+        long seen = 0;
+        for (IndexEntry e : range) {
+            if (++seen > budget) {
+                return false;
+            }
+            Version v = visible.byEntry(best.index(), e);
+            if (v != null && (plan.after() == null || c.keyType.compare(v.key, plan.after().key()) > 0)) {
+                found.add(v);
+            }
+        }
+        found.sort((a, b) -> c.keyType.compare(a.key, b.key));
+        for (Version v : found) {
+            if (!sink.accept(v)) {
+                break;
+            }
+        }
+        return true;
+    }
+
+    /** Ordered by an index: walk it in order within the predicates' range, from the bound. */
+    private static void scanOrdered(MemoryCollection c, QueryPlan plan, Visibility visible, Sink sink) {
+        int index = plan.orderIndex();
+        Range range = range(c, index, plan.predicates());
+        QueryPlan.Bound after = plan.after();
+        if (!plan.descending()) {
+            Range from = after == null ? range : range.raiseLow(new IndexEntry(after.value(), after.key()));
+            emit(from.view(), index, visible, sink);
+            return;
+        }
+        // Descending by value, but ties stay in ascending key order: walk value groups downwards,
+        // each group upwards.
+        NavigableSet<IndexEntry> all = range.view();
+        IndexEntry group;
+        if (after != null) {
+            Range rest = range.raiseLow(new IndexEntry(after.value(), after.key()))
+                    .lowerHigh(above(after.value()));
+            if (!emit(rest.view(), index, visible, sink)) {
+                return;
+            }
+            group = all.lower(below(after.value()));
+        } else {
+            group = all.isEmpty() ? null : all.last();
+        }
+        while (group != null) {
+            Object value = group.value();
+            if (!emit(range.raiseLow(below(value)).lowerHigh(above(value)).view(), index, visible, sink)) {
+                return;
+            }
+            group = all.lower(below(value));
+        }
+    }
+
+    private static boolean emit(NavigableSet<IndexEntry> entries, int index, Visibility visible, Sink sink) {
+        for (IndexEntry e : entries) {
+            Version v = visible.byEntry(index, e);
+            if (v != null && !sink.accept(v)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** The part of an index that the predicates on it allow. */
+    private static Range range(MemoryCollection c, int index, List<Predicate> predicates) {
+        IndexType type = c.spec.index(index).type();
+        Range r = new Range(c.indexes[index], null, null);
+        for (Predicate p : predicates) {
+            if (p.index() == index) {
+                IndexEntry[] b = bounds(type, p);
+                r = r.raiseLow(b[0]).lowerHigh(b[1]);
+            }
+        }
+        return r;
+    }
+
+    /**
+     * A slice of an index between two exclusive bounds (null = open). Slices are always cut from the
+     * whole index, so narrowing never trips over a bound outside an earlier view.
+     */
+    private record Range(NavigableSet<IndexEntry> all, IndexEntry low, IndexEntry high) {
+        Range raiseLow(IndexEntry bound) {
+            if (bound == null || (low != null && cmp().compare(bound, low) <= 0)) {
+                return this;
+            }
+            return new Range(all, bound, high);
+        }
+
+        Range lowerHigh(IndexEntry bound) {
+            if (bound == null || (high != null && cmp().compare(bound, high) >= 0)) {
+                return this;
+            }
+            return new Range(all, low, bound);
+        }
+
+        NavigableSet<IndexEntry> view() {
+            if (low != null && high != null) {
+                return cmp().compare(low, high) >= 0 ? all.subSet(low, false, low, false) : all.subSet(low, false, high, false);
+            }
+            if (low != null) {
+                return all.tailSet(low, false);
+            }
+            return high != null ? all.headSet(high, false) : all;
+        }
+
+        @SuppressWarnings("unchecked")
+        private Comparator<IndexEntry> cmp() {
+            return (Comparator<IndexEntry>) all.comparator();
+        }
+    }
+
+    /** Sentinel-keyed exclusive bounds {low, high} of one predicate; null where unbounded. */
+    private static IndexEntry[] bounds(IndexType type, Predicate p) {
+        IndexEntry afterNulls = new IndexEntry(null, IndexEntry.HIGH);
+        return switch (p.operator()) {
+            case EQ -> new IndexEntry[] {below(p.value()), above(p.value())};
+            case IN -> new IndexEntry[] {below(p.values().get(0)), above(p.values().get(p.values().size() - 1))};
+            case LT -> new IndexEntry[] {afterNulls, below(p.value())};
+            case LE -> new IndexEntry[] {afterNulls, above(p.value())};
+            case GT -> new IndexEntry[] {above(p.value()), null};
+            case GE -> new IndexEntry[] {below(p.value()), null};
+            case BETWEEN -> new IndexEntry[] {below(p.values().get(0)), above(p.values().get(1))};
+            case STARTS_WITH -> {
+                String upper = CodePoints.prefixUpperBound((String) p.value());
+                yield new IndexEntry[] {below(p.value()), upper == null ? null : below(upper)};
+            }
+            case IS_NULL -> new IndexEntry[] {below(null), afterNulls};
+            case IS_NOT_NULL -> new IndexEntry[] {afterNulls, null};
+        };
+    }
+
+    private static IndexEntry below(Object value) {
+        return new IndexEntry(value, IndexEntry.LOW);
+    }
+
+    private static IndexEntry above(Object value) {
+        return new IndexEntry(value, IndexEntry.HIGH);
+    }
+
+    /** The most selective predicate to drive a key-ordered query, or null to scan keys. */
+    private static Predicate bestPredicate(List<Predicate> predicates) {
+        Predicate best = null;
+        int bestRank = Integer.MAX_VALUE;
+        for (Predicate p : predicates) {
+            int rank = switch (p.operator()) {
+                case EQ -> 0;
+                case IN -> 1;
+                case BETWEEN, STARTS_WITH -> 2;
+                case LT, LE, GT, GE -> 3;
+                case IS_NULL -> 4;
+                case IS_NOT_NULL -> 5;
+            };
+            if (rank < bestRank) {
+                best = p;
+                bestRank = rank;
+            }
+        }
+        return bestRank >= 5 ? null : best;
+    }
+
+    /**
+     * Resolves index entries and keys to the version a snapshot sees, skipping keys the
+     * transaction itself wrote (those come from its own writes), stale entries and non-matches.
+     */
+    private record Visibility(MemoryCollection c, List<Predicate> predicates, long snapshot, Map<Object, Pending> own) {
+        Version byKey(Object key) {
+            if (!own.isEmpty() && own.containsKey(key)) {
+                return null;
+            }
+            Version v = c.visible(key, snapshot);
+            return v != null && matches(c, predicates, v.indexValues) ? v : null;
+        }
+
+        Version byEntry(int index, IndexEntry e) {
+            Version v = byKey(e.key());
+            return v != null && Objects.equals(v.indexValues[index], e.value()) ? v : null;
+        }
+    }
+}
