@@ -1,0 +1,264 @@
+package dev.depot.tck;
+
+import static dev.depot.ChangeEvent.Op.DELETE;
+import static dev.depot.ChangeEvent.Op.INSERT;
+import static dev.depot.ChangeEvent.Op.UPDATE;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
+
+import dev.depot.AlreadyExistsException;
+import dev.depot.Capability;
+import dev.depot.ChangeEvent;
+import dev.depot.ChangeListener;
+import dev.depot.Records;
+import dev.depot.Subscription;
+import dev.depot.tck.KitModel.Account;
+import dev.depot.tck.KitModel.Counter;
+import dev.depot.tck.KitModel.Item;
+import dev.depot.tck.KitModel.Player;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** One event per committed write, in commit order; reading and subscribing resume exactly. */
+abstract class ChangeFeedTests extends FeatureTests {
+    static final int FEED_EVENTS = 10;
+
+    ChangeFeedTests(DepotConformanceSuite suite) {
+        super(suite);
+    }
+
+    @BeforeEach
+    void requireChangeFeed() {
+        assumeCapability(Capability.CHANGE_FEED);
+    }
+
+    /** Records what a subscription delivers and lets a test wait for a number of events. */
+    static final class Recorder implements ChangeListener {
+        final List<ChangeEvent> events = new CopyOnWriteArrayList<>();
+        private final CountDownLatch expected;
+        private final boolean throwing;
+
+        Recorder(int expectedEvents, boolean throwing) {
+            this.expected = new CountDownLatch(expectedEvents);
+            this.throwing = throwing;
+        }
+
+        Recorder(int expectedEvents) {
+            this(expectedEvents, false);
+        }
+
+        @Override
+        public void onChange(ChangeEvent event) {
+            events.add(event);
+            expected.countDown();
+            if (throwing) {
+                throw new IllegalStateException("listener failure on purpose");
+            }
+        }
+
+        List<ChangeEvent> awaitEvents() {
+            Concurrently.await(expected);
+            return List.copyOf(events);
+        }
+    }
+
+    private List<String> insertAccounts(String prefix, int n) {
+        List<String> keys = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            String key = String.format("%s%02d", prefix, i);
+            accounts().insert(account(key, i));
+            keys.add(key);
+        }
+        return keys;
+    }
+
+    private static List<String> keys(List<ChangeEvent> events) {
+        return map(events, ChangeEvent::key);
+    }
+
+    @Test
+    void everyWriteEmitsOneEventWithOpVersionKeyAndClockTime() {
+        long from = feed().lastSequence();
+        Player ann = player("Ann", 1);
+        Player bob = player("Bob", 2);
+        Instant t0 = clock().instant();
+
+        players().insert(ann);
+        Instant t1 = clock().advance(Duration.ofSeconds(1));
+        players().update(ann.withScore(2));
+        Instant t2 = clock().advance(Duration.ofSeconds(1));
+        players().save(ann.withScore(3));
+        Instant t3 = clock().advance(Duration.ofSeconds(1));
+        players().save(bob);
+        Instant t4 = clock().advance(Duration.ofMillis(1500));
+        players().delete(ann.id());
+
+        List<ChangeEvent> events = feed().since(from);
+        assertThat(events)
+                .extracting(ChangeEvent::collection, ChangeEvent::key, ChangeEvent::op, ChangeEvent::version,
+                        ChangeEvent::time)
+                .containsExactly(
+                        tuple("players", ann.id().toString(), INSERT, 1L, t0),
+                        tuple("players", ann.id().toString(), UPDATE, 2L, t1),
+                        tuple("players", ann.id().toString(), UPDATE, 3L, t2),
+                        tuple("players", bob.id().toString(), INSERT, 1L, t3),
+                        tuple("players", ann.id().toString(), DELETE, 3L, t4));
+        assertThat(events.get(0).sequence()).isGreaterThan(from);
+        assertStrictlyIncreasing(events);
+        assertThat(feed().lastSequence()).isEqualTo(events.getLast().sequence());
+    }
+
+    @Test
+    void keysAppearInTheirTextForm() {
+        long from = feed().lastSequence();
+        Records<Integer, Counter> counters = depot().records(KitModel.COUNTERS);
+        Player p = player("Ann", 1);
+        items().insert(new Item(-42L, "x"));
+        counters.insert(new Counter(7, 0));
+        players().insert(p);
+        accounts().insert(account("caf\u00e9 \uD83D\uDE00", 1));
+
+        assertThat(feed().since(from)).extracting(ChangeEvent::collection, ChangeEvent::key).containsExactly(
+                tuple("items", "-42"),
+                tuple("counters", "7"),
+                tuple("players", p.id().toString().toLowerCase()),
+                tuple("accounts", "caf\u00e9 \uD83D\uDE00"));
+    }
+
+    @Test
+    void writesThatChangeNothingEmitNothing() {
+        accounts().insert(account("a", 1));
+        long from = feed().lastSequence();
+
+        assertThat(accounts().delete("missing")).isFalse();
+        assertThat(accounts().delete("missing", 1)).isFalse();
+        assertThatThrownBy(() -> accounts().insert(account("a", 2))).isInstanceOf(AlreadyExistsException.class);
+
+        assertThat(feed().since(from)).isEmpty();
+        assertThat(feed().lastSequence()).isEqualTo(from);
+    }
+
+    @Test
+    void saveAllAndClearEmitOneEventPerRecord() {
+        accounts().insert(account("b", 1));
+        long from = feed().lastSequence();
+
+        accounts().saveAll(List.of(account("a", 1), account("b", 2)));
+        accounts().clear();
+
+        assertThat(feed().since(from)).extracting(ChangeEvent::key, ChangeEvent::op, ChangeEvent::version)
+                .containsExactlyInAnyOrder(
+                        tuple("a", INSERT, 1L), tuple("b", UPDATE, 2L), tuple("a", DELETE, 1L), tuple("b", DELETE, 2L));
+        assertThat(feed().since(from).subList(0, 2)).extracting(ChangeEvent::op).doesNotContain(DELETE);
+    }
+
+    @Test
+    void aTransactionsEventsAreConsecutive() {
+        assumeCapability(Capability.TRANSACTIONS);
+        accounts().insert(account("x", 0));
+        long from = feed().lastSequence();
+
+        depot().transact(tx -> {
+            Records<String, Account> acc = tx.records(KitModel.ACCOUNTS);
+            acc.insert(account("a", 1));
+            acc.update(account("x", 1));
+            acc.insert(account("b", 1));
+            return null;
+        });
+        accounts().insert(account("c", 1));
+
+        List<ChangeEvent> events = feed().since(from);
+        assertThat(events).extracting(ChangeEvent::key, ChangeEvent::op)
+                .containsExactly(tuple("a", INSERT), tuple("x", UPDATE), tuple("b", INSERT), tuple("c", INSERT));
+        long first = events.get(0).sequence();
+        assertThat(map(events.subList(0, 3), ChangeEvent::sequence)).containsExactly(first, first + 1, first + 2);
+    }
+
+    @Test
+    void sinceWithALimitResumesWithoutMissingOrRepeating() {
+        long from = feed().lastSequence();
+        List<String> written = insertAccounts("k", FEED_EVENTS);
+
+        List<ChangeEvent> read = new ArrayList<>();
+        long last = from;
+        for (List<ChangeEvent> batch = feed().since(last, 3); !batch.isEmpty(); batch = feed().since(last, 3)) {
+            assertThat(batch).hasSizeLessThanOrEqualTo(3);
+            read.addAll(batch);
+            last = batch.getLast().sequence();
+        }
+
+        assertThat(keys(read)).containsExactlyElementsOf(written);
+        assertStrictlyIncreasing(read);
+    }
+
+    @Test
+    void subscribeDeliversEverythingAfterItsStartInOrder() {
+        long from = feed().lastSequence();
+        List<String> before = insertAccounts("a", 3);
+        Recorder all = new Recorder(2 * 3);
+        Recorder fromSecond = new Recorder(2 * 3 - 2);
+        long second = feed().since(from).get(1).sequence();
+
+        try (Subscription s1 = feed().subscribe(from, all); Subscription s2 = feed().subscribe(second, fromSecond)) {
+            List<String> after = insertAccounts("b", 3);
+            List<String> everything = new ArrayList<>(before);
+            everything.addAll(after);
+
+            assertThat(keys(all.awaitEvents())).containsExactlyElementsOf(everything);
+            assertThat(keys(fromSecond.awaitEvents())).containsExactlyElementsOf(everything.subList(2, 6));
+            assertStrictlyIncreasing(all.events);
+        }
+    }
+
+    @Test
+    void aThrowingListenerNeitherAffectsTheWriterNorStopsDelivery() {
+        long from = feed().lastSequence();
+        Recorder failing = new Recorder(FEED_EVENTS, true);
+
+        try (Subscription s = feed().subscribe(from, failing)) {
+            List<String> written = insertAccounts("k", FEED_EVENTS);
+
+            assertThat(keys(failing.awaitEvents())).containsExactlyElementsOf(written);
+        }
+        assertThat(accounts().count()).isEqualTo(FEED_EVENTS);
+    }
+
+    @Test
+    void closingASubscriptionStopsDelivery() {
+        long from = feed().lastSequence();
+        Recorder closed = new Recorder(1);
+        Subscription subscription = feed().subscribe(from, closed);
+        insertAccounts("a", 1);
+        closed.awaitEvents();
+
+        subscription.close();
+        subscription.close();
+        long closedAt = feed().lastSequence();
+        insertAccounts("b", 3);
+        Recorder witness = new Recorder(3);
+        try (Subscription s = feed().subscribe(closedAt, witness)) {
+            witness.awaitEvents();
+        }
+
+        assertThat(closed.events).allMatch(e -> e.sequence() <= closedAt);
+    }
+
+    @Test
+    void clearingTheDepotEmptiesTheFeedButSequencesKeepIncreasing() {
+        insertAccounts("a", 2);
+        long before = feed().lastSequence();
+
+        depot().clear();
+        assertThat(feed().since(0)).isEmpty();
+        accounts().insert(account("b", 1));
+
+        assertThat(feed().since(0)).singleElement().satisfies(e -> assertThat(e.sequence()).isGreaterThan(before));
+    }
+}

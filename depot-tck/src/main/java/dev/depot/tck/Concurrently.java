@@ -1,0 +1,131 @@
+package dev.depot.tck;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.fail;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.BrokenBarrierException;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.IntConsumer;
+
+/**
+ * Thread helpers for the kit. Every wait is bounded by {@link FeatureTests#HANG_GUARD}, which only
+ * a hang reaches; synchronisation is by latches and barriers, never by sleeping.
+ */
+final class Concurrently {
+    private static final Duration GUARD = FeatureTests.HANG_GUARD;
+
+    private Concurrently() {}
+
+    /** Runs {@code task} on a new thread. */
+    static <T> Future<T> async(Callable<T> task) {
+        ExecutorService one = Executors.newSingleThreadExecutor();
+        try {
+            return one.submit(task);
+        } finally {
+            one.shutdown();
+        }
+    }
+
+    /** Runs {@code task} on another thread and waits for its result. */
+    static <T> T elsewhere(Callable<T> task) {
+        return result(async(task));
+    }
+
+    /** Runs {@code task} on another thread and waits for it. */
+    static void elsewhere(Runnable task) {
+        elsewhere(() -> {
+            task.run();
+            return null;
+        });
+    }
+
+    /** The result of {@code future}, rethrowing what the task threw. */
+    static <T> T result(Future<T> future) {
+        try {
+            return future.get(GUARD.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (ExecutionException e) {
+            throw rethrow(e.getCause());
+        } catch (TimeoutException e) {
+            future.cancel(true);
+            throw new AssertionError("hang guard: a task did not finish within " + GUARD, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError("interrupted", e);
+        }
+    }
+
+    /** What {@code future} threw, or null if it completed normally. */
+    static Throwable failure(Future<?> future) {
+        try {
+            result(future);
+            return null;
+        } catch (RuntimeException | AssertionError e) {
+            return e;
+        }
+    }
+
+    /**
+     * Runs {@code task(0..threads-1)} on {@code threads} threads that start together, waits for all
+     * and rethrows the first failure.
+     */
+    static void run(int threads, IntConsumer task) {
+        CountDownLatch start = new CountDownLatch(1);
+        List<Future<Object>> futures = new ArrayList<>();
+        for (int i = 0; i < threads; i++) {
+            int n = i;
+            futures.add(async(() -> {
+                await(start);
+                task.accept(n);
+                return null;
+            }));
+        }
+        start.countDown();
+        for (Future<Object> f : futures) {
+            result(f);
+        }
+    }
+
+    static void await(CountDownLatch latch) {
+        try {
+            if (!latch.await(GUARD.toMillis(), TimeUnit.MILLISECONDS)) {
+                fail("hang guard: a latch was not released within " + GUARD);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError("interrupted", e);
+        }
+    }
+
+    static void await(CyclicBarrier barrier) {
+        try {
+            barrier.await(GUARD.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException | BrokenBarrierException e) {
+            throw new AssertionError("hang guard: a barrier was not reached by every party within " + GUARD, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError("interrupted", e);
+        }
+    }
+
+    private static RuntimeException rethrow(Throwable t) {
+        if (t instanceof RuntimeException r) {
+            throw r;
+        }
+        if (t instanceof Error e) {
+            throw e;
+        }
+        assertThat(t).as("unexpected checked exception").isNull();
+        return new IllegalStateException(t);
+    }
+}

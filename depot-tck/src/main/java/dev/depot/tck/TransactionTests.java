@@ -1,0 +1,281 @@
+package dev.depot.tck;
+
+import static dev.depot.tck.Concurrently.async;
+import static dev.depot.tck.Concurrently.await;
+import static dev.depot.tck.Concurrently.elsewhere;
+import static dev.depot.tck.Concurrently.failure;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.depot.Capability;
+import dev.depot.ConflictException;
+import dev.depot.Direction;
+import dev.depot.Q;
+import dev.depot.Records;
+import dev.depot.Retry;
+import dev.depot.tck.KitModel.Account;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BiConsumer;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** Commit, rollback, own writes, snapshot isolation and first-committer-wins. */
+abstract class TransactionTests extends FeatureTests {
+
+    TransactionTests(DepotConformanceSuite suite) {
+        super(suite);
+    }
+
+    @BeforeEach
+    void requireTransactions() {
+        assumeCapability(Capability.TRANSACTIONS);
+    }
+
+    @Test
+    void aTransactionCommitsWhenItsCallbackReturns() {
+        accounts().insert(account("a", 100));
+
+        String result = depot().transact(tx -> {
+            Records<String, Account> acc = tx.records(KitModel.ACCOUNTS);
+            acc.update(account("a", 50));
+            acc.insert(account("b", 50));
+            return "done";
+        });
+
+        assertThat(result).isEqualTo("done");
+        assertThat(accounts().query().list()).containsExactly(account("a", 50), account("b", 50));
+        assertThat(accounts().getVersioned("a").orElseThrow().version()).isEqualTo(2);
+    }
+
+    @Test
+    void aTransactionThatThrowsLeavesNoTrace() {
+        accounts().insert(account("a", 100));
+        accounts().insert(account("b", 100));
+        long before = lastSequence();
+        RuntimeException boom = new IllegalStateException("boom");
+
+        assertThatThrownBy(() -> depot().transact(tx -> {
+            Records<String, Account> acc = tx.records(KitModel.ACCOUNTS);
+            acc.insert(account("c", 1));
+            acc.update(account("a", 0));
+            acc.delete("b");
+            throw boom;
+        })).isSameAs(boom);
+
+        assertThat(accounts().query().list()).containsExactly(account("a", 100), account("b", 100));
+        assertThat(accounts().getVersioned("a").orElseThrow().version()).isEqualTo(1);
+        assertThat(eventsAfter(before)).isEmpty();
+    }
+
+    @Test
+    void aTransactionReadsItsOwnWrites() {
+        accounts().insert(account("a", 100));
+        accounts().insert(account("b", 200));
+
+        depot().transact(tx -> {
+            Records<String, Account> acc = tx.records(KitModel.ACCOUNTS);
+            acc.insert(account("c", 300));
+            acc.update(account("a", 150));
+            acc.delete("b");
+
+            assertThat(acc.get("c")).contains(account("c", 300));
+            assertThat(acc.get("a")).contains(account("a", 150));
+            assertThat(acc.get("b")).isEmpty();
+            assertThat(acc.exists("b")).isFalse();
+            assertThat(acc.getVersioned("a").orElseThrow().version()).isEqualTo(2);
+            assertThat(acc.getAll(List.of("a", "b", "c"))).containsOnlyKeys("a", "c");
+            assertThat(acc.query().list()).containsExactly(account("a", 150), account("c", 300));
+            assertThat(acc.query().orderBy("balance", Direction.DESC).list())
+                    .containsExactly(account("c", 300), account("a", 150));
+            assertThat(acc.query().where(Q.field("balance").lt(200)).list()).containsExactly(account("a", 150));
+            assertThat(acc.count()).isEqualTo(2);
+            assertThat(acc.query().where(Q.field("balance").ge(150)).count()).isEqualTo(2);
+            return null;
+        });
+    }
+
+    @Test
+    void aTransactionKeepsReadingTheSnapshotItStartedWith() {
+        accounts().insert(account("a", 100));
+        CountDownLatch firstRead = new CountDownLatch(1);
+        CountDownLatch otherCommitted = new CountDownLatch(1);
+
+        Future<List<Object>> reader = async(() -> depot().transact(tx -> {
+            Records<String, Account> acc = tx.records(KitModel.ACCOUNTS);
+            long before = balanceOf(acc, "a");
+            firstRead.countDown();
+            await(otherCommitted);
+            return List.<Object>of(before, balanceOf(acc, "a"), acc.count(), acc.query().list());
+        }));
+        await(firstRead);
+        accounts().update(account("a", 200));
+        accounts().insert(account("z", 1));
+        otherCommitted.countDown();
+
+        assertThat(Concurrently.result(reader)).containsExactly(100L, 100L, 1L, List.of(account("a", 100)));
+        assertThat(balanceOf(accounts(), "a")).isEqualTo(200);
+    }
+
+    @Test
+    void theFirstCommitterWinsAndTheLoserAppliesNothing() {
+        accounts().insert(account("x", 0));
+        CyclicBarrier bothHaveSnapshots = new CyclicBarrier(2);
+
+        List<Future<Object>> racers = new ArrayList<>();
+        for (int i = 0; i < 2; i++) {
+            int me = i;
+            racers.add(async(() -> depot().transact(tx -> {
+                Records<String, Account> acc = tx.records(KitModel.ACCOUNTS);
+                acc.get("x");
+                acc.insert(account("marker" + me, me));
+                await(bothHaveSnapshots);
+                acc.update(account("x", 10 + me));
+                return null;
+            })));
+        }
+        Throwable first = failure(racers.get(0));
+        Throwable second = failure(racers.get(1));
+
+        assertThat(Stream.of(first, second).filter(Objects::nonNull))
+                .as("exactly one of the two transactions fails, with a conflict")
+                .singleElement()
+                .isInstanceOf(ConflictException.class);
+        int winner = first == null ? 0 : 1;
+        assertThat(balanceOf(accounts(), "x")).isEqualTo(10 + winner);
+        assertThat(accounts().exists("marker" + winner)).isTrue();
+        assertThat(accounts().exists("marker" + (1 - winner))).as("the loser's other write").isFalse();
+    }
+
+    @Test
+    void writersOfDifferentKeysDoNotConflict() {
+        accounts().insert(account("x0", 0));
+        accounts().insert(account("x1", 0));
+        CyclicBarrier bothHaveSnapshots = new CyclicBarrier(2);
+
+        Concurrently.run(2, me -> depot().transact(tx -> {
+            Records<String, Account> acc = tx.records(KitModel.ACCOUNTS);
+            acc.get("x" + me);
+            await(bothHaveSnapshots);
+            acc.update(account("x" + me, 10 + me));
+            return null;
+        }));
+
+        assertThat(accounts().query().list()).containsExactly(account("x0", 10), account("x1", 11));
+    }
+
+    /**
+     * Runs a transaction that reads {@code x}, lets another thread commit a change to {@code x} (on
+     * the first run only), then writes {@code x} with {@code write} and inserts a marker record.
+     */
+    private long transactAroundAConcurrentUpdate(Retry retry, AtomicInteger runs,
+            BiConsumer<Records<String, Account>, Long> write) {
+        accounts().insert(account("x", 0));
+        return depot().transact(retry, tx -> {
+            Records<String, Account> acc = tx.records(KitModel.ACCOUNTS);
+            long seen = balanceOf(acc, "x");
+            if (runs.incrementAndGet() == 1) {
+                elsewhere(() -> accounts().update(account("x", 100)));
+            }
+            acc.insert(account("marker", 1));
+            write.accept(acc, seen);
+            return seen;
+        });
+    }
+
+    @Test
+    void aConflictingUpdateFailsWithConflictAndAppliesNothing() {
+        AtomicInteger runs = new AtomicInteger();
+        long before = lastSequence();
+
+        assertThatThrownBy(() -> transactAroundAConcurrentUpdate(Retry.never(), runs,
+                (acc, seen) -> acc.update(account("x", seen + 1)))).isInstanceOf(ConflictException.class);
+
+        assertThat(runs).hasValue(1);
+        assertThat(accounts().query().list()).containsExactly(account("x", 100));
+        if (has(Capability.CHANGE_FEED)) {
+            assertThat(map(eventsAfter(before), e -> e.key())).containsExactly("x", "x");
+        }
+    }
+
+    @Test
+    void aConflictingDeleteFailsWithConflict() {
+        AtomicInteger runs = new AtomicInteger();
+
+        assertThatThrownBy(() -> transactAroundAConcurrentUpdate(Retry.never(), runs,
+                (acc, seen) -> acc.delete("x"))).isInstanceOf(ConflictException.class);
+
+        assertThat(accounts().query().list()).containsExactly(account("x", 100));
+    }
+
+    @Test
+    void retryOnConflictRunsTheCallbackAgainOnAFreshSnapshot() {
+        AtomicInteger runs = new AtomicInteger();
+
+        long seen = transactAroundAConcurrentUpdate(Retry.onConflict(3), runs,
+                (acc, s) -> acc.update(account("x", s + 1)));
+
+        assertThat(runs).hasValue(2);
+        assertThat(seen).isEqualTo(100);
+        assertThat(accounts().query().list()).containsExactly(account("marker", 1), account("x", 101));
+    }
+
+    @Test
+    void otherExceptionsAreNotRetried() {
+        AtomicInteger runs = new AtomicInteger();
+
+        assertThatThrownBy(() -> depot().transact(Retry.onConflict(5), tx -> {
+            runs.incrementAndGet();
+            throw new IllegalStateException("not a conflict");
+        })).isInstanceOf(IllegalStateException.class);
+        assertThat(runs).hasValue(1);
+    }
+
+    @Test
+    void recordsOfAnEndedTransactionCannotBeUsed() {
+        accounts().insert(account("a", 1));
+        AtomicReference<Records<String, Account>> committed = new AtomicReference<>();
+        AtomicReference<Records<String, Account>> rolledBack = new AtomicReference<>();
+
+        depot().transact(tx -> {
+            committed.set(tx.records(KitModel.ACCOUNTS));
+            return null;
+        });
+        assertThatThrownBy(() -> depot().transact(tx -> {
+            rolledBack.set(tx.records(KitModel.ACCOUNTS));
+            throw new IllegalArgumentException("roll back");
+        })).isInstanceOf(IllegalArgumentException.class);
+
+        for (Records<String, Account> ended : List.of(committed.get(), rolledBack.get())) {
+            assertThatThrownBy(() -> ended.get("a")).isInstanceOf(IllegalStateException.class);
+            assertThatThrownBy(() -> ended.insert(account("b", 1))).isInstanceOf(IllegalStateException.class);
+            assertThatThrownBy(() -> ended.query().list()).isInstanceOf(IllegalStateException.class);
+        }
+        assertThat(accounts().exists("b")).isFalse();
+    }
+
+    @Test
+    void aStreamInsideATransactionReadsItsSnapshot() {
+        accounts().insert(account("a", 1));
+        accounts().insert(account("b", 2));
+
+        List<Account> streamed = depot().transact(tx -> {
+            Records<String, Account> acc = tx.records(KitModel.ACCOUNTS);
+            acc.get("a");
+            elsewhere(() -> accounts().insert(account("c", 3)));
+            acc.insert(account("d", 4));
+            try (var s = acc.query().stream()) {
+                return s.toList();
+            }
+        });
+
+        assertThat(streamed).containsExactly(account("a", 1), account("b", 2), account("d", 4));
+    }
+}

@@ -1,0 +1,113 @@
+package dev.depot.tck;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.depot.Capability;
+import dev.depot.Q;
+import dev.depot.UniqueConstraintException;
+import dev.depot.Versioned;
+import dev.depot.tck.KitModel.Member;
+import java.util.List;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** Unique indexes: a taken value is refused and nothing is written. */
+abstract class UniqueIndexTests extends FeatureTests {
+
+    UniqueIndexTests(DepotConformanceSuite suite) {
+        super(suite);
+    }
+
+    @BeforeEach
+    void requireUniqueIndexes() {
+        assumeCapability(Capability.UNIQUE_INDEXES);
+    }
+
+    private static Member member(String id, String email) {
+        return new Member(id, email, "note of " + id);
+    }
+
+    @Test
+    void insertingATakenValueFailsAndWritesNothing() {
+        members().insert(member("m1", "ann@example.com"));
+        long before = lastSequence();
+
+        assertThatThrownBy(() -> members().insert(member("m2", "ann@example.com")))
+                .isInstanceOf(UniqueConstraintException.class);
+        assertThatThrownBy(() -> members().save(member("m2", "ann@example.com")))
+                .isInstanceOf(UniqueConstraintException.class);
+
+        assertThat(members().exists("m2")).isFalse();
+        assertThat(members().query().where(Q.field("email").eq("ann@example.com")).list())
+                .containsExactly(member("m1", "ann@example.com"));
+        assertThat(eventsAfter(before)).isEmpty();
+    }
+
+    @Test
+    void updatingToATakenValueFailsAndChangesNothing() {
+        members().insert(member("m1", "ann@example.com"));
+        members().insert(member("m2", "bob@example.com"));
+
+        assertThatThrownBy(() -> members().update(member("m2", "ann@example.com")))
+                .isInstanceOf(UniqueConstraintException.class);
+
+        assertThat(members().getVersioned("m2")).contains(new Versioned<>(member("m2", "bob@example.com"), 1));
+    }
+
+    @Test
+    void aRecordMayRewriteItsOwnValue() {
+        members().insert(member("m1", "ann@example.com"));
+
+        assertThat(members().update(new Member("m1", "ann@example.com", "changed note"))).isEqualTo(2);
+    }
+
+    @Test
+    void aValueIsFreeAgainOnceItsHolderChangesIt() {
+        members().insert(member("m1", "ann@example.com"));
+        members().update(member("m1", "ann.new@example.com"));
+
+        members().insert(member("m2", "ann@example.com"));
+
+        assertThat(members().get("m2")).isPresent();
+    }
+
+    @Test
+    void aValueIsFreeAgainOnceItsHolderIsDeleted() {
+        members().insert(member("m1", "ann@example.com"));
+        members().delete("m1");
+
+        members().insert(member("m2", "ann@example.com"));
+
+        assertThat(members().get("m2")).isPresent();
+    }
+
+    @Test
+    void nullsAreNotConstrained() {
+        members().insert(member("m1", null));
+        members().insert(member("m2", null));
+
+        assertThat(members().query().where(Q.field("email").isNull()).count()).isEqualTo(2);
+    }
+
+    @Test
+    void saveAllWithAClashWritesNothing() {
+        members().insert(member("m0", "taken@example.com"));
+        List<Member> clashWithinBatch = List.of(member("m1", "same@example.com"), member("m2", "same@example.com"));
+        List<Member> clashWithStored = List.of(member("m3", "free@example.com"), member("m4", "taken@example.com"));
+
+        assertThatThrownBy(() -> members().saveAll(clashWithinBatch)).isInstanceOf(UniqueConstraintException.class);
+        assertThatThrownBy(() -> members().saveAll(clashWithStored)).isInstanceOf(UniqueConstraintException.class);
+
+        assertThat(map(members().query().list(), Member::id)).containsExactly("m0");
+    }
+
+    @Test
+    void saveAllMayMoveAValueBetweenRecordsOfTheBatch() {
+        members().insert(member("m1", "ann@example.com"));
+
+        members().saveAll(List.of(member("m1", "other@example.com"), member("m2", "ann@example.com")));
+
+        assertThat(members().get("m2").map(Member::email)).contains("ann@example.com");
+    }
+}
