@@ -1,0 +1,65 @@
+package dev.depot.testing;
+
+import dev.depot.Depot;
+import dev.depot.DepotOptions;
+import java.lang.reflect.AnnotatedElement;
+import java.util.Optional;
+import org.junit.jupiter.api.extension.ExtensionContext;
+import org.junit.jupiter.api.extension.ParameterContext;
+import org.junit.jupiter.api.extension.ParameterResolutionException;
+import org.junit.jupiter.api.extension.ParameterResolver;
+import org.junit.platform.commons.support.AnnotationSupport;
+
+/**
+ * The JUnit 5 extension behind {@link DepotTest}: resolves {@link Depot} and {@link TestClock}
+ * parameters with one depot and one clock per test method, and closes the depot when the test ends
+ * (through JUnit's store, so it closes even when the test fails).
+ */
+public final class DepotExtension implements ParameterResolver {
+    private static final ExtensionContext.Namespace NAMESPACE = ExtensionContext.Namespace.create(DepotExtension.class);
+
+    @Override
+    public boolean supportsParameter(ParameterContext parameter, ExtensionContext context) {
+        Class<?> type = parameter.getParameter().getType();
+        return type == Depot.class || type == TestClock.class;
+    }
+
+    @Override
+    public Object resolveParameter(ParameterContext parameter, ExtensionContext context) {
+        if (context.getTestMethod().isEmpty()) {
+            throw new ParameterResolutionException(
+                    "@DepotTest injects a Depot per test method: declare it on a @Test or @BeforeEach method, not a constructor or @BeforeAll");
+        }
+        OpenDepot open = context.getStore(NAMESPACE).getOrComputeIfAbsent(OpenDepot.class,
+                k -> OpenDepot.start(url(context)), OpenDepot.class);
+        return parameter.getParameter().getType() == Depot.class ? open.depot() : open.clock();
+    }
+
+    private static String url(ExtensionContext context) {
+        Optional<DepotTest> onMethod = context.getTestMethod().flatMap(m -> find(m));
+        return onMethod.or(() -> context.getTestClass().flatMap(DepotExtension::find))
+                .map(DepotTest::url)
+                .orElse("memory:");
+    }
+
+    private static Optional<DepotTest> find(AnnotatedElement element) {
+        return AnnotationSupport.findAnnotation(element, DepotTest.class);
+    }
+
+    /** A depot and its clock, closed by JUnit when the test's store closes. */
+    record OpenDepot(Depot depot, TestClock clock) implements ExtensionContext.Store.CloseableResource {
+        static OpenDepot start(String url) {
+            TestClock clock = new TestClock();
+            Depot depot = Depot.open(url, DepotOptions.defaults().clock(clock));
+            if (!url.equals("memory:")) {
+                depot.clear(); // a shared backend: start every test empty
+            }
+            return new OpenDepot(depot, clock);
+        }
+
+        @Override
+        public void close() {
+            depot.close();
+        }
+    }
+}

@@ -1,0 +1,139 @@
+package dev.depot.testing;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClass;
+
+import dev.depot.ChangeEvent;
+import dev.depot.Depot;
+import dev.depot.Schema;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.platform.testkit.engine.EngineTestKit;
+import org.junit.platform.testkit.engine.Events;
+
+/** Runs small test classes through the JUnit engine and checks what the extension gave them. */
+class DepotExtensionTest {
+    record Note(String id, String text) {}
+
+    static final Schema<String, Note> NOTES = Schema.of("notes", String.class, Note.class).key(Note::id).build();
+
+    /** What the sample tests saw, inspected after the engine ran them. */
+    static final List<Depot> SEEN = new ArrayList<>();
+    static final List<Long> COUNTS = new ArrayList<>();
+    static final List<Instant> TIMES = new ArrayList<>();
+
+    private static Events run(Class<?> testClass) {
+        SEEN.clear();
+        COUNTS.clear();
+        TIMES.clear();
+        return EngineTestKit.engine("junit-jupiter").selectors(selectClass(testClass)).execute().testEvents();
+    }
+
+    @Test
+    void eachTestGetsAFreshDepotThatIsClosedAfterIt() {
+        Events events = run(TwoTests.class);
+        events.assertStatistics(s -> s.succeeded(2).failed(0));
+        assertThat(COUNTS).containsExactly(0L, 0L); // the second test does not see the first's note
+        assertThat(SEEN).hasSize(2).doesNotHaveDuplicates();
+        for (Depot d : SEEN) {
+            assertThat(d.health().up()).isFalse();
+            assertThatThrownBy(() -> d.records(NOTES)).isInstanceOf(IllegalStateException.class);
+        }
+    }
+
+    @Test
+    void beforeEachAndTheTestShareOneDepot() {
+        run(SharedWithBeforeEach.class).assertStatistics(s -> s.succeeded(1).failed(0));
+        assertThat(COUNTS).containsExactly(1L);
+    }
+
+    @Test
+    void theInjectedClockIsTheDepotsClock() {
+        run(ClockControl.class).assertStatistics(s -> s.succeeded(1).failed(0));
+        assertThat(TIMES).hasSize(2);
+        assertThat(Duration.between(TIMES.get(0), TIMES.get(1))).isEqualTo(Duration.ofHours(2));
+    }
+
+    @Test
+    void theUrlAttributeChoosesTheBackend() {
+        try (Depot other = Depot.open("memory:extension-shared")) {
+            other.records(NOTES).insert(new Note("outside", "seen by the test"));
+            run(NamedStore.class).assertStatistics(s -> s.succeeded(1).failed(0));
+        }
+        assertThat(COUNTS).containsExactly(0L); // a shared backend is cleared before the test
+    }
+
+    @Test
+    void aDepotCannotBeInjectedIntoAConstructor() {
+        run(ConstructorInjection.class).assertStatistics(s -> s.failed(1));
+    }
+
+    // ---- sample test classes, run only through the engine above ----
+
+    @DepotTest
+    @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+    static class TwoTests {
+        @Test
+        @Order(1)
+        void first(Depot depot) {
+            COUNTS.add(depot.records(NOTES).count());
+            depot.records(NOTES).insert(new Note("a", "hello"));
+            SEEN.add(depot);
+        }
+
+        @Test
+        @Order(2)
+        void second(Depot depot) {
+            COUNTS.add(depot.records(NOTES).count());
+            SEEN.add(depot);
+        }
+    }
+
+    @DepotTest
+    static class SharedWithBeforeEach {
+        @BeforeEach
+        void seed(Depot depot) {
+            depot.records(NOTES).insert(new Note("seed", "from setup"));
+        }
+
+        @Test
+        void seesTheSeed(Depot depot) {
+            COUNTS.add(depot.records(NOTES).count());
+        }
+    }
+
+    @DepotTest
+    static class ClockControl {
+        @Test
+        void eventsCarryTheTestClock(Depot depot, TestClock clock) {
+            depot.records(NOTES).insert(new Note("a", "one"));
+            clock.advance(Duration.ofHours(2));
+            depot.records(NOTES).insert(new Note("b", "two"));
+            depot.changes().since(0).stream().map(ChangeEvent::time).forEach(TIMES::add);
+        }
+    }
+
+    @DepotTest(url = "memory:extension-shared")
+    static class NamedStore {
+        @Test
+        void startsEmpty(Depot depot) {
+            COUNTS.add(depot.records(NOTES).count());
+        }
+    }
+
+    @DepotTest
+    static class ConstructorInjection {
+        ConstructorInjection(Depot depot) {}
+
+        @Test
+        void never() {}
+    }
+}
