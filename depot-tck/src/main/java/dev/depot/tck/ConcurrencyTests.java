@@ -123,6 +123,33 @@ abstract class ConcurrencyTests extends FeatureTests {
     }
 
     @Test
+    void writersOfDifferentKeysDoNotBlockEachOther() {
+        assumeCapability(Capability.TRANSACTIONS);
+        accounts().insert(account("a", 1));
+        accounts().insert(account("b", 1));
+        CountDownLatch written = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+
+        Future<Object> holder = async(() -> depot().transact(tx -> {
+            tx.records(KitModel.ACCOUNTS).update(account("a", 2));
+            written.countDown();
+            await(release);
+            return null;
+        }));
+        try {
+            await(written);
+            Concurrently.elsewhere(() -> depot().transact(tx -> tx.records(KitModel.ACCOUNTS).update(account("b", 2))));
+            Concurrently.elsewhere(() -> accounts().update(account("b", 3)));
+            Concurrently.elsewhere(() -> accounts().insert(account("c", 1)));
+        } finally {
+            release.countDown();
+        }
+        Concurrently.result(holder);
+
+        assertThat(accounts().query().list()).containsExactly(account("a", 2), account("b", 3), account("c", 1));
+    }
+
+    @Test
     void concurrentInsertsOfDistinctKeysAllLand() {
         Concurrently.run(THREADS, thread -> {
             for (int i = 0; i < INSERTS_PER_THREAD; i++) {

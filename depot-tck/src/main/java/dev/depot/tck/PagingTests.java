@@ -88,7 +88,7 @@ abstract class PagingTests extends FeatureTests {
     }
 
     @Test
-    void aCursorStaysValidWhenRecordsAreInsertedBeforeItsPosition() {
+    void aCursorStaysValidWhenRecordsAreInsertedBeforeItOrItsRecordIsDeleted() {
         insertPagedDocs();
         Query<Doc> query = docs().query().limit(5);
         Page<Doc> first = query.page();
@@ -97,6 +97,7 @@ abstract class PagingTests extends FeatureTests {
         docs().insert(Doc.tagged("a-before-everything", null));
         docs().insert(Doc.tagged("d01a", null));
         docs().insert(Doc.tagged("d05a", null));
+        docs().delete("d04"); // the record the cursor points at
         Page<Doc> second = query.after(first.nextCursor()).page();
 
         assertThat(ids(second.items())).containsExactly("d05", "d05a", "d06", "d07", "d08");

@@ -273,6 +273,23 @@ abstract class QueryTests extends FeatureTests {
     }
 
     @Test
+    void indexesFollowUpdatesAndDeletes() {
+        insertFivePlayers();
+        Player cid = players().query().where(Q.field("name").eq("Cid")).first().orElseThrow();
+        Player bob = players().query().where(Q.field("name").eq("Bob")).first().orElseThrow();
+
+        players().update(cid.withScore(99).withName("Cyd"));
+        players().delete(bob.id());
+
+        assertThat(namesWhere(Q.field("score").eq(30))).isEmpty();
+        assertThat(namesWhere(Q.field("name").eq("Cid"))).isEmpty();
+        assertThat(namesWhere(Q.field("score").ge(40))).containsExactly("Dan", "Eve", "Cyd");
+        assertThat(namesWhere(Q.field("name").startsWith("C"))).containsExactly("Cyd");
+        assertThat(names(players().query().orderBy("score").list())).containsExactly("Ann", "Dan", "Eve", "Cyd");
+        assertThat(players().query().where(Q.field("score").le(30)).count()).isEqualTo(1);
+    }
+
+    @Test
     void firstReturnsTheFirstMatchInQueryOrder() {
         insertFivePlayers();
 

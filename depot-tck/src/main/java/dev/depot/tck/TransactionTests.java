@@ -8,12 +8,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.depot.Capability;
+import dev.depot.ChangeEvent;
 import dev.depot.ConflictException;
 import dev.depot.Direction;
 import dev.depot.Q;
 import dev.depot.Records;
 import dev.depot.Retry;
 import dev.depot.tck.KitModel.Account;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -23,7 +26,6 @@ import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BiConsumer;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -83,21 +85,24 @@ abstract class TransactionTests extends FeatureTests {
         depot().transact(tx -> {
             Records<String, Account> acc = tx.records(KitModel.ACCOUNTS);
             acc.insert(account("c", 300));
-            acc.update(account("a", 150));
+            acc.update(account("a", 350));
             acc.delete("b");
 
             assertThat(acc.get("c")).contains(account("c", 300));
-            assertThat(acc.get("a")).contains(account("a", 150));
+            assertThat(acc.get("a")).contains(account("a", 350));
             assertThat(acc.get("b")).isEmpty();
             assertThat(acc.exists("b")).isFalse();
             assertThat(acc.getVersioned("a").orElseThrow().version()).isEqualTo(2);
             assertThat(acc.getAll(List.of("a", "b", "c"))).containsOnlyKeys("a", "c");
-            assertThat(acc.query().list()).containsExactly(account("a", 150), account("c", 300));
-            assertThat(acc.query().orderBy("balance", Direction.DESC).list())
-                    .containsExactly(account("c", 300), account("a", 150));
-            assertThat(acc.query().where(Q.field("balance").lt(200)).list()).containsExactly(account("a", 150));
+            assertThat(acc.query().list()).containsExactly(account("a", 350), account("c", 300));
+            assertThat(acc.query().orderBy("balance").list()).containsExactly(account("c", 300), account("a", 350));
+            assertThat(acc.query().where(Q.field("balance").le(200)).list()).as("old index values are gone").isEmpty();
+            assertThat(acc.query().where(Q.field("balance").eq(350)).list()).containsExactly(account("a", 350));
             assertThat(acc.count()).isEqualTo(2);
-            assertThat(acc.query().where(Q.field("balance").ge(150)).count()).isEqualTo(2);
+            assertThat(acc.query().where(Q.field("balance").ge(300)).count()).isEqualTo(2);
+            try (var s = acc.query().orderBy("balance", Direction.DESC).stream()) {
+                assertThat(s.toList()).containsExactly(account("a", 350), account("c", 300));
+            }
             return null;
         });
     }
@@ -113,22 +118,53 @@ abstract class TransactionTests extends FeatureTests {
             long before = balanceOf(acc, "a");
             firstRead.countDown();
             await(otherCommitted);
-            return List.<Object>of(before, balanceOf(acc, "a"), acc.count(), acc.query().list());
+            return List.<Object>of(before, balanceOf(acc, "a"), acc.count(), acc.query().list(),
+                    acc.query().where(Q.field("balance").eq(200)).count());
         }));
         await(firstRead);
         accounts().update(account("a", 200));
         accounts().insert(account("z", 1));
         otherCommitted.countDown();
 
-        assertThat(Concurrently.result(reader)).containsExactly(100L, 100L, 1L, List.of(account("a", 100)));
+        assertThat(Concurrently.result(reader)).containsExactly(100L, 100L, 1L, List.of(account("a", 100)), 0L);
         assertThat(balanceOf(accounts(), "a")).isEqualTo(200);
     }
 
     @Test
-    void theFirstCommitterWinsAndTheLoserAppliesNothing() {
-        accounts().insert(account("x", 0));
-        CyclicBarrier bothHaveSnapshots = new CyclicBarrier(2);
+    void theSnapshotIsTakenAtTheFirstOperationNotWhenTheCallbackStarts() {
+        accounts().insert(account("a", 100));
+        CountDownLatch started = new CountDownLatch(1);
+        CountDownLatch otherCommitted = new CountDownLatch(1);
 
+        Future<Long> late = async(() -> depot().transact(tx -> {
+            Records<String, Account> acc = tx.records(KitModel.ACCOUNTS);
+            started.countDown();
+            await(otherCommitted);
+            return balanceOf(acc, "a");
+        }));
+        await(started);
+        accounts().update(account("a", 200));
+        otherCommitted.countDown();
+
+        assertThat(Concurrently.result(late)).isEqualTo(200);
+    }
+
+    @Test
+    void theEventTimeIsTheClockAtCommit() {
+        assumeCapability(Capability.CHANGE_FEED);
+        long from = lastSequence();
+
+        Instant committedAt = depot().transact(tx -> {
+            tx.records(KitModel.ACCOUNTS).insert(account("a", 1));
+            return clock().advance(Duration.ofSeconds(5));
+        });
+
+        assertThat(eventsAfter(from)).extracting(ChangeEvent::time).containsExactly(committedAt);
+    }
+
+    /** Two transactions that both hold a snapshot before either writes, then run {@code write}. */
+    private List<Throwable> race(BiConsumer<Records<String, Account>, Integer> write) {
+        CyclicBarrier bothHaveSnapshots = new CyclicBarrier(2);
         List<Future<Object>> racers = new ArrayList<>();
         for (int i = 0; i < 2; i++) {
             int me = i;
@@ -137,21 +173,43 @@ abstract class TransactionTests extends FeatureTests {
                 acc.get("x");
                 acc.insert(account("marker" + me, me));
                 await(bothHaveSnapshots);
-                acc.update(account("x", 10 + me));
+                write.accept(acc, me);
                 return null;
             })));
         }
-        Throwable first = failure(racers.get(0));
-        Throwable second = failure(racers.get(1));
+        List<Throwable> failures = new ArrayList<>();
+        failures.add(failure(racers.get(0)));
+        failures.add(failure(racers.get(1)));
+        return failures;
+    }
 
-        assertThat(Stream.of(first, second).filter(Objects::nonNull))
+    /** Asserts one racer failed with a conflict, and returns the winner. */
+    private int winnerOf(List<Throwable> outcome) {
+        assertThat(outcome.stream().filter(Objects::nonNull))
                 .as("exactly one of the two transactions fails, with a conflict")
                 .singleElement()
                 .isInstanceOf(ConflictException.class);
-        int winner = first == null ? 0 : 1;
-        assertThat(balanceOf(accounts(), "x")).isEqualTo(10 + winner);
+        int winner = outcome.get(0) == null ? 0 : 1;
         assertThat(accounts().exists("marker" + winner)).isTrue();
         assertThat(accounts().exists("marker" + (1 - winner))).as("the loser's other write").isFalse();
+        return winner;
+    }
+
+    @Test
+    void twoInsertsOfOneNewKeyConflict() {
+        int winner = winnerOf(race((acc, me) -> acc.insert(account("x", 10 + me))));
+
+        assertThat(balanceOf(accounts(), "x")).isEqualTo(10 + winner);
+    }
+
+    @Test
+    void theFirstCommitterWinsAndTheLoserAppliesNothing() {
+        accounts().insert(account("x", 0));
+
+        int winner = winnerOf(race((acc, me) -> acc.update(account("x", 10 + me))));
+
+        assertThat(accounts().getVersioned("x").orElseThrow().version()).isEqualTo(2);
+        assertThat(balanceOf(accounts(), "x")).isEqualTo(10 + winner);
     }
 
     @Test

@@ -8,7 +8,11 @@ import dev.depot.Q;
 import dev.depot.UniqueConstraintException;
 import dev.depot.Versioned;
 import dev.depot.tck.KitModel.Member;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.Future;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -109,5 +113,33 @@ abstract class UniqueIndexTests extends FeatureTests {
         members().saveAll(List.of(member("m1", "other@example.com"), member("m2", "ann@example.com")));
 
         assertThat(members().get("m2").map(Member::email)).contains("ann@example.com");
+    }
+
+    @Test
+    void concurrentTransactionsCannotBothTakeAValue() {
+        assumeCapability(Capability.TRANSACTIONS);
+        CyclicBarrier bothHaveSnapshots = new CyclicBarrier(2);
+
+        List<Future<Object>> racers = new ArrayList<>();
+        for (int i = 0; i < 2; i++) {
+            String id = "m" + i;
+            racers.add(Concurrently.async(() -> depot().transact(tx -> {
+                var records = tx.records(KitModel.MEMBERS);
+                records.get(id);
+                Concurrently.await(bothHaveSnapshots);
+                records.insert(member(id, "ann@example.com"));
+                return null;
+            })));
+        }
+        List<Throwable> outcome = new ArrayList<>();
+        for (Future<Object> racer : racers) {
+            outcome.add(Concurrently.failure(racer));
+        }
+
+        assertThat(outcome.stream().filter(Objects::nonNull)).as("exactly one transaction fails")
+                .singleElement()
+                .isInstanceOf(UniqueConstraintException.class);
+        assertThat(members().query().where(Q.field("email").eq("ann@example.com")).count()).isEqualTo(1);
+        assertThat(members().count()).isEqualTo(1);
     }
 }
