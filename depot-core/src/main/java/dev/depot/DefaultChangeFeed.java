@@ -69,27 +69,39 @@ final class DefaultChangeFeed implements ChangeFeed {
         void run() {
             try {
                 while (!closed && !depot.isClosed()) {
-                    List<ChangeEvent> batch = log.since(position, BATCH);
-                    for (ChangeEvent e : batch) {
-                        if (closed) {
-                            return;
-                        }
-                        deliver(e);
-                        position = e.sequence();
-                    }
-                    if (batch.isEmpty()) {
+                    if (!pollOnce()) {
                         log.awaitAfter(position, WAIT);
                     }
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-            } catch (RuntimeException e) {
-                if (!closed && !depot.isClosed()) {
-                    LOG.error("change subscription stopped after sequence {}: {}", position, e.toString());
-                }
             } finally {
                 subscriptions.remove(this);
             }
+        }
+
+        /** Delivers one batch; false when there was nothing to deliver (or the backend is down). */
+        private boolean pollOnce() throws InterruptedException {
+            List<ChangeEvent> batch;
+            try {
+                batch = log.since(position, BATCH);
+            } catch (RuntimeException e) {
+                if (closed || depot.isClosed()) {
+                    return true; // the loop ends
+                }
+                // A backend that is down recovers by itself; keep the position and try again shortly.
+                LOG.warn("change subscription paused after sequence {}: {}", position, e.getClass().getSimpleName());
+                Thread.sleep(WAIT.toMillis());
+                return true;
+            }
+            for (ChangeEvent e : batch) {
+                if (closed) {
+                    return true;
+                }
+                deliver(e);
+                position = e.sequence();
+            }
+            return !batch.isEmpty();
         }
 
         private void deliver(ChangeEvent e) {
