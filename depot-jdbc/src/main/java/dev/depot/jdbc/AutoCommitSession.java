@@ -1,0 +1,101 @@
+package dev.depot.jdbc;
+
+import dev.depot.spi.CollectionSpec;
+import dev.depot.spi.QueryPlan;
+import dev.depot.spi.Session;
+import dev.depot.spi.StoredRecord;
+import dev.depot.spi.Write;
+import dev.depot.spi.WriteResult;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The shared auto-commit session: each call is its own transaction. Reads are single statements.
+ * Writes run in a write transaction under the feed lock, where the preconditions are evaluated on
+ * the latest state by the same {@link WriteRules} as transactions use and the rows written with
+ * batches; a failed precondition rolls back and writes nothing. Thread-safe: it holds no state.
+ */
+final class AutoCommitSession implements Session {
+    private final JdbcBackend backend;
+
+    AutoCommitSession(JdbcBackend backend) {
+        this.backend = backend;
+    }
+
+    private static String on(CollectionSpec spec) {
+        return "collection '" + spec.name() + "'";
+    }
+
+    @Override
+    public StoredRecord get(CollectionSpec spec, Object key) {
+        Table t = backend.table(spec);
+        return backend.read("reading " + on(spec), c -> Reads.record(c, t, key));
+    }
+
+    @Override
+    public List<StoredRecord> getAll(CollectionSpec spec, List<Object> keys) {
+        Table t = backend.table(spec);
+        return backend.read("reading " + on(spec), c -> Reads.records(c, t, keys));
+    }
+
+    @Override
+    public WriteResult write(CollectionSpec spec, Write write) {
+        Table t = backend.table(spec);
+        return backend.write("writing to " + on(spec), tx -> {
+            View v = new View(tx.conn, new Overlay());
+            List<PendingEvent> events = new ArrayList<>(1);
+            return finish(tx, v, events, WriteRules.write(v, t, write, events));
+        });
+    }
+
+    @Override
+    public List<WriteResult> writeAll(CollectionSpec spec, List<Write> writes) {
+        Table t = backend.table(spec);
+        return backend.write("writing to " + on(spec), tx -> {
+            View v = new View(tx.conn, new Overlay());
+            List<PendingEvent> events = new ArrayList<>(writes.size());
+            List<WriteResult> results = WriteRules.writeAll(v, t, writes, events);
+            // On failure the list holds only the failing result.
+            finish(tx, v, events, results.get(0));
+            return results;
+        });
+    }
+
+    @Override
+    public WriteResult delete(CollectionSpec spec, Object key, long expectedVersion) {
+        Table t = backend.table(spec);
+        return backend.write("deleting from " + on(spec), tx -> {
+            View v = new View(tx.conn, new Overlay());
+            List<PendingEvent> events = new ArrayList<>(1);
+            return finish(tx, v, events, WriteRules.delete(v, t, key, expectedVersion, events));
+        });
+    }
+
+    private static WriteResult finish(WriteTransaction tx, View v, List<PendingEvent> events, WriteResult r)
+            throws java.sql.SQLException {
+        if (r.ok()) {
+            tx.apply(v.overlay, events);
+        } else {
+            tx.rollbackOnly();
+        }
+        return r;
+    }
+
+    @Override
+    public List<StoredRecord> query(CollectionSpec spec, QueryPlan plan) {
+        Table t = backend.table(spec);
+        return backend.read("querying " + on(spec), c -> QueryRunner.query(c, t, plan, null));
+    }
+
+    @Override
+    public long count(CollectionSpec spec, QueryPlan plan) {
+        Table t = backend.table(spec);
+        return backend.read("counting " + on(spec), c -> QueryRunner.count(c, t, plan, null));
+    }
+
+    @Override
+    public void commit() {}
+
+    @Override
+    public void rollback() {}
+}

@@ -1,0 +1,87 @@
+package dev.depot.jdbc;
+
+import dev.depot.spi.CollectionSpec;
+import dev.depot.spi.Reindexer;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Depot's own tables (registry, sequence counter, change feed) and the prepared collections of this
+ * backend. {@link #prepare} runs under the feed lock, so concurrent opens of one collection (from
+ * any process) evolve it once.
+ */
+final class Catalog {
+    private final JdbcBackend backend;
+    private final Dialect d;
+    private final String prefix;
+    private final Registry registry;
+    private final SchemaEvolution evolution;
+    private final Map<String, Table> tables = new ConcurrentHashMap<>();
+
+    Catalog(JdbcBackend backend, String prefix) {
+        this.backend = backend;
+        this.d = backend.dialect;
+        this.prefix = prefix;
+        this.registry = new Registry(prefix);
+        this.evolution = new SchemaEvolution(d, prefix, registry);
+    }
+
+    /** Creates Depot's own tables if missing. */
+    void init(Connection c) throws SQLException {
+        String opts = d.tableOptions();
+        Dialect.execute(c, "CREATE TABLE IF NOT EXISTS " + prefix + "meta (name VARCHAR(64) NOT NULL PRIMARY KEY, val BIGINT NOT NULL)" + opts);
+        Dialect.execute(c, "CREATE TABLE IF NOT EXISTS " + prefix + "changes (seq BIGINT NOT NULL PRIMARY KEY, coll VARCHAR(64) NOT NULL, "
+                + "rkey " + d.textType() + " NOT NULL, op SMALLINT NOT NULL, ver BIGINT NOT NULL, t_sec BIGINT NOT NULL, "
+                + "t_nano INTEGER NOT NULL)" + opts);
+        Dialect.execute(c, "CREATE INDEX IF NOT EXISTS " + prefix + "changes_time ON " + prefix + "changes (t_sec, t_nano)");
+        Dialect.execute(c, Registry.ddl(prefix, d));
+        boolean present;
+        try (PreparedStatement ps = c.prepareStatement("SELECT val FROM " + prefix + "meta WHERE name = 'seq'");
+                ResultSet rs = ps.executeQuery()) {
+            present = rs.next();
+        }
+        if (!present) {
+            try {
+                Dialect.execute(c, "INSERT INTO " + prefix + "meta (name, val) VALUES ('seq', 0)");
+            } catch (SQLException e) {
+                if (d.classify(e) != Dialect.Failure.UNIQUE) {
+                    throw e; // else another process inserted it first
+                }
+            }
+        }
+    }
+
+    synchronized void prepare(CollectionSpec spec, Reindexer reindexer) {
+        Table known = tables.get(spec.name());
+        if (known != null && known.spec.equals(spec)) {
+            return;
+        }
+        Registry.Entry e = backend.write("preparing collection '" + spec.name() + "'", tx -> {
+            Registry.Entry stored = registry.find(tx.conn, spec.name());
+            return stored == null ? evolution.create(tx.conn, spec) : evolution.evolve(tx.conn, stored, spec, reindexer);
+        });
+        tables.put(spec.name(), new Table(spec, e.table(), e.columns(), d));
+    }
+
+    /** The prepared table of a collection. */
+    Table table(CollectionSpec spec) {
+        Table t = tables.get(spec.name());
+        if (t == null) {
+            throw new IllegalStateException("collection '" + spec.name() + "' was not prepared");
+        }
+        if (!t.spec.equals(spec)) {
+            throw new IllegalStateException("collection '" + spec.name()
+                    + "' was redeclared with other indexes since this schema was opened; open it again");
+        }
+        return t;
+    }
+
+    /** Every collection stored in this database (also those this process has not opened). */
+    Map<String, Registry.Entry> stored(Connection c) throws SQLException {
+        return registry.all(c);
+    }
+}

@@ -1,0 +1,219 @@
+package dev.depot.jdbc;
+
+import dev.depot.spi.IndexType;
+import dev.depot.spi.KeyType;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.sql.Types;
+import java.time.Instant;
+import java.util.Properties;
+import java.util.UUID;
+
+/**
+ * What differs between databases, and nothing else: column types, value binding, NULL placement in
+ * ORDER BY, how a snapshot or a write transaction starts, and which errors mean what. The defaults
+ * are standard SQL/JDBC; each database overrides only where it departs from them. Stateless and
+ * shared.
+ *
+ * <p>Every value type is stored so that the database's own comparison is Depot's order: strings and
+ * keys under a binary (code point) collation, instants as epoch microseconds in a BIGINT, UUIDs as
+ * their canonical lowercase text.
+ */
+abstract class Dialect {
+
+    /** The error classes core cares about. */
+    enum Failure {
+        /** The connection or server is gone. */
+        UNAVAILABLE,
+        /** Lost a race with a concurrent transaction; retrying is safe. */
+        CONFLICT,
+        /** A unique index (or the primary key) already holds the value. */
+        UNIQUE,
+        OTHER
+    }
+
+    /** The scheme family shown in messages and health, e.g. {@code postgresql}. */
+    abstract String name();
+
+    /** Driver class, so pooling works without relying on DriverManager discovery. */
+    abstract String driverClass();
+
+    /** Driver properties the pool passes to every connection (never credentials). */
+    Properties driverProperties() {
+        return new Properties();
+    }
+
+    /** Isolation of plain connections; null leaves the driver default. */
+    String poolIsolation() {
+        return "TRANSACTION_READ_COMMITTED";
+    }
+
+    // ---- DDL ----
+
+    abstract String keyType(KeyType type);
+
+    abstract String columnType(IndexType type);
+
+    abstract String bytesType();
+
+    /** A text column outside any index (registry, feed). */
+    String textType() {
+        return "VARCHAR(4000)";
+    }
+
+    /** Appended to CREATE TABLE, e.g. engine and charset. */
+    String tableOptions() {
+        return "";
+    }
+
+    /** The column list of an index on {@code column} then the key. */
+    String indexColumns(String column) {
+        return column + ", k";
+    }
+
+    String dropIndex(String table, String index) {
+        return "DROP INDEX IF EXISTS " + index;
+    }
+
+    /** Whether DDL takes part in transactions (so evolution is all-or-nothing). */
+    boolean transactionalDdl() {
+        return false;
+    }
+
+    // ---- ORDER BY with Depot's NULL placement: first ascending, last descending ----
+
+    String ascending(String column) {
+        return column + " ASC NULLS FIRST";
+    }
+
+    String descending(String column) {
+        return column + " DESC NULLS LAST";
+    }
+
+    /** Locks the selected row until commit; empty where the write transaction is already exclusive. */
+    String forUpdate() {
+        return " FOR UPDATE";
+    }
+
+    // ---- values ----
+
+    void bindKey(PreparedStatement ps, int i, KeyType type, Object key) throws SQLException {
+        switch (type) {
+            case LONG -> ps.setLong(i, (Long) key);
+            case STRING -> ps.setString(i, (String) key);
+            case UUID -> ps.setString(i, key.toString());
+        }
+    }
+
+    Object readKey(ResultSet rs, int col, KeyType type) throws SQLException {
+        return switch (type) {
+            case LONG -> rs.getLong(col);
+            case STRING -> rs.getString(col);
+            case UUID -> UUID.fromString(rs.getString(col));
+        };
+    }
+
+    void bindValue(PreparedStatement ps, int i, IndexType type, Object v) throws SQLException {
+        if (v == null) {
+            ps.setNull(i, sqlType(type));
+            return;
+        }
+        switch (type) {
+            case STRING -> ps.setString(i, (String) v);
+            case LONG -> ps.setLong(i, (Long) v);
+            case DOUBLE -> ps.setDouble(i, (Double) v);
+            case BOOLEAN -> ps.setBoolean(i, (Boolean) v);
+            case INSTANT -> ps.setLong(i, EpochMicros.of((Instant) v));
+            case UUID -> ps.setString(i, v.toString());
+        }
+    }
+
+    Object readValue(ResultSet rs, int col, IndexType type) throws SQLException {
+        Object v = switch (type) {
+            case STRING -> rs.getString(col);
+            case LONG -> rs.getLong(col);
+            case DOUBLE -> rs.getDouble(col);
+            case BOOLEAN -> rs.getBoolean(col);
+            case INSTANT -> EpochMicros.toInstant(rs.getLong(col));
+            case UUID -> {
+                String s = rs.getString(col);
+                yield s == null ? null : UUID.fromString(s);
+            }
+        };
+        return rs.wasNull() ? null : v;
+    }
+
+    int sqlType(IndexType type) {
+        return switch (type) {
+            case STRING, UUID -> Types.VARCHAR;
+            case LONG, INSTANT -> Types.BIGINT;
+            case DOUBLE -> Types.DOUBLE;
+            case BOOLEAN -> Types.BOOLEAN;
+        };
+    }
+
+    // ---- transactions ----
+
+    /** Starts a read-only transaction whose first read fixes a snapshot of the whole database. */
+    void beginSnapshot(Connection c) throws SQLException {
+        c.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
+        c.setAutoCommit(false);
+    }
+
+    /** Starts a read-committed write transaction (made exclusive by the feed lock). */
+    void beginWrite(Connection c) throws SQLException {
+        c.setAutoCommit(false);
+    }
+
+    void commit(Connection c) throws SQLException {
+        c.commit();
+    }
+
+    void rollback(Connection c) throws SQLException {
+        c.rollback();
+    }
+
+    /** Returns a connection to auto-commit read-committed after a transaction ended. */
+    void reset(Connection c) throws SQLException {
+        c.setAutoCommit(true);
+        if (c.getTransactionIsolation() != Connection.TRANSACTION_READ_COMMITTED) {
+            c.setTransactionIsolation(Connection.TRANSACTION_READ_COMMITTED);
+        }
+    }
+
+    // ---- errors ----
+
+    Failure classify(SQLException e) {
+        String state = e.getSQLState() == null ? "" : e.getSQLState();
+        if (state.startsWith("08") || e instanceof java.sql.SQLNonTransientConnectionException
+                || e instanceof java.sql.SQLTransientConnectionException || e instanceof java.sql.SQLRecoverableException) {
+            return Failure.UNAVAILABLE;
+        }
+        if (state.equals("40001") || state.equals("40P01")) {
+            return Failure.CONFLICT;
+        }
+        if (state.equals("23505")) {
+            return Failure.UNIQUE;
+        }
+        return Failure.OTHER;
+    }
+
+    static void execute(Connection c, String sql) throws SQLException {
+        try (Statement s = c.createStatement()) {
+            s.execute(sql);
+        }
+    }
+
+    static Dialect forScheme(String scheme) {
+        return switch (scheme) {
+            case "postgresql", "postgres" -> new PostgresDialect();
+            case "mariadb", "mysql" -> new MariaDbDialect();
+            case "h2" -> new H2Dialect();
+            case "sqlite" -> new SqliteDialect();
+            default -> throw new IllegalArgumentException("not a JDBC scheme: " + scheme);
+        };
+    }
+}

@@ -1,0 +1,120 @@
+package dev.depot.jdbc;
+
+import dev.depot.spi.IndexType;
+import dev.depot.spi.KeyType;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Types;
+
+/**
+ * H2 2.x. H2 compares strings by UTF-16 code unit (Java's {@code compareTo}), which puts U+1F600
+ * before U+FFFD; so string keys and string index values are stored as their UTF-8 bytes in
+ * VARBINARY columns, which H2 compares as unsigned bytes: code point order. Snapshots use H2's
+ * {@code SNAPSHOT} level, because its REPEATABLE READ fixes each table at its first read only.
+ */
+final class H2Dialect extends Dialect {
+
+    @Override
+    String name() {
+        return "h2";
+    }
+
+    @Override
+    String driverClass() {
+        return "org.h2.Driver";
+    }
+
+    @Override
+    String keyType(KeyType type) {
+        return switch (type) {
+            case LONG -> "BIGINT";
+            case STRING -> "VARBINARY(1020)";
+            case UUID -> "VARCHAR(36)";
+        };
+    }
+
+    @Override
+    String columnType(IndexType type) {
+        return switch (type) {
+            case STRING -> "VARBINARY";
+            case UUID -> "VARCHAR(36)";
+            case LONG, INSTANT -> "BIGINT";
+            case DOUBLE -> "DOUBLE PRECISION";
+            case BOOLEAN -> "BOOLEAN";
+        };
+    }
+
+    @Override
+    String bytesType() {
+        return "VARBINARY";
+    }
+
+    @Override
+    String textType() {
+        return "VARCHAR";
+    }
+
+    @Override
+    void bindKey(PreparedStatement ps, int i, KeyType type, Object key) throws SQLException {
+        if (type == KeyType.STRING) {
+            ps.setBytes(i, ((String) key).getBytes(StandardCharsets.UTF_8));
+        } else {
+            super.bindKey(ps, i, type, key);
+        }
+    }
+
+    @Override
+    Object readKey(ResultSet rs, int col, KeyType type) throws SQLException {
+        return type == KeyType.STRING ? new String(rs.getBytes(col), StandardCharsets.UTF_8) : super.readKey(rs, col, type);
+    }
+
+    @Override
+    void bindValue(PreparedStatement ps, int i, IndexType type, Object v) throws SQLException {
+        if (type == IndexType.STRING && v != null) {
+            ps.setBytes(i, ((String) v).getBytes(StandardCharsets.UTF_8));
+        } else {
+            super.bindValue(ps, i, type, v);
+        }
+    }
+
+    @Override
+    Object readValue(ResultSet rs, int col, IndexType type) throws SQLException {
+        if (type == IndexType.STRING) {
+            byte[] b = rs.getBytes(col);
+            return b == null ? null : new String(b, StandardCharsets.UTF_8);
+        }
+        return super.readValue(rs, col, type);
+    }
+
+    @Override
+    int sqlType(IndexType type) {
+        return type == IndexType.STRING ? Types.VARBINARY : super.sqlType(type);
+    }
+
+    @Override
+    void beginSnapshot(Connection c) throws SQLException {
+        execute(c, "SET SESSION CHARACTERISTICS AS TRANSACTION ISOLATION LEVEL SNAPSHOT");
+        c.setAutoCommit(false);
+    }
+
+    @Override
+    void reset(Connection c) throws SQLException {
+        c.setAutoCommit(true);
+        execute(c, "SET SESSION CHARACTERISTICS AS TRANSACTION ISOLATION LEVEL READ COMMITTED");
+    }
+
+    @Override
+    Failure classify(SQLException e) {
+        return switch (e.getErrorCode()) {
+            // concurrent update, lock timeout, deadlock
+            case 90131, 50200, 40001 -> Failure.CONFLICT;
+            case 23505 -> Failure.UNIQUE;
+            // connection broken, database closed, database is being shut down
+            case 90067, 90098, 90121 -> Failure.UNAVAILABLE;
+            default -> super.classify(e);
+        };
+    }
+}

@@ -1,0 +1,225 @@
+package dev.depot.jdbc;
+
+import com.zaxxer.hikari.HikariDataSource;
+import dev.depot.Capabilities;
+import dev.depot.Capability;
+import dev.depot.ChangeEvent;
+import dev.depot.DepotOptions;
+import dev.depot.DepotStats;
+import dev.depot.Health;
+import dev.depot.spi.Backend;
+import dev.depot.spi.ChangeLog;
+import dev.depot.spi.CollectionSpec;
+import dev.depot.spi.Reindexer;
+import dev.depot.spi.Session;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The one JDBC backend: records, transactions and the change feed over a pooled database, with a
+ * {@link Dialect} for what differs. Every write goes through {@link #inWrite}: a read-committed
+ * transaction that first takes the feed lock, so writes and their change events commit together and
+ * in sequence order. Thread-safe.
+ */
+final class JdbcBackend implements Backend {
+    final Dialect dialect;
+    final DepotOptions options;
+    final SqlFailures failures;
+    final Feed feed;
+    final Catalog catalog;
+    private final JdbcSettings settings;
+    private final String scheme;
+    private final HikariDataSource pool;
+    private final AutoCommitSession autoCommit;
+
+    private JdbcBackend(JdbcSettings settings, DepotOptions options, HikariDataSource pool) {
+        this.settings = settings;
+        this.dialect = settings.dialect();
+        this.options = options;
+        this.pool = pool;
+        this.scheme = settings.display().substring(0, settings.display().indexOf(':'));
+        this.failures = new SqlFailures(dialect, settings.display());
+        this.feed = new Feed(this, settings.tablePrefix(), options);
+        this.catalog = new Catalog(this, settings.tablePrefix());
+        this.autoCommit = new AutoCommitSession(this);
+    }
+
+    static JdbcBackend open(JdbcSettings settings, DepotOptions options) {
+        HikariDataSource pool = Pools.open(settings);
+        try {
+            JdbcBackend b = new JdbcBackend(settings, options, pool);
+            b.read("creating Depot's tables", c -> {
+                b.catalog.init(c);
+                return null;
+            });
+            return b;
+        } catch (RuntimeException e) {
+            pool.close();
+            throw e;
+        }
+    }
+
+    Connection connection() throws SQLException {
+        return pool.getConnection();
+    }
+
+    Table table(CollectionSpec spec) {
+        return catalog.table(spec);
+    }
+
+    /** Runs read-only work on an auto-commit connection. */
+    <T> T read(String what, SqlWork<Connection, T> work) {
+        try (Connection c = connection()) {
+            return work.run(c);
+        } catch (SQLException e) {
+            throw failures.map(e, what);
+        }
+    }
+
+    /** Runs work in a write transaction holding the feed lock, on a pooled connection. */
+    <T> T write(String what, SqlWork<WriteTransaction, T> work) {
+        try (Connection c = connection()) {
+            return inWrite(c, work);
+        } catch (SQLException e) {
+            throw failures.map(e, what);
+        }
+    }
+
+    /**
+     * Begins a write transaction on {@code c}, takes the feed lock, runs the work and commits (or
+     * rolls back if the work failed or asked to). The connection is back in auto-commit afterwards.
+     */
+    <T> T inWrite(Connection c, SqlWork<WriteTransaction, T> work) throws SQLException {
+        dialect.beginWrite(c);
+        boolean ended = false;
+        try {
+            WriteTransaction tx = new WriteTransaction(c, this, feed.lock(c));
+            T result = work.run(tx);
+            if (tx.isRollbackOnly()) {
+                dialect.rollback(c);
+            } else {
+                dialect.commit(c);
+            }
+            ended = true;
+            if (tx.appended()) {
+                feed.published();
+            }
+            return result;
+        } finally {
+            if (!ended) {
+                try {
+                    dialect.rollback(c);
+                } catch (SQLException e) {
+                    // broken connection: the database rolls back; the pool discards it
+                }
+            }
+            try {
+                dialect.reset(c);
+            } catch (SQLException e) {
+                // as above
+            }
+        }
+    }
+
+    @Override
+    public Capabilities capabilities() {
+        List<Capability> caps = new ArrayList<>(List.of(
+                Capability.RECORDS, Capability.TRANSACTIONS, Capability.UNIQUE_INDEXES, Capability.CHANGE_FEED));
+        if (settings.durable()) {
+            caps.add(Capability.DURABLE);
+        }
+        return Capabilities.of(caps.toArray(Capability[]::new));
+    }
+
+    @Override
+    public void prepare(CollectionSpec collection, Reindexer reindexer) {
+        catalog.prepare(collection, reindexer);
+    }
+
+    @Override
+    public Session autoCommit() {
+        return autoCommit;
+    }
+
+    @Override
+    public Session begin() {
+        return new TransactionSession(this);
+    }
+
+    @Override
+    public ChangeLog changes() {
+        return feed;
+    }
+
+    @Override
+    public void clear(CollectionSpec spec) {
+        Table t = table(spec);
+        write("clearing collection '" + spec.name() + "'", tx -> {
+            List<PendingEvent> events = new ArrayList<>();
+            try (PreparedStatement ps = tx.conn.prepareStatement(t.selectAllKeys); ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    Object key = Reads.key(rs, t);
+                    events.add(new PendingEvent(spec.name(), spec.keyType().text(key), ChangeEvent.Op.DELETE, rs.getLong(2)));
+                }
+            }
+            Dialect.execute(tx.conn, t.deleteAll);
+            tx.appendEvents(events);
+            return null;
+        });
+    }
+
+    @Override
+    public void clearAll() {
+        write("clearing the depot", tx -> {
+            for (Registry.Entry e : catalog.stored(tx.conn).values()) {
+                Dialect.execute(tx.conn, "DELETE FROM " + e.table());
+            }
+            feed.clear(tx.conn);
+            return null;
+        });
+    }
+
+    @Override
+    public DepotStats stats() {
+        return read("reading statistics", c -> {
+            Map<String, Long> counts = new LinkedHashMap<>();
+            for (Registry.Entry e : catalog.stored(c).values()) {
+                try (PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM " + e.table());
+                        ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    counts.put(e.collection(), rs.getLong(1));
+                }
+            }
+            return new DepotStats(scheme, counts, feed.count(c), -1);
+        });
+    }
+
+    @Override
+    public Health health() {
+        long start = System.nanoTime();
+        try (Connection c = connection()) {
+            boolean up = c.isValid(2);
+            return new Health(up, scheme, Duration.ofNanos(System.nanoTime() - start), up ? "ok" : "the connection did not answer");
+        } catch (SQLException | RuntimeException e) {
+            String state = e instanceof SQLException s && s.getSQLState() != null ? " (SQLSTATE " + s.getSQLState() + ")" : "";
+            return new Health(false, scheme, Duration.ofNanos(System.nanoTime() - start), "unavailable" + state);
+        }
+    }
+
+    @Override
+    public void close() {
+        pool.close();
+    }
+
+    @Override
+    public String toString() {
+        return "JdbcBackend[" + settings + "]";
+    }
+}

@@ -1,0 +1,125 @@
+package dev.depot.jdbc;
+
+import dev.depot.spi.IndexType;
+import dev.depot.spi.KeyType;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Types;
+
+/**
+ * MariaDB and MySQL: every table in {@code utf8mb4_nopad_bin} (code point order, and unlike
+ * {@code utf8mb4_bin} trailing spaces count). Doubles are stored as order-preserving BIGINTs because
+ * InnoDB's DOUBLE cannot hold infinities. MariaDB's default NULL placement already is Depot's.
+ */
+final class MariaDbDialect extends Dialect {
+
+    @Override
+    String name() {
+        return "mariadb";
+    }
+
+    @Override
+    String driverClass() {
+        return "org.mariadb.jdbc.Driver";
+    }
+
+    @Override
+    String keyType(KeyType type) {
+        return switch (type) {
+            case LONG -> "BIGINT";
+            case STRING -> "VARCHAR(255)";
+            case UUID -> "VARCHAR(36)";
+        };
+    }
+
+    @Override
+    String columnType(IndexType type) {
+        return switch (type) {
+            // 512 characters: with a 255-character key the (value, key) index stays under InnoDB's 3072 bytes.
+            case STRING -> "VARCHAR(512)";
+            case UUID -> "VARCHAR(36)";
+            case LONG, INSTANT, DOUBLE -> "BIGINT";
+            case BOOLEAN -> "BOOLEAN";
+        };
+    }
+
+    @Override
+    String bytesType() {
+        return "LONGBLOB";
+    }
+
+    @Override
+    String textType() {
+        return "TEXT";
+    }
+
+    @Override
+    String tableOptions() {
+        return " ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_nopad_bin";
+    }
+
+    @Override
+    String dropIndex(String table, String index) {
+        return "DROP INDEX IF EXISTS " + index + " ON " + table;
+    }
+
+    @Override
+    String ascending(String column) {
+        return column + " ASC"; // NULL is the smallest value in MariaDB
+    }
+
+    @Override
+    String descending(String column) {
+        return column + " DESC";
+    }
+
+    @Override
+    void bindValue(PreparedStatement ps, int i, IndexType type, Object v) throws SQLException {
+        if (type == IndexType.DOUBLE && v != null) {
+            ps.setLong(i, SortableDoubles.encode((Double) v));
+        } else {
+            super.bindValue(ps, i, type, v);
+        }
+    }
+
+    @Override
+    Object readValue(ResultSet rs, int col, IndexType type) throws SQLException {
+        if (type == IndexType.DOUBLE) {
+            long bits = rs.getLong(col);
+            return rs.wasNull() ? null : SortableDoubles.decode(bits);
+        }
+        return super.readValue(rs, col, type);
+    }
+
+    @Override
+    int sqlType(IndexType type) {
+        return type == IndexType.DOUBLE ? Types.BIGINT : super.sqlType(type);
+    }
+
+    @Override
+    Failure classify(SQLException e) {
+        return switch (e.getErrorCode()) {
+            case 1062 -> Failure.UNIQUE;
+            // 1020 record changed since last read, 1205 lock wait timeout, 1213 deadlock
+            case 1020, 1205, 1213 -> Failure.CONFLICT;
+            // 1927 connection killed, 2006 server gone away, 2013 lost connection
+            case 1927, 2006, 2013 -> Failure.UNAVAILABLE;
+            default -> super.classify(e);
+        };
+    }
+
+    /** Doubles as signed longs with the same order: flip the magnitude bits of negative numbers. */
+    static final class SortableDoubles {
+        private SortableDoubles() {}
+
+        static long encode(double d) {
+            long bits = Double.doubleToLongBits(d);
+            return bits ^ ((bits >> 63) & Long.MAX_VALUE);
+        }
+
+        static double decode(long s) {
+            return Double.longBitsToDouble(s ^ ((s >> 63) & Long.MAX_VALUE));
+        }
+    }
+}

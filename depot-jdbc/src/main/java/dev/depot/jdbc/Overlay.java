@@ -1,0 +1,29 @@
+package dev.depot.jdbc;
+
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** Everything a transaction wrote, per collection, in first-write order. Used by one thread. */
+final class Overlay {
+    private final Map<String, TableOverlay> tables = new LinkedHashMap<>();
+
+    TableOverlay of(Table t) {
+        TableOverlay o = tables.get(t.spec.name());
+        if (o == null || o.table != t) {
+            o = new TableOverlay(t);
+            tables.put(t.spec.name(), o);
+        }
+        return o;
+    }
+
+    /** The collection's part, or null if the transaction has not touched it. */
+    TableOverlay peek(Table t) {
+        TableOverlay o = tables.get(t.spec.name());
+        return o == null || o.isEmpty() ? null : o;
+    }
+
+    Collection<TableOverlay> tables() {
+        return tables.values();
+    }
+}

@@ -1,0 +1,121 @@
+package dev.depot.jdbc;
+
+import dev.depot.spi.IndexType;
+import dev.depot.spi.KeyType;
+import dev.depot.spi.Predicate;
+import dev.depot.spi.QueryPlan;
+import dev.depot.spi.StoredRecord;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+
+/**
+ * Runs queries and counts. Without own writes the database does all the work. With them, the
+ * database returns enough rows (offset + limit + number of written keys) from the snapshot; rows of
+ * written keys are replaced by their written state, and the merge is sorted in Java with the same
+ * order the SQL uses: so a transaction sees its own writes in queries and counts.
+ */
+final class QueryRunner {
+    private QueryRunner() {}
+
+    /** A row with the value it is ordered by. */
+    private record Row(Object key, long version, byte[] document, Object orderValue) implements StoredRecord {}
+
+    static List<StoredRecord> query(Connection c, Table t, QueryPlan plan, TableOverlay own) throws SQLException {
+        if (own == null) {
+            QuerySql.Sql sql = t.queries.select(plan, plan.offset(), plan.limit(), false);
+            List<StoredRecord> out = new ArrayList<>();
+            run(c, t, sql, rs -> out.add(StoredRecord.of(Reads.key(rs, t), rs.getLong(2), rs.getBytes(3))));
+            return out;
+        }
+        long fetch = saturatedAdd(saturatedAdd(plan.offset(), plan.limit()), own.size());
+        QuerySql.Sql sql = t.queries.select(plan, 0, fetch, true);
+        List<Row> merged = new ArrayList<>();
+        boolean keyOrder = plan.orderIndex() == QueryPlan.KEY_ORDER;
+        IndexType orderType = keyOrder ? null : t.spec.index(plan.orderIndex()).type();
+        run(c, t, sql, rs -> {
+            Object key = Reads.key(rs, t);
+            if (own.pending(key) == null) {
+                Object ov = keyOrder ? null : t.dialect.readValue(rs, 4, orderType);
+                merged.add(new Row(key, rs.getLong(2), rs.getBytes(3), ov));
+            }
+        });
+        Comparator<Row> order = order(t, plan);
+        Row bound = plan.after() == null ? null : new Row(plan.after().key(), 0, null, plan.after().value());
+        for (Pending p : own.pendings()) {
+            if (p.present() && matches(t, plan, p.values())) {
+                Row r = new Row(p.key(), p.version(), p.document(), keyOrder ? null : p.values()[plan.orderIndex()]);
+                if (bound == null || order.compare(r, bound) > 0) {
+                    merged.add(r);
+                }
+            }
+        }
+        merged.sort(order);
+        int from = (int) Math.min(plan.offset(), merged.size());
+        int to = (int) Math.min(merged.size(), saturatedAdd(from, plan.limit()));
+        return new ArrayList<>(merged.subList(from, to));
+    }
+
+    static long count(Connection c, Table t, QueryPlan plan, TableOverlay own) throws SQLException {
+        QuerySql.Sql sql = t.queries.count(plan);
+        long[] n = new long[1];
+        run(c, t, sql, rs -> n[0] = rs.getLong(1));
+        if (own == null) {
+            return n[0];
+        }
+        long count = n[0];
+        for (Pending p : own.pendings()) {
+            if (p.base().exists() && matches(t, plan, p.base().values())) {
+                count--;
+            }
+            if (p.present() && matches(t, plan, p.values())) {
+                count++;
+            }
+        }
+        return count;
+    }
+
+    private static boolean matches(Table t, QueryPlan plan, Object[] values) {
+        for (Predicate p : plan.predicates()) {
+            if (!p.test(t.spec.index(p.index()).type(), values[p.index()])) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static Comparator<Row> order(Table t, QueryPlan plan) {
+        KeyType keys = t.spec.keyType();
+        Comparator<Row> byKey = (a, b) -> keys.compare(a.key(), b.key());
+        if (plan.orderIndex() == QueryPlan.KEY_ORDER) {
+            return byKey;
+        }
+        IndexType type = t.spec.index(plan.orderIndex()).type();
+        Comparator<Row> byValue = (a, b) -> type.compareNullsFirst(a.orderValue(), b.orderValue());
+        return (plan.descending() ? byValue.reversed() : byValue).thenComparing(byKey);
+    }
+
+    private interface RowConsumer {
+        void accept(ResultSet rs) throws SQLException;
+    }
+
+    private static void run(Connection c, Table t, QuerySql.Sql sql, RowConsumer each) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(sql.text())) {
+            sql.bind(t, ps);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    each.accept(rs);
+                }
+            }
+        }
+    }
+
+    private static long saturatedAdd(long a, long b) {
+        long r = a + b;
+        return r < 0 ? Long.MAX_VALUE : r;
+    }
+}

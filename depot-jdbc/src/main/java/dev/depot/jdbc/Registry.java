@@ -1,0 +1,106 @@
+package dev.depot.jdbc;
+
+import dev.depot.spi.IndexSpec;
+import dev.depot.spi.IndexType;
+import dev.depot.spi.KeyType;
+import java.net.URLDecoder;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The registry table: per collection its table, key type and stored indexes (name, type,
+ * uniqueness, column), one index per line. It is what schema evolution compares declarations with.
+ */
+final class Registry {
+    /** A collection as stored. */
+    record Entry(String collection, KeyType keyType, String table, List<IndexSpec> indexes, List<String> columns) {}
+
+    private final String selectOne;
+    private final String selectAll;
+    private final String insert;
+    private final String update;
+
+    Registry(String prefix) {
+        String t = prefix + "collections";
+        this.selectOne = "SELECT coll, key_type, tbl, idx FROM " + t + " WHERE coll = ?";
+        this.selectAll = "SELECT coll, key_type, tbl, idx FROM " + t + " ORDER BY coll";
+        this.insert = "INSERT INTO " + t + " (coll, key_type, tbl, idx) VALUES (?, ?, ?, ?)";
+        this.update = "UPDATE " + t + " SET idx = ? WHERE coll = ?";
+    }
+
+    static String ddl(String prefix, Dialect d) {
+        return "CREATE TABLE IF NOT EXISTS " + prefix + "collections (coll VARCHAR(64) NOT NULL PRIMARY KEY, "
+                + "key_type VARCHAR(16) NOT NULL, tbl VARCHAR(64) NOT NULL, idx " + d.textType() + " NOT NULL)"
+                + d.tableOptions();
+    }
+
+    Entry find(Connection c, String collection) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(selectOne)) {
+            ps.setString(1, collection);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? entry(rs) : null;
+            }
+        }
+    }
+
+    Map<String, Entry> all(Connection c) throws SQLException {
+        Map<String, Entry> out = new LinkedHashMap<>();
+        try (PreparedStatement ps = c.prepareStatement(selectAll); ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                Entry e = entry(rs);
+                out.put(e.collection(), e);
+            }
+        }
+        return out;
+    }
+
+    void insert(Connection c, Entry e) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(insert)) {
+            ps.setString(1, e.collection());
+            ps.setString(2, e.keyType().name());
+            ps.setString(3, e.table());
+            ps.setString(4, encode(e.indexes(), e.columns()));
+            ps.executeUpdate();
+        }
+    }
+
+    void updateIndexes(Connection c, Entry e) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(update)) {
+            ps.setString(1, encode(e.indexes(), e.columns()));
+            ps.setString(2, e.collection());
+            ps.executeUpdate();
+        }
+    }
+
+    private static Entry entry(ResultSet rs) throws SQLException {
+        List<IndexSpec> indexes = new ArrayList<>();
+        List<String> columns = new ArrayList<>();
+        for (String line : rs.getString(4).split("\n")) {
+            if (line.isEmpty()) {
+                continue;
+            }
+            String[] f = line.split(" ");
+            indexes.add(new IndexSpec(URLDecoder.decode(f[0], StandardCharsets.UTF_8), IndexType.valueOf(f[1]), f[2].equals("u")));
+            columns.add(f[3]);
+        }
+        return new Entry(rs.getString(1), KeyType.valueOf(rs.getString(2)), rs.getString(3), indexes, columns);
+    }
+
+    private static String encode(List<IndexSpec> indexes, List<String> columns) {
+        StringBuilder s = new StringBuilder();
+        for (int i = 0; i < indexes.size(); i++) {
+            IndexSpec x = indexes.get(i);
+            s.append(URLEncoder.encode(x.name(), StandardCharsets.UTF_8)).append(' ').append(x.type().name())
+                    .append(' ').append(x.unique() ? "u" : "n").append(' ').append(columns.get(i)).append('\n');
+        }
+        return s.toString();
+    }
+}

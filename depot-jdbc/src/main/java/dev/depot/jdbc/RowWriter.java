@@ -1,0 +1,85 @@
+package dev.depot.jdbc;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+
+/**
+ * Writes a transaction's final state of each key with JDBC batches: deletes, then updates, then
+ * inserts, so values freed by one kind are free before another takes them. When several updated rows
+ * carry unique indexes, their unique columns are cleared first: the transaction's writes were valid
+ * one after another, but the batch applies them in key order, which could collide midway.
+ */
+final class RowWriter {
+    private RowWriter() {}
+
+    static void apply(Connection c, Table t, Collection<Pending> pendings, long stamp) throws SQLException {
+        List<Pending> deletes = new ArrayList<>();
+        List<Pending> updates = new ArrayList<>();
+        List<Pending> inserts = new ArrayList<>();
+        for (Pending p : pendings) {
+            if (p.base().exists()) {
+                (p.present() ? updates : deletes).add(p);
+            } else if (p.present()) {
+                inserts.add(p);
+            }
+        }
+        Dialect d = t.dialect;
+        if (!deletes.isEmpty()) {
+            try (PreparedStatement ps = c.prepareStatement(t.delete)) {
+                for (Pending p : deletes) {
+                    d.bindKey(ps, 1, t.spec.keyType(), p.key());
+                    ps.addBatch();
+                }
+                ps.executeBatch();
+            }
+        }
+        if (!updates.isEmpty()) {
+            if (t.hasUnique && updates.size() > 1) {
+                try (PreparedStatement ps = c.prepareStatement(t.clearUniques)) {
+                    for (Pending p : updates) {
+                        d.bindKey(ps, 1, t.spec.keyType(), p.key());
+                        ps.addBatch();
+                    }
+                    ps.executeBatch();
+                }
+            }
+            try (PreparedStatement ps = c.prepareStatement(t.update)) {
+                for (Pending p : updates) {
+                    ps.setLong(1, p.version());
+                    ps.setLong(2, stamp);
+                    ps.setBytes(3, p.document());
+                    int i = bindValues(ps, 4, t, p.values());
+                    d.bindKey(ps, i, t.spec.keyType(), p.key());
+                    ps.addBatch();
+                }
+                ps.executeBatch();
+            }
+        }
+        if (!inserts.isEmpty()) {
+            try (PreparedStatement ps = c.prepareStatement(t.insert)) {
+                for (Pending p : inserts) {
+                    d.bindKey(ps, 1, t.spec.keyType(), p.key());
+                    ps.setLong(2, p.version());
+                    ps.setLong(3, stamp);
+                    ps.setBytes(4, p.document());
+                    bindValues(ps, 5, t, p.values());
+                    ps.addBatch();
+                }
+                ps.executeBatch();
+            }
+        }
+    }
+
+    /** Binds index values from parameter {@code first}; returns the next parameter index. */
+    static int bindValues(PreparedStatement ps, int first, Table t, Object[] values) throws SQLException {
+        int i = first;
+        for (int x = 0; x < values.length; x++) {
+            t.dialect.bindValue(ps, i++, t.spec.index(x).type(), values[x]);
+        }
+        return i;
+    }
+}

@@ -1,0 +1,195 @@
+package dev.depot.jdbc;
+
+import dev.depot.UniqueConstraintException;
+import dev.depot.spi.CollectionSpec;
+import dev.depot.spi.IndexSpec;
+import dev.depot.spi.Reindexer;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Creates a collection's table, or brings an existing one in line with the declared indexes: drops
+ * the columns of indexes no longer declared, adds columns for new ones and backfills them by
+ * decoding every stored document with the schema's {@link Reindexer}. A new unique index is checked
+ * against the existing data before anything changes. Runs inside the caller's write transaction; on
+ * PostgreSQL and SQLite DDL is transactional, so an evolution is all-or-nothing there.
+ */
+final class SchemaEvolution {
+    private static final Logger LOG = LoggerFactory.getLogger(SchemaEvolution.class);
+    private static final int PAGE = 500;
+    private static final int PROGRESS_EVERY = 10_000;
+
+    private final Dialect d;
+    private final String prefix;
+    private final Registry registry;
+
+    SchemaEvolution(Dialect d, String prefix, Registry registry) {
+        this.d = d;
+        this.prefix = prefix;
+        this.registry = registry;
+    }
+
+    Registry.Entry create(Connection c, CollectionSpec spec) throws SQLException {
+        String table = Names.table(prefix, spec.name());
+        List<String> columns = new ArrayList<>();
+        StringBuilder ddl = new StringBuilder("CREATE TABLE IF NOT EXISTS ").append(table).append(" (k ")
+                .append(d.keyType(spec.keyType())).append(" NOT NULL PRIMARY KEY, ver BIGINT NOT NULL, s BIGINT NOT NULL, doc ")
+                .append(d.bytesType()).append(" NOT NULL");
+        for (IndexSpec i : spec.indexes()) {
+            String col = Names.column(i.name());
+            columns.add(col);
+            ddl.append(", ").append(col).append(' ').append(d.columnType(i.type()));
+        }
+        Dialect.execute(c, ddl.append(")").append(d.tableOptions()).toString());
+        for (int i = 0; i < columns.size(); i++) {
+            createIndex(c, table, columns.get(i), spec.index(i).unique());
+        }
+        Registry.Entry e = new Registry.Entry(spec.name(), spec.keyType(), table, spec.indexes(), columns);
+        registry.insert(c, e);
+        return e;
+    }
+
+    Registry.Entry evolve(Connection c, Registry.Entry stored, CollectionSpec spec, Reindexer reindexer) throws SQLException {
+        if (stored.keyType() != spec.keyType()) {
+            throw new IllegalArgumentException("collection '" + spec.name() + "' is stored with " + stored.keyType()
+                    + " keys; it cannot be opened with " + spec.keyType() + " keys");
+        }
+        if (stored.indexes().equals(spec.indexes())) {
+            return stored;
+        }
+        String table = stored.table();
+        List<String> columns = new ArrayList<>();
+        List<Integer> added = new ArrayList<>();
+        for (int i = 0; i < spec.indexes().size(); i++) {
+            int old = stored.indexes().indexOf(spec.index(i));
+            columns.add(old >= 0 ? stored.columns().get(old) : Names.column(spec.index(i).name()));
+            if (old < 0) {
+                added.add(i);
+            }
+        }
+        checkUnique(c, spec, stored, added, reindexer);
+        for (int i = 0; i < stored.indexes().size(); i++) {
+            if (!spec.indexes().contains(stored.indexes().get(i))) {
+                String col = stored.columns().get(i);
+                Dialect.execute(c, d.dropIndex(table, Names.index(prefix, table, col)));
+                Dialect.execute(c, "ALTER TABLE " + table + " DROP COLUMN " + col);
+            }
+        }
+        for (int i : added) {
+            Dialect.execute(c, "ALTER TABLE " + table + " ADD COLUMN " + columns.get(i) + " " + d.columnType(spec.index(i).type()));
+        }
+        backfill(c, spec, table, columns, added, reindexer);
+        for (int i : added) {
+            createIndex(c, table, columns.get(i), spec.index(i).unique());
+        }
+        Registry.Entry e = new Registry.Entry(spec.name(), spec.keyType(), table, spec.indexes(), columns);
+        registry.updateIndexes(c, e);
+        LOG.info("collection {}: indexes changed from {} to {}", spec.name(), names(stored.indexes()), names(spec.indexes()));
+        return e;
+    }
+
+    private void createIndex(Connection c, String table, String column, boolean unique) throws SQLException {
+        // A unique index covers the value alone (NULLs are never constrained); others add the key for ordering.
+        Dialect.execute(c, "CREATE " + (unique ? "UNIQUE " : "") + "INDEX IF NOT EXISTS " + Names.index(prefix, table, column)
+                + " ON " + table + " (" + (unique ? column : d.indexColumns(column)) + ")");
+    }
+
+    private void checkUnique(Connection c, CollectionSpec spec, Registry.Entry stored, List<Integer> added, Reindexer r)
+            throws SQLException {
+        List<Integer> unique = added.stream().filter(i -> spec.index(i).unique()).toList();
+        if (unique.isEmpty()) {
+            return;
+        }
+        List<Set<Object>> seen = new ArrayList<>();
+        unique.forEach(i -> seen.add(new HashSet<>()));
+        scan(c, spec, stored.table(), (key, doc) -> {
+            Object[] values = r.indexValues(doc);
+            for (int u = 0; u < unique.size(); u++) {
+                Object v = values[unique.get(u)];
+                if (v != null && !seen.get(u).add(v)) {
+                    throw new UniqueConstraintException("collection '" + spec.name() + "': cannot add unique index '"
+                            + spec.index(unique.get(u)).name() + "': existing records share a value");
+                }
+            }
+        });
+    }
+
+    private void backfill(Connection c, CollectionSpec spec, String table, List<String> columns, List<Integer> added,
+            Reindexer r) throws SQLException {
+        if (added.isEmpty()) {
+            return;
+        }
+        StringBuilder sql = new StringBuilder("UPDATE ").append(table).append(" SET ");
+        for (int n = 0; n < added.size(); n++) {
+            sql.append(n == 0 ? "" : ", ").append(columns.get(added.get(n))).append(" = ?");
+        }
+        sql.append(" WHERE k = ?");
+        long[] done = new long[1];
+        try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
+            scan(c, spec, table, (key, doc) -> {
+                Object[] values = r.indexValues(doc);
+                int p = 1;
+                for (int i : added) {
+                    d.bindValue(ps, p++, spec.index(i).type(), values[i]);
+                }
+                d.bindKey(ps, p, spec.keyType(), key);
+                ps.addBatch();
+                if (++done[0] % PAGE == 0) {
+                    ps.executeBatch();
+                }
+                if (done[0] % PROGRESS_EVERY == 0) {
+                    LOG.info("collection {}: backfilled new indexes for {} records so far", spec.name(), done[0]);
+                }
+            });
+            ps.executeBatch();
+        }
+        if (done[0] >= PROGRESS_EVERY) {
+            LOG.info("collection {}: backfilled new indexes for all {} records", spec.name(), done[0]);
+        }
+    }
+
+    private interface DocConsumer {
+        void accept(Object key, byte[] doc) throws SQLException;
+    }
+
+    /** Visits every record in key order, a page at a time, so the table is never held in memory. */
+    private void scan(Connection c, CollectionSpec spec, String table, DocConsumer each) throws SQLException {
+        String first = "SELECT k, doc FROM " + table + " ORDER BY k LIMIT " + PAGE;
+        String next = "SELECT k, doc FROM " + table + " WHERE k > ? ORDER BY k LIMIT " + PAGE;
+        Object after = null;
+        while (true) {
+            List<Object> keys = new ArrayList<>(PAGE);
+            List<byte[]> docs = new ArrayList<>(PAGE);
+            try (PreparedStatement ps = c.prepareStatement(after == null ? first : next)) {
+                if (after != null) {
+                    d.bindKey(ps, 1, spec.keyType(), after);
+                }
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        keys.add(d.readKey(rs, 1, spec.keyType()));
+                        docs.add(rs.getBytes(2));
+                    }
+                }
+            }
+            for (int i = 0; i < keys.size(); i++) {
+                each.accept(keys.get(i), docs.get(i));
+            }
+            if (keys.size() < PAGE) {
+                return;
+            }
+            after = keys.get(keys.size() - 1);
+        }
+    }
+
+    private static List<String> names(List<IndexSpec> indexes) {
+        return indexes.stream().map(IndexSpec::name).toList();
+    }
+}

@@ -1,0 +1,131 @@
+package dev.depot.jdbc;
+
+import dev.depot.spi.IndexType;
+import dev.depot.spi.KeyType;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.Properties;
+import org.sqlite.SQLiteErrorCode;
+import org.sqlite.SQLiteException;
+
+/**
+ * SQLite in WAL mode: readers hold snapshots while one writer commits. Text uses the BINARY collation
+ * (memcmp of UTF-8, i.e. code point order). Transactions are driven with explicit {@code BEGIN} /
+ * {@code BEGIN IMMEDIATE} statements: a snapshot is a deferred read transaction, and a write
+ * transaction takes the database's single write lock up front, which is what makes it exclusive.
+ */
+final class SqliteDialect extends Dialect {
+
+    @Override
+    String name() {
+        return "sqlite";
+    }
+
+    @Override
+    String driverClass() {
+        return "org.sqlite.JDBC";
+    }
+
+    @Override
+    Properties driverProperties() {
+        Properties p = new Properties();
+        p.setProperty("journal_mode", "WAL");
+        p.setProperty("busy_timeout", "30000");
+        p.setProperty("synchronous", "NORMAL");
+        return p;
+    }
+
+    @Override
+    String poolIsolation() {
+        return null;
+    }
+
+    @Override
+    String keyType(KeyType type) {
+        return type == KeyType.LONG ? "INTEGER" : "TEXT";
+    }
+
+    @Override
+    String columnType(IndexType type) {
+        return switch (type) {
+            case STRING, UUID -> "TEXT";
+            case LONG, INSTANT, BOOLEAN -> "INTEGER";
+            case DOUBLE -> "REAL";
+        };
+    }
+
+    @Override
+    String bytesType() {
+        return "BLOB";
+    }
+
+    @Override
+    String textType() {
+        return "TEXT";
+    }
+
+    @Override
+    boolean transactionalDdl() {
+        return true;
+    }
+
+    @Override
+    String forUpdate() {
+        return "";
+    }
+
+    @Override
+    void beginSnapshot(Connection c) throws SQLException {
+        execute(c, "BEGIN");
+    }
+
+    @Override
+    void beginWrite(Connection c) throws SQLException {
+        execute(c, "BEGIN IMMEDIATE");
+    }
+
+    @Override
+    void commit(Connection c) throws SQLException {
+        execute(c, "COMMIT");
+    }
+
+    @Override
+    void rollback(Connection c) throws SQLException {
+        if (!c.getAutoCommit()) {
+            c.rollback();
+            return;
+        }
+        try {
+            execute(c, "ROLLBACK");
+        } catch (SQLException e) {
+            // "no transaction is active": BEGIN itself failed; nothing to undo.
+        }
+    }
+
+    @Override
+    void reset(Connection c) {
+        // Transactions are statement-driven; the connection never leaves auto-commit mode.
+    }
+
+    @Override
+    Failure classify(SQLException e) {
+        if (e instanceof SQLiteException s) {
+            SQLiteErrorCode code = s.getResultCode();
+            if (code == SQLiteErrorCode.SQLITE_CONSTRAINT_UNIQUE || code == SQLiteErrorCode.SQLITE_CONSTRAINT_PRIMARYKEY) {
+                return Failure.UNIQUE;
+            }
+            if (code == SQLiteErrorCode.SQLITE_BUSY || code == SQLiteErrorCode.SQLITE_BUSY_SNAPSHOT
+                    || code == SQLiteErrorCode.SQLITE_LOCKED) {
+                return Failure.CONFLICT;
+            }
+        }
+        String m = String.valueOf(e.getMessage());
+        if (m.contains("UNIQUE constraint failed") || m.contains("PRIMARY KEY")) {
+            return Failure.UNIQUE;
+        }
+        if (m.contains("SQLITE_BUSY") || m.contains("database is locked")) {
+            return Failure.CONFLICT;
+        }
+        return super.classify(e);
+    }
+}

@@ -1,0 +1,109 @@
+package dev.depot.jdbc;
+
+import dev.depot.spi.CollectionSpec;
+import dev.depot.spi.IndexSpec;
+import java.util.List;
+import java.util.StringJoiner;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.IntFunction;
+
+/**
+ * One collection's SQL table and the text of every statement on it, built once when the collection
+ * is prepared. Columns: {@code k} (key), {@code ver} (version), {@code s} (stamp: the feed sequence
+ * of the commit that last wrote the row, which first-committer-wins checks compare), {@code doc}
+ * and one column per declared index, in index position order.
+ */
+final class Table {
+    /** IN lists are padded to one of these sizes so only a few statement texts exist per table. */
+    private static final int[] IN_SIZES = {1, 4, 16, 64, 256};
+    static final int MAX_IN = 256;
+
+    final CollectionSpec spec;
+    final String name;
+    final Dialect dialect;
+    final List<String> columns;
+    final boolean hasUnique;
+    final QuerySql queries;
+
+    final String selectRecord;
+    final String insert;
+    final String update;
+    final String delete;
+    final String clearUniques;
+    final String countAll;
+    final String selectAllKeys;
+    final String deleteAll;
+    final String[] uniqueHolder;
+
+    private final String baseColumns;
+    private final ConcurrentHashMap<Integer, String> recordsIn = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<Integer, String> basesIn = new ConcurrentHashMap<>();
+
+    Table(CollectionSpec spec, String name, List<String> columns, Dialect dialect) {
+        this.spec = spec;
+        this.name = name;
+        this.columns = List.copyOf(columns);
+        this.dialect = dialect;
+        this.hasUnique = spec.indexes().stream().anyMatch(IndexSpec::unique);
+        StringJoiner idx = new StringJoiner("");
+        StringJoiner marks = new StringJoiner("");
+        StringJoiner sets = new StringJoiner("");
+        StringJoiner nulls = new StringJoiner(", ");
+        for (int i = 0; i < columns.size(); i++) {
+            idx.add(", " + columns.get(i));
+            marks.add(", ?");
+            sets.add(", " + columns.get(i) + " = ?");
+            if (spec.index(i).unique()) {
+                nulls.add(columns.get(i) + " = NULL");
+            }
+        }
+        this.baseColumns = "k, ver, s" + idx;
+        this.selectRecord = "SELECT k, ver, doc FROM " + name + " WHERE k = ?";
+        this.insert = "INSERT INTO " + name + " (k, ver, s, doc" + idx + ") VALUES (?, ?, ?, ?" + marks + ")";
+        this.update = "UPDATE " + name + " SET ver = ?, s = ?, doc = ?" + sets + " WHERE k = ?";
+        this.delete = "DELETE FROM " + name + " WHERE k = ?";
+        this.clearUniques = hasUnique ? "UPDATE " + name + " SET " + nulls + " WHERE k = ?" : null;
+        this.countAll = "SELECT COUNT(*) FROM " + name;
+        this.selectAllKeys = "SELECT k, ver FROM " + name + " ORDER BY k";
+        this.deleteAll = "DELETE FROM " + name;
+        this.uniqueHolder = new String[columns.size()];
+        for (int i = 0; i < columns.size(); i++) {
+            if (spec.index(i).unique()) {
+                uniqueHolder[i] = "SELECT k FROM " + name + " WHERE " + columns.get(i) + " = ?";
+            }
+        }
+        this.queries = new QuerySql(this);
+    }
+
+    /** Padded size for an IN list of {@code n <= MAX_IN} keys. */
+    static int inSize(int n) {
+        for (int s : IN_SIZES) {
+            if (n <= s) {
+                return s;
+            }
+        }
+        throw new IllegalArgumentException("IN list too long: " + n);
+    }
+
+    /** {@code SELECT k, ver, doc ... WHERE k IN (?, ...)} for a padded size. */
+    String recordsIn(int size) {
+        return recordsIn.computeIfAbsent(size, in("SELECT k, ver, doc FROM "));
+    }
+
+    /** Key, version, stamp and index values, for keys a transaction is about to write. */
+    String basesIn(int size) {
+        return basesIn.computeIfAbsent(size, in("SELECT " + baseColumns + " FROM "));
+    }
+
+    private IntFunction<String> inFunction(String head) {
+        return n -> head + name + " WHERE k IN (" + "?, ".repeat(n - 1) + "?)";
+    }
+
+    private java.util.function.Function<Integer, String> in(String head) {
+        IntFunction<String> f = inFunction(head);
+        return f::apply;
+    }
+
+    /** Number of base columns before the index values: k, ver, s. */
+    static final int BASE_FIXED = 3;
+}

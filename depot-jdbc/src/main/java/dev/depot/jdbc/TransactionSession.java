@@ -1,0 +1,203 @@
+package dev.depot.jdbc;
+
+import dev.depot.ConflictException;
+import dev.depot.spi.CollectionSpec;
+import dev.depot.spi.QueryPlan;
+import dev.depot.spi.Session;
+import dev.depot.spi.StoredRecord;
+import dev.depot.spi.Write;
+import dev.depot.spi.WriteResult;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+
+/**
+ * A transaction with snapshot isolation and first-committer-wins, identical on every database.
+ *
+ * <p>Reads run in a read-only snapshot transaction on one connection, begun at the first call. Writes
+ * are checked against the snapshot plus the transaction's own writes and kept in an {@link Overlay};
+ * nothing is written and no lock is held until commit. Commit ends the snapshot, opens a write
+ * transaction under the feed lock, verifies that no key this transaction wrote has been written
+ * since its snapshot (the stored stamp still equals the one read), and applies the overlay with
+ * batches. Writers of different keys therefore never conflict, and a conflict is detected exactly
+ * where the contract says: at commit, as {@link ConflictException}, with nothing applied.
+ */
+final class TransactionSession implements Session {
+    private final JdbcBackend backend;
+    private final Overlay overlay = new Overlay();
+    private final List<PendingEvent> events = new ArrayList<>();
+    private Connection conn;
+    private View view;
+    private boolean ended;
+
+    TransactionSession(JdbcBackend backend) {
+        this.backend = backend;
+    }
+
+    private View view() throws SQLException {
+        if (ended) {
+            throw new IllegalStateException("the transaction has ended");
+        }
+        if (view == null) {
+            Connection c = backend.connection();
+            try {
+                backend.dialect.beginSnapshot(c);
+            } catch (SQLException e) {
+                c.close();
+                throw e;
+            }
+            conn = c;
+            view = new View(c, overlay);
+        }
+        return view;
+    }
+
+    private <T> T call(CollectionSpec spec, SqlWork<View, T> work) {
+        try {
+            return work.run(view());
+        } catch (SQLException e) {
+            throw backend.failures.map(e, "a transaction on collection '" + spec.name() + "'");
+        }
+    }
+
+    @Override
+    public StoredRecord get(CollectionSpec spec, Object key) {
+        Table t = backend.table(spec);
+        return call(spec, v -> {
+            Pending p = overlay.of(t).pending(key);
+            if (p != null) {
+                return p.present() ? p : null;
+            }
+            return Reads.record(v.conn, t, key);
+        });
+    }
+
+    @Override
+    public List<StoredRecord> getAll(CollectionSpec spec, List<Object> keys) {
+        Table t = backend.table(spec);
+        return call(spec, v -> {
+            TableOverlay o = overlay.of(t);
+            List<StoredRecord> out = new ArrayList<>(keys.size());
+            List<Object> unwritten = new ArrayList<>(keys.size());
+            for (Object k : keys) {
+                Pending p = o.pending(k);
+                if (p == null) {
+                    unwritten.add(k);
+                } else if (p.present()) {
+                    out.add(p);
+                }
+            }
+            out.addAll(Reads.records(v.conn, t, unwritten));
+            return out;
+        });
+    }
+
+    @Override
+    public WriteResult write(CollectionSpec spec, Write write) {
+        Table t = backend.table(spec);
+        return call(spec, v -> WriteRules.write(v, t, write, events));
+    }
+
+    @Override
+    public List<WriteResult> writeAll(CollectionSpec spec, List<Write> writes) {
+        Table t = backend.table(spec);
+        return call(spec, v -> WriteRules.writeAll(v, t, writes, events));
+    }
+
+    @Override
+    public WriteResult delete(CollectionSpec spec, Object key, long expectedVersion) {
+        Table t = backend.table(spec);
+        return call(spec, v -> WriteRules.delete(v, t, key, expectedVersion, events));
+    }
+
+    @Override
+    public List<StoredRecord> query(CollectionSpec spec, QueryPlan plan) {
+        Table t = backend.table(spec);
+        return call(spec, v -> QueryRunner.query(v.conn, t, plan, overlay.peek(t)));
+    }
+
+    @Override
+    public long count(CollectionSpec spec, QueryPlan plan) {
+        Table t = backend.table(spec);
+        return call(spec, v -> QueryRunner.count(v.conn, t, plan, overlay.peek(t)));
+    }
+
+    @Override
+    public void commit() {
+        if (ended) {
+            throw new IllegalStateException("the transaction has ended");
+        }
+        ended = true;
+        if (conn == null) {
+            return;
+        }
+        try {
+            backend.dialect.rollback(conn); // the snapshot was read-only; end it
+            backend.dialect.reset(conn);
+            if (!events.isEmpty()) {
+                backend.inWrite(conn, tx -> {
+                    checkNotWrittenSince();
+                    tx.apply(overlay, events);
+                    return null;
+                });
+            }
+        } catch (SQLException e) {
+            throw backend.failures.map(e, "committing a transaction");
+        } finally {
+            release();
+        }
+    }
+
+    /** First committer wins: every key written must still have the stamp the snapshot showed. */
+    private void checkNotWrittenSince() throws SQLException {
+        for (TableOverlay o : overlay.tables()) {
+            if (o.isEmpty()) {
+                continue;
+            }
+            List<Object> keys = new ArrayList<>(o.size());
+            for (Pending p : o.pendings()) {
+                keys.add(p.key());
+            }
+            Iterator<Pending> mine = o.pendings().iterator();
+            for (Base now : Reads.bases(conn, o.table, keys)) {
+                Base then = mine.next().base();
+                if (now.exists() != then.exists() || now.stamp() != then.stamp()) {
+                    throw new ConflictException("collection '" + o.table.spec.name() + "': key "
+                            + o.table.spec.keyType().text(now.key())
+                            + " was written by another transaction after this one's snapshot; retry the transaction");
+                }
+            }
+        }
+    }
+
+    @Override
+    public void rollback() {
+        if (ended) {
+            return;
+        }
+        ended = true;
+        if (conn == null) {
+            return;
+        }
+        try {
+            backend.dialect.rollback(conn);
+            backend.dialect.reset(conn);
+        } catch (SQLException e) {
+            // The connection is broken; the pool discards it. Nothing was written.
+        } finally {
+            release();
+        }
+    }
+
+    private void release() {
+        try {
+            conn.close();
+        } catch (SQLException e) {
+            // returning to the pool cannot fail in a way that matters to the caller
+        }
+        conn = null;
+        view = null;
+    }
+}

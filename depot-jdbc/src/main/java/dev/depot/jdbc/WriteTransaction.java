@@ -1,0 +1,61 @@
+package dev.depot.jdbc;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.List;
+
+/**
+ * An open write transaction holding the feed lock: the only place rows and events are written.
+ * {@link #apply} writes a session's overlay and its events; stamps and sequences come from the
+ * counter read under the lock.
+ */
+final class WriteTransaction {
+    final Connection conn;
+    private final JdbcBackend backend;
+    private long last;
+    private boolean rollbackOnly;
+    private boolean appended;
+
+    WriteTransaction(Connection conn, JdbcBackend backend, long last) {
+        this.conn = conn;
+        this.backend = backend;
+        this.last = last;
+    }
+
+    /** Ends the transaction without writing (a precondition failed). */
+    void rollbackOnly() {
+        rollbackOnly = true;
+    }
+
+    boolean isRollbackOnly() {
+        return rollbackOnly;
+    }
+
+    boolean appended() {
+        return appended;
+    }
+
+    /** Writes the overlay's rows and appends the events, numbered after the counter. */
+    void apply(Overlay overlay, List<PendingEvent> events) throws SQLException {
+        if (events.isEmpty()) {
+            return;
+        }
+        long stamp = last + events.size();
+        for (TableOverlay o : overlay.tables()) {
+            if (!o.isEmpty()) {
+                RowWriter.apply(conn, o.table, o.pendings(), stamp);
+            }
+        }
+        appendEvents(events);
+    }
+
+    /** Appends events that have no overlay (clearing a collection). */
+    void appendEvents(List<PendingEvent> events) throws SQLException {
+        if (events.isEmpty()) {
+            return;
+        }
+        backend.feed.append(conn, last, events, backend.options.clock().instant());
+        last += events.size();
+        appended = true;
+    }
+}
