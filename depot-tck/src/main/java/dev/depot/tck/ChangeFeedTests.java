@@ -11,12 +11,16 @@ import dev.depot.AlreadyExistsException;
 import dev.depot.Capability;
 import dev.depot.ChangeEvent;
 import dev.depot.ChangeListener;
+import dev.depot.Depot;
 import dev.depot.Records;
 import dev.depot.Subscription;
 import dev.depot.tck.KitModel.Account;
 import dev.depot.tck.KitModel.Counter;
 import dev.depot.tck.KitModel.Item;
 import dev.depot.tck.KitModel.Player;
+import dev.depot.tck.KitModel.Priority;
+import dev.depot.tck.KitModel.Sku;
+import dev.depot.tck.KitModel.Task;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -29,6 +33,8 @@ import org.junit.jupiter.api.Test;
 /** One event per committed write, in commit order; reading and subscribing resume exactly. */
 abstract class ChangeFeedTests extends FeatureTests {
     static final int FEED_EVENTS = 10;
+    /** What {@code DepotOptions.defaults()} keeps; see {@link DepotFixture#open}. */
+    static final Duration DEFAULT_RETENTION = Duration.ofDays(7);
 
     ChangeFeedTests(DepotConformanceSuite suite) {
         super(suite);
@@ -124,12 +130,14 @@ abstract class ChangeFeedTests extends FeatureTests {
         counters.insert(new Counter(7, 0));
         players().insert(p);
         accounts().insert(account("caf\u00e9 \uD83D\uDE00", 1));
+        depot().records(KitModel.TASKS).insert(new Task(new Sku("sku-1"), Priority.MIKE, 1f, (short) 1));
 
         assertThat(feed().since(from)).extracting(ChangeEvent::collection, ChangeEvent::key).containsExactly(
                 tuple("items", "-42"),
                 tuple("counters", "7"),
                 tuple("players", p.id().toString().toLowerCase()),
-                tuple("accounts", "caf\u00e9 \uD83D\uDE00"));
+                tuple("accounts", "caf\u00e9 \uD83D\uDE00"),
+                tuple("tasks", "sku-1"));
     }
 
     @Test
@@ -160,7 +168,7 @@ abstract class ChangeFeedTests extends FeatureTests {
     }
 
     @Test
-    void aTransactionsEventsAreConsecutive() {
+    void aTransactionsEventsAreConsecutiveOnePerWrite() {
         assumeCapability(Capability.TRANSACTIONS);
         accounts().insert(account("x", 0));
         long from = feed().lastSequence();
@@ -169,14 +177,14 @@ abstract class ChangeFeedTests extends FeatureTests {
             Records<String, Account> acc = tx.records(KitModel.ACCOUNTS);
             acc.insert(account("a", 1));
             acc.update(account("x", 1));
-            acc.insert(account("b", 1));
+            acc.update(account("a", 2));
             return null;
         });
         accounts().insert(account("c", 1));
 
         List<ChangeEvent> events = feed().since(from);
-        assertThat(events).extracting(ChangeEvent::key, ChangeEvent::op)
-                .containsExactly(tuple("a", INSERT), tuple("x", UPDATE), tuple("b", INSERT), tuple("c", INSERT));
+        assertThat(events).extracting(ChangeEvent::key, ChangeEvent::op, ChangeEvent::version).containsExactly(
+                tuple("a", INSERT, 1L), tuple("x", UPDATE, 2L), tuple("a", UPDATE, 2L), tuple("c", INSERT, 1L));
         long first = events.get(0).sequence();
         assertThat(map(events.subList(0, 3), ChangeEvent::sequence)).containsExactly(first, first + 1, first + 2);
     }
@@ -248,6 +256,35 @@ abstract class ChangeFeedTests extends FeatureTests {
         }
 
         assertThat(closed.events).allMatch(e -> e.sequence() <= closedAt);
+    }
+
+    @Test
+    void closingTheDepotStopsItsSubscriptions() {
+        Recorder onClosedDepot = new Recorder(0);
+        long closedAt;
+        try (Depot second = fixture().open(clock())) {
+            second.changes().subscribe(second.changes().lastSequence(), onClosedDepot);
+            closedAt = feed().lastSequence();
+        }
+        insertAccounts("k", 3);
+        Recorder witness = new Recorder(3);
+        try (Subscription s = feed().subscribe(closedAt, witness)) {
+            witness.awaitEvents();
+        }
+
+        assertThat(onClosedDepot.events).isEmpty();
+    }
+
+    @Test
+    void eventsOlderThanTheRetentionAreDropped() {
+        long from = feed().lastSequence();
+        insertAccounts("old", 2);
+
+        clock().advance(DEFAULT_RETENTION.plusDays(1));
+        insertAccounts("new", 1);
+
+        assertThat(keys(feed().since(from))).containsExactly("new00");
+        assertThat(depot().stats().changeEvents()).isEqualTo(1);
     }
 
     @Test

@@ -29,6 +29,7 @@ abstract class ConcurrencyTests extends FeatureTests {
     static final int TRANSFERS_PER_THREAD = 25;
     static final int INSERTS_PER_THREAD = 50;
     static final int VERSION_ROUNDS = 5;
+    static final int SAVES_PER_THREAD = 20;
     static final int FEED_WRITERS = 4;
     static final int WRITES_PER_FEED_WRITER = 100;
     static final List<String> ACCOUNT_IDS = List.of("acc-a", "acc-b", "acc-c");
@@ -160,6 +161,19 @@ abstract class ConcurrencyTests extends FeatureTests {
         assertThat(items().count()).isEqualTo(THREADS * INSERTS_PER_THREAD);
         assertThat(items().query().where(Q.field("label").eq("t3")).count()).isEqualTo(INSERTS_PER_THREAD);
         assertThat(map(items().query().list(), Item::id)).isSorted().doesNotHaveDuplicates();
+    }
+
+    @Test
+    void writesOutsideTransactionsNeverConflict() {
+        accounts().insert(account("x", 0));
+
+        Concurrently.run(THREADS, thread -> {
+            for (int i = 0; i < SAVES_PER_THREAD; i++) {
+                accounts().save(account("x", thread));
+            }
+        });
+
+        assertThat(accounts().getVersioned("x").orElseThrow().version()).isEqualTo(1 + THREADS * SAVES_PER_THREAD);
     }
 
     @Test

@@ -114,6 +114,13 @@ public abstract class DepotConformanceSuite {
     }
 
     @Nested
+    class Schemas extends SchemaTests {
+        Schemas() {
+            super(DepotConformanceSuite.this);
+        }
+    }
+
+    @Nested
     class Transactions extends TransactionTests {
         Transactions() {
             super(DepotConformanceSuite.this);

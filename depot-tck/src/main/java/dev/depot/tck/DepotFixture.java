@@ -29,7 +29,8 @@ public interface DepotFixture {
 
     /**
      * Opens a depot on the backend whose clock is {@code clock}. The depot must use that clock for
-     * every time it records (change-event times in particular).
+     * every time it records (change-event times in particular) and otherwise the default options
+     * (a different pool size is fine): the kit relies on the default change retention.
      */
     Depot open(MutableClock clock);
 

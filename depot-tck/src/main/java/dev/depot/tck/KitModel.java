@@ -1,5 +1,6 @@
 package dev.depot.tck;
 
+import dev.depot.KeyCodec;
 import dev.depot.Schema;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -83,6 +84,32 @@ public final class KitModel {
         }
     }
 
+    /** Declared so that ordinal order (ZULU first) differs from name order (ALPHA first). */
+    public enum Priority {
+        ZULU,
+        ALPHA,
+        MIKE
+    }
+
+    /** A custom key type, stored and ordered by the text form {@link #SKU_CODEC} gives it. */
+    public record Sku(String code) {}
+
+    /** {@code Sku} to its code and back. */
+    public static final KeyCodec<Sku> SKU_CODEC = new KeyCodec<>() {
+        @Override
+        public String encode(Sku key) {
+            return key.code();
+        }
+
+        @Override
+        public Sku decode(String text) {
+            return new Sku(text);
+        }
+    };
+
+    /** Keyed by a custom type; enum, float and short indexes, which widen to String, Double and Long. */
+    public record Task(Sku sku, Priority priority, float weight, short rank) {}
+
     public static final Schema<UUID, Player> PLAYERS = Schema.of("players", UUID.class, Player.class)
             .key(Player::id)
             .index("name", String.class, Player::name)
@@ -121,6 +148,14 @@ public final class KitModel {
     public static final Schema<String, Note> NOTES = Schema.of("notes", String.class, Note.class)
             .key(Note::getId)
             .index("text", String.class, Note::getText)
+            .build();
+
+    public static final Schema<Sku, Task> TASKS = Schema.of("tasks", Sku.class, Task.class)
+            .key(Task::sku)
+            .keyCodec(SKU_CODEC)
+            .index("priority", Priority.class, Task::priority)
+            .index("weight", Float.class, Task::weight)
+            .index("rank", Short.class, Task::rank)
             .build();
 
     /** Untyped JSON documents keyed by {@code /id}. */

@@ -10,9 +10,15 @@ import dev.depot.tck.KitModel.Counter;
 import dev.depot.tck.KitModel.Doc;
 import dev.depot.tck.KitModel.Item;
 import dev.depot.tck.KitModel.Player;
+import dev.depot.tck.KitModel.Priority;
+import dev.depot.tck.KitModel.Sku;
+import dev.depot.tck.KitModel.Task;
 import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Date;
 import java.util.List;
 import java.util.Random;
 import java.util.UUID;
@@ -250,6 +256,8 @@ abstract class QueryTests extends FeatureTests {
 
         assertThat(namesWhere(Q.field("score").eq(50))).as("int on a Long index").containsExactly("Eve");
         assertThat(namesWhere(Q.field("score").in(10, 20L))).as("mixed int and long").containsExactly("Ann", "Bob");
+        assertThat(namesWhere(Q.field("score").eq(40.0))).as("an integral double on a Long index").containsExactly("Dan");
+        assertThat(namesWhere(Q.field("score").eq((short) 20))).containsExactly("Bob");
         assertThat(ids(docs().query().where(Q.field("ratio").eq(1)).list())).as("Integer on a Double index")
                 .containsExactly("one");
         assertThat(ids(docs().query().where(Q.field("ratio").gt(1)).list())).containsExactly("two");
@@ -263,6 +271,8 @@ abstract class QueryTests extends FeatureTests {
         Player p = new Player(UUID.randomUUID(), "Nano", "n@example.com", 1, withNanos);
         players().insert(p);
 
+        assertThat(players().get(p.id()).map(Player::joined)).as("the document keeps the nanoseconds")
+                .contains(withNanos);
         assertThat(players().query().where(Q.field("joined").eq(withNanos)).list()).containsExactly(p);
         assertThat(players().query().where(Q.field("joined").eq(micros)).list()).containsExactly(p);
         assertThat(players().query().where(Q.field("joined").le(micros)).count()).isEqualTo(1);
@@ -287,6 +297,63 @@ abstract class QueryTests extends FeatureTests {
         assertThat(namesWhere(Q.field("name").startsWith("C"))).containsExactly("Cyd");
         assertThat(names(players().query().orderBy("score").list())).containsExactly("Ann", "Dan", "Eve", "Cyd");
         assertThat(players().query().where(Q.field("score").le(30)).count()).isEqualTo(1);
+    }
+
+    @Test
+    void enumIndexesHoldTheNameAndOrderByIt() {
+        Records<Sku, Task> tasks = depot().records(KitModel.TASKS);
+        tasks.insert(new Task(new Sku("t1"), Priority.ZULU, 1f, (short) 1));
+        tasks.insert(new Task(new Sku("t2"), Priority.ALPHA, 1f, (short) 1));
+        tasks.insert(new Task(new Sku("t3"), Priority.MIKE, 1f, (short) 1));
+
+        assertThat(map(tasks.query().orderBy("priority").list(), Task::priority))
+                .containsExactly(Priority.ALPHA, Priority.MIKE, Priority.ZULU);
+        assertThat(map(tasks.query().where(Q.field("priority").eq(Priority.MIKE)).list(), Task::sku))
+                .containsExactly(new Sku("t3"));
+        assertThat(tasks.query().where(Q.field("priority").eq("ZULU")).count()).isEqualTo(1);
+        assertThat(tasks.query().where(Q.field("priority").lt("M")).count()).isEqualTo(1);
+    }
+
+    @Test
+    void floatAndShortIndexesWidenToDoubleAndLong() {
+        Records<Sku, Task> tasks = depot().records(KitModel.TASKS);
+        tasks.insert(new Task(new Sku("a"), Priority.ALPHA, 0.5f, (short) -2));
+        tasks.insert(new Task(new Sku("b"), Priority.ALPHA, 2.25f, (short) 300));
+
+        assertThat(tasks.query().where(Q.field("weight").eq(0.5)).count()).isEqualTo(1);
+        assertThat(tasks.query().where(Q.field("weight").gt(1)).list()).extracting(Task::sku).containsExactly(new Sku("b"));
+        assertThat(tasks.query().where(Q.field("rank").lt(0L)).list()).extracting(Task::sku).containsExactly(new Sku("a"));
+        assertThat(tasks.query().where(Q.field("rank").eq(300)).count()).isEqualTo(1);
+    }
+
+    @Test
+    void customKeyTypesOrderByTheirTextFormByCodePoint() {
+        Records<Sku, Task> tasks = depot().records(KitModel.TASKS);
+        for (String code : shuffled(CODE_POINT_ORDER)) {
+            tasks.insert(new Task(new Sku(code), Priority.ALPHA, 1f, (short) 1));
+        }
+
+        assertThat(map(tasks.query().list(), t -> t.sku().code())).containsExactlyElementsOf(CODE_POINT_ORDER);
+        assertThat(tasks.get(new Sku("\uD83D\uDE00"))).isPresent();
+        assertThat(tasks.getAll(List.of(new Sku("b"), new Sku("zz")))).containsOnlyKeys(new Sku("b"));
+    }
+
+    @Test
+    void textAndDateTimeValuesAreCoercedToInstantAndUuidIndexes() {
+        Instant joined = Instant.parse("2031-05-06T07:08:09.123456Z");
+        Player p = new Player(UUID.randomUUID(), "Ann", "a@example.com", 1, joined);
+        players().insert(p);
+        UUID ref = UUID_TEXT_ORDER.get(3);
+        docs().insert(new Doc("d", null, null, null, ref));
+
+        assertThat(players().query().where(Q.field("joined").eq("2031-05-06T07:08:09.123456Z")).list())
+                .containsExactly(p);
+        assertThat(players().query().where(Q.field("joined").eq(joined.atOffset(ZoneOffset.ofHours(2)))).list())
+                .containsExactly(p);
+        assertThat(players().query().where(Q.field("joined").eq(joined.atZone(ZoneId.of("Asia/Tokyo")))).count())
+                .isEqualTo(1);
+        assertThat(players().query().where(Q.field("joined").lt(Date.from(joined))).count()).isZero();
+        assertThat(docs().query().where(Q.field("ref").eq(ref.toString())).count()).isEqualTo(1);
     }
 
     @Test

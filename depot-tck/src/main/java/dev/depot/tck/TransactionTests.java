@@ -7,10 +7,12 @@ import static dev.depot.tck.Concurrently.failure;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.depot.AlreadyExistsException;
 import dev.depot.Capability;
 import dev.depot.ChangeEvent;
 import dev.depot.ConflictException;
 import dev.depot.Direction;
+import dev.depot.NotFoundException;
 import dev.depot.Q;
 import dev.depot.Records;
 import dev.depot.Retry;
@@ -317,6 +319,41 @@ abstract class TransactionTests extends FeatureTests {
             assertThatThrownBy(() -> ended.query().list()).isInstanceOf(IllegalStateException.class);
         }
         assertThat(accounts().exists("b")).isFalse();
+    }
+
+    @Test
+    void clearInsideATransactionIsPartOfIt() {
+        accounts().insert(account("a", 1));
+        accounts().insert(account("b", 2));
+
+        assertThatThrownBy(() -> depot().transact(tx -> {
+            Records<String, Account> acc = tx.records(KitModel.ACCOUNTS);
+            acc.clear();
+            assertThat(acc.count()).isZero();
+            throw new IllegalStateException("roll back");
+        })).isInstanceOf(IllegalStateException.class);
+        assertThat(accounts().count()).isEqualTo(2);
+
+        depot().transact(tx -> {
+            tx.records(KitModel.ACCOUNTS).clear();
+            return null;
+        });
+        assertThat(accounts().count()).isZero();
+    }
+
+    @Test
+    void aFailedWriteInsideATransactionLeavesTheTransactionUsable() {
+        accounts().insert(account("a", 1));
+
+        depot().transact(tx -> {
+            Records<String, Account> acc = tx.records(KitModel.ACCOUNTS);
+            assertThatThrownBy(() -> acc.insert(account("a", 2))).isInstanceOf(AlreadyExistsException.class);
+            assertThatThrownBy(() -> acc.update(account("missing", 2))).isInstanceOf(NotFoundException.class);
+            acc.insert(account("b", 2));
+            return null;
+        });
+
+        assertThat(accounts().query().list()).containsExactly(account("a", 1), account("b", 2));
     }
 
     @Test

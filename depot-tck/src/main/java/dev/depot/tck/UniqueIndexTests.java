@@ -116,6 +116,25 @@ abstract class UniqueIndexTests extends FeatureTests {
     }
 
     @Test
+    void insideATransactionAViolationIsReportedAtTheWriteCall() {
+        assumeCapability(Capability.TRANSACTIONS);
+        members().insert(member("m1", "ann@example.com"));
+
+        depot().transact(tx -> {
+            var records = tx.records(KitModel.MEMBERS);
+            records.insert(member("m2", "bob@example.com"));
+            assertThatThrownBy(() -> records.insert(member("m3", "ann@example.com")))
+                    .isInstanceOf(UniqueConstraintException.class);
+            assertThatThrownBy(() -> records.insert(member("m4", "bob@example.com")))
+                    .as("a value taken by the transaction's own write")
+                    .isInstanceOf(UniqueConstraintException.class);
+            return null;
+        });
+
+        assertThat(map(members().query().list(), Member::id)).containsExactly("m1", "m2");
+    }
+
+    @Test
     void concurrentTransactionsCannotBothTakeAValue() {
         assumeCapability(Capability.TRANSACTIONS);
         CyclicBarrier bothHaveSnapshots = new CyclicBarrier(2);

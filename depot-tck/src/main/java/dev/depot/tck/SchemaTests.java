@@ -1,0 +1,88 @@
+package dev.depot.tck;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.depot.Capability;
+import dev.depot.Q;
+import dev.depot.Records;
+import dev.depot.Schema;
+import dev.depot.UniqueConstraintException;
+import dev.depot.tck.KitModel.Account;
+import dev.depot.tck.KitModel.Item;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Changing a collection's declaration: new indexes are backfilled, a unique index the data violates
+ * changes nothing, a key type change is refused. Each test owns its collection name, so that a
+ * persistent backend can run the suite again over its own leftovers.
+ */
+abstract class SchemaTests extends FeatureTests {
+    private static final List<Account> ACCOUNTS = List.of(
+            new Account("a", 1), new Account("b", 2), new Account("c", 2), new Account("d", 4));
+
+    SchemaTests(DepotConformanceSuite suite) {
+        super(suite);
+    }
+
+    private static Schema.Builder<String, Account> accountsIn(String collection) {
+        return Schema.of(collection, String.class, Account.class).key(Account::id);
+    }
+
+    @Test
+    void aNewIndexIsBackfilledFromTheStoredRecords() {
+        Schema<String, Account> v1 = accountsIn("evolve_add").index("balance", Long.class, Account::balance).build();
+        depot().records(v1).saveAll(ACCOUNTS);
+
+        Schema<String, Account> v2 = accountsIn("evolve_add")
+                .index("balance", Long.class, Account::balance)
+                .index("even", Boolean.class, a -> a.balance() % 2 == 0)
+                .build();
+        Records<String, Account> evolved = depot().records(v2);
+
+        assertThat(map(evolved.query().where(Q.field("even").eq(true)).list(), Account::id)).containsExactly("b", "c", "d");
+        assertThat(map(evolved.query().where(Q.field("balance").eq(2)).list(), Account::id)).containsExactly("b", "c");
+        evolved.insert(new Account("e", 6));
+        assertThat(evolved.query().where(Q.field("even").eq(true)).count()).isEqualTo(4);
+    }
+
+    @Test
+    void aDroppedIndexLeavesTheRecordsReadable() {
+        Schema<String, Account> v1 = accountsIn("evolve_drop").index("balance", Long.class, Account::balance).build();
+        depot().records(v1).saveAll(ACCOUNTS);
+
+        Records<String, Account> plain = depot().records(accountsIn("evolve_drop").build());
+
+        assertThat(plain.query().list()).containsExactlyElementsOf(ACCOUNTS);
+        assertThatThrownBy(() -> plain.query().where(Q.field("balance").eq(2))).isInstanceOf(IllegalArgumentException.class);
+        assertThat(plain.update(new Account("a", 10))).isEqualTo(2);
+    }
+
+    @Test
+    void aUniqueIndexThatTheDataViolatesChangesNothing() {
+        assumeCapability(Capability.UNIQUE_INDEXES);
+        Schema<String, Account> v1 = accountsIn("evolve_unique").index("balance", Long.class, Account::balance).build();
+        depot().records(v1).saveAll(ACCOUNTS);
+        Schema<String, Account> unique = accountsIn("evolve_unique")
+                .uniqueIndex("balance", Long.class, Account::balance)
+                .build();
+
+        assertThatThrownBy(() -> depot().records(unique).count()).isInstanceOf(UniqueConstraintException.class);
+
+        Records<String, Account> original = depot().records(v1);
+        assertThat(original.query().list()).containsExactlyElementsOf(ACCOUNTS);
+        assertThat(original.query().where(Q.field("balance").eq(2)).count()).isEqualTo(2);
+        original.insert(new Account("e", 2));
+        assertThat(original.query().where(Q.field("balance").eq(2)).count()).isEqualTo(3);
+    }
+
+    @Test
+    void changingTheKeyTypeIsRefused() {
+        depot().records(accountsIn("evolve_key").build()).save(new Account("a", 1));
+        Schema<Long, Item> longKeys = Schema.of("evolve_key", Long.class, Item.class).key(Item::id).build();
+
+        assertThatThrownBy(() -> depot().records(longKeys).count()).isInstanceOf(IllegalArgumentException.class);
+        assertThat(depot().records(accountsIn("evolve_key").build()).get("a")).contains(new Account("a", 1));
+    }
+}
