@@ -1,6 +1,7 @@
 package dev.depot.jdbc;
 
 import dev.depot.ConflictException;
+import dev.depot.spi.Conflicts;
 import dev.depot.spi.CollectionSpec;
 import dev.depot.spi.QueryPlan;
 import dev.depot.spi.Session;
@@ -150,23 +151,49 @@ final class TransactionSession implements Session {
         }
     }
 
-    /** First committer wins: every key written must still have the stamp the snapshot showed. */
+    /**
+     * First committer wins: every key written must still have the stamp the snapshot showed. Then
+     * unique values are re-checked against the latest committed state, as memory does, since a
+     * concurrent transaction may have taken one after this one's snapshot.
+     */
     private void checkNotWrittenSince() throws SQLException {
         for (TableOverlay o : overlay.tables()) {
             if (o.isEmpty()) {
                 continue;
             }
+            Table t = o.table;
             List<Object> keys = new ArrayList<>(o.size());
             for (Pending p : o.pendings()) {
                 keys.add(p.key());
             }
             Iterator<Pending> mine = o.pendings().iterator();
-            for (Base now : Reads.bases(conn, o.table, keys)) {
+            for (Base now : Reads.bases(conn, t, keys)) {
                 Base then = mine.next().base();
                 if (now.exists() != then.exists() || now.stamp() != then.stamp()) {
-                    throw new ConflictException("collection '" + o.table.spec.name() + "': key "
-                            + o.table.spec.keyType().text(now.key())
-                            + " was written by another transaction after this one's snapshot; retry the transaction");
+                    throw Conflicts.lostRace(t.spec.name(), t.spec.keyType().text(now.key()));
+                }
+            }
+            if (t.hasUnique) {
+                checkUniqueAgainstLatest(o);
+            }
+        }
+    }
+
+    private void checkUniqueAgainstLatest(TableOverlay o) throws SQLException {
+        Table t = o.table;
+        for (Pending p : o.pendings()) {
+            if (!p.present()) {
+                continue;
+            }
+            for (int i = 0; i < p.values().length; i++) {
+                if (!t.spec.index(i).unique() || p.values()[i] == null) {
+                    continue;
+                }
+                for (Object holder : Reads.uniqueHolders(conn, t, i, p.values()[i])) {
+                    // A holder this transaction rewrote has given the value up (or the overlay would have refused it).
+                    if (!holder.equals(p.key()) && o.pending(holder) == null) {
+                        throw Conflicts.unique(t.spec.name(), t.spec.keyType().text(p.key()), t.spec.index(i).name());
+                    }
                 }
             }
         }

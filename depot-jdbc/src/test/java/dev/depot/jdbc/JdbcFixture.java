@@ -1,0 +1,35 @@
+package dev.depot.jdbc;
+
+import dev.depot.Depot;
+import dev.depot.DepotOptions;
+import dev.depot.tck.DepotFixture;
+import dev.depot.tck.MutableClock;
+import java.util.Optional;
+
+/** Opens depots on one database URL with default options and the kit's clock. */
+final class JdbcFixture implements DepotFixture {
+    private final String name;
+    private final String url;
+    private final String credential;
+
+    JdbcFixture(String name, String url, String credential) {
+        this.name = name;
+        this.url = url;
+        this.credential = credential;
+    }
+
+    @Override
+    public Depot open(MutableClock clock) {
+        return Depot.open(url, DepotOptions.defaults().clock(clock));
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    @Override
+    public Optional<String> credential() {
+        return Optional.ofNullable(credential);
+    }
+}

@@ -1,0 +1,110 @@
+package dev.depot.jdbc;
+
+import static org.junit.jupiter.api.Assertions.fail;
+
+import dev.depot.DepotOptions;
+import dev.depot.spi.DepotUrl;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import org.junit.jupiter.api.Assumptions;
+
+/**
+ * The databases tests run against. PostgreSQL and MariaDB come from {@code DEPOT_TEST_POSTGRES_URL}
+ * and {@code DEPOT_TEST_MARIADB_URL}; if the server does not answer, tests skip with a one-line
+ * reason, unless {@code DEPOT_REQUIRE_SERVERS=true}, when they fail. H2 and SQLite are local.
+ */
+final class TestDatabases {
+    /** Tables of the tests live under their own prefix, which the fixtures drop before a suite. */
+    static final String PREFIX = "tck_";
+
+    private TestDatabases() {}
+
+    static String postgres() {
+        String url = env("DEPOT_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test");
+        return reachable(url);
+    }
+
+    static String mariadb() {
+        String url = env("DEPOT_TEST_MARIADB_URL", "mariadb://root@127.0.0.1:3306/test");
+        return reachable(url);
+    }
+
+    static String h2Mem() {
+        return "h2:mem:tck-" + UUID.randomUUID();
+    }
+
+    static String h2File() {
+        return "h2:file:" + tempDir("depot-h2").resolve("db");
+    }
+
+    static String sqlite() {
+        return "sqlite:" + tempDir("depot-sqlite").resolve("depot.db");
+    }
+
+    /** Adds the test table prefix (and keeps other parameters). */
+    static String withPrefix(String url, String prefix) {
+        return url + (url.contains("?") ? "&" : "?") + "tablePrefix=" + prefix;
+    }
+
+    /** Drops every table whose name starts with {@code prefix}, so a suite starts from nothing. */
+    static void dropTables(String depotUrl, String prefix) {
+        JdbcSettings s = JdbcSettings.parse(DepotUrl.parse(depotUrl), DepotOptions.defaults());
+        try (Connection c = DriverManager.getConnection(s.jdbcUrl(), s.user(), s.password())) {
+            List<String> tables = new ArrayList<>();
+            try (ResultSet rs = c.getMetaData().getTables(null, null, "%", new String[] {"TABLE"})) {
+                while (rs.next()) {
+                    String name = rs.getString("TABLE_NAME");
+                    String schema = rs.getString("TABLE_SCHEM");
+                    if (name.toLowerCase().startsWith(prefix) && (schema == null || !schema.equalsIgnoreCase("information_schema"))) {
+                        tables.add(name);
+                    }
+                }
+            }
+            try (Statement st = c.createStatement()) {
+                for (String t : tables) {
+                    st.execute("DROP TABLE IF EXISTS " + t);
+                }
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("could not drop the test tables of " + s, e);
+        }
+    }
+
+    private static String reachable(String depotUrl) {
+        JdbcSettings s = JdbcSettings.parse(DepotUrl.parse(depotUrl), DepotOptions.defaults());
+        DriverManager.setLoginTimeout(3);
+        try (Connection c = DriverManager.getConnection(s.jdbcUrl(), s.user(), s.password())) {
+            return depotUrl;
+        } catch (SQLException e) {
+            String reason = s.dialect().name() + " at " + s + " does not answer (" + e.getSQLState() + ")";
+            if (Boolean.parseBoolean(System.getenv("DEPOT_REQUIRE_SERVERS"))) {
+                fail(reason + " and DEPOT_REQUIRE_SERVERS=true");
+            }
+            Assumptions.abort(reason);
+            return null;
+        }
+    }
+
+    private static Path tempDir(String prefix) {
+        try {
+            Path dir = Files.createTempDirectory(prefix);
+            dir.toFile().deleteOnExit();
+            return dir;
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static String env(String name, String fallback) {
+        String v = System.getenv(name);
+        return v == null || v.isBlank() ? fallback : v;
+    }
+}
