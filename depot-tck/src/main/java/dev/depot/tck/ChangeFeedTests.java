@@ -214,6 +214,10 @@ abstract class ChangeFeedTests extends FeatureTests {
         Recorder fromSecond = new Recorder(2 * 3 - 2);
         long second = feed().since(from).get(1).sequence();
 
+        long last = feed().lastSequence();
+        try (Subscription idle = feed().subscribe(last, new Recorder(0))) {
+            assertThat(idle.position()).as("the starting point before any event").isEqualTo(last);
+        }
         try (Subscription s1 = feed().subscribe(from, all); Subscription s2 = feed().subscribe(second, fromSecond)) {
             List<String> after = insertAccounts("b", 3);
             List<String> everything = new ArrayList<>(before);

@@ -3,16 +3,22 @@ package dev.depot.tck;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
 import dev.depot.Capability;
+import dev.depot.ChangeFeed;
 import dev.depot.Depot;
 import dev.depot.DepotStats;
 import dev.depot.Health;
+import dev.depot.Q;
+import dev.depot.Query;
 import dev.depot.Records;
 import dev.depot.tck.KitModel.Account;
 import dev.depot.tck.KitModel.Member;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.junit.jupiter.api.Test;
 
@@ -95,23 +101,31 @@ abstract class LifecycleTests extends FeatureTests {
         Depot second = fixture().open(clock());
         Records<String, Account> early = second.records(KitModel.ACCOUNTS);
         early.save(account("closing", 1));
+        Query<Account> earlyQuery = early.query().where(Q.field("balance").ge(0));
+        ChangeFeed earlyFeed = has(Capability.CHANGE_FEED) ? second.changes() : null;
 
         second.close();
         assertThatCode(second::close).doesNotThrowAnyException();
 
-        List<ThrowingCallable> calls = new ArrayList<>(List.of(
-                () -> second.records(KitModel.ACCOUNTS),
-                () -> early.get("closing"),
-                () -> early.insert(account("after-close", 1)),
-                () -> early.query().list(),
-                () -> early.count(),
-                second::clear,
-                second::stats,
-                () -> second.transact(tx -> null),
-                () -> second.changes()));
-        for (ThrowingCallable call : calls) {
-            assertThatThrownBy(call).isInstanceOf(IllegalStateException.class);
+        Map<String, ThrowingCallable> calls = new LinkedHashMap<>();
+        calls.put("records()", () -> second.records(KitModel.ACCOUNTS));
+        calls.put("get", () -> early.get("closing"));
+        calls.put("insert", () -> early.insert(account("after-close", 1)));
+        calls.put("count", early::count);
+        calls.put("query list", earlyQuery::list);
+        calls.put("query count", earlyQuery::count);
+        calls.put("clear", second::clear);
+        calls.put("stats", second::stats);
+        calls.put("transact", () -> second.transact(tx -> null));
+        calls.put("changes", second::changes);
+        calls.put("capabilities", second::capabilities);
+        if (earlyFeed != null) {
+            calls.put("since", () -> earlyFeed.since(0));
+            calls.put("subscribe", () -> earlyFeed.subscribe(0, e -> {}));
         }
+        calls.forEach((name, call) -> assertThat(catchThrowable(call))
+                .as("%s after close", name)
+                .isInstanceOf(IllegalStateException.class));
         assertThatCode(second::health).as("health never throws").doesNotThrowAnyException();
         assertThat(second.health().up()).isFalse();
         assertThat(accounts().exists("after-close")).isFalse();
