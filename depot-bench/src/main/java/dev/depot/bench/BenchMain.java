@@ -1,0 +1,166 @@
+package dev.depot.bench;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.results.format.ResultFormatType;
+import org.openjdk.jmh.runner.Runner;
+import org.openjdk.jmh.runner.RunnerException;
+import org.openjdk.jmh.runner.options.ChainedOptionsBuilder;
+import org.openjdk.jmh.runner.options.OptionsBuilder;
+import org.openjdk.jmh.runner.options.TimeValue;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ArrayNode;
+
+/**
+ * Runs the benchmarks (Depot and its anchors in one run), the memory footprint measurement, and
+ * writes the results with a markdown table and an SVG chart generated from them.
+ *
+ * <pre>
+ * java -jar depot-bench/target/benchmarks.jar --quick     # minutes: 10k and 1M records, short iterations
+ * java -jar depot-bench/target/benchmarks.jar --full      # for the record: 10k, 100k, 1M, longer iterations
+ * java -jar depot-bench/target/benchmarks.jar --report bench-results/results.json   # tables and chart again
+ * </pre>
+ */
+@Command(name = "depot-bench", mixinStandardHelpOptions = true,
+        description = "Depot's memory backend against its anchors (JMH), with a table of ratios and a chart.")
+public final class BenchMain implements Callable<Integer> {
+    @Option(names = "--quick", description = "Quick profile (the default): 1 fork, 1×1 s warmup, 2×1 s measurement, 10k and 1M records.")
+    boolean quick;
+
+    @Option(names = "--full", description = "Full profile: 1 fork, 3×2 s warmup, 5×2 s measurement, 10k, 100k and 1M records.")
+    boolean full;
+
+    @Option(names = "--out", description = "Directory for results.json, footprint.json, results.md and chart.svg (default: ${DEFAULT-VALUE}).")
+    Path out = Path.of("bench-results");
+
+    @Option(names = "--include", description = "Regular expression of benchmarks to run (default: all).")
+    String include = "dev\\.depot\\.bench\\..*Bench\\..*";
+
+    @Option(names = "--sizes", split = ",", description = "Record counts, overriding the profile's.")
+    int[] sizes;
+
+    @Option(names = "--no-footprint", description = "Skip the memory footprint measurement.")
+    boolean noFootprint;
+
+    @Option(names = "--footprint-records", description = "Records for the footprint measurement (default: ${DEFAULT-VALUE}).")
+    int footprintRecords = 1_000_000;
+
+    @Option(names = "--report", description = "Only regenerate the tables and chart from this results.json.")
+    Path report;
+
+    /** Spring's map template sorts a full scan for every page; a page of 1M takes many seconds. */
+    static final int SPRING_PAGE_MAX_SIZE = 100_000;
+
+    public static void main(String[] args) {
+        System.exit(new CommandLine(new BenchMain()).execute(args));
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        if (quick && full) {
+            throw new CommandLine.ParameterException(new CommandLine(this), "choose --quick or --full, not both");
+        }
+        if (report != null) {
+            Path dir = report.toAbsolutePath().getParent();
+            writeReport(report, dir.resolve("footprint.json"), dir);
+            return 0;
+        }
+        Files.createDirectories(out);
+        int[] s = sizes != null ? sizes : full ? new int[] {10_000, 100_000, 1_000_000} : new int[] {10_000, 1_000_000};
+        Path results = out.resolve("results.json");
+        runJmh(s, results);
+        Path footprint = out.resolve("footprint.json");
+        if (!noFootprint) {
+            runFootprint(footprint);
+        }
+        writeReport(results, footprint, out);
+        return 0;
+    }
+
+    private ChainedOptionsBuilder profile() {
+        ChainedOptionsBuilder b = new OptionsBuilder()
+                .forks(1)
+                .jvmArgsAppend("-Xms1g", "-Xmx4g")
+                .timeUnit(TimeUnit.SECONDS)
+                .shouldFailOnError(false);
+        if (full) {
+            return b.warmupIterations(3).warmupTime(TimeValue.seconds(2))
+                    .measurementIterations(5).measurementTime(TimeValue.seconds(2));
+        }
+        return b.warmupIterations(1).warmupTime(TimeValue.seconds(1))
+                .measurementIterations(2).measurementTime(TimeValue.seconds(1));
+    }
+
+    /** Runs everything in one JMH run, but Spring's page workload only at sizes it can finish. */
+    private void runJmh(int[] s, Path results) throws RunnerException, IOException {
+        String[] all = Arrays.stream(s).mapToObj(Integer::toString).toArray(String[]::new);
+        String[] small = Arrays.stream(s).filter(n -> n <= SPRING_PAGE_MAX_SIZE)
+                .mapToObj(Integer::toString).toArray(String[]::new);
+        Path main = out.resolve("jmh-main.json");
+        Path springPages = out.resolve("jmh-spring-pages.json");
+        new Runner(profile().include(include).exclude("SpringKvBench\\.page100")
+                .param("size", all).resultFormat(ResultFormatType.JSON).result(main.toString()).build()).run();
+        List<Path> parts = new ArrayList<>(List.of(main));
+        if (small.length > 0 && "dev.depot.bench.SpringKvBench.page100".matches(include)) {
+            new Runner(profile().include("SpringKvBench\\.page100").param("size", small)
+                    .resultFormat(ResultFormatType.JSON).result(springPages.toString()).build()).run();
+            parts.add(springPages);
+        }
+        ArrayNode merged = Data.MAPPER.createArrayNode();
+        for (Path p : parts) {
+            if (Files.exists(p)) {
+                Data.MAPPER.readTree(p.toFile()).forEach(merged::add);
+            }
+        }
+        Data.MAPPER.writerWithDefaultPrettyPrinter().writeValue(results.toFile(), merged);
+    }
+
+    /** Measures the footprint in a fresh JVM, so benchmark leftovers cannot count. */
+    private void runFootprint(Path footprint) throws IOException, InterruptedException {
+        String java = ProcessHandle.current().info().command().orElse("java");
+        List<String> cmd = List.of(java, "-Xms4g", "-Xmx4g", "-cp", System.getProperty("java.class.path"),
+                Footprint.class.getName(), Integer.toString(footprintRecords));
+        System.out.println("# Footprint: " + String.join(" ", cmd));
+        Process p = new ProcessBuilder(cmd)
+                .redirectError(ProcessBuilder.Redirect.INHERIT)
+                .redirectOutput(footprint.toFile())
+                .start();
+        int rc = p.waitFor();
+        if (rc != 0) {
+            System.err.println("footprint measurement failed with exit code " + rc);
+            Files.deleteIfExists(footprint);
+        }
+    }
+
+    static void writeReport(Path results, Path footprint, Path dir) throws IOException {
+        JsonNode json = Data.MAPPER.readTree(results.toFile());
+        List<Report.Measurement> ms = Report.parse(json);
+        StringBuilder md = new StringBuilder();
+        md.append("## Depot memory against anchors (ratio = Depot ÷ anchor; > 1 means Depot is faster)\n\n");
+        md.append(Report.markdown(ms)).append('\n');
+        md.append("## Throughput by collection size (ops/s)\n\n");
+        md.append(Report.growth(ms)).append('\n');
+        if (Files.exists(footprint)) {
+            md.append("## Heap per record (after GC)\n\n");
+            md.append(Report.footprint(Footprint.parse(Files.readString(footprint)))).append('\n');
+        }
+        Files.writeString(dir.resolve("results.md"), md.toString(), StandardCharsets.UTF_8);
+        Files.writeString(dir.resolve("chart.svg"),
+                Report.svg(ms, "Depot memory backend against the tools users would pick instead"),
+                StandardCharsets.UTF_8);
+        System.out.println();
+        System.out.println(md);
+        System.out.println("Wrote " + dir.resolve("results.md") + " and " + dir.resolve("chart.svg")
+);
+    }
+}
