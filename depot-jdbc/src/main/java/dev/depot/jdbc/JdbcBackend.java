@@ -1,6 +1,8 @@
 package dev.depot.jdbc;
 
 import com.zaxxer.hikari.HikariDataSource;
+import com.zaxxer.hikari.pool.HikariPool;
+import dev.depot.BackendUnavailableException;
 import dev.depot.Capabilities;
 import dev.depot.Capability;
 import dev.depot.ChangeEvent;
@@ -45,14 +47,24 @@ final class JdbcBackend implements Backend {
         this.options = options;
         this.pool = pool;
         this.scheme = settings.display().substring(0, settings.display().indexOf(':'));
-        this.failures = new SqlFailures(dialect, settings.display());
+        this.failures = new SqlFailures(dialect, settings.display(), this::evictIdleConnections);
         this.feed = new Feed(this, settings.tablePrefix(), options);
         this.catalog = new Catalog(this, settings.tablePrefix());
         this.autoCommit = new AutoCommitSession(this);
     }
 
     static JdbcBackend open(JdbcSettings settings, DepotOptions options) {
-        HikariDataSource pool = Pools.open(settings);
+        HikariDataSource pool;
+        try {
+            pool = Pools.open(settings);
+        } catch (HikariPool.PoolInitializationException e) {
+            SqlFailures failures = new SqlFailures(settings.dialect(), settings.display(), () -> { });
+            if (e.getCause() instanceof SQLException cause) {
+                throw failures.map(cause, "opening the depot");
+            }
+            throw new BackendUnavailableException(settings.dialect().name() + " could not be reached while opening the depot ("
+                    + settings.display() + ")", e.getCause() == null ? e : e.getCause());
+        }
         try {
             JdbcBackend b = new JdbcBackend(settings, options, pool);
             b.read("creating Depot's tables", c -> {
@@ -63,6 +75,13 @@ final class JdbcBackend implements Backend {
         } catch (RuntimeException e) {
             pool.close();
             throw e;
+        }
+    }
+
+    private void evictIdleConnections() {
+        var pool = this.pool.getHikariPoolMXBean();
+        if (pool != null) {
+            pool.softEvictConnections();
         }
     }
 

@@ -27,7 +27,8 @@ final class Pools {
         // Fail calls quickly while the database is down; they surface as BackendUnavailableException.
         c.setConnectionTimeout(5_000);
         c.setValidationTimeout(2_000);
-        c.setInitializationFailTimeout(-1);
+        // Try the database once at open: an unreachable one fails the open at once, not after the timeout.
+        c.setInitializationFailTimeout(1);
         if (s.dialect().poolIsolation() != null) {
             c.setTransactionIsolation(s.dialect().poolIsolation());
         }

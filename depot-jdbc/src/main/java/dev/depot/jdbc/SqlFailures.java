@@ -13,15 +13,25 @@ import java.sql.SQLException;
 final class SqlFailures {
     private final Dialect dialect;
     private final String where;
+    private final Runnable onUnavailable;
 
-    SqlFailures(Dialect dialect, String redactedUrl) {
+    /**
+     * @param onUnavailable run when the database was found unreachable: the pool drops its idle
+     *     connections, which died with the one that failed, so the next call gets a fresh one
+     */
+    SqlFailures(Dialect dialect, String redactedUrl, Runnable onUnavailable) {
         this.dialect = dialect;
         this.where = redactedUrl;
+        this.onUnavailable = onUnavailable;
     }
 
     RuntimeException map(SQLException e, String what) {
         String state = e.getSQLState() == null ? "none" : e.getSQLState();
-        return switch (dialect.classify(e)) {
+        Dialect.Failure failure = dialect.classify(e);
+        if (failure == Dialect.Failure.UNAVAILABLE) {
+            onUnavailable.run();
+        }
+        return switch (failure) {
             case UNAVAILABLE -> new BackendUnavailableException(
                     dialect.name() + " is unavailable while " + what + " (" + where + ", SQLSTATE " + state + ")", e);
             case CONFLICT -> new ConflictException(
@@ -31,9 +41,5 @@ final class SqlFailures {
             case OTHER -> new DepotException(dialect.name() + " failed while " + what + " (SQLSTATE " + state
                     + ", error " + e.getErrorCode() + ")", e);
         };
-    }
-
-    Dialect.Failure classify(SQLException e) {
-        return dialect.classify(e);
     }
 }
