@@ -149,6 +149,13 @@ public abstract class DepotConformanceSuite {
     }
 
     @Nested
+    class EdgeCases extends EdgeCaseTests {
+        EdgeCases() {
+            super(DepotConformanceSuite.this);
+        }
+    }
+
+    @Nested
     class Lifecycle extends LifecycleTests {
         Lifecycle() {
             super(DepotConformanceSuite.this);
