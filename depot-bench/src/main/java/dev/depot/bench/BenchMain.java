@@ -108,13 +108,35 @@ public final class BenchMain implements Callable<Integer> {
                 .mapToObj(Integer::toString).toArray(String[]::new);
         Path main = out.resolve("jmh-main.json");
         Path springPages = out.resolve("jmh-spring-pages.json");
-        new Runner(profile().include(include).exclude("SpringKvBench\\.page100")
-                .param("size", all).resultFormat(ResultFormatType.JSON).result(main.toString()).build()).run();
+        run(profile().include(include).exclude("SpringKvBench\\.page100").exclude("(DepotPg|PgJdbc)Bench")
+                .param("size", all).resultFormat(ResultFormatType.JSON).result(main.toString()));
         List<Path> parts = new ArrayList<>(List.of(main));
         if (small.length > 0 && "dev.depot.bench.SpringKvBench.page100".matches(include)) {
-            new Runner(profile().include("SpringKvBench\\.page100").param("size", small)
-                    .resultFormat(ResultFormatType.JSON).result(springPages.toString()).build()).run();
+            run(profile().include("SpringKvBench\\.page100").param("size", small)
+                    .resultFormat(ResultFormatType.JSON).result(springPages.toString()));
             parts.add(springPages);
+        }
+        Path pg = out.resolve("jmh-postgresql.json");
+        if (postgresAnswers()) {
+            String[] pgSizes = full ? new String[] {"10000", "100000"} : new String[] {"10000"};
+            ChainedOptionsBuilder b = profile().param("size", pgSizes)
+                    .resultFormat(ResultFormatType.JSON).result(pg.toString());
+            int matched = 0;
+            for (String c : List.of("DepotPgBench", "PgJdbcBench")) {
+                for (String w : List.of("get", "insert", "update", "range100")) {
+                    String name = "dev.depot.bench." + c + "." + w;
+                    if (name.matches(include)) {
+                        b.include(java.util.regex.Pattern.quote(name) + "$");
+                        matched++;
+                    }
+                }
+            }
+            if (matched > 0) {
+                run(b);
+                parts.add(pg);
+            }
+        } else {
+            System.out.println("# PostgreSQL: no server answers at " + DepotPgBench.URL + "; its rows are skipped");
         }
         ArrayNode merged = Data.MAPPER.createArrayNode();
         for (Path p : parts) {
@@ -123,6 +145,29 @@ public final class BenchMain implements Callable<Integer> {
             }
         }
         Data.MAPPER.writerWithDefaultPrettyPrinter().writeValue(results.toFile(), merged);
+    }
+
+    /** Runs one JMH pass; a pass that matches no benchmark is skipped, not an error. */
+    private static void run(ChainedOptionsBuilder options) throws RunnerException {
+        try {
+            new Runner(options.build()).run();
+        } catch (org.openjdk.jmh.runner.NoBenchmarksException e) {
+            System.out.println("# (no benchmark of this pass matches the include pattern)");
+        }
+    }
+
+    /** True when something listens at the PostgreSQL URL's host and port. */
+    static boolean postgresAnswers() {
+        String rest = DepotPgBench.URL.substring(DepotPgBench.URL.indexOf('@') + 1);
+        String hostPort = rest.substring(0, rest.indexOf('/'));
+        String host = hostPort.contains(":") ? hostPort.substring(0, hostPort.indexOf(':')) : hostPort;
+        int port = hostPort.contains(":") ? Integer.parseInt(hostPort.substring(hostPort.indexOf(':') + 1)) : 5432;
+        try (java.net.Socket s = new java.net.Socket()) {
+            s.connect(new java.net.InetSocketAddress(host, port), 1000);
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     /** Measures the footprint in a fresh JVM, so benchmark leftovers cannot count. */

@@ -19,12 +19,15 @@ public final class Report {
     public record Measurement(String store, String workload, int size, double opsPerSecond, double error, int threads) {}
 
     /** One row of the comparison: Depot against one anchor on one workload and size. */
-    public record Row(String workload, int size, double depot, String anchor, double anchorOps, double ratio) {}
+    public record Row(String depotStore, String workload, int size, double depot, String anchor, double anchorOps,
+            double ratio) {}
 
     /** Store ids (benchmark class simple names) and how the table names them. */
     static final Map<String, String> STORES = new LinkedHashMap<>();
     /** Workload ids (benchmark method names) and how the table names them. */
     static final Map<String, String> WORKLOADS = new LinkedHashMap<>();
+    /** Each Depot benchmark class and the anchors it is compared with. */
+    static final Map<String, List<String>> ANCHORS = new LinkedHashMap<>();
 
     static {
         STORES.put("DepotBench", "Depot memory");
@@ -32,6 +35,10 @@ public final class Report {
         STORES.put("ChmBytesBench", "CHM<K,byte[]> + Jackson");
         STORES.put("SpringKvBench", "Spring KV map template");
         STORES.put("H2Bench", "H2 mem, JDBC");
+        STORES.put("DepotPgBench", "Depot on PostgreSQL");
+        STORES.put("PgJdbcBench", "PostgreSQL, hand-written JDBC");
+        ANCHORS.put("DepotBench", List.of("ChmLiveBench", "ChmBytesBench", "SpringKvBench", "H2Bench"));
+        ANCHORS.put("DepotPgBench", List.of("PgJdbcBench"));
         WORKLOADS.put("get", "get by key");
         WORKLOADS.put("getDecoded", "get by key, decoding each read");
         WORKLOADS.put("insert", "insert");
@@ -80,27 +87,27 @@ public final class Report {
         List<Row> out = new ArrayList<>();
         TreeSet<Integer> sizes = new TreeSet<>();
         ms.forEach(m -> sizes.add(m.size()));
-        for (String w : WORKLOADS.keySet()) {
-            for (int size : sizes) {
-                Optional<Measurement> depot = find(ms, "DepotBench", w, size);
-                if (depot.isEmpty()) {
-                    continue;
-                }
-                boolean any = false;
-                for (String store : STORES.keySet()) {
-                    if (store.equals("DepotBench")) {
+        for (Map.Entry<String, List<String>> pair : ANCHORS.entrySet()) {
+            String depotStore = pair.getKey();
+            for (String w : WORKLOADS.keySet()) {
+                for (int size : sizes) {
+                    Optional<Measurement> depot = find(ms, depotStore, w, size);
+                    if (depot.isEmpty()) {
                         continue;
                     }
-                    Optional<Measurement> a = find(ms, store, anchorWorkload(w), size);
-                    if (a.isPresent()) {
-                        any = true;
-                        double d = depot.get().opsPerSecond();
-                        double x = a.get().opsPerSecond();
-                        out.add(new Row(w, size, d, store, x, d / x));
+                    boolean any = false;
+                    for (String store : pair.getValue()) {
+                        Optional<Measurement> a = find(ms, store, anchorWorkload(w), size);
+                        if (a.isPresent()) {
+                            any = true;
+                            double d = depot.get().opsPerSecond();
+                            double x = a.get().opsPerSecond();
+                            out.add(new Row(depotStore, w, size, d, store, x, d / x));
+                        }
                     }
-                }
-                if (!any) {
-                    out.add(new Row(w, size, depot.get().opsPerSecond(), null, Double.NaN, Double.NaN));
+                    if (!any) {
+                        out.add(new Row(depotStore, w, size, depot.get().opsPerSecond(), null, Double.NaN, Double.NaN));
+                    }
                 }
             }
         }
@@ -150,11 +157,12 @@ public final class Report {
     /** The comparison table: one row per workload, size and anchor; ratio = Depot ÷ anchor. */
     public static String markdown(List<Measurement> ms) {
         StringBuilder sb = new StringBuilder();
-        sb.append("| workload | records | Depot ops/s | anchor | anchor ops/s | Depot ÷ anchor |\n");
-        sb.append("|---|---:|---:|---|---:|---:|\n");
+        sb.append("| workload | records | Depot | Depot ops/s | anchor | anchor ops/s | Depot ÷ anchor |\n");
+        sb.append("|---|---:|---|---:|---|---:|---:|\n");
         for (Row r : rows(ms)) {
             sb.append("| ").append(WORKLOADS.get(r.workload()))
                     .append(" | ").append(size(r.size()))
+                    .append(" | ").append(STORES.get(r.depotStore()).replace("Depot ", ""))
                     .append(" | ").append(ops(r.depot()))
                     .append(" | ").append(r.anchor() == null ? "(no anchor)" : STORES.get(r.anchor()))
                     .append(" | ").append(ops(r.anchorOps()))
@@ -211,12 +219,17 @@ public final class Report {
      * measured: bars right of the 1× line are where Depot is faster.
      */
     public static String svg(List<Measurement> ms, String title) {
-        int largest = ms.stream().filter(m -> m.store().equals("DepotBench")).mapToInt(Measurement::size).max().orElse(0);
+        Map<String, Integer> largestOf = new LinkedHashMap<>();
+        for (Measurement m : ms) {
+            largestOf.merge(m.store(), m.size(), Math::max);
+        }
+        int largest = largestOf.getOrDefault("DepotBench", 0);
         List<Row> rows = rows(ms).stream()
-                .filter(r -> r.size() == largest && r.anchor() != null && r.ratio() > 0)
+                .filter(r -> r.size() == largestOf.get(r.depotStore()) && r.anchor() != null && r.ratio() > 0)
                 .toList();
         List<String> anchors = new ArrayList<>(STORES.keySet());
         anchors.remove("DepotBench");
+        anchors.remove("DepotPgBench");
         double minExp = Math.min(-1, Math.floor(Math.log10(rows.stream().mapToDouble(Row::ratio).min().orElse(0.1))));
         double maxExp = Math.max(1, Math.ceil(Math.log10(rows.stream().mapToDouble(Row::ratio).max().orElse(10))));
         int labelW = 250;
@@ -226,8 +239,8 @@ public final class Report {
         int top = 60;
         List<String> workloads = new ArrayList<>();
         for (Row r : rows) {
-            if (!workloads.contains(r.workload())) {
-                workloads.add(r.workload());
+            if (!workloads.contains(label(r))) {
+                workloads.add(label(r));
             }
         }
         int height = top + rows.size() * barH + workloads.size() * gap + 70;
@@ -242,8 +255,9 @@ public final class Report {
         sb.append(String.format(Locale.ROOT, "<text x=\"10\" y=\"20\" font-size=\"14\" font-weight=\"bold\">%s</text>%n",
                 escape(title)));
         sb.append(String.format(Locale.ROOT,
-                "<text x=\"10\" y=\"38\">Depot memory ÷ anchor, ops/s, %s records, log scale; right of 1× = Depot faster</text>%n",
-                size(largest)));
+                "<text x=\"10\" y=\"38\">Depot ÷ anchor, ops/s, %s records (PostgreSQL: %s), log scale;"
+                        + " right of 1× = Depot faster</text>%n",
+                size(largest), size(largestOf.getOrDefault("DepotPgBench", 0))));
         int plotBottom = height - 60;
         for (int e = (int) minExp; e <= (int) maxExp; e++) {
             double gx = x.applyAsDouble(Math.pow(10, e));
@@ -256,17 +270,17 @@ public final class Report {
         int y = top;
         String current = null;
         for (Row r : rows) {
-            if (!r.workload().equals(current)) {
+            if (!label(r).equals(current)) {
                 if (current != null) {
                     y += gap;
                 }
-                current = r.workload();
+                current = label(r);
             }
             double x0 = x.applyAsDouble(1);
             double x1 = x.applyAsDouble(r.ratio());
             String color = COLORS[anchors.indexOf(r.anchor()) % COLORS.length];
             sb.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\" text-anchor=\"end\">%s</text>%n",
-                    labelW - 8, y + barH - 3, escape(WORKLOADS.get(r.workload()))));
+                    labelW - 8, y + barH - 3, escape(label(r))));
             sb.append(String.format(Locale.ROOT,
                     "<rect x=\"%.1f\" y=\"%d\" width=\"%.1f\" height=\"%d\" fill=\"%s\"><title>%s vs %s: %s</title></rect>%n",
                     Math.min(x0, x1), y + 1, Math.max(1, Math.abs(x1 - x0)), barH - 2, color,
@@ -291,6 +305,11 @@ public final class Report {
         }
         sb.append("</svg>\n");
         return sb.toString();
+    }
+
+    private static String label(Row r) {
+        return r.depotStore().equals("DepotPgBench") ? "PostgreSQL: " + WORKLOADS.get(r.workload())
+                : WORKLOADS.get(r.workload());
     }
 
     private static String axisLabel(int exp) {
