@@ -1,0 +1,274 @@
+package dev.depot.jdbc;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.depot.ChangeEvent;
+import dev.depot.Depot;
+import dev.depot.DepotOptions;
+import dev.depot.Direction;
+import dev.depot.Page;
+import dev.depot.Q;
+import dev.depot.Query;
+import dev.depot.Records;
+import dev.depot.Schema;
+import dev.depot.tck.MutableClock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Combinators;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+import net.jqwik.api.lifecycle.AfterContainer;
+import net.jqwik.api.lifecycle.AddLifecycleHook;
+import net.jqwik.api.lifecycle.LifecycleContext;
+import net.jqwik.api.lifecycle.SkipExecutionHook;
+import java.lang.reflect.Modifier;
+import org.opentest4j.TestAbortedException;
+
+/**
+ * The differential test: the same random sequence of inserts, updates, versioned writes, saves,
+ * deletes, queries with ordering and paging, counts and small transactions (committed or rolled
+ * back) runs on memory and on a SQL database; every result, every exception type, every page with
+ * its cursor and the change events must be identical. Bounded tries keep CI fast.
+ */
+@AddLifecycleHook(DifferentialProperties.SkipWithoutDatabase.class)
+abstract class DifferentialProperties {
+    private static final int TRIES = 30;
+    private static final Instant START = Instant.parse("2030-01-01T00:00:00Z");
+    private static final Map<String, Depot> OPEN = new ConcurrentHashMap<>();
+    private static final Map<String, String> URLS = new ConcurrentHashMap<>();
+    private static final MutableClock CLOCK = new MutableClock(START);
+
+    /** A value with a nullable string index, a nullable long index and a nullable unique index. */
+    record Row(String id, String name, Long score, String code) {}
+
+    static final Schema<String, Row> ROWS = Schema.of("diff_rows", String.class, Row.class).key(Row::id)
+            .index("name", String.class, Row::name)
+            .index("score", Long.class, Row::score)
+            .uniqueIndex("code", String.class, Row::code)
+            .build();
+
+    /** The backend's name and URL; skips (JUnit assumption) when its server does not answer. */
+    abstract String name();
+
+    abstract String url();
+
+    /** Resolves each database's URL once, before its properties; a database that does not answer skips them. */
+    static final class SkipWithoutDatabase implements SkipExecutionHook {
+        @Override
+        public SkipResult shouldBeSkipped(LifecycleContext context) {
+            Class<?> c = context.optionalContainerClass().orElse(null);
+            if (c == null || !DifferentialProperties.class.isAssignableFrom(c) || Modifier.isAbstract(c.getModifiers())) {
+                return SkipResult.doNotSkip();
+            }
+            DifferentialProperties p = (DifferentialProperties) context.newInstance(c);
+            try {
+                URLS.computeIfAbsent(p.name(), n -> p.url());
+                return SkipResult.doNotSkip();
+            } catch (TestAbortedException e) {
+                return SkipResult.skip(e.getMessage());
+            }
+        }
+    }
+
+    @Property(tries = TRIES)
+    void behavesLikeMemory(@ForAll("programs") List<Op> program) {
+        compare(name(), () -> URLS.get(name()), program);
+    }
+
+    static String prefixed(String url) {
+        String u = TestDatabases.withPrefix(url, "diff_");
+        TestDatabases.dropTables(u, "diff_");
+        return u;
+    }
+
+    @AfterContainer
+    static void closeAll() {
+        OPEN.values().forEach(Depot::close);
+        OPEN.clear();
+    }
+
+    private static void compare(String name, Supplier<String> url, List<Op> program) {
+        Depot sql = OPEN.computeIfAbsent(name, n -> Depot.open(url.get(), DepotOptions.defaults().clock(CLOCK)));
+        sql.clear();
+        try (Depot memory = Depot.open("memory:", DepotOptions.defaults().clock(CLOCK))) {
+            assertThat(run(sql, program)).as("results on %s vs memory for %s", name, program).isEqualTo(run(memory, program));
+        }
+    }
+
+    /** Runs the program and describes everything observable, including the change events it caused. */
+    private static List<String> run(Depot depot, List<Op> program) {
+        CLOCK.set(START);
+        Records<String, Row> rows = depot.records(ROWS);
+        long from = depot.changes().lastSequence();
+        List<String> out = new ArrayList<>();
+        for (Op op : program) {
+            out.add(op + " -> " + op.apply(depot, rows));
+        }
+        for (ChangeEvent e : depot.changes().since(from, 10_000)) {
+            out.add("event " + (e.sequence() - from) + " " + e.collection() + " " + e.key() + " " + e.op() + " v" + e.version()
+                    + " " + e.time());
+        }
+        out.add("all " + describe(rows.query().list()));
+        return out;
+    }
+
+    // ---- operations ----
+
+    interface Op {
+        String apply(Depot depot, Records<String, Row> rows);
+    }
+
+    /** Runs an operation, describing its result or the type of exception it threw. */
+    private static String attempt(Supplier<Object> call) {
+        try {
+            return String.valueOf(call.get());
+        } catch (RuntimeException e) {
+            return "threw " + e.getClass().getSimpleName();
+        }
+    }
+
+    record Write(String kind, Row row, long version) implements Op {
+        @Override
+        public String apply(Depot depot, Records<String, Row> rows) {
+            return attempt(() -> switch (kind) {
+                case "insert" -> rows.insert(row);
+                case "update" -> rows.update(row);
+                case "updateAt" -> rows.update(row, version);
+                default -> rows.save(row);
+            });
+        }
+    }
+
+    record Delete(String id, long version) implements Op {
+        @Override
+        public String apply(Depot depot, Records<String, Row> rows) {
+            return attempt(() -> version == 0 ? rows.delete(id) : rows.delete(id, version));
+        }
+    }
+
+    record Get(String id) implements Op {
+        @Override
+        public String apply(Depot depot, Records<String, Row> rows) {
+            return attempt(() -> rows.getVersioned(id).map(v -> v.value() + "@" + v.version()).orElse("absent"));
+        }
+    }
+
+    record SaveAll(List<Row> batch) implements Op {
+        @Override
+        public String apply(Depot depot, Records<String, Row> rows) {
+            return attempt(() -> rows.saveAll(batch));
+        }
+    }
+
+    /** A query: optional condition, optional order, paged through with keyset cursors. */
+    record Find(String field, String condition, Object value, String order, boolean descending, int pageSize) implements Op {
+        @Override
+        public String apply(Depot depot, Records<String, Row> rows) {
+            return attempt(() -> {
+                Query<Row> q = rows.query();
+                if (!condition.equals("none")) {
+                    q = q.where(switch (condition) {
+                        case "eq" -> Q.field(field).eq(value);
+                        case "ge" -> Q.field(field).ge(value);
+                        case "lt" -> Q.field(field).lt(value);
+                        case "startsWith" -> Q.field("name").startsWith((String) value);
+                        case "isNull" -> Q.field(field).isNull();
+                        default -> Q.field(field).isNotNull();
+                    });
+                }
+                if (!order.equals("key")) {
+                    q = q.orderBy(order, descending ? Direction.DESC : Direction.ASC);
+                }
+                StringBuilder s = new StringBuilder("count=").append(q.count());
+                Page<Row> page = q.limit(pageSize).page();
+                for (int n = 0; n < 20; n++) {
+                    s.append(" page").append(describe(page.items())).append(page.nextCursor() == null ? "" : "+" + page.nextCursor());
+                    if (page.nextCursor() == null) {
+                        break;
+                    }
+                    page = q.limit(pageSize).after(page.nextCursor()).page();
+                }
+                return s.toString();
+            });
+        }
+    }
+
+    /** A small transaction; ops inside that fail are recorded and the transaction goes on. */
+    record Tx(List<Op> ops, boolean rollback) implements Op {
+        @Override
+        public String apply(Depot depot, Records<String, Row> outside) {
+            List<String> inner = new ArrayList<>();
+            String result = attempt(() -> depot.transact(tx -> {
+                Records<String, Row> rows = tx.records(ROWS);
+                for (Op op : ops) {
+                    inner.add(op.apply(depot, rows));
+                }
+                if (rollback) {
+                    throw new IllegalStateException("rolled back on purpose");
+                }
+                return "committed";
+            }));
+            return inner + " " + result;
+        }
+    }
+
+    private static String describe(List<Row> rows) {
+        StringBuilder s = new StringBuilder("[");
+        for (Row r : rows) {
+            s.append(r.id()).append(' ');
+        }
+        return s.append(']').toString();
+    }
+
+    // ---- generators ----
+
+    private static final List<String> IDS = List.of("a", "b", "c", "B", "\u00e9", "\uFFFD", "\uD83D\uDE00", "a ");
+    private static final List<String> NAMES = List.of("", "A", "a", "ab", "b", "\u00e9", "\uFFFD", "\uD83D\uDE00x");
+
+    private static Arbitrary<Row> rows() {
+        Arbitrary<String> name = Arbitraries.of(NAMES).injectNull(0.2);
+        Arbitrary<Long> score = Arbitraries.of(-5L, 0L, 1L, 2L, 7L, 100L).injectNull(0.2);
+        Arbitrary<String> code = Arbitraries.of("x", "y", "z").injectNull(0.6);
+        return Combinators.combine(Arbitraries.of(IDS), name, score, code).as(Row::new);
+    }
+
+    private static Arbitrary<Op> simpleOp() {
+        Arbitrary<Op> write = Combinators.combine(Arbitraries.of("insert", "update", "updateAt", "save"), rows(),
+                Arbitraries.longs().between(1, 4)).as(Write::new);
+        Arbitrary<Op> delete = Combinators.combine(Arbitraries.of(IDS), Arbitraries.longs().between(0, 3)).as(Delete::new);
+        Arbitrary<Op> get = Arbitraries.of(IDS).map(Get::new);
+        Arbitrary<Op> saveAll = rows().list().ofMinSize(1).ofMaxSize(4).uniqueElements(Row::id).map(SaveAll::new);
+        return Arbitraries.frequencyOf(
+                net.jqwik.api.Tuple.of(6, write), net.jqwik.api.Tuple.of(2, delete), net.jqwik.api.Tuple.of(1, get),
+                net.jqwik.api.Tuple.of(1, saveAll), net.jqwik.api.Tuple.of(3, find()));
+    }
+
+    private static Arbitrary<Op> find() {
+        Arbitrary<String> field = Arbitraries.of("name", "score");
+        Arbitrary<String> condition = Arbitraries.of("none", "eq", "ge", "lt", "startsWith", "isNull", "isNotNull");
+        Arbitrary<Object> value = Arbitraries.oneOf(Arbitraries.of(NAMES).map(v -> (Object) v),
+                Arbitraries.of(0L, 1L, 7L).map(v -> (Object) v));
+        Arbitrary<String> order = Arbitraries.of("key", "name", "score");
+        return Combinators.combine(field, condition, value, order, Arbitraries.of(true, false), Arbitraries.integers().between(1, 3))
+                .as((f, c, v, o, d, n) -> {
+                    // Keep the value's type in line with the field, so most queries are valid.
+                    Object typed = f.equals("name") ? String.valueOf(v) : v instanceof Long ? v : (Object) 3L;
+                    return (Op) new Find(c.equals("startsWith") ? "name" : f, c, c.equals("startsWith") ? String.valueOf(v) : typed, o, d, n);
+                });
+    }
+
+    @Provide
+    Arbitrary<List<Op>> programs() {
+        Arbitrary<Op> tx = Combinators.combine(simpleOp().list().ofMinSize(1).ofMaxSize(4), Arbitraries.of(false, false, true))
+                .as(Tx::new);
+        Arbitrary<Op> any = Arbitraries.frequencyOf(net.jqwik.api.Tuple.of(5, simpleOp()), net.jqwik.api.Tuple.of(1, tx));
+        return any.list().ofMinSize(1).ofMaxSize(25);
+    }
+}
