@@ -190,6 +190,39 @@ abstract class ChangeFeedTests extends FeatureTests {
     }
 
     @Test
+    void aKeyInsertedAndDeletedInOneTransactionEmitsBothEvents() {
+        assumeCapability(Capability.TRANSACTIONS);
+        accounts().insert(account("old", 1));
+        long from = feed().lastSequence();
+
+        depot().transact(tx -> {
+            Records<String, Account> acc = tx.records(KitModel.ACCOUNTS);
+            acc.insert(account("temp", 1));
+            acc.delete("temp");
+            acc.delete("old");
+            assertThat(acc.insert(account("old", 2))).as("a re-inserted key starts at version 1").isEqualTo(1);
+            return null;
+        });
+
+        assertThat(feed().since(from)).extracting(ChangeEvent::key, ChangeEvent::op, ChangeEvent::version)
+                .containsExactly(tuple("temp", INSERT, 1L), tuple("temp", DELETE, 1L), tuple("old", DELETE, 1L),
+                        tuple("old", INSERT, 1L));
+        assertThat(accounts().query().list()).containsExactly(account("old", 2));
+        assertThat(accounts().getVersioned("old").orElseThrow().version()).isEqualTo(1);
+    }
+
+    @Test
+    void eventTimesKeepTheClocksFullPrecision() {
+        long from = feed().lastSequence();
+        Instant withNanos = DepotConformanceSuite.START.plusNanos(123_456_789);
+        clock().set(withNanos);
+
+        accounts().insert(account("a", 1));
+
+        assertThat(feed().since(from)).extracting(ChangeEvent::time).containsExactly(withNanos);
+    }
+
+    @Test
     void sinceWithALimitResumesWithoutMissingOrRepeating() {
         long from = feed().lastSequence();
         List<String> written = insertAccounts("k", FEED_EVENTS);

@@ -27,6 +27,8 @@ import org.junit.jupiter.api.Test;
 abstract class EdgeCaseTests extends FeatureTests {
     /** Values in one {@code in(...)} or {@code getAll(...)}: above common bind-parameter limits. */
     static final int MANY = 2_000;
+    /** Characters in one field of a large document (the document is about twice this). */
+    static final int LARGE_DOCUMENT_CHARS = 1 << 20;
 
     EdgeCaseTests(DepotConformanceSuite suite) {
         super(suite);
@@ -72,6 +74,33 @@ abstract class EdgeCaseTests extends FeatureTests {
         assertThat(idsWithTag("a ")).containsExactly("ida ");
         assertThat(map(docs().query().orderBy("tag").list(), Doc::tag)).containsExactly("A", "a", "a\t", "a ", "a  ");
         assertThat(docs().query().where(Q.field("tag").le("a")).count()).isEqualTo(2);
+    }
+
+    @Test
+    void quotesAndSqlPunctuationAreOrdinaryCharacters() {
+        List<String> values = List.of("a'b", "a\"b", "x'; DROP TABLE accounts; --", "a;b", "a--b", "/*", "a`b");
+        for (String v : values) {
+            accounts().insert(account(v, 1));
+            docs().insert(Doc.tagged("id" + v, v));
+        }
+
+        for (String v : values) {
+            assertThat(accounts().get(v)).as(v).contains(account(v, 1));
+            assertThat(idsWithTag(v)).as(v).containsExactly("id" + v);
+        }
+        assertThat(accounts().count()).isEqualTo(values.size());
+    }
+
+    @Test
+    void largeDocumentsRoundTrip() {
+        Records<String, Note> notes = depot().records(KitModel.NOTES);
+        String big = "0123456789abcdef".repeat(LARGE_DOCUMENT_CHARS / 16);
+        notes.insert(new Note("big", "t", List.of(big, big)));
+
+        Note read = notes.get("big").orElseThrow();
+
+        assertThat(read.getTags()).hasSize(2);
+        assertThat(read.getTags().get(0)).isEqualTo(big);
     }
 
     @Test

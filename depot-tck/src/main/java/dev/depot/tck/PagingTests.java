@@ -104,6 +104,23 @@ abstract class PagingTests extends FeatureTests {
     }
 
     @Test
+    void aCursorKeepsItsPositionWhenItsRecordMoves() {
+        insertPagedDocs();
+        Query<Doc> byRatio = docs().query().orderBy("ratio").limit(5);
+        Page<Doc> first = byRatio.page();
+        Doc last = first.items().getLast();
+
+        docs().update(new Doc(last.id(), null, 99.0, null, null));
+        Page<Doc> second = byRatio.after(first.nextCursor()).page();
+
+        List<Doc> expected = docs().query().orderBy("ratio").list().stream()
+                .filter(d -> d.ratio() > last.ratio() || (d.ratio().equals(last.ratio()) && d.id().compareTo(last.id()) > 0))
+                .limit(5)
+                .toList();
+        assertThat(second.items()).containsExactlyElementsOf(expected);
+    }
+
+    @Test
     void aCursorFromAnotherOrderIsRejected() {
         insertPagedDocs();
         String byRatio = docs().query().orderBy("ratio").limit(5).page().nextCursor();

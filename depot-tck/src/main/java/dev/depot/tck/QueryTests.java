@@ -227,6 +227,24 @@ abstract class QueryTests extends FeatureTests {
     }
 
     @Test
+    void anEmptyPrefixMatchesEveryNonNullValue() {
+        docs().insert(Doc.tagged("a", ""));
+        docs().insert(Doc.tagged("b", "x"));
+        docs().insert(Doc.tagged("c", null));
+
+        assertThat(ids(docs().query().where(Q.field("tag").startsWith("")).list())).containsExactly("a", "b");
+    }
+
+    @Test
+    void theLastOrderByWins() {
+        docs().insert(new Doc("a", "z", 1.0, null, null));
+        docs().insert(new Doc("b", "y", 2.0, null, null));
+
+        assertThat(ids(docs().query().orderBy("tag").orderBy("ratio", Direction.DESC).list())).containsExactly("b", "a");
+        assertThat(ids(docs().query().orderBy("ratio").orderBy("tag").list())).containsExactly("b", "a");
+    }
+
+    @Test
     void isNullAndIsNotNull() {
         docs().insert(Doc.tagged("x", null));
         docs().insert(Doc.tagged("y", "tagged"));
@@ -235,6 +253,8 @@ abstract class QueryTests extends FeatureTests {
         assertThat(ids(docs().query().where(Q.field("tag").isNull()).list())).containsExactly("x", "z");
         assertThat(ids(docs().query().where(Q.field("tag").isNotNull()).list())).containsExactly("y");
         assertThat(docs().query().where(Q.field("tag").lt("zzz")).count()).as("a null matches no comparison").isEqualTo(1);
+        assertThat(docs().query().where(Q.field("flag").isNull()).count()).as("a Boolean index").isEqualTo(3);
+        assertThat(docs().query().where(Q.field("ref").isNotNull()).count()).as("a UUID index").isZero();
     }
 
     @Test

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.depot.Capability;
+import dev.depot.Direction;
 import dev.depot.Q;
 import dev.depot.Records;
 import dev.depot.Schema;
@@ -75,6 +76,33 @@ abstract class SchemaTests extends FeatureTests {
         assertThat(original.query().where(Q.field("balance").eq(2)).count()).isEqualTo(2);
         original.insert(new Account("e", 2));
         assertThat(original.query().where(Q.field("balance").eq(2)).count()).isEqualTo(3);
+    }
+
+    @Test
+    void aUniqueIndexThatTheDataSatisfiesIsEnforcedFromThenOn() {
+        assumeCapability(Capability.UNIQUE_INDEXES);
+        Schema<String, Account> v1 = accountsIn("evolve_unique_ok").build();
+        depot().records(v1).saveAll(List.of(new Account("a", 1), new Account("b", 2)));
+        Records<String, Account> unique = depot().records(accountsIn("evolve_unique_ok")
+                .uniqueIndex("balance", Long.class, Account::balance)
+                .build());
+
+        assertThatThrownBy(() -> unique.insert(new Account("c", 2))).isInstanceOf(UniqueConstraintException.class);
+        assertThat(unique.query().where(Q.field("balance").eq(1)).list()).containsExactly(new Account("a", 1));
+    }
+
+    @Test
+    void anIndexChangingTypeIsRebuilt() {
+        Schema<String, Account> asNumber = accountsIn("evolve_type").index("b", Long.class, Account::balance).build();
+        depot().records(asNumber).saveAll(ACCOUNTS);
+
+        Records<String, Account> asText = depot().records(accountsIn("evolve_type")
+                .index("b", String.class, a -> "v" + a.balance())
+                .build());
+
+        assertThat(map(asText.query().where(Q.field("b").eq("v2")).list(), Account::id)).containsExactly("b", "c");
+        assertThat(map(asText.query().orderBy("b", Direction.DESC).list(), Account::id)).containsExactly("d", "b", "c", "a");
+        assertThatThrownBy(() -> asText.query().where(Q.field("b").eq(2))).isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test
