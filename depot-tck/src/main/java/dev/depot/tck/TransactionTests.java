@@ -13,6 +13,7 @@ import dev.depot.ChangeEvent;
 import dev.depot.ConflictException;
 import dev.depot.Direction;
 import dev.depot.NotFoundException;
+import dev.depot.Page;
 import dev.depot.Q;
 import dev.depot.Records;
 import dev.depot.Retry;
@@ -106,6 +107,30 @@ abstract class TransactionTests extends FeatureTests {
             try (var s = acc.query().orderBy("balance", Direction.DESC).stream()) {
                 assertThat(s.toList()).containsExactly(account("a", 350), account("c", 300));
             }
+            return null;
+        });
+    }
+
+    @Test
+    void queriesInsideATransactionFollowTheOneTotalOrder() {
+        docs().insert(new Doc("t1", null, 5.0, null, null));
+        docs().insert(new Doc("t3", null, 5.0, null, null));
+        docs().insert(new Doc("n1", null, null, null, null));
+
+        depot().transact(tx -> {
+            Records<String, Doc> d = tx.records(KitModel.DOCS);
+            d.insert(new Doc("t2", null, 5.0, null, null));
+            d.insert(new Doc("n0", null, null, null, null));
+            d.insert(new Doc("t0", null, 1.0, null, null));
+            d.update(new Doc("t3", "touched", 5.0, null, null));
+
+            assertThat(ids(d.query().orderBy("ratio").list())).containsExactly("n0", "n1", "t0", "t1", "t2", "t3");
+            assertThat(ids(d.query().orderBy("ratio", Direction.DESC).list()))
+                    .containsExactly("t1", "t2", "t3", "t0", "n0", "n1");
+            Page<Doc> first = d.query().orderBy("ratio", Direction.DESC).limit(2).page();
+            Page<Doc> second = d.query().orderBy("ratio", Direction.DESC).limit(2).after(first.nextCursor()).page();
+            assertThat(ids(second.items())).containsExactly("t3", "t0");
+            assertThat(ids(d.query().where(Q.field("ratio").ge(5)).list())).containsExactly("t1", "t2", "t3");
             return null;
         });
     }
