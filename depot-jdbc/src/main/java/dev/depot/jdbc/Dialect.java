@@ -69,8 +69,8 @@ abstract class Dialect {
         return "";
     }
 
-    /** The column list of an index on {@code column} then the key. */
-    String indexColumns(String column) {
+    /** The column list of a non-unique index on {@code column} then the key. */
+    String indexColumns(String column, IndexType type) {
         return column + ", k";
     }
 

@@ -9,6 +9,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -53,11 +54,11 @@ final class Feed implements ChangeLog {
         this.lockSql = "SELECT val FROM " + meta + " WHERE name = 'seq'" + backend.dialect.forUpdate();
         this.advanceSql = "UPDATE " + meta + " SET val = ? WHERE name = 'seq'";
         this.lastSql = "SELECT val FROM " + meta + " WHERE name = 'seq'";
-        this.insertSql = "INSERT INTO " + changes + " (seq, coll, rkey, op, ver, t_sec, t_nano) VALUES (?, ?, ?, ?, ?, ?, ?)";
-        this.sinceSql = "SELECT seq, coll, rkey, op, ver, t_sec, t_nano FROM " + changes + " WHERE seq > ? ORDER BY seq LIMIT ?";
+        this.insertSql = "INSERT INTO " + changes + " (seq, coll, rkey, op, ver, t_us) VALUES (?, ?, ?, ?, ?, ?)";
+        this.sinceSql = "SELECT seq, coll, rkey, op, ver, t_us FROM " + changes + " WHERE seq > ? ORDER BY seq LIMIT ?";
         this.trimCountSql = "DELETE FROM " + changes + " WHERE seq <= ?";
-        this.trimAgeSql = "DELETE FROM " + changes + " WHERE t_sec < ? OR (t_sec = ? AND t_nano < ?)";
-        this.oldestSql = "SELECT t_sec, t_nano FROM " + changes + " ORDER BY t_sec, t_nano LIMIT 1";
+        this.trimAgeSql = "DELETE FROM " + changes + " WHERE t_us < ?";
+        this.oldestSql = "SELECT MIN(t_us) FROM " + changes;
         this.clearSql = "DELETE FROM " + changes;
         this.countSql = "SELECT COUNT(*) FROM " + changes;
         this.maxAge = options.changeRetentionAge();
@@ -77,7 +78,10 @@ final class Feed implements ChangeLog {
     }
 
     /** Appends events numbered {@code last+1...}, moves the counter, trims to retention. */
-    void append(Connection c, long last, List<PendingEvent> events, Instant time) throws SQLException {
+    void append(Connection c, long last, List<PendingEvent> events, Instant clockTime) throws SQLException {
+        // Event times are instants like any other: microseconds on every backend.
+        Instant time = clockTime.truncatedTo(ChronoUnit.MICROS);
+        long micros = EpochMicros.of(time);
         try (PreparedStatement ps = c.prepareStatement(insertSql)) {
             long seq = last;
             for (PendingEvent e : events) {
@@ -86,8 +90,7 @@ final class Feed implements ChangeLog {
                 ps.setString(3, e.key());
                 ps.setInt(4, e.op().ordinal());
                 ps.setLong(5, e.version());
-                ps.setLong(6, time.getEpochSecond());
-                ps.setInt(7, time.getNano());
+                ps.setLong(6, micros);
                 ps.addBatch();
             }
             ps.executeBatch();
@@ -115,13 +118,16 @@ final class Feed implements ChangeLog {
             return;
         }
         try (PreparedStatement ps = c.prepareStatement(trimAgeSql)) {
-            ps.setLong(1, cutoff.getEpochSecond());
-            ps.setLong(2, cutoff.getEpochSecond());
-            ps.setInt(3, cutoff.getNano());
+            ps.setLong(1, EpochMicros.of(cutoff.truncatedTo(ChronoUnit.MICROS)) + (cutoff.getNano() % 1_000 == 0 ? 0 : 1));
             ps.executeUpdate();
         }
         try (PreparedStatement ps = c.prepareStatement(oldestSql); ResultSet rs = ps.executeQuery()) {
-            oldest = rs.next() ? Instant.ofEpochSecond(rs.getLong(1), rs.getInt(2)) : null;
+            Instant min = null;
+            if (rs.next()) {
+                long micros = rs.getLong(1);
+                min = rs.wasNull() ? null : EpochMicros.toInstant(micros);
+            }
+            oldest = min;
         }
     }
 
@@ -159,7 +165,7 @@ final class Feed implements ChangeLog {
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
                         out.add(new ChangeEvent(rs.getLong(1), rs.getString(2), rs.getString(3), OPS[rs.getInt(4)],
-                                rs.getLong(5), Instant.ofEpochSecond(rs.getLong(6), rs.getInt(7))));
+                                rs.getLong(5), EpochMicros.toInstant(rs.getLong(6))));
                     }
                 }
             }

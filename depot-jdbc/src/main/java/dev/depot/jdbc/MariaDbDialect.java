@@ -8,7 +8,7 @@ import java.sql.SQLException;
 import java.sql.Types;
 
 /**
- * MariaDB and MySQL: every table in {@code utf8mb4_nopad_bin} (code point order, and unlike
+ * MariaDB (10.5 or later; MySQL URLs use the same driver): every table in {@code utf8mb4_nopad_bin} (code point order, and unlike
  * {@code utf8mb4_bin} trailing spaces count). Doubles are stored as order-preserving BIGINTs because
  * InnoDB's DOUBLE cannot hold infinities. MariaDB's default NULL placement already is Depot's.
  */
@@ -36,8 +36,8 @@ final class MariaDbDialect extends Dialect {
     @Override
     String columnType(IndexType type) {
         return switch (type) {
-            // 512 characters: with a 255-character key the (value, key) index stays under InnoDB's 3072 bytes.
-            case STRING -> "VARCHAR(512)";
+            // Any length, like memory; see indexColumns for how such a column is indexed.
+            case STRING -> "MEDIUMTEXT";
             case UUID -> "VARCHAR(36)";
             case LONG, INSTANT, DOUBLE -> "BIGINT";
             case BOOLEAN -> "BOOLEAN";
@@ -57,6 +57,16 @@ final class MariaDbDialect extends Dialect {
     @Override
     String tableOptions() {
         return " ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_nopad_bin";
+    }
+
+    /**
+     * InnoDB keys are at most 3072 bytes, so a string index covers the first 500 characters (plus the
+     * 255-character key); comparisons and ORDER BY still use the whole value. A unique index on a
+     * text column becomes a hash-based long unique constraint, which compares whole values.
+     */
+    @Override
+    String indexColumns(String column, IndexType type) {
+        return type == IndexType.STRING ? column + "(500), k" : column + ", k";
     }
 
     @Override

@@ -50,7 +50,7 @@ final class SchemaEvolution {
         }
         Dialect.execute(c, ddl.append(")").append(d.tableOptions()).toString());
         for (int i = 0; i < columns.size(); i++) {
-            createIndex(c, table, columns.get(i), spec.index(i).unique());
+            createIndex(c, table, columns.get(i), spec.index(i));
         }
         Registry.Entry e = new Registry.Entry(spec.name(), spec.keyType(), table, spec.indexes(), columns);
         registry.insert(c, e);
@@ -88,7 +88,7 @@ final class SchemaEvolution {
         }
         backfill(c, spec, table, columns, added, reindexer);
         for (int i : added) {
-            createIndex(c, table, columns.get(i), spec.index(i).unique());
+            createIndex(c, table, columns.get(i), spec.index(i));
         }
         Registry.Entry e = new Registry.Entry(spec.name(), spec.keyType(), table, spec.indexes(), columns);
         registry.updateIndexes(c, e);
@@ -96,10 +96,11 @@ final class SchemaEvolution {
         return e;
     }
 
-    private void createIndex(Connection c, String table, String column, boolean unique) throws SQLException {
+    private void createIndex(Connection c, String table, String column, IndexSpec index) throws SQLException {
         // A unique index covers the value alone (NULLs are never constrained); others add the key for ordering.
+        boolean unique = index.unique();
         Dialect.execute(c, "CREATE " + (unique ? "UNIQUE " : "") + "INDEX IF NOT EXISTS " + Names.index(prefix, table, column)
-                + " ON " + table + " (" + (unique ? column : d.indexColumns(column)) + ")");
+                + " ON " + table + " (" + (unique ? column : d.indexColumns(column, index.type())) + ")");
     }
 
     private void checkUnique(Connection c, CollectionSpec spec, Registry.Entry stored, List<Integer> added, Reindexer r)
