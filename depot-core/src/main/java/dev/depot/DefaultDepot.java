@@ -143,6 +143,7 @@ final class DefaultDepot implements Depot {
 
     @Override
     public Capabilities capabilities() {
+        checkOpen();
         return backend.capabilities();
     }
 

@@ -76,6 +76,9 @@ abstract sealed class KeyMapping<K> {
             if (text == null || text.isEmpty()) {
                 throw new IllegalArgumentException(collection + ": key must not be empty");
             }
+            if (text.indexOf('\u0000') >= 0) {
+                throw new IllegalArgumentException(collection + ": key must not contain U+0000");
+            }
             int n = text.length() <= MAX_KEY_BYTES / 3 ? text.length() : CodePoints.utf8Length(text);
             if (n > MAX_KEY_BYTES) {
                 throw new IllegalArgumentException(collection + ": key is " + n + " UTF-8 bytes, more than " + MAX_KEY_BYTES);

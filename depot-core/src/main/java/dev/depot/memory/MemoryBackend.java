@@ -19,7 +19,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ConcurrentSkipListSet;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /** The in-memory backend: multi-version records with snapshot isolation, all in the heap. */
@@ -82,11 +81,11 @@ final class MemoryBackend implements Backend {
                 }
             }
             checkUnique(spec, c, values);
-            ConcurrentSkipListSet<IndexEntry>[] fresh = MemoryCollection.newIndexes(spec);
+            OrderedRuns<IndexEntry>[] fresh = c.newIndexes(spec);
             for (Version head : List.copyOf(c.heads.values())) {
                 if (head.isTombstone()) {
                     c.heads.remove(head.key, head);
-                    c.keys.remove(head.key);
+                    c.keys.noteGarbage();
                     continue;
                 }
                 Object[] v = values.get(head.key);
@@ -98,6 +97,7 @@ final class MemoryBackend implements Backend {
             }
             c.indexes = fresh;
             c.spec = spec;
+            c.mergeRunsIfDue();
         } finally {
             for (int i = locks.size() - 1; i >= 0; i--) {
                 locks.get(i).unlock();
@@ -141,7 +141,7 @@ final class MemoryBackend implements Backend {
         while (true) {
             MemoryTransaction tx = new MemoryTransaction(store);
             try {
-                for (Object key : c.keys) {
+                for (Object key : c.keys.all()) {
                     tx.delete(c.spec, key, Write.ANY_VERSION);
                 }
                 tx.commit();

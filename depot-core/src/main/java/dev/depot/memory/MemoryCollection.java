@@ -5,7 +5,6 @@ import dev.depot.spi.IndexSpec;
 import dev.depot.spi.KeyType;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentSkipListSet;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -18,8 +17,8 @@ final class MemoryCollection {
     volatile CollectionSpec spec;
     final KeyType keyType;
     final ConcurrentHashMap<Object, Version> heads = new ConcurrentHashMap<>();
-    final ConcurrentSkipListSet<Object> keys;
-    volatile ConcurrentSkipListSet<IndexEntry>[] indexes;
+    final OrderedRuns<Object> keys;
+    volatile OrderedRuns<IndexEntry>[] indexes;
     final LockStripes keyLocks = new LockStripes(256);
     final LockStripes uniqueLocks = new LockStripes(64);
     final AtomicLong live = new AtomicLong();
@@ -28,18 +27,25 @@ final class MemoryCollection {
     MemoryCollection(CollectionSpec spec) {
         this.spec = spec;
         this.keyType = spec.keyType();
-        this.keys = new ConcurrentSkipListSet<>(keyType::compare);
+        this.keys = new OrderedRuns<>(keyType::compare, heads::containsKey);
         this.indexes = newIndexes(spec);
     }
 
     @SuppressWarnings("unchecked")
-    static ConcurrentSkipListSet<IndexEntry>[] newIndexes(CollectionSpec spec) {
-        ConcurrentSkipListSet<IndexEntry>[] out = new ConcurrentSkipListSet[spec.indexes().size()];
+    OrderedRuns<IndexEntry>[] newIndexes(CollectionSpec spec) {
+        OrderedRuns<IndexEntry>[] out = new OrderedRuns[spec.indexes().size()];
         for (int i = 0; i < out.length; i++) {
             IndexSpec s = spec.index(i);
-            out[i] = new ConcurrentSkipListSet<>(IndexEntry.comparator(s.type(), spec.keyType()));
+            int index = i;
+            out[i] = new OrderedRuns<>(IndexEntry.comparator(s.type(), spec.keyType()), e -> retained(index, e));
         }
         return out;
+    }
+
+    /** Whether a retained version of the entry's key still has the entry's value (for compaction). */
+    private boolean retained(int index, IndexEntry e) {
+        Version head = heads.get(e.key());
+        return head != null && retained(head, null, index, e.value(), true);
     }
 
     OrderedLock keyLock(Object key) {
@@ -65,16 +71,24 @@ final class MemoryCollection {
         if (v.isTombstone()) {
             return;
         }
-        ConcurrentSkipListSet<IndexEntry>[] ix = indexes;
+        OrderedRuns<IndexEntry>[] ix = indexes;
         for (int i = 0; i < ix.length; i++) {
             ix[i].add(new IndexEntry(v.indexValues[i], v.key));
         }
     }
 
+    /** Folds recent index additions into their base runs; called by committers after unlocking. */
+    void mergeRunsIfDue() {
+        keys.mergeIfDue();
+        for (OrderedRuns<IndexEntry> ix : indexes) {
+            ix.mergeIfDue();
+        }
+    }
+
     /**
-     * Drops versions older than the newest one visible at {@code horizon}, and their index entries
-     * that no retained version still needs; removes the key entirely when what is left is a
-     * deletion nobody can see past. Caller holds the key's lock.
+     * Drops versions older than the newest one visible at {@code horizon}, and counts their index
+     * entries that no retained version still needs as garbage (compacted away later); removes the key
+     * entirely when what is left is a deletion nobody can see past. Caller holds the key's lock.
      */
     void prune(Object key, long horizon) {
         Version head = heads.get(key);
@@ -87,39 +101,34 @@ final class MemoryCollection {
         }
         Version dead = keep.prev;
         keep.prev = null;
-        ConcurrentSkipListSet<IndexEntry>[] ix = indexes;
+        boolean gone = keep == head && keep.isTombstone();
+        OrderedRuns<IndexEntry>[] ix = indexes;
         for (Version d = dead; d != null; d = d.prev) {
-            removeEntriesNotRetained(ix, d, head, keep == head && keep.isTombstone() ? null : keep);
-        }
-        if (keep == head && keep.isTombstone()) {
-            heads.remove(key, keep);
-            keys.remove(key);
-        }
-    }
-
-    /** Removes {@code d}'s entries unless a retained version (head down to {@code last}) has the value. */
-    private static void removeEntriesNotRetained(
-            ConcurrentSkipListSet<IndexEntry>[] ix, Version d, Version head, Version last) {
-        if (d.isTombstone() || d.indexValues.length != ix.length) {
-            return;
-        }
-        for (int i = 0; i < ix.length; i++) {
-            Object value = d.indexValues[i];
-            if (!retained(head, last, i, value)) {
-                ix[i].remove(new IndexEntry(value, d.key));
+            if (d.isTombstone() || d.indexValues.length != ix.length) {
+                continue;
+            }
+            for (int i = 0; i < ix.length; i++) {
+                if (gone || !retained(head, keep, i, d.indexValues[i], false)) {
+                    ix[i].noteGarbage();
+                }
             }
         }
+        if (gone) {
+            heads.remove(key, keep);
+            keys.noteGarbage();
+        }
     }
 
-    private static boolean retained(Version head, Version last, int index, Object value) {
-        if (last == null) {
-            return false;
-        }
+    /**
+     * Whether a version from {@code head} down to {@code last} (or the whole chain, when {@code
+     * wholeChain}) holds {@code value} in index {@code index}.
+     */
+    private static boolean retained(Version head, Version last, int index, Object value, boolean wholeChain) {
         for (Version v = head; v != null; v = v.prev) {
             if (!v.isTombstone() && v.indexValues.length > index && Objects.equals(v.indexValues[index], value)) {
                 return true;
             }
-            if (v == last) {
+            if (!wholeChain && v == last) {
                 break;
             }
         }

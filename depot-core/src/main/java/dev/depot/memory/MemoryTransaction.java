@@ -16,7 +16,6 @@ import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.NavigableSet;
 import java.util.Objects;
 
 /**
@@ -190,8 +189,8 @@ final class MemoryTransaction implements Session {
         return -1;
     }
 
-    private static NavigableSet<IndexEntry> holders(MemoryCollection c, int index, Object value) {
-        return c.indexes[index].subSet(new IndexEntry(value, IndexEntry.LOW), true, new IndexEntry(value, IndexEntry.HIGH), true);
+    private static Iterable<IndexEntry> holders(MemoryCollection c, int index, Object value) {
+        return c.indexes[index].between(new IndexEntry(value, IndexEntry.LOW), new IndexEntry(value, IndexEntry.HIGH));
     }
 
     @Override
@@ -249,6 +248,9 @@ final class MemoryTransaction implements Session {
             for (int i = locks.size() - 1; i >= 0; i--) {
                 locks.get(i).unlock();
             }
+        }
+        for (MemoryCollection c : writes.keySet()) {
+            c.mergeRunsIfDue();
         }
     }
 

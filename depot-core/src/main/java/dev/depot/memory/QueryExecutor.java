@@ -10,7 +10,6 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import java.util.NavigableSet;
 import java.util.Objects;
 
 /**
@@ -137,7 +136,7 @@ final class QueryExecutor {
 
     /** Key order, from the bound. */
     private static void scanKeys(MemoryCollection c, QueryPlan plan, Visibility visible, Sink sink) {
-        NavigableSet<Object> keys = plan.after() == null ? c.keys : c.keys.tailSet(plan.after().key(), false);
+        Iterable<Object> keys = c.keys.between(plan.after() == null ? null : plan.after().key(), null);
         for (Object k : keys) {
             Version v = visible.byKey(k);
             if (v != null && !sink.accept(v)) {
@@ -150,8 +149,7 @@ final class QueryExecutor {
     private static void scanEqualInKeyOrder(MemoryCollection c, int index, Object value, QueryPlan plan,
             Visibility visible, Sink sink) {
         Object fromKey = plan.after() == null ? IndexEntry.LOW : plan.after().key();
-        NavigableSet<IndexEntry> range = c.indexes[index].subSet(
-                new IndexEntry(value, fromKey), false, new IndexEntry(value, IndexEntry.HIGH), false);
+        Iterable<IndexEntry> range = c.indexes[index].between(new IndexEntry(value, fromKey), above(value));
         for (IndexEntry e : range) {
             Version v = visible.byEntry(index, e);
             if (v != null && !sink.accept(v)) {
@@ -169,7 +167,7 @@ final class QueryExecutor {
             Visibility visible, Sink sink) {
         long needed = plan.limit() == QueryPlan.NO_LIMIT ? Long.MAX_VALUE : plan.offset() + plan.limit();
         long budget = needed == Long.MAX_VALUE ? Long.MAX_VALUE : needed * 8 + SORT_BUDGET;
-        NavigableSet<IndexEntry> range = range(c, best.index(), plan.predicates()).view();
+        Iterable<IndexEntry> range = range(c, best.index(), plan.predicates()).entries();
         List<Version> found = new ArrayList<>();
         long seen = 0;
         for (IndexEntry e : range) {
@@ -197,33 +195,31 @@ final class QueryExecutor {
         QueryPlan.Bound after = plan.after();
         if (!plan.descending()) {
             Range from = after == null ? range : range.raiseLow(new IndexEntry(after.value(), after.key()));
-            emit(from.view(), index, visible, sink);
+            emit(from.entries(), index, visible, sink);
             return;
         }
         // Descending by value, but ties stay in ascending key order: walk value groups downwards,
         // each group upwards.
-        NavigableSet<IndexEntry> all = range.view();
         IndexEntry group;
         if (after != null) {
-            Range rest = range.raiseLow(new IndexEntry(after.value(), after.key()))
-                    .lowerHigh(above(after.value()));
-            if (!emit(rest.view(), index, visible, sink)) {
+            Range rest = range.raiseLow(new IndexEntry(after.value(), after.key())).lowerHigh(above(after.value()));
+            if (!emit(rest.entries(), index, visible, sink)) {
                 return;
             }
-            group = all.lower(below(after.value()));
+            group = range.lowerWithin(below(after.value()));
         } else {
-            group = all.isEmpty() ? null : all.last();
+            group = range.lowerWithin(null);
         }
         while (group != null) {
             Object value = group.value();
-            if (!emit(range.raiseLow(below(value)).lowerHigh(above(value)).view(), index, visible, sink)) {
+            if (!emit(range.raiseLow(below(value)).lowerHigh(above(value)).entries(), index, visible, sink)) {
                 return;
             }
-            group = all.lower(below(value));
+            group = range.lowerWithin(below(value));
         }
     }
 
-    private static boolean emit(NavigableSet<IndexEntry> entries, int index, Visibility visible, Sink sink) {
+    private static boolean emit(Iterable<IndexEntry> entries, int index, Visibility visible, Sink sink) {
         for (IndexEntry e : entries) {
             Version v = visible.byEntry(index, e);
             if (v != null && !sink.accept(v)) {
@@ -236,7 +232,7 @@ final class QueryExecutor {
     /** The part of an index that the predicates on it allow. */
     private static Range range(MemoryCollection c, int index, List<Predicate> predicates) {
         IndexType type = c.spec.index(index).type();
-        Range r = new Range(c.indexes[index], null, null);
+        Range r = new Range(c.indexes[index], IndexEntry.comparator(type, c.keyType), null, null);
         for (Predicate p : predicates) {
             if (p.index() == index) {
                 IndexEntry[] b = bounds(type, p);
@@ -246,38 +242,34 @@ final class QueryExecutor {
         return r;
     }
 
-    /**
-     * A slice of an index between two exclusive bounds (null = open). Slices are always cut from the
-     * whole index, so narrowing never trips over a bound outside an earlier view.
-     */
-    private record Range(NavigableSet<IndexEntry> all, IndexEntry low, IndexEntry high) {
+    /** A slice of an index between two exclusive bounds (null = open). */
+    private record Range(OrderedRuns<IndexEntry> runs, Comparator<IndexEntry> cmp, IndexEntry low, IndexEntry high) {
         Range raiseLow(IndexEntry bound) {
-            if (bound == null || (low != null && cmp().compare(bound, low) <= 0)) {
+            if (bound == null || (low != null && cmp.compare(bound, low) <= 0)) {
                 return this;
             }
-            return new Range(all, bound, high);
+            return new Range(runs, cmp, bound, high);
         }
 
         Range lowerHigh(IndexEntry bound) {
-            if (bound == null || (high != null && cmp().compare(bound, high) >= 0)) {
+            if (bound == null || (high != null && cmp.compare(bound, high) >= 0)) {
                 return this;
             }
-            return new Range(all, low, bound);
+            return new Range(runs, cmp, low, bound);
         }
 
-        NavigableSet<IndexEntry> view() {
-            if (low != null && high != null) {
-                return cmp().compare(low, high) >= 0 ? all.subSet(low, false, low, false) : all.subSet(low, false, high, false);
+        Iterable<IndexEntry> entries() {
+            if (low != null && high != null && cmp.compare(low, high) >= 0) {
+                return List.of();
             }
-            if (low != null) {
-                return all.tailSet(low, false);
-            }
-            return high != null ? all.headSet(high, false) : all;
+            return runs.between(low, high);
         }
 
-        @SuppressWarnings("unchecked")
-        private Comparator<IndexEntry> cmp() {
-            return (Comparator<IndexEntry>) all.comparator();
+        /** The greatest entry below {@code bound} (null: below the high end) that lies in the range. */
+        IndexEntry lowerWithin(IndexEntry bound) {
+            IndexEntry b = bound == null || (high != null && cmp.compare(bound, high) > 0) ? high : bound;
+            IndexEntry e = runs.lower(b);
+            return e == null || (low != null && cmp.compare(e, low) <= 0) ? null : e;
         }
     }
 

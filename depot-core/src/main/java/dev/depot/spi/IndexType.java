@@ -15,12 +15,20 @@ import java.util.UUID;
  * Instant} (truncated to microseconds) and {@code UUID}.
  */
 public enum IndexType {
+    /** Text of at most {@link #MAX_STRING_CODE_POINTS} code points, without U+0000. */
     STRING,
     LONG,
     DOUBLE,
     BOOLEAN,
     INSTANT,
     UUID;
+
+    /**
+     * Longest String index value, in code points: what every supported database can put in a B-tree
+     * entry next to a 255-byte key (MariaDB's 3072-byte limit with 4-byte characters, PostgreSQL's
+     * ~2700-byte limit).
+     */
+    public static final int MAX_STRING_CODE_POINTS = 512;
 
     /** The index type for a declared Java type; {@link IllegalArgumentException} if none fits. */
     public static IndexType of(Class<?> type) {
@@ -56,9 +64,9 @@ public enum IndexType {
             return null;
         }
         Object out = switch (this) {
-            case STRING -> value instanceof String s ? s
+            case STRING -> checkText(value instanceof String s ? s
                     : value instanceof Enum<?> e ? e.name()
-                    : value instanceof Character c ? c.toString() : null;
+                    : value instanceof Character c ? c.toString() : null);
             case LONG -> toLong(value);
             case DOUBLE -> toDouble(value);
             case BOOLEAN -> value instanceof Boolean b ? b : null;
@@ -96,6 +104,20 @@ public enum IndexType {
     public static int compareUuids(java.util.UUID a, java.util.UUID b) {
         int c = Long.compareUnsigned(a.getMostSignificantBits(), b.getMostSignificantBits());
         return c != 0 ? c : Long.compareUnsigned(a.getLeastSignificantBits(), b.getLeastSignificantBits());
+    }
+
+    private static String checkText(String s) {
+        if (s == null) {
+            return null;
+        }
+        if (s.indexOf('\u0000') >= 0) {
+            throw new IllegalArgumentException("String index values cannot contain U+0000 (PostgreSQL text cannot hold it)");
+        }
+        if (s.length() > MAX_STRING_CODE_POINTS && s.codePointCount(0, s.length()) > MAX_STRING_CODE_POINTS) {
+            throw new IllegalArgumentException("String index values are limited to " + MAX_STRING_CODE_POINTS
+                    + " code points, this one has " + s.codePointCount(0, s.length()));
+        }
+        return s;
     }
 
     private static Long toLong(Object v) {

@@ -44,6 +44,15 @@ class IndexTypeTest {
     }
 
     @Test
+    void stringValuesFitEveryDatabasesIndex() {
+        String emoji = "\uD83D\uDE00";
+        assertThat(IndexType.STRING.coerce(emoji.repeat(512))).isEqualTo(emoji.repeat(512)); // 1024 chars, 512 code points
+        assertThatThrownBy(() -> IndexType.STRING.coerce("x".repeat(513))).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> IndexType.STRING.coerce("a\u0000b")).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("U+0000");
+    }
+
+    @Test
     void uuidsOrderLikeTheirText() {
         UUID low = UUID.fromString("0fffffff-ffff-ffff-ffff-ffffffffffff");
         UUID high = UUID.fromString("f0000000-0000-0000-0000-000000000000");

@@ -1,0 +1,138 @@
+package dev.depot.memory;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.List;
+import java.util.NavigableSet;
+import java.util.Random;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.api.Test;
+
+/** {@link OrderedRuns} against {@link TreeSet} as the model, alone and under concurrent use. */
+class OrderedRunsTest {
+    private static final Comparator<Integer> ORDER = Comparator.naturalOrder();
+
+    @Test
+    void behavesLikeASortedSetAcrossManyMerges() {
+        Random random = new Random(7);
+        Set<Integer> live = new HashSet<>();
+        OrderedRuns<Integer> runs = new OrderedRuns<>(ORDER, live::contains);
+        TreeSet<Integer> model = new TreeSet<>();
+        for (int i = 0; i < 60_000; i++) {
+            int v = random.nextInt(40_000);
+            runs.add(v);
+            runs.mergeIfDue();
+            model.add(v);
+            live.add(v);
+            if (i % 997 == 0) {
+                assertSameRanges(runs, model, random);
+            }
+        }
+        assertThat(list(runs.all())).containsExactlyElementsOf(model);
+    }
+
+    @Test
+    void garbageIsDroppedOnlyWhenCompacting() {
+        Set<Integer> live = new HashSet<>();
+        OrderedRuns<Integer> runs = new OrderedRuns<>(ORDER, live::contains);
+        for (int i = 0; i < 50_000; i++) {
+            runs.add(i);
+            runs.mergeIfDue();
+            if (i % 10 == 0) {
+                live.add(i);
+            } else {
+                runs.noteGarbage();
+            }
+        }
+        for (int i = 50_000; i < 60_000; i++) { // enough further adds to trigger a compacting merge
+            runs.add(i);
+            runs.mergeIfDue();
+            live.add(i);
+        }
+        List<Integer> all = list(runs.all());
+        assertThat(all).isSorted().doesNotHaveDuplicates();
+        assertThat(all).containsAll(live);
+        assertThat(runs.size()).isLessThan(40_000);
+    }
+
+    @Test
+    void concurrentAddersLoseNothingAndReadersSeeSortedUniqueElements() throws Exception {
+        OrderedRuns<Integer> runs = new OrderedRuns<>(ORDER, x -> true);
+        int threads = 4;
+        int perThread = 25_000;
+        ExecutorService pool = Executors.newFixedThreadPool(threads + 1);
+        CountDownLatch start = new CountDownLatch(1);
+        AtomicBoolean done = new AtomicBoolean();
+        Set<String> readerProblems = ConcurrentHashMap.newKeySet();
+        try {
+            List<Future<?>> adders = new ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                int base = t;
+                adders.add(pool.submit(() -> {
+                    await(start);
+                    for (int i = 0; i < perThread; i++) {
+                        runs.add(i * threads + base);
+                        runs.mergeIfDue();
+                    }
+                }));
+            }
+            Future<?> reader = pool.submit(() -> {
+                await(start);
+                while (!done.get()) {
+                    List<Integer> seen = list(runs.all());
+                    for (int i = 1; i < seen.size(); i++) {
+                        if (seen.get(i - 1) >= seen.get(i)) {
+                            readerProblems.add("unsorted or duplicate at " + i);
+                        }
+                    }
+                }
+            });
+            start.countDown();
+            for (Future<?> f : adders) {
+                f.get(60, TimeUnit.SECONDS);
+            }
+            done.set(true);
+            reader.get(60, TimeUnit.SECONDS);
+        } finally {
+            pool.shutdownNow();
+        }
+        assertThat(readerProblems).isEmpty();
+        List<Integer> all = list(runs.all());
+        assertThat(all).hasSize(threads * perThread).isSorted();
+    }
+
+    private static void assertSameRanges(OrderedRuns<Integer> runs, NavigableSet<Integer> model, Random random) {
+        for (int k = 0; k < 20; k++) {
+            int a = random.nextInt(41_000) - 500;
+            int b = a + random.nextInt(3_000);
+            assertThat(list(runs.between(a, b))).containsExactlyElementsOf(model.subSet(a, false, b, false));
+            assertThat(runs.lower(a)).isEqualTo(model.lower(a));
+        }
+        assertThat(runs.lower(null)).isEqualTo(model.isEmpty() ? null : model.last());
+    }
+
+    private static <E> List<E> list(Iterable<E> it) {
+        List<E> out = new ArrayList<>();
+        it.forEach(out::add);
+        return out;
+    }
+
+    private static void await(CountDownLatch latch) {
+        try {
+            latch.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
