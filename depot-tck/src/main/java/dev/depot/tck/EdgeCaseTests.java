@@ -7,6 +7,7 @@ import dev.depot.Direction;
 import dev.depot.Q;
 import dev.depot.Records;
 import dev.depot.Schema;
+import dev.depot.spi.IndexType;
 import dev.depot.tck.KitModel.Account;
 import dev.depot.tck.KitModel.Counter;
 import dev.depot.tck.KitModel.Doc;
@@ -133,16 +134,25 @@ abstract class EdgeCaseTests extends FeatureTests {
     }
 
     @Test
-    void longStringIndexValuesWork() {
-        String ascii = "x".repeat(1_000);
-        String multiByte = "\u00e9".repeat(500);
-        insertTagged(List.of(ascii + "a", ascii + "b", multiByte, "short"));
+    void stringIndexValuesUpToTheLimitWorkAndLongerOnesAreRejected() {
+        int max = IndexType.MAX_STRING_CODE_POINTS;
+        String ascii = "x".repeat(max - 1);
+        String fourByte = "\uD83D\uDE00".repeat(max); // 512 code points, 2048 UTF-8 bytes
+        insertTagged(List.of(ascii + "a", ascii + "b", fourByte, "short"));
 
         assertThat(idsWithTag(ascii + "b")).containsExactly("t1");
-        assertThat(idsWithTag(multiByte)).containsExactly("t2");
+        assertThat(idsWithTag(fourByte)).containsExactly("t2");
         assertThat(tagsStartingWith(ascii)).containsExactly(ascii + "a", ascii + "b");
         assertThat(map(docs().query().orderBy("tag", Direction.DESC).list(), Doc::id))
                 .containsExactly("t2", "t1", "t0", "t3");
+
+        long before = lastSequence();
+        assertThatThrownBy(() -> docs().insert(Doc.tagged("long", "y".repeat(max + 1))))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("tag");
+        assertThatThrownBy(() -> docs().query().where(Q.field("tag").eq("y".repeat(max + 1))))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThat(docs().exists("long")).isFalse();
+        assertThat(eventsAfter(before)).isEmpty();
     }
 
     @Test
