@@ -1,6 +1,5 @@
 package dev.depot.tck;
 
-import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
 import java.time.Duration;
@@ -118,6 +117,7 @@ final class Concurrently {
         }
     }
 
+    /** Throws {@code t} as it is when unchecked, else wrapped in an AssertionError. */
     private static RuntimeException rethrow(Throwable t) {
         if (t instanceof RuntimeException r) {
             throw r;
@@ -125,7 +125,6 @@ final class Concurrently {
         if (t instanceof Error e) {
             throw e;
         }
-        assertThat(t).as("unexpected checked exception").isNull();
-        return new IllegalStateException(t);
+        throw new AssertionError("a task threw a checked exception", t);
     }
 }

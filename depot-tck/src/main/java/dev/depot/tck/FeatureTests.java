@@ -15,6 +15,7 @@ import dev.depot.tck.KitModel.Player;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import org.junit.jupiter.api.Assumptions;
 
@@ -82,6 +83,14 @@ abstract class FeatureTests {
     /** The newest sequence, or 0 when the backend has no feed. */
     final long lastSequence() {
         return has(Capability.CHANGE_FEED) ? feed().lastSequence() : 0;
+    }
+
+    /** Runs {@code work} on the accounts collection in a transaction, which commits when it returns. */
+    final void onAccountsInATransaction(Consumer<Records<String, Account>> work) {
+        depot().transact(tx -> {
+            work.accept(tx.records(KitModel.ACCOUNTS));
+            return null;
+        });
     }
 
     static Player player(String name, int score) {

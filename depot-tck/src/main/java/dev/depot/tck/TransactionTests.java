@@ -86,8 +86,7 @@ abstract class TransactionTests extends FeatureTests {
         accounts().insert(account("a", 100));
         accounts().insert(account("b", 200));
 
-        depot().transact(tx -> {
-            Records<String, Account> acc = tx.records(KitModel.ACCOUNTS);
+        onAccountsInATransaction(acc -> {
             acc.insert(account("c", 300));
             acc.update(account("a", 350));
             acc.delete("b");
@@ -107,7 +106,6 @@ abstract class TransactionTests extends FeatureTests {
             try (var s = acc.query().orderBy("balance", Direction.DESC).stream()) {
                 assertThat(s.toList()).containsExactly(account("a", 350), account("c", 300));
             }
-            return null;
         });
     }
 
@@ -363,10 +361,7 @@ abstract class TransactionTests extends FeatureTests {
         })).isInstanceOf(IllegalStateException.class);
         assertThat(accounts().count()).isEqualTo(2);
 
-        depot().transact(tx -> {
-            tx.records(KitModel.ACCOUNTS).clear();
-            return null;
-        });
+        onAccountsInATransaction(Records::clear);
         assertThat(accounts().count()).isZero();
     }
 
@@ -374,12 +369,10 @@ abstract class TransactionTests extends FeatureTests {
     void aFailedWriteInsideATransactionLeavesTheTransactionUsable() {
         accounts().insert(account("a", 1));
 
-        depot().transact(tx -> {
-            Records<String, Account> acc = tx.records(KitModel.ACCOUNTS);
+        onAccountsInATransaction(acc -> {
             assertThatThrownBy(() -> acc.insert(account("a", 2))).isInstanceOf(AlreadyExistsException.class);
             assertThatThrownBy(() -> acc.update(account("missing", 2))).isInstanceOf(NotFoundException.class);
             acc.insert(account("b", 2));
-            return null;
         });
 
         assertThat(accounts().query().list()).containsExactly(account("a", 1), account("b", 2));
