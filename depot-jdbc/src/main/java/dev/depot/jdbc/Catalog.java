@@ -35,8 +35,9 @@ final class Catalog {
         String opts = d.tableOptions();
         Dialect.execute(c, "CREATE TABLE IF NOT EXISTS " + prefix + "meta (name VARCHAR(64) NOT NULL PRIMARY KEY, val BIGINT NOT NULL)" + opts);
         Dialect.execute(c, "CREATE TABLE IF NOT EXISTS " + prefix + "changes (seq BIGINT NOT NULL PRIMARY KEY, coll VARCHAR(64) NOT NULL, "
-                + "rkey " + d.textType() + " NOT NULL, op SMALLINT NOT NULL, ver BIGINT NOT NULL, t_us BIGINT NOT NULL)" + opts);
-        Dialect.execute(c, "CREATE INDEX IF NOT EXISTS " + prefix + "changes_time ON " + prefix + "changes (t_us)");
+                + "rkey " + d.textType() + " NOT NULL, op SMALLINT NOT NULL, ver BIGINT NOT NULL, t_sec BIGINT NOT NULL, "
+                + "t_nano INTEGER NOT NULL)" + opts);
+        Dialect.execute(c, "CREATE INDEX IF NOT EXISTS " + prefix + "changes_time ON " + prefix + "changes (t_sec, t_nano)");
         Dialect.execute(c, Registry.ddl(prefix, d));
         boolean present;
         try (PreparedStatement ps = c.prepareStatement("SELECT val FROM " + prefix + "meta WHERE name = 'seq'");

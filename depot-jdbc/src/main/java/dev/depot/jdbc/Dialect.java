@@ -93,6 +93,11 @@ abstract class Dialect {
         return column + " DESC NULLS LAST";
     }
 
+    /** A statement that wakes other processes' feed waiters at commit, or null where they poll. */
+    String notify(String channel) {
+        return null;
+    }
+
     /** Locks the selected row until commit; empty where the write transaction is already exclusive. */
     String forUpdate() {
         return " FOR UPDATE";

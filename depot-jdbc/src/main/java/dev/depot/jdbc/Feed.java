@@ -22,6 +22,9 @@ import java.util.List;
  * commit, so sequences are handed out in commit order and the counter never runs ahead of what
  * readers can see. A reader resuming from its last sequence therefore never misses an event.
  *
+ * <p>Waiters are woken by commits through this backend at once, by other processes' commits through
+ * {@link PgListener} on PostgreSQL, and otherwise by polling every few milliseconds.
+ *
  * <p>Retention (age and count from {@link DepotOptions}) is applied when events are appended, as
  * memory does.
  */
@@ -40,6 +43,7 @@ final class Feed implements ChangeLog {
     private final String oldestSql;
     private final String clearSql;
     private final String countSql;
+    private final String notifySql;
     private final Duration maxAge;
     private final long maxEvents;
     private final Object signal = new Object();
@@ -54,13 +58,14 @@ final class Feed implements ChangeLog {
         this.lockSql = "SELECT val FROM " + meta + " WHERE name = 'seq'" + backend.dialect.forUpdate();
         this.advanceSql = "UPDATE " + meta + " SET val = ? WHERE name = 'seq'";
         this.lastSql = "SELECT val FROM " + meta + " WHERE name = 'seq'";
-        this.insertSql = "INSERT INTO " + changes + " (seq, coll, rkey, op, ver, t_us) VALUES (?, ?, ?, ?, ?, ?)";
-        this.sinceSql = "SELECT seq, coll, rkey, op, ver, t_us FROM " + changes + " WHERE seq > ? ORDER BY seq LIMIT ?";
+        this.insertSql = "INSERT INTO " + changes + " (seq, coll, rkey, op, ver, t_sec, t_nano) VALUES (?, ?, ?, ?, ?, ?, ?)";
+        this.sinceSql = "SELECT seq, coll, rkey, op, ver, t_sec, t_nano FROM " + changes + " WHERE seq > ? ORDER BY seq LIMIT ?";
         this.trimCountSql = "DELETE FROM " + changes + " WHERE seq <= ?";
-        this.trimAgeSql = "DELETE FROM " + changes + " WHERE t_us < ?";
-        this.oldestSql = "SELECT MIN(t_us) FROM " + changes;
+        this.trimAgeSql = "DELETE FROM " + changes + " WHERE t_sec < ? OR (t_sec = ? AND t_nano < ?)";
+        this.oldestSql = "SELECT t_sec, t_nano FROM " + changes + " ORDER BY t_sec, t_nano LIMIT 1";
         this.clearSql = "DELETE FROM " + changes;
         this.countSql = "SELECT COUNT(*) FROM " + changes;
+        this.notifySql = backend.dialect.notify(changes);
         this.maxAge = options.changeRetentionAge();
         this.maxEvents = options.changeRetentionEvents();
     }
@@ -81,7 +86,6 @@ final class Feed implements ChangeLog {
     void append(Connection c, long last, List<PendingEvent> events, Instant clockTime) throws SQLException {
         // Event times are instants like any other: microseconds on every backend.
         Instant time = clockTime.truncatedTo(ChronoUnit.MICROS);
-        long micros = EpochMicros.of(time);
         try (PreparedStatement ps = c.prepareStatement(insertSql)) {
             long seq = last;
             for (PendingEvent e : events) {
@@ -90,7 +94,8 @@ final class Feed implements ChangeLog {
                 ps.setString(3, e.key());
                 ps.setInt(4, e.op().ordinal());
                 ps.setLong(5, e.version());
-                ps.setLong(6, micros);
+                ps.setLong(6, time.getEpochSecond());
+                ps.setInt(7, time.getNano());
                 ps.addBatch();
             }
             ps.executeBatch();
@@ -99,6 +104,9 @@ final class Feed implements ChangeLog {
         try (PreparedStatement ps = c.prepareStatement(advanceSql)) {
             ps.setLong(1, end);
             ps.executeUpdate();
+        }
+        if (notifySql != null) {
+            Dialect.execute(c, notifySql);
         }
         Instant known = oldest;
         oldest = known == null || time.isBefore(known) ? null : known;
@@ -118,16 +126,13 @@ final class Feed implements ChangeLog {
             return;
         }
         try (PreparedStatement ps = c.prepareStatement(trimAgeSql)) {
-            ps.setLong(1, EpochMicros.of(cutoff.truncatedTo(ChronoUnit.MICROS)) + (cutoff.getNano() % 1_000 == 0 ? 0 : 1));
+            ps.setLong(1, cutoff.getEpochSecond());
+            ps.setLong(2, cutoff.getEpochSecond());
+            ps.setInt(3, cutoff.getNano());
             ps.executeUpdate();
         }
         try (PreparedStatement ps = c.prepareStatement(oldestSql); ResultSet rs = ps.executeQuery()) {
-            Instant min = null;
-            if (rs.next()) {
-                long micros = rs.getLong(1);
-                min = rs.wasNull() ? null : EpochMicros.toInstant(micros);
-            }
-            oldest = min;
+            oldest = rs.next() ? Instant.ofEpochSecond(rs.getLong(1), rs.getInt(2)) : null;
         }
     }
 
@@ -165,7 +170,7 @@ final class Feed implements ChangeLog {
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
                         out.add(new ChangeEvent(rs.getLong(1), rs.getString(2), rs.getString(3), OPS[rs.getInt(4)],
-                                rs.getLong(5), EpochMicros.toInstant(rs.getLong(6))));
+                                rs.getLong(5), Instant.ofEpochSecond(rs.getLong(6), rs.getInt(7))));
                     }
                 }
             }
@@ -188,6 +193,7 @@ final class Feed implements ChangeLog {
      */
     @Override
     public void awaitAfter(long afterSequence, Duration timeout) throws InterruptedException {
+        backend.listenForCommits();
         long deadline = System.nanoTime() + timeout.toNanos();
         while (true) {
             long seen;

@@ -40,6 +40,7 @@ final class JdbcBackend implements Backend {
     private final String scheme;
     private final HikariDataSource pool;
     private final AutoCommitSession autoCommit;
+    private final PgListener listener;
 
     private JdbcBackend(JdbcSettings settings, DepotOptions options, HikariDataSource pool) {
         this.settings = settings;
@@ -51,6 +52,15 @@ final class JdbcBackend implements Backend {
         this.feed = new Feed(this, settings.tablePrefix(), options);
         this.catalog = new Catalog(this, settings.tablePrefix());
         this.autoCommit = new AutoCommitSession(this);
+        this.listener = dialect.notify("x") == null ? null
+                : new PgListener(settings, settings.tablePrefix() + "changes", feed::published);
+    }
+
+    /** Starts listening for other processes' commits, where the database can tell. */
+    void listenForCommits() {
+        if (listener != null) {
+            listener.start();
+        }
     }
 
     static JdbcBackend open(JdbcSettings settings, DepotOptions options) {
@@ -234,6 +244,9 @@ final class JdbcBackend implements Backend {
 
     @Override
     public void close() {
+        if (listener != null) {
+            listener.close();
+        }
         pool.close();
     }
 

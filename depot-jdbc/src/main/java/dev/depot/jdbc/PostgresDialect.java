@@ -62,6 +62,11 @@ final class PostgresDialect extends Dialect {
     }
 
     @Override
+    String notify(String channel) {
+        return "NOTIFY " + channel; // delivered when the transaction commits, never for a rollback
+    }
+
+    @Override
     boolean transactionalDdl() {
         return true;
     }

@@ -1,0 +1,88 @@
+package dev.depot.jdbc;
+
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.util.Properties;
+import org.postgresql.PGConnection;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Wakes change-feed waiters when another process commits on PostgreSQL: commits send {@code NOTIFY}
+ * on the feed's channel (delivered at commit), and this daemon thread {@code LISTEN}s on a dedicated
+ * connection outside the pool. Started on the first wait. If the connection drops it reconnects
+ * after a pause; meanwhile waiters still poll, so a lost notification only costs latency.
+ */
+final class PgListener implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(PgListener.class);
+    private static final int WAIT_MILLIS = 500;
+    private static final long RECONNECT_MILLIS = 1_000;
+
+    private final JdbcSettings settings;
+    private final String channel;
+    private final Runnable onNotify;
+    private volatile boolean closed;
+    private Thread thread;
+
+    PgListener(JdbcSettings settings, String channel, Runnable onNotify) {
+        this.settings = settings;
+        this.channel = channel;
+        this.onNotify = onNotify;
+    }
+
+    synchronized void start() {
+        if (thread == null && !closed) {
+            thread = Thread.ofPlatform().daemon().name("depot-pg-listen").start(this::run);
+        }
+    }
+
+    private void run() {
+        while (!closed) {
+            try (Connection c = connect()) {
+                Dialect.execute(c, "LISTEN " + channel);
+                PGConnection pg = c.unwrap(PGConnection.class);
+                onNotify.run(); // anything committed while not listening
+                while (!closed) {
+                    var notifications = pg.getNotifications(WAIT_MILLIS);
+                    if (notifications != null && notifications.length > 0) {
+                        onNotify.run();
+                    }
+                }
+            } catch (SQLException e) {
+                if (!closed) {
+                    LOG.debug("change notifications from {} interrupted (SQLSTATE {}); reconnecting", settings, e.getSQLState());
+                    pause();
+                }
+            }
+        }
+    }
+
+    private Connection connect() throws SQLException {
+        Properties p = settings.dialect().driverProperties();
+        if (settings.user() != null) {
+            p.setProperty("user", settings.user());
+        }
+        if (settings.password() != null) {
+            p.setProperty("password", settings.password());
+        }
+        return DriverManager.getConnection(settings.jdbcUrl(), p);
+    }
+
+    private void pause() {
+        try {
+            Thread.sleep(RECONNECT_MILLIS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            closed = true;
+        }
+    }
+
+    @Override
+    public synchronized void close() {
+        closed = true;
+        if (thread != null) {
+            thread.interrupt();
+        }
+    }
+}
