@@ -3,7 +3,6 @@ package dev.depot.tck;
 import static dev.depot.tck.Concurrently.async;
 import static dev.depot.tck.Concurrently.await;
 import static dev.depot.tck.Concurrently.elsewhere;
-import static dev.depot.tck.Concurrently.failure;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -206,10 +205,7 @@ abstract class TransactionTests extends FeatureTests {
                 return null;
             })));
         }
-        List<Throwable> failures = new ArrayList<>();
-        failures.add(failure(racers.get(0)));
-        failures.add(failure(racers.get(1)));
-        return failures;
+        return map(racers, Concurrently::failure); // null for the one that committed
     }
 
     /** Asserts one racer failed with a conflict, and returns the winner. */
@@ -288,7 +284,7 @@ abstract class TransactionTests extends FeatureTests {
         assertThat(runs).hasValue(1);
         assertThat(accounts().query().list()).containsExactly(account("x", 100));
         if (has(Capability.CHANGE_FEED)) {
-            assertThat(map(eventsAfter(before), e -> e.key())).containsExactly("x", "x");
+            assertThat(map(eventsAfter(before), ChangeEvent::key)).containsExactly("x", "x");
         }
     }
 

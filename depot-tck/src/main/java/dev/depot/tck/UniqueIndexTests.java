@@ -150,10 +150,7 @@ abstract class UniqueIndexTests extends FeatureTests {
                 return null;
             })));
         }
-        List<Throwable> outcome = new ArrayList<>();
-        for (Future<Object> racer : racers) {
-            outcome.add(Concurrently.failure(racer));
-        }
+        List<Throwable> outcome = map(racers, Concurrently::failure);
 
         assertThat(outcome.stream().filter(Objects::nonNull)).as("exactly one transaction fails")
                 .singleElement()
