@@ -99,10 +99,6 @@ final class QueryRunner {
         return (plan.descending() ? byValue.reversed() : byValue).thenComparing(byKey);
     }
 
-    private interface RowConsumer {
-        void accept(ResultSet rs) throws SQLException;
-    }
-
     private static void run(Connection c, Table t, QuerySql.Sql sql, RowConsumer each) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(sql.text())) {
             sql.bind(t, ps);

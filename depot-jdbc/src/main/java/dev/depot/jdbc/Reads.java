@@ -6,7 +6,9 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /** Point reads of one table on a given connection: records, bases, unique-value holders. */
 final class Reads {
@@ -24,13 +26,13 @@ final class Reads {
     /** The records of the keys that exist (keys must be distinct). */
     static List<StoredRecord> records(Connection c, Table t, List<Object> keys) throws SQLException {
         List<StoredRecord> out = new ArrayList<>(keys.size());
-        inChunks(c, t, keys, true, rs -> out.add(StoredRecord.of(key(rs, t), longAt(rs, 2), bytesAt(rs, 3))));
+        inChunks(c, t, keys, true, rs -> out.add(StoredRecord.of(key(rs, t), rs.getLong(2), rs.getBytes(3))));
         return out;
     }
 
     /** Bases of distinct keys; absent keys get {@link Base#absent}. */
     static List<Base> bases(Connection c, Table t, List<Object> keys) throws SQLException {
-        java.util.Map<Object, Base> found = new java.util.HashMap<>();
+        Map<Object, Base> found = new HashMap<>();
         inChunks(c, t, keys, false, rs -> {
             Base b = base(rs, t);
             found.put(b.key(), b);
@@ -55,10 +57,6 @@ final class Reads {
             }
             return out;
         }
-    }
-
-    private interface RowConsumer {
-        void accept(ResultSet rs) throws SQLException;
     }
 
     private static void inChunks(Connection c, Table t, List<Object> keys, boolean records, RowConsumer each)
@@ -90,14 +88,6 @@ final class Reads {
 
     static Object key(ResultSet rs, Table t) throws SQLException {
         return t.dialect.readKey(rs, 1, t.spec.keyType());
-    }
-
-    private static long longAt(ResultSet rs, int col) throws SQLException {
-        return rs.getLong(col);
-    }
-
-    private static byte[] bytesAt(ResultSet rs, int col) throws SQLException {
-        return rs.getBytes(col);
     }
 
 }

@@ -10,8 +10,9 @@ import java.util.List;
 /**
  * Writes a transaction's final state of each key with JDBC batches: deletes, then updates, then
  * inserts, so values freed by one kind are free before another takes them. When several updated rows
- * carry unique indexes, their unique columns are cleared first: the transaction's writes were valid
- * one after another, but the batch applies them in key order, which could collide midway.
+ * carry unique indexes, their unique columns are cleared first: the writes were valid one after
+ * another, but the batch applies only each key's final state, which could collide midway (a value
+ * moved from one key to another and back).
  */
 final class RowWriter {
     private RowWriter() {}

@@ -90,11 +90,7 @@ final class SqliteDialect extends Dialect {
     }
 
     @Override
-    void rollback(Connection c) throws SQLException {
-        if (!c.getAutoCommit()) {
-            c.rollback();
-            return;
-        }
+    void rollback(Connection c) {
         try {
             execute(c, "ROLLBACK");
         } catch (SQLException e) {

@@ -5,7 +5,6 @@ import dev.depot.spi.IndexSpec;
 import java.util.List;
 import java.util.StringJoiner;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.IntFunction;
 
 /**
  * One collection's SQL table and the text of every statement on it, built once when the collection
@@ -34,6 +33,9 @@ final class Table {
     final String selectAllKeys;
     final String deleteAll;
     final String[] uniqueHolder;
+
+    /** Number of base columns before the index values: k, ver, s. */
+    static final int BASE_FIXED = 3;
 
     private final String baseColumns;
     private final ConcurrentHashMap<Integer, String> recordsIn = new ConcurrentHashMap<>();
@@ -87,23 +89,15 @@ final class Table {
 
     /** {@code SELECT k, ver, doc ... WHERE k IN (?, ...)} for a padded size. */
     String recordsIn(int size) {
-        return recordsIn.computeIfAbsent(size, in("SELECT k, ver, doc FROM "));
+        return recordsIn.computeIfAbsent(size, n -> in("SELECT k, ver, doc FROM ", n));
     }
 
     /** Key, version, stamp and index values, for keys a transaction is about to write. */
     String basesIn(int size) {
-        return basesIn.computeIfAbsent(size, in("SELECT " + baseColumns + " FROM "));
+        return basesIn.computeIfAbsent(size, n -> in("SELECT " + baseColumns + " FROM ", n));
     }
 
-    private IntFunction<String> inFunction(String head) {
-        return n -> head + name + " WHERE k IN (" + "?, ".repeat(n - 1) + "?)";
+    private String in(String head, int n) {
+        return head + name + " WHERE k IN (" + "?, ".repeat(n - 1) + "?)";
     }
-
-    private java.util.function.Function<Integer, String> in(String head) {
-        IntFunction<String> f = inFunction(head);
-        return f::apply;
-    }
-
-    /** Number of base columns before the index values: k, ver, s. */
-    static final int BASE_FIXED = 3;
 }
