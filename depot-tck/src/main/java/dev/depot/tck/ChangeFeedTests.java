@@ -14,7 +14,6 @@ import dev.depot.ChangeListener;
 import dev.depot.Depot;
 import dev.depot.Records;
 import dev.depot.Subscription;
-import dev.depot.tck.KitModel.Account;
 import dev.depot.tck.KitModel.Counter;
 import dev.depot.tck.KitModel.Item;
 import dev.depot.tck.KitModel.Player;
@@ -269,6 +268,23 @@ abstract class ChangeFeedTests extends FeatureTests {
             assertThat(keys(failing.awaitEvents())).containsExactlyElementsOf(written);
         }
         assertThat(accounts().count()).isEqualTo(FEED_EVENTS);
+    }
+
+    @Test
+    void aBlockedListenerDoesNotHoldUpTheWriter() {
+        long from = feed().lastSequence();
+        CountDownLatch release = new CountDownLatch(1);
+        Recorder recorder = new Recorder(FEED_EVENTS);
+
+        try (Subscription s = feed().subscribe(from, e -> {
+            Concurrently.await(release);
+            recorder.onChange(e);
+        })) {
+            List<String> written = Concurrently.elsewhere(() -> insertAccounts("k", FEED_EVENTS));
+            release.countDown();
+
+            assertThat(keys(recorder.awaitEvents())).containsExactlyElementsOf(written);
+        }
     }
 
     @Test

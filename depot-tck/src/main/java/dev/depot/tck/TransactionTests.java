@@ -255,17 +255,18 @@ abstract class TransactionTests extends FeatureTests {
     }
 
     /**
-     * Runs a transaction that reads {@code x}, lets another thread commit a change to {@code x} (on
-     * the first run only), then writes {@code x} with {@code write} and inserts a marker record.
+     * Runs a transaction that reads {@code x}, lets another thread commit a change to {@code x} (in
+     * the first {@code interferedRuns} runs), then writes {@code x} with {@code write} and inserts a
+     * marker record.
      */
-    private long transactAroundAConcurrentUpdate(Retry retry, AtomicInteger runs,
+    private long transactAroundAConcurrentUpdate(Retry retry, AtomicInteger runs, int interferedRuns,
             BiConsumer<Records<String, Account>, Long> write) {
         accounts().insert(account("x", 0));
         return depot().transact(retry, tx -> {
             Records<String, Account> acc = tx.records(KitModel.ACCOUNTS);
             long seen = balanceOf(acc, "x");
-            if (runs.incrementAndGet() == 1) {
-                elsewhere(() -> accounts().update(account("x", 100)));
+            if (runs.incrementAndGet() <= interferedRuns) {
+                elsewhere(() -> accounts().update(account("x", 100 * runs.get())));
             }
             acc.insert(account("marker", 1));
             write.accept(acc, seen);
@@ -278,7 +279,7 @@ abstract class TransactionTests extends FeatureTests {
         AtomicInteger runs = new AtomicInteger();
         long before = lastSequence();
 
-        assertThatThrownBy(() -> transactAroundAConcurrentUpdate(Retry.never(), runs,
+        assertThatThrownBy(() -> transactAroundAConcurrentUpdate(Retry.never(), runs, 1,
                 (acc, seen) -> acc.update(account("x", seen + 1)))).isInstanceOf(ConflictException.class);
 
         assertThat(runs).hasValue(1);
@@ -292,7 +293,7 @@ abstract class TransactionTests extends FeatureTests {
     void aConflictingDeleteFailsWithConflict() {
         AtomicInteger runs = new AtomicInteger();
 
-        assertThatThrownBy(() -> transactAroundAConcurrentUpdate(Retry.never(), runs,
+        assertThatThrownBy(() -> transactAroundAConcurrentUpdate(Retry.never(), runs, 1,
                 (acc, seen) -> acc.delete("x"))).isInstanceOf(ConflictException.class);
 
         assertThat(accounts().query().list()).containsExactly(account("x", 100));
@@ -302,12 +303,23 @@ abstract class TransactionTests extends FeatureTests {
     void retryOnConflictRunsTheCallbackAgainOnAFreshSnapshot() {
         AtomicInteger runs = new AtomicInteger();
 
-        long seen = transactAroundAConcurrentUpdate(Retry.onConflict(3), runs,
+        long seen = transactAroundAConcurrentUpdate(Retry.onConflict(3), runs, 1,
                 (acc, s) -> acc.update(account("x", s + 1)));
 
         assertThat(runs).hasValue(2);
         assertThat(seen).isEqualTo(100);
         assertThat(accounts().query().list()).containsExactly(account("marker", 1), account("x", 101));
+    }
+
+    @Test
+    void retryGivesUpAfterItsLimitWithTheConflict() {
+        AtomicInteger runs = new AtomicInteger();
+
+        assertThatThrownBy(() -> transactAroundAConcurrentUpdate(Retry.onConflict(2), runs, Integer.MAX_VALUE,
+                (acc, s) -> acc.update(account("x", s + 1)))).isInstanceOf(ConflictException.class);
+
+        assertThat(runs).as("the first run and two retries").hasValue(3);
+        assertThat(accounts().query().list()).containsExactly(account("x", 300));
     }
 
     @Test
