@@ -181,12 +181,15 @@ abstract class Dialect {
         c.rollback();
     }
 
-    /** Returns a connection to auto-commit read-committed after a transaction ended. */
-    void reset(Connection c) throws SQLException {
+    /** Returns a connection to auto-commit after a write transaction ended. */
+    void endWrite(Connection c) throws SQLException {
         c.setAutoCommit(true);
-        if (c.getTransactionIsolation() != Connection.TRANSACTION_READ_COMMITTED) {
-            c.setTransactionIsolation(Connection.TRANSACTION_READ_COMMITTED);
-        }
+    }
+
+    /** Returns a connection to auto-commit read-committed after a snapshot ended. */
+    void endSnapshot(Connection c) throws SQLException {
+        c.setAutoCommit(true);
+        c.setTransactionIsolation(Connection.TRANSACTION_READ_COMMITTED);
     }
 
     // ---- errors ----

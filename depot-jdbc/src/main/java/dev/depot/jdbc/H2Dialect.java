@@ -101,7 +101,7 @@ final class H2Dialect extends Dialect {
     }
 
     @Override
-    void reset(Connection c) throws SQLException {
+    void endSnapshot(Connection c) throws SQLException {
         c.setAutoCommit(true);
         execute(c, "SET SESSION CHARACTERISTICS AS TRANSACTION ISOLATION LEVEL READ COMMITTED");
     }

@@ -150,7 +150,7 @@ final class JdbcBackend implements Backend {
                 }
             }
             try {
-                dialect.reset(c);
+                dialect.endWrite(c);
             } catch (SQLException e) {
                 // as above
             }

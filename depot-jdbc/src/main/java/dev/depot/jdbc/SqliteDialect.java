@@ -98,10 +98,13 @@ final class SqliteDialect extends Dialect {
         }
     }
 
+    // Transactions are statement-driven; the connection never leaves auto-commit mode.
+
     @Override
-    void reset(Connection c) {
-        // Transactions are statement-driven; the connection never leaves auto-commit mode.
-    }
+    void endWrite(Connection c) {}
+
+    @Override
+    void endSnapshot(Connection c) {}
 
     @Override
     Failure classify(SQLException e) {

@@ -136,7 +136,7 @@ final class TransactionSession implements Session {
         }
         try {
             backend.dialect.rollback(conn); // the snapshot was read-only; end it
-            backend.dialect.reset(conn);
+            backend.dialect.endSnapshot(conn);
             if (!events.isEmpty()) {
                 backend.inWrite(conn, tx -> {
                     checkNotWrittenSince();
@@ -210,7 +210,7 @@ final class TransactionSession implements Session {
         }
         try {
             backend.dialect.rollback(conn);
-            backend.dialect.reset(conn);
+            backend.dialect.endSnapshot(conn);
         } catch (SQLException e) {
             // The connection is broken; the pool discards it. Nothing was written.
         } finally {

@@ -15,6 +15,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
 
 /**
  * A database that drops the depot's connections: the calls that hit a dead connection fail with
@@ -34,12 +35,16 @@ class PostgresFaultTest {
             notes.save(new Note("a", "before"));
 
             assertThat(terminateDepotConnections(url)).isPositive();
+            String first;
             try {
                 notes.save(new Note("a", "during"));
+                first = "succeeded";
             } catch (BackendUnavailableException e) {
                 assertThat(e.getCause()).isInstanceOf(SQLException.class);
                 assertThat(e.getMessage()).contains("postgresql").doesNotContain("password");
+                first = "threw BackendUnavailableException (SQLSTATE " + ((SQLException) e.getCause()).getSQLState() + ")";
             }
+            LoggerFactory.getLogger(PostgresFaultTest.class).info("first call after pg_terminate_backend {}", first);
             assertThat(notes.get("a")).isPresent();
             notes.save(new Note("b", "after"));
             assertThat(notes.count()).isEqualTo(2);
