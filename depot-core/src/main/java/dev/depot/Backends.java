@@ -17,6 +17,9 @@ final class Backends {
 
     static Depot open(String url, DepotOptions options) {
         DepotUrl parsed = DepotUrl.parse(url);
+        if (parsed.scheme().equals("jdbc")) {
+            parsed = DepotUrl.parse(parsed.rest()); // jdbc:postgresql://… as found in many DATABASE_URLs
+        }
         Map<String, BackendProvider> providers = providers();
         BackendProvider provider = providers.get(parsed.scheme());
         if (provider == null) {

@@ -17,8 +17,9 @@ public interface Depot extends AutoCloseable {
     /**
      * Opens a depot. Schemes: {@code memory:} (private), {@code memory:NAME} (shared by name within
      * the JVM until the last one closes), and those of backend modules on the class path ({@code
-     * postgresql:}, {@code mariadb:}, {@code mysql:}, {@code h2:}, {@code sqlite:}). An unknown scheme
-     * is an {@link IllegalArgumentException} listing the known ones.
+     * postgresql:}, {@code mariadb:}, {@code mysql:}, {@code h2:}, {@code sqlite:}); a {@code jdbc:}
+     * prefix is ignored. An unknown scheme is an {@link IllegalArgumentException} listing the known
+     * ones.
      */
     static Depot open(String url) {
         return open(url, DepotOptions.defaults());

@@ -16,6 +16,13 @@ class BackendsTest {
     }
 
     @Test
+    void acceptsJdbcPrefixedUrls() {
+        try (Depot d = Depot.open("jdbc:memory:jdbc-prefixed")) {
+            assertThat(d.toString()).isEqualTo("Depot[memory:jdbc-prefixed]");
+        }
+    }
+
+    @Test
     void environmentPrefersDepotUrlThenDatabaseUrlThenMemory() {
         try (Depot d = Backends.fromEnvironment(Map.of("DEPOT_URL", "memory:env-a", "DATABASE_URL", "nosuch:x"),
                 DepotOptions.defaults())) {

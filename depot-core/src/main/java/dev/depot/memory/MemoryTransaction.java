@@ -10,6 +10,7 @@ import dev.depot.spi.StoredRecord;
 import dev.depot.spi.Write;
 import dev.depot.spi.WriteResult;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.IdentityHashMap;
@@ -236,7 +237,7 @@ final class MemoryTransaction implements Session {
             int n = events.size();
             long start = store.commits.allocate(n);
             long end = start + n - 1;
-            Instant now = store.clock.instant();
+            Instant now = store.clock.instant().truncatedTo(ChronoUnit.MICROS); // as every database keeps it
             try {
                 install(end);
             } finally {
