@@ -70,7 +70,7 @@ abstract class Dialect {
     }
 
     /** The column list of a non-unique index on {@code column} then the key. */
-    String indexColumns(String column, IndexType type) {
+    String indexColumns(String column) {
         return column + ", k";
     }
 

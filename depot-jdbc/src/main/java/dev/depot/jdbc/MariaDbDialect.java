@@ -36,8 +36,9 @@ final class MariaDbDialect extends Dialect {
     @Override
     String columnType(IndexType type) {
         return switch (type) {
-            // Any length, like memory; see indexColumns for how such a column is indexed.
-            case STRING -> "MEDIUMTEXT";
+            // Core caps index strings at 512 code points; with a 255-character key the (value, key)
+            // index is at most 3068 bytes, inside InnoDB's 3072.
+            case STRING -> "VARCHAR(" + IndexType.MAX_STRING_CODE_POINTS + ")";
             case UUID -> "VARCHAR(36)";
             case LONG, INSTANT, DOUBLE -> "BIGINT";
             case BOOLEAN -> "BOOLEAN";
@@ -57,16 +58,6 @@ final class MariaDbDialect extends Dialect {
     @Override
     String tableOptions() {
         return " ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_nopad_bin";
-    }
-
-    /**
-     * InnoDB keys are at most 3072 bytes, so a string index covers the first 500 characters (plus the
-     * 255-character key); comparisons and ORDER BY still use the whole value. A unique index on a
-     * text column becomes a hash-based long unique constraint, which compares whole values.
-     */
-    @Override
-    String indexColumns(String column, IndexType type) {
-        return type == IndexType.STRING ? column + "(500), k" : column + ", k";
     }
 
     @Override

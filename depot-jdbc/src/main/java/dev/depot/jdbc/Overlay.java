@@ -10,9 +10,13 @@ final class Overlay {
 
     TableOverlay of(Table t) {
         TableOverlay o = tables.get(t.spec.name());
-        if (o == null || o.table != t) {
+        if (o == null) {
             o = new TableOverlay(t);
             tables.put(t.spec.name(), o);
+        } else if (o.table != t) {
+            // Index positions of the writes so far would no longer match the table.
+            throw new IllegalStateException("collection '" + t.spec.name()
+                    + "' was redeclared with other indexes during this transaction");
         }
         return o;
     }

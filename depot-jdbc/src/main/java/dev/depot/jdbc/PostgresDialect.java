@@ -56,7 +56,7 @@ final class PostgresDialect extends Dialect {
     }
 
     @Override
-    String indexColumns(String column, IndexType type) {
+    String indexColumns(String column) {
         // Matches the ascending query order (NULLS FIRST), which PostgreSQL's default index order does not.
         return column + " NULLS FIRST, k";
     }

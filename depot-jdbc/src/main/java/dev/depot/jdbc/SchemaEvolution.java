@@ -100,7 +100,7 @@ final class SchemaEvolution {
         // A unique index covers the value alone (NULLs are never constrained); others add the key for ordering.
         boolean unique = index.unique();
         Dialect.execute(c, "CREATE " + (unique ? "UNIQUE " : "") + "INDEX IF NOT EXISTS " + Names.index(prefix, table, column)
-                + " ON " + table + " (" + (unique ? column : d.indexColumns(column, index.type())) + ")");
+                + " ON " + table + " (" + (unique ? column : d.indexColumns(column)) + ")");
     }
 
     private void checkUnique(Connection c, CollectionSpec spec, Registry.Entry stored, List<Integer> added, Reindexer r)
