@@ -1,0 +1,54 @@
+package dev.depot.examples;
+
+import dev.depot.ChangeEvent;
+import dev.depot.Depot;
+import dev.depot.Direction;
+import dev.depot.Page;
+import dev.depot.Q;
+import dev.depot.Records;
+import dev.depot.Retry;
+import dev.depot.Schema;
+import java.time.Instant;
+import java.util.UUID;
+
+/** The README's quick start, verbatim, so that it is compiled and run by the build. */
+public final class QuickStart {
+    public record Player(UUID id, String name, String email, int score, Instant joined) {}
+
+    static final Schema<UUID, Player> PLAYERS = Schema.of("players", UUID.class, Player.class)
+            .key(Player::id)
+            .index("name", String.class, Player::name)
+            .uniqueIndex("email", String.class, Player::email)
+            .index("score", Long.class, p -> (long) p.score())
+            .build();                                         // JSON (Jackson 3) codec by default
+
+    private QuickStart() {}
+
+    public static void main(String[] args) {
+        try (Depot depot = Depot.open("memory:")) {               // or Depot.fromEnvironment()
+            Records<UUID, Player> players = depot.records(PLAYERS);
+            UUID id = UUID.randomUUID();
+            long v = players.insert(new Player(id, "Ann", "ann@example.com", 42, Instant.now()));  // 1
+
+            Page<Player> top = players.query()
+                    .where(Q.field("score").between(10, 100))      // inclusive at both ends
+                    .and(Q.field("name").startsWith("A"))
+                    .orderBy("score", Direction.DESC)
+                    .limit(20)
+                    .page();                                       // top.nextCursor() -> .after(cursor)
+            System.out.println(top.items());
+
+            players.update(new Player(id, "Ann", "ann@example.com", 50, Instant.now()), v);  // optimistic lock
+
+            depot.transact(Retry.onConflict(5), tx -> {            // snapshot isolation, first committer wins
+                var p = tx.records(PLAYERS);
+                p.save(p.get(id).orElseThrow());
+                return null;
+            });
+
+            for (ChangeEvent e : depot.changes().since(0)) {       // every committed write, in commit order
+                System.out.println(e.sequence() + " " + e.op() + " " + e.collection() + "/" + e.key());
+            }
+        }
+    }
+}
