@@ -1,10 +1,12 @@
 package dev.depot;
 
+import java.util.Objects;
 import java.util.UUID;
+import java.util.function.Function;
 
 /**
  * Turns a key into its text form and back. The text form is what change events carry and what
- * custom key types are stored and ordered by (code point order). At most 255 UTF-8 bytes.
+ * custom key types are stored and ordered by (code point order): 1 to 255 UTF-8 bytes, no U+0000.
  *
  * <p>Built-in key types ({@code String}, {@code UUID}, {@code Long}, {@code Integer}) need no codec;
  * they keep their natural order (numbers numerically, UUIDs by canonical text).
@@ -15,51 +17,28 @@ public interface KeyCodec<K> {
 
     K decode(String text);
 
-    KeyCodec<String> STRING = new KeyCodec<>() {
-        @Override
-        public String encode(String key) {
-            return key;
-        }
+    /** A codec from two functions, e.g. {@code KeyCodec.of(Sku::code, Sku::new)}. */
+    static <K> KeyCodec<K> of(Function<? super K, String> encode, Function<String, ? extends K> decode) {
+        Objects.requireNonNull(encode, "encode");
+        Objects.requireNonNull(decode, "decode");
+        return new KeyCodec<>() {
+            @Override
+            public String encode(K key) {
+                return encode.apply(key);
+            }
 
-        @Override
-        public String decode(String text) {
-            return text;
-        }
-    };
+            @Override
+            public K decode(String text) {
+                return decode.apply(text);
+            }
+        };
+    }
 
-    KeyCodec<UUID> UUID_TEXT = new KeyCodec<>() {
-        @Override
-        public String encode(UUID key) {
-            return key.toString();
-        }
+    KeyCodec<String> STRING = of(s -> s, s -> s);
 
-        @Override
-        public UUID decode(String text) {
-            return UUID.fromString(text);
-        }
-    };
+    KeyCodec<UUID> UUID_TEXT = of(UUID::toString, UUID::fromString);
 
-    KeyCodec<Long> LONG = new KeyCodec<>() {
-        @Override
-        public String encode(Long key) {
-            return key.toString();
-        }
+    KeyCodec<Long> LONG = of(String::valueOf, Long::valueOf);
 
-        @Override
-        public Long decode(String text) {
-            return Long.valueOf(text);
-        }
-    };
-
-    KeyCodec<Integer> INTEGER = new KeyCodec<>() {
-        @Override
-        public String encode(Integer key) {
-            return key.toString();
-        }
-
-        @Override
-        public Integer decode(String text) {
-            return Integer.valueOf(text);
-        }
-    };
+    KeyCodec<Integer> INTEGER = of(String::valueOf, Integer::valueOf);
 }

@@ -3,164 +3,84 @@ package dev.depot;
 import dev.depot.spi.CodePoints;
 import dev.depot.spi.KeyType;
 import java.util.UUID;
+import java.util.function.Function;
 
 /**
  * Maps a schema's key type to the normalised key a backend stores ({@link KeyType}) and back, and
- * enforces the key rules: not null, text form 1..255 UTF-8 bytes.
+ * enforces the key rules: not null; a text key is 1..255 UTF-8 bytes without U+0000.
  */
-abstract sealed class KeyMapping<K> {
+final class KeyMapping<K> {
     static final int MAX_KEY_BYTES = 255;
 
-    final String collection;
+    private final String collection;
+    private final KeyType keyType;
+    private final Function<K, Object> store;
+    private final Function<Object, K> load;
 
-    private KeyMapping(String collection) {
+    private KeyMapping(String collection, KeyType keyType, Function<K, Object> store, Function<Object, K> load) {
         this.collection = collection;
+        this.keyType = keyType;
+        this.store = store;
+        this.load = load;
     }
 
     @SuppressWarnings("unchecked")
     static <K> KeyMapping<K> of(String collection, Class<K> type, KeyCodec<K> codec) {
         if (codec != null) {
-            return new Coded<>(collection, codec);
+            return new KeyMapping<>(collection, KeyType.STRING, codec::encode, s -> codec.decode((String) s));
         }
         if (type == String.class) {
-            return (KeyMapping<K>) new Coded<>(collection, KeyCodec.STRING);
+            return new KeyMapping<>(collection, KeyType.STRING, k -> k, s -> (K) s);
         }
         if (type == UUID.class) {
-            return (KeyMapping<K>) new Uuid(collection);
+            return new KeyMapping<>(collection, KeyType.UUID, k -> k, s -> (K) s);
         }
         if (type == Long.class) {
-            return (KeyMapping<K>) new LongKey(collection);
+            return new KeyMapping<>(collection, KeyType.LONG, k -> k, s -> (K) s);
         }
         if (type == Integer.class) {
-            return (KeyMapping<K>) new IntKey(collection);
+            return new KeyMapping<>(collection, KeyType.LONG, k -> ((Integer) k).longValue(),
+                    s -> (K) Integer.valueOf(((Long) s).intValue()));
         }
         throw new IllegalArgumentException(collection + ": key type " + type.getName()
                 + " needs a KeyCodec (built in: String, UUID, Long, Integer)");
     }
 
-    abstract KeyType keyType();
+    KeyType keyType() {
+        return keyType;
+    }
 
     /** The normalised key; {@link IllegalArgumentException} naming the collection if invalid. */
-    abstract Object toStored(K key);
+    Object toStored(K key) {
+        if (key == null) {
+            throw new IllegalArgumentException(collection + ": key must not be null");
+        }
+        Object stored = store.apply(key);
+        if (keyType == KeyType.STRING) {
+            checkText((String) stored);
+        }
+        return stored;
+    }
 
-    abstract K fromStored(Object stored);
+    K fromStored(Object stored) {
+        return load.apply(stored);
+    }
 
     /** The text form, as in change events. */
     String text(Object stored) {
-        return keyType().text(stored);
+        return keyType.text(stored);
     }
 
-    IllegalArgumentException nullKey() {
-        return new IllegalArgumentException(collection + ": key must not be null");
-    }
-
-    private static final class Coded<K> extends KeyMapping<K> {
-        private final KeyCodec<K> codec;
-
-        Coded(String collection, KeyCodec<K> codec) {
-            super(collection);
-            this.codec = codec;
+    private void checkText(String text) {
+        if (text == null || text.isEmpty()) {
+            throw new IllegalArgumentException(collection + ": key must not be empty");
         }
-
-        @Override
-        KeyType keyType() {
-            return KeyType.STRING;
+        if (text.indexOf('\u0000') >= 0) {
+            throw new IllegalArgumentException(collection + ": key must not contain U+0000");
         }
-
-        @Override
-        Object toStored(K key) {
-            if (key == null) {
-                throw nullKey();
-            }
-            String text = codec.encode(key);
-            if (text == null || text.isEmpty()) {
-                throw new IllegalArgumentException(collection + ": key must not be empty");
-            }
-            if (text.indexOf('\u0000') >= 0) {
-                throw new IllegalArgumentException(collection + ": key must not contain U+0000");
-            }
-            int n = text.length() <= MAX_KEY_BYTES / 3 ? text.length() : CodePoints.utf8Length(text);
-            if (n > MAX_KEY_BYTES) {
-                throw new IllegalArgumentException(collection + ": key is " + n + " UTF-8 bytes, more than " + MAX_KEY_BYTES);
-            }
-            return text;
-        }
-
-        @Override
-        K fromStored(Object stored) {
-            return codec.decode((String) stored);
-        }
-    }
-
-    private static final class Uuid extends KeyMapping<UUID> {
-        Uuid(String collection) {
-            super(collection);
-        }
-
-        @Override
-        KeyType keyType() {
-            return KeyType.UUID;
-        }
-
-        @Override
-        Object toStored(UUID key) {
-            if (key == null) {
-                throw nullKey();
-            }
-            return key;
-        }
-
-        @Override
-        UUID fromStored(Object stored) {
-            return (UUID) stored;
-        }
-    }
-
-    private static final class LongKey extends KeyMapping<Long> {
-        LongKey(String collection) {
-            super(collection);
-        }
-
-        @Override
-        KeyType keyType() {
-            return KeyType.LONG;
-        }
-
-        @Override
-        Object toStored(Long key) {
-            if (key == null) {
-                throw nullKey();
-            }
-            return key;
-        }
-
-        @Override
-        Long fromStored(Object stored) {
-            return (Long) stored;
-        }
-    }
-
-    private static final class IntKey extends KeyMapping<Integer> {
-        IntKey(String collection) {
-            super(collection);
-        }
-
-        @Override
-        KeyType keyType() {
-            return KeyType.LONG;
-        }
-
-        @Override
-        Object toStored(Integer key) {
-            if (key == null) {
-                throw nullKey();
-            }
-            return key.longValue();
-        }
-
-        @Override
-        Integer fromStored(Object stored) {
-            return ((Long) stored).intValue();
+        int n = text.length() <= MAX_KEY_BYTES / 3 ? text.length() : CodePoints.utf8Length(text);
+        if (n > MAX_KEY_BYTES) {
+            throw new IllegalArgumentException(collection + ": key is " + n + " UTF-8 bytes, more than " + MAX_KEY_BYTES);
         }
     }
 }
