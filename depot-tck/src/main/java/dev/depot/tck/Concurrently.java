@@ -76,7 +76,8 @@ final class Concurrently {
 
     /**
      * Runs {@code task(0..threads-1)} on {@code threads} threads that start together, waits for all
-     * and rethrows the first failure.
+     * of them (so that no thread of a failed test writes into the next one) and then rethrows the
+     * first failure, with the others suppressed.
      */
     static void run(int threads, IntConsumer task) {
         CountDownLatch start = new CountDownLatch(1);
@@ -90,8 +91,17 @@ final class Concurrently {
             }));
         }
         start.countDown();
+        Throwable first = null;
         for (Future<Object> f : futures) {
-            result(f);
+            Throwable t = failure(f);
+            if (first == null) {
+                first = t;
+            } else if (t != null) {
+                first.addSuppressed(t);
+            }
+        }
+        if (first != null) {
+            throw rethrow(first);
         }
     }
 

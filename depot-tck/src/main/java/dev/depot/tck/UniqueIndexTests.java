@@ -128,6 +128,10 @@ abstract class UniqueIndexTests extends FeatureTests {
             assertThatThrownBy(() -> records.insert(member("m4", "bob@example.com")))
                     .as("a value taken by the transaction's own write")
                     .isInstanceOf(UniqueConstraintException.class);
+            assertThatThrownBy(() -> records.saveAll(List.of(member("m5", "new@example.com"), member("m6", "ann@example.com"))))
+                    .as("a batch is all or nothing inside a transaction too")
+                    .isInstanceOf(UniqueConstraintException.class);
+            assertThat(records.exists("m5")).isFalse();
             return null;
         });
 
