@@ -30,7 +30,9 @@ import java.util.List;
  */
 final class Feed implements ChangeLog {
     private static final ChangeEvent.Op[] OPS = ChangeEvent.Op.values();
+    /** How often waiters look for other processes' commits; PostgreSQL notifies, so it polls rarely. */
     private static final long POLL_MILLIS = 25;
+    private static final long POLL_MILLIS_NOTIFIED = 500;
 
     private final JdbcBackend backend;
     private final String lockSql;
@@ -44,6 +46,7 @@ final class Feed implements ChangeLog {
     private final String clearSql;
     private final String countSql;
     private final String notifySql;
+    private final long pollMillis;
     private final Duration maxAge;
     private final long maxEvents;
     private final Object signal = new Object();
@@ -66,6 +69,7 @@ final class Feed implements ChangeLog {
         this.clearSql = "DELETE FROM " + changes;
         this.countSql = "SELECT COUNT(*) FROM " + changes;
         this.notifySql = backend.dialect.notify(changes);
+        this.pollMillis = notifySql == null ? POLL_MILLIS : POLL_MILLIS_NOTIFIED;
         this.maxAge = options.changeRetentionAge();
         this.maxEvents = options.changeRetentionEvents();
     }
@@ -209,7 +213,7 @@ final class Feed implements ChangeLog {
             }
             synchronized (signal) {
                 if (generation == seen) {
-                    signal.wait(Math.max(1, Math.min(POLL_MILLIS, left / 1_000_000)));
+                    signal.wait(Math.max(1, Math.min(pollMillis, left / 1_000_000)));
                 }
             }
         }

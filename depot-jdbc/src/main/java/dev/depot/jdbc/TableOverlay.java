@@ -70,19 +70,20 @@ final class TableOverlay {
         }
     }
 
-    /** A copy of the writes, to undo a failed batch with {@link #restore}. */
-    Object mark() {
-        Map<?, ?>[] h = new Map<?, ?>[holders.length];
+    /** The writes at some point, to undo a failed batch with {@link #restore}. */
+    record Mark(LinkedHashMap<Object, Pending> pending, Map<Object, Object>[] holders) {}
+
+    @SuppressWarnings("unchecked")
+    Mark mark() {
+        Map<Object, Object>[] h = new Map[holders.length];
         for (int i = 0; i < h.length; i++) {
             h[i] = holders[i] == null ? null : new HashMap<>(holders[i]);
         }
-        return new Object[] {new LinkedHashMap<>(pending), h};
+        return new Mark(new LinkedHashMap<>(pending), h);
     }
 
-    @SuppressWarnings("unchecked")
-    void restore(Object mark) {
-        Object[] m = (Object[]) mark;
-        pending = (LinkedHashMap<Object, Pending>) m[0];
-        holders = (Map<Object, Object>[]) m[1];
+    void restore(Mark mark) {
+        pending = mark.pending();
+        holders = mark.holders();
     }
 }

@@ -58,7 +58,7 @@ final class WriteRules {
         }
         v.prefetch(t, keys);
         TableOverlay o = v.overlay.of(t);
-        Object mark = o.mark();
+        TableOverlay.Mark mark = o.mark();
         int eventsBefore = events.size();
         List<WriteResult> out = new ArrayList<>(writes.size());
         for (int i = 0; i < writes.size(); i++) {
