@@ -25,7 +25,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 final class MemoryBackend implements Backend {
     /** Heap cost of one record beyond its payload, and of each index entry, measured at 1M UUID-keyed records. */
     static final long RECORD_OVERHEAD_BYTES = 190;
-    static final long INDEX_ENTRY_BYTES = 72;
+    static final long INDEX_ENTRY_BYTES = 55;
     static final long EVENT_BYTES = 120;
 
     private static final Capabilities CAPABILITIES = Capabilities.of(

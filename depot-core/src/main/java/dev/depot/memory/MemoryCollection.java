@@ -27,7 +27,7 @@ final class MemoryCollection {
     MemoryCollection(CollectionSpec spec) {
         this.spec = spec;
         this.keyType = spec.keyType();
-        this.keys = new OrderedRuns<>(keyType::compare, heads::containsKey);
+        this.keys = new OrderedRuns<>(keyType::compare, heads::containsKey, Packing.identity());
         this.indexes = newIndexes(spec);
     }
 
@@ -37,7 +37,7 @@ final class MemoryCollection {
         for (int i = 0; i < out.length; i++) {
             IndexSpec s = spec.index(i);
             int index = i;
-            out[i] = new OrderedRuns<>(IndexEntry.comparator(s.type(), spec.keyType()), e -> retained(index, e));
+            out[i] = new OrderedRuns<>(IndexEntry.comparator(s.type(), spec.keyType()), e -> retained(index, e), Packing.ENTRIES);
         }
         return out;
     }

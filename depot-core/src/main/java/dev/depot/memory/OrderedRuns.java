@@ -34,18 +34,25 @@ final class OrderedRuns<E> {
 
     private final Comparator<? super E> cmp;
     private final Predicate<E> keep;
+    private final Packing<E> packing;
+    private final int width;
     private volatile Level<E> level;
     private final AtomicInteger garbage = new AtomicInteger();
     private final ReentrantLock merging = new ReentrantLock();
 
-    /** Base run, the current recent list and the one before it (null when none). */
-    private record Level<E>(Object[] base, ConcurrentSkipListSet<E> recent, ConcurrentSkipListSet<E> previous,
-            AtomicInteger recentCount) {}
+    /**
+     * Base run (packed, {@code size} elements), the current recent list and the one before it (null
+     * when none).
+     */
+    private record Level<E>(Object[] base, int size, ConcurrentSkipListSet<E> recent,
+            ConcurrentSkipListSet<E> previous, AtomicInteger recentCount) {}
 
-    OrderedRuns(Comparator<? super E> cmp, Predicate<E> keep) {
+    OrderedRuns(Comparator<? super E> cmp, Predicate<E> keep, Packing<E> packing) {
         this.cmp = cmp;
         this.keep = keep;
-        this.level = new Level<>(new Object[0], new ConcurrentSkipListSet<>(cmp), null, new AtomicInteger());
+        this.packing = packing;
+        this.width = packing.width();
+        this.level = new Level<>(new Object[0], 0, new ConcurrentSkipListSet<>(cmp), null, new AtomicInteger());
     }
 
     /**
@@ -74,7 +81,7 @@ final class OrderedRuns<E> {
     }
 
     private static boolean due(Level<?> l) {
-        return l.recentCount.get() > Math.max(MIN_MERGE, l.base.length >>> 4);
+        return l.recentCount.get() > Math.max(MIN_MERGE, l.size >>> 4);
     }
 
     /** Records that one element became garbage; enough garbage makes the next merge compact. */
@@ -86,7 +93,7 @@ final class OrderedRuns<E> {
     Iterable<E> between(E lowExclusive, E highExclusive) {
         Level<E> l = level;
         List<Iterator<E>> sources = new ArrayList<>(3);
-        sources.add(new ArrayRun<>(l.base, start(l.base, lowExclusive), end(l.base, highExclusive)));
+        sources.add(new ArrayRun(l.base, start(l, lowExclusive), end(l, highExclusive)));
         sources.add(slice(l.recent, lowExclusive, highExclusive).iterator());
         if (l.previous != null) {
             sources.add(slice(l.previous, lowExclusive, highExclusive).iterator());
@@ -103,7 +110,7 @@ final class OrderedRuns<E> {
     E lower(E bound) {
         Level<E> l = level;
         E best = null;
-        int i = (bound == null ? l.base.length : start(l.base, bound, true)) - 1;
+        int i = (bound == null ? l.size : start(l, bound, true)) - 1;
         if (i >= 0) {
             best = element(l.base, i);
         }
@@ -117,7 +124,7 @@ final class OrderedRuns<E> {
     /** Approximate number of elements, garbage included. */
     int size() {
         Level<E> l = level;
-        return l.base.length + l.recentCount.get() + (l.previous == null ? 0 : l.previous.size());
+        return l.size + l.recentCount.get() + (l.previous == null ? 0 : l.previous.size());
     }
 
     private E greater(E a, E b) {
@@ -151,36 +158,40 @@ final class OrderedRuns<E> {
                 incoming.addAll(l.previous);
             }
             incoming.sort(cmp);
-            Object[] merged = mergeSorted(l.base, incoming, compact);
+            Object[] merged = new Object[(l.size + incoming.size()) * width];
+            int n = mergeSorted(l, incoming, compact, merged);
             if (compact) {
                 garbage.set(0);
             }
+            if (n * width < merged.length) {
+                merged = Arrays.copyOf(merged, n * width);
+            }
             ConcurrentSkipListSet<E> fresh = new ConcurrentSkipListSet<>(cmp);
             // Elements added to l.recent after it was copied stay visible through 'previous'.
-            level = new Level<>(merged, fresh, l.recent, new AtomicInteger());
+            level = new Level<>(merged, n, fresh, l.recent, new AtomicInteger());
         } finally {
             merging.unlock();
         }
     }
 
-    private Object[] mergeSorted(Object[] base, List<E> incoming, boolean compact) {
-        Object[] out = new Object[base.length + incoming.size()];
+    /** Merges the base of {@code l} with sorted {@code incoming} into {@code out}; returns the count. */
+    private int mergeSorted(Level<E> l, List<E> incoming, boolean compact, Object[] out) {
         int n = 0;
         int b = 0;
         for (E e : incoming) {
-            int pos = gallop(base, b, e);
+            int pos = gallop(l, b, e);
             for (; b < pos; b++) {
-                n = append(out, n, element(base, b), compact);
+                n = append(out, n, element(l.base, b), compact);
             }
-            if (b < base.length && cmp.compare(element(base, b), e) == 0) {
+            if (b < l.size && cmp.compare(element(l.base, b), e) == 0) {
                 b++; // equal element in the base: keep one
             }
             n = append(out, n, e, compact);
         }
-        for (; b < base.length; b++) {
-            n = append(out, n, element(base, b), compact);
+        for (; b < l.size; b++) {
+            n = append(out, n, element(l.base, b), compact);
         }
-        return n == out.length ? out : Arrays.copyOf(out, n);
+        return n;
     }
 
     private int append(Object[] out, int n, E e, boolean compact) {
@@ -190,24 +201,24 @@ final class OrderedRuns<E> {
         if (compact && !keep.test(e)) {
             return n;
         }
-        out[n] = e;
+        packing.pack(e, out, n * width);
         return n + 1;
     }
 
     /** First index at or after {@code from} whose element is not less than {@code e}. */
-    private int gallop(Object[] a, int from, E e) {
+    private int gallop(Level<E> l, int from, E e) {
         int step = 1;
         int lo = from;
         int hi = from;
-        while (hi < a.length && cmp.compare(element(a, hi), e) < 0) {
+        while (hi < l.size && cmp.compare(element(l.base, hi), e) < 0) {
             lo = hi + 1;
             hi = from + step;
             step <<= 1;
         }
-        hi = Math.min(hi, a.length);
+        hi = Math.min(hi, l.size);
         while (lo < hi) {
             int mid = (lo + hi) >>> 1;
-            if (cmp.compare(element(a, mid), e) < 0) {
+            if (cmp.compare(element(l.base, mid), e) < 0) {
                 lo = mid + 1;
             } else {
                 hi = mid;
@@ -216,21 +227,21 @@ final class OrderedRuns<E> {
         return lo;
     }
 
-    private int start(Object[] a, E lowExclusive) {
-        return lowExclusive == null ? 0 : start(a, lowExclusive, false);
+    private int start(Level<E> l, E lowExclusive) {
+        return lowExclusive == null ? 0 : start(l, lowExclusive, false);
     }
 
-    private int end(Object[] a, E highExclusive) {
-        return highExclusive == null ? a.length : start(a, highExclusive, true);
+    private int end(Level<E> l, E highExclusive) {
+        return highExclusive == null ? l.size : start(l, highExclusive, true);
     }
 
     /** First index whose element is greater than (or, with {@code orEqual}, not less than) {@code e}. */
-    private int start(Object[] a, E e, boolean orEqual) {
+    private int start(Level<E> l, E e, boolean orEqual) {
         int lo = 0;
-        int hi = a.length;
+        int hi = l.size;
         while (lo < hi) {
             int mid = (lo + hi) >>> 1;
-            int c = cmp.compare(element(a, mid), e);
+            int c = cmp.compare(element(l.base, mid), e);
             if (c < 0 || (c == 0 && !orEqual)) {
                 lo = mid + 1;
             } else {
@@ -250,13 +261,13 @@ final class OrderedRuns<E> {
         return high != null ? s.headSet(high, false) : s;
     }
 
-    @SuppressWarnings("unchecked")
-    private static <E> E element(Object[] a, int i) {
-        return (E) a[i];
+    /** The {@code i}-th element of a packed array. */
+    private E element(Object[] a, int i) {
+        return packing.unpack(a, i * width);
     }
 
     /** A slice of the base array. */
-    private static final class ArrayRun<E> implements Iterator<E> {
+    private final class ArrayRun implements Iterator<E> {
         private final Object[] a;
         private int i;
         private final int end;
@@ -301,7 +312,7 @@ final class OrderedRuns<E> {
         private void advance() {
             int min = -1;
             for (int i = 0; i < heads.length; i++) {
-                if (heads[i] != null && (min < 0 || cmp.compare(element(heads, i), element(heads, min)) < 0)) {
+                if (heads[i] != null && (min < 0 || cmp.compare(head(i), head(min)) < 0)) {
                     min = i;
                 }
             }
@@ -309,12 +320,17 @@ final class OrderedRuns<E> {
                 next = null;
                 return;
             }
-            next = element(heads, min);
+            next = head(min);
             for (int i = 0; i < heads.length; i++) {
-                if (heads[i] != null && cmp.compare(element(heads, i), next) == 0) {
+                if (heads[i] != null && cmp.compare(head(i), next) == 0) {
                     heads[i] = sources.get(i).hasNext() ? sources.get(i).next() : null;
                 }
             }
+        }
+
+        @SuppressWarnings("unchecked")
+        private E head(int i) {
+            return (E) heads[i];
         }
 
         @Override

@@ -3,6 +3,8 @@ package dev.depot.memory;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.ArrayList;
+import dev.depot.spi.IndexType;
+import dev.depot.spi.KeyType;
 import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
@@ -27,7 +29,7 @@ class OrderedRunsTest {
     void behavesLikeASortedSetAcrossManyMerges() {
         Random random = new Random(7);
         Set<Integer> live = new HashSet<>();
-        OrderedRuns<Integer> runs = new OrderedRuns<>(ORDER, live::contains);
+        OrderedRuns<Integer> runs = new OrderedRuns<>(ORDER, live::contains, Packing.identity());
         TreeSet<Integer> model = new TreeSet<>();
         for (int i = 0; i < 60_000; i++) {
             int v = random.nextInt(40_000);
@@ -43,9 +45,33 @@ class OrderedRunsTest {
     }
 
     @Test
+    void packedIndexEntriesBehaveLikeASortedSet() {
+        Comparator<IndexEntry> order = IndexEntry.comparator(IndexType.LONG, KeyType.STRING);
+        OrderedRuns<IndexEntry> runs = new OrderedRuns<>(order, e -> true, Packing.ENTRIES);
+        TreeSet<IndexEntry> model = new TreeSet<>(order);
+        Random random = new Random(11);
+        for (int i = 0; i < 30_000; i++) {
+            Long value = random.nextInt(10) == 0 ? null : (long) random.nextInt(500);
+            IndexEntry e = new IndexEntry(value, "k" + random.nextInt(2_000));
+            runs.add(e);
+            runs.mergeIfDue();
+            model.add(e);
+        }
+        assertThat(list(runs.all())).containsExactlyElementsOf(model);
+        for (long v = -1; v < 500; v += 37) {
+            IndexEntry low = new IndexEntry(v, IndexEntry.LOW);
+            IndexEntry high = new IndexEntry(v, IndexEntry.HIGH);
+            assertThat(list(runs.between(low, high))).containsExactlyElementsOf(model.subSet(low, false, high, false));
+            assertThat(runs.lower(low)).isEqualTo(model.lower(low));
+        }
+        IndexEntry afterNulls = new IndexEntry(null, IndexEntry.HIGH);
+        assertThat(list(runs.between(null, afterNulls))).containsExactlyElementsOf(model.headSet(afterNulls, false));
+    }
+
+    @Test
     void garbageIsDroppedOnlyWhenCompacting() {
         Set<Integer> live = new HashSet<>();
-        OrderedRuns<Integer> runs = new OrderedRuns<>(ORDER, live::contains);
+        OrderedRuns<Integer> runs = new OrderedRuns<>(ORDER, live::contains, Packing.identity());
         for (int i = 0; i < 50_000; i++) {
             runs.add(i);
             runs.mergeIfDue();
@@ -68,7 +94,7 @@ class OrderedRunsTest {
 
     @Test
     void concurrentAddersLoseNothingAndReadersSeeSortedUniqueElements() throws Exception {
-        OrderedRuns<Integer> runs = new OrderedRuns<>(ORDER, x -> true);
+        OrderedRuns<Integer> runs = new OrderedRuns<>(ORDER, x -> true, Packing.identity());
         int threads = 4;
         int perThread = 25_000;
         ExecutorService pool = Executors.newFixedThreadPool(threads + 1);
