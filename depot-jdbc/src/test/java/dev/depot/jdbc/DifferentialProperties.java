@@ -83,9 +83,7 @@ abstract class DifferentialProperties {
     }
 
     static String prefixed(String url) {
-        String u = TestDatabases.withPrefix(url, "diff_");
-        TestDatabases.dropTables(u, "diff_");
-        return u;
+        return TestDatabases.fresh(url, "diff_");
     }
 
     @AfterContainer

@@ -7,8 +7,6 @@ import dev.depot.tck.DepotFixture;
 class MariaDbConformanceTest extends DepotConformanceSuite {
     @Override
     protected DepotFixture fixture() {
-        String url = TestDatabases.withPrefix(TestDatabases.mariadb(), TestDatabases.PREFIX);
-        TestDatabases.dropTables(url, TestDatabases.PREFIX);
-        return new JdbcFixture("mariadb", url, null);
+        return new JdbcFixture("mariadb", TestDatabases.fresh(TestDatabases.mariadb(), TestDatabases.PREFIX), null);
     }
 }

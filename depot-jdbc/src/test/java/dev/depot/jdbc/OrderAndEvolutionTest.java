@@ -27,21 +27,7 @@ class OrderAndEvolutionTest {
     record Thing(String id, String label, Long n, Double d, Instant at) {}
 
     static Stream<Arguments> databases() {
-        return Stream.of(
-                Arguments.of("h2-mem", (Opener) TestDatabases::h2Mem),
-                Arguments.of("sqlite", (Opener) TestDatabases::sqlite),
-                Arguments.of("postgresql", (Opener) () -> fresh(TestDatabases.postgres(), "ord_")),
-                Arguments.of("mariadb", (Opener) () -> fresh(TestDatabases.mariadb(), "ord_")));
-    }
-
-    interface Opener {
-        String url();
-    }
-
-    private static String fresh(String url, String prefix) {
-        String u = TestDatabases.withPrefix(url, prefix);
-        TestDatabases.dropTables(u, prefix);
-        return u;
+        return TestDatabases.all("ord_");
     }
 
     private static Schema.Builder<String, Thing> things(String name) {
@@ -50,7 +36,7 @@ class OrderAndEvolutionTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("databases")
-    void stringsSortByCodePointAndNumbersKeepTheirExtremes(String name, Opener opener) {
+    void stringsSortByCodePointAndNumbersKeepTheirExtremes(String name, TestDatabases.UrlSource opener) {
         try (Depot depot = Depot.open(opener.url())) {
             Records<String, Thing> r = depot.records(things("ordering")
                     .index("label", String.class, Thing::label)
@@ -79,7 +65,7 @@ class OrderAndEvolutionTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("databases")
-    void evolutionBackfillsPastOnePageChangesTypesAndRefusesViolatedUniqueIndexes(String name, Opener opener) {
+    void evolutionBackfillsPastOnePageChangesTypesAndRefusesViolatedUniqueIndexes(String name, TestDatabases.UrlSource opener) {
         String url = opener.url();
         try (Depot depot = Depot.open(url)) {
             Records<String, Thing> v1 = depot.records(things("evolving").index("n", Long.class, Thing::n).build());

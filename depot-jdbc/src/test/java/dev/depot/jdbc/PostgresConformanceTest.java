@@ -13,8 +13,6 @@ class PostgresConformanceTest extends DepotConformanceSuite {
             secret = "s3cret-depot-pw";
             url = url.replace("postgres@", "postgres:" + secret + "@");
         }
-        url = TestDatabases.withPrefix(url, TestDatabases.PREFIX);
-        TestDatabases.dropTables(url, TestDatabases.PREFIX);
-        return new JdbcFixture("postgresql", url, secret);
+        return new JdbcFixture("postgresql", TestDatabases.fresh(url, TestDatabases.PREFIX), secret);
     }
 }

@@ -28,8 +28,7 @@ class PostgresFaultTest {
 
     @Test
     void terminatedConnectionsFailTheCallsThatHitThemAndTheDepotRecovers() throws Exception {
-        String url = TestDatabases.withPrefix(TestDatabases.postgres(), "fault_");
-        TestDatabases.dropTables(url, "fault_");
+        String url = TestDatabases.fresh(TestDatabases.postgres(), "fault_");
         try (Depot depot = Depot.open(url, DepotOptions.defaults().poolSize(3))) {
             Records<String, Note> notes = depot.records(NOTES);
             notes.save(new Note("a", "before"));

@@ -30,22 +30,12 @@ class SharedDatabaseFeedTest {
     private static final int WRITES = 40;
 
     static Stream<Arguments> databases() {
-        return Stream.of(
-                Arguments.of("h2-mem", (OrderAndEvolutionTest.Opener) TestDatabases::h2Mem),
-                Arguments.of("sqlite", (OrderAndEvolutionTest.Opener) TestDatabases::sqlite),
-                Arguments.of("postgresql", (OrderAndEvolutionTest.Opener) () -> fresh(TestDatabases.postgres())),
-                Arguments.of("mariadb", (OrderAndEvolutionTest.Opener) () -> fresh(TestDatabases.mariadb())));
-    }
-
-    private static String fresh(String url) {
-        String u = TestDatabases.withPrefix(url, "shared_");
-        TestDatabases.dropTables(u, "shared_");
-        return u;
+        return TestDatabases.all("shared_");
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("databases")
-    void aSubscriberSeesEveryEventOfAnotherDepotOnceAndInOrder(String name, OrderAndEvolutionTest.Opener opener) throws Exception {
+    void aSubscriberSeesEveryEventOfAnotherDepotOnceAndInOrder(String name, TestDatabases.UrlSource opener) throws Exception {
         String url = opener.url();
         try (Depot reader = Depot.open(url); Depot writer = Depot.open(url)) {
             reader.records(ITEMS);

@@ -14,7 +14,9 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.params.provider.Arguments;
 
 /**
  * The databases tests run against. PostgreSQL and MariaDB come from {@code DEPOT_TEST_POSTGRES_URL}
@@ -47,6 +49,30 @@ final class TestDatabases {
 
     static String sqlite() {
         return "sqlite:" + tempDir("depot-sqlite").resolve("depot.db");
+    }
+
+    /** Gives a database URL when a test starts (so an unreachable server skips only that test). */
+    interface UrlSource {
+        String url();
+    }
+
+    /**
+     * Every database as parameterized-test arguments (name, {@link UrlSource}); server databases get
+     * {@code prefix} as table prefix, with their tables of that prefix dropped first.
+     */
+    static Stream<Arguments> all(String prefix) {
+        return Stream.of(
+                Arguments.of("h2-mem", (UrlSource) TestDatabases::h2Mem),
+                Arguments.of("sqlite", (UrlSource) TestDatabases::sqlite),
+                Arguments.of("postgresql", (UrlSource) () -> fresh(postgres(), prefix)),
+                Arguments.of("mariadb", (UrlSource) () -> fresh(mariadb(), prefix)));
+    }
+
+    /** The URL with {@code prefix}, after dropping that prefix's tables. */
+    static String fresh(String url, String prefix) {
+        String u = withPrefix(url, prefix);
+        dropTables(u, prefix);
+        return u;
     }
 
     /** Adds the test table prefix (and keeps other parameters). */
