@@ -31,6 +31,8 @@ import java.util.Map;
  * in sequence order. Thread-safe.
  */
 final class JdbcBackend implements Backend {
+    private static final int WRITE_ATTEMPTS = 5;
+
     final Dialect dialect;
     final DepotOptions options;
     final SqlFailures failures;
@@ -112,12 +114,22 @@ final class JdbcBackend implements Backend {
         }
     }
 
-    /** Runs work in a write transaction holding the feed lock, on a pooled connection. */
+    /**
+     * Runs work in a write transaction holding the feed lock, on a pooled connection. Outside a
+     * transaction a call never reports a conflict: should the database still report one (a lock wait
+     * timing out, a writer outside Depot), the work runs again from scratch against the newest state.
+     */
     <T> T write(String what, SqlWork<WriteTransaction, T> work) {
-        try (Connection c = connection()) {
-            return inWrite(c, work);
-        } catch (SQLException e) {
-            throw failures.map(e, what);
+        for (int attempt = 1; ; attempt++) {
+            try (Connection c = connection()) {
+                return inWrite(c, work);
+            } catch (SQLException e) {
+                Dialect.Failure f = dialect.classify(e);
+                boolean raced = f == Dialect.Failure.CONFLICT || f == Dialect.Failure.UNIQUE;
+                if (!raced || attempt >= WRITE_ATTEMPTS) {
+                    throw failures.map(e, what);
+                }
+            }
         }
     }
 
