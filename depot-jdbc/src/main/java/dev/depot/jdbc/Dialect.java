@@ -41,8 +41,11 @@ abstract class Dialect {
     /** Driver class, so pooling works without relying on DriverManager discovery. */
     abstract String driverClass();
 
-    /** Driver properties the pool passes to every connection (never credentials). */
-    Properties driverProperties() {
+    /**
+     * Driver properties for every connection (never credentials); {@code applicationName} names the
+     * depot's connections where the database can show it.
+     */
+    Properties driverProperties(String applicationName) {
         return new Properties();
     }
 

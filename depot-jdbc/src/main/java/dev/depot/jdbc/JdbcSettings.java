@@ -20,7 +20,6 @@ import java.util.regex.Pattern;
 record JdbcSettings(Dialect dialect, String jdbcUrl, String user, String password, int poolSize,
         String tablePrefix, boolean durable, String display) {
 
-    static final String APPLICATION_NAME = "depot";
     static final Set<String> PARAMETERS = Set.of("poolSize", "tablePrefix", "ssl");
     private static final Pattern PREFIX = Pattern.compile("[a-z][a-z0-9_]{0,19}");
 
@@ -144,6 +143,11 @@ record JdbcSettings(Dialect dialect, String jdbcUrl, String user, String passwor
 
     private static String decode(String s) {
         return URLDecoder.decode(s, StandardCharsets.UTF_8);
+    }
+
+    /** How the database lists this depot's connections, e.g. {@code depot/app_} (PostgreSQL application_name). */
+    String applicationName() {
+        return "depot/" + tablePrefix;
     }
 
     @Override

@@ -21,7 +21,7 @@ final class Pools {
         if (s.password() != null) {
             c.setPassword(s.password());
         }
-        c.setDataSourceProperties(s.dialect().driverProperties());
+        c.setDataSourceProperties(s.dialect().driverProperties(s.applicationName()));
         c.setMaximumPoolSize(s.poolSize());
         c.setMinimumIdle(Math.min(2, s.poolSize()));
         // Fail calls quickly while the database is down; they surface as BackendUnavailableException.

@@ -22,9 +22,9 @@ final class PostgresDialect extends Dialect {
     }
 
     @Override
-    Properties driverProperties() {
+    Properties driverProperties(String applicationName) {
         Properties p = new Properties();
-        p.setProperty("ApplicationName", JdbcSettings.APPLICATION_NAME);
+        p.setProperty("ApplicationName", applicationName);
         p.setProperty("logServerErrorDetail", "false");
         p.setProperty("reWriteBatchedInserts", "true");
         return p;

@@ -27,7 +27,7 @@ final class SqliteDialect extends Dialect {
     }
 
     @Override
-    Properties driverProperties() {
+    Properties driverProperties(String applicationName) {
         Properties p = new Properties();
         p.setProperty("journal_mode", "WAL");
         p.setProperty("busy_timeout", "30000");

@@ -60,13 +60,13 @@ class PostgresFaultTest {
         }
     }
 
-    /** Kills the depot's server processes from a second connection, as an admin or a restart would. */
+    /** Kills this depot's server processes (and no one else's) from a second connection, as an admin or a restart would. */
     private static int terminateDepotConnections(String depotUrl) {
         JdbcSettings s = JdbcSettings.parse(DepotUrl.parse(depotUrl), DepotOptions.defaults());
         try (Connection admin = DriverManager.getConnection(s.jdbcUrl(), s.user(), s.password());
                 Statement st = admin.createStatement();
                 ResultSet rs = st.executeQuery("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = '"
-                        + JdbcSettings.APPLICATION_NAME + "' AND pid <> pg_backend_pid()")) {
+                        + s.applicationName() + "' AND pid <> pg_backend_pid()")) {
             int n = 0;
             while (rs.next()) {
                 n++;
