@@ -16,6 +16,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 import net.jqwik.api.Arbitraries;
@@ -33,13 +34,13 @@ import org.opentest4j.TestAbortedException;
 
 /**
  * The differential test: the same random sequence of inserts, updates, versioned writes, saves,
- * deletes, queries with ordering and paging, counts and small transactions (committed or rolled
+ * deletes, queries with ordering and paging on every index type, counts and small transactions (committed or rolled
  * back) runs on memory and on a SQL database; every result, every exception type, every page with
  * its cursor and the change events must be identical. Bounded tries keep CI fast.
  */
 @AddLifecycleHook(DifferentialProperties.SkipWithoutDatabase.class)
 abstract class DifferentialProperties {
-    private static final int TRIES = 30;
+    private static final int TRIES = 50;
     private static final Instant START = Instant.parse("2030-01-01T00:00:00Z");
     private static final Map<String, Depot> OPEN = new ConcurrentHashMap<>();
     private static final Map<String, String> URLS = new ConcurrentHashMap<>();
@@ -76,6 +77,16 @@ abstract class DifferentialProperties {
             }
         }
     }
+
+    /** Every other index type, with values where orders differ (negative keys, -0.0, infinities, unsigned UUIDs). */
+    record Measure(Long id, Double d, Instant at, Boolean flag, UUID ref) {}
+
+    static final Schema<Long, Measure> MEASURES = Schema.of("diff_measures", Long.class, Measure.class).key(Measure::id)
+            .index("d", Double.class, Measure::d)
+            .index("at", Instant.class, Measure::at)
+            .index("flag", Boolean.class, Measure::flag)
+            .index("ref", UUID.class, Measure::ref)
+            .build();
 
     @Property(tries = TRIES)
     void behavesLikeMemory(@ForAll("programs") List<Op> program) {
@@ -114,6 +125,7 @@ abstract class DifferentialProperties {
                     + " " + e.time());
         }
         out.add("all " + describe(rows.query().list()));
+        out.add("all measures " + depot.records(MEASURES).query().list());
         return out;
     }
 
@@ -217,6 +229,42 @@ abstract class DifferentialProperties {
         }
     }
 
+    record MeasureSave(Measure m) implements Op {
+        @Override
+        public String apply(Depot depot, Records<String, Row> rows) {
+            return attempt(() -> depot.records(MEASURES).save(m));
+        }
+    }
+
+    /** A query on the measures, ordered by the queried field, paged through. */
+    record MeasureFind(String field, String condition, Object value, boolean descending, int pageSize) implements Op {
+        @Override
+        public String apply(Depot depot, Records<String, Row> rows) {
+            return attempt(() -> {
+                Query<Measure> q = depot.records(MEASURES).query();
+                q = switch (condition) {
+                    case "ge" -> q.where(Q.field(field).ge(value));
+                    case "lt" -> q.where(Q.field(field).lt(value));
+                    case "eq" -> q.where(Q.field(field).eq(value));
+                    case "isNull" -> q.where(Q.field(field).isNull());
+                    default -> q;
+                };
+                q = q.orderBy(field, descending ? Direction.DESC : Direction.ASC);
+                StringBuilder s = new StringBuilder("count=").append(q.count());
+                Page<Measure> page = q.limit(pageSize).page();
+                for (int n = 0; n < 20; n++) {
+                    s.append(" page").append(page.items().stream().map(Measure::id).toList())
+                            .append(page.nextCursor() == null ? "" : "+" + page.nextCursor());
+                    if (page.nextCursor() == null) {
+                        break;
+                    }
+                    page = q.limit(pageSize).after(page.nextCursor()).page();
+                }
+                return s.toString();
+            });
+        }
+    }
+
     private static String describe(List<Row> rows) {
         StringBuilder s = new StringBuilder("[");
         for (Row r : rows) {
@@ -262,11 +310,37 @@ abstract class DifferentialProperties {
                 });
     }
 
+    private static final List<Double> DOUBLES = List.of(Double.NEGATIVE_INFINITY, -2.5, -1.5, -0.0, 0.0, 1e-300, 2.5, Double.POSITIVE_INFINITY);
+    private static final List<Instant> INSTANTS = List.of(Instant.EPOCH, Instant.EPOCH.plusNanos(1_500),
+            Instant.parse("1969-12-31T23:59:59.999999Z"), START, Instant.parse("9999-12-31T23:59:59Z"));
+    private static final List<UUID> UUIDS = List.of(UUID.fromString("00000000-0000-0000-0000-000000000001"),
+            UUID.fromString("80000000-0000-0000-0000-000000000000"), UUID.fromString("ffffffff-ffff-ffff-ffff-ffffffffffff"),
+            UUID.fromString("7fffffff-ffff-ffff-8000-000000000000"));
+
+    private static Arbitrary<Op> measureOp() {
+        Arbitrary<Op> save = Combinators.combine(Arbitraries.longs().between(-2, 2),
+                Arbitraries.of(DOUBLES).injectNull(0.2), Arbitraries.of(INSTANTS).injectNull(0.2),
+                Arbitraries.of(true, false).injectNull(0.3), Arbitraries.of(UUIDS).injectNull(0.2))
+                .as((id, d, at, flag, ref) -> (Op) new MeasureSave(new Measure(id, d, at, flag, ref)));
+        Arbitrary<String> field = Arbitraries.of("d", "at", "flag", "ref");
+        Arbitrary<Op> find = Combinators.combine(field, Arbitraries.of("none", "ge", "lt", "eq", "isNull"),
+                Arbitraries.integers().between(0, 4), Arbitraries.of(true, false), Arbitraries.integers().between(1, 3))
+                .as((f, c, pick, desc, n) -> (Op) new MeasureFind(f, c, switch (f) {
+                    case "d" -> DOUBLES.get(pick + 1);
+                    case "at" -> INSTANTS.get(pick);
+                    case "flag" -> pick % 2 == 0;
+                    default -> UUIDS.get(pick % UUIDS.size());
+                }, desc, n));
+        return Arbitraries.frequencyOf(net.jqwik.api.Tuple.of(3, save), net.jqwik.api.Tuple.of(2, find));
+    }
+
     @Provide
     Arbitrary<List<Op>> programs() {
         Arbitrary<Op> tx = Combinators.combine(simpleOp().list().ofMinSize(1).ofMaxSize(4), Arbitraries.of(false, false, true))
                 .as(Tx::new);
-        Arbitrary<Op> any = Arbitraries.frequencyOf(net.jqwik.api.Tuple.of(5, simpleOp()), net.jqwik.api.Tuple.of(1, tx));
-        return any.list().ofMinSize(1).ofMaxSize(25);
+        Arbitrary<Op> any = Arbitraries.frequencyOf(net.jqwik.api.Tuple.of(5, simpleOp()), net.jqwik.api.Tuple.of(1, tx),
+                net.jqwik.api.Tuple.of(4, measureOp()));
+        // Long enough that several records coexist when queries run.
+        return any.list().ofMinSize(6).ofMaxSize(30);
     }
 }
