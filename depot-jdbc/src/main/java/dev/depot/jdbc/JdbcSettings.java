@@ -20,7 +20,9 @@ import java.util.regex.Pattern;
 record JdbcSettings(Dialect dialect, String jdbcUrl, String user, String password, int poolSize,
         String tablePrefix, boolean durable, String display) {
 
-    static final Set<String> PARAMETERS = Set.of("poolSize", "tablePrefix", "ssl");
+    static final Set<String> PARAMETERS = Set.of("poolSize", "tablePrefix", "ssl", "sslmode");
+    /** PostgreSQL's own modes, accepted as {@code sslmode=} because hosted DATABASE_URLs carry it. */
+    private static final Set<String> PG_SSL_MODES = Set.of("disable", "allow", "prefer", "require", "verify-ca", "verify-full");
     private static final Pattern PREFIX = Pattern.compile("[a-z][a-z0-9_]{0,19}");
 
     static JdbcSettings parse(DepotUrl url, DepotOptions options) {
@@ -40,8 +42,11 @@ record JdbcSettings(Dialect dialect, String jdbcUrl, String user, String passwor
         }
         boolean ssl = Boolean.parseBoolean(params.getOrDefault("ssl", "false"));
         Dialect dialect = Dialect.forScheme(url.scheme());
+        if (params.containsKey("sslmode") && !(dialect instanceof PostgresDialect)) {
+            throw new IllegalArgumentException("sslmode applies to PostgreSQL only; use ssl=true in " + display);
+        }
         return switch (url.scheme()) {
-            case "postgresql", "postgres" -> server(dialect, "postgresql", 5432, rest, ssl ? "?sslmode=require" : "",
+            case "postgresql", "postgres" -> server(dialect, "postgresql", 5432, rest, pgSsl(ssl, params.get("sslmode"), display),
                     poolSize, prefix, display);
             case "mariadb", "mysql" -> server(dialect, "mariadb", 3306, rest, ssl ? "?sslMode=trust" : "",
                     poolSize, prefix, display);
@@ -106,6 +111,16 @@ record JdbcSettings(Dialect dialect, String jdbcUrl, String user, String passwor
         return new JdbcSettings(dialect, "jdbc:sqlite:" + rest, null, null, poolSize, prefix, true, display);
     }
 
+    private static String pgSsl(boolean ssl, String sslmode, String display) {
+        if (sslmode == null) {
+            return ssl ? "?sslmode=require" : "";
+        }
+        if (!PG_SSL_MODES.contains(sslmode)) {
+            throw new IllegalArgumentException("sslmode must be one of " + PG_SSL_MODES + " in " + display);
+        }
+        return "?sslmode=" + sslmode;
+    }
+
     private static void noSsl(boolean ssl, String display) {
         if (ssl) {
             throw new UnsupportedOperationException("ssl=true does not apply to an embedded database: " + display);
@@ -122,7 +137,7 @@ record JdbcSettings(Dialect dialect, String jdbcUrl, String user, String passwor
             String name = eq < 0 ? pair : pair.substring(0, eq);
             if (!PARAMETERS.contains(name)) {
                 throw new IllegalArgumentException("unknown parameter '" + name + "' in " + display
-                        + " (known: poolSize, tablePrefix, ssl)");
+                        + " (known: poolSize, tablePrefix, ssl; sslmode on PostgreSQL)");
             }
             out.put(name, eq < 0 ? "" : decode(pair.substring(eq + 1)));
         }

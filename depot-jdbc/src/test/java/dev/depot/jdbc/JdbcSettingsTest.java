@@ -47,6 +47,14 @@ class JdbcSettingsTest {
     }
 
     @Test
+    void hostedDatabaseUrlsWithSslmodeWork() {
+        assertThat(parse("postgres://u:" + SECRET + "@db.example:5432/d1?sslmode=verify-full").jdbcUrl())
+                .isEqualTo("jdbc:postgresql://db.example:5432/d1?sslmode=verify-full");
+        assertThatThrownBy(() -> parse("postgres://u@h/d?sslmode=maybe")).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> parse("mariadb://u@h/d?sslmode=require")).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
     void embeddedForms() {
         JdbcSettings mem = parse("h2:mem:shop?poolSize=2");
         assertThat(mem.jdbcUrl()).startsWith("jdbc:h2:mem:shop;DB_CLOSE_DELAY=-1");
