@@ -54,8 +54,8 @@ final class JdbcBackend implements Backend {
         this.feed = new Feed(this, settings.tablePrefix(), options);
         this.catalog = new Catalog(this, settings.tablePrefix());
         this.autoCommit = new AutoCommitSession(this);
-        this.listener = dialect.notify("x") == null ? null
-                : new PgListener(settings, settings.tablePrefix() + "changes", feed::published);
+        String channel = settings.tablePrefix() + "changes"; // the feed table's name, which Feed notifies
+        this.listener = dialect.notify(channel) == null ? null : new PgListener(settings, channel, feed::published);
     }
 
     /** Starts listening for other processes' commits, where the database can tell. */
