@@ -49,6 +49,15 @@ public final class BenchMain implements Callable<Integer> {
     @Option(names = "--sizes", split = ",", description = "Record counts, overriding the profile's.")
     int[] sizes;
 
+    @Option(names = "--warmup", description = "Warmup iterations, overriding the profile's.")
+    Integer warmup;
+
+    @Option(names = "--iterations", description = "Measurement iterations, overriding the profile's.")
+    Integer iterations;
+
+    @Option(names = "--time", description = "Seconds per warmup and measurement iteration, overriding the profile's.")
+    Integer seconds;
+
     @Option(names = "--no-footprint", description = "Skip the memory footprint measurement.")
     boolean noFootprint;
 
@@ -93,12 +102,10 @@ public final class BenchMain implements Callable<Integer> {
                 .jvmArgsAppend("-Xms1g", "-Xmx4g")
                 .timeUnit(TimeUnit.SECONDS)
                 .shouldFailOnError(false);
-        if (full) {
-            return b.warmupIterations(3).warmupTime(TimeValue.seconds(2))
-                    .measurementIterations(5).measurementTime(TimeValue.seconds(2));
-        }
-        return b.warmupIterations(1).warmupTime(TimeValue.seconds(1))
-                .measurementIterations(2).measurementTime(TimeValue.seconds(1));
+        int w = warmup != null ? warmup : full ? 3 : 1;
+        int i = iterations != null ? iterations : full ? 5 : 2;
+        TimeValue t = TimeValue.seconds(seconds != null ? seconds : full ? 2 : 1);
+        return b.warmupIterations(w).warmupTime(t).measurementIterations(i).measurementTime(t);
     }
 
     /** Runs everything in one JMH run, but Spring's page workload only at sizes it can finish. */

@@ -90,6 +90,7 @@ public class DepotPgBench {
     @Benchmark
     public List<Player> range100() {
         position = Data.next(position, size - 100);
-        return players.query().where(Q.field("score").between(position, position + 99)).limit(100).list();
+        return players.query().where(Q.field("score").between(position, position + 99))
+                .orderBy("score").limit(100).list();
     }
 }

@@ -58,8 +58,6 @@ public class H2Bench {
             s.execute("CREATE TABLE player (id UUID PRIMARY KEY, name VARCHAR(64) NOT NULL, email VARCHAR(128),"
                     + " score BIGINT NOT NULL, joined TIMESTAMP(6) WITH TIME ZONE, country VARCHAR(8),"
                     + " bio VARCHAR(256), version BIGINT NOT NULL)");
-            s.execute("CREATE INDEX player_name ON player(name)");
-            s.execute("CREATE INDEX player_score ON player(score, id)");
         }
         insert = conn.prepareStatement("INSERT INTO player (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, 1)");
         conn.setAutoCommit(false);
@@ -72,6 +70,11 @@ public class H2Bench {
             }
         }
         conn.setAutoCommit(true);
+        try (Statement s = conn.createStatement()) { // indexes after the bulk load: same result, faster setup
+            s.execute("CREATE INDEX player_name ON player(name)");
+            s.execute("CREATE INDEX player_score ON player(score, id)");
+            s.execute("ANALYZE");
+        }
         get = conn.prepareStatement("SELECT " + COLUMNS + " FROM player WHERE id = ?");
         getVersioned = get;
         updateVersioned = conn.prepareStatement("UPDATE player SET name = ?, email = ?, score = ?, joined = ?,"

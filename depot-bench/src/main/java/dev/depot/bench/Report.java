@@ -44,7 +44,8 @@ public final class Report {
         WORKLOADS.put("insert", "insert");
         WORKLOADS.put("update", "versioned update (read + write)");
         WORKLOADS.put("byName", "indexed equality (name)");
-        WORKLOADS.put("range100", "range query, 100 rows (score)");
+        WORKLOADS.put("range100", "range query, 100 rows by score");
+        WORKLOADS.put("range100KeyOrder", "range query, 100 rows, in key order");
         WORKLOADS.put("page100", "keyset page of 100 by score");
         WORKLOADS.put("tx5", "transaction of 5 updates");
         WORKLOADS.put("feed100", "change feed, 100 events");
