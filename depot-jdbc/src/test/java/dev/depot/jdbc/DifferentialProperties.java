@@ -11,7 +11,7 @@ import dev.depot.Q;
 import dev.depot.Query;
 import dev.depot.Records;
 import dev.depot.Schema;
-import dev.depot.tck.MutableClock;
+import dev.depot.testing.TestClock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -44,7 +44,7 @@ abstract class DifferentialProperties {
     private static final Instant START = Instant.parse("2030-01-01T00:00:00Z");
     private static final Map<String, Depot> OPEN = new ConcurrentHashMap<>();
     private static final Map<String, String> URLS = new ConcurrentHashMap<>();
-    private static final MutableClock CLOCK = new MutableClock(START);
+    private static final TestClock CLOCK = new TestClock(START);
 
     /** A value with a nullable string index, a nullable long index and a nullable unique index. */
     record Row(String id, String name, Long score, String code) {}

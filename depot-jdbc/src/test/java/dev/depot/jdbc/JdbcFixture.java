@@ -3,7 +3,7 @@ package dev.depot.jdbc;
 import dev.depot.Depot;
 import dev.depot.DepotOptions;
 import dev.depot.tck.DepotFixture;
-import dev.depot.tck.MutableClock;
+import dev.depot.testing.TestClock;
 import java.util.Optional;
 
 /** Opens depots on one database URL with default options and the kit's clock. */
@@ -19,7 +19,7 @@ final class JdbcFixture implements DepotFixture {
     }
 
     @Override
-    public Depot open(MutableClock clock) {
+    public Depot open(TestClock clock) {
         return Depot.open(url, DepotOptions.defaults().clock(clock));
     }
 

@@ -1,6 +1,7 @@
 package dev.depot.tck;
 
 import dev.depot.Depot;
+import dev.depot.testing.TestClock;
 import java.time.Instant;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -31,7 +32,7 @@ public abstract class DepotConformanceSuite {
     public static final Instant START = Instant.parse("2030-01-01T00:00:00Z");
 
     private DepotFixture fixture;
-    private MutableClock clock;
+    private TestClock clock;
     private Depot depot;
 
     /** The backend under test. Called once per suite instance. */
@@ -40,7 +41,7 @@ public abstract class DepotConformanceSuite {
     @BeforeAll
     final void openDepot() {
         fixture = fixture();
-        clock = new MutableClock(START);
+        clock = new TestClock(START);
         depot = fixture.open(clock);
     }
 
@@ -69,7 +70,7 @@ public abstract class DepotConformanceSuite {
     }
 
     /** The clock the depot was opened with. */
-    protected final MutableClock clock() {
+    protected final TestClock clock() {
         return clock;
     }
 

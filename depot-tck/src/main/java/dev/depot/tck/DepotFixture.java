@@ -2,6 +2,7 @@ package dev.depot.tck;
 
 import dev.depot.Depot;
 import dev.depot.DepotOptions;
+import dev.depot.testing.TestClock;
 import java.util.Optional;
 
 /**
@@ -12,7 +13,7 @@ import java.util.Optional;
  * class PostgresConformanceTest extends DepotConformanceSuite {
  *     protected DepotFixture fixture() {
  *         return new DepotFixture() {
- *             public Depot open(MutableClock clock) {
+ *             public Depot open(TestClock clock) {
  *                 return Depot.open(URL, DepotOptions.defaults().clock(clock));
  *             }
  *             public String name() { return "postgresql"; }
@@ -32,7 +33,7 @@ public interface DepotFixture {
      * every time it records (change-event times in particular) and otherwise the default options
      * (a different pool size is fine): the kit relies on the default change retention.
      */
-    Depot open(MutableClock clock);
+    Depot open(TestClock clock);
 
     /** A short name for reports, such as {@code memory} or {@code postgresql}. */
     String name();
@@ -52,7 +53,7 @@ public interface DepotFixture {
     static DepotFixture memory() {
         return new DepotFixture() {
             @Override
-            public Depot open(MutableClock clock) {
+            public Depot open(TestClock clock) {
                 return Depot.open("memory:", DepotOptions.defaults().clock(clock));
             }
 

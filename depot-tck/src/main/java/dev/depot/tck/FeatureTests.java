@@ -12,6 +12,7 @@ import dev.depot.tck.KitModel.Doc;
 import dev.depot.tck.KitModel.Item;
 import dev.depot.tck.KitModel.Member;
 import dev.depot.tck.KitModel.Player;
+import dev.depot.testing.TestClock;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
@@ -34,7 +35,7 @@ abstract class FeatureTests {
         return suite.depot();
     }
 
-    final MutableClock clock() {
+    final TestClock clock() {
         return suite.clock();
     }
 

@@ -6,7 +6,7 @@
  *
  * <ol>
  *   <li>implements {@link dev.depot.tck.DepotFixture} (open a depot with the kit's {@link
- *       dev.depot.tck.MutableClock}, a name, optionally the credential in the URL and a close);
+ *       dev.depot.testing.TestClock}, a name, optionally the credential in the URL and a close);
  *   <li>extends {@link dev.depot.tck.DepotConformanceSuite} in a test class and returns the fixture
  *       from {@code fixture()};
  *   <li>declares in {@code capabilities()} exactly what the backend supports: tests that need a
@@ -20,3 +20,4 @@
  * are in {@link dev.depot.tck.KitModel}.
  */
 package dev.depot.tck;
+

@@ -6,6 +6,7 @@ import dev.depot.Capability;
 import dev.depot.Depot;
 import dev.depot.DepotOptions;
 import dev.depot.tck.KitModel.Account;
+import dev.depot.testing.TestClock;
 import java.time.Instant;
 import java.util.EnumSet;
 import org.junit.jupiter.api.Test;
@@ -38,7 +39,7 @@ class MemoryConformanceTest extends DepotConformanceSuite {
 
     @Test
     void namedStoresAreSharedUntilTheLastOneCloses() {
-        MutableClock first = new MutableClock(Instant.parse("2040-01-01T00:00:00Z"));
+        TestClock first = new TestClock(Instant.parse("2040-01-01T00:00:00Z"));
         try (Depot a = Depot.open("memory:tck_shared", DepotOptions.defaults().clock(first))) {
             try (Depot b = Depot.open("memory:tck_shared")) {
                 a.records(KitModel.ACCOUNTS).insert(new Account("x", 1));
