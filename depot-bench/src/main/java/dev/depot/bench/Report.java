@@ -45,6 +45,7 @@ public final class Report {
         WORKLOADS.put("update", "versioned update (read + write)");
         WORKLOADS.put("byName", "indexed equality (name)");
         WORKLOADS.put("range100", "range query, 100 rows by score");
+        WORKLOADS.put("range100Sorted", "range query, 100 rows, sorted by the anchor");
         WORKLOADS.put("range100KeyOrder", "range query, 100 rows, in key order");
         WORKLOADS.put("page100", "keyset page of 100 by score");
         WORKLOADS.put("tx5", "transaction of 5 updates");
@@ -56,7 +57,10 @@ public final class Report {
 
     /** The anchor benchmark a Depot workload is compared with. */
     static String anchorWorkload(String workload) {
-        return workload.equals("getDecoded") ? "get" : workload;
+        return switch (workload) {
+            case "getDecoded" -> "get";
+            default -> workload;
+        };
     }
 
     /** Reads a JMH result file's JSON (an array of benchmark results). */
@@ -142,7 +146,13 @@ public final class Report {
         if (r >= 10) {
             return String.format(Locale.ROOT, "%.1f×", r);
         }
-        return String.format(Locale.ROOT, "%.2f×", r);
+        if (r >= 0.1) {
+            return String.format(Locale.ROOT, "%.2f×", r);
+        }
+        if (r >= 0.001) {
+            return String.format(Locale.ROOT, "%.3f×", r);
+        }
+        return String.format(Locale.ROOT, "%.1e×", r);
     }
 
     static String size(int n) {
