@@ -28,7 +28,7 @@ import tools.jackson.databind.node.ArrayNode;
  * <pre>
  * java -jar depot-bench/target/benchmarks.jar --quick     # minutes: 10k and 1M records, short iterations
  * java -jar depot-bench/target/benchmarks.jar --full      # for the record: 10k, 100k, 1M, longer iterations
- * java -jar depot-bench/target/benchmarks.jar --report bench-results/results.json   # tables and chart again
+ * java -jar depot-bench/target/benchmarks.jar --report target/bench-results/results.json   # tables and chart again
  * </pre>
  */
 @Command(name = "depot-bench", mixinStandardHelpOptions = true,
@@ -41,7 +41,7 @@ public final class BenchMain implements Callable<Integer> {
     boolean full;
 
     @Option(names = "--out", description = "Directory for results.json, footprint.json, results.md and chart.svg (default: ${DEFAULT-VALUE}).")
-    Path out = Path.of("bench-results");
+    Path out = Path.of("target", "bench-results");
 
     @Option(names = "--include", description = "Regular expression of benchmarks to run (default: all).")
     String include = "dev\\.depot\\.bench\\..*Bench\\..*";
