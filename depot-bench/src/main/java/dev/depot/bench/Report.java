@@ -223,7 +223,7 @@ public final class Report {
         return sb.toString();
     }
 
-    private static final String[] COLORS = {"#4e79a7", "#f28e2b", "#59a14f", "#e15759"};
+    private static final String[] COLORS = {"#4e79a7", "#f28e2b", "#59a14f", "#e15759", "#9c755f"};
 
     /**
      * A horizontal bar chart, log scale, of Depot ÷ anchor for each workload at the largest size
@@ -243,7 +243,7 @@ public final class Report {
         anchors.remove("DepotPgBench");
         double minExp = Math.min(-1, Math.floor(Math.log10(rows.stream().mapToDouble(Row::ratio).min().orElse(0.1))));
         double maxExp = Math.max(1, Math.ceil(Math.log10(rows.stream().mapToDouble(Row::ratio).max().orElse(10))));
-        int labelW = 250;
+        int labelW = 300;
         int plotW = 520;
         int barH = 14;
         int gap = 10;
@@ -254,7 +254,8 @@ public final class Report {
                 workloads.add(label(r));
             }
         }
-        int height = top + rows.size() * barH + workloads.size() * gap + 70;
+        long legendRows = anchors.stream().filter(a -> rows.stream().anyMatch(r -> r.anchor().equals(a))).count();
+        int height = top + rows.size() * barH + workloads.size() * gap + 40 + (int) legendRows * 16 + 10;
         int width = labelW + plotW + 90;
         double span = maxExp - minExp;
         java.util.function.DoubleUnaryOperator x = v -> labelW + (Math.log10(v) - minExp) / span * plotW;
@@ -269,7 +270,7 @@ public final class Report {
                 "<text x=\"10\" y=\"38\">Depot ÷ anchor, ops/s, %s records (PostgreSQL: %s), log scale;"
                         + " right of 1× = Depot faster</text>%n",
                 size(largest), size(largestOf.getOrDefault("DepotPgBench", 0))));
-        int plotBottom = height - 60;
+        int plotBottom = height - 30 - (int) legendRows * 16 - 10;
         for (int e = (int) minExp; e <= (int) maxExp; e++) {
             double gx = x.applyAsDouble(Math.pow(10, e));
             sb.append(String.format(Locale.ROOT,
@@ -281,7 +282,8 @@ public final class Report {
         int y = top;
         String current = null;
         for (Row r : rows) {
-            if (!label(r).equals(current)) {
+            boolean first = !label(r).equals(current);
+            if (first) {
                 if (current != null) {
                     y += gap;
                 }
@@ -290,8 +292,10 @@ public final class Report {
             double x0 = x.applyAsDouble(1);
             double x1 = x.applyAsDouble(r.ratio());
             String color = COLORS[anchors.indexOf(r.anchor()) % COLORS.length];
-            sb.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\" text-anchor=\"end\">%s</text>%n",
-                    labelW - 8, y + barH - 3, escape(label(r))));
+            if (first) {
+                sb.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\" text-anchor=\"end\">%s</text>%n",
+                        labelW - 8, y + barH - 3, escape(label(r))));
+            }
             sb.append(String.format(Locale.ROOT,
                     "<rect x=\"%.1f\" y=\"%d\" width=\"%.1f\" height=\"%d\" fill=\"%s\"><title>%s vs %s: %s</title></rect>%n",
                     Math.min(x0, x1), y + 1, Math.max(1, Math.abs(x1 - x0)), barH - 2, color,
@@ -301,8 +305,8 @@ public final class Report {
                     escape(ratio(r.ratio()))));
             y += barH;
         }
-        int lx = 10;
-        int ly = height - 22;
+        int lx = labelW;
+        int ly = plotBottom + 36;
         for (String a : anchors) {
             if (rows.stream().noneMatch(r -> r.anchor().equals(a))) {
                 continue;
@@ -312,7 +316,7 @@ public final class Report {
                     lx, ly - 10, color));
             sb.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\">vs %s</text>%n", lx + 16, ly,
                     escape(STORES.get(a))));
-            lx += 30 + 7 * STORES.get(a).length();
+            ly += 16;
         }
         sb.append("</svg>\n");
         return sb.toString();
