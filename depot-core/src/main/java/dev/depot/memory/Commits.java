@@ -2,22 +2,34 @@ package dev.depot.memory;
 
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * The commit order of a memory store. A commit allocates a range of sequence numbers (one per
- * change event), installs its versions tagged with the range's last number, then publishes: the
- * visible sequence moves from the range's start - 1 to its end. Publication happens strictly in
- * allocation order, so a snapshot ({@link #visible()} at some instant) always contains a prefix of
- * the commit history: sequence order equals visibility order.
+ * The commit order of a memory store. A commit takes a range of sequence numbers (one per change
+ * event), installs its versions tagged with the range's last number, appends its change events and
+ * publishes the range, all in one short critical section: the visible sequence moves from the
+ * range's start - 1 to its end. So a snapshot ({@link #visible()} at some instant) always contains a
+ * prefix of the commit history, and sequence order equals visibility order.
+ *
+ * <p>The section holds no user code and no validation (those run before, under the committer's key
+ * locks); it is a few map updates long. Waiters park instead of spinning, so a committer that the
+ * OS preempts inside it delays others only for as long as it is off the CPU, without them burning
+ * the CPU it needs.
  *
  * <p>Snapshots that may read old versions are registered, so pruning never removes a version a
  * registered reader can still see.
  */
 final class Commits {
-    private final AtomicLong allocated = new AtomicLong();
+    private final ReentrantLock publishing = new ReentrantLock();
+    private long allocated; // guarded by publishing
     private volatile long visible;
     private final ConcurrentSkipListMap<Long, AtomicInteger> snapshots = new ConcurrentSkipListMap<>();
+
+    /** One commit's work inside the critical section, given its sequence range. */
+    @FunctionalInterface
+    interface Step {
+        void run(long start, long end);
+    }
 
     long visible() {
         return visible;
@@ -44,45 +56,41 @@ final class Commits {
 
     /** Versions superseded at or before this sequence are invisible to every current reader. */
     long horizon() {
-        Long oldest = snapshots.isEmpty() ? null : firstOrNull();
         long v = visible;
-        return oldest == null ? v : Math.min(oldest, v);
-    }
-
-    private Long firstOrNull() {
-        try {
-            return snapshots.firstKey();
-        } catch (java.util.NoSuchElementException e) {
-            return null;
-        }
-    }
-
-    /** Allocates {@code n >= 1} consecutive sequences; returns the first. */
-    long allocate(int n) {
-        return allocated.getAndAdd(n) + 1;
+        java.util.Map.Entry<Long, AtomicInteger> oldest = snapshots.firstEntry();
+        return oldest == null ? v : Math.min(oldest.getKey(), v);
     }
 
     /**
-     * Waits for every earlier range to publish, runs {@code inOrder} (which appends this commit's
-     * change events, so the feed is written in sequence order), then publishes {@code [start, end]}.
+     * Allocates {@code n >= 1} sequences, runs {@code step} (install versions, append events) and
+     * publishes them, as one critical section. Returns the range's last sequence.
      */
-    void publish(long start, long end, Runnable inOrder) {
-        awaitVisible(start - 1);
+    long commit(int n, Step step) {
+        publishing.lock();
         try {
-            inOrder.run();
+            long start = allocated + 1;
+            long end = allocated + n;
+            allocated = end;
+            try {
+                step.run(start, end);
+            } finally {
+                visible = end; // always publish: an unpublished range would hide later commits
+            }
+            return end;
         } finally {
-            visible = end; // always publish: a stuck range would stall every later commit
+            publishing.unlock();
         }
     }
 
-    /** Waits until everything up to {@code seq} is visible. Publication takes microseconds. */
+    /** Waits until everything up to {@code seq} is visible: at most until the committer leaves its section. */
     void awaitVisible(long seq) {
-        int spins = 0;
-        while (visible < seq) {
-            if (++spins < 200) {
+        for (int spins = 0; visible < seq; spins++) {
+            if (spins < 64) {
                 Thread.onSpinWait();
             } else {
-                Thread.yield();
+                // Ranges are allocated and published under one lock: once we hold it, seq is out.
+                publishing.lock();
+                publishing.unlock();
             }
         }
     }

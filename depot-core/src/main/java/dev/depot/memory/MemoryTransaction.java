@@ -234,15 +234,11 @@ final class MemoryTransaction implements Session {
         }
         try {
             validate();
-            int n = events.size();
-            long start = store.commits.allocate(n);
-            long end = start + n - 1;
             Instant now = store.clock.instant().truncatedTo(ChronoUnit.MICROS); // as every database keeps it
-            try {
-                install(end);
-            } finally {
-                store.commits.publish(start, end, () -> store.log.append(start, events, now));
-            }
+            long end = store.commits.commit(events.size(), (start, last) -> {
+                install(last);
+                store.log.append(start, events, now);
+            });
             closeSnapshot();
             pruneWritten(end);
         } finally {
