@@ -5,6 +5,8 @@ import dev.depot.spi.IndexSpec;
 import dev.depot.spi.KeyType;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -23,6 +25,7 @@ final class MemoryCollection {
     final LockStripes uniqueLocks = new LockStripes(64);
     final AtomicLong live = new AtomicLong();
     final AtomicLong payloadBytes = new AtomicLong();
+    private final AtomicBoolean mergeScheduled = new AtomicBoolean();
 
     MemoryCollection(CollectionSpec spec) {
         this.spec = spec;
@@ -77,12 +80,45 @@ final class MemoryCollection {
         }
     }
 
-    /** Folds recent index additions into their base runs; called by committers after unlocking. */
+    /** Folds recent index additions into their base runs. */
     void mergeRunsIfDue() {
         keys.mergeIfDue();
         for (OrderedRuns<IndexEntry> ix : indexes) {
             ix.mergeIfDue();
         }
+    }
+
+    /**
+     * Called by committers after unlocking: hands due merges to the common pool, so a write does not
+     * pay for them; a writer merges itself only when writers outrun the merger several times over.
+     */
+    void scheduleMerges() {
+        if (!anyDue(1)) {
+            return;
+        }
+        if (anyDue(4)) {
+            mergeRunsIfDue();
+        } else if (mergeScheduled.compareAndSet(false, true)) {
+            ForkJoinPool.commonPool().execute(() -> {
+                try {
+                    mergeRunsIfDue();
+                } finally {
+                    mergeScheduled.set(false);
+                }
+            });
+        }
+    }
+
+    private boolean anyDue(int factor) {
+        if (keys.isDue(factor)) {
+            return true;
+        }
+        for (OrderedRuns<IndexEntry> ix : indexes) {
+            if (ix.isDue(factor)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**

@@ -247,7 +247,7 @@ final class MemoryTransaction implements Session {
             }
         }
         for (MemoryCollection c : writes.keySet()) {
-            c.mergeRunsIfDue();
+            c.scheduleMerges();
         }
     }
 

@@ -75,13 +75,18 @@ final class OrderedRuns<E> {
 
     /** Merges the recent additions into the base once they are a large enough share of it. */
     void mergeIfDue() {
-        if (due(level)) {
+        if (due(level, 1)) {
             merge();
         }
     }
 
-    private static boolean due(Level<?> l) {
-        return l.recentCount.get() > Math.max(MIN_MERGE, l.size >>> 4);
+    /** Whether recent additions exceed {@code factor} times the merge threshold. */
+    boolean isDue(int factor) {
+        return due(level, factor);
+    }
+
+    private static boolean due(Level<?> l, int factor) {
+        return l.recentCount.get() > (long) factor * Math.max(MIN_MERGE, l.size >>> 4);
     }
 
     /** Records that one element became garbage; enough garbage makes the next merge compact. */
@@ -149,7 +154,7 @@ final class OrderedRuns<E> {
         }
         try {
             Level<E> l = level;
-            if (!due(l)) {
+            if (!due(l, 1)) {
                 return;
             }
             boolean compact = garbage.get() > Math.max(MIN_MERGE, size() / 2);

@@ -58,8 +58,9 @@ class MemoryEngineTest {
             items.update(new Item("a", "tag" + i, i));
         }
         MemoryCollection c = collection();
+        c.mergeRunsIfDue(); // merges run in the background; finish any due one before measuring
         assertThat(c.heads.get("a").prev).isNull();
-        assertThat(c.indexes[0].size()).isLessThan(4 * 2048); // not 20,000: garbage was compacted
+        assertThat(c.indexes[0].size()).isLessThan(6 * 2048); // not 20,000: garbage was compacted
         assertThat(items.query().where(Q.field("tag").eq("red")).list()).isEmpty();
         assertThat(items.query().where(Q.field("tag").startsWith("tag")).count()).isEqualTo(1);
         assertThat(items.query().where(Q.field("rank").eq(updates)).list()).extracting(Item::tag).containsExactly("tag" + updates);
