@@ -38,6 +38,8 @@ final class OrderedRuns<E> {
     private final int width;
     private volatile Level<E> level;
     private final AtomicInteger garbage = new AtomicInteger();
+    /** Adders between reading the level and confirming it; a merge waits for zero to drop 'previous'. */
+    private final AtomicInteger adding = new AtomicInteger();
     private final ReentrantLock merging = new ReentrantLock();
 
     /**
@@ -60,16 +62,21 @@ final class OrderedRuns<E> {
      * {@link #mergeIfDue()} afterwards, outside any lock the caller holds.
      */
     void add(E e) {
-        Level<E> l = level;
-        while (true) {
-            if (l.recent.add(e)) {
-                l.recentCount.incrementAndGet();
+        adding.incrementAndGet();
+        try {
+            Level<E> l = level;
+            while (true) {
+                if (l.recent.add(e)) {
+                    l.recentCount.incrementAndGet();
+                }
+                Level<E> now = level;
+                if (now == l || now.recent == l.recent) {
+                    break;
+                }
+                l = now; // a merge swapped levels meanwhile: make sure the element is in the newest one
             }
-            Level<E> now = level;
-            if (now == l) {
-                break;
-            }
-            l = now; // a merge swapped levels meanwhile: make sure the element is in the newest one
+        } finally {
+            adding.decrementAndGet();
         }
     }
 
@@ -172,8 +179,24 @@ final class OrderedRuns<E> {
                 merged = Arrays.copyOf(merged, n * width);
             }
             ConcurrentSkipListSet<E> fresh = new ConcurrentSkipListSet<>(cmp);
-            // Elements added to l.recent after it was copied stay visible through 'previous'.
-            level = new Level<>(merged, n, fresh, l.recent, new AtomicInteger());
+            AtomicInteger count = new AtomicInteger();
+            // Elements added to l.recent after it was copied stay visible through 'previous'...
+            level = new Level<>(merged, n, fresh, l.recent, count);
+            // ...until no adder can still be writing into it. Then the elements that reached it after
+            // the copy above (from adders that finished before the swap) move to 'fresh' too, and
+            // readers need not merge a third run.
+            for (int spins = 0; spins < 1_000; spins++) {
+                if (adding.get() == 0) {
+                    for (E e : l.recent) {
+                        if (Collections.binarySearch(incoming, e, cmp) < 0 && fresh.add(e)) {
+                            count.incrementAndGet();
+                        }
+                    }
+                    level = new Level<>(merged, n, fresh, null, count);
+                    break;
+                }
+                Thread.onSpinWait();
+            }
         } finally {
             merging.unlock();
         }
