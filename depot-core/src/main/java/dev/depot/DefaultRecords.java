@@ -55,10 +55,7 @@ final class DefaultRecords<K, V> implements Records<K, V> {
 
     @Override
     public long update(V value, long expectedVersion) {
-        if (expectedVersion < 1) {
-            throw new IllegalArgumentException(schema.name() + ": expected version must be >= 1, was " + expectedVersion);
-        }
-        return write(value, Write.Mode.UPDATE, expectedVersion);
+        return write(value, Write.Mode.UPDATE, checkExpected(expectedVersion));
     }
 
     @Override
@@ -70,7 +67,7 @@ final class DefaultRecords<K, V> implements Records<K, V> {
         Write w = prepareWrite(value, mode, expected);
         WriteResult r = session.get().write(spec, w);
         if (!r.ok()) {
-            throw Failures.of(r, schema, w.key());
+            throw Failures.of(r, schema, w.key(), expected);
         }
         return r.version();
     }
@@ -95,7 +92,7 @@ final class DefaultRecords<K, V> implements Records<K, V> {
         List<Long> versions = new ArrayList<>(results.size());
         for (WriteResult r : results) {
             if (!r.ok()) {
-                throw Failures.of(r, schema, writes.get(Math.max(0, r.position())).key());
+                throw Failures.of(r, schema, writes.get(Math.max(0, r.position())).key(), Write.ANY_VERSION);
             }
             versions.add(r.version());
         }
@@ -151,25 +148,28 @@ final class DefaultRecords<K, V> implements Records<K, V> {
 
     @Override
     public boolean delete(K key) {
-        return delete(key, Write.ANY_VERSION, false);
+        return deleteAt(key, Write.ANY_VERSION);
     }
 
     @Override
     public boolean delete(K key, long expectedVersion) {
+        return deleteAt(key, checkExpected(expectedVersion));
+    }
+
+    private long checkExpected(long expectedVersion) {
         if (expectedVersion < 1) {
             throw new IllegalArgumentException(schema.name() + ": expected version must be >= 1, was " + expectedVersion);
         }
-        return delete(key, expectedVersion, true);
+        return expectedVersion;
     }
 
-    private boolean delete(K key, long expected, boolean versioned) {
+    private boolean deleteAt(K key, long expected) {
         Object stored = schema.keys().toStored(key);
         WriteResult r = session.get().delete(spec, stored, expected);
         return switch (r.status()) {
             case OK -> true;
             case MISSING -> false;
-            case STALE -> throw Failures.versionConflict(schema, stored, expected, r.version());
-            default -> throw Failures.of(r, schema, stored);
+            default -> throw Failures.of(r, schema, stored, expected);
         };
     }
 

@@ -10,20 +10,20 @@ import dev.depot.spi.WriteResult;
 final class Failures {
     private Failures() {}
 
-    static DepotException of(WriteResult r, Schema<?, ?> schema, Object storedKey) {
+    /** The exception for a failed write or delete; {@code expectedVersion} words a STALE result. */
+    static DepotException of(WriteResult r, Schema<?, ?> schema, Object storedKey, long expectedVersion) {
         String where = schema.name() + ": key " + schema.keys().text(storedKey);
         return switch (r.status()) {
             case EXISTS -> new AlreadyExistsException(where + " already exists");
             case MISSING -> new NotFoundException(where + " does not exist");
-            case STALE -> new VersionConflictException(where + " is at version " + r.version()
-                    + ", not the expected one");
+            case STALE -> versionConflict(schema, storedKey, expectedVersion, r.version());
             case UNIQUE -> Conflicts.unique(schema.name(), schema.keys().text(storedKey),
                     schema.spec().index(r.index()).name());
             case OK -> throw new IllegalStateException("not a failure");
         };
     }
 
-    static VersionConflictException versionConflict(Schema<?, ?> schema, Object storedKey, long expected, long actual) {
+    private static VersionConflictException versionConflict(Schema<?, ?> schema, Object storedKey, long expected, long actual) {
         return new VersionConflictException(schema.name() + ": key " + schema.keys().text(storedKey)
                 + " is at version " + actual + ", expected " + expected);
     }

@@ -83,7 +83,7 @@ final class MemoryAutoCommit implements Session {
     }
 
     /** Runs a write as its own transaction, committing when {@code succeeded}, retrying lost races. */
-    private <T> T writeOnce(Function<MemoryTransaction, T> work, java.util.function.Predicate<T> succeeded) {
+    <T> T writeOnce(Function<MemoryTransaction, T> work, java.util.function.Predicate<T> succeeded) {
         for (int attempt = 1; ; attempt++) {
             MemoryTransaction tx = new MemoryTransaction(store);
             try {

@@ -2,7 +2,6 @@ package dev.depot.memory;
 
 import dev.depot.Capabilities;
 import dev.depot.Capability;
-import dev.depot.ConflictException;
 import dev.depot.DepotStats;
 import dev.depot.Health;
 import dev.depot.spi.Backend;
@@ -138,21 +137,12 @@ final class MemoryBackend implements Backend {
     @Override
     public void clear(CollectionSpec spec) {
         MemoryCollection c = store.collection(spec);
-        while (true) {
-            MemoryTransaction tx = new MemoryTransaction(store);
-            try {
-                for (Object key : c.keys.all()) {
-                    tx.delete(c.spec, key, Write.ANY_VERSION);
-                }
-                tx.commit();
-                return;
-            } catch (ConflictException e) {
-                tx.rollback(); // a concurrent writer; try again on a fresh snapshot
-            } catch (RuntimeException e) {
-                tx.rollback();
-                throw e;
+        autoCommit.writeOnce(tx -> {
+            for (Object key : c.keys.all()) {
+                tx.delete(c.spec, key, Write.ANY_VERSION);
             }
-        }
+            return null;
+        }, done -> true);
     }
 
     @Override

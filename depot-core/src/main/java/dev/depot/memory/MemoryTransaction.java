@@ -88,30 +88,20 @@ final class MemoryTransaction implements Session {
     public WriteResult write(CollectionSpec spec, Write w) {
         MemoryCollection c = collection(spec);
         StoredRecord current = view(c, w.key());
-        switch (w.mode()) {
-            case INSERT -> {
-                if (current != null) {
-                    return WriteResult.of(WriteResult.Status.EXISTS);
-                }
-            }
-            case UPDATE -> {
-                if (current == null) {
-                    return WriteResult.of(WriteResult.Status.MISSING);
-                }
-                if (w.expectedVersion() != Write.ANY_VERSION && current.version() != w.expectedVersion()) {
-                    return WriteResult.stale(current.version());
-                }
-            }
-            case UPSERT -> { }
+        boolean exists = current != null;
+        long currentVersion = exists ? current.version() : 0;
+        WriteResult refused = w.precondition(exists, currentVersion);
+        if (refused != null) {
+            return refused;
         }
         int violated = uniqueViolation(c, w.key(), w.indexValues());
         if (violated >= 0) {
             return WriteResult.unique(violated);
         }
-        long version = current == null ? 1 : current.version() + 1;
+        long version = Write.nextVersion(exists, currentVersion);
         writes.computeIfAbsent(c, k -> new HashMap<>())
                 .put(w.key(), new Pending(w.key(), version, w.document(), w.indexValues()));
-        events.add(new PendingEvent(c, w.key(), current == null ? ChangeEvent.Op.INSERT : ChangeEvent.Op.UPDATE, version));
+        events.add(new PendingEvent(c, w.key(), Write.op(exists), version));
         return WriteResult.ok(version);
     }
 
@@ -137,11 +127,9 @@ final class MemoryTransaction implements Session {
     public WriteResult delete(CollectionSpec spec, Object key, long expectedVersion) {
         MemoryCollection c = collection(spec);
         StoredRecord current = view(c, key);
-        if (current == null) {
-            return WriteResult.of(WriteResult.Status.MISSING);
-        }
-        if (expectedVersion != Write.ANY_VERSION && current.version() != expectedVersion) {
-            return WriteResult.stale(current.version());
+        WriteResult refused = Write.deletePrecondition(current != null, current == null ? 0 : current.version(), expectedVersion);
+        if (refused != null) {
+            return refused;
         }
         writes.computeIfAbsent(c, k -> new HashMap<>()).put(key, new Pending(key, current.version(), null, null));
         events.add(new PendingEvent(c, key, ChangeEvent.Op.DELETE, current.version()));

@@ -75,7 +75,7 @@ final class QueryExecutor {
         Comparator<StoredRecord> order = order(c, plan);
         StoredRecord bound = plan.after() == null ? null : boundRecord(c, plan);
         for (Pending p : own.values()) {
-            if (!p.isDelete() && matches(c, plan.predicates(), p.indexValues())
+            if (!p.isDelete() && plan.matches(c.spec, p.indexValues())
                     && (bound == null || order.compare(p, bound) > 0)) {
                 out.add(p);
             }
@@ -91,35 +91,21 @@ final class QueryExecutor {
         return new Pending(plan.after().key(), 0, new byte[0], values);
     }
 
-    /** The plan's order over stored records: order value (nulls first asc, last desc), then key asc. */
+    /** The plan's order over stored records (a version or an own write). */
     static Comparator<StoredRecord> order(MemoryCollection c, QueryPlan plan) {
-        Comparator<StoredRecord> byKey = (a, b) -> c.keyType.compare(a.key(), b.key());
-        if (plan.orderIndex() == QueryPlan.KEY_ORDER) {
-            return byKey;
-        }
         int i = plan.orderIndex();
-        IndexType type = c.spec.index(i).type();
-        Comparator<StoredRecord> byValue = (a, b) -> type.compareNullsFirst(indexValues(a)[i], indexValues(b)[i]);
-        return (plan.descending() ? byValue.reversed() : byValue).thenComparing(byKey);
+        return plan.order(c.spec, StoredRecord::key, r -> i == QueryPlan.KEY_ORDER ? null : indexValues(r)[i]);
     }
 
     private static Object[] indexValues(StoredRecord r) {
         return r instanceof Version v ? v.indexValues : ((Pending) r).indexValues();
     }
 
-    private static boolean matches(MemoryCollection c, List<Predicate> predicates, Object[] values) {
-        for (Predicate p : predicates) {
-            if (!p.test(c.spec.index(p.index()).type(), values[p.index()])) {
-                return false;
-            }
-        }
-        return true;
-    }
 
     // ---- access paths ----
 
     private static void scan(MemoryCollection c, QueryPlan plan, long snapshot, Map<Object, Pending> own, Sink sink) {
-        Visibility visible = new Visibility(c, plan.predicates(), snapshot, own);
+        Visibility visible = new Visibility(c, plan, snapshot, own);
         if (plan.orderIndex() != QueryPlan.KEY_ORDER) {
             scanOrdered(c, plan, visible, sink);
             return;
@@ -326,13 +312,13 @@ final class QueryExecutor {
      * Resolves index entries and keys to the version a snapshot sees, skipping keys the
      * transaction itself wrote (those come from its own writes), stale entries and non-matches.
      */
-    private record Visibility(MemoryCollection c, List<Predicate> predicates, long snapshot, Map<Object, Pending> own) {
+    private record Visibility(MemoryCollection c, QueryPlan plan, long snapshot, Map<Object, Pending> own) {
         Version byKey(Object key) {
             if (!own.isEmpty() && own.containsKey(key)) {
                 return null;
             }
             Version v = c.visible(key, snapshot);
-            return v != null && matches(c, predicates, v.indexValues) ? v : null;
+            return v != null && plan.matches(c.spec, v.indexValues) ? v : null;
         }
 
         Version byEntry(int index, IndexEntry e) {

@@ -1,6 +1,8 @@
 package dev.depot.spi;
 
+import java.util.Comparator;
 import java.util.List;
+import java.util.function.Function;
 
 /**
  * A validated query, ready for a backend. All rules (declared fields, coercion, cursor decoding)
@@ -31,6 +33,33 @@ public record QueryPlan(
 
     /** A keyset position: the order value (null for key order or a null value) and the key. */
     public record Bound(Object value, Object key) {}
+
+    /** Whether a record's index values (by position) satisfy every predicate. */
+    public boolean matches(CollectionSpec spec, Object[] indexValues) {
+        for (Predicate p : predicates) {
+            if (!p.test(spec.index(p.index()).type(), indexValues[p.index()])) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * This plan's order over rows of any shape: by order value (nulls first ascending, last
+     * descending), then key ascending; by key alone for key order. For backends that must order rows
+     * themselves, such as a transaction's own writes merged into a result.
+     */
+    public <T> Comparator<T> order(CollectionSpec spec, Function<T, Object> key,
+            Function<T, Object> orderValue) {
+        KeyType keys = spec.keyType();
+        Comparator<T> byKey = (a, b) -> keys.compare(key.apply(a), key.apply(b));
+        if (orderIndex == KEY_ORDER) {
+            return byKey;
+        }
+        IndexType type = spec.index(orderIndex).type();
+        Comparator<T> byValue = (a, b) -> type.compareNullsFirst(orderValue.apply(a), orderValue.apply(b));
+        return (descending ? byValue.reversed() : byValue).thenComparing(byKey);
+    }
 
     public QueryPlan withLimit(int newLimit) {
         return new QueryPlan(predicates, orderIndex, descending, after, offset, newLimit);

@@ -1,8 +1,6 @@
 package dev.depot.jdbc;
 
 import dev.depot.spi.IndexType;
-import dev.depot.spi.KeyType;
-import dev.depot.spi.Predicate;
 import dev.depot.spi.QueryPlan;
 import dev.depot.spi.StoredRecord;
 import java.sql.Connection;
@@ -47,7 +45,7 @@ final class QueryRunner {
         Comparator<Row> order = order(t, plan);
         Row bound = plan.after() == null ? null : new Row(plan.after().key(), 0, null, plan.after().value());
         for (Pending p : own.pendings()) {
-            if (p.present() && matches(t, plan, p.values())) {
+            if (p.present() && plan.matches(t.spec, p.values())) {
                 Row r = new Row(p.key(), p.version(), p.document(), keyOrder ? null : p.values()[plan.orderIndex()]);
                 if (bound == null || order.compare(r, bound) > 0) {
                     merged.add(r);
@@ -69,34 +67,18 @@ final class QueryRunner {
         }
         long count = n[0];
         for (Pending p : own.pendings()) {
-            if (p.base().exists() && matches(t, plan, p.base().values())) {
+            if (p.base().exists() && plan.matches(t.spec, p.base().values())) {
                 count--;
             }
-            if (p.present() && matches(t, plan, p.values())) {
+            if (p.present() && plan.matches(t.spec, p.values())) {
                 count++;
             }
         }
         return count;
     }
 
-    private static boolean matches(Table t, QueryPlan plan, Object[] values) {
-        for (Predicate p : plan.predicates()) {
-            if (!p.test(t.spec.index(p.index()).type(), values[p.index()])) {
-                return false;
-            }
-        }
-        return true;
-    }
-
     private static Comparator<Row> order(Table t, QueryPlan plan) {
-        KeyType keys = t.spec.keyType();
-        Comparator<Row> byKey = (a, b) -> keys.compare(a.key(), b.key());
-        if (plan.orderIndex() == QueryPlan.KEY_ORDER) {
-            return byKey;
-        }
-        IndexType type = t.spec.index(plan.orderIndex()).type();
-        Comparator<Row> byValue = (a, b) -> type.compareNullsFirst(a.orderValue(), b.orderValue());
-        return (plan.descending() ? byValue.reversed() : byValue).thenComparing(byKey);
+        return plan.order(t.spec, Row::key, Row::orderValue);
     }
 
     private static void run(Connection c, Table t, QuerySql.Sql sql, RowConsumer each) throws SQLException {

@@ -23,30 +23,17 @@ final class WriteRules {
         Base base = p != null ? p.base() : v.base(t, key);
         boolean exists = p != null ? p.present() : base.exists();
         long current = p != null ? p.version() : base.version();
-        switch (w.mode()) {
-            case INSERT -> {
-                if (exists) {
-                    return WriteResult.of(WriteResult.Status.EXISTS);
-                }
-            }
-            case UPDATE -> {
-                if (!exists) {
-                    return WriteResult.of(WriteResult.Status.MISSING);
-                }
-                if (w.expectedVersion() != Write.ANY_VERSION && current != w.expectedVersion()) {
-                    return WriteResult.stale(current);
-                }
-            }
-            case UPSERT -> { }
+        WriteResult refused = w.precondition(exists, current);
+        if (refused != null) {
+            return refused;
         }
         int violated = v.uniqueViolation(t, key, w.indexValues());
         if (violated >= 0) {
             return WriteResult.unique(violated);
         }
-        long version = exists ? current + 1 : 1;
+        long version = Write.nextVersion(exists, current);
         o.put(new Pending(base, version, w.document(), w.indexValues()));
-        events.add(new PendingEvent(t.spec.name(), t.spec.keyType().text(key),
-                exists ? ChangeEvent.Op.UPDATE : ChangeEvent.Op.INSERT, version));
+        events.add(new PendingEvent(t.spec.name(), t.spec.keyType().text(key), Write.op(exists), version));
         return WriteResult.ok(version);
     }
 
@@ -80,11 +67,9 @@ final class WriteRules {
         Base base = p != null ? p.base() : v.base(t, key);
         boolean exists = p != null ? p.present() : base.exists();
         long current = p != null ? p.version() : base.version();
-        if (!exists) {
-            return WriteResult.of(WriteResult.Status.MISSING);
-        }
-        if (expectedVersion != Write.ANY_VERSION && current != expectedVersion) {
-            return WriteResult.stale(current);
+        WriteResult refused = Write.deletePrecondition(exists, current, expectedVersion);
+        if (refused != null) {
+            return refused;
         }
         o.put(new Pending(base, current, null, null));
         events.add(new PendingEvent(t.spec.name(), t.spec.keyType().text(key), ChangeEvent.Op.DELETE, current));
