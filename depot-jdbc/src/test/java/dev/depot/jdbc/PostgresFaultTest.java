@@ -65,15 +65,15 @@ class PostgresFaultTest {
         JdbcSettings s = JdbcSettings.parse(DepotUrl.parse(depotUrl), DepotOptions.defaults());
         try (Connection admin = DriverManager.getConnection(s.jdbcUrl(), s.user(), s.password());
                 Statement st = admin.createStatement();
-                ResultSet rs = st.executeQuery("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = '"
+                // The timeout form (PostgreSQL 14+) returns only once the process has actually exited.
+                ResultSet rs = st.executeQuery("SELECT pg_terminate_backend(pid, 10000) FROM pg_stat_activity WHERE application_name = '"
                         + s.applicationName() + "' AND pid <> pg_backend_pid()")) {
             int n = 0;
             while (rs.next()) {
                 n++;
             }
-            Thread.sleep(100); // termination is asynchronous
             return n;
-        } catch (SQLException | InterruptedException e) {
+        } catch (SQLException e) {
             throw new IllegalStateException(e);
         }
     }

@@ -9,6 +9,7 @@ import dev.depot.Schema;
 import dev.depot.Subscription;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -41,8 +42,12 @@ class SharedDatabaseFeedTest {
             reader.records(ITEMS);
             Records<String, Item> items = writer.records(ITEMS);
             List<ChangeEvent> seen = new CopyOnWriteArrayList<>();
+            CountDownLatch all = new CountDownLatch(WRITERS * WRITES);
             long from = reader.changes().lastSequence();
-            try (Subscription sub = reader.changes().subscribe(from, seen::add)) {
+            try (Subscription sub = reader.changes().subscribe(from, e -> {
+                seen.add(e);
+                all.countDown();
+            })) {
                 ExecutorService pool = Executors.newFixedThreadPool(WRITERS);
                 for (int w = 0; w < WRITERS; w++) {
                     int writerId = w;
@@ -54,10 +59,7 @@ class SharedDatabaseFeedTest {
                 }
                 pool.shutdown();
                 assertThat(pool.awaitTermination(60, TimeUnit.SECONDS)).isTrue();
-                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-                while (seen.size() < WRITERS * WRITES && System.nanoTime() < deadline) {
-                    Thread.sleep(10);
-                }
+                all.await(10, TimeUnit.SECONDS); // hang guard; the size assertion below decides
             }
             assertThat(seen).hasSize(WRITERS * WRITES);
             for (int i = 0; i < seen.size(); i++) {
