@@ -2,6 +2,7 @@ package dev.depot.testing;
 
 import dev.depot.Depot;
 import dev.depot.DepotOptions;
+import dev.depot.Records;
 import java.lang.reflect.AnnotatedElement;
 import java.util.Optional;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -11,9 +12,9 @@ import org.junit.jupiter.api.extension.ParameterResolver;
 import org.junit.platform.commons.support.AnnotationSupport;
 
 /**
- * The JUnit 5 extension behind {@link DepotTest}: resolves {@link Depot} and {@link TestClock}
- * parameters with one depot and one clock per test method, and closes the depot when the test ends
- * (through JUnit's store, so it closes even when the test fails).
+ * The JUnit 5 extension behind {@link DepotTest}: resolves {@link Depot}, {@link TestClock} and
+ * {@code Records<K, V>} parameters with one depot and one clock per test method, and closes the
+ * depot when the test ends (through JUnit's store, so it closes even when the test fails).
  */
 public final class DepotExtension implements ParameterResolver {
     private static final ExtensionContext.Namespace NAMESPACE = ExtensionContext.Namespace.create(DepotExtension.class);
@@ -21,7 +22,7 @@ public final class DepotExtension implements ParameterResolver {
     @Override
     public boolean supportsParameter(ParameterContext parameter, ExtensionContext context) {
         Class<?> type = parameter.getParameter().getType();
-        return type == Depot.class || type == TestClock.class;
+        return type == Depot.class || type == TestClock.class || type == Records.class;
     }
 
     @Override
@@ -32,14 +33,22 @@ public final class DepotExtension implements ParameterResolver {
         }
         OpenDepot open = context.getStore(NAMESPACE).getOrComputeIfAbsent(OpenDepot.class,
                 k -> OpenDepot.start(url(context)), OpenDepot.class);
-        return parameter.getParameter().getType() == Depot.class ? open.depot() : open.clock();
+        Class<?> type = parameter.getParameter().getType();
+        if (type == Records.class) {
+            Class<?>[] extra = annotation(context).map(DepotTest::schemas).orElse(new Class<?>[0]);
+            return open.depot().records(SchemaLookup.find(
+                    parameter.getParameter().getParameterizedType(), context.getRequiredTestClass(), extra));
+        }
+        return type == Depot.class ? open.depot() : open.clock();
     }
 
     private static String url(ExtensionContext context) {
+        return TestUrl.resolve(annotation(context).map(DepotTest::url));
+    }
+
+    private static Optional<DepotTest> annotation(ExtensionContext context) {
         Optional<DepotTest> onMethod = context.getTestMethod().flatMap(m -> find(m));
-        return onMethod.or(() -> context.getTestClass().flatMap(DepotExtension::find))
-                .map(DepotTest::url)
-                .orElse("memory:");
+        return onMethod.or(() -> context.getTestClass().flatMap(DepotExtension::find));
     }
 
     private static Optional<DepotTest> find(AnnotatedElement element) {

@@ -24,8 +24,11 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * }
  * }</pre>
  *
- * <p>The depot is a private {@code memory:} depot unless {@link #url()} says otherwise; within one
- * test, the {@code @BeforeEach} methods and the test method receive the same depot.
+ * <p>The depot is a private {@code memory:} depot unless {@link #url()}, {@code depot.test.url} or
+ * {@code DEPOT_TEST_URL} says otherwise; within one test, the {@code @BeforeEach} methods and the
+ * test method receive the same depot. A {@code Records<K, V>} parameter receives
+ * {@code depot.records(schema)} for the one static {@code Schema<K, V>} field found (see
+ * {@link #schemas()}).
  */
 @Target({ElementType.TYPE, ElementType.METHOD, ElementType.ANNOTATION_TYPE})
 @Retention(RetentionPolicy.RUNTIME)
@@ -35,8 +38,17 @@ import org.junit.jupiter.api.extension.ExtendWith;
 public @interface DepotTest {
 
     /**
-     * The depot URL. Default {@code memory:}, a private store per test. A shared backend (a real
-     * database) is cleared before each test instead of being new.
+     * The depot URL. When empty (the default): the system property {@code depot.test.url}, else the
+     * environment variable {@code DEPOT_TEST_URL}, else {@code memory:} — a private store per test.
+     * So one suite runs in memory locally and on PostgreSQL in CI by setting one variable. A shared
+     * backend (a real database) is cleared before each test instead of being new.
      */
-    String url() default "memory:";
+    String url() default "";
+
+    /**
+     * Classes whose static {@code Schema<K, V>} fields may back an injected {@code Records<K, V>}
+     * parameter, besides the test class and its enclosing classes. The field is matched by its
+     * exact type arguments; none or several matches is an error naming the candidates.
+     */
+    Class<?>[] schemas() default {};
 }

@@ -6,6 +6,7 @@ import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClass
 
 import dev.depot.ChangeEvent;
 import dev.depot.Depot;
+import dev.depot.Records;
 import dev.depot.Schema;
 import java.time.Duration;
 import java.time.Instant;
@@ -72,6 +73,51 @@ class DepotExtensionTest {
     }
 
     @Test
+    void theUrlComesFromTheSystemPropertyWhenTheAnnotationSetsNone() {
+        try (Depot other = Depot.open("memory:from-property")) {
+            other.records(NOTES).insert(new Note("outside", "left by another depot"));
+            System.setProperty(TestUrl.PROPERTY, "memory:from-property");
+            try {
+                run(UrlFromEnvironment.class).assertStatistics(s -> s.succeeded(1).failed(0));
+            } finally {
+                System.clearProperty(TestUrl.PROPERTY);
+            }
+            // The test ran on the shared store (cleared first, then wrote one note), not a private one.
+            assertThat(COUNTS).containsExactly(0L);
+            assertThat(other.records(NOTES).count()).isEqualTo(1);
+            assertThat(other.records(NOTES).get("written")).isPresent();
+        }
+    }
+
+    @Test
+    void theAnnotationsUrlWinsOverTheProperty() {
+        System.setProperty(TestUrl.PROPERTY, "nosuchscheme:x");
+        try {
+            run(NamedStore.class).assertStatistics(s -> s.succeeded(1).failed(0));
+        } finally {
+            System.clearProperty(TestUrl.PROPERTY);
+        }
+        assertThat(TestUrl.resolve(java.util.Optional.of("memory:a"))).isEqualTo("memory:a");
+        assertThat(TestUrl.resolve(java.util.Optional.of(""))).isEqualTo("memory:");
+    }
+
+    @Test
+    void recordsAreInjectedFromTheMatchingStaticSchema() {
+        run(RecordsInjection.class).assertStatistics(s -> s.succeeded(1).failed(0));
+        assertThat(COUNTS).containsExactly(1L, 1L);
+    }
+
+    @Test
+    void recordsWithoutAMatchingSchemaFailNamingTheShape() {
+        Events events = run(RecordsWithoutSchema.class);
+        events.assertStatistics(s -> s.failed(1));
+        assertThat(events.failed().stream().findFirst().orElseThrow()
+                .getPayload(org.junit.platform.engine.TestExecutionResult.class).orElseThrow()
+                .getThrowable().orElseThrow().getMessage())
+                .contains("Schema<java.lang.Integer, java.lang.String>");
+    }
+
+    @Test
     void aDepotCannotBeInjectedIntoAConstructor() {
         run(ConstructorInjection.class).assertStatistics(s -> s.failed(1));
     }
@@ -127,6 +173,31 @@ class DepotExtensionTest {
         void startsEmpty(Depot depot) {
             COUNTS.add(depot.records(NOTES).count());
         }
+    }
+
+    @DepotTest
+    static class UrlFromEnvironment {
+        @Test
+        void writes(Depot depot) {
+            COUNTS.add(depot.records(NOTES).count());
+            depot.records(NOTES).insert(new Note("written", "by the test"));
+        }
+    }
+
+    @DepotTest(url = "memory:")
+    static class RecordsInjection {
+        @Test
+        void injected(Records<String, Note> notes, Depot depot) {
+            notes.insert(new Note("a", "via injected records"));
+            COUNTS.add(notes.count());
+            COUNTS.add(depot.records(NOTES).count());
+        }
+    }
+
+    @DepotTest
+    static class RecordsWithoutSchema {
+        @Test
+        void injected(Records<Integer, String> nothing) {}
     }
 
     @DepotTest
