@@ -12,6 +12,11 @@ import org.slf4j.LoggerFactory;
 /** Finds backends through {@link ServiceLoader} and opens depots on them. */
 final class Backends {
     private static final Logger LOG = LoggerFactory.getLogger(Depot.class);
+    /** Where each first-party scheme lives, so a missing module is named instead of guessed at. */
+    private static final Map<String, String> MODULES = Map.of(
+            "postgresql", "depot-postgresql", "postgres", "depot-postgresql",
+            "mariadb", "depot-mariadb", "mysql", "depot-mariadb",
+            "h2", "depot-h2", "sqlite", "depot-sqlite", "file", "depot-files");
 
     private Backends() {}
 
@@ -23,6 +28,11 @@ final class Backends {
         Map<String, BackendProvider> providers = providers();
         BackendProvider provider = providers.get(parsed.scheme());
         if (provider == null) {
+            String module = MODULES.get(parsed.scheme());
+            if (module != null) {
+                throw new IllegalArgumentException("no backend for '" + parsed.scheme() + ":' URLs on the class path ("
+                        + parsed + "): add the dependency dev.depot:" + module + "; available schemes: " + providers.keySet());
+            }
             throw new IllegalArgumentException("unknown depot URL scheme '" + parsed.scheme() + "' in " + parsed
                     + "; known schemes: " + providers.keySet());
         }

@@ -16,6 +16,19 @@ class BackendsTest {
     }
 
     @Test
+    void aKnownSchemeWhoseModuleIsMissingNamesTheArtifactToAdd() {
+        // depot-core's tests have no database module on the class path.
+        assertThatThrownBy(() -> Depot.open("postgresql://app:hunter2@db.example:5432/app"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("dev.depot:depot-postgresql")
+                .hasMessageNotContaining("hunter2");
+        assertThatThrownBy(() -> Depot.open("jdbc:mysql://root@localhost/test"))
+                .hasMessageContaining("dev.depot:depot-mariadb");
+        assertThatThrownBy(() -> Depot.open("sqlite:./x.db")).hasMessageContaining("dev.depot:depot-sqlite");
+        assertThatThrownBy(() -> Depot.open("h2:mem:x")).hasMessageContaining("dev.depot:depot-h2");
+    }
+
+    @Test
     void acceptsJdbcPrefixedUrls() {
         try (Depot d = Depot.open("jdbc:memory:jdbc-prefixed")) {
             assertThat(d.toString()).isEqualTo("Depot[memory:jdbc-prefixed]");

@@ -7,18 +7,30 @@ import dev.depot.spi.DepotUrl;
 import java.util.Set;
 
 /**
- * Serves {@code postgresql:}, {@code postgres:}, {@code mariadb:}, {@code mysql:}, {@code h2:} and
- * {@code sqlite:} depot URLs with one shared JDBC backend and a dialect per database.
+ * The shared SQL engine behind a database module's URL schemes. Each database module
+ * ({@code depot-postgresql}, {@code depot-mariadb}, {@code depot-h2}, {@code depot-sqlite}) brings
+ * its JDBC driver and registers a subclass naming its schemes, so an application that depends on
+ * one module gets that database only. The dialects themselves live in this module: they use no
+ * driver classes at run time except where their own driver is present.
  */
-public final class JdbcBackendProvider implements BackendProvider {
+public abstract class JdbcBackendProvider implements BackendProvider {
+    private final Set<String> schemes;
 
-    @Override
-    public Set<String> schemes() {
-        return Set.of("postgresql", "postgres", "mariadb", "mysql", "h2", "sqlite");
+    /** For the database modules: {@code schemes} are the URL schemes this module serves. */
+    protected JdbcBackendProvider(Set<String> schemes) {
+        this.schemes = Set.copyOf(schemes);
     }
 
     @Override
-    public Backend open(DepotUrl url, DepotOptions options) {
+    public final Set<String> schemes() {
+        return schemes;
+    }
+
+    @Override
+    public final Backend open(DepotUrl url, DepotOptions options) {
+        if (!schemes.contains(url.scheme())) {
+            throw new IllegalArgumentException("scheme '" + url.scheme() + "' is not served by " + getClass().getSimpleName());
+        }
         return JdbcBackend.open(JdbcSettings.parse(url, options), options);
     }
 }
