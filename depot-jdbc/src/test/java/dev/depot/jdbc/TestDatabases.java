@@ -12,8 +12,11 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
+import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.params.provider.Arguments;
@@ -22,12 +25,46 @@ import org.junit.jupiter.params.provider.Arguments;
  * The databases tests run against. PostgreSQL and MariaDB come from {@code DEPOT_TEST_POSTGRES_URL}
  * and {@code DEPOT_TEST_MARIADB_URL}; if the server does not answer, tests skip with a one-line
  * reason, unless {@code DEPOT_REQUIRE_SERVERS=true}, when they fail. H2 and SQLite are local.
+ *
+ * <p>Tests leave nothing behind: every table prefix handed out by {@link #fresh} is dropped again
+ * and every temporary directory deleted when the test JVM exits (and earlier where a fixture closes).
  */
 final class TestDatabases {
     /** Tables of the tests live under their own prefix, which the fixtures drop before a suite. */
     static final String PREFIX = "tck_";
 
+    /** Server URLs (with prefix) and temporary directories to remove when the test JVM exits. */
+    private static final Set<List<String>> PREFIXES = ConcurrentHashMap.newKeySet();
+    private static final Set<Path> DIRECTORIES = ConcurrentHashMap.newKeySet();
+
+    static {
+        Runtime.getRuntime().addShutdownHook(new Thread(TestDatabases::cleanUp, "test-databases-cleanup"));
+    }
+
     private TestDatabases() {}
+
+    /** Drops every prefix handed out and deletes every temporary directory; safe to call twice. */
+    static void cleanUp() {
+        for (List<String> p : PREFIXES) {
+            try {
+                dropTables(p.get(0), p.get(1));
+            } catch (RuntimeException e) {
+                System.err.println("could not drop test tables " + p.get(1) + "*: " + e.getMessage());
+            }
+        }
+        PREFIXES.clear();
+        for (Path dir : DIRECTORIES) {
+            deleteTree(dir);
+        }
+        DIRECTORIES.clear();
+    }
+
+    /** Drops one prefix's tables now (a fixture closing) and forgets it. */
+    static void release(String url, String prefix) {
+        if (PREFIXES.remove(List.of(url, prefix))) {
+            dropTables(url, prefix);
+        }
+    }
 
     static String postgres() {
         String url = env("DEPOT_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test");
@@ -72,6 +109,7 @@ final class TestDatabases {
     static String fresh(String url, String prefix) {
         String u = withPrefix(url, prefix);
         dropTables(u, prefix);
+        PREFIXES.add(List.of(u, prefix));
         return u;
     }
 
@@ -95,6 +133,12 @@ final class TestDatabases {
                 }
             }
             try (Statement st = c.createStatement()) {
+                // A depot a test forgot to close must not hang the cleanup.
+                switch (s.dialect().name()) {
+                    case "postgresql" -> st.execute("SET lock_timeout = '5s'");
+                    case "mariadb" -> st.execute("SET SESSION lock_wait_timeout = 5");
+                    default -> { }
+                }
                 for (String t : tables) {
                     st.execute("DROP TABLE IF EXISTS " + t);
                 }
@@ -122,10 +166,20 @@ final class TestDatabases {
     private static Path tempDir(String prefix) {
         try {
             Path dir = Files.createTempDirectory(prefix);
-            dir.toFile().deleteOnExit();
+            DIRECTORIES.add(dir);
             return dir;
         } catch (java.io.IOException e) {
             throw new IllegalStateException(e);
+        }
+    }
+
+    private static void deleteTree(Path dir) {
+        try (Stream<Path> paths = Files.walk(dir)) {
+            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        } catch (java.io.IOException | java.io.UncheckedIOException e) {
+            System.err.println("could not delete " + dir + ": " + e.getMessage());
         }
     }
 
