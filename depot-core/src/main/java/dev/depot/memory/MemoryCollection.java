@@ -168,6 +168,18 @@ final class MemoryCollection {
         }
     }
 
+    /** Compacts every run now (after a clear); a failure is logged and leaves the runs as they were. */
+    void compactLogged() {
+        try {
+            keys.compactNow();
+            for (OrderedRuns<IndexEntry> ix : indexes) {
+                ix.compactNow();
+            }
+        } catch (Throwable t) {
+            LOG.error("memory: compacting the index runs of collection '{}' failed; the previous runs stay in use", spec.name(), t);
+        }
+    }
+
     private boolean anyDue(int factor) {
         if (keys.isDue(factor)) {
             return true;

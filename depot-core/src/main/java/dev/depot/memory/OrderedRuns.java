@@ -207,42 +207,59 @@ final class OrderedRuns<E> {
         }
     }
 
+    /**
+     * Merges and compacts now, whatever the thresholds (after a collection was cleared), waiting for
+     * a merge in progress rather than skipping.
+     */
+    void compactNow() {
+        merging.lock();
+        try {
+            mergeLocked(true);
+        } finally {
+            merging.unlock();
+        }
+    }
+
     /** Merges the frozen recent runs into a new base; one merger at a time, others just carry on. */
     private void merge() {
         if (!merging.tryLock()) {
             return;
         }
         try {
-            if (!due(level, 1)) {
-                return;
-            }
-            int garbageSeen = garbage.get();
-            boolean compact = compactionDue(level, 1);
-            Level<E> frozen = freeze();
-            probe.at(FaultProbe.Point.MERGE);
-            int pending = 0;
-            for (Recent<E> f : frozen.frozen) {
-                pending += f.count;
-            }
-            List<E> incoming = new ArrayList<>(pending);
-            for (Recent<E> f : frozen.frozen) {
-                incoming.addAll(f.set);
-            }
-            if (frozen.frozen.size() > 1) {
-                incoming.sort(cmp); // each run is sorted; several need one sort (append folds equals)
-            }
-            Object[] merged = new Object[(frozen.size + incoming.size()) * width];
-            int n = mergeSorted(frozen, incoming, compact, merged);
-            if (n * width < merged.length) {
-                merged = Arrays.copyOf(merged, n * width);
-            }
-            // Only the merger replaces levels, so the current level is 'frozen' with its recent run.
-            level = new Level<>(merged, n, level.recent, List.of());
-            if (compact) {
-                garbage.addAndGet(-garbageSeen);
+            if (due(level, 1)) {
+                mergeLocked(false);
             }
         } finally {
             merging.unlock();
+        }
+    }
+
+    /** One merge; the caller holds {@code merging}. */
+    private void mergeLocked(boolean force) {
+        int garbageSeen = garbage.get();
+        boolean compact = force || compactionDue(level, 1);
+        Level<E> frozen = freeze();
+        probe.at(FaultProbe.Point.MERGE);
+        int pending = 0;
+        for (Recent<E> f : frozen.frozen) {
+            pending += f.count;
+        }
+        List<E> incoming = new ArrayList<>(pending);
+        for (Recent<E> f : frozen.frozen) {
+            incoming.addAll(f.set);
+        }
+        if (frozen.frozen.size() > 1) {
+            incoming.sort(cmp); // each run is sorted; several need one sort (append folds equals)
+        }
+        Object[] merged = new Object[(frozen.size + incoming.size()) * width];
+        int n = mergeSorted(frozen, incoming, compact, merged);
+        if (n * width < merged.length) {
+            merged = Arrays.copyOf(merged, n * width);
+        }
+        // Only the merger replaces levels, so the current level is 'frozen' with its recent run.
+        level = new Level<>(merged, n, level.recent, List.of());
+        if (compact) {
+            garbage.addAndGet(-garbageSeen);
         }
     }
 
