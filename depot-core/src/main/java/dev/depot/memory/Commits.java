@@ -1,5 +1,6 @@
 package dev.depot.memory;
 
+import java.util.NavigableSet;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReentrantLock;
@@ -15,6 +16,11 @@ import java.util.concurrent.locks.ReentrantLock;
  * locks); it is a few map updates long. Waiters park instead of spinning, so a committer that the
  * OS preempts inside it delays others only for as long as it is off the CPU, without them burning
  * the CPU it needs.
+ *
+ * <p>A commit applies whole or not at all, whatever its step throws (an {@link Error} included):
+ * the step undoes its own installs before rethrowing, and this class then neither publishes the
+ * range nor keeps it allocated, so the next commit reuses it and the sequence stays gap-free. No
+ * one else can allocate meanwhile: allocation happens under the same lock.
  *
  * <p>Snapshots that may read old versions are registered, so pruning never removes a version a
  * registered reader can still see.
@@ -50,8 +56,21 @@ final class Commits {
         }
     }
 
-    void closeSnapshot(long s) {
-        snapshots.computeIfPresent(s, (k, n) -> n.decrementAndGet() == 0 ? null : n);
+    /** Deregisters a snapshot; returns whether it was the last one at the oldest registered sequence. */
+    boolean closeSnapshot(long s) {
+        boolean[] gone = {false};
+        snapshots.computeIfPresent(s, (k, n) -> {
+            if (n.decrementAndGet() == 0) {
+                gone[0] = true;
+                return null;
+            }
+            return n;
+        });
+        if (!gone[0]) {
+            return false;
+        }
+        java.util.Map.Entry<Long, AtomicInteger> oldest = snapshots.firstEntry();
+        return oldest == null || oldest.getKey() > s;
     }
 
     /** Versions superseded at or before this sequence are invisible to every current reader. */
@@ -63,36 +82,43 @@ final class Commits {
 
     /**
      * Allocates {@code n >= 1} sequences, runs {@code step} (install versions, append events) and
-     * publishes them, as one critical section. Returns the range's last sequence.
+     * publishes them, as one critical section. Returns the range's last sequence. If {@code step}
+     * throws (it must then have undone what it did), nothing is published, the range is given back
+     * and the throwable propagates.
      */
     long commit(int n, Step step) {
         publishing.lock();
         try {
             long start = allocated + 1;
             long end = allocated + n;
+            step.run(start, end); // on a throw: neither allocated nor published
             allocated = end;
-            try {
-                step.run(start, end);
-            } finally {
-                visible = end; // always publish: an unpublished range would hide later commits
-            }
+            visible = end;
             return end;
         } finally {
             publishing.unlock();
         }
     }
 
-    /** Waits until everything up to {@code seq} is visible: at most until the committer leaves its section. */
-    void awaitVisible(long seq) {
-        for (int spins = 0; visible < seq; spins++) {
-            if (spins < 64) {
-                Thread.onSpinWait();
-            } else {
-                // Ranges are allocated and published under one lock: once we hold it, seq is out.
-                publishing.lock();
-                publishing.unlock();
-            }
+    /**
+     * Waits until the commit that may be publishing {@code seq} has left its section: then {@code
+     * seq} is either visible or was given back by a commit that failed. Callers re-read what they
+     * saw.
+     */
+    void awaitSection(long seq) {
+        for (int spins = 0; spins < 64 && visible < seq; spins++) {
+            Thread.onSpinWait();
         }
+        if (visible < seq) {
+            // Ranges are allocated and published under one lock: once we hold it, that commit is out.
+            publishing.lock();
+            publishing.unlock();
+        }
+    }
+
+    /** The registered snapshots, ascending (a live view). */
+    NavigableSet<Long> snapshots() {
+        return snapshots.keySet();
     }
 
     /** Number of registered snapshots, for tests of the engine. */

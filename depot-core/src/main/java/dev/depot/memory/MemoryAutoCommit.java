@@ -26,14 +26,15 @@ final class MemoryAutoCommit implements Session {
 
     @Override
     public StoredRecord get(CollectionSpec spec, Object key) {
-        Version head = store.collection(spec).heads.get(key);
-        if (head == null) {
-            return null;
+        MemoryCollection c = store.collection(spec);
+        c.checkDeclaration(spec);
+        Version head = c.heads.get(key);
+        while (head != null && head.commitSeq > store.commits.visible()) {
+            // Its commit is in its section right now: wait for it to publish or to take it back.
+            store.commits.awaitSection(head.commitSeq);
+            head = c.heads.get(key);
         }
-        if (head.commitSeq > store.commits.visible()) {
-            store.commits.awaitVisible(head.commitSeq); // its commit is publishing right now
-        }
-        return head.isTombstone() ? null : head;
+        return head == null || head.isTombstone() ? null : head;
     }
 
     @Override
@@ -49,7 +50,9 @@ final class MemoryAutoCommit implements Session {
     @Override
     public long count(CollectionSpec spec, QueryPlan plan) {
         if (plan.predicates().isEmpty()) {
-            return store.collection(spec).live.get();
+            MemoryCollection c = store.collection(spec);
+            c.checkDeclaration(spec);
+            return c.live.get();
         }
         return read(tx -> tx.count(spec, plan));
     }

@@ -143,6 +143,9 @@ final class MemoryBackend implements Backend {
             }
             return null;
         }, done -> true);
+        // Release the memory now rather than at later writes: the deletions were pruned at commit
+        // (unless a snapshot still needs them: then the sweep does it when it closes); compact the runs.
+        c.compactLogged();
     }
 
     @Override

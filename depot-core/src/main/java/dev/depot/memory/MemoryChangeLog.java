@@ -16,9 +16,9 @@ import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * The change feed of a memory store. Appended only from {@link Commits#publish}, one commit at a
- * time in sequence order, so readers always see a gap-free prefix. Trimmed to the retention on
- * append.
+ * The change feed of a memory store. Appended only inside a commit section ({@link
+ * Commits#commit}), one commit at a time in sequence order, so readers always see a gap-free
+ * prefix; a commit that fails takes its events back. Trimmed to the retention after each commit.
  */
 final class MemoryChangeLog implements ChangeLog {
     private final ConcurrentSkipListMap<Long, ChangeEvent> events = new ConcurrentSkipListMap<>();
@@ -37,16 +37,36 @@ final class MemoryChangeLog implements ChangeLog {
         this.maxEvents = options.changeRetentionEvents();
     }
 
-    /** Appends a commit's events with sequences {@code start, start+1, ...}. */
-    void append(long start, List<PendingEvent> pending, Instant time) {
+    /**
+     * Appends a commit's events with sequences {@code start, start+1, ...}, inside the commit
+     * section. All or nothing: if anything throws, the events appended so far are removed again
+     * before the throwable propagates. Readers see the events only once all are in ({@link #since}
+     * stops at {@link #lastSequence()}, which moves last).
+     */
+    void append(long start, List<PendingEvent> pending, Instant time, FaultProbe probe) {
         long seq = start;
-        for (PendingEvent p : pending) {
-            events.put(seq, new ChangeEvent(seq, p.collection().spec.name(),
-                    p.collection().keyType.text(p.key()), p.op(), p.version(), time));
-            size.incrementAndGet();
-            seq++;
+        try {
+            for (PendingEvent p : pending) {
+                probe.at(FaultProbe.Point.EVENT_APPEND);
+                events.put(seq, new ChangeEvent(seq, p.collection().spec.name(),
+                        p.collection().keyType.text(p.key()), p.op(), p.version(), time));
+                size.incrementAndGet();
+                seq++;
+            }
+            probe.at(FaultProbe.Point.AFTER_EVENTS);
+        } catch (Throwable t) {
+            for (long s = start; s < seq; s++) {
+                if (events.remove(s) != null) {
+                    size.decrementAndGet();
+                }
+            }
+            throw t;
         }
         last = seq - 1;
+    }
+
+    /** After a commit published: trims to the retention and wakes waiting readers. */
+    void published() {
         trim();
         if (waiters.get() > 0) {
             lock.lock();
@@ -74,7 +94,11 @@ final class MemoryChangeLog implements ChangeLog {
     @Override
     public List<ChangeEvent> since(long afterSequence, int limit) {
         List<ChangeEvent> out = new ArrayList<>(Math.min(limit, 64));
-        for (ChangeEvent e : events.tailMap(afterSequence, false).values()) {
+        long upTo = last;
+        if (upTo <= afterSequence) {
+            return out;
+        }
+        for (ChangeEvent e : events.subMap(afterSequence, false, upTo, true).values()) {
             if (out.size() >= limit) {
                 break;
             }

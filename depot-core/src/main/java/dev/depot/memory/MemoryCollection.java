@@ -3,19 +3,29 @@ package dev.depot.memory;
 import dev.depot.spi.CollectionSpec;
 import dev.depot.spi.IndexSpec;
 import dev.depot.spi.KeyType;
+import java.util.NavigableSet;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One collection of a memory store: the newest version of every key (a hash map, for O(1) gets),
- * the keys in key order (a skip list, for key-ordered scans), and one ordered skip list of (value,
- * key) per declared index. Reads walk version chains to their snapshot; writes happen only in
- * {@link MemoryTransaction#commit()} under striped locks.
+ * the keys in key order and one ordered run of (value, key) per declared index (see {@link
+ * OrderedRuns}). Reads walk version chains to their snapshot; writes happen only in {@link
+ * MemoryTransaction#commit()} under striped locks.
+ *
+ * <p>Invariant the index runs rely on: a version is installed in {@link #heads} before its
+ * entries are added, and an entry is judged garbage only by a chain walk from the head, so an
+ * entry that a retained version holds is never compacted away (see {@link OrderedRuns}).
  */
 final class MemoryCollection {
+    private static final Logger LOG = LoggerFactory.getLogger(MemoryCollection.class);
+
     volatile CollectionSpec spec;
     final KeyType keyType;
     final ConcurrentHashMap<Object, Version> heads = new ConcurrentHashMap<>();
@@ -25,12 +35,23 @@ final class MemoryCollection {
     final LockStripes uniqueLocks = new LockStripes(64);
     final AtomicLong live = new AtomicLong();
     final AtomicLong payloadBytes = new AtomicLong();
+    /**
+     * Keys whose chains still hold versions only an open snapshot needs: pruned again when the
+     * oldest snapshot moves on. A set, so a key updated many times under one snapshot is one entry.
+     */
+    final Set<Object> revisit = ConcurrentHashMap.newKeySet();
+    private final FaultProbe probe;
     private final AtomicBoolean mergeScheduled = new AtomicBoolean();
 
     MemoryCollection(CollectionSpec spec) {
+        this(spec, FaultProbe.NONE);
+    }
+
+    MemoryCollection(CollectionSpec spec, FaultProbe probe) {
         this.spec = spec;
         this.keyType = spec.keyType();
-        this.keys = new OrderedRuns<>(keyType::compare, heads::containsKey, Packing.identity());
+        this.probe = probe;
+        this.keys = new OrderedRuns<>(keyType::compare, heads::containsKey, Packing.identity(), probe);
         this.indexes = newIndexes(spec);
     }
 
@@ -40,15 +61,32 @@ final class MemoryCollection {
         for (int i = 0; i < out.length; i++) {
             IndexSpec s = spec.index(i);
             int index = i;
-            out[i] = new OrderedRuns<>(IndexEntry.comparator(s.type(), spec.keyType()), e -> retained(index, e), Packing.ENTRIES);
+            out[i] = new OrderedRuns<>(IndexEntry.comparator(s.type(), spec.keyType()), e -> retained(index, e),
+                    Packing.ENTRIES, probe);
         }
         return out;
     }
 
     /** Whether a retained version of the entry's key still has the entry's value (for compaction). */
     private boolean retained(int index, IndexEntry e) {
-        Version head = heads.get(e.key());
-        return head != null && retained(head, null, index, e.value(), true);
+        for (Version v = heads.get(e.key()); v != null; v = v.prev) {
+            if (!v.isTombstone() && v.indexValues.length > index && Objects.equals(v.indexValues[index], e.value())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Refuses a handle declared differently from this collection's current declaration (the
+     * collection was redeclared since): its index values would not fit these indexes.
+     */
+    void checkDeclaration(CollectionSpec handle) {
+        CollectionSpec current = spec;
+        if (handle != current && !handle.equals(current)) {
+            throw new IllegalStateException("collection '" + current.name()
+                    + "' was redeclared with another schema since this handle was opened; open it again");
+        }
     }
 
     OrderedLock keyLock(Object key) {
@@ -76,11 +114,12 @@ final class MemoryCollection {
         }
         OrderedRuns<IndexEntry>[] ix = indexes;
         for (int i = 0; i < ix.length; i++) {
+            probe.at(FaultProbe.Point.INDEX_ADD);
             ix[i].add(new IndexEntry(v.indexValues[i], v.key));
         }
     }
 
-    /** Folds recent index additions into their base runs. */
+    /** Folds recent index additions into their base runs; compacts when garbage is due. */
     void mergeRunsIfDue() {
         keys.mergeIfDue();
         for (OrderedRuns<IndexEntry> ix : indexes) {
@@ -89,23 +128,55 @@ final class MemoryCollection {
     }
 
     /**
-     * Called by committers after unlocking: hands due merges to the common pool, so a write does not
-     * pay for them; a writer merges itself only when writers outrun the merger several times over.
+     * Called by committers after unlocking and publishing: hands due merges to the common pool, so
+     * a write does not pay for them; a writer merges itself only when writers outrun the merger
+     * several times over. Never throws: the commit is already published, and a failed merge
+     * leaves every run valid (it is logged and retried by a later one).
      */
     void scheduleMerges() {
-        if (!anyDue(1)) {
-            return;
-        }
-        if (anyDue(4)) {
-            mergeRunsIfDue();
-        } else if (mergeScheduled.compareAndSet(false, true)) {
-            ForkJoinPool.commonPool().execute(() -> {
+        try {
+            if (!anyDue(1)) {
+                return;
+            }
+            if (anyDue(4)) {
+                mergeLogged();
+            } else if (mergeScheduled.compareAndSet(false, true)) {
                 try {
-                    mergeRunsIfDue();
-                } finally {
+                    ForkJoinPool.commonPool().execute(() -> {
+                        try {
+                            mergeLogged();
+                        } finally {
+                            mergeScheduled.set(false);
+                        }
+                    });
+                } catch (Throwable t) {
                     mergeScheduled.set(false);
+                    throw t;
                 }
-            });
+            }
+        } catch (Throwable t) {
+            LOG.error("memory: scheduling an index merge of collection '{}' failed; runs stay as they are", spec.name(), t);
+        }
+    }
+
+    /** Merges due runs; a failure is logged (with its stack trace) and leaves the runs as they were. */
+    void mergeLogged() {
+        try {
+            mergeRunsIfDue();
+        } catch (Throwable t) {
+            LOG.error("memory: an index merge of collection '{}' failed; the previous runs stay in use", spec.name(), t);
+        }
+    }
+
+    /** Compacts every run now (after a clear); a failure is logged and leaves the runs as they were. */
+    void compactLogged() {
+        try {
+            keys.compactNow();
+            for (OrderedRuns<IndexEntry> ix : indexes) {
+                ix.compactNow();
+            }
+        } catch (Throwable t) {
+            LOG.error("memory: compacting the index runs of collection '{}' failed; the previous runs stay in use", spec.name(), t);
         }
     }
 
@@ -122,52 +193,80 @@ final class MemoryCollection {
     }
 
     /**
-     * Drops versions older than the newest one visible at {@code horizon}, and counts their index
-     * entries that no retained version still needs as garbage (compacted away later); removes the key
-     * entirely when what is left is a deletion nobody can see past. Caller holds the key's lock.
+     * Cuts every version of {@code key} that no registered snapshot can see: a version other than
+     * the head stays only if some snapshot in {@code snapshots} lies between its commit and the
+     * next newer version's. Index entries of cut versions are counted as garbage (compacted away
+     * later); the key goes entirely when what is left is a deletion. Returns whether versions stayed
+     * for some snapshot (so the key must be pruned again once snapshots close). Caller holds the
+     * key's lock, and the head is published.
+     *
+     * <p>Readers are safe: a cut version keeps its own link, so a reader standing on it walks on to
+     * older versions; the version a registered snapshot sees is never cut; a snapshot registered
+     * after the caller read {@code snapshots} sees the head (see {@link Commits#openSnapshot()}).
      */
-    void prune(Object key, long horizon) {
+    boolean prune(Object key, NavigableSet<Long> snapshots) {
         Version head = heads.get(key);
         if (head == null) {
-            return;
+            return false;
         }
-        Version keep = head.visibleAt(horizon);
-        if (keep == null) {
-            return;
-        }
-        Version dead = keep.prev;
-        keep.prev = null;
-        boolean gone = keep == head && keep.isTombstone();
-        OrderedRuns<IndexEntry>[] ix = indexes;
-        for (Version d = dead; d != null; d = d.prev) {
-            if (d.isTombstone() || d.indexValues.length != ix.length) {
-                continue;
-            }
-            for (int i = 0; i < ix.length; i++) {
-                if (gone || !retained(head, keep, i, d.indexValues[i], false)) {
-                    ix[i].noteGarbage();
+        Version kept = head;
+        Version newer = head;
+        boolean olderKept = false;
+        for (Version v = head.prev; v != null; ) {
+            Version older = v.prev;
+            Long s = snapshots.ceiling(v.commitSeq);
+            if (s != null && s < newer.commitSeq) {
+                if (kept.prev != v) {
+                    kept.prev = v; // splice out the versions cut since the last kept one
                 }
+                kept = v;
+                olderKept = true;
+            } else {
+                noteGarbage(head, v);
             }
+            newer = v;
+            v = older;
         }
-        if (gone) {
-            heads.remove(key, keep);
+        if (kept.prev != null) {
+            kept.prev = null;
+        }
+        if (!olderKept && head.isTombstone()) {
+            heads.remove(key, head);
             keys.noteGarbage();
+            return false;
+        }
+        return olderKept;
+    }
+
+    private void noteGarbage(Version head, Version dead) {
+        OrderedRuns<IndexEntry>[] ix = indexes;
+        if (dead.isTombstone() || dead.indexValues.length != ix.length) {
+            return;
+        }
+        for (int i = 0; i < ix.length; i++) {
+            if (head.isTombstone() || !Objects.equals(head.indexValues[i], dead.indexValues[i])) {
+                ix[i].noteGarbage();
+            }
         }
     }
 
-    /**
-     * Whether a version from {@code head} down to {@code last} (or the whole chain, when {@code
-     * wholeChain}) holds {@code value} in index {@code index}.
-     */
-    private static boolean retained(Version head, Version last, int index, Object value, boolean wholeChain) {
-        for (Version v = head; v != null; v = v.prev) {
-            if (!v.isTombstone() && v.indexValues.length > index && Objects.equals(v.indexValues[index], value)) {
-                return true;
-            }
-            if (!wholeChain && v == last) {
-                break;
+    /** Versions held in all chains (heads included); for tests of pruning. */
+    long retainedVersions() {
+        long n = 0;
+        for (Version head : heads.values()) {
+            for (Version v = head; v != null; v = v.prev) {
+                n++;
             }
         }
-        return false;
+        return n;
+    }
+
+    /** Elements held by the key run and the index runs, garbage included; for tests of compaction. */
+    long runElements() {
+        long n = keys.size();
+        for (OrderedRuns<IndexEntry> ix : indexes) {
+            n += ix.size();
+        }
+        return n;
     }
 }

@@ -17,7 +17,10 @@ import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.NavigableSet;
 import java.util.Objects;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A snapshot-isolated transaction on a memory store. Reads see the snapshot taken at the first
@@ -26,12 +29,15 @@ import java.util.Objects;
  * under striped key locks, then installs all versions and publishes them in one step.
  */
 final class MemoryTransaction implements Session {
+    private static final Logger LOG = LoggerFactory.getLogger(MemoryTransaction.class);
     private final MemoryStore store;
     private long snapshot = -1;
     private boolean snapshotOpen;
     private boolean ended;
     private final Map<MemoryCollection, Map<Object, Pending>> writes = new LinkedHashMap<>();
     private final List<PendingEvent> events = new ArrayList<>();
+    /** The declaration each written collection was written with, re-checked at commit. */
+    private final Map<MemoryCollection, CollectionSpec> declared = new IdentityHashMap<>();
 
     MemoryTransaction(MemoryStore store) {
         this.store = store;
@@ -48,8 +54,11 @@ final class MemoryTransaction implements Session {
         return snapshot;
     }
 
+    /** The collection, refusing a handle whose declaration is no longer the collection's. */
     private MemoryCollection collection(CollectionSpec spec) {
-        return store.collection(spec);
+        MemoryCollection c = store.collection(spec);
+        c.checkDeclaration(spec);
+        return c;
     }
 
     private Map<Object, Pending> pending(MemoryCollection c) {
@@ -99,6 +108,7 @@ final class MemoryTransaction implements Session {
             return WriteResult.unique(violated);
         }
         long version = Write.nextVersion(exists, currentVersion);
+        declared.put(c, spec);
         writes.computeIfAbsent(c, k -> new HashMap<>())
                 .put(w.key(), new Pending(w.key(), version, w.document(), w.indexValues()));
         events.add(new PendingEvent(c, w.key(), Write.op(exists), version));
@@ -131,6 +141,7 @@ final class MemoryTransaction implements Session {
         if (refused != null) {
             return refused;
         }
+        declared.put(c, spec);
         writes.computeIfAbsent(c, k -> new HashMap<>()).put(key, new Pending(key, current.version(), null, null));
         events.add(new PendingEvent(c, key, ChangeEvent.Op.DELETE, current.version()));
         return WriteResult.ok(current.version());
@@ -194,7 +205,6 @@ final class MemoryTransaction implements Session {
             }
         } finally {
             closeSnapshot();
-            store.drainPrunes();
         }
     }
 
@@ -204,31 +214,42 @@ final class MemoryTransaction implements Session {
         writes.clear();
         events.clear();
         closeSnapshot();
-        store.drainPrunes();
     }
 
     private void closeSnapshot() {
         if (snapshotOpen) {
             snapshotOpen = false;
-            store.commits.closeSnapshot(snapshot);
+            store.closeSnapshot(snapshot);
         }
     }
 
-    /** Validate, install and publish, holding every needed lock in ordinal order. */
+    /**
+     * Validate, install and publish, holding every needed lock in ordinal order. All or nothing:
+     * whatever is thrown inside the commit section (an {@link Error} included), the installed
+     * versions are taken back before the section ends, so no reader ever sees them, and {@link
+     * Commits} neither publishes nor keeps the sequence range. Work after publication (pruning,
+     * merges, trimming the log) never throws to the caller: the commit has happened.
+     */
     private void apply() {
         List<OrderedLock> locks = locksNeeded();
         for (OrderedLock l : locks) {
             l.lock();
         }
+        long end;
         try {
             validate();
             Instant now = store.clock.instant().truncatedTo(ChronoUnit.MICROS); // as every database keeps it
-            long end = store.commits.commit(events.size(), (start, last) -> {
-                install(last);
-                store.log.append(start, events, now);
+            Installs installs = new Installs(events.size()); // allocated before the section
+            end = store.commits.commit(events.size(), (start, last) -> {
+                try {
+                    install(last, installs);
+                    store.log.append(start, events, now, store.probe());
+                } catch (Throwable t) {
+                    installs.undo();
+                    throw t;
+                }
             });
-            closeSnapshot();
-            pruneWritten(end);
+            afterPublish(end);
         } finally {
             for (int i = locks.size() - 1; i >= 0; i--) {
                 locks.get(i).unlock();
@@ -236,6 +257,17 @@ final class MemoryTransaction implements Session {
         }
         for (MemoryCollection c : writes.keySet()) {
             c.scheduleMerges();
+        }
+    }
+
+    /** Housekeeping of a published commit, still under its key locks; logged, never thrown. */
+    private void afterPublish(long end) {
+        try {
+            store.log.published();
+            closeSnapshot();
+            pruneWritten(end);
+        } catch (Throwable t) {
+            LOG.error("memory: housekeeping after a commit failed; the commit itself is published", t);
         }
     }
 
@@ -265,6 +297,8 @@ final class MemoryTransaction implements Session {
     private void validate() {
         for (Map.Entry<MemoryCollection, Map<Object, Pending>> e : writes.entrySet()) {
             MemoryCollection c = e.getKey();
+            // A redeclaration (which holds every key lock) may have come between write() and now.
+            c.checkDeclaration(declared.get(c));
             for (Pending p : e.getValue().values()) {
                 Version head = c.heads.get(p.key());
                 if (head != null && head.commitSeq > snapshot) {
@@ -298,34 +332,104 @@ final class MemoryTransaction implements Session {
         }
     }
 
-    private void install(long commitSeq) {
+    private void install(long commitSeq, Installs installs) {
+        FaultProbe probe = store.probe();
+        probe.at(FaultProbe.Point.BEFORE_INSTALL);
         for (Map.Entry<MemoryCollection, Map<Object, Pending>> e : writes.entrySet()) {
             MemoryCollection c = e.getKey();
             for (Pending p : e.getValue().values()) {
+                probe.at(FaultProbe.Point.INSTALL);
                 Version head = c.heads.get(p.key());
                 Version v = new Version(p.key(), p.version(), p.document(), p.indexValues(), commitSeq, head);
                 boolean wasLive = head != null && !head.isTombstone();
+                installs.add(c, v, head);
                 c.heads.put(p.key(), v);
                 if (head == null) {
                     c.keys.add(p.key());
                 }
                 c.addEntries(v);
-                c.live.addAndGet((v.isTombstone() ? 0 : 1) - (wasLive ? 1 : 0));
-                c.payloadBytes.addAndGet((v.isTombstone() ? 0 : v.document.length)
-                        - (wasLive ? head.document.length : 0));
+                long liveDelta = (v.isTombstone() ? 0 : 1) - (wasLive ? 1 : 0);
+                long bytesDelta = (v.isTombstone() ? 0 : v.document.length) - (wasLive ? head.document.length : 0);
+                c.live.addAndGet(liveDelta);
+                c.payloadBytes.addAndGet(bytesDelta);
+                installs.counted(liveDelta, bytesDelta);
             }
         }
     }
 
+    /**
+     * What a commit installed, so that a failure inside the section can put every head back.
+     * Sized before the section; recording and undoing allocate nothing.
+     */
+    private static final class Installs {
+        private final MemoryCollection[] collections;
+        private final Version[] installed;
+        private final Version[] replaced;
+        private final long[] live;
+        private final long[] bytes;
+        private int n;
+        private int counted;
+
+        Installs(int capacity) {
+            collections = new MemoryCollection[capacity];
+            installed = new Version[capacity];
+            replaced = new Version[capacity];
+            live = new long[capacity];
+            bytes = new long[capacity];
+        }
+
+        /** Called just before {@code v} replaces {@code head} (null: the key was absent). */
+        void add(MemoryCollection c, Version v, Version head) {
+            collections[n] = c;
+            installed[n] = v;
+            replaced[n] = head;
+            n++;
+        }
+
+        void counted(long liveDelta, long bytesDelta) {
+            live[counted] = liveDelta;
+            bytes[counted] = bytesDelta;
+            counted++;
+        }
+
+        /**
+         * Puts back every head, newest install first. Index entries (and keys) already added stay
+         * as garbage, which readers skip (no retained version holds them) and compaction drops.
+         */
+        void undo() {
+            for (int i = n - 1; i >= 0; i--) {
+                MemoryCollection c = collections[i];
+                Version v = installed[i];
+                if (replaced[i] == null) {
+                    c.heads.remove(v.key, v);
+                    c.keys.noteGarbage();
+                } else {
+                    c.heads.replace(v.key, v, replaced[i]);
+                }
+                if (!v.isTombstone()) {
+                    for (OrderedRuns<IndexEntry> ix : c.indexes) {
+                        ix.noteGarbage();
+                    }
+                }
+                if (i < counted) {
+                    c.live.addAndGet(-live[i]);
+                    c.payloadBytes.addAndGet(-bytes[i]);
+                }
+            }
+        }
+    }
+
+    /**
+     * Prunes the written keys at once to what registered snapshots need; keys that keep versions
+     * for a snapshot are revisited when snapshots close (see {@link MemoryStore}).
+     */
     private void pruneWritten(long commitSeq) {
-        long horizon = store.commits.horizon();
+        NavigableSet<Long> snapshots = store.commits.snapshots();
         for (Map.Entry<MemoryCollection, Map<Object, Pending>> e : writes.entrySet()) {
             MemoryCollection c = e.getKey();
             for (Object key : e.getValue().keySet()) {
-                if (commitSeq <= horizon) {
-                    c.prune(key, horizon);
-                } else {
-                    store.deferPrune(c, key, commitSeq);
+                if (c.prune(key, snapshots)) {
+                    c.revisit.add(key);
                 }
             }
         }

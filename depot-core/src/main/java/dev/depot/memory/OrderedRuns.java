@@ -16,84 +16,132 @@ import java.util.function.Predicate;
 /**
  * An ordered set for indexes: a sorted array (the base run) plus a small skip list of recent
  * additions. Additions touch only the small, cache-resident skip list; once it grows past a
- * fraction of the base, one writer merges it into a new base array. The array costs one reference
+ * fraction of the base, one merger folds it into a new base array. The array costs one reference
  * per element instead of a skip-list node and its index towers.
  *
- * <p>Lock-free for readers and adders. A merge publishes a new level that still references the
- * previous recent list, so an element added while the merge ran is never out of sight; an adder
- * that sees the level change re-adds to the new one. Iteration yields each element once (equal
- * elements in several runs are folded).
+ * <p><b>Protocol.</b> Readers are lock-free: they read the volatile {@code level} once and merge
+ * its immutable base, its current recent run and its frozen runs on the fly, each element once.
+ * An adder takes the short {@code adding} lock, adds to the current recent run, and releases it
+ * (in the memory engine adders are already serialised by the commit section, so this lock is
+ * uncontended but for a merger's freeze). A merge (one at a time, off the writer's thread):
+ * <ol>
+ *   <li>freezes: under the {@code adding} lock, publishes a level whose recent run is a new empty
+ *       one and whose frozen runs are the old recent run (plus any left by a failed merge). After
+ *       the freeze no element is ever added to a frozen run;</li>
+ *   <li>merges the base and the frozen runs into a new array, dropping, when compacting, elements
+ *       the {@code keep} predicate rejects;</li>
+ *   <li>publishes the new array with the then-current recent run and no frozen runs.</li>
+ * </ol>
+ * If anything throws between 1 and 3, the frozen level stays published, which is complete; the
+ * next merge folds its frozen runs too.
+ *
+ * <p><b>Why compaction never drops a needed element.</b> The caller's contract: an element that
+ * some current or future state needs is (a) accepted by {@code keep} from the moment that state
+ * exists, and (b) {@link #add added} after that state exists (the engine installs a version,
+ * then adds its entries). Take an element {@code e} judged by merge M at time t, after M's freeze
+ * f. If a state needing {@code e} existed at t, {@code keep} accepts it and it is kept. Otherwise
+ * that state comes into existence after t, and by (b) its add of {@code e} runs after t, hence after
+ * f: it goes into the recent run current at that time, which M does not judge and which survives M
+ * (step 3 carries it over). That run is judged only by a later merge whose freeze follows the add
+ * (the {@code adding} lock orders adds and freezes), and so follows the state's creation: by (a)
+ * it keeps {@code e}. Elements never judged (the current recent run) are never dropped. The first
+ * design judged recent elements that an adder could still re-add as a no-op (they were equal to a
+ * copied element), which lost them (issue 7, item 1).
  *
  * <p>Removal is lazy: callers report garbage with {@link #noteGarbage()}, and when garbage exceeds
- * half the size the next merge keeps only elements the {@code keep} predicate accepts. Readers must
- * therefore tolerate stale elements, which the memory engine's readers do by checking every entry
- * against the version their snapshot sees.
+ * half the size the next merge keeps only elements {@code keep} accepts. Readers must therefore
+ * tolerate stale elements, which the memory engine's readers do by checking every entry against
+ * the version their snapshot sees.
  */
 final class OrderedRuns<E> {
-    private static final int MIN_MERGE = 2048;
+    static final int DEFAULT_MIN_MERGE = 2048;
+    /**
+     * Fewest recent elements (and garbage) that make a merge (a compaction) due. Tests lower it so
+     * that merges and compactions run constantly; production never changes it.
+     */
+    static volatile int minMerge = DEFAULT_MIN_MERGE;
 
     private final Comparator<? super E> cmp;
     private final Predicate<E> keep;
     private final Packing<E> packing;
+    private final FaultProbe probe;
     private final int width;
     private volatile Level<E> level;
     private final AtomicInteger garbage = new AtomicInteger();
-    /** Adders between reading the level and confirming it; a merge waits for zero to drop 'previous'. */
-    private final AtomicInteger adding = new AtomicInteger();
+    /** Orders adds against a merge's freeze; held for one skip-list insertion or one level swap. */
+    private final ReentrantLock adding = new ReentrantLock();
     private final ReentrantLock merging = new ReentrantLock();
 
-    /**
-     * Base run (packed, {@code size} elements), the current recent list and the one before it (null
-     * when none).
-     */
-    private record Level<E>(Object[] base, int size, ConcurrentSkipListSet<E> recent,
-            ConcurrentSkipListSet<E> previous, AtomicInteger recentCount) {}
+    /** A run of recent additions and its size (counted by adders, under the {@code adding} lock). */
+    private static final class Recent<E> {
+        final ConcurrentSkipListSet<E> set;
+        volatile int count;
 
-    OrderedRuns(Comparator<? super E> cmp, Predicate<E> keep, Packing<E> packing) {
-        this.cmp = cmp;
-        this.keep = keep;
-        this.packing = packing;
-        this.width = packing.width();
-        this.level = new Level<>(new Object[0], 0, new ConcurrentSkipListSet<>(cmp), null, new AtomicInteger());
-    }
-
-    /**
-     * Adds an element (a no-op if an equal one is present in the recent list). Never merges: call
-     * {@link #mergeIfDue()} afterwards, outside any lock the caller holds.
-     */
-    void add(E e) {
-        adding.incrementAndGet();
-        try {
-            Level<E> l = level;
-            while (true) {
-                if (l.recent.add(e)) {
-                    l.recentCount.incrementAndGet();
-                }
-                Level<E> now = level;
-                if (now == l || now.recent == l.recent) {
-                    break;
-                }
-                l = now; // a merge swapped levels meanwhile: make sure the element is in the newest one
-            }
-        } finally {
-            adding.decrementAndGet();
+        Recent(Comparator<? super E> cmp) {
+            this.set = new ConcurrentSkipListSet<>(cmp);
         }
     }
 
-    /** Merges the recent additions into the base once they are a large enough share of it. */
+    /** Base run (packed, {@code size} elements), the recent run adders write to, and frozen runs. */
+    private record Level<E>(Object[] base, int size, Recent<E> recent, List<Recent<E>> frozen) {
+        int pending() {
+            int n = recent.count;
+            for (Recent<E> f : frozen) {
+                n += f.count;
+            }
+            return n;
+        }
+    }
+
+    OrderedRuns(Comparator<? super E> cmp, Predicate<E> keep, Packing<E> packing) {
+        this(cmp, keep, packing, FaultProbe.NONE);
+    }
+
+    OrderedRuns(Comparator<? super E> cmp, Predicate<E> keep, Packing<E> packing, FaultProbe probe) {
+        this.cmp = cmp;
+        this.keep = keep;
+        this.packing = packing;
+        this.probe = probe;
+        this.width = packing.width();
+        this.level = new Level<>(new Object[0], 0, new Recent<>(cmp), List.of());
+    }
+
+    /**
+     * Adds an element (a no-op if an equal one is in the current recent run). Never merges: call
+     * {@link #mergeIfDue()} afterwards, outside any lock the caller holds.
+     */
+    void add(E e) {
+        adding.lock();
+        try {
+            Recent<E> r = level.recent;
+            if (r.set.add(e)) {
+                r.count++; // only under the lock
+            }
+        } finally {
+            adding.unlock();
+        }
+    }
+
+    /** Merges the recent additions into the base once they, or the garbage, are large enough. */
     void mergeIfDue() {
         if (due(level, 1)) {
             merge();
         }
     }
 
-    /** Whether recent additions exceed {@code factor} times the merge threshold. */
+    /** Whether recent additions or garbage exceed {@code factor} times their thresholds. */
     boolean isDue(int factor) {
         return due(level, factor);
     }
 
-    private static boolean due(Level<?> l, int factor) {
-        return l.recentCount.get() > (long) factor * Math.max(MIN_MERGE, l.size >>> 4);
+    private boolean due(Level<?> l, int factor) {
+        int min = minMerge;
+        return l.pending() > (long) factor * Math.max(min, l.size >>> 4) || compactionDue(l, factor);
+    }
+
+    private boolean compactionDue(Level<?> l, int factor) {
+        long size = (long) l.size + l.pending();
+        return garbage.get() > (long) factor * Math.max(minMerge, size / 2);
     }
 
     /** Records that one element became garbage; enough garbage makes the next merge compact. */
@@ -104,11 +152,11 @@ final class OrderedRuns<E> {
     /** Elements strictly between the bounds (null: unbounded), ascending, each once. */
     Iterable<E> between(E lowExclusive, E highExclusive) {
         Level<E> l = level;
-        List<Iterator<E>> sources = new ArrayList<>(3);
+        List<Iterator<E>> sources = new ArrayList<>(2 + l.frozen.size());
         sources.add(new ArrayRun(l.base, start(l, lowExclusive), end(l, highExclusive)));
-        sources.add(slice(l.recent, lowExclusive, highExclusive).iterator());
-        if (l.previous != null) {
-            sources.add(slice(l.previous, lowExclusive, highExclusive).iterator());
+        sources.add(slice(l.recent.set, lowExclusive, highExclusive).iterator());
+        for (Recent<E> f : l.frozen) {
+            sources.add(slice(f.set, lowExclusive, highExclusive).iterator());
         }
         return () -> new Merged<>(sources, cmp);
     }
@@ -126,9 +174,9 @@ final class OrderedRuns<E> {
         if (i >= 0) {
             best = element(l.base, i);
         }
-        best = greater(best, bound == null ? lastOrNull(l.recent) : l.recent.lower(bound));
-        if (l.previous != null) {
-            best = greater(best, bound == null ? lastOrNull(l.previous) : l.previous.lower(bound));
+        best = greater(best, bound == null ? lastOrNull(l.recent.set) : l.recent.set.lower(bound));
+        for (Recent<E> f : l.frozen) {
+            best = greater(best, bound == null ? lastOrNull(f.set) : f.set.lower(bound));
         }
         return best;
     }
@@ -136,7 +184,12 @@ final class OrderedRuns<E> {
     /** Approximate number of elements, garbage included. */
     int size() {
         Level<E> l = level;
-        return l.size + l.recentCount.get() + (l.previous == null ? 0 : l.previous.size());
+        return l.size + l.pending();
+    }
+
+    /** Number of runs a reader merges (base, recent, frozen); for tests. */
+    int runs() {
+        return 2 + level.frozen.size();
     }
 
     private E greater(E a, E b) {
@@ -154,51 +207,75 @@ final class OrderedRuns<E> {
         }
     }
 
-    /** Merges the recent lists into a new base; one merger at a time, others just carry on. */
+    /**
+     * Merges and compacts now, whatever the thresholds (after a collection was cleared), waiting for
+     * a merge in progress rather than skipping.
+     */
+    void compactNow() {
+        merging.lock();
+        try {
+            mergeLocked(true);
+        } finally {
+            merging.unlock();
+        }
+    }
+
+    /** Merges the frozen recent runs into a new base; one merger at a time, others just carry on. */
     private void merge() {
         if (!merging.tryLock()) {
             return;
         }
         try {
-            Level<E> l = level;
-            if (!due(l, 1)) {
-                return;
-            }
-            boolean compact = garbage.get() > Math.max(MIN_MERGE, size() / 2);
-            List<E> incoming = new ArrayList<>(l.recent);
-            if (l.previous != null) {
-                incoming.addAll(l.previous);
-            }
-            incoming.sort(cmp);
-            Object[] merged = new Object[(l.size + incoming.size()) * width];
-            int n = mergeSorted(l, incoming, compact, merged);
-            if (compact) {
-                garbage.set(0);
-            }
-            if (n * width < merged.length) {
-                merged = Arrays.copyOf(merged, n * width);
-            }
-            ConcurrentSkipListSet<E> fresh = new ConcurrentSkipListSet<>(cmp);
-            AtomicInteger count = new AtomicInteger();
-            // Elements added to l.recent after it was copied stay visible through 'previous'...
-            level = new Level<>(merged, n, fresh, l.recent, count);
-            // ...until no adder can still be writing into it. Then the elements that reached it after
-            // the copy above (from adders that finished before the swap) move to 'fresh' too, and
-            // readers need not merge a third run.
-            for (int spins = 0; spins < 1_000; spins++) {
-                if (adding.get() == 0) {
-                    for (E e : l.recent) {
-                        if (Collections.binarySearch(incoming, e, cmp) < 0 && fresh.add(e)) {
-                            count.incrementAndGet();
-                        }
-                    }
-                    level = new Level<>(merged, n, fresh, null, count);
-                    break;
-                }
-                Thread.onSpinWait();
+            if (due(level, 1)) {
+                mergeLocked(false);
             }
         } finally {
             merging.unlock();
+        }
+    }
+
+    /** One merge; the caller holds {@code merging}. */
+    private void mergeLocked(boolean force) {
+        int garbageSeen = garbage.get();
+        boolean compact = force || compactionDue(level, 1);
+        Level<E> frozen = freeze();
+        probe.at(FaultProbe.Point.MERGE);
+        int pending = 0;
+        for (Recent<E> f : frozen.frozen) {
+            pending += f.count;
+        }
+        List<E> incoming = new ArrayList<>(pending);
+        for (Recent<E> f : frozen.frozen) {
+            incoming.addAll(f.set);
+        }
+        if (frozen.frozen.size() > 1) {
+            incoming.sort(cmp); // each run is sorted; several need one sort (append folds equals)
+        }
+        Object[] merged = new Object[(frozen.size + incoming.size()) * width];
+        int n = mergeSorted(frozen, incoming, compact, merged);
+        if (n * width < merged.length) {
+            merged = Arrays.copyOf(merged, n * width);
+        }
+        // Only the merger replaces levels, so the current level is 'frozen' with its recent run.
+        level = new Level<>(merged, n, level.recent, List.of());
+        if (compact) {
+            garbage.addAndGet(-garbageSeen);
+        }
+    }
+
+    /** Publishes a level whose recent run is new and empty; no adder writes the old ones after this. */
+    private Level<E> freeze() {
+        adding.lock();
+        try {
+            Level<E> l = level;
+            List<Recent<E>> frozen = new ArrayList<>(l.frozen.size() + 1);
+            frozen.addAll(l.frozen);
+            frozen.add(l.recent);
+            Level<E> next = new Level<>(l.base, l.size, new Recent<>(cmp), List.copyOf(frozen));
+            level = next;
+            return next;
+        } finally {
+            adding.unlock();
         }
     }
 
@@ -224,7 +301,7 @@ final class OrderedRuns<E> {
 
     private int append(Object[] out, int n, E e, boolean compact) {
         if (n > 0 && cmp.compare(element(out, n - 1), e) == 0) {
-            return n; // duplicates from recent and previous
+            return n; // duplicates from several runs
         }
         if (compact && !keep.test(e)) {
             return n;

@@ -93,6 +93,48 @@ class OrderedRunsTest {
         assertThat(runs.size()).isLessThan(40_000);
     }
 
+    /**
+     * The interleaving of issue 7, made deterministic: while a compacting merge judges an element
+     * (the keep predicate runs on the merger's thread), a writer makes it live again and re-adds
+     * it. The re-add must survive the merge whatever the merge decided.
+     */
+    @Test
+    void anElementRevivedWhileTheMergeJudgesItSurvives() {
+        Set<Integer> live = new HashSet<>();
+        OrderedRuns<Integer>[] holder = new OrderedRuns[1];
+        int revived = 10_000;
+        OrderedRuns<Integer> runs = new OrderedRuns<>(ORDER, e -> {
+            boolean wasLive = live.contains(e);
+            if (e == revived && !wasLive) { // the writer rewrites its key back to this value right now
+                live.add(e);
+                holder[0].add(e);
+            }
+            return wasLive;
+        }, Packing.identity());
+        holder[0] = runs;
+        for (int i = 0; i < 5_000; i++) {
+            live.add(i);
+            runs.add(i);
+            runs.mergeIfDue();
+        }
+        live.add(revived);
+        runs.add(revived); // in the recent run...
+        live.remove(revived); // ...then its key moves to another value
+        runs.noteGarbage();
+        for (int i = 0; i < 4_000; i++) {
+            live.remove(i);
+            runs.noteGarbage();
+        }
+        for (int i = 20_000; i < 22_200; i++) { // enough to make a (compacting) merge due
+            live.add(i);
+            runs.add(i);
+        }
+        runs.mergeIfDue();
+        runs.add(-1);
+        assertThat(runs.size()).as("the merge compacted").isLessThan(5_000);
+        assertThat(list(runs.all())).contains(revived).containsAll(live);
+    }
+
     @Test
     void concurrentAddersLoseNothingAndReadersSeeSortedUniqueElements() throws Exception {
         OrderedRuns<Integer> runs = new OrderedRuns<>(ORDER, x -> true, Packing.identity());
