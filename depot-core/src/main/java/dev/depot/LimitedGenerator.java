@@ -4,7 +4,6 @@ import dev.depot.spi.CodePoints;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import tools.jackson.core.JsonGenerator;
-import tools.jackson.core.SerializableString;
 import tools.jackson.core.StreamWriteFeature;
 import tools.jackson.core.exc.StreamConstraintsException;
 import tools.jackson.core.util.JsonGeneratorDelegate;
@@ -28,11 +27,8 @@ final class LimitedGenerator extends JsonGeneratorDelegate {
         return super.writeName(name);
     }
 
-    @Override
-    public JsonGenerator writeName(SerializableString name) {
-        checkName(name.getValue());
-        return super.writeName(name);
-    }
+    // writeName(SerializableString) is left alone: those are a type's property names, the same on
+    // every write, and a type whose names could not be read back fails the first-write round trip.
 
     @Override
     public JsonGenerator writeNumber(BigInteger v) {
