@@ -323,6 +323,22 @@ abstract class HostileInputTests extends FeatureTests {
     }
 
     @Test
+    void aBatchOfDocumentsAtTheSizeLimitIsWrittenWhole() {
+        Records<String, Blob> blobs = depot().records(BLOBS);
+        List<Blob> batch = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            byte[] bytes = new byte[DocumentLimits.MAX_DOCUMENT_BYTES - 1 - 2];
+            Arrays.fill(bytes, (byte) ('\'' + i));
+            batch.add(new Blob("b" + i, bytes));
+        }
+        blobs.saveAll(batch);
+
+        for (Blob b : batch) {
+            assertThat(blobs.get(b.id()).orElseThrow().bytes()).isEqualTo(b.bytes());
+        }
+    }
+
+    @Test
     void nestingAtTheDepthLimitIsKeptAndDeeperIsRejected() {
         Records<String, JsonNode> trees = depot().records(TREES);
         JsonNode deepest = nested("deepest", DocumentLimits.MAX_NESTING_DEPTH);
