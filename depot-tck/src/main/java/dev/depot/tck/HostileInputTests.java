@@ -238,7 +238,12 @@ abstract class HostileInputTests extends FeatureTests {
                 "[1,\"\",\"a\",null," + jsonString("x".repeat(256)) + "]",
                 "[1,\"\",\"a\",null,\"\"]",
                 "[1,\"\",\"a\",null,42]",
-                "[1,\"\",\"a\",null,null]");
+                "[1,\"\",\"a\",null,null]",
+                "[\"x\",\"\",\"a\",null,\"a\"]",
+                "[1,{},\"a\",null,\"a\"]",
+                "[1,\"\",[],null,\"a\"]",
+                "[1,\"\",\"a\",{},\"a\"]",
+                "{\"a\":1}");
         for (String json : keyOrder) {
             rejected(null, () -> accounts().query().after(forgedCursor(json)).page(), "accounts", "invalid cursor");
         }
