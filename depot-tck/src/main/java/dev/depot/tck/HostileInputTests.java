@@ -376,7 +376,8 @@ abstract class HostileInputTests extends FeatureTests {
         String longestName = "n".repeat(DocumentLimits.MAX_NAME_LENGTH);
         String tooLongName = "m".repeat(DocumentLimits.MAX_NAME_LENGTH + 1);
 
-        rejected(null, () -> wide.insert(new Wide("num", tooLong, Map.of())), "hostile_wide", "key num", "number");
+        rejected(tooLong.toPlainString(), () -> wide.insert(new Wide("num", tooLong, Map.of())), "hostile_wide", "key num",
+                "number");
         rejected(null, () -> wide.insert(new Wide("num", new BigDecimal(tooLong.toBigInteger(), -5), Map.of())),
                 "hostile_wide", "key num", "number");
         rejected(tooLongName, () -> wide.insert(new Wide("name", BigDecimal.ONE, Map.of(tooLongName, "v"))),
@@ -464,10 +465,11 @@ abstract class HostileInputTests extends FeatureTests {
                 max.plusNanos(1000), Instant.parse("+10000-01-01T00:00:00Z"));
         for (Instant t : outside) {
             Player p = new Player(UUID.randomUUID(), "p", "p@example.com", 1, t);
-            rejected(null, () -> players().insert(p), "players", "joined", min.toString(), max.toString());
-            rejected(null, () -> players().query().where(Q.field("joined").eq(t)), "players", "joined", "Instant");
-            rejected(null, () -> players().query().where(Q.field("joined").between(min, t)), "players", "joined");
-            rejected(null, () -> depot().transact(tx -> tx.records(KitModel.PLAYERS).save(p)), "players", "joined");
+            String value = t.toString();
+            rejected(value, () -> players().insert(p), "players", "joined", min.toString(), max.toString());
+            rejected(value, () -> players().query().where(Q.field("joined").eq(t)), "players", "joined", "Instant");
+            rejected(value, () -> players().query().where(Q.field("joined").between(min, t)), "players", "joined");
+            rejected(value, () -> depot().transact(tx -> tx.records(KitModel.PLAYERS).save(p)), "players", "joined");
         }
     }
 
