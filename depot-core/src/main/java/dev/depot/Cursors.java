@@ -48,46 +48,53 @@ final class Cursors {
         } catch (RuntimeException e) {
             throw invalid("it is not a cursor this library produced");
         }
-        if (!a.isArray() || a.size() != 5 || a.get(0).asInt() != FORMAT) {
+        if (!a.isArray() || a.size() != 5 || !a.get(0).isInt() || a.get(0).intValue() != FORMAT
+                || !a.get(1).isString() || !a.get(2).isString()) {
             throw invalid("it is not a cursor this library produced");
         }
         String order = orderIndex == QueryPlan.KEY_ORDER ? "" : schema.spec().index(orderIndex).name();
-        if (!a.get(1).asString().equals(order) || !a.get(2).asString().equals(descending ? "d" : "a")) {
+        if (!a.get(1).stringValue().equals(order) || !a.get(2).stringValue().equals(descending ? "d" : "a")) {
             throw invalid("it belongs to a query with another order");
+        }
+        JsonNode v = a.get(3);
+        if (!v.isNull() && orderIndex == QueryPlan.KEY_ORDER) {
+            throw invalid("it carries an order value for key order");
         }
         // A cursor is user input: its order value and key must pass the rules real values and keys
         // pass, or a forged one would reach the database (PostgreSQL rejects NUL with SQLSTATE 22021).
+        Object value;
+        Object key;
         try {
-            Object value = null;
-            JsonNode v = a.get(3);
-            if (!v.isNull()) {
-                if (orderIndex == QueryPlan.KEY_ORDER) {
-                    throw invalid("it carries an order value for key order");
-                }
-                IndexType type = schema.spec().index(orderIndex).type();
-                value = switch (type) {
-                    case LONG -> v.isIntegralNumber() && v.canConvertToLong() ? v.asLong() : null;
-                    case DOUBLE -> v.isNumber() ? type.coerce(v.asDouble()) : infinity(v);
-                    case BOOLEAN -> v.isBoolean() ? v.asBoolean() : null;
-                    default -> v.isString() ? type.coerce(v.asString()) : null;
-                };
-                if (value == null) {
-                    throw invalid("its values do not fit this collection");
-                }
-            }
-            JsonNode k = a.get(4);
-            if (!k.isString()) {
-                throw invalid("its values do not fit this collection");
-            }
-            Object key = schema.spec().keyType().parse(k.asString());
-            schema.keys().checkStored(key);
-            return new QueryPlan.Bound(value, key);
+            value = v.isNull() ? null : orderValue(schema.spec().index(orderIndex).type(), v);
+            key = keyOf(a.get(4));
         } catch (IllegalArgumentException e) {
-            if (e.getMessage() != null && e.getMessage().startsWith(schema.name() + ": invalid cursor")) {
-                throw e;
-            }
+            value = null;
+            key = null;
+        }
+        if ((value == null && !v.isNull()) || key == null) {
             throw invalid("its values do not fit this collection");
         }
+        return new QueryPlan.Bound(value, key);
+    }
+
+    /** The order value in its normalised form, checked like a query value; null if it has the wrong JSON type. */
+    private static Object orderValue(IndexType type, JsonNode v) {
+        return switch (type) {
+            case LONG -> v.isIntegralNumber() && v.canConvertToLong() ? v.asLong() : null;
+            case DOUBLE -> v.isNumber() ? type.coerce(v.asDouble()) : infinity(v);
+            case BOOLEAN -> v.isBoolean() ? v.booleanValue() : null;
+            default -> v.isString() ? type.coerce(v.stringValue()) : null;
+        };
+    }
+
+    /** The normalised key, checked like a key given to any call; null if it is not text. */
+    private Object keyOf(JsonNode k) {
+        if (!k.isString()) {
+            return null;
+        }
+        Object key = schema.spec().keyType().parse(k.stringValue());
+        schema.keys().checkStored(key);
+        return key;
     }
 
     /** JSON has no infinities; Jackson writes them as the strings "Infinity" and "-Infinity". */
@@ -95,7 +102,7 @@ final class Cursors {
         if (!v.isString()) {
             return null;
         }
-        return switch (v.asString()) {
+        return switch (v.stringValue()) {
             case "Infinity" -> Double.POSITIVE_INFINITY;
             case "-Infinity" -> Double.NEGATIVE_INFINITY;
             default -> null;

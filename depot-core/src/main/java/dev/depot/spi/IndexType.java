@@ -48,7 +48,12 @@ public enum IndexType {
 
     /** The label with its indefinite article, for messages: "a Long", "an Instant", "a UUID". */
     public String withArticle() {
-        return (this == INSTANT ? "an " : "a ") + label;
+        return withArticle(label);
+    }
+
+    /** "an Integer", "a String", "a UUID": by the first letter, with U read as "you". */
+    private static String withArticle(String typeName) {
+        return (!typeName.isEmpty() && "AEIO".indexOf(typeName.charAt(0)) >= 0 ? "an " : "a ") + typeName;
     }
 
     /**
@@ -102,9 +107,8 @@ public enum IndexType {
             case UUID -> value instanceof java.util.UUID u ? u : parseUuid(value);
         };
         if (out == null) {
-            String from = value.getClass().getSimpleName();
-            throw new IllegalArgumentException(("AEIOU".indexOf(from.isEmpty() ? 'x' : from.charAt(0)) >= 0 ? "an " : "a ")
-                    + from + " cannot be coerced to " + withArticle() + " index value");
+            throw new IllegalArgumentException(withArticle(value.getClass().getSimpleName())
+                    + " cannot be coerced to " + withArticle() + " index value");
         }
         return out;
     }

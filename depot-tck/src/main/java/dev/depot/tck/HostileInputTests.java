@@ -238,7 +238,12 @@ abstract class HostileInputTests extends FeatureTests {
                 "[1,\"\",\"a\",null," + jsonString("x".repeat(256)) + "]",
                 "[1,\"\",\"a\",null,\"\"]",
                 "[1,\"\",\"a\",null,42]",
-                "[1,\"\",\"a\",null,null]");
+                "[1,\"\",\"a\",null,null]",
+                "[\"x\",\"\",\"a\",null,\"a\"]",
+                "[1,{},\"a\",null,\"a\"]",
+                "[1,\"\",[],null,\"a\"]",
+                "[1,\"\",\"a\",{},\"a\"]",
+                "{\"a\":1}");
         for (String json : keyOrder) {
             rejected(null, () -> accounts().query().after(forgedCursor(json)).page(), "accounts", "invalid cursor");
         }
@@ -323,6 +328,22 @@ abstract class HostileInputTests extends FeatureTests {
     }
 
     @Test
+    void aBatchOfDocumentsAtTheSizeLimitIsWrittenWhole() {
+        Records<String, Blob> blobs = depot().records(BLOBS);
+        List<Blob> batch = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            byte[] bytes = new byte[DocumentLimits.MAX_DOCUMENT_BYTES - 1 - 2];
+            Arrays.fill(bytes, (byte) ('\'' + i));
+            batch.add(new Blob("b" + i, bytes));
+        }
+        blobs.saveAll(batch);
+
+        for (Blob b : batch) {
+            assertThat(blobs.get(b.id()).orElseThrow().bytes()).isEqualTo(b.bytes());
+        }
+    }
+
+    @Test
     void nestingAtTheDepthLimitIsKeptAndDeeperIsRejected() {
         Records<String, JsonNode> trees = depot().records(TREES);
         JsonNode deepest = nested("deepest", DocumentLimits.MAX_NESTING_DEPTH);
@@ -355,7 +376,8 @@ abstract class HostileInputTests extends FeatureTests {
         String longestName = "n".repeat(DocumentLimits.MAX_NAME_LENGTH);
         String tooLongName = "m".repeat(DocumentLimits.MAX_NAME_LENGTH + 1);
 
-        rejected(null, () -> wide.insert(new Wide("num", tooLong, Map.of())), "hostile_wide", "key num", "number");
+        rejected(tooLong.toPlainString(), () -> wide.insert(new Wide("num", tooLong, Map.of())), "hostile_wide", "key num",
+                "number");
         rejected(null, () -> wide.insert(new Wide("num", new BigDecimal(tooLong.toBigInteger(), -5), Map.of())),
                 "hostile_wide", "key num", "number");
         rejected(tooLongName, () -> wide.insert(new Wide("name", BigDecimal.ONE, Map.of(tooLongName, "v"))),
@@ -443,10 +465,11 @@ abstract class HostileInputTests extends FeatureTests {
                 max.plusNanos(1000), Instant.parse("+10000-01-01T00:00:00Z"));
         for (Instant t : outside) {
             Player p = new Player(UUID.randomUUID(), "p", "p@example.com", 1, t);
-            rejected(null, () -> players().insert(p), "players", "joined", min.toString(), max.toString());
-            rejected(null, () -> players().query().where(Q.field("joined").eq(t)), "players", "joined", "Instant");
-            rejected(null, () -> players().query().where(Q.field("joined").between(min, t)), "players", "joined");
-            rejected(null, () -> depot().transact(tx -> tx.records(KitModel.PLAYERS).save(p)), "players", "joined");
+            String value = t.toString();
+            rejected(value, () -> players().insert(p), "players", "joined", min.toString(), max.toString());
+            rejected(value, () -> players().query().where(Q.field("joined").eq(t)), "players", "joined", "Instant");
+            rejected(value, () -> players().query().where(Q.field("joined").between(min, t)), "players", "joined");
+            rejected(value, () -> depot().transact(tx -> tx.records(KitModel.PLAYERS).save(p)), "players", "joined");
         }
     }
 
