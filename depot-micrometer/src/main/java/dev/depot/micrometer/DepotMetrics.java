@@ -127,9 +127,10 @@ public final class DepotMetrics implements DepotObserver, AutoCloseable {
                 .description("Change events the depot retains")
                 .strongReference(true)
                 .register(registry));
-        DepotStats now = stats.get();
-        if (now != null) {
-            collections.addAll(now.records().keySet());
+        try { // read here, not through the cache, so the first scrape still sees fresh counts
+            collections.addAll(depot.stats().records().keySet());
+        } catch (RuntimeException e) {
+            // closed or unreachable: collections get their gauges as operations touch them
         }
         collections.forEach(this::registerRecordsGauge); // registering twice returns the same gauge
         return this;
