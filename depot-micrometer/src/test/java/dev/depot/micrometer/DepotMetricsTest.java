@@ -47,7 +47,7 @@ class DepotMetricsTest {
     @BeforeEach
     void open() {
         metrics = new DepotMetrics(registry, Duration.ofSeconds(30));
-        depot = Depot.open("memory:", metrics.applyTo(DepotOptions.defaults()));
+        depot = Depot.open("memory:", DepotOptions.defaults().observer(metrics)); // as the README shows
         metrics.bindTo(depot);
     }
 
@@ -208,6 +208,11 @@ class DepotMetricsTest {
         assertThat(registry.getMeters()).isNotEmpty();
         metrics.close();
         assertThat(registry.getMeters()).isEmpty();
+    }
+
+    @Test
+    void applyToSetsItselfAsTheObserver() {
+        assertThat(metrics.applyTo(DepotOptions.defaults()).observer()).isSameAs(metrics);
     }
 
     @Test

@@ -16,10 +16,12 @@ import org.springframework.context.annotation.Bean;
 @AutoConfiguration(after = DepotAutoConfiguration.class)
 @ConditionalOnClass({Depot.class, HealthIndicator.class})
 @ConditionalOnSingleCandidate(Depot.class)
-@ConditionalOnEnabledHealthIndicator("depot")
 public class DepotHealthAutoConfiguration {
 
+    // On the method, not the class: its condition class lives in spring-boot-health, so it may only
+    // be read once @ConditionalOnClass has seen that module is there.
     @Bean
+    @ConditionalOnEnabledHealthIndicator("depot")
     @ConditionalOnMissingBean(name = "depotHealthIndicator")
     public DepotHealthIndicator depotHealthIndicator(Depot depot) {
         return new DepotHealthIndicator(depot);

@@ -23,6 +23,12 @@ class ItemServiceSliceTest {
     @Autowired
     ApplicationContext context;
 
+    @Test
+    void adds() { // the README's example
+        service.add("sku-1", "bolt", 3);
+        assertThat(depot.records(Item.ITEMS).count()).isEqualTo(1);
+    }
+
     @RepeatedTest(2)
     void eachTestStartsFromAnEmptyDepot() {
         assertThat(depot.records(Item.ITEMS).count()).isZero();
