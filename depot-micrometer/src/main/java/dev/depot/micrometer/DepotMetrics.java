@@ -85,6 +85,7 @@ public final class DepotMetrics implements DepotObserver, AutoCloseable {
     private final List<Meter> meters = new CopyOnWriteArrayList<>();
     private final Counter retries;
     private volatile Depot depot;
+    private volatile boolean closed;
     private volatile CachedValue<DepotStats> stats;
     private volatile CachedValue<Long> lastSequence;
 
@@ -157,6 +158,9 @@ public final class DepotMetrics implements DepotObserver, AutoCloseable {
             throw new IllegalArgumentException("subscriber name '" + subscriber
                     + "' must match [A-Za-z0-9][A-Za-z0-9_.-]{0,63}: it becomes a metric tag");
         }
+        if (closed) {
+            throw new IllegalStateException("DepotMetrics is closed");
+        }
         stopTracking(subscriber);
         Gauge gauge = Gauge.builder(FEED_LAG, this, m -> m.lag(position))
                 .description("Change events a reader has yet to process")
@@ -178,6 +182,9 @@ public final class DepotMetrics implements DepotObserver, AutoCloseable {
 
     @Override
     public void operationFinished(String collection, Operation operation, Outcome outcome, long durationNanos) {
+        if (closed) {
+            return; // a depot outliving its metrics must not re-register what close() removed
+        }
         String tag = collection.isEmpty() ? NO_COLLECTION : collection;
         timers.computeIfAbsent(new TimerKey(tag, operation, outcome), this::timer)
                 .record(durationNanos, TimeUnit.NANOSECONDS);
@@ -191,12 +198,15 @@ public final class DepotMetrics implements DepotObserver, AutoCloseable {
 
     @Override
     public void transactionRetried(int retry) {
-        retries.increment();
+        if (!closed) {
+            retries.increment();
+        }
     }
 
-    /** Removes every meter this registered from the registry. */
+    /** Removes every meter this registered from the registry; later operations are not recorded. */
     @Override
     public void close() {
+        closed = true;
         for (Meter m : meters) {
             registry.remove(m);
         }

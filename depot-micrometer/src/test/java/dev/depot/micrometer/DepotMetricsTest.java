@@ -208,6 +208,9 @@ class DepotMetricsTest {
         assertThat(registry.getMeters()).isNotEmpty();
         metrics.close();
         assertThat(registry.getMeters()).isEmpty();
+        depot.records(PLAYERS).get("p1");
+        depot.transact(tx -> null);
+        assertThat(registry.getMeters()).as("nothing re-registered after close").isEmpty();
     }
 
     @Test
