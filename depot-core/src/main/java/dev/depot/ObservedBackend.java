@@ -13,6 +13,7 @@ import dev.depot.spi.Session;
 final class ObservedBackend implements Backend {
     private final Backend backend;
     private final DepotObserver observer;
+    private volatile ObservedSession autoCommit;
 
     private ObservedBackend(Backend backend, DepotObserver observer) {
         this.backend = backend;
@@ -36,7 +37,13 @@ final class ObservedBackend implements Backend {
 
     @Override
     public Session autoCommit() {
-        return new ObservedSession(backend.autoCommit(), observer);
+        Session raw = backend.autoCommit();
+        ObservedSession wrapped = autoCommit;
+        if (wrapped == null || !wrapped.wraps(raw)) { // backends share one auto-commit session: wrap it once
+            wrapped = new ObservedSession(raw, observer);
+            autoCommit = wrapped;
+        }
+        return wrapped;
     }
 
     @Override

@@ -192,7 +192,11 @@ class DepotObserverTest {
         try {
             assertThat(DepotOptions.defaults().observer()).isSameAs(DepotObserver.NONE);
             assertThat(ObservedBackend.wrap(backend, DepotObserver.NONE)).isSameAs(backend);
-            assertThat(ObservedBackend.wrap(backend, new Recorder())).isNotSameAs(backend);
+            Backend observed = ObservedBackend.wrap(backend, new Recorder());
+            assertThat(observed).isNotSameAs(backend);
+            assertThat(observed.autoCommit()).as("the shared auto-commit session is wrapped once")
+                    .isSameAs(observed.autoCommit());
+            assertThat(observed.begin()).isNotSameAs(observed.begin());
             assertThat(GuardedObserver.of(DepotObserver.NONE)).isSameAs(DepotObserver.NONE);
         } finally {
             backend.close();
