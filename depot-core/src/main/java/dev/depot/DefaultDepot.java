@@ -13,13 +13,15 @@ import java.util.concurrent.TimeUnit;
 /** The one implementation of {@link Depot}: contract rules over a {@link Backend}. */
 final class DefaultDepot implements Depot {
     private final Backend backend;
+    private final DepotObserver observer;
     private final DepotUrl url;
     private final DefaultChangeFeed changes;
     private final Set<Schema<?, ?>> prepared = Collections.synchronizedSet(Collections.newSetFromMap(new IdentityHashMap<>()));
     private volatile boolean closed;
 
     DefaultDepot(Backend backend, DepotUrl url, DepotOptions options) {
-        this.backend = backend;
+        this.observer = GuardedObserver.of(options.observer());
+        this.backend = ObservedBackend.wrap(backend, observer);
         this.url = url;
         this.changes = new DefaultChangeFeed(backend.changes(), this);
     }
@@ -64,6 +66,7 @@ final class DefaultDepot implements Depot {
                 if (attempt >= retry.maxRetries()) {
                     throw e;
                 }
+                observer.transactionRetried(attempt + 1);
                 pause(retry, attempt);
             }
         }

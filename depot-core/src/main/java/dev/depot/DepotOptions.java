@@ -13,11 +13,14 @@ import java.util.Objects;
  * @param poolSize connections for pooled backends (ignored by memory)
  * @param changeRetentionAge change events older than this are dropped
  * @param changeRetentionEvents at most this many change events are kept
+ * @param observer told of every operation and retry, for metrics; {@link DepotObserver#NONE} by default
  */
-public record DepotOptions(InstantSource clock, int poolSize, Duration changeRetentionAge, long changeRetentionEvents) {
+public record DepotOptions(InstantSource clock, int poolSize, Duration changeRetentionAge, long changeRetentionEvents,
+        DepotObserver observer) {
 
     public DepotOptions {
         Objects.requireNonNull(clock, "clock");
+        Objects.requireNonNull(observer, "observer");
         Objects.requireNonNull(changeRetentionAge, "changeRetentionAge");
         if (poolSize < 1) {
             throw new IllegalArgumentException("poolSize must be >= 1, was " + poolSize);
@@ -30,21 +33,31 @@ public record DepotOptions(InstantSource clock, int poolSize, Duration changeRet
         }
     }
 
+    /** The settings without an observer. */
+    public DepotOptions(InstantSource clock, int poolSize, Duration changeRetentionAge, long changeRetentionEvents) {
+        this(clock, poolSize, changeRetentionAge, changeRetentionEvents, DepotObserver.NONE);
+    }
+
     /** System clock, pool of 10, change events kept for 7 days and at most 1,000,000 of them. */
     public static DepotOptions defaults() {
         return new DepotOptions(InstantSource.system(), 10, Duration.ofDays(7), 1_000_000);
     }
 
     public DepotOptions clock(InstantSource newClock) {
-        return new DepotOptions(newClock, poolSize, changeRetentionAge, changeRetentionEvents);
+        return new DepotOptions(newClock, poolSize, changeRetentionAge, changeRetentionEvents, observer);
     }
 
     public DepotOptions poolSize(int size) {
-        return new DepotOptions(clock, size, changeRetentionAge, changeRetentionEvents);
+        return new DepotOptions(clock, size, changeRetentionAge, changeRetentionEvents, observer);
     }
 
     /** Keeps change events for at most {@code maxAge} and at most {@code maxEvents} of them. */
     public DepotOptions changeRetention(Duration maxAge, long maxEvents) {
-        return new DepotOptions(clock, poolSize, maxAge, maxEvents);
+        return new DepotOptions(clock, poolSize, maxAge, maxEvents, observer);
+    }
+
+    /** Reports every operation and transaction retry to {@code newObserver}; see {@link DepotObserver}. */
+    public DepotOptions observer(DepotObserver newObserver) {
+        return new DepotOptions(clock, poolSize, changeRetentionAge, changeRetentionEvents, newObserver);
     }
 }

@@ -1,0 +1,114 @@
+package dev.depot.spring;
+
+import dev.depot.DepotOptions;
+import java.time.Duration;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+
+/**
+ * Settings of the auto-configured {@link dev.depot.Depot}, under {@code depot.*}.
+ *
+ * <p>Where the depot lives: {@code depot.url} (which Spring Boot also reads from the environment
+ * variable {@code DEPOT_URL}), else the environment variable {@code DATABASE_URL}, else {@code
+ * memory:} with one warning that the data is lost when the application stops — the order {@link
+ * dev.depot.Depot#fromEnvironment()} follows.
+ */
+@ConfigurationProperties("depot")
+public class DepotProperties {
+
+    /**
+     * Depot URL: memory:, memory:NAME, postgresql://user@host:5432/db, mariadb://…, h2:…, sqlite:…
+     * (SQL backends need their module on the class path). When unset: DEPOT_URL, then DATABASE_URL,
+     * then memory: with a warning.
+     */
+    private String url;
+
+    /** Connections for pooled (SQL) backends; memory ignores it. */
+    private int poolSize = 10;
+
+    private final ChangeRetention changeRetention = new ChangeRetention();
+
+    private final Metrics metrics = new Metrics();
+
+    public String getUrl() {
+        return url;
+    }
+
+    public void setUrl(String url) {
+        this.url = url;
+    }
+
+    public int getPoolSize() {
+        return poolSize;
+    }
+
+    public void setPoolSize(int poolSize) {
+        this.poolSize = poolSize;
+    }
+
+    public ChangeRetention getChangeRetention() {
+        return changeRetention;
+    }
+
+    public Metrics getMetrics() {
+        return metrics;
+    }
+
+    /** These settings as depot options (before customizers run); invalid values fail here, by name. */
+    public DepotOptions toOptions() {
+        return DepotOptions.defaults()
+                .poolSize(poolSize)
+                .changeRetention(changeRetention.getMaxAge(), changeRetention.getMaxEvents());
+    }
+
+    /** How long the change feed keeps events. */
+    public static class ChangeRetention {
+
+        /** Change events older than this are dropped. */
+        private Duration maxAge = Duration.ofDays(7);
+
+        /** At most this many change events are kept. */
+        private long maxEvents = 1_000_000;
+
+        public Duration getMaxAge() {
+            return maxAge;
+        }
+
+        public void setMaxAge(Duration maxAge) {
+            this.maxAge = maxAge;
+        }
+
+        public long getMaxEvents() {
+            return maxEvents;
+        }
+
+        public void setMaxEvents(long maxEvents) {
+            this.maxEvents = maxEvents;
+        }
+    }
+
+    /** Micrometer meters, when depot-micrometer and a MeterRegistry are present. */
+    public static class Metrics {
+
+        /** Whether to publish depot.* meters. */
+        private boolean enabled = true;
+
+        /** How often the record-count gauges re-read depot.stats(), which counts every table on SQL backends. */
+        private Duration statsRefresh = Duration.ofSeconds(10);
+
+        public boolean isEnabled() {
+            return enabled;
+        }
+
+        public void setEnabled(boolean enabled) {
+            this.enabled = enabled;
+        }
+
+        public Duration getStatsRefresh() {
+            return statsRefresh;
+        }
+
+        public void setStatsRefresh(Duration statsRefresh) {
+            this.statsRefresh = statsRefresh;
+        }
+    }
+}
