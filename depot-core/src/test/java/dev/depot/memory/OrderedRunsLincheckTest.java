@@ -11,6 +11,7 @@ import org.jetbrains.lincheck.datastructures.Operation;
 import org.jetbrains.lincheck.datastructures.Param;
 import org.jetbrains.lincheck.datastructures.StressOptions;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -98,8 +99,8 @@ public class OrderedRunsLincheckTest {
     void modelChecking() throws Exception {
         new ModelCheckingOptions()
                 .addCustomScenario(revivedWhileCompacting())
-                .iterations(Integer.getInteger("depot.lincheck.iterations", DEEP ? 30 : 0)) // random scenarios
-                .invocationsPerIteration(DEEP ? 1_000 : 30)
+                .iterations(Integer.getInteger("depot.lincheck.iterations", DEEP ? 10 : 0)) // random scenarios
+                .invocationsPerIteration(DEEP ? 300 : 30)
                 .threads(2)
                 .actorsPerThread(4)
                 .check(OrderedRunsLincheckTest.class);
@@ -119,11 +120,13 @@ public class OrderedRunsLincheckTest {
         return new ExecutionScenario(List.of(put, retire), List.of(List.of(put, live), List.of(compact)), List.of(live), null);
     }
 
+    /** Stress mode (real threads, no exploration): deep profile only; OrderedRunsTest stresses it too. */
     @Test
     void stress() {
+        Assumptions.assumeTrue(DEEP, "stress runs with -Ddepot.deep=true");
         new StressOptions()
-                .iterations(Integer.getInteger("depot.lincheck.iterations", DEEP ? 60 : 2))
-                .invocationsPerIteration(DEEP ? 10_000 : 300)
+                .iterations(Integer.getInteger("depot.lincheck.iterations", 5))
+                .invocationsPerIteration(1_000)
                 .threads(3)
                 .actorsPerThread(3)
                 .check(OrderedRunsLincheckTest.class);
