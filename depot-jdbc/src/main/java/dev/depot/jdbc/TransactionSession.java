@@ -125,6 +125,14 @@ final class TransactionSession implements Session {
         return call(spec, v -> QueryRunner.count(v.conn, t, plan, overlay.peek(t)));
     }
 
+    private String commitId;
+
+    @Override
+    public void commit(String commitId) {
+        this.commitId = commitId;
+        commit();
+    }
+
     @Override
     public void commit() {
         if (ended) {
@@ -140,6 +148,7 @@ final class TransactionSession implements Session {
             if (!events.isEmpty()) {
                 backend.inWrite(conn, tx -> {
                     checkNotWrittenSince();
+                    tx.commitId(commitId);
                     tx.apply(overlay, events);
                     return null;
                 });
