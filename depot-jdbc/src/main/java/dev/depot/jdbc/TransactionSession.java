@@ -32,6 +32,8 @@ final class TransactionSession implements Session {
     private Connection conn;
     private View view;
     private boolean ended;
+    /** Stored with the commit's change events, see {@link Feed#lookup}. */
+    private String commitId;
 
     TransactionSession(JdbcBackend backend) {
         this.backend = backend;
@@ -124,8 +126,6 @@ final class TransactionSession implements Session {
         Table t = backend.table(spec);
         return call(spec, v -> QueryRunner.count(v.conn, t, plan, overlay.peek(t)));
     }
-
-    private String commitId;
 
     @Override
     public void commit(String commitId) {
