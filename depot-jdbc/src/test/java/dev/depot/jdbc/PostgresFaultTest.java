@@ -92,7 +92,17 @@ class PostgresFaultTest {
      */
     @Test
     void theOutcomeOfEveryCommitThatFailedIsFoundOutTruthfullyAndASubscriptionSurvives() throws Exception {
-        String url = TestDatabases.fresh(TestDatabases.postgres(), "fault_");
+        // A prefix of its own: the killer picks connections by it, and must not hit other runs on the server.
+        String prefix = "fo" + Long.toHexString(System.nanoTime() & 0xffffffL) + "_";
+        String url = TestDatabases.fresh(TestDatabases.postgres(), prefix);
+        try {
+            outcomesUnderKilledConnections(url);
+        } finally {
+            TestDatabases.dropTables(url, prefix);
+        }
+    }
+
+    private void outcomesUnderKilledConnections(String url) throws Exception {
         long seconds = Long.getLong("depot.fault.seconds", Boolean.getBoolean("depot.deep") ? 60 : 3);
         try (Depot depot = Depot.open(url, DepotOptions.defaults().poolSize(3))) {
             Records<String, Note> notes = depot.records(NOTES);
@@ -111,6 +121,7 @@ class PostgresFaultTest {
             });
             Map<CommitOutcome.Status, Integer> unknown = new EnumMap<>(CommitOutcome.Status.class);
             int committed = 0;
+            int driverAsserts = 0;
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
             for (int i = 0; System.nanoTime() < deadline; i++) {
                 String key = "n" + i;
@@ -128,6 +139,13 @@ class PostgresFaultTest {
                             .isEqualTo(outcome.committed());
                 } catch (BackendUnavailableException e) {
                     // failed inside the callback: rolled back, nothing to find out
+                } catch (AssertionError e) {
+                    // pgjdbc asserts (with -ea, as under surefire) when its connection dies inside a batch;
+                    // a driver quirk outside Depot's contract, and no commit id to check: go on
+                    if (!e.getStackTrace()[0].getClassName().startsWith("org.postgresql")) {
+                        throw e;
+                    }
+                    driverAsserts++;
                 }
             }
             running.set(false);
@@ -138,8 +156,8 @@ class PostgresFaultTest {
                 Thread.sleep(10);
             }
             sub.close();
-            LoggerFactory.getLogger(PostgresFaultTest.class).info("{} commits returned normally; outcomes of failed commits: {}",
-                    committed, unknown);
+            LoggerFactory.getLogger(PostgresFaultTest.class).info("{} commits returned normally; outcomes of failed commits: {}; pgjdbc assertions: {}",
+                    committed, unknown, driverAsserts);
             assertThat(seen).hasSize(readWhenUp(() -> notes.count()).intValue());
             for (int i = 1; i < seen.size(); i++) {
                 assertThat(seen.get(i).sequence()).isEqualTo(seen.get(i - 1).sequence() + 1);
