@@ -182,6 +182,15 @@ final class MemoryTransaction implements Session {
         return c.indexes[index].between(new IndexEntry(value, IndexEntry.LOW), new IndexEntry(value, IndexEntry.HIGH));
     }
 
+    /** Stored with this commit's change events, see {@link MemoryChangeLog#lookup}. */
+    private String commitId;
+
+    @Override
+    public void commit(String commitId) {
+        this.commitId = commitId;
+        commit();
+    }
+
     @Override
     public void commit() {
         if (ended) {
@@ -225,7 +234,7 @@ final class MemoryTransaction implements Session {
             Instant now = store.clock.instant().truncatedTo(ChronoUnit.MICROS); // as every database keeps it
             long end = store.commits.commit(events.size(), (start, last) -> {
                 install(last);
-                store.log.append(start, events, now);
+                store.log.append(start, events, now, commitId);
             });
             closeSnapshot();
             pruneWritten(end);

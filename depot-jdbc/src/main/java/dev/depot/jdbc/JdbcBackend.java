@@ -255,7 +255,7 @@ final class JdbcBackend implements Backend {
             for (Registry.Entry e : catalog.stored(tx.conn).values()) {
                 Dialect.execute(tx.conn, "DELETE FROM " + e.table());
             }
-            feed.clear(tx.conn);
+            feed.clear(tx.conn, tx.last());
             return null;
         });
     }
