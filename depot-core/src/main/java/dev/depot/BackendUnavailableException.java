@@ -2,8 +2,11 @@ package dev.depot;
 
 /**
  * The backend could not be reached or dropped the connection mid-call. The cause is the driver's
- * exception. Whether the failed call took effect is unknown unless it ran in a transaction, which is
- * then rolled back. The depot recovers by itself once the backend answers again.
+ * exception. Whether a failed write took effect is unknown: a call inside a transaction callback took
+ * none (the transaction is rolled back), but a commit, or an auto-commit write, may have been applied
+ * just before the connection dropped. A failed commit throws the subclass {@link
+ * CommitOutcomeUnknownException}, whose id {@link Depot#commitOutcome} resolves. The depot recovers by
+ * itself once the backend answers again.
  */
 public class BackendUnavailableException extends DepotException {
     public BackendUnavailableException(String message, Throwable cause) {

@@ -4,29 +4,45 @@ import dev.depot.spi.ChangeLog;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** The change feed over a backend's {@link ChangeLog}; subscriptions run on virtual threads. */
+/**
+ * The change feed over a backend's {@link ChangeLog}; subscriptions run on virtual threads.
+ *
+ * <p>A subscription's loop catches every failure of the backend, wherever it happens (reading,
+ * waiting), keeps its position and retries with back-off, so an outage of any length only delays it;
+ * it ends only when closed (quietly) or when its listener fails under {@link SubscribeOptions.OnError#STOP}.
+ */
 final class DefaultChangeFeed implements ChangeFeed {
     private static final Logger LOG = LoggerFactory.getLogger(ChangeFeed.class);
     private static final int BATCH = 512;
     private static final Duration WAIT = Duration.ofMillis(500);
+    /** Retries against an unreachable backend back off at most this long, so recovery is noticed soon. */
+    private static final Duration MAX_OUTAGE_BACKOFF = Duration.ofSeconds(2);
+    /** Longest pause after repeated early wake-ups that found nothing to read. */
+    private static final long MAX_IDLE_PAUSE_MILLIS = 50;
 
     private final ChangeLog log;
-    private final DefaultDepot depot;
+    private final Runnable checkOpen;
+    private final BooleanSupplier depotClosed;
     private final Set<Sub> subscriptions = ConcurrentHashMap.newKeySet();
 
-    DefaultChangeFeed(ChangeLog log, DefaultDepot depot) {
+    /** {@code checkOpen} throws once the depot is closed; {@code depotClosed} tells without throwing. */
+    DefaultChangeFeed(ChangeLog log, Runnable checkOpen, BooleanSupplier depotClosed) {
         this.log = log;
-        this.depot = depot;
+        this.checkOpen = checkOpen;
+        this.depotClosed = depotClosed;
     }
 
     @Override
     public List<ChangeEvent> since(long afterSequence, int limit) {
-        depot.checkOpen();
+        checkOpen.run();
         if (limit < 1) {
             throw new IllegalArgumentException("limit must be >= 1, was " + limit);
         }
@@ -35,15 +51,16 @@ final class DefaultChangeFeed implements ChangeFeed {
 
     @Override
     public long lastSequence() {
-        depot.checkOpen();
+        checkOpen.run();
         return log.lastSequence();
     }
 
     @Override
-    public Subscription subscribe(long afterSequence, ChangeListener listener) {
+    public Subscription subscribe(long afterSequence, ChangeListener listener, SubscribeOptions options) {
         Objects.requireNonNull(listener, "listener");
-        depot.checkOpen();
-        Sub sub = new Sub(Math.max(0, afterSequence), listener);
+        Objects.requireNonNull(options, "options");
+        checkOpen.run();
+        Sub sub = new Sub(Math.max(0, afterSequence), listener, options);
         subscriptions.add(sub);
         sub.thread = Thread.ofVirtual().name("depot-subscription").start(sub::run);
         return sub;
@@ -57,60 +74,153 @@ final class DefaultChangeFeed implements ChangeFeed {
 
     private final class Sub implements Subscription {
         private final ChangeListener listener;
+        private final SubscribeOptions options;
         private volatile long position;
+        private volatile State state = State.ACTIVE;
+        private volatile Throwable lastError;
         private volatile boolean closed;
         private volatile Thread thread;
+        /** Consecutive backend failures, 0 while the backend answers. */
+        private int outage;
+        /** Consecutive early wake-ups that found nothing to read. */
+        private int idle;
 
-        Sub(long position, ChangeListener listener) {
+        Sub(long position, ChangeListener listener, SubscribeOptions options) {
             this.position = position;
             this.listener = listener;
+            this.options = options;
+        }
+
+        private boolean open() {
+            return !closed && !depotClosed.getAsBoolean();
         }
 
         void run() {
             try {
-                while (!closed && !depot.isClosed()) {
-                    if (!pollOnce()) {
-                        log.awaitAfter(position, WAIT);
+                while (open()) {
+                    List<ChangeEvent> batch = poll();
+                    for (ChangeEvent e : batch) {
+                        if (!open() || !deliver(e)) {
+                            return;
+                        }
                     }
                 }
             } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
+                // closed while waiting
             } finally {
+                if (state != State.STOPPED) {
+                    state = State.CLOSED;
+                }
                 subscriptions.remove(this);
             }
         }
 
-        /** Delivers one batch; false when there was nothing to deliver (or the backend is down). */
-        private boolean pollOnce() throws InterruptedException {
-            List<ChangeEvent> batch;
+        /**
+         * The next batch, or an empty list after waiting for one; backend failures are retried here
+         * with back-off, so nothing the backend throws leaves this loop.
+         */
+        private List<ChangeEvent> poll() throws InterruptedException {
             try {
-                batch = log.since(position, BATCH);
+                List<ChangeEvent> batch = log.since(position, BATCH);
+                if (batch.isEmpty()) {
+                    await();
+                }
+                recovered();
+                return batch;
             } catch (RuntimeException e) {
-                if (closed || depot.isClosed()) {
-                    return true; // the loop ends
+                if (!open()) {
+                    return List.of(); // closing: the backend went away under us, quietly
                 }
-                // A backend that is down recovers by itself; keep the position and try again shortly.
-                LOG.warn("change subscription paused after sequence {}: {}", position, e.getClass().getSimpleName());
-                Thread.sleep(WAIT.toMillis());
-                return true;
-            }
-            for (ChangeEvent e : batch) {
-                if (closed) {
-                    return true;
+                outage++;
+                lastError = e;
+                state = State.RETRYING;
+                Duration pause = options.backoff(outage);
+                if (pause.compareTo(MAX_OUTAGE_BACKOFF) > 0) {
+                    pause = MAX_OUTAGE_BACKOFF;
                 }
-                deliver(e);
-                position = e.sequence();
+                if (outage == 1) {
+                    LOG.warn("change subscription paused after sequence {}: {}; retrying until the backend answers",
+                            position, e.toString());
+                } else {
+                    LOG.debug("change subscription still paused after sequence {} (attempt {})", position, outage, e);
+                }
+                sleep(pause);
+                return List.of();
             }
-            return !batch.isEmpty();
         }
 
-        private void deliver(ChangeEvent e) {
-            try {
-                listener.onChange(e);
-            } catch (RuntimeException ex) {
-                LOG.warn("change listener failed on event {} of collection {}; continuing with the next event: {}",
-                        e.sequence(), e.collection(), ex.getClass().getName());
+        /** Waits for events after the position; pauses if the log keeps waking up with nothing to read. */
+        private void await() throws InterruptedException {
+            if (idle > 1) {
+                sleep(Duration.ofMillis(Math.min(MAX_IDLE_PAUSE_MILLIS, 1L << Math.min(idle - 2, 6))));
             }
+            long start = System.nanoTime();
+            log.awaitAfter(position, WAIT);
+            boolean early = System.nanoTime() - start < WAIT.toNanos() / 2;
+            idle = early ? idle + 1 : 0;
+        }
+
+        private void recovered() {
+            if (outage > 0) {
+                LOG.info("change subscription resumed after sequence {}", position);
+                outage = 0;
+                state = State.ACTIVE;
+            }
+        }
+
+        /** Hands one event to the listener as the policy says; false when the subscription ends. */
+        private boolean deliver(ChangeEvent e) throws InterruptedException {
+            for (int attempt = 1; ; attempt++) {
+                try {
+                    listener.onChange(e);
+                    idle = 0;
+                    position = e.sequence();
+                    if (attempt > 1) {
+                        LOG.info("change listener accepted event {} of collection {} on attempt {}", e.sequence(), e.collection(), attempt);
+                        state = State.ACTIVE;
+                    }
+                    return true;
+                } catch (RuntimeException | Error failure) {
+                    if (!open()) {
+                        return false;
+                    }
+                    lastError = failure;
+                    switch (options.onError()) {
+                        case SKIP -> {
+                            LOG.warn("change listener failed on event {} (collection {}, key {}); skipping it", e.sequence(),
+                                    e.collection(), e.key(), failure);
+                            position = e.sequence();
+                            return true;
+                        }
+                        case STOP -> {
+                            LOG.error("change listener failed on event {} (collection {}, key {}); subscription stopped at {}",
+                                    e.sequence(), e.collection(), e.key(), position, failure);
+                            state = State.STOPPED;
+                            return false;
+                        }
+                        case RETRY -> {
+                            state = State.RETRYING;
+                            Duration pause = options.backoff(attempt);
+                            if (attempt == 1) {
+                                LOG.warn("change listener failed on event {} (collection {}, key {}); retrying it in {} ms",
+                                        e.sequence(), e.collection(), e.key(), pause.toMillis(), failure);
+                            } else {
+                                LOG.warn("change listener failed again on event {} (collection {}, key {}), attempt {}: {}; "
+                                        + "retrying in {} ms", e.sequence(), e.collection(), e.key(), attempt, failure.toString(),
+                                        pause.toMillis());
+                            }
+                            sleep(pause);
+                            if (!open()) {
+                                return false;
+                            }
+                        }
+                    }
+                }
+            }
+        }
+
+        private void sleep(Duration d) throws InterruptedException {
+            TimeUnit.NANOSECONDS.sleep(d.toNanos());
         }
 
         @Override
@@ -119,8 +229,21 @@ final class DefaultChangeFeed implements ChangeFeed {
         }
 
         @Override
+        public State state() {
+            return state;
+        }
+
+        @Override
+        public Optional<Throwable> lastError() {
+            return Optional.ofNullable(lastError);
+        }
+
+        @Override
         public void close() {
             closed = true;
+            if (state != State.STOPPED) {
+                state = State.CLOSED;
+            }
             Thread t = thread;
             if (t != null && t != Thread.currentThread()) {
                 t.interrupt();

@@ -1,6 +1,7 @@
 package dev.depot;
 
 import dev.depot.spi.Backend;
+import dev.depot.spi.CommitLookup;
 import dev.depot.spi.DepotUrl;
 import dev.depot.spi.Session;
 import java.util.Collections;
@@ -23,7 +24,7 @@ final class DefaultDepot implements Depot {
         this.observer = GuardedObserver.of(options.observer());
         this.backend = ObservedBackend.wrap(backend, observer);
         this.url = url;
-        this.changes = new DefaultChangeFeed(backend.changes(), this);
+        this.changes = new DefaultChangeFeed(backend.changes(), this::checkOpen, this::isClosed);
     }
 
     @Override
@@ -74,8 +75,9 @@ final class DefaultDepot implements Depot {
 
     private <T> T attempt(TransactionWork<T> work) {
         checkOpen();
+        long known = backend.changes().knownSequence(); // before the transaction begins
         Session session = backend.begin();
-        DefaultTransaction tx = new DefaultTransaction(this, session);
+        DefaultTransaction tx = new DefaultTransaction(this, session, known);
         T result;
         try {
             result = work.run(tx);
@@ -86,7 +88,10 @@ final class DefaultDepot implements Depot {
         }
         tx.end();
         try {
-            session.commit();
+            session.commit(tx.id());
+        } catch (BackendUnavailableException e) {
+            rollbackQuietly(session, e);
+            throw new CommitOutcomeUnknownException(tx.id(), e); // the database may have committed before the connection died
         } catch (RuntimeException | Error e) {
             rollbackQuietly(session, e);
             throw e;
@@ -122,6 +127,18 @@ final class DefaultDepot implements Depot {
     public ChangeFeed changes() {
         checkOpen();
         return changes;
+    }
+
+    @Override
+    public CommitOutcome commitOutcome(String commitId) {
+        long bound = CommitIds.bound(commitId);
+        checkOpen();
+        CommitLookup found = backend.changes().lookup(commitId);
+        if (found.found()) {
+            return CommitOutcome.committed(found.first(), found.last());
+        }
+        // Its events would all be above the bound; none above the floor was dropped.
+        return CommitOutcome.of(found.trimFloor() <= bound ? CommitOutcome.Status.NOT_COMMITTED : CommitOutcome.Status.UNKNOWN);
     }
 
     @Override

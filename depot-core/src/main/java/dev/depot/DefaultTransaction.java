@@ -6,11 +6,19 @@ import dev.depot.spi.Session;
 final class DefaultTransaction implements Transaction {
     private final DefaultDepot depot;
     private final Session session;
+    private final String id;
     private volatile boolean active = true;
 
-    DefaultTransaction(DefaultDepot depot, Session session) {
+    /** {@code knownSequence}: a sequence committed before this transaction began, see {@link CommitIds}. */
+    DefaultTransaction(DefaultDepot depot, Session session, long knownSequence) {
         this.depot = depot;
         this.session = session;
+        this.id = CommitIds.next(knownSequence);
+    }
+
+    @Override
+    public String id() {
+        return id;
     }
 
     @Override

@@ -44,7 +44,9 @@ public interface Depot extends AutoCloseable {
     /**
      * Runs {@code work} in a transaction: commit when it returns, rollback when it throws (the
      * exception is rethrown). Snapshot isolation, first committer wins: a commit that loses a race
-     * throws {@link ConflictException} and applies nothing.
+     * throws {@link ConflictException} and applies nothing. A commit that fails because the backend
+     * became unreachable throws {@link CommitOutcomeUnknownException}: it may have been applied; ask
+     * {@link #commitOutcome} before retrying.
      */
     <T> T transact(TransactionWork<T> work);
 
@@ -53,6 +55,16 @@ public interface Depot extends AutoCloseable {
 
     /** The change feed of every committed write. */
     ChangeFeed changes();
+
+    /**
+     * Whether the transaction with this {@link Transaction#id() id} was committed, from the change
+     * feed: {@code COMMITTED} with its sequences, {@code NOT_COMMITTED} (certain: retrying is safe) or
+     * {@code UNKNOWN} when retention or a {@link #clear()} has dropped events it could have had. Waits
+     * for commits in flight to end first. Meant for recovery after a {@link
+     * CommitOutcomeUnknownException}: it reads the retained feed (no index on the id), so do not call it
+     * per transaction. An id not made by {@link Transaction#id()} is an {@link IllegalArgumentException}.
+     */
+    CommitOutcome commitOutcome(String commitId);
 
     /** Empties every collection and the change feed. What a test calls between cases. */
     void clear();

@@ -9,4 +9,13 @@ public interface Transaction {
 
     /** The records of a collection, read and written as part of this transaction. */
     <K, V> Records<K, V> records(Schema<K, V> schema);
+
+    /**
+     * This transaction's commit id: made by the client when the transaction begins (no round trip),
+     * unique across processes, stored with the commit's change events. If the commit fails with
+     * {@link CommitOutcomeUnknownException} (which carries the same id), {@link
+     * Depot#commitOutcome(String)} tells whether it was applied. Each attempt of a retried callback is
+     * a new transaction with a new id. Usable also after the callback returned.
+     */
+    String id();
 }

@@ -3,12 +3,16 @@ package dev.depot.memory;
 import dev.depot.ChangeEvent;
 import dev.depot.DepotOptions;
 import dev.depot.spi.ChangeLog;
+import dev.depot.spi.CommitLookup;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -30,6 +34,11 @@ final class MemoryChangeLog implements ChangeLog {
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition appended = lock.newCondition();
     private final AtomicInteger waiters = new AtomicInteger();
+    /** The highest sequence dropped by retention or a clear. */
+    private volatile long floor;
+    /** Retained commits that carry an id (transactions), for {@link #lookup}; oldest first in {@code commitOrder}. */
+    private final Map<String, long[]> commitRanges = new ConcurrentHashMap<>();
+    private final Queue<String> commitOrder = new ConcurrentLinkedQueue<>();
 
     MemoryChangeLog(DepotOptions options) {
         this.clock = options.clock();
@@ -39,11 +48,12 @@ final class MemoryChangeLog implements ChangeLog {
 
     /**
      * Appends a commit's events with sequences {@code start, start+1, ...}, inside the commit
-     * section. All or nothing: if anything throws, the events appended so far are removed again
-     * before the throwable propagates. Readers see the events only once all are in ({@link #since}
-     * stops at {@link #lastSequence()}, which moves last).
+     * section, remembering its commit id (null for none) with their range. All or nothing: if
+     * anything throws, the events appended so far are removed again before the throwable propagates,
+     * and the id is recorded only once every event is in. Readers see the events only once all are
+     * in ({@link #since} stops at {@link #lastSequence()}, which moves last).
      */
-    void append(long start, List<PendingEvent> pending, Instant time, FaultProbe probe) {
+    void append(long start, List<PendingEvent> pending, Instant time, FaultProbe probe, String commitId) {
         long seq = start;
         try {
             for (PendingEvent p : pending) {
@@ -63,6 +73,10 @@ final class MemoryChangeLog implements ChangeLog {
             throw t;
         }
         last = seq - 1;
+        if (commitId != null) { // once its events are in: the id never outlives a half-done append
+            commitRanges.put(commitId, new long[] {start, last});
+            commitOrder.add(commitId);
+        }
     }
 
     /** After a commit published: trims to the retention and wakes waiting readers. */
@@ -79,15 +93,30 @@ final class MemoryChangeLog implements ChangeLog {
     }
 
     private void trim() {
-        while (size.get() > maxEvents && events.pollFirstEntry() != null) {
+        Map.Entry<Long, ChangeEvent> first;
+        while (size.get() > maxEvents && (first = events.pollFirstEntry()) != null) {
             size.decrementAndGet();
+            dropped(first.getKey());
         }
         Instant cutoff = clock.instant().minus(maxAge);
-        Map.Entry<Long, ChangeEvent> first;
         while ((first = events.firstEntry()) != null && first.getValue().time().isBefore(cutoff)) {
             if (events.remove(first.getKey()) != null) {
                 size.decrementAndGet();
+                dropped(first.getKey());
             }
+        }
+    }
+
+    /** Raises the floor to {@code seq} and forgets the commit ids whose events are all gone. */
+    private void dropped(long seq) {
+        if (seq > floor) {
+            floor = seq;
+        }
+        String id;
+        long[] range;
+        while ((id = commitOrder.peek()) != null && ((range = commitRanges.get(id)) == null || range[1] <= floor)) {
+            commitRanges.remove(id);
+            commitOrder.poll();
         }
     }
 
@@ -132,6 +161,19 @@ final class MemoryChangeLog implements ChangeLog {
         while ((e = events.pollFirstEntry()) != null) {
             size.decrementAndGet();
         }
+        dropped(last);
+    }
+
+    @Override
+    public long knownSequence() {
+        return last;
+    }
+
+    @Override
+    public CommitLookup lookup(String commitId) {
+        long[] range = commitRanges.get(commitId); // before the floor: see ChangeLog#lookup
+        long f = floor;
+        return range == null || range[1] <= f ? new CommitLookup(0, 0, f) : new CommitLookup(Math.max(range[0], f + 1), range[1], f);
     }
 
     long size() {

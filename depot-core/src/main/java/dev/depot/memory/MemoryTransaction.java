@@ -193,6 +193,15 @@ final class MemoryTransaction implements Session {
         return c.indexes[index].between(new IndexEntry(value, IndexEntry.LOW), new IndexEntry(value, IndexEntry.HIGH));
     }
 
+    /** Stored with this commit's change events, see {@link MemoryChangeLog#lookup}. */
+    private String commitId;
+
+    @Override
+    public void commit(String commitId) {
+        this.commitId = commitId;
+        commit();
+    }
+
     @Override
     public void commit() {
         if (ended) {
@@ -243,7 +252,7 @@ final class MemoryTransaction implements Session {
             end = store.commits.commit(events.size(), (start, last) -> {
                 try {
                     install(last, installs);
-                    store.log.append(start, events, now, store.probe());
+                    store.log.append(start, events, now, store.probe(), commitId);
                 } catch (Throwable t) {
                     installs.undo();
                     throw t;

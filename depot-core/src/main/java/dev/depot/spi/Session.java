@@ -45,6 +45,15 @@ public interface Session {
      */
     void commit();
 
+    /**
+     * Commits as {@link #commit()}, storing {@code commitId} with the commit's change events so that
+     * {@link ChangeLog#lookup} finds them, at no extra round trip. A transaction's session must
+     * implement it; an auto-commit session ignores the id.
+     */
+    default void commit(String commitId) {
+        commit();
+    }
+
     /** Discards everything the transaction did. No-op on an auto-commit session; safe to repeat. */
     void rollback();
 }

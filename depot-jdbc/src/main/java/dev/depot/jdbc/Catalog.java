@@ -36,7 +36,7 @@ final class Catalog {
         Dialect.execute(c, "CREATE TABLE IF NOT EXISTS " + prefix + "meta (name VARCHAR(64) NOT NULL PRIMARY KEY, val BIGINT NOT NULL)" + opts);
         Dialect.execute(c, "CREATE TABLE IF NOT EXISTS " + prefix + "changes (seq BIGINT NOT NULL PRIMARY KEY, coll VARCHAR(64) NOT NULL, "
                 + "rkey " + d.textType() + " NOT NULL, op SMALLINT NOT NULL, ver BIGINT NOT NULL, t_sec BIGINT NOT NULL, "
-                + "t_nano INTEGER NOT NULL)" + opts);
+                + "t_nano INTEGER NOT NULL, commit_id VARCHAR(64))" + opts);
         Dialect.execute(c, "CREATE INDEX IF NOT EXISTS " + prefix + "changes_time ON " + prefix + "changes (t_sec, t_nano)");
         Dialect.execute(c, Registry.ddl(prefix, d));
         boolean present;
@@ -53,6 +53,7 @@ final class Catalog {
                 }
             }
         }
+        backend.feed.init(c);
     }
 
     synchronized void prepare(CollectionSpec spec, Reindexer reindexer) {

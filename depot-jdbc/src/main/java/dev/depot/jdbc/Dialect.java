@@ -2,14 +2,26 @@ package dev.depot.jdbc;
 
 import dev.depot.spi.IndexType;
 import dev.depot.spi.KeyType;
+import java.io.IOException;
+import java.net.SocketTimeoutException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.SQLNonTransientConnectionException;
+import java.sql.SQLRecoverableException;
+import java.sql.SQLTimeoutException;
+import java.sql.SQLTransientConnectionException;
 import java.sql.Statement;
 import java.sql.Types;
 import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.List;
 import java.util.Properties;
+import java.util.Set;
 import java.util.UUID;
 
 /**
@@ -28,6 +40,8 @@ abstract class Dialect {
     enum Failure {
         /** The connection or server is gone. */
         UNAVAILABLE,
+        /** A bound ran out: the statement timeout, the socket (read) timeout. The connection is suspect. */
+        TIMEOUT,
         /** Lost a race with a concurrent transaction; retrying is safe. */
         CONFLICT,
         /** A unique index (or the primary key) already holds the value. */
@@ -47,6 +61,17 @@ abstract class Dialect {
      */
     Properties driverProperties(String applicationName) {
         return new Properties();
+    }
+
+    /**
+     * Adds the driver's own settings for the {@link Timeouts} (connect, socket, statement) to
+     * {@code p}; embedded databases put theirs in the JDBC URL instead.
+     */
+    void timeoutProperties(Properties p, Timeouts t) {}
+
+    /** SQL run on every new connection, or null. */
+    String connectionInitSql(Timeouts t) {
+        return null;
     }
 
     /** Isolation of plain connections; null leaves the driver default. */
@@ -197,10 +222,79 @@ abstract class Dialect {
 
     // ---- errors ----
 
-    Failure classify(SQLException e) {
+    /**
+     * Classifies a failure by its whole chain, for every dialect in one place: the exception, its
+     * {@link SQLException#getNextException() next exceptions} (a batch's real failure hides there) and
+     * its causes (a driver may wrap a {@code SocketException} in an exception without SQLSTATE). A
+     * timeout anywhere wins, then a lost connection anywhere, then the first specific class.
+     */
+    final Failure classify(SQLException e) {
+        boolean unavailable = false;
+        Failure first = Failure.OTHER;
+        for (Throwable t : chain(e)) {
+            Failure f = t instanceof SQLException s ? classifyOne(s) : classifyCause(t);
+            if (f == Failure.TIMEOUT) {
+                return f;
+            }
+            unavailable |= f == Failure.UNAVAILABLE;
+            if (first == Failure.OTHER) {
+                first = f;
+            }
+        }
+        return unavailable ? Failure.UNAVAILABLE : first;
+    }
+
+    /** The first SQLSTATE along the chain, or null: what messages show. */
+    static String sqlState(SQLException e) {
+        for (Throwable t : chain(e)) {
+            if (t instanceof SQLException s && s.getSQLState() != null) {
+                return s.getSQLState();
+            }
+        }
+        return null;
+    }
+
+    /** The exception, then breadth-first its next exceptions and causes, each once (bounded, cycles cut). */
+    static List<Throwable> chain(Throwable e) {
+        List<Throwable> out = new ArrayList<>();
+        Set<Throwable> seen = Collections.newSetFromMap(new IdentityHashMap<>());
+        ArrayDeque<Throwable> todo = new ArrayDeque<>(List.of(e));
+        while (!todo.isEmpty() && out.size() < 32) {
+            Throwable t = todo.poll();
+            if (!seen.add(t)) {
+                continue;
+            }
+            out.add(t);
+            if (t instanceof SQLException s && s.getNextException() != null) {
+                todo.add(s.getNextException());
+            }
+            if (t.getCause() != null) {
+                todo.add(t.getCause());
+            }
+        }
+        return out;
+    }
+
+    /** A non-SQL cause: any I/O failure means the conversation with the server broke. */
+    private static Failure classifyCause(Throwable t) {
+        if (t instanceof SocketTimeoutException) {
+            return Failure.TIMEOUT;
+        }
+        if (t instanceof IOException) { // SocketException, EOFException, ConnectException, UnknownHostException...
+            return Failure.UNAVAILABLE;
+        }
+        return Failure.OTHER;
+    }
+
+    /** One exception of the chain, by the standard classes and SQLSTATEs; dialects add their codes. */
+    Failure classifyOne(SQLException e) {
         String state = e.getSQLState() == null ? "" : e.getSQLState();
-        if (state.startsWith("08") || e instanceof java.sql.SQLNonTransientConnectionException
-                || e instanceof java.sql.SQLTransientConnectionException || e instanceof java.sql.SQLRecoverableException) {
+        if (e instanceof SQLTimeoutException || state.equals("57014")) { // 57014: statement cancelled (its timeout)
+            return Failure.TIMEOUT;
+        }
+        // 08: connection exception; 57P01..57P03: admin shutdown, crash shutdown, cannot connect now
+        if (state.startsWith("08") || state.startsWith("57P0") || e instanceof SQLNonTransientConnectionException
+                || e instanceof SQLTransientConnectionException || e instanceof SQLRecoverableException) {
             return Failure.UNAVAILABLE;
         }
         if (state.equals("40001") || state.equals("40P01")) {

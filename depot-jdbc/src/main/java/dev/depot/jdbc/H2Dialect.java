@@ -107,14 +107,14 @@ final class H2Dialect extends Dialect {
     }
 
     @Override
-    Failure classify(SQLException e) {
+    Failure classifyOne(SQLException e) {
         return switch (e.getErrorCode()) {
             // concurrent update, lock timeout, deadlock
             case 90131, 50200, 40001 -> Failure.CONFLICT;
             case 23505 -> Failure.UNIQUE;
             // connection broken, database closed, database is being shut down
             case 90067, 90098, 90121 -> Failure.UNAVAILABLE;
-            default -> super.classify(e);
+            default -> super.classifyOne(e);
         };
     }
 }

@@ -43,6 +43,7 @@ final class JdbcBackend implements Backend {
     private final HikariDataSource pool;
     private final AutoCommitSession autoCommit;
     private final PgListener listener;
+    private volatile boolean closed;
 
     private JdbcBackend(JdbcSettings settings, DepotOptions options, HikariDataSource pool) {
         this.settings = settings;
@@ -50,7 +51,7 @@ final class JdbcBackend implements Backend {
         this.options = options;
         this.pool = pool;
         this.scheme = settings.display().substring(0, settings.display().indexOf(':'));
-        this.failures = new SqlFailures(dialect, settings.display(), this::evictIdleConnections);
+        this.failures = new SqlFailures(dialect, settings.display(), this::evictIdleConnections, () -> closed);
         this.feed = new Feed(this, settings.tablePrefix(), options);
         this.catalog = new Catalog(this, settings.tablePrefix());
         this.autoCommit = new AutoCommitSession(this);
@@ -105,13 +106,36 @@ final class JdbcBackend implements Backend {
         return catalog.table(spec);
     }
 
-    /** Runs read-only work on an auto-commit connection. */
+    /**
+     * Runs read-only work on an auto-commit connection. If the connection turns out dead (killed while
+     * idle, the server restarted) the work runs once more on a fresh one: a read has no outcome to lose.
+     * A timeout is not retried, so a call stays within its bound.
+     */
     <T> T read(String what, SqlWork<Connection, T> work) {
-        try (Connection c = connection()) {
-            return work.run(c);
-        } catch (SQLException e) {
-            throw failures.map(e, what);
+        for (int attempt = 1; ; attempt++) {
+            Connection c;
+            try {
+                c = connection();
+            } catch (SQLException e) {
+                throw failures.map(e, what);
+            }
+            try (c) {
+                return work.run(c);
+            } catch (SQLException e) {
+                if (attempt > 1 || !lostConnection(e)) {
+                    throw failures.map(e, what);
+                }
+            }
         }
+    }
+
+    /** The connection died (not a timeout) and the depot is open: the pool drops its idle connections. */
+    private boolean lostConnection(SQLException e) {
+        if (closed || dialect.classify(e) != Dialect.Failure.UNAVAILABLE) {
+            return false;
+        }
+        evictIdleConnections();
+        return true;
     }
 
     /**
@@ -126,7 +150,9 @@ final class JdbcBackend implements Backend {
             } catch (SQLException e) {
                 Dialect.Failure f = dialect.classify(e);
                 boolean raced = f == Dialect.Failure.CONFLICT || f == Dialect.Failure.UNIQUE;
-                if (!raced || attempt >= WRITE_ATTEMPTS) {
+                // A connection lost before COMMIT was sent rolled back: safe to run once more. Never after.
+                boolean lostBeforeCommit = attempt == 1 && !(e instanceof CommitFailed) && lostConnection(e);
+                if (!(raced || lostBeforeCommit) || attempt >= WRITE_ATTEMPTS) {
                     throw failures.map(e, what);
                 }
             }
@@ -138,6 +164,9 @@ final class JdbcBackend implements Backend {
      * rolls back if the work failed or asked to). The connection is back in auto-commit afterwards.
      */
     <T> T inWrite(Connection c, SqlWork<WriteTransaction, T> work) throws SQLException {
+        if (closed) {
+            throw new IllegalStateException("the depot is closed (" + settings + "); nothing was written");
+        }
         dialect.beginWrite(c);
         boolean ended = false;
         try {
@@ -146,7 +175,11 @@ final class JdbcBackend implements Backend {
             if (tx.isRollbackOnly()) {
                 dialect.rollback(c);
             } else {
-                dialect.commit(c);
+                try {
+                    dialect.commit(c);
+                } catch (SQLException e) {
+                    throw new CommitFailed(e);
+                }
             }
             ended = true;
             if (tx.appended()) {
@@ -222,7 +255,7 @@ final class JdbcBackend implements Backend {
             for (Registry.Entry e : catalog.stored(tx.conn).values()) {
                 Dialect.execute(tx.conn, "DELETE FROM " + e.table());
             }
-            feed.clear(tx.conn);
+            feed.clear(tx.conn, tx.last());
             return null;
         });
     }
@@ -254,8 +287,16 @@ final class JdbcBackend implements Backend {
         }
     }
 
+    /** COMMIT itself failed: whether it applied is unknown, so the write is never run again. */
+    static final class CommitFailed extends SQLException {
+        CommitFailed(SQLException e) {
+            super(e.getMessage(), e.getSQLState(), e.getErrorCode(), e);
+        }
+    }
+
     @Override
     public void close() {
+        closed = true;
         if (listener != null) {
             listener.close();
         }

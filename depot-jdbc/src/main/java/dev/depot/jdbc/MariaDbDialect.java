@@ -6,6 +6,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Types;
+import java.util.Properties;
 
 /**
  * MariaDB (10.5 or later; MySQL URLs use the same driver): every table in {@code utf8mb4_nopad_bin} (code point order, and unlike
@@ -22,6 +23,23 @@ final class MariaDbDialect extends Dialect {
     @Override
     String driverClass() {
         return "org.mariadb.jdbc.Driver";
+    }
+
+    @Override
+    void timeoutProperties(Properties p, Timeouts t) {
+        p.setProperty("connectTimeout", Long.toString(t.connect().toMillis()));
+        p.setProperty("socketTimeout", Long.toString(t.socket().toMillis()));
+        p.setProperty("tcpKeepAlive", "true");
+    }
+
+    /**
+     * The statement timeout, enforced by the server ({@code max_statement_time}, error 1969). Written
+     * as an executable comment so that MySQL, which lacks the variable, ignores it (there the socket
+     * timeout bounds a statement).
+     */
+    @Override
+    String connectionInitSql(Timeouts t) {
+        return "/*M! SET SESSION max_statement_time=" + t.statement().toMillis() / 1000.0 + " */";
     }
 
     @Override
@@ -99,14 +117,16 @@ final class MariaDbDialect extends Dialect {
     }
 
     @Override
-    Failure classify(SQLException e) {
+    Failure classifyOne(SQLException e) {
         return switch (e.getErrorCode()) {
             case 1062 -> Failure.UNIQUE;
             // 1020 record changed since last read, 1205 lock wait timeout, 1213 deadlock
             case 1020, 1205, 1213 -> Failure.CONFLICT;
-            // 1927 connection killed, 2006 server gone away, 2013 lost connection
-            case 1927, 2006, 2013 -> Failure.UNAVAILABLE;
-            default -> super.classify(e);
+            // 1927 connection killed, 2006 server gone away, 2013 lost connection, 1053 server shutdown
+            case 1927, 2006, 2013, 1053 -> Failure.UNAVAILABLE;
+            // 1969 max_statement_time exceeded, 3024 MySQL's max_execution_time exceeded
+            case 1969, 3024 -> Failure.TIMEOUT;
+            default -> super.classifyOne(e);
         };
     }
 

@@ -59,7 +59,7 @@ final class PgListener implements AutoCloseable {
     }
 
     private Connection connect() throws SQLException {
-        Properties p = settings.dialect().driverProperties(settings.applicationName());
+        Properties p = settings.connectionProperties(); // the pool's timeouts bound this connection too
         if (settings.user() != null) {
             p.setProperty("user", settings.user());
         }

@@ -2,7 +2,6 @@ package dev.depot.jdbc;
 
 import dev.depot.spi.IndexType;
 import dev.depot.spi.KeyType;
-import java.sql.SQLException;
 import java.util.Properties;
 
 /**
@@ -28,6 +27,16 @@ final class PostgresDialect extends Dialect {
         p.setProperty("logServerErrorDetail", "false");
         p.setProperty("reWriteBatchedInserts", "true");
         return p;
+    }
+
+    @Override
+    void timeoutProperties(Properties p, Timeouts t) {
+        p.setProperty("connectTimeout", Integer.toString(Timeouts.seconds(t.connect())));
+        p.setProperty("loginTimeout", Integer.toString(Timeouts.seconds(t.connect())));
+        p.setProperty("socketTimeout", Integer.toString(Timeouts.seconds(t.socket())));
+        // Server-side: the server cancels the statement (SQLSTATE 57014) and the connection stays usable.
+        p.setProperty("options", "-c statement_timeout=" + t.statement().toMillis());
+        p.setProperty("tcpKeepAlive", "true");
     }
 
     @Override
@@ -69,15 +78,5 @@ final class PostgresDialect extends Dialect {
     @Override
     boolean transactionalDdl() {
         return true;
-    }
-
-    @Override
-    Failure classify(SQLException e) {
-        String state = e.getSQLState();
-        // 57P01..57P03: admin shutdown, crash shutdown, cannot connect now.
-        if (state != null && state.startsWith("57P0")) {
-            return Failure.UNAVAILABLE;
-        }
-        return super.classify(e);
     }
 }

@@ -4,6 +4,7 @@ import dev.depot.BackendUnavailableException;
 import dev.depot.ConflictException;
 import dev.depot.DepotException;
 import java.sql.SQLException;
+import java.util.function.BooleanSupplier;
 
 /**
  * Turns driver exceptions into the contract's exceptions. Messages say what was being done, on which
@@ -14,26 +15,41 @@ final class SqlFailures {
     private final Dialect dialect;
     private final String where;
     private final Runnable onUnavailable;
+    private final BooleanSupplier closed;
 
     /**
-     * @param onUnavailable run when the database was found unreachable: the pool drops its idle
-     *     connections, which died with the one that failed, so the next call gets a fresh one
+     * @param onUnavailable run when the database was found unreachable: the pool
+     *     drops its idle connections, which died with the one that failed, so the next call gets a fresh one
+     * @param closed whether the depot was closed: a call cut off by the close is the caller's misuse,
+     *     reported as {@link IllegalStateException}, not an outage
      */
-    SqlFailures(Dialect dialect, String redactedUrl, Runnable onUnavailable) {
+    SqlFailures(Dialect dialect, String redactedUrl, Runnable onUnavailable, BooleanSupplier closed) {
         this.dialect = dialect;
         this.where = redactedUrl;
         this.onUnavailable = onUnavailable;
+        this.closed = closed;
+    }
+
+    SqlFailures(Dialect dialect, String redactedUrl, Runnable onUnavailable) {
+        this(dialect, redactedUrl, onUnavailable, () -> false);
     }
 
     RuntimeException map(SQLException e, String what) {
-        String state = e.getSQLState() == null ? "none" : e.getSQLState();
+        if (closed.getAsBoolean()) {
+            return new IllegalStateException("the depot is closed (" + where + "); " + what + " did not complete", e);
+        }
+        String found = Dialect.sqlState(e);
+        String state = found == null ? "none" : found;
         Dialect.Failure failure = dialect.classify(e);
         if (failure == Dialect.Failure.UNAVAILABLE) {
-            onUnavailable.run();
+            onUnavailable.run(); // a timed-out connection alone is evicted, by the pool (see Pools)
         }
         return switch (failure) {
             case UNAVAILABLE -> new BackendUnavailableException(
                     dialect.name() + " is unavailable while " + what + " (" + where + ", SQLSTATE " + state + ")", e);
+            case TIMEOUT -> new BackendUnavailableException(
+                    dialect.name() + " did not answer in time while " + what + " (" + where + ", SQLSTATE " + state
+                            + "; see the statementTimeout and socketTimeout parameters)", e);
             case CONFLICT -> new ConflictException(
                     what + ": a concurrent transaction committed a conflicting write first; retry the transaction");
             case UNIQUE -> new ConflictException(

@@ -35,6 +35,12 @@ final class SqliteDialect extends Dialect {
         return p;
     }
 
+    /** A local file has no network to wait on; the one wait is for the write lock, bounded like a statement. */
+    @Override
+    void timeoutProperties(Properties p, Timeouts t) {
+        p.setProperty("busy_timeout", Long.toString(t.statement().toMillis()));
+    }
+
     @Override
     String poolIsolation() {
         return null;
@@ -107,7 +113,7 @@ final class SqliteDialect extends Dialect {
     void endSnapshot(Connection c) {}
 
     @Override
-    Failure classify(SQLException e) {
+    Failure classifyOne(SQLException e) {
         if (e instanceof SQLiteException s) {
             SQLiteErrorCode code = s.getResultCode();
             if (code == SQLiteErrorCode.SQLITE_CONSTRAINT_UNIQUE || code == SQLiteErrorCode.SQLITE_CONSTRAINT_PRIMARYKEY) {
@@ -125,6 +131,6 @@ final class SqliteDialect extends Dialect {
         if (m.contains("SQLITE_BUSY") || m.contains("database is locked")) {
             return Failure.CONFLICT;
         }
-        return super.classify(e);
+        return super.classifyOne(e);
     }
 }

@@ -32,6 +32,8 @@ final class TransactionSession implements Session {
     private Connection conn;
     private View view;
     private boolean ended;
+    /** Stored with the commit's change events, see {@link Feed#lookup}. */
+    private String commitId;
 
     TransactionSession(JdbcBackend backend) {
         this.backend = backend;
@@ -126,6 +128,12 @@ final class TransactionSession implements Session {
     }
 
     @Override
+    public void commit(String commitId) {
+        this.commitId = commitId;
+        commit();
+    }
+
+    @Override
     public void commit() {
         if (ended) {
             throw new IllegalStateException("the transaction has ended");
@@ -140,6 +148,7 @@ final class TransactionSession implements Session {
             if (!events.isEmpty()) {
                 backend.inWrite(conn, tx -> {
                     checkNotWrittenSince();
+                    tx.commitId(commitId);
                     tx.apply(overlay, events);
                     return null;
                 });

@@ -15,6 +15,7 @@ final class WriteTransaction {
     private long last;
     private boolean rollbackOnly;
     private boolean appended;
+    private String commitId;
 
     WriteTransaction(Connection conn, JdbcBackend backend, long last) {
         this.conn = conn;
@@ -33,6 +34,16 @@ final class WriteTransaction {
 
     boolean appended() {
         return appended;
+    }
+
+    /** The counter: the last sequence numbered so far. */
+    long last() {
+        return last;
+    }
+
+    /** Tags the events appended from now on with the commit id of the transaction being applied. */
+    void commitId(String id) {
+        this.commitId = id;
     }
 
     /** Writes the overlay's rows and appends the events, numbered after the counter. */
@@ -54,7 +65,7 @@ final class WriteTransaction {
         if (events.isEmpty()) {
             return;
         }
-        backend.feed.append(conn, last, events, backend.options.clock().instant());
+        backend.feed.append(conn, last, events, backend.options.clock().instant(), commitId);
         last += events.size();
         appended = true;
     }

@@ -9,6 +9,8 @@ import dev.depot.DepotOptions;
 import dev.depot.spi.DepotUrl;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** URL forms, parameters, and that a password never shows in text, messages or causes. */
@@ -57,7 +59,8 @@ class JdbcSettingsTest {
     @Test
     void embeddedForms() {
         JdbcSettings mem = parse("h2:mem:shop?poolSize=2");
-        assertThat(mem.jdbcUrl()).startsWith("jdbc:h2:mem:shop;DB_CLOSE_DELAY=-1");
+        assertThat(mem.jdbcUrl()).as("dropped when the last depot on it closes").startsWith("jdbc:h2:mem:shop;")
+                .doesNotContain("DB_CLOSE_DELAY");
         assertThat(mem.durable()).isFalse();
         assertThat(mem.poolSize()).isEqualTo(2);
         assertThat(parse("h2:file:./data/app").jdbcUrl()).startsWith("jdbc:h2:file:./data/app;");
@@ -79,6 +82,42 @@ class JdbcSettingsTest {
         assertThatThrownBy(() -> parse("h2:tcp://x")).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> parse("sqlite:")).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> parse("sqlite:/tmp/x.db?ssl=true")).isInstanceOf(UnsupportedOperationException.class);
+    }
+
+    @Test
+    void timeoutsHaveServiceDefaultsAndAreConfigurable() {
+        Timeouts d = parse("postgresql://u@h/db").timeouts();
+        assertThat(d).isEqualTo(new Timeouts(Duration.ofSeconds(5), Duration.ofSeconds(35), Duration.ofSeconds(30), Duration.ofSeconds(5)));
+
+        JdbcSettings s = parse("postgresql://u@h/db?connectTimeout=2s&socketTimeout=1m&statementTimeout=1500ms&poolTimeout=3s");
+        assertThat(s.timeouts()).isEqualTo(new Timeouts(Duration.ofSeconds(2), Duration.ofMinutes(1), Duration.ofMillis(1500),
+                Duration.ofSeconds(3)));
+        assertThat(s.connectionProperties()).containsEntry("connectTimeout", "2").containsEntry("socketTimeout", "60")
+                .containsEntry("options", "-c statement_timeout=1500").doesNotContainKey("password").doesNotContainKey("user");
+        assertThat(parse("mariadb://u@h/db?statementTimeout=2s").timeouts().socket()).as("statement + 5 s").isEqualTo(Duration.ofSeconds(7));
+        assertThat(parse("mariadb://u@h/db?socketTimeout=2500ms").connectionProperties()).containsEntry("socketTimeout", "2500");
+        assertThat(parse("h2:mem:t?statementTimeout=2s").jdbcUrl()).contains(";LOCK_TIMEOUT=2000;QUERY_TIMEOUT=2000");
+        assertThat(parse("sqlite:/tmp/x.db?statementTimeout=2s").connectionProperties()).containsEntry("busy_timeout", "2000");
+
+        for (String bad : List.of("5", "0s", "-1s", "5h", "s", "1.5s")) {
+            assertThatThrownBy(() -> parse("postgresql://u:" + SECRET + "@h/db?socketTimeout=" + bad))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("socketTimeout").hasMessageNotContaining(SECRET);
+        }
+    }
+
+    @Test
+    void passwordsMayHoldAnyCharacterRawOrEncoded() {
+        JdbcSettings raw = parse("postgresql://app:p/a@s?s#w:o%zz+ é@db.example:6543/shop?poolSize=2");
+        assertThat(raw.user()).isEqualTo("app");
+        assertThat(raw.password()).isEqualTo("p/a@s?s#w:o%zz+ é");
+        assertThat(raw.jdbcUrl()).isEqualTo("jdbc:postgresql://db.example:6543/shop");
+        assertThat(raw.poolSize()).isEqualTo(2);
+        assertThat(raw.toString()).isEqualTo("postgresql://app:***@db.example:6543/shop?poolSize=2");
+
+        JdbcSettings encoded = parse("mariadb://a%40b:p%2Fa%40s%3F%2B%20%C3%A9@127.0.0.1/test");
+        assertThat(encoded.user()).isEqualTo("a@b");
+        assertThat(encoded.password()).isEqualTo("p/a@s?+ é");
+        assertThat(encoded.jdbcUrl()).isEqualTo("jdbc:mariadb://127.0.0.1:3306/test");
     }
 
     @Test

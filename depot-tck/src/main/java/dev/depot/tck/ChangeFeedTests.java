@@ -9,10 +9,14 @@ import static org.assertj.core.api.Assertions.tuple;
 
 import dev.depot.AlreadyExistsException;
 import dev.depot.Capability;
+import dev.depot.CommitOutcome;
+import dev.depot.ConflictException;
 import dev.depot.ChangeEvent;
 import dev.depot.ChangeListener;
 import dev.depot.Depot;
 import dev.depot.Records;
+import dev.depot.SubscribeOptions;
+import dev.depot.SubscribeOptions.OnError;
 import dev.depot.Subscription;
 import dev.depot.tck.KitModel.Counter;
 import dev.depot.tck.KitModel.Item;
@@ -26,6 +30,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BooleanSupplier;
+import java.util.stream.LongStream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -34,6 +41,9 @@ abstract class ChangeFeedTests extends FeatureTests {
     static final int FEED_EVENTS = 10;
     /** What {@code DepotOptions.defaults()} keeps; see {@link DepotFixture#open}. */
     static final Duration DEFAULT_RETENTION = Duration.ofDays(7);
+
+    /** Retries fast enough for a test; the policy under test is set per test. */
+    static final SubscribeOptions FAST_RETRIES = SubscribeOptions.defaults().withBackoff(Duration.ofMillis(1), Duration.ofMillis(8));
 
     ChangeFeedTests(DepotConformanceSuite suite) {
         super(suite);
@@ -71,6 +81,22 @@ abstract class ChangeFeedTests extends FeatureTests {
         List<ChangeEvent> awaitEvents() {
             Concurrently.await(expected);
             return List.copyOf(events);
+        }
+    }
+
+    /** Waits (up to the hang guard) until a condition holds; never a timing assertion. */
+    static void awaitUntil(String what, BooleanSupplier condition) {
+        long deadline = System.nanoTime() + HANG_GUARD.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("gave up waiting until " + what);
+            }
+            try {
+                Thread.sleep(1);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError(e);
+            }
         }
     }
 
@@ -258,16 +284,225 @@ abstract class ChangeFeedTests extends FeatureTests {
     }
 
     @Test
-    void aThrowingListenerNeitherAffectsTheWriterNorStopsDelivery() {
+    void aThrowingListenerUnderSkipNeitherAffectsTheWriterNorStopsDelivery() {
         long from = feed().lastSequence();
         Recorder failing = new Recorder(FEED_EVENTS, true);
 
-        try (Subscription s = feed().subscribe(from, failing)) {
+        try (Subscription s = feed().subscribe(from, failing, FAST_RETRIES.withOnError(OnError.SKIP))) {
             List<String> written = insertAccounts("k", FEED_EVENTS);
 
             assertThat(keys(failing.awaitEvents())).containsExactlyElementsOf(written);
+            awaitUntil("the subscription passed every event", () -> s.position() == feed().lastSequence());
+            assertThat(s.state()).isEqualTo(Subscription.State.ACTIVE);
+            assertThat(s.lastError()).get().extracting(Throwable::getMessage).isEqualTo("listener failure on purpose");
         }
         assertThat(accounts().count()).isEqualTo(FEED_EVENTS);
+    }
+
+    /** A listener that throws on one key until healed, recording every call. */
+    static final class FailsOn implements ChangeListener {
+        final List<ChangeEvent> calls = new CopyOnWriteArrayList<>();
+        final AtomicBoolean healed = new AtomicBoolean();
+        private final String key;
+
+        FailsOn(String key) {
+            this.key = key;
+        }
+
+        @Override
+        public void onChange(ChangeEvent event) {
+            calls.add(event);
+            if (event.key().equals(key) && !healed.get()) {
+                throw new IllegalStateException("listener failure on purpose");
+            }
+        }
+
+        long callsFor(String k) {
+            return calls.stream().filter(e -> e.key().equals(k)).count();
+        }
+    }
+
+    @Test
+    void byDefaultAFailingListenerGetsTheSameEventAgainUntilItAcceptsItAndNothingOvertakesIt() {
+        long from = feed().lastSequence();
+        List<String> written = insertAccounts("k", 4);
+        FailsOn listener = new FailsOn(written.get(1));
+
+        try (Subscription s = feed().subscribe(from, listener, FAST_RETRIES)) {
+            awaitUntil("the second event failed three times", () -> listener.callsFor(written.get(1)) >= 3);
+            assertThat(s.state()).isEqualTo(Subscription.State.RETRYING);
+            assertThat(s.position()).isEqualTo(from + 1);
+            assertThat(s.lastError()).get().isInstanceOf(IllegalStateException.class);
+            assertThat(keys(listener.calls)).doesNotContain(written.get(2), written.get(3));
+
+            listener.healed.set(true);
+            awaitUntil("every event was accepted", () -> s.position() == from + 4);
+            awaitUntil("the subscription is active again", () -> s.state() == Subscription.State.ACTIVE);
+        }
+        List<String> calls = keys(listener.calls);
+        assertThat(calls.stream().distinct().toList()).containsExactlyElementsOf(written);
+        assertThat(calls).isSorted(); // at least once, in order: repeats only of the failing event, in place
+    }
+
+    @Test
+    void stopEndsTheSubscriptionBeforeTheFailedEventSoResubscribingResumesWithIt() {
+        long from = feed().lastSequence();
+        List<String> written = insertAccounts("k", 4);
+        FailsOn listener = new FailsOn(written.get(1));
+
+        Subscription s = feed().subscribe(from, listener, FAST_RETRIES.withOnError(OnError.STOP));
+        awaitUntil("the subscription stopped", () -> s.state() == Subscription.State.STOPPED);
+        assertThat(s.position()).isEqualTo(from + 1);
+        assertThat(keys(listener.calls)).containsExactly(written.get(0), written.get(1));
+        assertThat(s.lastError()).get().isInstanceOf(IllegalStateException.class);
+        s.close();
+
+        Recorder rest = new Recorder(3);
+        try (Subscription again = feed().subscribe(s.position(), rest)) {
+            assertThat(keys(rest.awaitEvents())).containsExactlyElementsOf(written.subList(1, 4));
+        }
+    }
+
+    @Test
+    void aSubscriptionReportsItsStateAndIsClosedWithItsDepot() {
+        Subscription s;
+        try (Depot second = fixture().open(clock())) {
+            s = second.changes().subscribe(second.changes().lastSequence(), new Recorder(0));
+            assertThat(s.state()).isEqualTo(Subscription.State.ACTIVE);
+            assertThat(s.lastError()).isEmpty();
+        }
+        awaitUntil("the subscription is closed", () -> s.state() == Subscription.State.CLOSED);
+    }
+
+    @Test
+    void concurrentReadersSeeEverySequenceOnceAndInOrder() {
+        long from = feed().lastSequence();
+        int writers = 4;
+        int each = 25;
+        List<Long> polled = new CopyOnWriteArrayList<>();
+        AtomicBoolean done = new AtomicBoolean();
+        var poller = Concurrently.async(() -> {
+            long last = from;
+            while (!done.get() || last < feed().lastSequence()) {
+                for (ChangeEvent e : feed().since(last, 7)) {
+                    polled.add(e.sequence());
+                    last = e.sequence();
+                }
+            }
+            return null;
+        });
+        Recorder subscribed = new Recorder(writers * each);
+        try (Subscription s = feed().subscribe(from, subscribed)) {
+            Concurrently.run(writers, w -> {
+                for (int i = 0; i < each; i++) {
+                    if (i % 2 == 0) {
+                        accounts().save(account("w" + w + "-" + i, i));
+                    } else {
+                        int n = i;
+                        depot().transact(tx -> tx.records(KitModel.ACCOUNTS).save(account("w" + w + "-" + n, n)));
+                    }
+                }
+            });
+            done.set(true);
+            Concurrently.result(poller);
+            List<Long> expected = LongStream.rangeClosed(from + 1, from + writers * each).boxed().toList();
+            assertThat(polled).containsExactlyElementsOf(expected);
+            assertThat(map(subscribed.awaitEvents(), ChangeEvent::sequence)).containsExactlyElementsOf(expected);
+        }
+    }
+
+    // ---- commit outcome ----
+
+    @Test
+    void aCommittedTransactionsIdFindsItsEvents() {
+        long from = feed().lastSequence();
+        String id = depot().transact(tx -> {
+            tx.records(KitModel.ACCOUNTS).insert(account("a", 1));
+            tx.records(KitModel.ACCOUNTS).insert(account("b", 2));
+            return tx.id();
+        });
+        accounts().insert(account("c", 3)); // an auto-commit write after it
+
+        CommitOutcome outcome = depot().commitOutcome(id);
+        assertThat(outcome.status()).isEqualTo(CommitOutcome.Status.COMMITTED);
+        assertThat(outcome.committed()).isTrue();
+        assertThat(outcome.firstSequence()).isEqualTo(from + 1);
+        assertThat(outcome.lastSequence()).isEqualTo(from + 2);
+    }
+
+    @Test
+    void rolledBackReadOnlyAndConflictingTransactionsAreNotCommitted() {
+        accounts().insert(account("a", 1));
+        List<String> ids = new ArrayList<>();
+        assertThatThrownBy(() -> depot().transact(tx -> {
+            ids.add(tx.id());
+            tx.records(KitModel.ACCOUNTS).save(account("a", 2));
+            throw new IllegalStateException("roll back on purpose");
+        })).isInstanceOf(IllegalStateException.class);
+        depot().transact(tx -> {
+            ids.add(tx.id());
+            return tx.records(KitModel.ACCOUNTS).get("a");
+        });
+        assertThatThrownBy(() -> depot().transact(tx -> {
+            ids.add(tx.id());
+            tx.records(KitModel.ACCOUNTS).get("a");
+            Concurrently.elsewhere(() -> accounts().save(account("a", 3)));
+            tx.records(KitModel.ACCOUNTS).save(account("a", 4));
+            return null;
+        })).isInstanceOf(ConflictException.class);
+
+        assertThat(ids).doesNotHaveDuplicates();
+        for (String id : ids) {
+            assertThat(depot().commitOutcome(id).status()).as(id).isEqualTo(CommitOutcome.Status.NOT_COMMITTED);
+        }
+        assertThat(depot().commitOutcome(ids.get(0)).firstSequence()).isZero();
+    }
+
+    @Test
+    void aCommitWhoseEventsMayHaveBeenDroppedIsUnknown() {
+        String committed = depot().transact(tx -> {
+            tx.records(KitModel.ACCOUNTS).insert(account("a", 1));
+            return tx.id();
+        });
+        List<String> rolledBack = new ArrayList<>();
+        assertThatThrownBy(() -> depot().transact(tx -> {
+            rolledBack.add(tx.id());
+            tx.records(KitModel.ACCOUNTS).save(account("b", 2));
+            throw new IllegalStateException("roll back on purpose");
+        })).isInstanceOf(IllegalStateException.class);
+
+        depot().clear();
+
+        assertThat(depot().commitOutcome(committed).status()).isEqualTo(CommitOutcome.Status.UNKNOWN);
+        assertThat(depot().commitOutcome(rolledBack.get(0)).status()).isEqualTo(CommitOutcome.Status.UNKNOWN);
+        // A transaction begun after the clear is decided again.
+        String after = depot().transact(tx -> tx.id());
+        assertThat(depot().commitOutcome(after).status()).isEqualTo(CommitOutcome.Status.NOT_COMMITTED);
+    }
+
+    @Test
+    void aCommitDroppedByRetentionIsUnknownAndOneStillRetainedIsCommitted() {
+        String old = depot().transact(tx -> {
+            tx.records(KitModel.ACCOUNTS).insert(account("old", 1));
+            return tx.id();
+        });
+        clock().advance(DEFAULT_RETENTION.plusDays(1));
+        String recent = depot().transact(tx -> {
+            tx.records(KitModel.ACCOUNTS).insert(account("new", 1));
+            return tx.id();
+        });
+
+        assertThat(depot().commitOutcome(old).status()).isEqualTo(CommitOutcome.Status.UNKNOWN);
+        assertThat(depot().commitOutcome(recent).status()).isEqualTo(CommitOutcome.Status.COMMITTED);
+    }
+
+    @Test
+    void anythingButACommitIdIsRefused() {
+        for (String bad : new String[] {"", "nope", "1-2-3", "-1-0123456789abcdef-1", "x".repeat(100)}) {
+            assertThatThrownBy(() -> depot().commitOutcome(bad)).as(bad).isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("commit id");
+        }
+        assertThatThrownBy(() -> depot().commitOutcome(null)).isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test

@@ -1,0 +1,197 @@
+package dev.depot.jdbc;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.depot.ChangeEvent;
+import dev.depot.Depot;
+import dev.depot.Records;
+import dev.depot.Schema;
+import dev.depot.Subscription;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The change feed under concurrent writers, as two processes on one table prefix see it: writer
+ * threads on two depots save, delete, commit transactions and roll some back, while {@code since}
+ * pollers and subscribers in both depots check that they see every sequence exactly once, in order,
+ * and in the end exactly the events of the committed writes. Runs a few seconds per database;
+ * {@code -Ddepot.deep=true} (or {@code -Ddepot.feed.seconds=N}) runs longer.
+ */
+class FeedIntegrityTest {
+    record Item(String id, int n) {}
+
+    private static final Schema<String, Item> ITEMS = Schema.of("feed_items", String.class, Item.class).key(Item::id).build();
+    private static final int WRITERS = 6;
+    private static final int KEYS_PER_WRITER = 40;
+
+    static Stream<Arguments> databases() {
+        String only = System.getProperty("depot.feed.only"); // e.g. mariadb, to run one database
+        return TestDatabases.all("feedint_").filter(a -> only == null || a.get()[0].equals(only));
+    }
+
+    static long seconds() {
+        return Long.getLong("depot.feed.seconds", Boolean.getBoolean("depot.deep") ? 60 : 3);
+    }
+
+    /** A reader's view: the sequences it saw (in order) and every event's identity. */
+    static final class Seen {
+        final String name;
+        final List<String> violations = new CopyOnWriteArrayList<>();
+        final List<String> events = Collections.synchronizedList(new ArrayList<>());
+        volatile long last;
+
+        Seen(String name, long from) {
+            this.name = name;
+            this.last = from;
+        }
+
+        void accept(ChangeEvent e) {
+            if (e.sequence() != last + 1 && violations.size() < 20) {
+                violations.add(name + ": after " + last + " came " + e.sequence());
+            }
+            last = e.sequence();
+            events.add(identity(e));
+        }
+    }
+
+    static String identity(ChangeEvent e) {
+        return e.key() + "/" + e.op() + "/" + e.version();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("databases")
+    void everyReaderSeesEverySequenceOnceInOrderWithExactlyTheCommittedWrites(String name, TestDatabases.UrlSource opener)
+            throws Exception {
+        String url = opener.url();
+        try (Depot a = Depot.open(url); Depot b = Depot.open(url)) {
+            Depot[] depots = {a, b};
+            List<Records<String, Item>> items = List.of(a.records(ITEMS), b.records(ITEMS));
+            long from = a.changes().lastSequence();
+            List<String> expected = Collections.synchronizedList(new ArrayList<>());
+            AtomicBoolean writing = new AtomicBoolean(true);
+            AtomicBoolean written = new AtomicBoolean();
+            AtomicBoolean stop = new AtomicBoolean();
+            List<Seen> readers = new ArrayList<>();
+            List<Subscription> subs = new ArrayList<>();
+            List<Thread> threads = new ArrayList<>();
+            for (Depot d : depots) {
+                Seen sub = new Seen("subscriber of " + (d == a ? "a" : "b"), from);
+                readers.add(sub);
+                subs.add(d.changes().subscribe(from, sub::accept));
+                Seen poll = new Seen("poller of " + (d == a ? "a" : "b"), from);
+                readers.add(poll);
+                threads.add(Thread.ofPlatform().daemon().name("feed-poller").start(() -> {
+                    while (!stop.get() && (!written.get() || poll.last < d.changes().lastSequence())) {
+                        List<ChangeEvent> batch = d.changes().since(poll.last, 100);
+                        batch.forEach(poll::accept);
+                        if (batch.isEmpty()) {
+                            pause();
+                        }
+                    }
+                }));
+            }
+            Map<String, Throwable> writerFailures = new ConcurrentHashMap<>();
+            List<Thread> writers = new ArrayList<>();
+            for (int w = 0; w < WRITERS; w++) {
+                int id = w;
+                Depot depot = depots[w % 2];
+                Records<String, Item> mine = items.get(w % 2);
+                writers.add(Thread.ofPlatform().name("feed-writer-" + w).start(() -> {
+                    try {
+                        write(id, depot, mine, writing, expected);
+                    } catch (Throwable t) {
+                        writerFailures.put("writer " + id, t);
+                    }
+                }));
+            }
+            Thread.sleep(TimeUnit.SECONDS.toMillis(seconds()));
+            writing.set(false);
+            for (Thread t : writers) {
+                t.join();
+            }
+            written.set(true);
+            assertThat(writerFailures).isEmpty();
+            long last = a.changes().lastSequence();
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60); // hang guard; the assertions decide
+            while (readers.stream().anyMatch(r -> r.last < last) && System.nanoTime() < deadline) {
+                Thread.sleep(10);
+            }
+            stop.set(true);
+            for (Thread t : threads) {
+                t.join(TimeUnit.SECONDS.toMillis(10));
+            }
+            subs.forEach(Subscription::close);
+            LoggerFactory.getLogger(FeedIntegrityTest.class).info("{}: {} events from {} writers in {} s",
+                    name, last - from, WRITERS, seconds());
+            List<String> want = new ArrayList<>(expected);
+            Collections.sort(want);
+            assertThat(last - from).isEqualTo(want.size());
+            for (Seen r : readers) {
+                assertThat(r.violations).as(r.name).isEmpty();
+                assertThat(r.last).as(r.name + " reached the end").isEqualTo(last);
+                List<String> got = new ArrayList<>(r.events);
+                Collections.sort(got);
+                assertThat(got).as(r.name + " saw exactly the committed writes").isEqualTo(want);
+            }
+        }
+    }
+
+    private static void pause() {
+        try {
+            Thread.sleep(1);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Auto-commit saves and deletes, committed transactions and rolled-back ones, until told to stop. */
+    private static void write(int id, Depot depot, Records<String, Item> items, AtomicBoolean writing, List<String> expected) {
+        ThreadLocalRandom r = ThreadLocalRandom.current();
+        for (int i = 0; writing.get(); i++) {
+            String key = "w" + id + "-" + r.nextInt(KEYS_PER_WRITER);
+            switch (r.nextInt(4)) {
+                case 0 -> expected.add(key + "/" + (items.exists(key) ? "UPDATE" : "INSERT") + "/" + items.save(new Item(key, i)));
+                case 1 -> items.getVersioned(key).ifPresent(v -> {
+                    if (items.delete(key)) {
+                        expected.add(key + "/DELETE/" + v.version());
+                    }
+                });
+                case 2 -> {
+                    String second = "w" + id + "-" + r.nextInt(KEYS_PER_WRITER);
+                    List<String> events = depot.transact(tx -> {
+                        Records<String, Item> t = tx.records(ITEMS);
+                        List<String> out = new ArrayList<>();
+                        for (String k : second.equals(key) ? List.of(key) : List.of(key, second)) {
+                            String op = t.exists(k) ? "UPDATE" : "INSERT";
+                            out.add(k + "/" + op + "/" + t.save(new Item(k, r.nextInt())));
+                        }
+                        return out;
+                    });
+                    expected.addAll(events);
+                }
+                default -> {
+                    try {
+                        depot.transact(tx -> {
+                            tx.records(ITEMS).save(new Item("rolled-back-" + id, 0));
+                            throw new IllegalStateException("roll back on purpose");
+                        });
+                    } catch (IllegalStateException expectedRollback) {
+                        // nothing of it may appear in the feed
+                    }
+                }
+            }
+        }
+    }
+}
