@@ -53,10 +53,6 @@ final class MemoryChangeLog implements ChangeLog {
 
     /** Appends a transaction's events, remembering its commit id (null for none) with their range. */
     void append(long start, List<PendingEvent> pending, Instant time, String commitId) {
-        if (commitId != null) {
-            commitRanges.put(commitId, new long[] {start, start + pending.size() - 1});
-            commitOrder.add(commitId);
-        }
         long seq = start;
         for (PendingEvent p : pending) {
             events.put(seq, new ChangeEvent(seq, p.collection().spec.name(),
@@ -65,6 +61,10 @@ final class MemoryChangeLog implements ChangeLog {
             seq++;
         }
         last = seq - 1;
+        if (commitId != null) { // once its events are in: the id never outlives a half-done append
+            commitRanges.put(commitId, new long[] {start, last});
+            commitOrder.add(commitId);
+        }
         trim();
         if (waiters.get() > 0) {
             lock.lock();
