@@ -98,15 +98,16 @@ final class DefaultChangeFeed implements ChangeFeed {
         void run() {
             try {
                 while (open()) {
-                    List<ChangeEvent> batch = poll();
-                    for (ChangeEvent e : batch) {
-                        if (!open() || !deliver(e)) {
-                            return;
+                    try {
+                        for (ChangeEvent e : poll()) {
+                            if (!open() || !deliver(e)) {
+                                return;
+                            }
                         }
+                    } catch (InterruptedException e) {
+                        // close() interrupts; any other interrupt (the listener's own) is not an end
                     }
                 }
-            } catch (InterruptedException e) {
-                // closed while waiting
             } finally {
                 if (state != State.STOPPED) {
                     state = State.CLOSED;
@@ -240,10 +241,7 @@ final class DefaultChangeFeed implements ChangeFeed {
 
         @Override
         public void close() {
-            closed = true;
-            if (state != State.STOPPED) {
-                state = State.CLOSED;
-            }
+            closed = true; // the thread reports CLOSED once it has ended
             Thread t = thread;
             if (t != null && t != Thread.currentThread()) {
                 t.interrupt();

@@ -18,7 +18,11 @@ public interface Subscription extends AutoCloseable {
         RETRYING,
         /** Ended by its listener's failure under policy STOP; see {@link #lastError()}. */
         STOPPED,
-        /** Closed, by {@link #close()} or with its depot. */
+        /**
+         * Closed, by {@link #close()} or with its depot, and delivery has ended: the listener is not
+         * running and will not be called again. (Between {@code close()} and then, the state is
+         * still the previous one.)
+         */
         CLOSED
     }
 

@@ -34,11 +34,13 @@ class FeedIntegrityTest {
 
     private static final Schema<String, Item> ITEMS = Schema.of("feed_items", String.class, Item.class).key(Item::id).build();
     private static final int WRITERS = 6;
+    /** Unique per run: concurrent runs on one server must not share (or drop) each other's tables. */
+    private static final String PREFIX = "fi" + Long.toHexString(System.nanoTime() & 0xffffffL) + "_";
     private static final int KEYS_PER_WRITER = 40;
 
     static Stream<Arguments> databases() {
         String only = System.getProperty("depot.feed.only"); // e.g. mariadb, to run one database
-        return TestDatabases.all("feedint_").filter(a -> only == null || a.get()[0].equals(only));
+        return TestDatabases.all(PREFIX).filter(a -> only == null || a.get()[0].equals(only));
     }
 
     static long seconds() {
@@ -75,6 +77,16 @@ class FeedIntegrityTest {
     void everyReaderSeesEverySequenceOnceInOrderWithExactlyTheCommittedWrites(String name, TestDatabases.UrlSource opener)
             throws Exception {
         String url = opener.url();
+        try {
+            check(name, url);
+        } finally {
+            if (url.contains("tablePrefix=" + PREFIX)) {
+                TestDatabases.dropTables(url, PREFIX);
+            }
+        }
+    }
+
+    private static void check(String name, String url) throws Exception {
         try (Depot a = Depot.open(url); Depot b = Depot.open(url)) {
             Depot[] depots = {a, b};
             List<Records<String, Item>> items = List.of(a.records(ITEMS), b.records(ITEMS));

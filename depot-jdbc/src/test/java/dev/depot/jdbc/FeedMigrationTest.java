@@ -29,10 +29,12 @@ import org.junit.jupiter.params.provider.MethodSource;
 class FeedMigrationTest {
     record Item(String id, int n) {}
 
+    /** Unique per run: concurrent runs on one server must not share (or drop) each other's tables. */
+    private static final String PREFIX = "fm" + Long.toHexString(System.nanoTime() & 0xffffffL) + "_";
     private static final Schema<String, Item> ITEMS = Schema.of("mig_items", String.class, Item.class).key(Item::id).build();
 
     static Stream<Arguments> databases() {
-        return TestDatabases.all("feedmig_");
+        return TestDatabases.all(PREFIX);
     }
 
     private static List<Long> sequences(List<ChangeEvent> events) {
@@ -42,19 +44,19 @@ class FeedMigrationTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("databases")
     void tablesOfThePreviousVersionGetTheCommitIdColumnAndATrimFloor(String name, TestDatabases.UrlSource opener) throws Exception {
-        String url = TestDatabases.withPrefix(opener.url().replaceAll("[?&]tablePrefix=[^&]*", ""), "feedmig_");
+        String url = TestDatabases.withPrefix(opener.url().replaceAll("[?&]tablePrefix=[^&]*", ""), PREFIX);
         JdbcSettings s = JdbcSettings.parse(DepotUrl.parse(url), DepotOptions.defaults());
         // Kept open while the depot works, so an in-memory database lives on.
         try (Connection admin = DriverManager.getConnection(s.jdbcUrl(), s.user(), s.password())) {
             try (Statement st = admin.createStatement()) {
-                st.execute("CREATE TABLE feedmig_meta (name VARCHAR(64) NOT NULL PRIMARY KEY, val BIGINT NOT NULL)");
-                st.execute("CREATE TABLE feedmig_changes (seq BIGINT NOT NULL PRIMARY KEY, coll VARCHAR(64) NOT NULL, "
+                st.execute("CREATE TABLE " + PREFIX + "meta (name VARCHAR(64) NOT NULL PRIMARY KEY, val BIGINT NOT NULL)");
+                st.execute("CREATE TABLE " + PREFIX + "changes (seq BIGINT NOT NULL PRIMARY KEY, coll VARCHAR(64) NOT NULL, "
                         + "rkey VARCHAR(255) NOT NULL, op SMALLINT NOT NULL, ver BIGINT NOT NULL, t_sec BIGINT NOT NULL, "
                         + "t_nano INTEGER NOT NULL)");
-                st.execute("INSERT INTO feedmig_meta (name, val) VALUES ('seq', 7)");
+                st.execute("INSERT INTO " + PREFIX + "meta (name, val) VALUES ('seq', 7)");
                 long now = java.time.Instant.now().getEpochSecond();
                 for (int seq = 5; seq <= 7; seq++) { // 1 to 4 were dropped by retention
-                    st.execute("INSERT INTO feedmig_changes (seq, coll, rkey, op, ver, t_sec, t_nano) VALUES (" + seq
+                    st.execute("INSERT INTO " + PREFIX + "changes (seq, coll, rkey, op, ver, t_sec, t_nano) VALUES (" + seq
                             + ", 'mig_items', 'k" + seq + "', 0, 1, " + now + ", 0)");
                 }
             }
@@ -74,7 +76,7 @@ class FeedMigrationTest {
                 assertThat(sequences(again.changes().since(0))).containsExactly(5L, 6L, 7L, 8L);
             }
         } finally {
-            TestDatabases.dropTables(url, "feedmig_");
+            TestDatabases.dropTables(url, PREFIX);
         }
     }
 
@@ -101,7 +103,7 @@ class FeedMigrationTest {
             assertThat(depot.commitOutcome(id).status()).isEqualTo(CommitOutcome.Status.UNKNOWN);
         } finally {
             if (!url.startsWith("h2:mem") && !url.startsWith("sqlite")) {
-                TestDatabases.dropTables(url, "feedmig_");
+                TestDatabases.dropTables(url, PREFIX);
             }
         }
     }

@@ -364,14 +364,30 @@ abstract class ChangeFeedTests extends FeatureTests {
     }
 
     @Test
-    void aSubscriptionReportsItsStateAndIsClosedWithItsDepot() {
-        Subscription s;
-        try (Depot second = fixture().open(clock())) {
-            s = second.changes().subscribe(second.changes().lastSequence(), new Recorder(0));
-            assertThat(s.state()).isEqualTo(Subscription.State.ACTIVE);
-            assertThat(s.lastError()).isEmpty();
+    void aSubscriptionReportsItsStateAndIsClosedQuietlyWithItsDepot() throws InterruptedException {
+        List<Throwable> uncaught = new CopyOnWriteArrayList<>();
+        Thread.UncaughtExceptionHandler previous = Thread.getDefaultUncaughtExceptionHandler();
+        Thread.setDefaultUncaughtExceptionHandler((t, e) -> uncaught.add(e));
+        try {
+            List<Subscription> subs = new ArrayList<>();
+            try (Depot second = fixture().open(clock())) {
+                for (int i = 0; i < 3; i++) {
+                    subs.add(second.changes().subscribe(second.changes().lastSequence(), new Recorder(0)));
+                }
+                Thread.sleep(50); // let them start; closing the backend while one is in a call used to kill it loudly
+                assertThat(subs).allSatisfy(s -> {
+                    assertThat(s.state()).isEqualTo(Subscription.State.ACTIVE);
+                    assertThat(s.lastError()).isEmpty();
+                });
+            }
+            for (Subscription s : subs) { // CLOSED: its thread has ended
+                awaitUntil("the subscription is closed", () -> s.state() == Subscription.State.CLOSED);
+            }
+            Thread.sleep(10); // an uncaught exception is reported right after its thread ends
+            assertThat(uncaught).isEmpty();
+        } finally {
+            Thread.setDefaultUncaughtExceptionHandler(previous);
         }
-        awaitUntil("the subscription is closed", () -> s.state() == Subscription.State.CLOSED);
     }
 
     @Test
