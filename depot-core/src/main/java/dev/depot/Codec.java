@@ -3,7 +3,9 @@ package dev.depot;
 /**
  * Turns values into the bytes a backend stores and back. Every read decodes from stored bytes, on
  * every backend, so what a codec drops (say, a field Jackson ignores) is dropped everywhere alike.
- * Implementations must be thread-safe.
+ * Implementations must be thread-safe. Encoded documents are limited to {@link
+ * DocumentLimits#MAX_DOCUMENT_BYTES}; a codec's exceptions reach callers as {@link CodecException}
+ * (without the codec's message, which may quote data).
  */
 public interface Codec<V> {
 

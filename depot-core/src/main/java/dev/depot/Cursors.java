@@ -55,6 +55,8 @@ final class Cursors {
         if (!a.get(1).asString().equals(order) || !a.get(2).asString().equals(descending ? "d" : "a")) {
             throw invalid("it belongs to a query with another order");
         }
+        // A cursor is user input: its order value and key must pass the rules real values and keys
+        // pass, or a forged one would reach the database (PostgreSQL rejects NUL with SQLSTATE 22021).
         try {
             Object value = null;
             JsonNode v = a.get(3);
@@ -64,17 +66,40 @@ final class Cursors {
                 }
                 IndexType type = schema.spec().index(orderIndex).type();
                 value = switch (type) {
-                    case LONG -> v.asLong();
-                    case DOUBLE -> v.asDouble();
-                    case BOOLEAN -> v.asBoolean();
-                    default -> type.coerce(v.asString());
+                    case LONG -> v.isIntegralNumber() && v.canConvertToLong() ? v.asLong() : null;
+                    case DOUBLE -> v.isNumber() ? type.coerce(v.asDouble()) : infinity(v);
+                    case BOOLEAN -> v.isBoolean() ? v.asBoolean() : null;
+                    default -> v.isString() ? type.coerce(v.asString()) : null;
                 };
+                if (value == null) {
+                    throw invalid("its values do not fit this collection");
+                }
             }
-            Object key = schema.spec().keyType().parse(a.get(4).asString());
+            JsonNode k = a.get(4);
+            if (!k.isString()) {
+                throw invalid("its values do not fit this collection");
+            }
+            Object key = schema.spec().keyType().parse(k.asString());
+            schema.keys().checkStored(key);
             return new QueryPlan.Bound(value, key);
         } catch (IllegalArgumentException e) {
+            if (e.getMessage() != null && e.getMessage().startsWith(schema.name() + ": invalid cursor")) {
+                throw e;
+            }
             throw invalid("its values do not fit this collection");
         }
+    }
+
+    /** JSON has no infinities; Jackson writes them as the strings "Infinity" and "-Infinity". */
+    private static Double infinity(JsonNode v) {
+        if (!v.isString()) {
+            return null;
+        }
+        return switch (v.asString()) {
+            case "Infinity" -> Double.POSITIVE_INFINITY;
+            case "-Infinity" -> Double.NEGATIVE_INFINITY;
+            default -> null;
+        };
     }
 
     private IllegalArgumentException invalid(String why) {

@@ -45,7 +45,7 @@ final class DefaultDepot implements Depot {
     }
 
     private static <V> Object[] reindex(Schema<?, V> schema, byte[] doc) {
-        return RecordIndexes.extract(schema, schema.codec().decode(doc));
+        return RecordIndexes.extract(schema, Documents.decode(schema, null, doc));
     }
 
     @Override

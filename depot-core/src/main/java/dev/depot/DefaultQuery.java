@@ -55,17 +55,18 @@ final class DefaultQuery<K, V> implements Query<V> {
     private Predicate toPredicate(Condition c) {
         Schema<K, V> schema = records.schemaInternal();
         int index = schema.indexPosition(c.field());
-        IndexType type = schema.spec().index(index).type();
+        Schema.IndexDefinition<V> def = schema.indexDefinitions().get(index);
+        IndexType type = def.type();
         if (c.operator() == Condition.Operator.STARTS_WITH && type != IndexType.STRING) {
-            throw new IllegalArgumentException(schema.name() + ": startsWith needs a String index, '"
-                    + c.field() + "' is " + type);
+            throw new IllegalArgumentException(schema.name() + ": startsWith needs a String index, "
+                    + def.describe() + " is not one");
         }
         List<Object> values = new ArrayList<>(c.values().size());
         for (Object v : c.values()) {
             try {
                 values.add(type.coerce(v));
             } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException(schema.name() + ": field '" + c.field() + "': " + e.getMessage(), e);
+                throw new IllegalArgumentException(schema.name() + ": " + def.describe() + ": " + e.getMessage(), e);
             }
         }
         if (c.operator() == Condition.Operator.IN) {

@@ -104,7 +104,7 @@ final class DefaultRecords<K, V> implements Records<K, V> {
         Objects.requireNonNull(value, () -> schema.name() + ": value must not be null");
         Object key = schema.keys().toStored(schema.keyOf(value));
         Object[] indexValues = RecordIndexes.extract(schema, value);
-        byte[] doc = schema.codec().encode(value);
+        byte[] doc = Documents.encode(schema, key, value);
         return new Write(key, mode, expected, doc, indexValues);
     }
 
@@ -215,10 +215,10 @@ final class DefaultRecords<K, V> implements Records<K, V> {
             if (schema.valueType().isInstance(cached)) {
                 return schema.valueType().cast(cached);
             }
-            V v = schema.codec().decode(r.document());
+            V v = Documents.decode(schema, r.key(), r.document());
             r.cacheValue(v);
             return v;
         }
-        return schema.codec().decode(r.document());
+        return Documents.decode(schema, r.key(), r.document());
     }
 }

@@ -7,7 +7,8 @@ import java.util.function.Function;
 
 /**
  * Maps a schema's key type to the normalised key a backend stores ({@link KeyType}) and back, and
- * enforces the key rules: not null; a text key is 1..255 UTF-8 bytes without U+0000.
+ * enforces the key rules: not null; a text key is 1..255 UTF-8 bytes without U+0000 or unpaired
+ * surrogates.
  */
 final class KeyMapping<K> {
     static final int MAX_KEY_BYTES = 255;
@@ -57,9 +58,22 @@ final class KeyMapping<K> {
         }
         Object stored = store.apply(key);
         if (keyType == KeyType.STRING) {
+            if (stored == null) {
+                throw new IllegalArgumentException(collection + ": the key codec returned null");
+            }
             checkText((String) stored);
         }
         return stored;
+    }
+
+    /**
+     * Checks a normalised key that did not come from {@link #toStored} (one decoded from a cursor)
+     * against the same rules; {@link IllegalArgumentException} if it breaks one.
+     */
+    void checkStored(Object stored) {
+        if (keyType == KeyType.STRING) {
+            checkText((String) stored);
+        }
     }
 
     K fromStored(Object stored) {
@@ -77,6 +91,10 @@ final class KeyMapping<K> {
         }
         if (text.indexOf('\u0000') >= 0) {
             throw new IllegalArgumentException(collection + ": key must not contain U+0000");
+        }
+        if (CodePoints.hasUnpairedSurrogate(text)) {
+            throw new IllegalArgumentException(collection + ": key must not contain an unpaired surrogate"
+                    + " (it has no UTF-8 form; SQL databases would turn it into '?')");
         }
         int n = text.length() <= MAX_KEY_BYTES / 3 ? text.length() : CodePoints.utf8Length(text);
         if (n > MAX_KEY_BYTES) {

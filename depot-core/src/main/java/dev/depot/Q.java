@@ -64,8 +64,11 @@ public final class Q {
 
         /** Inclusive at both ends: {@code low <= field <= high}. */
         public Condition between(Object low, Object high) {
-            notNull(Condition.Operator.BETWEEN, low);
-            notNull(Condition.Operator.BETWEEN, high);
+            if (low == null || high == null) {
+                throw new IllegalArgumentException("between() on field '" + name + "' needs both bounds, the "
+                        + (low == null ? "low" : "high") + " bound is null (for an open range use "
+                        + (low == null ? "le()" : "ge()") + ")");
+            }
             return new Condition(name, Condition.Operator.BETWEEN, List.of(low, high));
         }
 
@@ -89,8 +92,15 @@ public final class Q {
 
         private void notNull(Condition.Operator op, Object value) {
             if (value == null) {
-                throw new IllegalArgumentException(
-                        op.name().toLowerCase() + "(null) on field '" + name + "': use isNull() or isNotNull()");
+                String call = switch (op) {
+                    case STARTS_WITH -> "startsWith";
+                    default -> op.name().toLowerCase(java.util.Locale.ROOT);
+                };
+                // Only equality has a null-testing counterpart; a null bound or prefix is simply an error.
+                String hint = op == Condition.Operator.EQ || op == Condition.Operator.IN
+                        ? ": use isNull() or isNotNull()"
+                        : ": a " + (op == Condition.Operator.STARTS_WITH ? "prefix" : "bound") + " must not be null";
+                throw new IllegalArgumentException(call + "(null) on field '" + name + "'" + hint);
             }
         }
     }

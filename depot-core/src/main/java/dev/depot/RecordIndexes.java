@@ -14,7 +14,7 @@ final class RecordIndexes {
             try {
                 out[i] = d.type().coerce(d.extractor().apply(value));
             } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException(schema.name() + ": index '" + d.name() + "': " + e.getMessage(), e);
+                throw new IllegalArgumentException(schema.name() + ": " + d.describe() + ": " + e.getMessage(), e);
             }
         }
         return out;

@@ -43,6 +43,8 @@ public final class Schema<K, V> {
     private final Codec<V> codec;
     private final boolean immutableValues;
     private final CollectionSpec spec;
+    /** Set once a written value decoded again (see {@code Documents}); a benign race re-checks. */
+    private volatile boolean roundTripVerified;
 
     private Schema(Builder<K, V> b) {
         this.name = b.name;
@@ -51,6 +53,9 @@ public final class Schema<K, V> {
         this.keyExtractor = b.keyExtractor;
         this.keys = KeyMapping.of(b.name, b.keyClass, b.keyCodec);
         this.indexes = List.copyOf(b.indexes);
+        if (b.codec == null) {
+            JsonCodec.checkReadable(b.name, b.valueClass);
+        }
         this.codec = b.codec != null ? b.codec : Codec.json(b.valueClass);
         this.immutableValues = b.codec == null && DeepImmutability.check(b.valueClass);
         List<IndexSpec> specs = new ArrayList<>();
@@ -117,6 +122,14 @@ public final class Schema<K, V> {
         return codec;
     }
 
+    boolean roundTripVerified() {
+        return roundTripVerified;
+    }
+
+    void markRoundTripVerified() {
+        roundTripVerified = true;
+    }
+
     /** True when decoded values cannot be mutated, so one decoded instance may be shared. */
     boolean immutableValues() {
         return immutableValues;
@@ -141,8 +154,17 @@ public final class Schema<K, V> {
         return "Schema[" + name + "]";
     }
 
-    /** An index with its extractor. */
-    record IndexDefinition<V>(String name, IndexType type, boolean unique, Function<V, ?> extractor) {}
+    /**
+     * An index with its extractor and the Java type it was declared with (an {@code Integer} index is
+     * stored as {@link IndexType#LONG}; messages name what the user declared).
+     */
+    record IndexDefinition<V>(String name, IndexType type, boolean unique, Function<V, ?> extractor, Class<?> declared) {
+        /** "index 'score' (Integer)" or "index 'score' (Integer, stored as Long)". */
+        String describe() {
+            String java = declared.getSimpleName();
+            return "index '" + name + "' (" + java + (java.equals(type.label()) ? "" : ", stored as " + type.label()) + ")";
+        }
+    }
 
     /** Builds a {@link Schema}; every method validates its input at once. */
     public static final class Builder<K, V> {
@@ -204,7 +226,7 @@ public final class Schema<K, V> {
             if (!indexNames.add(indexName.toLowerCase(Locale.ROOT))) {
                 throw new IllegalArgumentException(name + ": index '" + indexName + "' is declared twice");
             }
-            indexes.add(new IndexDefinition<>(indexName, IndexType.of(type), unique, extractor));
+            indexes.add(new IndexDefinition<>(indexName, IndexType.of(type), unique, extractor, type));
             return this;
         }
 

@@ -44,6 +44,26 @@ public final class CodePoints {
         return null;
     }
 
+    /**
+     * Whether {@code s} holds a surrogate that is not half of a well-formed pair (a lone high or low
+     * surrogate, or a low before a high). Such text has no UTF-8 form: PostgreSQL, H2 and SQLite
+     * replace it with '?' and so make distinct keys and index values equal, which is why keys and
+     * index values may not hold one.
+     */
+    public static boolean hasUnpairedSurrogate(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (Character.isSurrogate(c)) {
+                if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
+                    i++;
+                } else {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
     /** UTF-8 length without allocating. */
     public static int utf8Length(String s) {
         int n = 0;

@@ -15,13 +15,41 @@ import java.util.UUID;
  * Instant} (truncated to microseconds) and {@code UUID}.
  */
 public enum IndexType {
-    /** Text of at most {@link #MAX_STRING_CODE_POINTS} code points, without U+0000. */
-    STRING,
-    LONG,
-    DOUBLE,
-    BOOLEAN,
-    INSTANT,
-    UUID;
+    /** Text of at most {@link #MAX_STRING_CODE_POINTS} code points, without U+0000 or unpaired surrogates. */
+    STRING("String"),
+    /** Any {@code long}; int, short and byte widen to it. */
+    LONG("Long"),
+    /** Any double but NaN, infinities included; float widens; -0.0 is 0.0. */
+    DOUBLE("Double"),
+    BOOLEAN("Boolean"),
+    /** {@link #MIN_INSTANT} to {@link #MAX_INSTANT}, truncated to microseconds. */
+    INSTANT("Instant"),
+    UUID("UUID");
+
+    /**
+     * Earliest Instant index value: the first instant of year 1, where SQL timestamps and ISO-8601
+     * four-digit years begin. One range for every backend, checked by core at the call.
+     */
+    public static final Instant MIN_INSTANT = Instant.parse("0001-01-01T00:00:00Z");
+
+    /** Latest Instant index value: the last microsecond of year 9999. */
+    public static final Instant MAX_INSTANT = Instant.parse("9999-12-31T23:59:59.999999Z");
+
+    private final String label;
+
+    IndexType(String label) {
+        this.label = label;
+    }
+
+    /** The readable name used in messages: "String", "Long", "Double", "Boolean", "Instant", "UUID". */
+    public String label() {
+        return label;
+    }
+
+    /** The label with its indefinite article, for messages: "a Long", "an Instant", "a UUID". */
+    public String withArticle() {
+        return (this == INSTANT ? "an " : "a ") + label;
+    }
 
     /**
      * Longest String index value, in code points: what every supported database can put in a B-tree
@@ -74,8 +102,9 @@ public enum IndexType {
             case UUID -> value instanceof java.util.UUID u ? u : parseUuid(value);
         };
         if (out == null) {
-            throw new IllegalArgumentException("a " + value.getClass().getSimpleName()
-                    + " cannot be coerced to a " + name() + " index value");
+            String from = value.getClass().getSimpleName();
+            throw new IllegalArgumentException(("AEIOU".indexOf(from.isEmpty() ? 'x' : from.charAt(0)) >= 0 ? "an " : "a ")
+                    + from + " cannot be coerced to " + withArticle() + " index value");
         }
         return out;
     }
@@ -112,6 +141,10 @@ public enum IndexType {
         }
         if (s.indexOf('\u0000') >= 0) {
             throw new IllegalArgumentException("String index values cannot contain U+0000 (PostgreSQL text cannot hold it)");
+        }
+        if (CodePoints.hasUnpairedSurrogate(s)) {
+            throw new IllegalArgumentException("String index values cannot contain an unpaired surrogate"
+                    + " (it has no UTF-8 form; SQL databases would turn it into '?')");
         }
         if (s.length() > MAX_STRING_CODE_POINTS && s.codePointCount(0, s.length()) > MAX_STRING_CODE_POINTS) {
             throw new IllegalArgumentException("String index values are limited to " + MAX_STRING_CODE_POINTS
@@ -150,7 +183,7 @@ public enum IndexType {
         }
         double d = n.doubleValue();
         if (Double.isNaN(d)) {
-            throw new IllegalArgumentException("NaN is not a valid DOUBLE index value");
+            throw new IllegalArgumentException("NaN is not a valid Double index value");
         }
         return d == 0.0 ? 0.0 : d; // -0.0 and 0.0 are one value, as in SQL
     }
@@ -161,7 +194,17 @@ public enum IndexType {
                 : v instanceof ZonedDateTime z ? z.toInstant()
                 : v instanceof Date d ? d.toInstant()
                 : v instanceof String s ? parseInstant(s) : null;
-        return i == null ? null : i.truncatedTo(ChronoUnit.MICROS);
+        if (i == null) {
+            return null;
+        }
+        // Truncate first (towards the past, as the index does), then check, so the range holds
+        // for what is stored: 9999-12-31T23:59:59.9999999Z is accepted as .999999.
+        Instant t = i.truncatedTo(ChronoUnit.MICROS);
+        if (t.isBefore(MIN_INSTANT) || t.isAfter(MAX_INSTANT)) {
+            throw new IllegalArgumentException("Instant index values must lie between " + MIN_INSTANT + " and "
+                    + MAX_INSTANT + " (the range every backend stores)");
+        }
+        return t;
     }
 
     private static Instant parseInstant(String s) {

@@ -57,4 +57,14 @@ class CodePointsTest {
     private static byte[] utf8(String s) {
         return s.getBytes(StandardCharsets.UTF_8);
     }
+
+    @Test
+    void findsEveryUnpairedSurrogateAndAcceptsWellFormedPairs() {
+        for (String bad : List.of("\uD800", "\uDC00", "a\uD800", "\uDC00a", "\uDC00\uD800", "a\uD83Db", "\uD83D\uDE00\uD800")) {
+            assertThat(CodePoints.hasUnpairedSurrogate(bad)).as("%s", Arrays.toString(bad.toCharArray())).isTrue();
+        }
+        for (String good : List.of("", "a", "\uD83D\uDE00", "x\uD83D\uDE00y\uDBFF\uDFFF", "\uFFFD", "\uE000")) {
+            assertThat(CodePoints.hasUnpairedSurrogate(good)).isFalse();
+        }
+    }
 }

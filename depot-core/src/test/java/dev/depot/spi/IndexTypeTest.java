@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.time.OffsetDateTime;
+import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
@@ -65,5 +66,34 @@ class IndexTypeTest {
     void nullsSortFirst() {
         assertThat(IndexType.STRING.compareNullsFirst(null, "")).isNegative();
         assertThat(IndexType.STRING.compareNullsFirst(null, null)).isZero();
+    }
+
+    @Test
+    void instantsAreAcceptedFromYear1ToYear9999AfterTruncation() {
+        assertThat(IndexType.INSTANT.coerce(IndexType.MIN_INSTANT)).isEqualTo(IndexType.MIN_INSTANT);
+        assertThat(IndexType.INSTANT.coerce(IndexType.MAX_INSTANT.plusNanos(999))).isEqualTo(IndexType.MAX_INSTANT);
+        assertThat(IndexType.INSTANT.coerce("9999-12-31T23:59:59.999999999Z")).isEqualTo(IndexType.MAX_INSTANT);
+        for (Instant outside : List.of(Instant.MIN, Instant.MAX, IndexType.MIN_INSTANT.minusNanos(1),
+                IndexType.MAX_INSTANT.plusNanos(1000), Instant.parse("-0001-06-01T00:00:00Z"))) {
+            assertThatThrownBy(() -> IndexType.INSTANT.coerce(outside)).isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("0001-01-01T00:00:00Z").hasMessageContaining("9999-12-31T23:59:59.999999Z");
+        }
+        assertThatThrownBy(() -> IndexType.INSTANT.coerce(new java.util.Date(Long.MIN_VALUE)))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void stringValuesWithUnpairedSurrogatesAreRejectedWithoutEchoingThem() {
+        assertThatThrownBy(() -> IndexType.STRING.coerce("secret\uD800")).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("unpaired surrogate").hasMessageNotContaining("secret");
+        assertThat(IndexType.STRING.coerce("ok\uD83D\uDE00")).isEqualTo("ok\uD83D\uDE00");
+    }
+
+    @Test
+    void messagesUseReadableNamesWithTheRightArticle() {
+        assertThatThrownBy(() -> IndexType.INSTANT.coerce(true)).hasMessage("a Boolean cannot be coerced to an Instant index value");
+        assertThatThrownBy(() -> IndexType.LONG.coerce(new Object())).hasMessage("an Object cannot be coerced to a Long index value");
+        assertThatThrownBy(() -> IndexType.UUID.coerce(5)).hasMessage("an Integer cannot be coerced to a UUID index value");
+        assertThatThrownBy(() -> IndexType.DOUBLE.coerce(Double.NaN)).hasMessageContaining("Double").hasMessageNotContaining("DOUBLE");
     }
 }

@@ -150,6 +150,13 @@ public abstract class DepotConformanceSuite {
     }
 
     @Nested
+    class HostileInput extends HostileInputTests {
+        HostileInput() {
+            super(DepotConformanceSuite.this);
+        }
+    }
+
+    @Nested
     class EdgeCases extends EdgeCaseTests {
         EdgeCases() {
             super(DepotConformanceSuite.this);
