@@ -164,6 +164,41 @@ class NameCollisionTest {
         });
     }
 
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("databases")
+    void aCollectionIndexedBeforeNamesWereInjectiveStillEvolves(String db, TestDatabases.UrlSource opener) {
+        String table = PREFIX + "c_legacy";
+        on(opener, (depot, url) -> {
+            depot.records(rows("legacy", false)).save(new Row("k", "v1"));
+            // Turn it into what the first scheme left: a CRC32-named SQL index, a registry line without index name.
+            String legacy = PREFIX + "i_" + crc(table + ".x_v");
+            sql(url, url.startsWith("mariadb:") ? "DROP INDEX " + Names.index(PREFIX, table, "x_v") + " ON " + table
+                    : "DROP INDEX " + Names.index(PREFIX, table, "x_v"));
+            sql(url, "CREATE INDEX " + legacy + " ON " + table + " (x_v, k)");
+            sql(url, "UPDATE " + PREFIX + "collections SET idx = 'v STRING n x_v\n' WHERE coll = 'legacy'");
+
+            try (Depot reopened = Depot.open(url)) {
+                Records<String, Row> unindexed = reopened.records(Schema.of("legacy", String.class, Row.class).key(Row::id).build());
+                assertThat(unindexed.get("k")).contains(new Row("k", "v1"));
+                assertThat(sqlIndexesOnV(url, table)).as("the legacy index went with its column").isEmpty();
+
+                Records<String, Row> indexed = reopened.records(rows("legacy", false));
+                assertThat(indexed.query().where(Q.field("v").eq("v1")).count()).isEqualTo(1);
+                assertThat(sqlIndexesOnV(url, table)).isNotEmpty().noneMatch(n -> n.equalsIgnoreCase(legacy));
+            }
+        });
+    }
+
+    private static void sql(String url, String statement) {
+        JdbcSettings s = JdbcSettings.parse(DepotUrl.parse(url), DepotOptions.defaults());
+        try (Connection c = DriverManager.getConnection(s.jdbcUrl(), s.user(), s.password());
+                java.sql.Statement st = c.createStatement()) {
+            st.execute(statement);
+        } catch (SQLException e) {
+            throw new IllegalStateException(statement, e);
+        }
+    }
+
     private static void registerOn(String url, String collection, String table) {
         JdbcSettings s = JdbcSettings.parse(DepotUrl.parse(url), DepotOptions.defaults());
         try (Connection c = DriverManager.getConnection(s.jdbcUrl(), s.user(), s.password());
