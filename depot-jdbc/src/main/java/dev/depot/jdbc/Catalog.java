@@ -63,7 +63,15 @@ final class Catalog {
         }
         Registry.Entry e = backend.write("preparing collection '" + spec.name() + "'", tx -> {
             Registry.Entry stored = registry.find(tx.conn, spec.name());
-            return stored == null ? evolution.create(tx.conn, spec) : evolution.evolve(tx.conn, stored, spec, reindexer);
+            String table = stored == null ? Names.table(prefix, spec.name()) : stored.table();
+            // Never adopt (nor keep using) a table whose records belong to another collection.
+            String owner = registry.otherOwner(tx.conn, table, spec.name());
+            if (owner != null) {
+                throw new IllegalStateException("collection '" + spec.name() + "' cannot use SQL table " + table
+                        + ": it holds the records of collection '" + owner + "'"
+                        + (stored == null ? "; rename one of them" : " too (created before table names were unique)"));
+            }
+            return stored == null ? evolution.create(tx.conn, spec, table) : evolution.evolve(tx.conn, stored, spec, reindexer);
         });
         tables.put(spec.name(), new Table(spec, e.table(), e.columns(), d));
     }

@@ -17,11 +17,19 @@ import java.util.Map;
 
 /**
  * The registry table: per collection its table, key type and stored indexes (name, type,
- * uniqueness, column), one index per line. It is what schema evolution compares declarations with.
+ * uniqueness, column, SQL index), one index per line. It is what schema evolution compares
+ * declarations with, and it says which collection owns which table.
  */
 final class Registry {
-    /** A collection as stored. */
-    record Entry(String collection, KeyType keyType, String table, List<IndexSpec> indexes, List<String> columns) {}
+    /**
+     * A collection as stored; {@code sqlIndexes} are the names of the SQL indexes on the columns
+     * (lines written before names were injective have none: their indexes have the legacy name).
+     */
+    record Entry(String collection, KeyType keyType, String table, List<IndexSpec> indexes, List<String> columns,
+            List<String> sqlIndexes) {}
+
+    private final String prefix;
+    private final String selectOwner;
 
     private final String selectOne;
     private final String selectAll;
@@ -30,6 +38,8 @@ final class Registry {
 
     Registry(String prefix) {
         String t = prefix + "collections";
+        this.prefix = prefix;
+        this.selectOwner = "SELECT coll FROM " + t + " WHERE tbl = ? AND coll <> ? ORDER BY coll";
         this.selectOne = "SELECT coll, key_type, tbl, idx FROM " + t + " WHERE coll = ?";
         this.selectAll = "SELECT coll, key_type, tbl, idx FROM " + t + " ORDER BY coll";
         this.insert = "INSERT INTO " + t + " (coll, key_type, tbl, idx) VALUES (?, ?, ?, ?)";
@@ -51,6 +61,17 @@ final class Registry {
         }
     }
 
+    /** Another collection whose records live in {@code table}, or null if none. */
+    String otherOwner(Connection c, String table, String collection) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(selectOwner)) {
+            ps.setString(1, table);
+            ps.setString(2, collection);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? rs.getString(1) : null;
+            }
+        }
+    }
+
     Map<String, Entry> all(Connection c) throws SQLException {
         Map<String, Entry> out = new LinkedHashMap<>();
         try (PreparedStatement ps = c.prepareStatement(selectAll); ResultSet rs = ps.executeQuery()) {
@@ -67,22 +88,24 @@ final class Registry {
             ps.setString(1, e.collection());
             ps.setString(2, e.keyType().name());
             ps.setString(3, e.table());
-            ps.setString(4, encode(e.indexes(), e.columns()));
+            ps.setString(4, encode(e));
             ps.executeUpdate();
         }
     }
 
     void updateIndexes(Connection c, Entry e) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(update)) {
-            ps.setString(1, encode(e.indexes(), e.columns()));
+            ps.setString(1, encode(e));
             ps.setString(2, e.collection());
             ps.executeUpdate();
         }
     }
 
-    private static Entry entry(ResultSet rs) throws SQLException {
+    private Entry entry(ResultSet rs) throws SQLException {
+        String table = rs.getString(3);
         List<IndexSpec> indexes = new ArrayList<>();
         List<String> columns = new ArrayList<>();
+        List<String> sqlIndexes = new ArrayList<>();
         for (String line : rs.getString(4).split("\n")) {
             if (line.isEmpty()) {
                 continue;
@@ -90,16 +113,18 @@ final class Registry {
             String[] f = line.split(" ");
             indexes.add(new IndexSpec(URLDecoder.decode(f[0], StandardCharsets.UTF_8), IndexType.valueOf(f[1]), f[2].equals("u")));
             columns.add(f[3]);
+            sqlIndexes.add(f.length > 4 ? f[4] : Names.legacyIndex(prefix, table, f[3]));
         }
-        return new Entry(rs.getString(1), KeyType.valueOf(rs.getString(2)), rs.getString(3), indexes, columns);
+        return new Entry(rs.getString(1), KeyType.valueOf(rs.getString(2)), table, indexes, columns, sqlIndexes);
     }
 
-    private static String encode(List<IndexSpec> indexes, List<String> columns) {
+    private static String encode(Entry e) {
         StringBuilder s = new StringBuilder();
-        for (int i = 0; i < indexes.size(); i++) {
-            IndexSpec x = indexes.get(i);
+        for (int i = 0; i < e.indexes().size(); i++) {
+            IndexSpec x = e.indexes().get(i);
             s.append(URLEncoder.encode(x.name(), StandardCharsets.UTF_8)).append(' ').append(x.type().name())
-                    .append(' ').append(x.unique() ? "u" : "n").append(' ').append(columns.get(i)).append('\n');
+                    .append(' ').append(x.unique() ? "u" : "n").append(' ').append(e.columns().get(i))
+                    .append(' ').append(e.sqlIndexes().get(i)).append('\n');
         }
         return s.toString();
     }

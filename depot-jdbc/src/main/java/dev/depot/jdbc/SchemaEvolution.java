@@ -37,24 +37,49 @@ final class SchemaEvolution {
         this.registry = registry;
     }
 
-    Registry.Entry create(Connection c, CollectionSpec spec) throws SQLException {
-        String table = Names.table(prefix, spec.name());
+    /** Creates the table {@code table} (checked by the caller to belong to no other collection). */
+    Registry.Entry create(Connection c, CollectionSpec spec, String table) throws SQLException {
         List<String> columns = new ArrayList<>();
+        spec.indexes().forEach(i -> columns.add(null));
+        assignColumns(spec, columns);
+        List<String> sqlIndexes = new ArrayList<>();
         StringBuilder ddl = new StringBuilder("CREATE TABLE IF NOT EXISTS ").append(table).append(" (k ")
                 .append(d.keyType(spec.keyType())).append(" NOT NULL PRIMARY KEY, ver BIGINT NOT NULL, s BIGINT NOT NULL, doc ")
                 .append(d.bytesType()).append(" NOT NULL");
-        for (IndexSpec i : spec.indexes()) {
-            String col = Names.column(i.name());
-            columns.add(col);
-            ddl.append(", ").append(col).append(' ').append(d.columnType(i.type()));
+        for (int i = 0; i < columns.size(); i++) {
+            ddl.append(", ").append(columns.get(i)).append(' ').append(d.columnType(spec.index(i).type()));
+            sqlIndexes.add(Names.index(prefix, table, columns.get(i)));
         }
         Dialect.execute(c, ddl.append(")").append(d.tableOptions()).toString());
         for (int i = 0; i < columns.size(); i++) {
-            createIndex(c, table, columns.get(i), spec.index(i));
+            createIndex(c, table, columns.get(i), sqlIndexes.get(i), spec.index(i));
         }
-        Registry.Entry e = new Registry.Entry(spec.name(), spec.keyType(), table, spec.indexes(), columns);
+        Registry.Entry e = new Registry.Entry(spec.name(), spec.keyType(), table, spec.indexes(), columns, sqlIndexes);
         registry.insert(c, e);
         return e;
+    }
+
+    /**
+     * Gives every index without a column ({@code null}) one no other column of the table has: its
+     * usual name, or the hashed one when that is taken (by a column named under the earlier scheme).
+     */
+    private static void assignColumns(CollectionSpec spec, List<String> columns) {
+        for (int i = 0; i < columns.size(); i++) {
+            if (columns.get(i) != null) {
+                continue;
+            }
+            String name = spec.index(i).name();
+            String column = Names.column(name);
+            if (columns.contains(column)) {
+                column = Names.hashedColumn(name);
+            }
+            int other = columns.indexOf(column);
+            if (other >= 0) {
+                throw new IllegalStateException("collection '" + spec.name() + "': indexes '" + spec.index(other).name()
+                        + "' and '" + name + "' would share the SQL column " + column + "; rename one of them");
+            }
+            columns.set(i, column);
+        }
     }
 
     Registry.Entry evolve(Connection c, Registry.Entry stored, CollectionSpec spec, Reindexer reindexer) throws SQLException {
@@ -67,19 +92,25 @@ final class SchemaEvolution {
         }
         String table = stored.table();
         List<String> columns = new ArrayList<>();
+        List<String> sqlIndexes = new ArrayList<>();
         List<Integer> added = new ArrayList<>();
         for (int i = 0; i < spec.indexes().size(); i++) {
             int old = stored.indexes().indexOf(spec.index(i));
-            columns.add(old >= 0 ? stored.columns().get(old) : Names.column(spec.index(i).name()));
+            columns.add(old >= 0 ? stored.columns().get(old) : null);
+            sqlIndexes.add(old >= 0 ? stored.sqlIndexes().get(old) : null);
             if (old < 0) {
                 added.add(i);
             }
+        }
+        assignColumns(spec, columns);
+        for (int i : added) {
+            sqlIndexes.set(i, Names.index(prefix, table, columns.get(i)));
         }
         checkUnique(c, spec, stored, added, reindexer);
         for (int i = 0; i < stored.indexes().size(); i++) {
             if (!spec.indexes().contains(stored.indexes().get(i))) {
                 String col = stored.columns().get(i);
-                Dialect.execute(c, d.dropIndex(table, Names.index(prefix, table, col)));
+                Dialect.execute(c, d.dropIndex(table, stored.sqlIndexes().get(i)));
                 Dialect.execute(c, "ALTER TABLE " + table + " DROP COLUMN " + col);
             }
         }
@@ -88,18 +119,18 @@ final class SchemaEvolution {
         }
         backfill(c, spec, table, columns, added, reindexer);
         for (int i : added) {
-            createIndex(c, table, columns.get(i), spec.index(i));
+            createIndex(c, table, columns.get(i), sqlIndexes.get(i), spec.index(i));
         }
-        Registry.Entry e = new Registry.Entry(spec.name(), spec.keyType(), table, spec.indexes(), columns);
+        Registry.Entry e = new Registry.Entry(spec.name(), spec.keyType(), table, spec.indexes(), columns, sqlIndexes);
         registry.updateIndexes(c, e);
         LOG.info("collection {}: indexes changed from {} to {}", spec.name(), names(stored.indexes()), names(spec.indexes()));
         return e;
     }
 
-    private void createIndex(Connection c, String table, String column, IndexSpec index) throws SQLException {
+    private void createIndex(Connection c, String table, String column, String name, IndexSpec index) throws SQLException {
         // A unique index covers the value alone (NULLs are never constrained); others add the key for ordering.
         boolean unique = index.unique();
-        Dialect.execute(c, "CREATE " + (unique ? "UNIQUE " : "") + "INDEX IF NOT EXISTS " + Names.index(prefix, table, column)
+        Dialect.execute(c, "CREATE " + (unique ? "UNIQUE " : "") + "INDEX IF NOT EXISTS " + name
                 + " ON " + table + " (" + (unique ? column : d.indexColumns(column)) + ")");
     }
 

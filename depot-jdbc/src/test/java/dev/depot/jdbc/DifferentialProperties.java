@@ -27,6 +27,10 @@ import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 import net.jqwik.api.lifecycle.AfterContainer;
 import net.jqwik.api.lifecycle.AddLifecycleHook;
+import net.jqwik.api.lifecycle.AroundPropertyHook;
+import net.jqwik.api.lifecycle.PropertyExecutionResult;
+import net.jqwik.api.lifecycle.PropertyExecutor;
+import net.jqwik.api.lifecycle.PropertyLifecycleContext;
 import net.jqwik.api.lifecycle.LifecycleContext;
 import net.jqwik.api.lifecycle.SkipExecutionHook;
 import java.lang.reflect.Modifier;
@@ -36,18 +40,38 @@ import org.opentest4j.TestAbortedException;
  * The differential test: the same random sequence of inserts, updates, versioned writes, saves,
  * deletes, queries with ordering and paging on every index type, counts and small transactions (committed or rolled
  * back) runs on memory and on a SQL database; every result, every exception type, every page with
- * its cursor and the change events must be identical. Bounded tries keep CI fast.
+ * its cursor and the change events must be identical. Programs also rewrite keys back to values
+ * they held before, write strings at and beyond the index and document limits, and use unpaired
+ * surrogates and edge instants and doubles: there memory and the database must fail alike.
+ *
+ * <p>{@value #TRIES} programs per database by default (CI); {@value #DEEP_TRIES} with {@code
+ * -Pdeep} ({@code depot.deep=true}); {@code -Ddepot.differential.tries=N} sets any number.
  */
 @AddLifecycleHook(DifferentialProperties.SkipWithoutDatabase.class)
 abstract class DifferentialProperties {
-    private static final int TRIES = 50;
+    static final int TRIES = 50;
+    static final int DEEP_TRIES = 10_000;
     private static final Instant START = Instant.parse("2030-01-01T00:00:00Z");
     private static final Map<String, Depot> OPEN = new ConcurrentHashMap<>();
     private static final Map<String, String> URLS = new ConcurrentHashMap<>();
     private static final TestClock CLOCK = new TestClock(START);
 
-    /** A value with a nullable string index, a nullable long index and a nullable unique index. */
-    record Row(String id, String name, Long score, String code) {}
+    /** A value with a nullable string index, a nullable long index, a nullable unique index and an unindexed note. */
+    record Row(String id, String name, Long score, String code, String note) {
+        Row withId(String other) {
+            return new Row(other, name, score, code, note);
+        }
+
+        /** Long strings appear by length and hash, so a failure message stays readable. */
+        @Override
+        public String toString() {
+            return "Row[" + brief(id) + ", " + brief(name) + ", " + score + ", " + code + ", " + brief(note) + "]";
+        }
+    }
+
+    static String brief(String s) {
+        return s == null || s.length() <= 16 ? String.valueOf(s) : "<" + s.length() + " chars #" + Integer.toHexString(s.hashCode()) + ">";
+    }
 
     static final Schema<String, Row> ROWS = Schema.of("diff_rows", String.class, Row.class).key(Row::id)
             .index("name", String.class, Row::name)
@@ -78,6 +102,22 @@ abstract class DifferentialProperties {
         }
     }
 
+    /** Sets the number of tries: CI, deep or explicitly given; reports how many programs ran and for how long. */
+    static final class Tries implements AroundPropertyHook {
+        @Override
+        public PropertyExecutionResult aroundProperty(PropertyLifecycleContext context, PropertyExecutor property) {
+            int tries = Integer.getInteger("depot.differential.tries", Boolean.getBoolean("depot.deep") ? DEEP_TRIES : TRIES);
+            context.attributes().setTries(tries);
+            long start = System.nanoTime();
+            PropertyExecutionResult result = property.execute();
+            System.out.printf("differential %s: %d programs requested, %d run, %.1f s, %s%n", context.containerClass().getSimpleName(),
+                    tries, RUNS.getAndSet(0), (System.nanoTime() - start) / 1e9, result.status());
+            return result;
+        }
+    }
+
+    private static final java.util.concurrent.atomic.AtomicInteger RUNS = new java.util.concurrent.atomic.AtomicInteger();
+
     /** Every other index type, with values where orders differ (negative keys, -0.0, infinities, unsigned UUIDs). */
     record Measure(Long id, Double d, Instant at, Boolean flag, UUID ref) {}
 
@@ -88,19 +128,30 @@ abstract class DifferentialProperties {
             .index("ref", UUID.class, Measure::ref)
             .build();
 
-    @Property(tries = TRIES)
+    @Property
+    @AddLifecycleHook(Tries.class)
     void behavesLikeMemory(@ForAll("programs") List<Op> program) {
+        RUNS.incrementAndGet();
         compare(name(), () -> URLS.get(name()), program);
     }
 
+    /**
+     * A table prefix of this run alone: builds of other checkouts may run the same test on the same
+     * server at once, and each drops its prefix's tables when it starts.
+     */
+    private static final String PREFIX = "diff" + Long.toString(ProcessHandle.current().pid(), 36) + "_";
+
     static String prefixed(String url) {
-        return TestDatabases.fresh(url, "diff_");
+        return TestDatabases.fresh(url, PREFIX);
     }
 
     @AfterContainer
     static void closeAll() {
         OPEN.values().forEach(Depot::close);
         OPEN.clear();
+        // Opening a depot creates its tables again, so a database whose properties are still to run loses nothing.
+        URLS.values().stream().filter(u -> u.startsWith("postgresql:") || u.startsWith("mariadb:"))
+                .forEach(u -> TestDatabases.dropTables(u, PREFIX));
     }
 
     private static void compare(String name, Supplier<String> url, List<Op> program) {
@@ -167,6 +218,16 @@ abstract class DifferentialProperties {
         @Override
         public String apply(Depot depot, Records<String, Row> rows) {
             return attempt(() -> rows.getVersioned(id).map(v -> v.value() + "@" + v.version()).orElse("absent"));
+        }
+    }
+
+    /** A key written to a value, to another, and back to the first (what broke memory's lazy index compaction). */
+    record Rewrite(String id, Row earlier, Row later) implements Op {
+        @Override
+        public String apply(Depot depot, Records<String, Row> rows) {
+            Row first = earlier.withId(id);
+            Row second = later.withId(id);
+            return attempt(() -> rows.save(first)) + " " + attempt(() -> rows.save(second)) + " " + attempt(() -> rows.save(first));
         }
     }
 
@@ -276,31 +337,56 @@ abstract class DifferentialProperties {
     // ---- generators ----
 
     private static final List<String> IDS = List.of("a", "b", "c", "B", "\u00e9", "\uFFFD", "\uD83D\uDE00", "a ");
+    /** Keys at and beyond the 255-byte limit, with NUL and unpaired surrogates: refused alike everywhere. */
+    private static final List<String> HOSTILE_IDS = List.of("k".repeat(255), "k".repeat(256), "\u00e9".repeat(128),
+            "\uD83D\uDE00".repeat(63) + "abc", "y\uD800", "\uDC00", "y\uDE00\uD83D", "n\u0000", "");
     private static final List<String> NAMES = List.of("", "A", "a", "ab", "b", "\u00e9", "\uFFFD", "\uD83D\uDE00x");
+    /** Index values at and beyond 512 code points (also in 4-byte characters), with unpaired surrogates. */
+    private static final List<String> HOSTILE_NAMES = List.of("n".repeat(512), "n".repeat(511) + "o", "n".repeat(513),
+            "\uD83D\uDE00".repeat(512), "\uD83D\uDE00".repeat(513), "\u00e9".repeat(512), "q\uD800", "\uDBFF", "a\u0000");
+    /** Unindexed notes from nothing to beyond the 8 MiB document limit. */
+    private static final List<Integer> NOTE_LENGTHS = List.of(1_000, 100_000, 1_000_000, 8 * 1024 * 1024 + 1);
+
+    private static Arbitrary<String> ids() {
+        return Arbitraries.frequencyOf(net.jqwik.api.Tuple.of(30, Arbitraries.of(IDS)), net.jqwik.api.Tuple.of(1, Arbitraries.of(HOSTILE_IDS)));
+    }
+
+    private static Arbitrary<String> names() {
+        return Arbitraries.frequencyOf(net.jqwik.api.Tuple.of(20, Arbitraries.of(NAMES)), net.jqwik.api.Tuple.of(1, Arbitraries.of(HOSTILE_NAMES)));
+    }
+
+    private static Arbitrary<String> notes() {
+        Arbitrary<String> longNote = Combinators.combine(Arbitraries.of(NOTE_LENGTHS), Arbitraries.of("d", "\u00e9", "\uD83D\uDE00"))
+                .as((n, unit) -> unit.repeat(Math.max(1, n / unit.length())));
+        return Arbitraries.frequencyOf(net.jqwik.api.Tuple.of(40, Arbitraries.just((String) null)),
+                net.jqwik.api.Tuple.of(10, Arbitraries.of("note", "\uD83D\uDE00", "x\u0000y")),
+                net.jqwik.api.Tuple.of(1, longNote)).withoutEdgeCases(); // else every other row would carry megabytes
+    }
 
     private static Arbitrary<Row> rows() {
-        Arbitrary<String> name = Arbitraries.of(NAMES).injectNull(0.2);
-        Arbitrary<Long> score = Arbitraries.of(-5L, 0L, 1L, 2L, 7L, 100L).injectNull(0.2);
+        Arbitrary<String> name = names().injectNull(0.2);
+        Arbitrary<Long> score = Arbitraries.of(-5L, 0L, 1L, 2L, 7L, 100L, Long.MIN_VALUE, Long.MAX_VALUE).injectNull(0.2);
         Arbitrary<String> code = Arbitraries.of("x", "y", "z").injectNull(0.6);
-        return Combinators.combine(Arbitraries.of(IDS), name, score, code).as(Row::new);
+        return Combinators.combine(ids(), name, score, code, notes()).as(Row::new);
     }
 
     private static Arbitrary<Op> simpleOp() {
         Arbitrary<Op> write = Combinators.combine(Arbitraries.of("insert", "update", "updateAt", "save"), rows(),
                 Arbitraries.longs().between(1, 4)).as(Write::new);
-        Arbitrary<Op> delete = Combinators.combine(Arbitraries.of(IDS), Arbitraries.longs().between(0, 3)).as(Delete::new);
-        Arbitrary<Op> get = Arbitraries.of(IDS).map(Get::new);
+        Arbitrary<Op> delete = Combinators.combine(ids(), Arbitraries.longs().between(0, 3)).as(Delete::new);
+        Arbitrary<Op> get = ids().map(Get::new);
         Arbitrary<Op> saveAll = rows().list().ofMinSize(1).ofMaxSize(4).uniqueElements(Row::id).map(SaveAll::new);
+        Arbitrary<Op> rewrite = Combinators.combine(Arbitraries.of(IDS), rows(), rows()).as(Rewrite::new);
         return Arbitraries.frequencyOf(
                 net.jqwik.api.Tuple.of(6, write), net.jqwik.api.Tuple.of(2, delete), net.jqwik.api.Tuple.of(1, get),
-                net.jqwik.api.Tuple.of(1, saveAll), net.jqwik.api.Tuple.of(3, find()));
+                net.jqwik.api.Tuple.of(1, saveAll), net.jqwik.api.Tuple.of(2, rewrite), net.jqwik.api.Tuple.of(3, find()));
     }
 
     private static Arbitrary<Op> find() {
         Arbitrary<String> field = Arbitraries.of("name", "score");
         Arbitrary<String> condition = Arbitraries.of("none", "eq", "ge", "lt", "startsWith", "isNull", "isNotNull");
-        Arbitrary<Object> value = Arbitraries.oneOf(Arbitraries.of(NAMES).map(v -> (Object) v),
-                Arbitraries.of(0L, 1L, 7L).map(v -> (Object) v));
+        Arbitrary<Object> value = Arbitraries.oneOf(names().map(v -> (Object) v),
+                Arbitraries.of(0L, 1L, 7L, Long.MIN_VALUE, Long.MAX_VALUE).map(v -> (Object) v));
         Arbitrary<String> order = Arbitraries.of("key", "name", "score");
         return Combinators.combine(field, condition, value, order, Arbitraries.of(true, false), Arbitraries.integers().between(1, 3))
                 .as((f, c, v, o, d, n) -> {
@@ -310,9 +396,13 @@ abstract class DifferentialProperties {
                 });
     }
 
-    private static final List<Double> DOUBLES = List.of(Double.NEGATIVE_INFINITY, -2.5, -1.5, -0.0, 0.0, 1e-300, 2.5, Double.POSITIVE_INFINITY);
+    private static final List<Double> DOUBLES = List.of(Double.NEGATIVE_INFINITY, -2.5, -1.5, -0.0, 0.0, 1e-300, 2.5, Double.POSITIVE_INFINITY,
+            -Double.MAX_VALUE, Double.MAX_VALUE, Double.MIN_VALUE, -Double.MIN_VALUE, Double.MIN_NORMAL, Double.NaN);
+    /** Ordinary instants, then the edges of the accepted range (years 1 to 9999) and beyond it. */
     private static final List<Instant> INSTANTS = List.of(Instant.EPOCH, Instant.EPOCH.plusNanos(1_500),
-            Instant.parse("1969-12-31T23:59:59.999999Z"), START, Instant.parse("9999-12-31T23:59:59Z"));
+            Instant.parse("1969-12-31T23:59:59.999999Z"), START, Instant.parse("9999-12-31T23:59:59Z"),
+            Instant.parse("0001-01-01T00:00:00Z"), Instant.parse("9999-12-31T23:59:59.999999999Z"),
+            Instant.parse("0000-12-31T23:59:59.999999Z"), Instant.parse("+10000-01-01T00:00:00Z"), Instant.MIN, Instant.MAX);
     private static final List<UUID> UUIDS = List.of(UUID.fromString("00000000-0000-0000-0000-000000000001"),
             UUID.fromString("80000000-0000-0000-0000-000000000000"), UUID.fromString("ffffffff-ffff-ffff-ffff-ffffffffffff"),
             UUID.fromString("7fffffff-ffff-ffff-8000-000000000000"));
@@ -324,10 +414,10 @@ abstract class DifferentialProperties {
                 .as((id, d, at, flag, ref) -> (Op) new MeasureSave(new Measure(id, d, at, flag, ref)));
         Arbitrary<String> field = Arbitraries.of("d", "at", "flag", "ref");
         Arbitrary<Op> find = Combinators.combine(field, Arbitraries.of("none", "ge", "lt", "eq", "isNull"),
-                Arbitraries.integers().between(0, 4), Arbitraries.of(true, false), Arbitraries.integers().between(1, 3))
+                Arbitraries.integers().between(0, 13), Arbitraries.of(true, false), Arbitraries.integers().between(1, 3))
                 .as((f, c, pick, desc, n) -> (Op) new MeasureFind(f, c, switch (f) {
-                    case "d" -> DOUBLES.get(pick + 1);
-                    case "at" -> INSTANTS.get(pick);
+                    case "d" -> DOUBLES.get(pick % DOUBLES.size());
+                    case "at" -> INSTANTS.get(pick % INSTANTS.size());
                     case "flag" -> pick % 2 == 0;
                     default -> UUIDS.get(pick % UUIDS.size());
                 }, desc, n));

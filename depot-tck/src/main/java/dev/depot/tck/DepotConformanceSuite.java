@@ -164,6 +164,13 @@ public abstract class DepotConformanceSuite {
     }
 
     @Nested
+    class Names extends NameTests {
+        Names() {
+            super(DepotConformanceSuite.this);
+        }
+    }
+
+    @Nested
     class Lifecycle extends LifecycleTests {
         Lifecycle() {
             super(DepotConformanceSuite.this);

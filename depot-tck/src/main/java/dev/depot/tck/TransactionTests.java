@@ -255,6 +255,63 @@ abstract class TransactionTests extends FeatureTests {
     }
 
     /**
+     * Write skew, which snapshot isolation allows: two on-call accounts, each transaction checks
+     * that both are on duty and takes its own off duty. Neither writes what the other wrote, so
+     * both commit and the invariant both checked (someone stays on duty) is broken.
+     */
+    @Test
+    void writeSkewIsAllowedWhenEachTransactionWritesOnlyItsOwnKey() {
+        accounts().insert(account("x", 1));
+        accounts().insert(account("y", 1));
+
+        List<Throwable> outcome = offDutyRace(false);
+
+        assertThat(outcome).as("both transactions commit").containsOnlyNulls();
+        assertThat(accounts().query().list()).containsExactly(account("x", 0), account("y", 0));
+    }
+
+    /** The workaround: each transaction also writes the key it only read, so the second committer conflicts. */
+    @Test
+    void writingTheKeysYouOnlyReadTurnsWriteSkewIntoAConflict() {
+        accounts().insert(account("x", 1));
+        accounts().insert(account("y", 1));
+
+        List<Throwable> outcome = offDutyRace(true);
+
+        assertThat(outcome.stream().filter(Objects::nonNull))
+                .as("exactly one of the two transactions fails, with a conflict")
+                .singleElement()
+                .isInstanceOf(ConflictException.class);
+        assertThat(balanceOf(accounts(), "x") + balanceOf(accounts(), "y")).as("someone stays on duty").isEqualTo(1);
+    }
+
+    /**
+     * Two transactions that both read x and y (both on duty) before either writes, then each takes
+     * its own account off duty; with {@code writeWhatWasRead} each also rewrites the other account
+     * unchanged. Returns per transaction what it threw (null if it committed).
+     */
+    private List<Throwable> offDutyRace(boolean writeWhatWasRead) {
+        CyclicBarrier bothHaveRead = new CyclicBarrier(2);
+        List<Future<Object>> racers = new ArrayList<>();
+        for (String mine : List.of("x", "y")) {
+            String other = mine.equals("x") ? "y" : "x";
+            racers.add(async(() -> depot().transact(tx -> {
+                Records<String, Account> acc = tx.records(KitModel.ACCOUNTS);
+                long onDuty = balanceOf(acc, "x") + balanceOf(acc, "y");
+                await(bothHaveRead);
+                if (onDuty >= 2) {
+                    acc.update(account(mine, 0));
+                    if (writeWhatWasRead) {
+                        acc.update(acc.get(other).orElseThrow());
+                    }
+                }
+                return null;
+            })));
+        }
+        return map(racers, Concurrently::failure);
+    }
+
+    /**
      * Runs a transaction that reads {@code x}, lets another thread commit a change to {@code x} (in
      * the first {@code interferedRuns} runs), then writes {@code x} with {@code write} and inserts a
      * marker record.
