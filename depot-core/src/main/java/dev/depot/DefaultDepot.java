@@ -17,11 +17,23 @@ final class DefaultDepot implements Depot {
     private final DefaultChangeFeed changes;
     private final Set<Schema<?, ?>> prepared = Collections.synchronizedSet(Collections.newSetFromMap(new IdentityHashMap<>()));
     private volatile boolean closed;
+    private final java.time.InstantSource clock;
 
     DefaultDepot(Backend backend, DepotUrl url, DepotOptions options) {
         this.backend = backend;
         this.url = url;
         this.changes = new DefaultChangeFeed(backend.changes(), this);
+        this.clock = options.clock();
+    }
+
+    @Override
+    public Blobs blobs(String bucket) {
+        checkOpen();
+        if (!backend.capabilities().has(Capability.BLOBS)) {
+            throw new UnsupportedOperationException(url.scheme() + ": this backend has no blobs (capability "
+                    + Capability.BLOBS + "); use memory: or file:DIR");
+        }
+        return new DefaultBlobs(bucket, backend.blobs(), clock, this);
     }
 
     @Override

@@ -42,6 +42,12 @@ public interface Depot extends AutoCloseable {
     <K, V> Records<K, V> records(Schema<K, V> schema);
 
     /**
+     * The blobs of a bucket ({@code [a-z][a-z0-9_]{0,62}}, like collection names); see {@link Blobs}.
+     * {@link UnsupportedOperationException} on a backend without {@link Capability#BLOBS}.
+     */
+    Blobs blobs(String bucket);
+
+    /**
      * Runs {@code work} in a transaction: commit when it returns, rollback when it throws (the
      * exception is rethrown). Snapshot isolation, first committer wins: a commit that loses a race
      * throws {@link ConflictException} and applies nothing.
@@ -54,7 +60,7 @@ public interface Depot extends AutoCloseable {
     /** The change feed of every committed write. */
     ChangeFeed changes();
 
-    /** Empties every collection and the change feed. What a test calls between cases. */
+    /** Empties every collection, the change feed and every blob bucket. What a test calls between cases. */
     void clear();
 
     DepotStats stats();

@@ -15,6 +15,7 @@ final class MemoryStore {
     final Commits commits = new Commits();
     final MemoryChangeLog log;
     final InstantSource clock;
+    final MemoryBlobs blobs = new MemoryBlobs();
     private final Map<String, MemoryCollection> collections = new ConcurrentHashMap<>();
     private final ConcurrentLinkedQueue<DeferredPrune> deferred = new ConcurrentLinkedQueue<>();
 
