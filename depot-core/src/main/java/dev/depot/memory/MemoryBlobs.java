@@ -264,6 +264,12 @@ final class MemoryBlobs implements BlobStore {
         return out;
     }
 
+    /** The chunk arrays of a published blob, for tests of the storage layout; null if none. */
+    byte[][] storedChunks(String bucket, String path) {
+        MemoryBlob m = blob(bucket(bucket), path);
+        return m == null ? null : m.chunks();
+    }
+
     /** Approximate heap held by blobs: content plus a per-blob overhead. */
     long heapBytes() {
         long heap = 0;
