@@ -152,8 +152,15 @@ final class FileBlobs implements BlobStore {
             Path meta = root.temp(".meta");
             root.write(meta, Sidecar.encode(info));
             Files.createDirectories(content(bucket, path).getParent());
-            root.commit(List.of(new FileRoot.Rename(data, content(bucket, path)),
-                    new FileRoot.Rename(meta, sidecar(bucket, path))));
+            if (current == null) {
+                // A new blob needs no commit record: the sidecar goes first, and the content's rename
+                // is the commit point (a sidecar without content is no blob and is overwritten later).
+                root.apply(List.of(new FileRoot.Rename(meta, sidecar(bucket, path)),
+                        new FileRoot.Rename(data, content(bucket, path))));
+            } else {
+                root.commit(List.of(new FileRoot.Rename(data, content(bucket, path)),
+                        new FileRoot.Rename(meta, sidecar(bucket, path))));
+            }
             return info;
         } finally {
             l.unlock();

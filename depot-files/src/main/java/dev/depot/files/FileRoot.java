@@ -222,7 +222,8 @@ final class FileRoot {
         syncDirectory(tmp);
     }
 
-    private void apply(List<Rename> renames) throws IOException {
+    /** Runs renames in order, each only if its source exists (so a rerun after a crash is harmless), and syncs the directories. */
+    void apply(List<Rename> renames) throws IOException {
         List<Path> dirs = new ArrayList<>();
         for (Rename r : renames) {
             if (Files.exists(r.from(), LinkOption.NOFOLLOW_LINKS)) {
