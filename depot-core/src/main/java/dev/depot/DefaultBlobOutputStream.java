@@ -104,13 +104,16 @@ final class DefaultBlobOutputStream extends BlobOutputStream {
     }
 
     private void send(byte[] b, int off, int len) throws IOException {
-        try {
-            abandon.upload.write(b, off, len);
-        } catch (IOException | RuntimeException | Error e) {
-            discard(); // a stream whose own write failed never publishes
-            throw e;
+        for (int at = 0; at < len; at += DefaultBlobs.SLICE) {
+            int n = Math.min(DefaultBlobs.SLICE, len - at);
+            try {
+                abandon.upload.write(b, off + at, n);
+            } catch (IOException | RuntimeException | Error e) {
+                discard(); // a stream whose own write failed never publishes
+                throw e;
+            }
+            hash.update(b, off + at, n); // while the slice is still in cache
         }
-        hash.update(b, off, len);
     }
 
     @Override

@@ -34,6 +34,18 @@ final class MemoryBlobUpload implements BlobUpload {
             throw new IllegalStateException("upload already ended");
         }
         while (length > 0) {
+            if (length >= MemoryBlobs.CHUNK && (current == null || (used == current.length && current.length == MemoryBlobs.CHUNK))) {
+                // A whole chunk straight from the caller: copyOfRange skips zeroing the new array.
+                if (current != null) {
+                    chunks.add(current);
+                    current = null;
+                    used = 0;
+                }
+                chunks.add(Arrays.copyOfRange(bytes, offset, offset + MemoryBlobs.CHUNK));
+                offset += MemoryBlobs.CHUNK;
+                length -= MemoryBlobs.CHUNK;
+                continue;
+            }
             if (current == null || used == current.length) {
                 grow(length);
             }

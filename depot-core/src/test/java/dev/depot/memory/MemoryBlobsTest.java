@@ -37,6 +37,27 @@ class MemoryBlobsTest {
     }
 
     @Test
+    void mixedWriteSizesKeepEveryChunkButTheLastFull() throws IOException {
+        MemoryBlobs store = new MemoryBlobs();
+        byte[] content = new byte[100 + 200_000 + 5];
+        new Random(2).nextBytes(content);
+        MemoryBlobUpload upload = new MemoryBlobUpload(store, "b", "mixed");
+        upload.write(content, 0, 100);            // a small first chunk that must grow
+        upload.write(content, 100, 200_000);      // whole chunks copied straight from the caller
+        upload.write(content, 200_100, 5);
+        upload.publish(new BlobPublish(WriteOptions.defaults(), content.length, ContentHash.of(content), Instant.EPOCH));
+
+        byte[][] chunks = store.storedChunks("b", "mixed");
+        assertThat(chunks.length).isEqualTo(4);
+        for (int i = 0; i < 3; i++) {
+            assertThat(chunks[i]).as("chunk %d", i).hasSize(MemoryBlobs.CHUNK);
+        }
+        try (InputStream in = store.open("b", "mixed", 0, Long.MAX_VALUE).orElseThrow()) {
+            assertThat(in.readAllBytes()).isEqualTo(content);
+        }
+    }
+
+    @Test
     void aSmallBlobHoldsNoWholeChunk() {
         MemoryBlobs store = new MemoryBlobs();
         MemoryBlobUpload upload = new MemoryBlobUpload(store, "b", "small");
