@@ -1,7 +1,7 @@
 package dev.depot;
 
 /**
- * The entry point: one store of records (and, later, blobs and queues) over one backend.
+ * The entry point: one store of records and blobs (and, later, queues) over one backend.
  *
  * <pre>{@code
  * try (Depot depot = Depot.open("memory:")) {
