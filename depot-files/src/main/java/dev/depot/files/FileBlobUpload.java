@@ -51,7 +51,7 @@ final class FileBlobUpload implements BlobUpload {
                 channel.close();
                 channel = null;
             }
-            return store.install(bucket, path, temp, publish.size(), publish.etag(), publish.options(), publish.now(), null);
+            return store.install(bucket, path, temp, publish.size(), publish.etag(), publish.options(), publish.now());
         } catch (IOException e) {
             abort();
             throw new UncheckedIOException("publishing bucket '" + bucket + "' path '" + path + "': " + e.getMessage(), e);

@@ -13,7 +13,6 @@ import dev.depot.spi.ContentHash;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -136,11 +135,11 @@ final class FileBlobs implements BlobStore {
     }
 
     /**
-     * Moves a finished content file into place with a new sidecar, atomically (see {@link FileRoot}).
-     * {@code copiedCreated} is null for a write (created is the replaced blob's, or now).
+     * Moves a finished content file into place with a new sidecar, atomically (see {@link FileRoot});
+     * {@code created} is the replaced blob's, or now.
      */
-    BlobInfo install(String bucket, String path, Path data, long size, String etag, WriteOptions options, Instant now,
-            Instant keepTimes) throws IOException {
+    BlobInfo install(String bucket, String path, Path data, long size, String etag, WriteOptions options, Instant now)
+            throws IOException {
         Lock l = root.lock(bucket).writeLock();
         l.lock();
         try {
@@ -236,7 +235,7 @@ final class FileBlobs implements BlobStore {
         }
         try {
             WriteOptions options = WriteOptions.contentType(source.contentType()).metadata(source.metadata());
-            return Optional.of(install(bucket, to, data, source.size(), source.etag(), options, now, null));
+            return Optional.of(install(bucket, to, data, source.size(), source.etag(), options, now));
         } catch (IOException e) {
             throw io("copying to", bucket, to, e);
         } finally {
