@@ -11,5 +11,7 @@ public enum Capability {
     /** The change feed. */
     CHANGE_FEED,
     /** Data survives closing the depot and the process. Memory lacks only this. */
-    DURABLE
+    DURABLE,
+    /** {@link Depot#blobs(String)}: streamed blobs in buckets. */
+    BLOBS
 }

@@ -19,12 +19,24 @@ final class DefaultDepot implements Depot {
     private final DefaultChangeFeed changes;
     private final Set<Schema<?, ?>> prepared = Collections.synchronizedSet(Collections.newSetFromMap(new IdentityHashMap<>()));
     private volatile boolean closed;
+    private final java.time.InstantSource clock;
 
     DefaultDepot(Backend backend, DepotUrl url, DepotOptions options) {
         this.observer = GuardedObserver.of(options.observer());
         this.backend = ObservedBackend.wrap(backend, observer);
         this.url = url;
         this.changes = new DefaultChangeFeed(backend.changes(), this::checkOpen, this::isClosed);
+        this.clock = options.clock();
+    }
+
+    @Override
+    public Blobs blobs(String bucket) {
+        checkOpen();
+        if (!backend.capabilities().has(Capability.BLOBS)) {
+            throw new UnsupportedOperationException(url.scheme() + ": this backend has no blobs (capability "
+                    + Capability.BLOBS + "); use memory: or file:DIR");
+        }
+        return new DefaultBlobs(bucket, backend.blobs(), clock, this);
     }
 
     @Override

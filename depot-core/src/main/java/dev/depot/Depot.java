@@ -1,7 +1,7 @@
 package dev.depot;
 
 /**
- * The entry point: one store of records (and, later, blobs and queues) over one backend.
+ * The entry point: one store of records and blobs (and, later, queues) over one backend.
  *
  * <pre>{@code
  * try (Depot depot = Depot.open("memory:")) {
@@ -42,6 +42,12 @@ public interface Depot extends AutoCloseable {
     <K, V> Records<K, V> records(Schema<K, V> schema);
 
     /**
+     * The blobs of a bucket ({@code [a-z][a-z0-9_]{0,62}}, like collection names); see {@link Blobs}.
+     * {@link UnsupportedOperationException} on a backend without {@link Capability#BLOBS}.
+     */
+    Blobs blobs(String bucket);
+
+    /**
      * Runs {@code work} in a transaction: commit when it returns, rollback when it throws (the
      * exception is rethrown). Snapshot isolation, first committer wins: a commit that loses a race
      * throws {@link ConflictException} and applies nothing. A commit that fails because the backend
@@ -66,7 +72,7 @@ public interface Depot extends AutoCloseable {
      */
     CommitOutcome commitOutcome(String commitId);
 
-    /** Empties every collection and the change feed. What a test calls between cases. */
+    /** Empties every collection, the change feed and every blob bucket. What a test calls between cases. */
     void clear();
 
     DepotStats stats();

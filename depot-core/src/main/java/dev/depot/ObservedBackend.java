@@ -51,6 +51,12 @@ final class ObservedBackend implements Backend {
         return new ObservedSession(backend.begin(), observer);
     }
 
+    /** Blob operations are not observed yet; they pass straight through. */
+    @Override
+    public dev.depot.spi.BlobStore blobs() {
+        return backend.blobs();
+    }
+
     @Override
     public ChangeLog changes() {
         return backend.changes();

@@ -58,6 +58,14 @@ class DepotObserverTest {
     }
 
     @Test
+    void anObservedDepotStillServesEveryShape() {
+        try (Depot depot = Depot.open("memory:", DepotOptions.defaults().observer(new Recorder()))) {
+            depot.blobs("files").put("a/b.txt", new byte[] {1, 2, 3});
+            assertThat(depot.blobs("files").get("a/b.txt")).containsExactly(1, 2, 3);
+        }
+    }
+
+    @Test
     void reportsEveryRecordOperationWithItsOutcome() {
         Recorder rec = new Recorder();
         try (Depot depot = Depot.open("memory:", DepotOptions.defaults().observer(rec))) {

@@ -28,7 +28,8 @@ final class MemoryBackend implements Backend {
     static final long EVENT_BYTES = 120;
 
     private static final Capabilities CAPABILITIES = Capabilities.of(
-            Capability.RECORDS, Capability.TRANSACTIONS, Capability.UNIQUE_INDEXES, Capability.CHANGE_FEED);
+            Capability.RECORDS, Capability.TRANSACTIONS, Capability.UNIQUE_INDEXES, Capability.CHANGE_FEED,
+            Capability.BLOBS);
 
     private final MemoryStore store;
     private final String name; // null for a private store
@@ -154,6 +155,12 @@ final class MemoryBackend implements Backend {
             clear(c.spec);
         }
         store.log.clear();
+        store.blobs.clear();
+    }
+
+    @Override
+    public dev.depot.spi.BlobStore blobs() {
+        return store.blobs;
     }
 
     @Override
@@ -166,7 +173,8 @@ final class MemoryBackend implements Backend {
             heap += c.payloadBytes.get() + live * (RECORD_OVERHEAD_BYTES + INDEX_ENTRY_BYTES * c.spec.indexes().size());
         }
         long events = store.log.size();
-        return new DepotStats("memory", counts, events, heap + events * EVENT_BYTES);
+        return new DepotStats("memory", counts, events, heap + events * EVENT_BYTES + store.blobs.heapBytes(),
+                store.blobs.stats());
     }
 
     @Override

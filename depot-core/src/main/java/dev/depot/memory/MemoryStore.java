@@ -25,6 +25,7 @@ final class MemoryStore {
     final Commits commits = new Commits();
     final MemoryChangeLog log;
     final InstantSource clock;
+    final MemoryBlobs blobs = new MemoryBlobs();
     private final Map<String, MemoryCollection> collections = new ConcurrentHashMap<>();
     /** Test hook: where the commit path and merges fail on purpose; {@link FaultProbe#NONE} otherwise. */
     volatile FaultProbe faults = FaultProbe.NONE;

@@ -30,6 +30,14 @@ public interface Backend extends AutoCloseable {
 
     ChangeLog changes();
 
+    /**
+     * The blob store, for a backend that declares {@link dev.depot.Capability#BLOBS}; core never calls
+     * it on one that does not. {@link #clearAll()} and {@link #stats()} cover blobs too.
+     */
+    default BlobStore blobs() {
+        throw new UnsupportedOperationException(this + " has no blobs");
+    }
+
     /** Deletes every record of one collection, atomically, with one change event per record. */
     void clear(CollectionSpec collection);
 

@@ -176,4 +176,39 @@ public abstract class DepotConformanceSuite {
             super(DepotConformanceSuite.this);
         }
     }
+
+    @Nested
+    class Blobs extends BlobTests {
+        Blobs() {
+            super(DepotConformanceSuite.this);
+        }
+    }
+
+    @Nested
+    class BlobPaths extends BlobPathTests {
+        BlobPaths() {
+            super(DepotConformanceSuite.this);
+        }
+    }
+
+    @Nested
+    class BlobListing extends BlobListTests {
+        BlobListing() {
+            super(DepotConformanceSuite.this);
+        }
+    }
+
+    @Nested
+    class BlobConcurrency extends BlobConcurrencyTests {
+        BlobConcurrency() {
+            super(DepotConformanceSuite.this);
+        }
+    }
+
+    @Nested
+    class BlobSync extends BlobSyncTests {
+        BlobSync() {
+            super(DepotConformanceSuite.this);
+        }
+    }
 }

@@ -19,6 +19,7 @@ import java.util.UUID;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeEach;
 
 /** Base of the feature groups: the suite's depot and clock, the kit's collections and small helpers. */
 abstract class FeatureTests {
@@ -29,6 +30,17 @@ abstract class FeatureTests {
 
     FeatureTests(DepotConformanceSuite suite) {
         this.suite = suite;
+    }
+
+    /** The capability every test of this group needs: records, unless the group says otherwise. */
+    Capability groupCapability() {
+        return Capability.RECORDS;
+    }
+
+    /** Skips the whole group on a backend that declares it lacks the group's capability (a blobs-only backend skips record groups). */
+    @BeforeEach
+    final void skipGroupWithoutItsCapability() {
+        assumeCapability(groupCapability());
     }
 
     final Depot depot() {

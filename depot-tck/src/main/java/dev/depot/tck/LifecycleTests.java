@@ -85,6 +85,7 @@ abstract class LifecycleTests extends FeatureTests {
         assertMatchesDeclaration(Capability.CHANGE_FEED, () -> depot().changes().since(0));
         assertMatchesDeclaration(Capability.UNIQUE_INDEXES,
                 () -> depot().records(KitModel.MEMBERS).insert(new Member("m", "e", "n")));
+        assertMatchesDeclaration(Capability.BLOBS, () -> depot().blobs("kit").exists("x"));
     }
 
     /** A declared capability works; a missing one fails loudly with UnsupportedOperationException. */

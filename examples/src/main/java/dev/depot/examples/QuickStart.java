@@ -1,5 +1,8 @@
 package dev.depot.examples;
 
+import dev.depot.BlobEntry;
+import dev.depot.BlobInfo;
+import dev.depot.Blobs;
 import dev.depot.ChangeEvent;
 import dev.depot.Depot;
 import dev.depot.Direction;
@@ -8,6 +11,9 @@ import dev.depot.Q;
 import dev.depot.Records;
 import dev.depot.Retry;
 import dev.depot.Schema;
+import dev.depot.ListOptions;
+import dev.depot.WriteOptions;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.UUID;
 
@@ -48,6 +54,15 @@ public final class QuickStart {
 
             for (ChangeEvent e : depot.changes().since(0)) {       // every committed write, in commit order
                 System.out.println(e.sequence() + " " + e.op() + " " + e.collection() + "/" + e.key());
+            }
+
+            Blobs files = depot.blobs("uploads");                  // streamed files next to the records
+            files.write("reports/q3.txt", WriteOptions.contentType("text/plain").metadata("owner", "ann"),
+                    out -> out.write("Q3: up".getBytes(StandardCharsets.UTF_8)));  // published whole, only if this returns
+            BlobInfo report = files.stat("reports/q3.txt").orElseThrow();   // size, etag, type, metadata, times
+            System.out.println(report.path() + " " + report.size() + " bytes, etag " + report.etag());
+            for (BlobEntry entry : files.list(ListOptions.prefix("").delimiter("/")).items()) {
+                System.out.println(entry.path());                   // reports/ (a directory entry)
             }
         }
     }

@@ -1,0 +1,138 @@
+package dev.depot;
+
+import dev.depot.spi.CodePoints;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.regex.Pattern;
+
+/**
+ * How a blob is written: its content type, user metadata and an optional precondition. Immutable;
+ * every method returns a new value.
+ *
+ * <pre>{@code
+ * WriteOptions.contentType("application/pdf").metadata("owner", "ann").withIfNoneMatch()
+ * }</pre>
+ *
+ * <p>Limits, checked when the options are built ({@link IllegalArgumentException}): content type 1 to
+ * 255 printable ASCII characters; metadata keys match {@code [A-Za-z0-9][A-Za-z0-9._-]{0,127}};
+ * values are at most 1024 UTF-8 bytes without control characters; at most 8192 bytes in all.
+ *
+ * @param contentType the media type stored with the blob
+ * @param metadata user metadata stored with the blob; unmodifiable, iteration in insertion order is not
+ *     promised
+ * @param createOnly publish only if no blob exists at the path then ({@code If-None-Match: *})
+ * @param expectedEtag publish only if the blob at the path then has this etag ({@code If-Match}), or
+ *     {@code null}
+ */
+public record WriteOptions(String contentType, Map<String, String> metadata, boolean createOnly, String expectedEtag) {
+    /** The content type of a blob written without one. */
+    public static final String DEFAULT_CONTENT_TYPE = "application/octet-stream";
+
+    private static final Pattern KEY = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
+    private static final int MAX_VALUE_BYTES = 1024;
+    private static final int MAX_METADATA_BYTES = 8192;
+    private static final WriteOptions DEFAULTS = new WriteOptions(DEFAULT_CONTENT_TYPE, Map.of(), false, null);
+
+    public WriteOptions {
+        checkContentType(contentType);
+        metadata = checkMetadata(metadata);
+        if (createOnly && expectedEtag != null) {
+            throw new IllegalArgumentException("a write cannot be both create-only (ifNoneMatch) and ifMatch");
+        }
+        if (expectedEtag != null && (expectedEtag.isEmpty() || expectedEtag.length() > 128)) {
+            throw new IllegalArgumentException("ifMatch etag must be 1 to 128 characters");
+        }
+    }
+
+    /** Content type {@code application/octet-stream}, no metadata, no precondition. */
+    public static WriteOptions defaults() {
+        return DEFAULTS;
+    }
+
+    /** Defaults with this content type. */
+    public static WriteOptions contentType(String type) {
+        return DEFAULTS.withContentType(type);
+    }
+
+    /** Defaults, create only: fails with {@link PreconditionFailedException} if a blob exists at publish time. */
+    public static WriteOptions ifNoneMatch() {
+        return DEFAULTS.withIfNoneMatch();
+    }
+
+    /** Defaults, replace only the blob with this etag: {@link PreconditionFailedException} otherwise (also if none exists). */
+    public static WriteOptions ifMatch(String etag) {
+        return DEFAULTS.withIfMatch(etag);
+    }
+
+    public WriteOptions withContentType(String type) {
+        return new WriteOptions(type, metadata, createOnly, expectedEtag);
+    }
+
+    /** These options plus one metadata entry (replacing the key's value if present). */
+    public WriteOptions metadata(String key, String value) {
+        Objects.requireNonNull(key, "metadata key");
+        Objects.requireNonNull(value, "metadata value");
+        Map<String, String> m = new LinkedHashMap<>(metadata);
+        m.put(key, value);
+        return new WriteOptions(contentType, m, createOnly, expectedEtag);
+    }
+
+    /** These options with exactly this metadata. */
+    public WriteOptions metadata(Map<String, String> entries) {
+        return new WriteOptions(contentType, entries, createOnly, expectedEtag);
+    }
+
+    public WriteOptions withIfNoneMatch() {
+        return new WriteOptions(contentType, metadata, true, null);
+    }
+
+    public WriteOptions withIfMatch(String etag) {
+        Objects.requireNonNull(etag, "etag");
+        return new WriteOptions(contentType, metadata, false, etag);
+    }
+
+    /** These options without a precondition (what copies made by {@link Blobs#sync} use). */
+    public WriteOptions unconditional() {
+        return new WriteOptions(contentType, metadata, false, null);
+    }
+
+    private static void checkContentType(String type) {
+        Objects.requireNonNull(type, "contentType");
+        if (type.isEmpty() || type.length() > 255) {
+            throw new IllegalArgumentException("content type must be 1 to 255 characters");
+        }
+        for (int i = 0; i < type.length(); i++) {
+            char c = type.charAt(i);
+            if (c < 0x20 || c > 0x7e) {
+                throw new IllegalArgumentException("content type must be printable ASCII (character " + i + " is not)");
+            }
+        }
+    }
+
+    private static Map<String, String> checkMetadata(Map<String, String> metadata) {
+        Objects.requireNonNull(metadata, "metadata");
+        int total = 0;
+        for (Map.Entry<String, String> e : metadata.entrySet()) {
+            String key = Objects.requireNonNull(e.getKey(), "metadata key");
+            String value = Objects.requireNonNull(e.getValue(), "metadata value of " + key);
+            if (!KEY.matcher(key).matches()) {
+                throw new IllegalArgumentException("invalid metadata key '" + key
+                        + "': must match [A-Za-z0-9][A-Za-z0-9._-]{0,127}");
+            }
+            int bytes = CodePoints.utf8Length(value);
+            if (bytes > MAX_VALUE_BYTES) {
+                throw new IllegalArgumentException("metadata value of '" + key + "' is " + bytes
+                        + " UTF-8 bytes; at most " + MAX_VALUE_BYTES);
+            }
+            if (value.chars().anyMatch(c -> c < 0x20 || c == 0x7f)) {
+                throw new IllegalArgumentException("metadata value of '" + key + "' contains a control character");
+            }
+            total += key.length() + bytes;
+        }
+        if (total > MAX_METADATA_BYTES) {
+            throw new IllegalArgumentException("metadata is " + total + " bytes; at most " + MAX_METADATA_BYTES);
+        }
+        return Map.copyOf(metadata);
+    }
+}

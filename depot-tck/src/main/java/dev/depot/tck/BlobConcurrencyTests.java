@@ -1,0 +1,131 @@
+package dev.depot.tck;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.depot.BlobOutputStream;
+import dev.depot.PreconditionFailedException;
+import dev.depot.WriteOptions;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.util.Arrays;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+
+/** Writers racing on one path, and readers during a replace: one wins, nothing is ever mixed. */
+abstract class BlobConcurrencyTests extends BlobFeatureTests {
+    private static final int SIZE = 200_000;
+
+    BlobConcurrencyTests(DepotConformanceSuite suite) {
+        super(suite);
+    }
+
+    static byte[] uniform(int value, int size) {
+        byte[] b = new byte[size];
+        Arrays.fill(b, (byte) value);
+        return b;
+    }
+
+    /** All bytes one value, and the full size: what a reader must always see. */
+    static void assertWhole(byte[] content, int size) {
+        assertThat(content).as("size").hasSize(size);
+        byte first = content[0];
+        for (int i = 1; i < content.length; i++) {
+            if (content[i] != first) {
+                throw new AssertionError("mixed content: byte " + i + " is " + content[i] + ", byte 0 is " + first);
+            }
+        }
+    }
+
+    @Test
+    void concurrentWritersToOnePathLeaveOneWholeBlob() {
+        int writers = 6;
+        for (int round = 0; round < 4; round++) {
+            CyclicBarrier beforeClose = new CyclicBarrier(writers);
+            Concurrently.run(writers, w -> {
+                byte[] piece = uniform(w + 1, 7_000);
+                try (BlobOutputStream out = blobs().write("hot")) {
+                    for (int written = 0; written < SIZE; written += piece.length) {
+                        out.write(piece, 0, Math.min(piece.length, SIZE - written));
+                    }
+                    Concurrently.await(beforeClose); // every stream full, then all publish at once
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            });
+            byte[] content = blobs().get("hot");
+            assertWhole(content, SIZE);
+            assertThat(blobs().stat("hot").orElseThrow().etag()).isEqualTo(blobs().put("probe", content).etag());
+        }
+    }
+
+    @Test
+    void ofConcurrentCreateOnlyWritersExactlyOneWins() {
+        int writers = 8;
+        AtomicInteger won = new AtomicInteger();
+        AtomicInteger refused = new AtomicInteger();
+        CyclicBarrier together = new CyclicBarrier(writers);
+        Concurrently.run(writers, w -> {
+            BlobOutputStream out = blobs().write("only-once", WriteOptions.ifNoneMatch());
+            try {
+                out.write(uniform(w + 1, 1000));
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            Concurrently.await(together);
+            try {
+                out.close();
+                won.incrementAndGet();
+            } catch (PreconditionFailedException e) {
+                refused.incrementAndGet();
+            }
+        });
+
+        assertThat(won.get()).isEqualTo(1);
+        assertThat(refused.get()).isEqualTo(writers - 1);
+        assertWhole(blobs().get("only-once"), 1000);
+    }
+
+    @Test
+    void readersDuringAReplaceSeeTheOldOrTheNewContentNeverAMix() {
+        blobs().put("doc", uniform(1, SIZE));
+        int replacements = 40;
+        AtomicBoolean done = new AtomicBoolean();
+        AtomicInteger reads = new AtomicInteger();
+        Concurrently.run(3, t -> {
+            if (t == 0) {
+                try {
+                    for (int v = 2; v <= replacements; v++) {
+                        int value = v;
+                        blobs().write("doc", WriteOptions.defaults(), out -> {
+                            byte[] half = uniform(value, SIZE / 2);
+                            out.write(half);
+                            out.write(half);
+                        });
+                    }
+                } finally {
+                    done.set(true);
+                }
+                return;
+            }
+            while (!done.get() || reads.get() < 4) {
+                assertWhole(blobs().get("doc"), SIZE);
+                byte[] range = readRange(SIZE / 2 - 100, 200);
+                assertWhole(range, 200);
+                reads.incrementAndGet();
+            }
+        });
+        assertWhole(blobs().get("doc"), SIZE);
+        assertThat(blobs().get("doc")[0]).isEqualTo((byte) replacements);
+    }
+
+    private byte[] readRange(long offset, int length) {
+        try (InputStream in = blobs().read("doc", offset, length)) {
+            return in.readAllBytes();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
