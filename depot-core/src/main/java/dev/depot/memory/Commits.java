@@ -2,7 +2,6 @@ package dev.depot.memory;
 
 import java.util.NavigableSet;
 import java.util.concurrent.ConcurrentSkipListMap;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -29,7 +28,13 @@ final class Commits {
     private final ReentrantLock publishing = new ReentrantLock();
     private long allocated; // guarded by publishing
     private volatile long visible;
-    private final ConcurrentSkipListMap<Long, AtomicInteger> snapshots = new ConcurrentSkipListMap<>();
+    private final ConcurrentSkipListMap<Long, Integer> snapshots = new ConcurrentSkipListMap<>();
+    /**
+     * Test hook: runs while a snapshot registers, after its sequence was read and before it is
+     * counted, so a test can close another snapshot of that sequence right there.
+     * Does nothing in production.
+     */
+    volatile Runnable registering = () -> {};
 
     /** One commit's work inside the critical section, given its sequence range. */
     @FunctionalInterface
@@ -44,11 +49,19 @@ final class Commits {
     /**
      * Registers and returns a snapshot. Registration is re-checked against the visible sequence so
      * that a concurrent pruner either sees this registration or this snapshot includes its commit.
+     *
+     * <p>The count of a sequence is an immutable {@link Integer} changed only by the map's own
+     * atomic {@code merge}/{@code computeIfPresent} (pure functions: the skip list may apply them
+     * more than once). A mutable counter fetched from the map and incremented afterwards was lost
+     * when another snapshot of the same sequence closed in between and removed the entry: the
+     * snapshot read unregistered, pruning cut the versions it saw, and its reads stopped being
+     * repeatable (a transaction's {@code count()} and {@code list()} disagreed).
      */
     long openSnapshot() {
         while (true) {
             long s = visible;
-            snapshots.computeIfAbsent(s, k -> new AtomicInteger()).incrementAndGet();
+            registering.run();
+            snapshots.merge(s, 1, Integer::sum);
             if (visible == s) {
                 return s;
             }
@@ -60,23 +73,20 @@ final class Commits {
     boolean closeSnapshot(long s) {
         boolean[] gone = {false};
         snapshots.computeIfPresent(s, (k, n) -> {
-            if (n.decrementAndGet() == 0) {
-                gone[0] = true;
-                return null;
-            }
-            return n;
+            gone[0] = n == 1; // the last application is the one that took effect
+            return n == 1 ? null : n - 1;
         });
         if (!gone[0]) {
             return false;
         }
-        java.util.Map.Entry<Long, AtomicInteger> oldest = snapshots.firstEntry();
+        java.util.Map.Entry<Long, Integer> oldest = snapshots.firstEntry();
         return oldest == null || oldest.getKey() > s;
     }
 
     /** Versions superseded at or before this sequence are invisible to every current reader. */
     long horizon() {
         long v = visible;
-        java.util.Map.Entry<Long, AtomicInteger> oldest = snapshots.firstEntry();
+        java.util.Map.Entry<Long, Integer> oldest = snapshots.firstEntry();
         return oldest == null ? v : Math.min(oldest.getKey(), v);
     }
 
@@ -123,6 +133,6 @@ final class Commits {
 
     /** Number of registered snapshots, for tests of the engine. */
     int openSnapshots() {
-        return snapshots.values().stream().mapToInt(AtomicInteger::get).sum();
+        return snapshots.values().stream().mapToInt(Integer::intValue).sum();
     }
 }
