@@ -9,4 +9,11 @@ public interface Transaction {
 
     /** The records of a collection, read and written as part of this transaction. */
     <K, V> Records<K, V> records(Schema<K, V> schema);
+
+    /**
+     * The work queue {@code name}, acted on as part of this transaction: what is produced,
+     * completed, retried or dead-lettered here takes effect at commit with the record writes, or
+     * not at all.
+     */
+    TransactionQueue queue(String name);
 }

@@ -8,6 +8,7 @@ import dev.depot.spi.Backend;
 import dev.depot.spi.ChangeLog;
 import dev.depot.spi.CollectionSpec;
 import dev.depot.spi.Conflicts;
+import dev.depot.spi.QueueStore;
 import dev.depot.spi.Reindexer;
 import dev.depot.spi.Session;
 import dev.depot.spi.Write;
@@ -28,7 +29,8 @@ final class MemoryBackend implements Backend {
     static final long EVENT_BYTES = 120;
 
     private static final Capabilities CAPABILITIES = Capabilities.of(
-            Capability.RECORDS, Capability.TRANSACTIONS, Capability.UNIQUE_INDEXES, Capability.CHANGE_FEED);
+            Capability.RECORDS, Capability.TRANSACTIONS, Capability.UNIQUE_INDEXES, Capability.CHANGE_FEED,
+            Capability.QUEUES);
 
     private final MemoryStore store;
     private final String name; // null for a private store
@@ -135,6 +137,11 @@ final class MemoryBackend implements Backend {
     }
 
     @Override
+    public QueueStore queues() {
+        return store.queues;
+    }
+
+    @Override
     public void clear(CollectionSpec spec) {
         MemoryCollection c = store.collection(spec);
         autoCommit.writeOnce(tx -> {
@@ -151,6 +158,7 @@ final class MemoryBackend implements Backend {
             clear(c.spec);
         }
         store.log.clear();
+        store.queues.clearAll();
     }
 
     @Override

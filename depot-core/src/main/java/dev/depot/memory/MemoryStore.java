@@ -15,12 +15,14 @@ final class MemoryStore {
     final Commits commits = new Commits();
     final MemoryChangeLog log;
     final InstantSource clock;
+    final MemoryQueues queues;
     private final Map<String, MemoryCollection> collections = new ConcurrentHashMap<>();
     private final ConcurrentLinkedQueue<DeferredPrune> deferred = new ConcurrentLinkedQueue<>();
 
     MemoryStore(DepotOptions options) {
         this.log = new MemoryChangeLog(options);
         this.clock = options.clock();
+        this.queues = new MemoryQueues(options.clock());
     }
 
     /** The collection, created on first use. */

@@ -30,6 +30,11 @@ public interface Backend extends AutoCloseable {
 
     ChangeLog changes();
 
+    /** The work queues; only backends declaring {@code QUEUES} implement it. */
+    default QueueStore queues() {
+        throw new UnsupportedOperationException("this backend has no work queues");
+    }
+
     /** Deletes every record of one collection, atomically, with one change event per record. */
     void clear(CollectionSpec collection);
 
