@@ -646,6 +646,92 @@ abstract class QueueTests extends FeatureTests {
         }
     }
 
+    // ---- delivery guarantee ----
+
+    /**
+     * Producers and consumers on several threads; consumers complete, retry, abandon leases or
+     * "die" (drop the rest of their batch and come back as a new holder), and move the clock so
+     * abandoned leases expire. Afterwards the recorded history must satisfy {@link QueueHistory}.
+     * {@code -Ddepot.queue.items=N} (or {@code -Ddepot.deep=true}) runs it bigger.
+     */
+    @Test
+    void deliveryIsAtLeastOnceWithFencedLeasesUnderConcurrency() {
+        WorkQueue q = jobs(QueueOptions.leaseTimeout(Duration.ofSeconds(10)).maxAttempts(1_000_000));
+        int producers = 3;
+        int consumers = 4;
+        int perProducer = Integer.getInteger("depot.queue.items", Boolean.getBoolean("depot.deep") ? 50_000 : 600) / producers;
+        int total = producers * perProducer;
+        QueueHistory history = new QueueHistory();
+
+        Concurrently.run(producers + consumers, n -> {
+            java.util.Random rnd = new java.util.Random(n * 31L + 7);
+            if (n < producers) {
+                for (int made = 0; made < perProducer; ) {
+                    int batch = Math.min(perProducer - made, 1 + rnd.nextInt(20));
+                    List<Message> ms = new ArrayList<>(batch);
+                    for (int i = 0; i < batch; i++) {
+                        ms.add(msg(n + ":" + (made + i)));
+                    }
+                    history.produced(batch == 1 ? List.of(q.produce(ms.getFirst())) : q.produce(ms));
+                    made += batch;
+                }
+                return;
+            }
+            int generation = 0;
+            long deadline = System.nanoTime() + HANG_GUARD.toNanos();
+            while (history.completions() < total) {
+                if (System.nanoTime() > deadline) {
+                    throw new AssertionError("hang guard: " + history.completions() + " of " + total + " completed");
+                }
+                List<Lease> got = q.lease("c" + n + "." + generation, 1 + rnd.nextInt(10), NO_WAIT);
+                history.leased(got);
+                if (got.isEmpty()) {
+                    clock().advance(Duration.ofSeconds(1)); // lets abandoned leases expire
+                    Thread.yield();
+                    continue;
+                }
+                List<Lease> toComplete = new ArrayList<>();
+                for (Lease l : got) {
+                    int dice = rnd.nextInt(100);
+                    if (dice < 4) {
+                        generation++; // dies mid-item: the rest of the batch is abandoned
+                        break;
+                    } else if (dice < 12) {
+                        continue; // abandons this lease
+                    } else if (dice < 22) {
+                        try {
+                            q.retry(l, Duration.ZERO);
+                            history.retried(l);
+                        } catch (LeaseExpiredException e) {
+                            history.refused(List.of(l));
+                        }
+                    } else if (dice < 60) {
+                        try {
+                            q.complete(l);
+                            history.completed(List.of(l));
+                        } catch (LeaseExpiredException e) {
+                            history.refused(List.of(l));
+                        }
+                    } else {
+                        toComplete.add(l);
+                    }
+                    if (rnd.nextInt(50) == 0) {
+                        clock().advance(Duration.ofSeconds(4)); // slow work: some leases expire under their holder
+                    }
+                }
+                if (!toComplete.isEmpty()) {
+                    BatchResult r = q.complete(toComplete);
+                    history.completed(r.applied());
+                    history.refused(r.stale());
+                }
+            }
+        });
+
+        history.check(total);
+        assertThat(history.redeliveries()).as("the test exercised redelivery").isPositive();
+        assertThat(q.stats()).isEqualTo(new QueueStats(0, 0, 0, 0, Duration.ZERO, 0));
+    }
+
     // ---- transactions ----
 
     @Test
