@@ -68,7 +68,10 @@ final class MemoryQueue implements StoredQueue {
 
     private ArrayDeque<QueueEntry> ready = new ArrayDeque<>();
     private PriorityQueue<QueueEntry> scheduled = new PriorityQueue<>(BY_READY_TIME);
-    private PriorityQueue<LeaseMark> expiries = new PriorityQueue<>();
+    /** Lease marks in expiry order as granted (the common case: one timeout, time moving forward). */
+    private ArrayDeque<LeaseMark> expiries = new ArrayDeque<>();
+    /** Marks that would break that order: extensions, a shortened timeout, a clock set back. */
+    private PriorityQueue<LeaseMark> outOfOrder = new PriorityQueue<>();
     private PriorityQueue<QueueEntry> deadlines = new PriorityQueue<>(BY_DEADLINE);
     private ArrayDeque<QueueEntry> dead = new ArrayDeque<>();
     private HashMap<String, QueueEntry> byId = new HashMap<>();
@@ -259,7 +262,7 @@ final class MemoryQueue implements StoredQueue {
         if (s != null) {
             next = s.readyAt;
         }
-        LeaseMark m = expiries.peek();
+        LeaseMark m = nextMark();
         if (m != null && (next == null || m.at.isBefore(next))) {
             next = m.at;
         }
@@ -286,12 +289,12 @@ final class MemoryQueue implements StoredQueue {
             readyCount--;
             e.state = ItemState.LEASED;
             e.attempts++;
-            e.token = Long.toString(++tokens, 36);
+            e.token = Long.toString(++tokens);
             e.leasedAt = now;
             e.leaseExpiresAt = expiry;
             e.holder = holder;
             leasedCount++;
-            expiries.add(new LeaseMark(expiry, e, e.token));
+            addMark(new LeaseMark(expiry, e, e.token));
             out.add(e.lease(name));
         }
         return out;
@@ -304,14 +307,19 @@ final class MemoryQueue implements StoredQueue {
             List<Lease> applied = new ArrayList<>(leases.size());
             List<Lease> stale = new ArrayList<>(0);
             for (Lease l : leases) {
-                QueueEntry e = current(l);
-                if (e == null) {
+                QueueEntry e = byId.remove(l.id()); // one hash lookup on the common path
+                if (e == null || !e.holds(l)) {
+                    if (e != null) {
+                        byId.put(e.id, e);
+                    }
                     stale.add(l);
                 } else {
-                    completeLocked(e);
+                    leasedCount--;
+                    forget(e);
                     applied.add(l);
                 }
             }
+            compactExpiries();
             return new BatchResult(applied, stale);
         } finally {
             exit();
@@ -326,7 +334,8 @@ final class MemoryQueue implements StoredQueue {
 
     void completeLocked(QueueEntry e) {
         leasedCount--;
-        remove(e);
+        byId.remove(e.id);
+        forget(e);
         compactExpiries();
     }
 
@@ -389,7 +398,7 @@ final class MemoryQueue implements StoredQueue {
                 return null;
             }
             e.leaseExpiresAt = now.plus(by);
-            expiries.add(new LeaseMark(e.leaseExpiresAt, e, e.token));
+            addMark(new LeaseMark(e.leaseExpiresAt, e, e.token));
             compactExpiries();
             return lease.withExpiry(e.leaseExpiresAt);
         } finally {
@@ -472,7 +481,8 @@ final class MemoryQueue implements StoredQueue {
             }
             ready = new ArrayDeque<>();
             scheduled = new PriorityQueue<>(BY_READY_TIME);
-            expiries = new PriorityQueue<>();
+            expiries = new ArrayDeque<>();
+            outOfOrder = new PriorityQueue<>();
             deadlines = new PriorityQueue<>(BY_DEADLINE);
             dead = new ArrayDeque<>();
             byId = new HashMap<>();
@@ -495,11 +505,7 @@ final class MemoryQueue implements StoredQueue {
     private void catchUp(Instant now) {
         int madeReady = 0;
         while (true) {
-            LeaseMark m = expiries.peek();
-            if (m != null && !m.current()) {
-                expiries.poll();
-                continue;
-            }
+            LeaseMark m = nextMark();
             QueueEntry s = scheduled.peek();
             if (s != null && s.state != ItemState.SCHEDULED) {
                 scheduled.poll();
@@ -508,7 +514,7 @@ final class MemoryQueue implements StoredQueue {
             boolean leaseDue = m != null && !m.at.isAfter(now);
             boolean scheduleDue = s != null && !s.readyAt.isAfter(now);
             if (leaseDue && (!scheduleDue || !s.readyAt.isBefore(m.at))) {
-                expiries.poll();
+                removeMark(m);
                 QueueEntry e = m.entry;
                 leasedCount--;
                 e.endAttempt(m.at, Attempt.Outcome.EXPIRED, "lease expired");
@@ -603,19 +609,62 @@ final class MemoryQueue implements StoredQueue {
         }
     }
 
-    /** Takes a completed item out of the queue for good. */
-    private void remove(QueueEntry e) {
-        byId.remove(e.id);
+    /** A completed item, already out of {@code byId}, leaves the queue for good. */
+    private void forget(QueueEntry e) {
         if (e.dedupKey != null && byDedup.get(e.dedupKey) == e) {
             byDedup.remove(e.dedupKey);
         }
         e.state = null;
     }
 
+    /** Lease marks held, current or stale: for the engine's tests. */
+    int leaseMarks() {
+        lock.lock();
+        try {
+            return expiries.size() + outOfOrder.size();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void addMark(LeaseMark m) {
+        LeaseMark last = expiries.peekLast();
+        if (last == null || !m.at.isBefore(last.at)) {
+            expiries.addLast(m);
+        } else {
+            outOfOrder.add(m);
+        }
+    }
+
+    /** The current lease mark that expires first, dropping stale ones on the way; null if none. */
+    private LeaseMark nextMark() {
+        LeaseMark a;
+        while ((a = expiries.peekFirst()) != null && !a.current()) {
+            expiries.pollFirst();
+        }
+        LeaseMark b;
+        while ((b = outOfOrder.peek()) != null && !b.current()) {
+            outOfOrder.poll();
+        }
+        if (a == null) {
+            return b;
+        }
+        return b == null || !b.at.isBefore(a.at) ? a : b;
+    }
+
+    private void removeMark(LeaseMark m) {
+        if (expiries.peekFirst() == m) {
+            expiries.pollFirst();
+        } else {
+            outOfOrder.poll();
+        }
+    }
+
     /** Drops stale lease marks once they outnumber current leases, so the queue stays O(leases). */
     private void compactExpiries() {
-        if (expiries.size() > 2 * leasedCount + 1024) {
+        if (expiries.size() + outOfOrder.size() > 2 * leasedCount + 1024) {
             expiries.removeIf(m -> !m.current());
+            outOfOrder.removeIf(m -> !m.current());
         }
     }
 

@@ -223,6 +223,24 @@ abstract class QueueTests extends FeatureTests {
         assertThat(q.stats().pending()).isZero();
     }
 
+    @Test
+    void everyLeaseExpiresAtItsOwnTimeEvenWhenTimeoutsDiffer() {
+        WorkQueue q = jobs();
+        q.produce(List.of(msg("long"), msg("short"), msg("extended")));
+        Lease longLease = q.lease(1, NO_WAIT).getFirst();                       // expires at +30 s
+        depot().queue("jobs", QueueOptions.leaseTimeout(Duration.ofSeconds(5)));
+        q.lease(1, NO_WAIT);                                                     // expires at +5 s
+        Lease extended = q.extend(q.lease(1, NO_WAIT).getFirst(), Duration.ofSeconds(2)); // shortened to +2 s
+
+        clock().advance(Duration.ofSeconds(2));
+        assertThat(q.list(ItemState.READY, 10, null).items()).extracting(i -> new String(i.payload(), StandardCharsets.UTF_8))
+                .containsExactly("extended");
+        clock().advance(Duration.ofSeconds(3));
+        assertThat(q.list(ItemState.READY, 10, null).items()).hasSize(2);
+        assertThat(q.inspect(longLease.id()).orElseThrow().state()).isEqualTo(ItemState.LEASED);
+        assertThat(extended.expiresAt()).isEqualTo(DepotConformanceSuite.START.plusSeconds(2));
+    }
+
     // ---- retries, attempts, dead letters ----
 
     @Test
