@@ -124,24 +124,43 @@ final class MemoryQueue implements StoredQueue {
         return now;
     }
 
-    /** Releases the lock, then hands dead items to the dead-letter queue (never holding two queue locks). */
+    /** Releases the lock, then hands dead items to their dead-letter queue, holding no queue lock. */
     void exit() {
-        List<QueueEntry> moving = null;
-        String target = null;
+        handOff(release());
+    }
+
+    /**
+     * Releases the lock and returns the dead items to move, for {@link #handOff} once the caller
+     * holds no queue lock at all (a transaction releases all its queues first): waiting for a
+     * dead-letter queue's lock while holding another could deadlock with a transaction that locks
+     * both in ordinal order.
+     */
+    List<QueueEntry> release() {
+        List<QueueEntry> moving = List.of();
         if (!outgoing.isEmpty()) {
             moving = outgoing;
             outgoing = new ArrayList<>();
-            target = options.deadLetterQueue();
         }
         lock.unlock();
-        if (moving != null) {
+        return moving;
+    }
+
+    /** Moves dead items into the dead-letter queues named when they died. */
+    void handOff(List<QueueEntry> moving) {
+        for (int i = 0; i < moving.size(); ) {
+            String target = moving.get(i).movingTo;
+            int j = i;
+            while (j < moving.size() && moving.get(j).movingTo.equals(target)) {
+                j++;
+            }
             MemoryQueue dlq = owner.queue(target);
             dlq.enter();
             try {
-                dlq.receiveDead(moving, name);
+                dlq.receiveDead(moving.subList(i, j), name);
             } finally {
                 dlq.exit();
             }
+            i = j;
         }
     }
 
@@ -598,9 +617,11 @@ final class MemoryQueue implements StoredQueue {
         }
         e.deadReason = reason;
         e.deadAt = at;
-        if (options.deadLetterQueue() != null && !e.deadLetter) {
+        String dlq = options.deadLetterQueue();
+        if (dlq != null && !e.deadLetter) {
             byId.remove(e.id);
             e.state = null;
+            e.movingTo = dlq;
             outgoing.add(e);
         } else {
             e.state = ItemState.DEAD;

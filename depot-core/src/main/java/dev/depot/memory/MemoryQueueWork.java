@@ -69,8 +69,12 @@ final class MemoryQueueWork {
                 apply(op, now);
             }
         } finally {
+            List<List<QueueEntry>> moving = new ArrayList<>(entered);
             for (int i = entered - 1; i >= 0; i--) {
-                locked.get(i).exit();
+                moving.add(locked.get(i).release());
+            }
+            for (int i = 0; i < moving.size(); i++) {
+                locked.get(entered - 1 - i).handOff(moving.get(i)); // only now: no queue lock is held
             }
         }
     }

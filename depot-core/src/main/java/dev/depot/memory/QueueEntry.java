@@ -38,6 +38,8 @@ final class QueueEntry {
     List<Attempt> history;
     String deadReason;
     Instant deadAt;
+    /** The dead-letter queue it is on its way to, once it died. */
+    String movingTo;
 
     QueueEntry(long seq, byte[] payload, Map<String, String> headers, String dedupKey, Instant producedAt, Instant deadline,
             List<Attempt> history, String deadReason, String deadFrom) {

@@ -272,6 +272,7 @@ abstract class QueueTests extends FeatureTests {
 
     @Test
     void attemptsAreCountedAtLeaseAndTheLastFailedAttemptDeadLettersWithItsHistory() {
+        assumeCapability(Capability.QUEUES);
         WorkQueue dead = depot().queue("jobs_dead", QueueOptions.defaults());
         WorkQueue q = jobs(QueueOptions.leaseTimeout(TIMEOUT).maxAttempts(2).deadLetter("jobs_dead"));
         String id = q.produce(msg("a").header("kind", "x"));
@@ -319,6 +320,7 @@ abstract class QueueTests extends FeatureTests {
 
     @Test
     void deadLetterMovesAnItemAtOnceWithItsReason() {
+        assumeCapability(Capability.QUEUES);
         WorkQueue dead = depot().queue("jobs_dead", QueueOptions.defaults());
         WorkQueue q = jobs(QueueOptions.leaseTimeout(TIMEOUT).maxAttempts(5).deadLetter("jobs_dead"));
         String id = q.produce(msg("a"));
@@ -354,6 +356,7 @@ abstract class QueueTests extends FeatureTests {
 
     @Test
     void anItemThatDiesInADeadLetterQueueStaysThereAsDead() {
+        assumeCapability(Capability.QUEUES);
         WorkQueue dead = depot().queue("jobs_dead", QueueOptions.leaseTimeout(TIMEOUT).maxAttempts(1));
         WorkQueue q = jobs(QueueOptions.leaseTimeout(TIMEOUT).maxAttempts(1).deadLetter("jobs_dead"));
         String id = q.produce(msg("a"));
