@@ -846,6 +846,53 @@ abstract class QueueTests extends FeatureTests {
         assertThat(q.stats()).extracting(QueueStats::scheduled, QueueStats::dead).containsExactly(1L, 1L);
     }
 
+    /**
+     * Transactions that lock several queues while dead letters move between them: dead items must be
+     * handed over without holding one queue's lock while waiting for another's, or a transaction
+     * on (dead-letter queue, other) and one on (other, source) wait for each other forever.
+     */
+    @Test
+    void transactionsOnSeveralQueuesWhileDeadLettersMoveDoNotDeadlock() {
+        assumeCapability(Capability.QUEUES);
+        // A depot of its own, so that a deadlock fails this test (hang guard) and not every later one.
+        try (dev.depot.Depot own = fixture().open(clock())) {
+            WorkQueue dead = own.queue("q_dead", QueueOptions.defaults());    // created first, so locked first
+            WorkQueue other = own.queue("q_other", QueueOptions.defaults());
+            WorkQueue source = own.queue("q_source", QueueOptions.leaseTimeout(TIMEOUT).deadLetter("q_dead"));
+            dead.clear();
+            other.clear();
+            source.clear();
+            int rounds = 20_000;
+
+            Concurrently.run(2, n -> {
+                for (int round = 0; round < rounds; round++) {
+                    int i = round;
+                    if (n == 0) {
+                        source.produce(msg("s" + i));
+                        Lease l = source.lease(1, NO_WAIT).getFirst();
+                        own.transact(tx -> {
+                            tx.queue("q_other").produce(msg("o" + i));
+                            tx.queue("q_source").deadLetter(l, "poison");
+                            return null;
+                        });
+                    } else {
+                        own.transact(tx -> {
+                            tx.queue("q_dead").produce(msg("d" + i));
+                            tx.queue("q_other").produce(msg("p" + i));
+                            return null;
+                        });
+                    }
+                }
+            });
+
+            assertThat(dead.stats().ready()).isEqualTo(2L * rounds);
+            assertThat(other.stats().ready()).isEqualTo(2L * rounds);
+            assertThat(source.stats().pending()).isZero();
+            dead.clear();
+            other.clear();
+        }
+    }
+
     @Test
     void aTransactionQueueIsUnusableAfterTheCallback() {
         assumeCapability(Capability.QUEUES);
