@@ -49,8 +49,8 @@ final class QueueRules {
     }
 
     static void checkWait(String queue, Duration wait) {
-        if (wait == null || wait.isNegative()) {
-            throw new IllegalArgumentException(queue + ": wait must be zero or positive, was " + wait);
+        if (wait == null || wait.isNegative() || wait.compareTo(Duration.ofDays(1)) > 0) {
+            throw new IllegalArgumentException(queue + ": wait must be between 0 and 1 day, was " + wait);
         }
     }
 

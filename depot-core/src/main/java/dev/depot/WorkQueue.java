@@ -41,7 +41,7 @@ public interface WorkQueue {
 
     /**
      * Leases up to {@code max} (1 to 1,000) ready items, oldest-ready first. When none is ready,
-     * waits up to {@code wait} — woken by a produce, never polling — and returns an empty list if
+     * waits up to {@code wait} (0 to 1 day) — woken by a produce, never polling — and returns an empty list if
      * the wait ends with none. When several consumers wait, newly produced items are shared among
      * them rather than all going to one. The holder recorded is the calling thread's name.
      */

@@ -516,6 +516,37 @@ abstract class QueueTests extends FeatureTests {
     }
 
     @Test
+    void badArgumentsAreRejectedByNameAndChangeNothing() {
+        WorkQueue q = jobs();
+        q.produce(msg("a"));
+        Lease l = q.lease(1, NO_WAIT).getFirst();
+
+        assertThatThrownBy(() -> msg("x").dedupKey("")).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("dedup key");
+        assertThatThrownBy(() -> msg("x").dedupKey("k".repeat(256))).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> msg("x").header("", "v")).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("header");
+        assertThatThrownBy(() -> msg("x").header("h", null)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> msg("x").expireAfter(Duration.ZERO)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("expireAfter");
+        assertThatThrownBy(() -> q.produce((Message) null)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> q.produce(java.util.Arrays.asList(msg("x"), null))).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> q.lease(1, Duration.ofSeconds(-1))).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("wait");
+        assertThatThrownBy(() -> q.lease(1, Duration.ofDays(2))).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> q.retry(l, Duration.ofSeconds(-1))).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("delay");
+        assertThatThrownBy(() -> q.extend(l, Duration.ZERO)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("extension");
+        assertThatThrownBy(() -> q.deadLetter(l, " ")).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("reason");
+        assertThatThrownBy(() -> q.complete((Lease) null)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> QueueOptions.leaseTimeout(Duration.ZERO)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("leaseTimeout");
+        assertThatThrownBy(() -> QueueOptions.defaults().maxAttempts(0)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("maxAttempts");
+        assertThatThrownBy(() -> QueueOptions.defaults().deadLetter("Bad")).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("dead-letter queue");
+
+        assertThat(q.stats()).extracting(QueueStats::ready, QueueStats::leased).containsExactly(0L, 1L);
+        q.complete(l);
+    }
+
+    @Test
     void aLeaseFromAnotherQueueIsRejected() {
         WorkQueue q = jobs();
         WorkQueue other = depot().queue("other");
