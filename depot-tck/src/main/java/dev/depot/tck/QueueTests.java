@@ -780,6 +780,8 @@ abstract class QueueTests extends FeatureTests {
         });
 
         history.check(total);
+        System.out.printf("queue delivery on %s: %d items, %d leases, %d redeliveries, %d stale settlements refused%n",
+                fixture().name(), total, history.leaseCount(), history.redeliveries(), history.refusals());
         assertThat(history.redeliveries()).as("the test exercised redelivery").isPositive();
         assertThat(q.stats()).isEqualTo(new QueueStats(0, 0, 0, 0, Duration.ZERO, 0));
     }
