@@ -638,6 +638,20 @@ abstract class QueueTests extends FeatureTests {
     }
 
     @Test
+    void aClosedDepotsQueuesRefuseEveryCall() {
+        assumeCapability(Capability.QUEUES);
+        dev.depot.Depot second = fixture().open(clock());
+        WorkQueue q = second.queue("closing", QueueOptions.defaults());
+        q.produce(msg("a"));
+        second.close();
+
+        assertThatThrownBy(() -> q.produce(msg("b"))).isInstanceOf(IllegalStateException.class);
+        assertThatThrownBy(() -> q.lease(1, NO_WAIT)).isInstanceOf(IllegalStateException.class);
+        assertThatThrownBy(q::stats).isInstanceOf(IllegalStateException.class);
+        assertThatThrownBy(() -> second.queue("closing")).isInstanceOf(IllegalStateException.class);
+    }
+
+    @Test
     void queueOperationsWriteNoChangeEvents() {
         WorkQueue q = jobs();
         long before = lastSequence();
