@@ -10,6 +10,8 @@ public enum Capability {
     UNIQUE_INDEXES,
     /** The change feed. */
     CHANGE_FEED,
+    /** Work queues: {@link Depot#queue(String, QueueOptions)} and {@link Transaction#queue(String)}. */
+    QUEUES,
     /** Data survives closing the depot and the process. Memory lacks only this. */
     DURABLE,
     /** {@link Depot#blobs(String)}: streamed blobs in buckets. */

@@ -136,6 +136,22 @@ final class DefaultDepot implements Depot {
     }
 
     @Override
+    public WorkQueue queue(String name) {
+        checkOpen();
+        return DefaultWorkQueue.open(this, backend, url, name, null);
+    }
+
+    @Override
+    public WorkQueue queue(String name, QueueOptions options) {
+        checkOpen();
+        return DefaultWorkQueue.open(this, backend, url, name, java.util.Objects.requireNonNull(options, "options"));
+    }
+
+    void requireQueues() {
+        DefaultWorkQueue.require(backend, url);
+    }
+
+    @Override
     public ChangeFeed changes() {
         checkOpen();
         return changes;

@@ -28,6 +28,13 @@ final class DefaultTransaction implements Transaction {
         return new DefaultRecords<>(schema, this::session, null);
     }
 
+    @Override
+    public TransactionQueue queue(String name) {
+        checkActive();
+        depot.requireQueues();
+        return new DefaultTransactionQueue(QueueRules.checkName(name, "queue"), this);
+    }
+
     Session session() {
         checkActive();
         return session;

@@ -59,6 +59,20 @@ public interface Depot extends AutoCloseable {
     /** Like {@link #transact(TransactionWork)}, re-running {@code work} on conflict as {@code retry} says. */
     <T> T transact(Retry retry, TransactionWork<T> work);
 
+    /**
+     * The work queue {@code name} (same rule as collection names), created on first use with
+     * {@link QueueOptions#defaults()}, else with the options it has. Throws
+     * {@link UnsupportedOperationException} on a backend without {@link Capability#QUEUES}.
+     */
+    WorkQueue queue(String name);
+
+    /**
+     * The work queue {@code name}, whose options become {@code options} (for every handle; later
+     * events only). A dead-letter queue may not be the queue itself nor have one of its own:
+     * {@link IllegalArgumentException}.
+     */
+    WorkQueue queue(String name, QueueOptions options);
+
     /** The change feed of every committed write. */
     ChangeFeed changes();
 

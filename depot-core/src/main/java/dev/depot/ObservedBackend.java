@@ -51,6 +51,12 @@ final class ObservedBackend implements Backend {
         return new ObservedSession(backend.begin(), observer);
     }
 
+    /** Queue operations are not observed yet; they pass straight through. */
+    @Override
+    public dev.depot.spi.QueueStore queues() {
+        return backend.queues();
+    }
+
     /** Blob operations are not observed yet; they pass straight through. */
     @Override
     public dev.depot.spi.BlobStore blobs() {

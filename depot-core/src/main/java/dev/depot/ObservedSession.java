@@ -86,6 +86,20 @@ final class ObservedSession implements Session {
     }
 
     @Override
+    public void commit(String commitId) {
+        observe("", Operation.COMMIT, () -> {
+            session.commit(commitId);
+            return null;
+        }, r -> Outcome.OK);
+    }
+
+    /** Queue operations are not observed yet; they pass straight through. */
+    @Override
+    public void queue(dev.depot.spi.QueueOp op) {
+        session.queue(op);
+    }
+
+    @Override
     public void rollback() {
         session.rollback(); // not an operation of its own: the failure that caused it was reported
     }

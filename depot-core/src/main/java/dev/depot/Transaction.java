@@ -18,4 +18,11 @@ public interface Transaction {
      * a new transaction with a new id. Usable also after the callback returned.
      */
     String id();
+
+    /**
+     * The work queue {@code name}, acted on as part of this transaction: what is produced,
+     * completed, retried or dead-lettered here takes effect at commit with the record writes, or
+     * not at all.
+     */
+    TransactionQueue queue(String name);
 }

@@ -62,6 +62,19 @@ class DepotObserverTest {
         try (Depot depot = Depot.open("memory:", DepotOptions.defaults().observer(new Recorder()))) {
             depot.blobs("files").put("a/b.txt", new byte[] {1, 2, 3});
             assertThat(depot.blobs("files").get("a/b.txt")).containsExactly(1, 2, 3);
+
+            String[] id = new String[1];
+            depot.transact(tx -> {
+                id[0] = tx.id();
+                tx.records(ITEMS).save(new Item("k1", "ann", 1));
+                tx.queue("jobs").produce(Message.of("hello"));
+                return null;
+            });
+            assertThat(depot.commitOutcome(id[0]).committed()).isTrue(); // the commit id got through
+            List<Lease> leases = depot.queue("jobs").lease(10, java.time.Duration.ZERO);
+            assertThat(leases).hasSize(1);
+            depot.queue("jobs").complete(leases.get(0));
+            assertThat(depot.queue("jobs").stats().ready()).isZero();
         }
     }
 

@@ -8,6 +8,7 @@ import dev.depot.spi.Backend;
 import dev.depot.spi.ChangeLog;
 import dev.depot.spi.CollectionSpec;
 import dev.depot.spi.Conflicts;
+import dev.depot.spi.QueueStore;
 import dev.depot.spi.Reindexer;
 import dev.depot.spi.Session;
 import dev.depot.spi.Write;
@@ -29,7 +30,7 @@ final class MemoryBackend implements Backend {
 
     private static final Capabilities CAPABILITIES = Capabilities.of(
             Capability.RECORDS, Capability.TRANSACTIONS, Capability.UNIQUE_INDEXES, Capability.CHANGE_FEED,
-            Capability.BLOBS);
+            Capability.BLOBS, Capability.QUEUES);
 
     private final MemoryStore store;
     private final String name; // null for a private store
@@ -136,6 +137,11 @@ final class MemoryBackend implements Backend {
     }
 
     @Override
+    public QueueStore queues() {
+        return store.queues;
+    }
+
+    @Override
     public void clear(CollectionSpec spec) {
         MemoryCollection c = store.collection(spec);
         autoCommit.writeOnce(tx -> {
@@ -155,6 +161,7 @@ final class MemoryBackend implements Backend {
             clear(c.spec);
         }
         store.log.clear();
+        store.queues.clearAll();
         store.blobs.clear();
     }
 

@@ -26,6 +26,7 @@ final class MemoryStore {
     final MemoryChangeLog log;
     final InstantSource clock;
     final MemoryBlobs blobs = new MemoryBlobs();
+    final MemoryQueues queues;
     private final Map<String, MemoryCollection> collections = new ConcurrentHashMap<>();
     /** Test hook: where the commit path and merges fail on purpose; {@link FaultProbe#NONE} otherwise. */
     volatile FaultProbe faults = FaultProbe.NONE;
@@ -37,6 +38,7 @@ final class MemoryStore {
     MemoryStore(DepotOptions options) {
         this.log = new MemoryChangeLog(options);
         this.clock = options.clock();
+        this.queues = new MemoryQueues(options.clock());
     }
 
     /** The collection, created on first use. */

@@ -5,6 +5,7 @@ import dev.depot.spi.CollectionSpec;
 import dev.depot.spi.Conflicts;
 import dev.depot.spi.IndexSpec;
 import dev.depot.spi.QueryPlan;
+import dev.depot.spi.QueueOp;
 import dev.depot.spi.Session;
 import dev.depot.spi.StoredRecord;
 import dev.depot.spi.Write;
@@ -38,6 +39,7 @@ final class MemoryTransaction implements Session {
     private final List<PendingEvent> events = new ArrayList<>();
     /** The declaration each written collection was written with, re-checked at commit. */
     private final Map<MemoryCollection, CollectionSpec> declared = new IdentityHashMap<>();
+    private MemoryQueueWork queueWork; // buffered queue operations, null until the first
 
     MemoryTransaction(MemoryStore store) {
         this.store = store;
@@ -209,12 +211,29 @@ final class MemoryTransaction implements Session {
         }
         ended = true;
         try {
-            if (!events.isEmpty()) {
+            if (queueWork != null) {
+                queueWork.commit(() -> { // queue locks held around the record commit; see MemoryQueueWork
+                    if (!events.isEmpty()) {
+                        apply();
+                    }
+                });
+            } else if (!events.isEmpty()) {
                 apply();
             }
         } finally {
             closeSnapshot();
         }
+    }
+
+    @Override
+    public void queue(QueueOp op) {
+        if (ended) {
+            throw new IllegalStateException("the transaction has ended");
+        }
+        if (queueWork == null) {
+            queueWork = new MemoryQueueWork(store.queues);
+        }
+        queueWork.add(op);
     }
 
     @Override

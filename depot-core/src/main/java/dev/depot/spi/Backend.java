@@ -38,6 +38,11 @@ public interface Backend extends AutoCloseable {
         throw new UnsupportedOperationException(this + " has no blobs");
     }
 
+    /** The work queues; only backends declaring {@code QUEUES} implement it. */
+    default QueueStore queues() {
+        throw new UnsupportedOperationException("this backend has no work queues");
+    }
+
     /** Deletes every record of one collection, atomically, with one change event per record. */
     void clear(CollectionSpec collection);
 

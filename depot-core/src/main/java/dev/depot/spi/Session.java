@@ -56,4 +56,13 @@ public interface Session {
 
     /** Discards everything the transaction did. No-op on an auto-commit session; safe to repeat. */
     void rollback();
+
+    /**
+     * Buffers a queue operation of a transaction, to be applied by {@link #commit()} atomically with
+     * the record writes; a lease that is no longer current then fails the whole commit with
+     * {@code LeaseExpiredException}. Only backends declaring {@code QUEUES} implement it.
+     */
+    default void queue(QueueOp op) {
+        throw new UnsupportedOperationException("this backend has no work queues");
+    }
 }

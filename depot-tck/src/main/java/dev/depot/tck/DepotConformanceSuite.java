@@ -171,6 +171,13 @@ public abstract class DepotConformanceSuite {
     }
 
     @Nested
+    class Queues extends QueueTests {
+        Queues() {
+            super(DepotConformanceSuite.this);
+        }
+    }
+
+    @Nested
     class Lifecycle extends LifecycleTests {
         Lifecycle() {
             super(DepotConformanceSuite.this);

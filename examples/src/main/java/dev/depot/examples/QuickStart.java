@@ -6,20 +6,26 @@ import dev.depot.Blobs;
 import dev.depot.ChangeEvent;
 import dev.depot.Depot;
 import dev.depot.Direction;
+import dev.depot.Lease;
+import dev.depot.ListOptions;
+import dev.depot.Message;
 import dev.depot.Page;
 import dev.depot.Q;
+import dev.depot.QueueOptions;
 import dev.depot.Records;
 import dev.depot.Retry;
 import dev.depot.Schema;
-import dev.depot.ListOptions;
+import dev.depot.WorkQueue;
 import dev.depot.WriteOptions;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.UUID;
 
 /** The README's quick start, verbatim, so that it is compiled and run by the build. */
 public final class QuickStart {
     public record Player(UUID id, String name, String email, int score, Instant joined) {}
+    public record Welcome(String to) {}
 
     static final Schema<UUID, Player> PLAYERS = Schema.of("players", UUID.class, Player.class)
             .key(Player::id)
@@ -51,6 +57,18 @@ public final class QuickStart {
                 p.save(p.get(id).orElseThrow());
                 return null;
             });
+
+            WorkQueue emails = depot.queue("emails", QueueOptions.leaseTimeout(Duration.ofSeconds(30))
+                    .maxAttempts(5).deadLetter("emails_dead"));  // failed 5 times: moved to emails_dead
+            depot.transact(tx -> {                                 // the record and the item commit together
+                tx.records(PLAYERS).insert(new Player(UUID.randomUUID(), "Bob", "bob@example.com", 7, Instant.now()));
+                tx.queue("emails").produce(Message.ofValue(new Welcome("bob@example.com")).dedupKey("welcome-bob"));
+                return null;
+            });
+            for (Lease lease : emails.lease(10, Duration.ofSeconds(5))) {   // waits up to 5 s for items
+                System.out.println("welcome " + lease.payload(Welcome.class).to());
+                emails.complete(lease);                            // or retry(lease, delay), deadLetter(lease, why)
+            }
 
             for (ChangeEvent e : depot.changes().since(0)) {       // every committed write, in commit order
                 System.out.println(e.sequence() + " " + e.op() + " " + e.collection() + "/" + e.key());

@@ -21,6 +21,7 @@ class QuickStartTest {
         }
         String printed = out.toString(StandardCharsets.UTF_8);
         assertThat(printed).contains("Ann").contains("1 INSERT players/").contains("2 UPDATE players/")
-                .contains("3 UPDATE players/").contains("reports/q3.txt 6 bytes, etag ").contains("\nreports/\n");
+                .contains("3 UPDATE players/").contains("reports/q3.txt 6 bytes, etag ").contains("\nreports/\n")
+                .contains("welcome bob@example.com").contains("4 INSERT players/");
     }
 }

@@ -1,0 +1,123 @@
+package dev.depot;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Collection;
+import java.util.regex.Pattern;
+
+/** The validation every queue call goes through before a backend sees it; one wording for all backends. */
+final class QueueRules {
+    static final int MAX_BATCH = 1000;
+    static final int MAX_PAYLOAD_BYTES = 16 << 20;
+    static final int MAX_DEDUP_KEY_BYTES = 255;
+    static final int MAX_HEADERS = 64;
+    static final int MAX_HEADER_BYTES = 1024;
+    static final int MAX_REASON_CHARS = 1000;
+    private static final Pattern NAME = Pattern.compile("[a-z][a-z0-9_]{0,62}");
+
+    private QueueRules() {}
+
+    static String checkName(String name, String what) {
+        if (name == null) {
+            throw new IllegalArgumentException(what + " name must not be null");
+        }
+        if (!NAME.matcher(name).matches()) {
+            throw new IllegalArgumentException("invalid " + what + " name '" + name + "': must match [a-z][a-z0-9_]{0,62}");
+        }
+        return name;
+    }
+
+    static void checkBatch(String queue, Collection<?> items, String what) {
+        if (items == null) {
+            throw new IllegalArgumentException(queue + ": " + what + " must not be null");
+        }
+        if (items.isEmpty() || items.size() > MAX_BATCH) {
+            throw new IllegalArgumentException(queue + ": a batch of " + what + " holds 1 to " + MAX_BATCH
+                    + ", was " + items.size());
+        }
+        for (Object o : items) {
+            if (o == null) {
+                throw new IllegalArgumentException(queue + ": a batch of " + what + " must not contain null");
+            }
+        }
+    }
+
+    static void checkMax(String queue, int max) {
+        if (max < 1 || max > MAX_BATCH) {
+            throw new IllegalArgumentException(queue + ": lease max must be 1 to " + MAX_BATCH + ", was " + max);
+        }
+    }
+
+    static void checkWait(String queue, Duration wait) {
+        if (wait == null || wait.isNegative() || wait.compareTo(Duration.ofDays(1)) > 0) {
+            throw new IllegalArgumentException(queue + ": wait must be between 0 and 1 day, was " + wait);
+        }
+    }
+
+    static void checkDelay(String queue, Duration delay, String what) {
+        if (delay == null || delay.isNegative() || delay.compareTo(Duration.ofDays(365)) > 0) {
+            throw new IllegalArgumentException(queue + ": " + what + " must be between 0 and 365 days, was " + delay);
+        }
+    }
+
+    static void checkExtension(String queue, Duration by) {
+        if (by == null || by.compareTo(Duration.ofMillis(1)) < 0 || by.compareTo(QueueOptions.MAX_LEASE) > 0) {
+            throw new IllegalArgumentException(queue + ": a lease extension must be between 1 ms and 7 days, was " + by);
+        }
+    }
+
+    static String checkReason(String queue, String reason) {
+        if (reason == null || reason.isBlank()) {
+            throw new IllegalArgumentException(queue + ": a dead-letter reason is required");
+        }
+        if (reason.length() > MAX_REASON_CHARS) {
+            throw new IllegalArgumentException(queue + ": a dead-letter reason holds at most " + MAX_REASON_CHARS
+                    + " characters, was " + reason.length());
+        }
+        return reason;
+    }
+
+    /** A lease handed back to the queue it came from. */
+    static void checkLease(String queue, Lease lease) {
+        if (lease == null) {
+            throw new IllegalArgumentException(queue + ": lease must not be null");
+        }
+        if (!lease.queue().equals(queue)) {
+            throw new IllegalArgumentException(queue + ": item " + lease.id() + " was leased from queue '"
+                    + lease.queue() + "', not from this one");
+        }
+    }
+
+    static void checkMessage(String queue, Message m) {
+        if (m == null) {
+            throw new IllegalArgumentException(queue + ": message must not be null");
+        }
+        if (m.size() > MAX_PAYLOAD_BYTES) {
+            throw new IllegalArgumentException(queue + ": a payload holds at most " + MAX_PAYLOAD_BYTES
+                    + " bytes, was " + m.size());
+        }
+    }
+
+    /** Limits of the parts of a message, checked as the message is built. */
+    static String checkDedupKey(String key) {
+        if (key == null || key.isEmpty() || key.getBytes(StandardCharsets.UTF_8).length > MAX_DEDUP_KEY_BYTES
+                || key.indexOf('\0') >= 0) {
+            throw new IllegalArgumentException("a dedup key is 1 to " + MAX_DEDUP_KEY_BYTES + " UTF-8 bytes without U+0000");
+        }
+        return key;
+    }
+
+    static void checkHeader(String name, String value, int count) {
+        if (name == null || name.isEmpty() || name.getBytes(StandardCharsets.UTF_8).length > MAX_HEADER_BYTES
+                || name.indexOf('\0') >= 0) {
+            throw new IllegalArgumentException("a header name is 1 to " + MAX_HEADER_BYTES + " UTF-8 bytes without U+0000");
+        }
+        if (value == null || value.getBytes(StandardCharsets.UTF_8).length > MAX_HEADER_BYTES || value.indexOf('\0') >= 0) {
+            throw new IllegalArgumentException("header '" + name + "': a value is 0 to " + MAX_HEADER_BYTES
+                    + " UTF-8 bytes without U+0000");
+        }
+        if (count > MAX_HEADERS) {
+            throw new IllegalArgumentException("a message holds at most " + MAX_HEADERS + " headers");
+        }
+    }
+}

@@ -1,0 +1,701 @@
+package dev.depot.memory;
+
+import dev.depot.Attempt;
+import dev.depot.BatchResult;
+import dev.depot.ItemState;
+import dev.depot.Lease;
+import dev.depot.Message;
+import dev.depot.Page;
+import dev.depot.QueueItem;
+import dev.depot.QueueOptions;
+import dev.depot.QueueStats;
+import dev.depot.spi.StoredQueue;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.PriorityQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * One in-memory work queue.
+ *
+ * <p><b>Why one lock per queue.</b> Every operation takes this queue's {@link ReentrantLock} for a
+ * few hundred nanoseconds per item and never across user code, I/O or another queue's lock (dead
+ * items are handed to the dead-letter queue after it is released), and batch operations amortise
+ * one acquisition over up to 1,000 items. Contended waiters park rather than spin, so the lock
+ * itself costs no CPU the holder needs. With batches, producers and consumers of one queue spend
+ * most of their time outside it (building messages, processing items), which is what lets several
+ * threads move more items than one; the critical section is the serial part. (Single-threaded, in
+ * steady state with batches of 100, it moved 9–20M items/s produced and 7–19M/s leased and
+ * completed on the 2-core development machine, next to 20–27M/s for a bare LinkedBlockingQueue;
+ * the 4+4-versus-1+1 comparison is depot-bench's to make, on more than 2 cores.) Unlike a hand-made
+ * lock-free design, this needs no model checker to believe: every state change of an item happens
+ * under one lock, in one place. Different queues share nothing, and no queue operation blocks record
+ * commits.
+ *
+ * <p><b>Structures</b> (all guarded by {@link #lock}): ready items in a FIFO deque ordered by the
+ * time they became ready (every operation first moves due scheduled items and expired leases over
+ * in time order, so appends never go back in time); scheduled items in a priority queue by (ready
+ * time, id); lease expiries in a priority queue; items by id and by dedup key in hash maps; dead
+ * items in a deque by death time. Removal from the priority queues and the ready deque is lazy: an
+ * element is skipped when its entry's state no longer matches, and the expiry queue is compacted
+ * when stale marks outnumber leases.
+ *
+ * <p><b>Time</b> is the store's clock, read under the lock, truncated to microseconds as every
+ * stored instant is. Due work (scheduled items, expired leases, expireAfter deadlines, dead-item
+ * retention) is processed lazily by whichever operation comes next.
+ */
+final class MemoryQueue implements StoredQueue {
+    private static final Comparator<QueueEntry> BY_READY_TIME =
+            Comparator.comparing((QueueEntry e) -> e.readyAt).thenComparingLong(e -> e.seq);
+    private static final Comparator<QueueEntry> BY_DEADLINE =
+            Comparator.comparing((QueueEntry e) -> e.deadline).thenComparingLong(e -> e.seq);
+
+    final String name;
+    /** Lock order among queues, for transactions that lock several. */
+    final long ordinal;
+    private final MemoryQueues owner;
+    volatile QueueOptions options = QueueOptions.defaults();
+
+    final ReentrantLock lock = new ReentrantLock();
+    private final Condition arrived = lock.newCondition();
+
+    private ArrayDeque<QueueEntry> ready = new ArrayDeque<>();
+    private PriorityQueue<QueueEntry> scheduled = new PriorityQueue<>(BY_READY_TIME);
+    /** Lease marks in expiry order as granted (the common case: one timeout, time moving forward). */
+    private ArrayDeque<LeaseMark> expiries = new ArrayDeque<>();
+    /** Marks that would break that order: extensions, a shortened timeout, a clock set back. */
+    private PriorityQueue<LeaseMark> outOfOrder = new PriorityQueue<>();
+    private PriorityQueue<QueueEntry> deadlines = new PriorityQueue<>(BY_DEADLINE);
+    private ArrayDeque<QueueEntry> dead = new ArrayDeque<>();
+    private HashMap<String, QueueEntry> byId = new HashMap<>();
+    private HashMap<String, QueueEntry> byDedup = new HashMap<>();
+    private int readyCount;
+    private int scheduledCount;
+    private int leasedCount;
+    private int deadCount;
+    private int waiting;
+    private long tokens;
+    /** Dead items bound for the dead-letter queue, moved there once this lock is released. */
+    private List<QueueEntry> outgoing = new ArrayList<>();
+
+    /** When a lease ends unless extended; stale when the entry has moved on. */
+    private record LeaseMark(Instant at, QueueEntry entry, String token) implements Comparable<LeaseMark> {
+        boolean current() {
+            return entry.state == ItemState.LEASED && entry.token == token && entry.leaseExpiresAt == at;
+        }
+
+        @Override
+        public int compareTo(LeaseMark o) {
+            int c = at.compareTo(o.at);
+            return c != 0 ? c : Long.compare(entry.seq, o.entry.seq);
+        }
+    }
+
+    MemoryQueue(String name, long ordinal, MemoryQueues owner) {
+        this.name = name;
+        this.ordinal = ordinal;
+        this.owner = owner;
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    @Override
+    public QueueOptions options() {
+        return options;
+    }
+
+    // ---- locking: every public operation is lock, catch up with the clock, act, release ----
+
+    /** Takes the lock and processes what became due; returns the time the operation acts at. */
+    Instant enter() {
+        lock.lock();
+        Instant now = now();
+        catchUp(now);
+        return now;
+    }
+
+    /** Releases the lock, then hands dead items to their dead-letter queue, holding no queue lock. */
+    void exit() {
+        handOff(release());
+    }
+
+    /**
+     * Releases the lock and returns the dead items to move, for {@link #handOff} once the caller
+     * holds no queue lock at all (a transaction releases all its queues first): waiting for a
+     * dead-letter queue's lock while holding another could deadlock with a transaction that locks
+     * both in ordinal order.
+     */
+    List<QueueEntry> release() {
+        List<QueueEntry> moving = List.of();
+        if (!outgoing.isEmpty()) {
+            moving = outgoing;
+            outgoing = new ArrayList<>();
+        }
+        lock.unlock();
+        return moving;
+    }
+
+    /** Moves dead items into the dead-letter queues named when they died. */
+    void handOff(List<QueueEntry> moving) {
+        for (int i = 0; i < moving.size(); ) {
+            String target = moving.get(i).movingTo;
+            int j = i;
+            while (j < moving.size() && moving.get(j).movingTo.equals(target)) {
+                j++;
+            }
+            MemoryQueue dlq = owner.queue(target);
+            dlq.enter();
+            try {
+                dlq.receiveDead(moving.subList(i, j), name);
+            } finally {
+                dlq.exit();
+            }
+            i = j;
+        }
+    }
+
+    Instant now() {
+        return owner.clock.instant().truncatedTo(ChronoUnit.MICROS);
+    }
+
+    // ---- the operations ----
+
+    @Override
+    public List<String> produce(List<Message> messages) {
+        Instant now = enter();
+        try {
+            return produceLocked(messages, now);
+        } finally {
+            exit();
+        }
+    }
+
+    List<String> produceLocked(List<Message> messages, Instant now) {
+        long seq = owner.reserveIds(messages.size());
+        List<String> ids = new ArrayList<>(messages.size());
+        int madeReady = 0;
+        for (Message m : messages) {
+            String key = m.dedupKey();
+            if (key != null) {
+                QueueEntry existing = byDedup.get(key);
+                if (existing != null) {
+                    ids.add(existing.id);
+                    seq++;
+                    continue;
+                }
+            }
+            Instant deadline = m.expireAfter() == null ? null : now.plus(m.expireAfter());
+            QueueEntry e = new QueueEntry(seq++, m.payload(), m.headers(), key, now, deadline, List.of(), null, null);
+            byId.put(e.id, e);
+            if (key != null) {
+                byDedup.put(key, e);
+            }
+            if (deadline != null) {
+                deadlines.add(e);
+            }
+            Instant notBefore = m.notBefore();
+            if (notBefore != null && notBefore.isAfter(now)) {
+                e.state = ItemState.SCHEDULED;
+                e.readyAt = notBefore;
+                scheduled.add(e);
+                scheduledCount++;
+            } else {
+                makeReady(e, now);
+                madeReady++;
+            }
+            ids.add(e.id);
+        }
+        wake(madeReady);
+        return ids;
+    }
+
+    /** Items that died elsewhere arrive as ordinary ready items, keeping id and history. */
+    private void receiveDead(List<QueueEntry> entries, String from) {
+        Instant now = now();
+        for (QueueEntry source : entries) {
+            QueueEntry e = new QueueEntry(source, from);
+            byId.put(e.id, e);
+            makeReady(e, now);
+        }
+        wake(entries.size());
+    }
+
+    @Override
+    public List<Lease> lease(String holder, int max, Duration wait) {
+        Instant now = enter();
+        try {
+            int limit = max;
+            if (readyCount == 0 && wait.isPositive()) {
+                waiting++;
+                try {
+                    now = await(now, System.nanoTime() + wait.toNanos());
+                    // Share what arrived with the other waiters rather than take it all.
+                    limit = Math.min(max, (readyCount + waiting - 1) / waiting);
+                } finally {
+                    waiting--;
+                }
+            }
+            List<Lease> out = leaseLocked(holder, limit, now);
+            if (readyCount > 0 && waiting > 0) {
+                arrived.signal(); // left some for another waiter
+            }
+            return out;
+        } finally {
+            exit();
+        }
+    }
+
+    /** Waits (parked, lock released) until something is ready or the deadline passes; returns the time then. */
+    private Instant await(Instant now, long deadlineNanos) {
+        while (readyCount == 0) {
+            long left = deadlineNanos - System.nanoTime();
+            if (left <= 0) {
+                break;
+            }
+            try {
+                arrived.awaitNanos(Math.min(left, nanosUntilDue(now)));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+            now = now();
+            catchUp(now);
+        }
+        return now;
+    }
+
+    /** Clock time until the next scheduled item or lease expiry, at least 1 ms; unbounded when none. */
+    private long nanosUntilDue(Instant now) {
+        Instant next = null;
+        QueueEntry s = scheduled.peek();
+        if (s != null) {
+            next = s.readyAt;
+        }
+        LeaseMark m = nextMark();
+        if (m != null && (next == null || m.at.isBefore(next))) {
+            next = m.at;
+        }
+        if (next == null) {
+            return Long.MAX_VALUE;
+        }
+        long nanos = Duration.between(now, next).toNanos();
+        return Math.max(nanos, TimeUnit.MILLISECONDS.toNanos(1));
+    }
+
+    private List<Lease> leaseLocked(String holder, int max, Instant now) {
+        int n = Math.min(max, readyCount);
+        if (n == 0) {
+            return List.of();
+        }
+        QueueOptions o = options;
+        Instant expiry = now.plus(o.leaseTimeout());
+        List<Lease> out = new ArrayList<>(n);
+        while (out.size() < n) {
+            QueueEntry e = ready.poll();
+            if (e.state != ItemState.READY) {
+                continue; // died at its expireAfter deadline while waiting
+            }
+            readyCount--;
+            e.state = ItemState.LEASED;
+            e.attempts++;
+            e.token = Long.toString(++tokens);
+            e.leasedAt = now;
+            e.leaseExpiresAt = expiry;
+            e.holder = holder;
+            leasedCount++;
+            addMark(new LeaseMark(expiry, e, e.token));
+            out.add(e.lease(name));
+        }
+        return out;
+    }
+
+    @Override
+    public BatchResult complete(List<Lease> leases) {
+        Instant now = enter();
+        try {
+            List<Lease> applied = new ArrayList<>(leases.size());
+            List<Lease> stale = new ArrayList<>(0);
+            for (Lease l : leases) {
+                QueueEntry e = byId.remove(l.id()); // one hash lookup on the common path
+                if (e == null || !e.holds(l)) {
+                    if (e != null) {
+                        byId.put(e.id, e);
+                    }
+                    stale.add(l);
+                } else {
+                    leasedCount--;
+                    forget(e);
+                    applied.add(l);
+                }
+            }
+            compactExpiries();
+            return new BatchResult(applied, stale);
+        } finally {
+            exit();
+        }
+    }
+
+    /** The entry {@code lease} currently holds, or null if the lease is stale. Call after {@link #enter()}. */
+    QueueEntry current(Lease lease) {
+        QueueEntry e = byId.get(lease.id());
+        return e != null && e.holds(lease) ? e : null;
+    }
+
+    void completeLocked(QueueEntry e) {
+        leasedCount--;
+        byId.remove(e.id);
+        forget(e);
+        compactExpiries();
+    }
+
+    @Override
+    public BatchResult retry(List<Lease> leases, Duration delay) {
+        Instant now = enter();
+        try {
+            List<Lease> applied = new ArrayList<>(leases.size());
+            List<Lease> stale = new ArrayList<>(0);
+            for (Lease l : leases) {
+                QueueEntry e = current(l);
+                if (e == null) {
+                    stale.add(l);
+                } else {
+                    retryLocked(e, delay, now);
+                    applied.add(l);
+                }
+            }
+            return new BatchResult(applied, stale);
+        } finally {
+            exit();
+        }
+    }
+
+    void retryLocked(QueueEntry e, Duration delay, Instant now) {
+        leasedCount--;
+        e.endAttempt(now, Attempt.Outcome.RETRIED, "retried");
+        requeue(e, now.plus(delay), now, "retried");
+        compactExpiries();
+    }
+
+    @Override
+    public boolean deadLetter(Lease lease, String reason) {
+        Instant now = enter();
+        try {
+            QueueEntry e = current(lease);
+            if (e == null) {
+                return false;
+            }
+            deadLetterLocked(e, reason, now);
+            return true;
+        } finally {
+            exit();
+        }
+    }
+
+    void deadLetterLocked(QueueEntry e, String reason, Instant now) {
+        leasedCount--;
+        e.endAttempt(now, Attempt.Outcome.DEAD_LETTERED, reason);
+        die(e, reason, now);
+        compactExpiries();
+    }
+
+    @Override
+    public Lease extend(Lease lease, Duration by) {
+        Instant now = enter();
+        try {
+            QueueEntry e = current(lease);
+            if (e == null) {
+                return null;
+            }
+            e.leaseExpiresAt = now.plus(by);
+            addMark(new LeaseMark(e.leaseExpiresAt, e, e.token));
+            compactExpiries();
+            return lease.withExpiry(e.leaseExpiresAt);
+        } finally {
+            exit();
+        }
+    }
+
+    @Override
+    public QueueStats stats() {
+        Instant now = enter();
+        try {
+            QueueEntry oldest = oldestReady();
+            Duration age = oldest == null || oldest.readyAt.isAfter(now) ? Duration.ZERO : Duration.between(oldest.readyAt, now);
+            return new QueueStats(readyCount, leasedCount, scheduledCount, deadCount, age, waiting);
+        } finally {
+            exit();
+        }
+    }
+
+    private QueueEntry oldestReady() {
+        QueueEntry head;
+        while ((head = ready.peek()) != null && head.state != ItemState.READY) {
+            ready.poll();
+        }
+        return head;
+    }
+
+    @Override
+    public Page<QueueItem> list(ItemState state, int limit, String cursor) {
+        long after = parseCursor(cursor);
+        enter();
+        try {
+            List<QueueEntry> matching = new ArrayList<>();
+            for (QueueEntry e : byId.values()) {
+                if (e.seq > after && (state == null || e.state == state)) {
+                    matching.add(e);
+                }
+            }
+            matching.sort(Comparator.comparingLong(e -> e.seq));
+            List<QueueItem> items = new ArrayList<>(Math.min(limit, matching.size()));
+            for (int i = 0; i < limit && i < matching.size(); i++) {
+                items.add(matching.get(i).item());
+            }
+            String next = matching.size() > limit ? matching.get(limit - 1).id : null;
+            return new Page<>(items, next);
+        } finally {
+            exit();
+        }
+    }
+
+    private long parseCursor(String cursor) {
+        if (cursor == null) {
+            return Long.MIN_VALUE;
+        }
+        try {
+            return Long.parseLong(cursor);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("queue " + name + ": invalid list cursor");
+        }
+    }
+
+    @Override
+    public Optional<QueueItem> inspect(String id) {
+        enter();
+        try {
+            QueueEntry e = byId.get(id);
+            return e == null ? Optional.empty() : Optional.of(e.item());
+        } finally {
+            exit();
+        }
+    }
+
+    @Override
+    public long clear() {
+        lock.lock();
+        try {
+            long n = byId.size();
+            for (QueueEntry e : byId.values()) {
+                e.state = null;
+            }
+            ready = new ArrayDeque<>();
+            scheduled = new PriorityQueue<>(BY_READY_TIME);
+            expiries = new ArrayDeque<>();
+            outOfOrder = new PriorityQueue<>();
+            deadlines = new PriorityQueue<>(BY_DEADLINE);
+            dead = new ArrayDeque<>();
+            byId = new HashMap<>();
+            byDedup = new HashMap<>();
+            readyCount = scheduledCount = leasedCount = deadCount = 0;
+            return n;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    // ---- the state machine ----
+
+    /**
+     * Processes, in time order, what became due by {@code now}: scheduled items become ready and
+     * expired leases end (their item goes to the tail, or dies on its last attempt), so the ready
+     * deque stays ordered by ready time; then items past their {@code expireAfter} deadline and dead
+     * items past their retention go.
+     */
+    private void catchUp(Instant now) {
+        int madeReady = 0;
+        while (true) {
+            LeaseMark m = nextMark();
+            QueueEntry s = scheduled.peek();
+            if (s != null && s.state != ItemState.SCHEDULED) {
+                scheduled.poll();
+                continue;
+            }
+            boolean leaseDue = m != null && !m.at.isAfter(now);
+            boolean scheduleDue = s != null && !s.readyAt.isAfter(now);
+            if (leaseDue && (!scheduleDue || !s.readyAt.isBefore(m.at))) {
+                removeMark(m);
+                QueueEntry e = m.entry;
+                leasedCount--;
+                e.endAttempt(m.at, Attempt.Outcome.EXPIRED, "lease expired");
+                if (requeue(e, m.at, m.at, "lease expired")) {
+                    madeReady++;
+                }
+            } else if (scheduleDue) {
+                scheduled.poll();
+                scheduledCount--;
+                if (s.deadline != null && !s.deadline.isAfter(s.readyAt)) {
+                    die(s, "expired", s.deadline);
+                } else {
+                    makeReady(s, s.readyAt);
+                    madeReady++;
+                }
+            } else {
+                break;
+            }
+        }
+        QueueEntry d;
+        while ((d = deadlines.peek()) != null && (d.state == null || d.state == ItemState.DEAD || !d.deadline.isAfter(now))) {
+            deadlines.poll();
+            if (d.state == ItemState.READY || d.state == ItemState.SCHEDULED) {
+                if (d.state == ItemState.READY) {
+                    readyCount--; // its deque slot is skipped later
+                } else {
+                    scheduledCount--;
+                }
+                die(d, "expired", d.deadline);
+            } // a leased item is judged when its lease ends
+        }
+        Duration retention = options.deadRetention();
+        while ((d = dead.peek()) != null && (d.state != ItemState.DEAD || !d.deadAt.plus(retention).isAfter(now))) {
+            dead.poll();
+            if (d.state == ItemState.DEAD) {
+                deadCount--;
+                byId.remove(d.id);
+                d.state = null;
+            }
+        }
+        wake(madeReady);
+    }
+
+    /**
+     * After a lease ended without completion at {@code ended}: the item goes to the tail (at once or
+     * when {@code readyAt} comes), or dies if that was its last attempt or its deadline has passed.
+     * Returns whether it became ready now.
+     */
+    private boolean requeue(QueueEntry e, Instant readyAt, Instant ended, String how) {
+        int max = options.maxAttempts();
+        if (e.attempts >= max) {
+            die(e, how + " on its last attempt (" + e.attempts + " of " + max + ")", ended);
+            return false;
+        }
+        if (e.deadline != null && !e.deadline.isAfter(readyAt)) {
+            die(e, "expired", e.deadline.isAfter(ended) ? e.deadline : ended);
+            return false;
+        }
+        if (readyAt.isAfter(ended)) {
+            e.state = ItemState.SCHEDULED;
+            e.readyAt = readyAt;
+            scheduled.add(e);
+            scheduledCount++;
+            return false;
+        }
+        makeReady(e, readyAt);
+        return true;
+    }
+
+    private void makeReady(QueueEntry e, Instant at) {
+        e.state = ItemState.READY;
+        e.readyAt = at;
+        ready.add(e);
+        readyCount++;
+    }
+
+    /** The item failed for good: to the dead-letter queue if there is one (and it did not come from one), else kept here as DEAD. */
+    private void die(QueueEntry e, String reason, Instant at) {
+        if (e.dedupKey != null && byDedup.get(e.dedupKey) == e) {
+            byDedup.remove(e.dedupKey);
+        }
+        e.deadReason = reason;
+        e.deadAt = at;
+        String dlq = options.deadLetterQueue();
+        if (dlq != null && !e.deadLetter) {
+            byId.remove(e.id);
+            e.state = null;
+            e.movingTo = dlq;
+            outgoing.add(e);
+        } else {
+            e.state = ItemState.DEAD;
+            dead.add(e);
+            deadCount++;
+        }
+    }
+
+    /** A completed item, already out of {@code byId}, leaves the queue for good. */
+    private void forget(QueueEntry e) {
+        if (e.dedupKey != null && byDedup.get(e.dedupKey) == e) {
+            byDedup.remove(e.dedupKey);
+        }
+        e.state = null;
+    }
+
+    /** Lease marks held, current or stale: for the engine's tests. */
+    int leaseMarks() {
+        lock.lock();
+        try {
+            return expiries.size() + outOfOrder.size();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void addMark(LeaseMark m) {
+        LeaseMark last = expiries.peekLast();
+        if (last == null || !m.at.isBefore(last.at)) {
+            expiries.addLast(m);
+        } else {
+            outOfOrder.add(m);
+        }
+    }
+
+    /** The current lease mark that expires first, dropping stale ones on the way; null if none. */
+    private LeaseMark nextMark() {
+        LeaseMark a;
+        while ((a = expiries.peekFirst()) != null && !a.current()) {
+            expiries.pollFirst();
+        }
+        LeaseMark b;
+        while ((b = outOfOrder.peek()) != null && !b.current()) {
+            outOfOrder.poll();
+        }
+        if (a == null) {
+            return b;
+        }
+        return b == null || !b.at.isBefore(a.at) ? a : b;
+    }
+
+    private void removeMark(LeaseMark m) {
+        if (expiries.peekFirst() == m) {
+            expiries.pollFirst();
+        } else {
+            outOfOrder.poll();
+        }
+    }
+
+    /** Drops stale lease marks once they outnumber current leases, so the queue stays O(leases). */
+    private void compactExpiries() {
+        if (expiries.size() + outOfOrder.size() > 2 * leasedCount + 1024) {
+            expiries.removeIf(m -> !m.current());
+            outOfOrder.removeIf(m -> !m.current());
+        }
+    }
+
+    /** Wakes up to {@code n} waiting consumers, one per item that became ready. */
+    private void wake(int n) {
+        for (int i = Math.min(n, waiting); i > 0; i--) {
+            arrived.signal();
+        }
+    }
+}

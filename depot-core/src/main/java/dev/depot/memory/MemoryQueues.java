@@ -1,0 +1,56 @@
+package dev.depot.memory;
+
+import dev.depot.QueueOptions;
+import dev.depot.spi.QueueStore;
+import java.time.InstantSource;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+
+/** The work queues of one memory store. Item ids are unique across its queues, so an item keeps its id in a dead-letter queue. */
+final class MemoryQueues implements QueueStore {
+    final InstantSource clock;
+    private final Map<String, MemoryQueue> queues = new ConcurrentHashMap<>();
+    private final AtomicLong ids = new AtomicLong();
+    private final AtomicLong ordinals = new AtomicLong();
+
+    MemoryQueues(InstantSource clock) {
+        this.clock = clock;
+    }
+
+    @Override
+    public MemoryQueue open(String name, QueueOptions options) {
+        MemoryQueue q = queue(name);
+        if (options != null) {
+            q.options = options;
+        }
+        return q;
+    }
+
+    /** The queue, created with the default options on first use. */
+    MemoryQueue queue(String name) {
+        MemoryQueue q = queues.get(name);
+        return q != null ? q : queues.computeIfAbsent(name, n -> new MemoryQueue(n, ordinals.incrementAndGet(), this));
+    }
+
+    @Override
+    public Map<String, QueueOptions> options() {
+        Map<String, QueueOptions> out = new HashMap<>();
+        queues.forEach((n, q) -> out.put(n, q.options));
+        return out;
+    }
+
+    @Override
+    public void clearAll() {
+        for (MemoryQueue q : queues.values()) {
+            q.clear();
+            q.options = QueueOptions.defaults();
+        }
+    }
+
+    /** The first of {@code n} fresh item sequence numbers. */
+    long reserveIds(int n) {
+        return ids.getAndAdd(n) + 1;
+    }
+}
