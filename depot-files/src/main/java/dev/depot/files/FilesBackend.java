@@ -75,6 +75,16 @@ final class FilesBackend implements Backend {
             public void awaitAfter(long afterSequence, Duration timeout) {
                 throw noRecords();
             }
+
+            @Override
+            public long knownSequence() {
+                return 0; // no records, so no commit has a sequence
+            }
+
+            @Override
+            public dev.depot.spi.CommitLookup lookup(String commitId) {
+                throw noRecords();
+            }
         };
     }
 
