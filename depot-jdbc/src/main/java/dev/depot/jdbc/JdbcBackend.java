@@ -40,12 +40,12 @@ final class JdbcBackend implements Backend {
     final Catalog catalog;
     private final JdbcSettings settings;
     private final String scheme;
-    private final HikariDataSource pool;
+    private final Connections pool;
     private final AutoCommitSession autoCommit;
     private final PgListener listener;
     private volatile boolean closed;
 
-    private JdbcBackend(JdbcSettings settings, DepotOptions options, HikariDataSource pool) {
+    private JdbcBackend(JdbcSettings settings, DepotOptions options, Connections pool, SqlConnector listenOn) {
         this.settings = settings;
         this.dialect = settings.dialect();
         this.options = options;
@@ -56,7 +56,7 @@ final class JdbcBackend implements Backend {
         this.catalog = new Catalog(this, settings.tablePrefix());
         this.autoCommit = new AutoCommitSession(this);
         String channel = settings.tablePrefix() + "changes"; // the feed table's name, which Feed notifies
-        this.listener = dialect.notify(channel) == null ? null : new PgListener(settings, channel, feed::published);
+        this.listener = dialect.notify(channel) == null ? null : new PgListener(settings, listenOn, channel, feed::published);
     }
 
     /** Starts listening for other processes' commits, where the database can tell. */
@@ -78,8 +78,21 @@ final class JdbcBackend implements Backend {
             throw new BackendUnavailableException(settings.dialect().name() + " could not be reached while opening the depot ("
                     + settings.display() + ")", e.getCause() == null ? e : e.getCause());
         }
+        return start(settings, options, new Connections.Owned(pool), () -> PgListener.connect(settings));
+    }
+
+    /**
+     * A backend on an application's pool: nothing of the pool is configured or closed by Depot, and
+     * the change listener (PostgreSQL) holds one of its connections while a feed waits.
+     */
+    static JdbcBackend borrow(JdbcSettings settings, DepotOptions options, javax.sql.DataSource dataSource) {
+        Integer isolation = settings.dialect().poolIsolation() == null ? null : Connection.TRANSACTION_READ_COMMITTED;
+        return start(settings, options, new Connections.Borrowed(dataSource, isolation), dataSource::getConnection);
+    }
+
+    private static JdbcBackend start(JdbcSettings settings, DepotOptions options, Connections pool, SqlConnector listenOn) {
         try {
-            JdbcBackend b = new JdbcBackend(settings, options, pool);
+            JdbcBackend b = new JdbcBackend(settings, options, pool, listenOn);
             b.read("creating Depot's tables", c -> {
                 b.catalog.init(c);
                 return null;
@@ -92,14 +105,11 @@ final class JdbcBackend implements Backend {
     }
 
     private void evictIdleConnections() {
-        var pool = this.pool.getHikariPoolMXBean();
-        if (pool != null) {
-            pool.softEvictConnections();
-        }
+        pool.evictIdle();
     }
 
     Connection connection() throws SQLException {
-        return pool.getConnection();
+        return pool.get();
     }
 
     Table table(CollectionSpec spec) {
