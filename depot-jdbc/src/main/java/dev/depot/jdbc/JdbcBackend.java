@@ -68,11 +68,16 @@ final class JdbcBackend implements Backend {
 
     static JdbcBackend open(JdbcSettings settings, DepotOptions options) {
         HikariDataSource pool;
+        OpenRefusal.checkSqliteDirectory(settings);
         try {
             pool = Pools.open(settings);
         } catch (HikariPool.PoolInitializationException e) {
             SqlFailures failures = new SqlFailures(settings.dialect(), settings.display(), () -> { });
             if (e.getCause() instanceof SQLException cause) {
+                RuntimeException refused = OpenRefusal.of(cause, settings);
+                if (refused != null) {
+                    throw refused;
+                }
                 throw failures.map(cause, "opening the depot");
             }
             throw new BackendUnavailableException(settings.dialect().name() + " could not be reached while opening the depot ("
