@@ -53,7 +53,7 @@ final class JdbcBackend implements Backend {
         this.scheme = settings.display().substring(0, settings.display().indexOf(':'));
         this.failures = new SqlFailures(dialect, settings.display(), this::evictIdleConnections, () -> closed);
         this.feed = new Feed(this, settings.tablePrefix(), options);
-        this.catalog = new Catalog(this, settings.tablePrefix());
+        this.catalog = new Catalog(this, settings.tablePrefix(), settings.ddl(), settings.display());
         this.autoCommit = new AutoCommitSession(this);
         String channel = settings.tablePrefix() + "changes"; // the feed table's name, which Feed notifies
         this.listener = dialect.notify(channel) == null ? null : new PgListener(settings, listenOn, channel, feed::published);

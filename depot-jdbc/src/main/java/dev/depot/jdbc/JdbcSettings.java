@@ -25,10 +25,10 @@ import java.util.regex.Pattern;
  * redacted URL.
  */
 record JdbcSettings(Dialect dialect, String jdbcUrl, String user, String password, int poolSize,
-        String tablePrefix, boolean durable, String display, Timeouts timeouts, Map<String, String> driver, String schema) {
+        String tablePrefix, boolean durable, String display, Timeouts timeouts, Map<String, String> driver, String schema, Ddl ddl) {
 
     static final Set<String> PARAMETERS = Set.of("poolSize", "tablePrefix", "ssl", "sslmode",
-            "connectTimeout", "socketTimeout", "statementTimeout", "poolTimeout", "user", "password", "schema", "currentSchema");
+            "connectTimeout", "socketTimeout", "statementTimeout", "poolTimeout", "user", "password", "schema", "currentSchema", "ddl");
     /** Parameters passed to the JDBC driver as they are, without the prefix: {@code driver.prepareThreshold=0}. */
     static final String DRIVER_PREFIX = "driver.";
     /** MariaDB's own TLS modes, from the PostgreSQL names {@code sslmode=} takes. */
@@ -83,11 +83,11 @@ record JdbcSettings(Dialect dialect, String jdbcUrl, String user, String passwor
             default -> throw new IllegalArgumentException("not a JDBC depot URL: " + display);
         };
         return new JdbcSettings(s.dialect, s.jdbcUrl, s.user, s.password, s.poolSize, s.tablePrefix, s.durable, s.display,
-                s.timeouts, driver, schema);
+                s.timeouts, driver, schema, Ddl.parse(params.get("ddl"), display));
     }
 
     /** Parameters that make sense on an application's DataSource: the rest belong to its pool. */
-    static final Set<String> DATA_SOURCE_PARAMETERS = Set.of("tablePrefix");
+    static final Set<String> DATA_SOURCE_PARAMETERS = Set.of("tablePrefix", "ddl");
 
     /** The settings of a depot on an application's DataSource: {@code query} may set only the table prefix. */
     static JdbcSettings forDataSource(DepotUrl name, String scheme, String query, boolean durable, DepotOptions options) {
@@ -102,7 +102,7 @@ record JdbcSettings(Dialect dialect, String jdbcUrl, String user, String passwor
         }
         String prefix = prefix(params, display);
         return new JdbcSettings(Dialect.forScheme(scheme), null, null, null, options.poolSize(), prefix, durable, display,
-                Timeouts.of(Map.of(), display), Map.of(), null);
+                Timeouts.of(Map.of(), display), Map.of(), null, Ddl.parse(params.get("ddl"), display));
     }
 
     private static String prefix(Map<String, String> params, String display) {
@@ -169,7 +169,7 @@ record JdbcSettings(Dialect dialect, String jdbcUrl, String user, String passwor
         String database = body.substring(slash + 1);
         boolean hasPort = hostPort.startsWith("[") ? hostPort.contains("]:") : hostPort.contains(":");
         String jdbc = "jdbc:" + jdbcScheme + "://" + hostPort + (hasPort ? "" : ":" + defaultPort) + "/" + database + sslSuffix;
-        return new JdbcSettings(dialect, jdbc, user, password, poolSize, prefix, true, display, timeouts, Map.of(), null);
+        return new JdbcSettings(dialect, jdbc, user, password, poolSize, prefix, true, display, timeouts, Map.of(), null, Ddl.CREATE);
     }
 
     /** A credential from the user info or from its parameter, never both (which one would win is a guess). */
@@ -195,11 +195,11 @@ record JdbcSettings(Dialect dialect, String jdbcUrl, String user, String passwor
             // No DB_CLOSE_DELAY=-1: the database lives while a connection is open (each depot on it
             // holds one, see Pools) and is dropped, memory and all, when the last depot closes.
             return new JdbcSettings(dialect, "jdbc:h2:mem:" + name + options, null, null,
-                    poolSize, prefix, false, display, timeouts, Map.of(), null);
+                    poolSize, prefix, false, display, timeouts, Map.of(), null, Ddl.CREATE);
         }
         if (rest.startsWith("file:") && rest.length() > 5) {
             return new JdbcSettings(dialect, "jdbc:h2:file:" + rest.substring(5) + options, null, null,
-                    poolSize, prefix, true, display, timeouts, Map.of(), null);
+                    poolSize, prefix, true, display, timeouts, Map.of(), null, Ddl.CREATE);
         }
         throw new IllegalArgumentException("expected h2:mem:NAME or h2:file:PATH in " + display);
     }
@@ -211,7 +211,7 @@ record JdbcSettings(Dialect dialect, String jdbcUrl, String user, String passwor
             throw new IllegalArgumentException("expected sqlite:PATH (a file; use memory: for an in-memory depot) in " + display);
         }
         return new JdbcSettings(dialect, "jdbc:sqlite:" + rest, null, null, poolSize, prefix, true, display, timeouts,
-                Map.of(), null);
+                Map.of(), null, Ddl.CREATE);
     }
 
     private static String pgSsl(boolean ssl, String sslmode, String display) {
@@ -260,7 +260,7 @@ record JdbcSettings(Dialect dialect, String jdbcUrl, String user, String passwor
             if (!PARAMETERS.contains(name) && !name.startsWith(DRIVER_PREFIX)) {
                 throw new IllegalArgumentException("unknown parameter '" + name + "' in " + display
                         + " (known: poolSize, tablePrefix, ssl, sslmode, connectTimeout, socketTimeout, statementTimeout,"
-                        + " poolTimeout, user, password; schema on PostgreSQL; driver.NAME passes NAME to the JDBC driver)");
+                        + " poolTimeout, user, password, ddl; schema on PostgreSQL; driver.NAME passes NAME to the JDBC driver)");
             }
             if (out.containsKey(name)) {
                 throw new IllegalArgumentException("parameter '" + name + "' is given twice in " + display);

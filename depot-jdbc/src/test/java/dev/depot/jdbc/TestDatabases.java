@@ -118,6 +118,20 @@ final class TestDatabases {
         return url + (url.contains("?") ? "&" : "?") + "tablePrefix=" + prefix;
     }
 
+    /** The tables whose name starts with {@code prefix}, as the database spells them. */
+    static List<String> tables(Connection c, String prefix) throws SQLException {
+        List<String> out = new ArrayList<>();
+        try (ResultSet rs = c.getMetaData().getTables(null, null, "%", new String[] {"TABLE"})) {
+            while (rs.next()) {
+                String name = rs.getString("TABLE_NAME");
+                if (name.toLowerCase().startsWith(prefix)) {
+                    out.add(name);
+                }
+            }
+        }
+        return out;
+    }
+
     /** Drops every table whose name starts with {@code prefix}, so a suite starts from nothing. */
     static void dropTables(String depotUrl, String prefix) {
         JdbcSettings s = JdbcSettings.parse(DepotUrl.parse(depotUrl), DepotOptions.defaults());
