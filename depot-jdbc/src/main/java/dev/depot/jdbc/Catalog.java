@@ -98,7 +98,7 @@ final class Catalog {
             }
             return stored == null ? evolution.create(tx.conn, spec, table) : evolution.evolve(tx.conn, stored, spec, reindexer);
         });
-        tables.put(spec.name(), new Table(spec, e.table(), e.columns(), d));
+        tables.put(spec.name(), new Table(spec, e.table(), e.columnsFor(spec), d));
     }
 
     /**
@@ -122,7 +122,7 @@ final class Catalog {
         List<String> undeclared = new java.util.ArrayList<>();
         for (var index : spec.indexes()) {
             int at = stored.indexes().indexOf(index);
-            if (at < 0) {
+            if (at < 0 || stored.stale().get(at)) {
                 undeclared.add(index.name());
             } else {
                 columns.add(stored.columns().get(at));
