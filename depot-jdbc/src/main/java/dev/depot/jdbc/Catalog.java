@@ -51,13 +51,21 @@ final class Catalog {
     }
 
     private void createOwnTables(Connection c) throws SQLException {
+        for (String sql : ownTables(d, prefix)) {
+            Dialect.execute(c, sql);
+        }
+    }
+
+    /** The DDL of Depot's own tables: counter, change feed, registry of collections. */
+    static List<String> ownTables(Dialect d, String prefix) {
         String opts = d.tableOptions();
-        Dialect.execute(c, "CREATE TABLE IF NOT EXISTS " + prefix + "meta (name VARCHAR(64) NOT NULL PRIMARY KEY, val BIGINT NOT NULL)" + opts);
-        Dialect.execute(c, "CREATE TABLE IF NOT EXISTS " + prefix + "changes (seq BIGINT NOT NULL PRIMARY KEY, coll VARCHAR(64) NOT NULL, "
-                + "rkey " + d.textType() + " NOT NULL, op SMALLINT NOT NULL, ver BIGINT NOT NULL, t_sec BIGINT NOT NULL, "
-                + "t_nano INTEGER NOT NULL, commit_id VARCHAR(64))" + opts);
-        Dialect.execute(c, "CREATE INDEX IF NOT EXISTS " + prefix + "changes_time ON " + prefix + "changes (t_sec, t_nano)");
-        Dialect.execute(c, Registry.ddl(prefix, d));
+        return List.of(
+                "CREATE TABLE IF NOT EXISTS " + prefix + "meta (name VARCHAR(64) NOT NULL PRIMARY KEY, val BIGINT NOT NULL)" + opts,
+                "CREATE TABLE IF NOT EXISTS " + prefix + "changes (seq BIGINT NOT NULL PRIMARY KEY, coll VARCHAR(64) NOT NULL, "
+                        + "rkey " + d.textType() + " NOT NULL, op SMALLINT NOT NULL, ver BIGINT NOT NULL, t_sec BIGINT NOT NULL, "
+                        + "t_nano INTEGER NOT NULL, commit_id VARCHAR(64))" + opts,
+                "CREATE INDEX IF NOT EXISTS " + prefix + "changes_time ON " + prefix + "changes (t_sec, t_nano)",
+                Registry.ddl(prefix, d));
     }
 
     private void insertCounter(Connection c) throws SQLException {

@@ -7,6 +7,8 @@ import dev.depot.spi.DepotUrl;
 import java.sql.Connection;
 import java.sql.DatabaseMetaData;
 import java.sql.SQLException;
+import dev.depot.Schema;
+import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import javax.sql.DataSource;
@@ -53,6 +55,30 @@ public final class JdbcDepots {
         DepotUrl name = DepotUrl.parse(scheme + ":DataSource(" + dataSource.getClass().getSimpleName() + ")");
         JdbcSettings settings = JdbcSettings.forDataSource(name, scheme, parameters, durable, options);
         return BackendDepots.open(JdbcBackend.borrow(settings, options, dataSource), name, options);
+    }
+
+    /**
+     * The statements {@code ddl=create} would run on an empty database for these schemas, in order,
+     * without a connection: Depot's own tables, then per schema its table, its SQL indexes and its row
+     * in Depot's registry (an INSERT, which {@code ddl=validate|none} read to find the tables). For a
+     * migration tool (Flyway, Liquibase): apply them with a role that may create tables, then run the
+     * application with {@code ddl=validate} and a role with DML grants only. {@code url} gives the
+     * database dialect and the {@code tablePrefix} (and nothing is connected to).
+     */
+    public static List<String> ddl(String url, Schema<?, ?>... schemas) {
+        Objects.requireNonNull(url, "url");
+        DepotUrl parsed = DepotUrl.parse(url);
+        if (parsed.scheme().equals("jdbc")) {
+            parsed = DepotUrl.parse(parsed.rest());
+        }
+        JdbcSettings settings = JdbcSettings.parse(parsed, DepotOptions.defaults());
+        DdlScript script = new DdlScript(settings);
+        try (Depot recorder = BackendDepots.open(script, parsed, DepotOptions.defaults())) {
+            for (Schema<?, ?> s : schemas) {
+                recorder.records(Objects.requireNonNull(s, "schema"));
+            }
+        }
+        return script.statements();
     }
 
     /** The depot URL scheme for a JDBC product name. */

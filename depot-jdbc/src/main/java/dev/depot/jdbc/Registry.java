@@ -109,6 +109,17 @@ final class Registry {
         }
     }
 
+    /** The insert of {@code e} as one SQL statement with literals, for a DDL script. */
+    String insertSql(Entry e) {
+        return "INSERT INTO " + prefix + "collections (coll, key_type, tbl, idx) VALUES (" + literal(e.collection()) + ", "
+                + literal(e.keyType().name()) + ", " + literal(e.table()) + ", " + literal(encode(e)) + ")";
+    }
+
+    /** A standard SQL string literal (quotes doubled); the text holds no backslash (names are URL-encoded). */
+    private static String literal(String s) {
+        return "'" + s.replace("'", "''") + "'";
+    }
+
     void updateIndexes(Connection c, Entry e) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(update)) {
             ps.setString(1, encode(e));

@@ -39,24 +39,40 @@ final class SchemaEvolution {
 
     /** Creates the table {@code table} (checked by the caller to belong to no other collection). */
     Registry.Entry create(Connection c, CollectionSpec spec, String table) throws SQLException {
+        Registry.Entry e = entry(spec, table);
+        for (String sql : createStatements(e, spec)) {
+            Dialect.execute(c, sql);
+        }
+        registry.insert(c, e);
+        return e;
+    }
+
+    /** The registry entry of a new table for {@code spec}. */
+    Registry.Entry entry(CollectionSpec spec, String table) {
         List<String> columns = new ArrayList<>();
         spec.indexes().forEach(i -> columns.add(null));
         assignColumns(spec, columns);
         List<String> sqlIndexes = new ArrayList<>();
-        StringBuilder ddl = new StringBuilder("CREATE TABLE IF NOT EXISTS ").append(table).append(" (k ")
+        for (String column : columns) {
+            sqlIndexes.add(Names.index(prefix, table, column));
+        }
+        return new Registry.Entry(spec.name(), spec.keyType(), table, spec.indexes(), columns, sqlIndexes);
+    }
+
+    /** The DDL of a new table: the table, then one SQL index per declared index. */
+    List<String> createStatements(Registry.Entry e, CollectionSpec spec) {
+        List<String> out = new ArrayList<>();
+        StringBuilder ddl = new StringBuilder("CREATE TABLE IF NOT EXISTS ").append(e.table()).append(" (k ")
                 .append(d.keyType(spec.keyType())).append(" NOT NULL PRIMARY KEY, ver BIGINT NOT NULL, s BIGINT NOT NULL, doc ")
                 .append(d.bytesType()).append(" NOT NULL");
-        for (int i = 0; i < columns.size(); i++) {
-            ddl.append(", ").append(columns.get(i)).append(' ').append(d.columnType(spec.index(i).type()));
-            sqlIndexes.add(Names.index(prefix, table, columns.get(i)));
+        for (int i = 0; i < e.columns().size(); i++) {
+            ddl.append(", ").append(e.columns().get(i)).append(' ').append(d.columnType(spec.index(i).type()));
         }
-        Dialect.execute(c, ddl.append(")").append(d.tableOptions()).toString());
-        for (int i = 0; i < columns.size(); i++) {
-            createIndex(c, table, columns.get(i), sqlIndexes.get(i), spec.index(i));
+        out.add(ddl.append(")").append(d.tableOptions()).toString());
+        for (int i = 0; i < e.columns().size(); i++) {
+            out.add(createIndexSql(e.table(), e.columns().get(i), e.sqlIndexes().get(i), spec.index(i)));
         }
-        Registry.Entry e = new Registry.Entry(spec.name(), spec.keyType(), table, spec.indexes(), columns, sqlIndexes);
-        registry.insert(c, e);
-        return e;
+        return out;
     }
 
     /**
@@ -166,10 +182,14 @@ final class SchemaEvolution {
     }
 
     private void createIndex(Connection c, String table, String column, String name, IndexSpec index) throws SQLException {
+        Dialect.execute(c, createIndexSql(table, column, name, index));
+    }
+
+    private String createIndexSql(String table, String column, String name, IndexSpec index) {
         // A unique index covers the value alone (NULLs are never constrained); others add the key for ordering.
         boolean unique = index.unique();
-        Dialect.execute(c, "CREATE " + (unique ? "UNIQUE " : "") + "INDEX IF NOT EXISTS " + name
-                + " ON " + table + " (" + (unique ? column : d.indexColumns(column)) + ")");
+        return "CREATE " + (unique ? "UNIQUE " : "") + "INDEX IF NOT EXISTS " + name
+                + " ON " + table + " (" + (unique ? column : d.indexColumns(column)) + ")";
     }
 
     private void checkUnique(Connection c, CollectionSpec spec, Registry.Entry stored, List<Integer> added, Reindexer r)

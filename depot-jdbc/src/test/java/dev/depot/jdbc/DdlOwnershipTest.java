@@ -83,6 +83,41 @@ class DdlOwnershipTest {
     }
 
     @Test
+    void theEmittedDdlIsEnoughForADmlOnlyRoleWithValidate() throws Exception {
+        String run = UUID.randomUUID().toString().replace("-", "").substring(0, 10);
+        String prefix = "ddp" + run + "_";
+        String role = "depot_dml_" + run;
+        String admin = TestDatabases.withPrefix(TestDatabases.postgres(), prefix);
+        java.util.List<String> ddl = JdbcDepots.ddl(admin, PLAYERS);
+        assertThat(ddl).anyMatch(s -> s.startsWith("CREATE TABLE IF NOT EXISTS " + prefix + "changes"))
+                .anyMatch(s -> s.startsWith("CREATE INDEX")).anyMatch(s -> s.startsWith("INSERT INTO " + prefix + "collections"));
+        assertThat(JdbcDepots.ddl("jdbc:mariadb://h/d?tablePrefix=" + prefix, PLAYERS)).as("no connection is made")
+                .anyMatch(s -> s.contains("ENGINE") || s.startsWith("CREATE TABLE"));
+        try (Connection c = adminConnection(); Statement st = c.createStatement()) {
+            try {
+                for (String sql : ddl) { // what Flyway would run
+                    st.execute(sql);
+                }
+                st.execute("CREATE ROLE " + role + " LOGIN");
+                st.execute("GRANT USAGE ON SCHEMA public TO " + role);
+                for (String t : TestDatabases.tables(c, prefix)) {
+                    st.execute("GRANT SELECT, INSERT, UPDATE, DELETE ON " + t + " TO " + role);
+                }
+                try (Depot depot = Depot.open("postgresql://" + role + "@127.0.0.1:5432/test?tablePrefix=" + prefix + "&ddl=validate")) {
+                    var players = depot.records(PLAYERS);
+                    players.save(new Player("p1", "Ada", 10));
+                    assertThat(players.query().where(Q.field("score").eq(10)).list()).extracting(Player::id).containsExactly("p1");
+                    assertThat(depot.changes().since(0, 10)).hasSize(1);
+                }
+            } finally {
+                TestDatabases.dropTables(admin, prefix);
+                st.execute("DO $$ BEGIN IF EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '" + role + "') THEN "
+                        + "EXECUTE 'DROP OWNED BY " + role + "'; EXECUTE 'DROP ROLE " + role + "'; END IF; END $$");
+            }
+        }
+    }
+
+    @Test
     void ddlTakesThreeValues() {
         assertThat(JdbcSettings.parse(DepotUrl.parse("h2:mem:x"), DepotOptions.defaults()).ddl()).isEqualTo(Ddl.CREATE);
         assertThat(JdbcSettings.parse(DepotUrl.parse("h2:mem:x?ddl=validate"), DepotOptions.defaults()).ddl()).isEqualTo(Ddl.VALIDATE);
