@@ -6,6 +6,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -21,24 +22,53 @@ final class Catalog {
     private final Registry registry;
     private final SchemaEvolution evolution;
     private final Map<String, Table> tables = new ConcurrentHashMap<>();
+    private final Ddl ddl;
+    private final String display;
 
-    Catalog(JdbcBackend backend, String prefix) {
+    Catalog(JdbcBackend backend, String prefix, Ddl ddl, String display) {
         this.backend = backend;
+        this.ddl = ddl;
+        this.display = display;
         this.d = backend.dialect;
         this.prefix = prefix;
         this.registry = new Registry(prefix);
         this.evolution = new SchemaEvolution(d, prefix, registry);
     }
 
-    /** Creates Depot's own tables if missing. */
+    /** Creates Depot's own tables if missing (with {@code ddl=create}), or checks they exist ({@code validate}). */
     void init(Connection c) throws SQLException {
+        if (ddl == Ddl.CREATE) {
+            createOwnTables(c);
+        } else if (ddl == Ddl.VALIDATE) {
+            SchemaCheck check = new SchemaCheck();
+            check.table(c, prefix + "meta", List.of("name", "val"), List.of());
+            check.table(c, prefix + "changes", List.of("seq", "coll", "rkey", "op", "ver", "t_sec", "t_nano", "commit_id"), List.of());
+            check.table(c, prefix + "collections", List.of("coll", "key_type", "tbl", "idx"), List.of());
+            check.failIfMissing("opening the depot", display);
+        }
+        insertCounter(c);
+        backend.feed.init(c);
+    }
+
+    private void createOwnTables(Connection c) throws SQLException {
+        for (String sql : ownTables(d, prefix)) {
+            Dialect.execute(c, sql);
+        }
+    }
+
+    /** The DDL of Depot's own tables: counter, change feed, registry of collections. */
+    static List<String> ownTables(Dialect d, String prefix) {
         String opts = d.tableOptions();
-        Dialect.execute(c, "CREATE TABLE IF NOT EXISTS " + prefix + "meta (name VARCHAR(64) NOT NULL PRIMARY KEY, val BIGINT NOT NULL)" + opts);
-        Dialect.execute(c, "CREATE TABLE IF NOT EXISTS " + prefix + "changes (seq BIGINT NOT NULL PRIMARY KEY, coll VARCHAR(64) NOT NULL, "
-                + "rkey " + d.textType() + " NOT NULL, op SMALLINT NOT NULL, ver BIGINT NOT NULL, t_sec BIGINT NOT NULL, "
-                + "t_nano INTEGER NOT NULL, commit_id VARCHAR(64))" + opts);
-        Dialect.execute(c, "CREATE INDEX IF NOT EXISTS " + prefix + "changes_time ON " + prefix + "changes (t_sec, t_nano)");
-        Dialect.execute(c, Registry.ddl(prefix, d));
+        return List.of(
+                "CREATE TABLE IF NOT EXISTS " + prefix + "meta (name VARCHAR(64) NOT NULL PRIMARY KEY, val BIGINT NOT NULL)" + opts,
+                "CREATE TABLE IF NOT EXISTS " + prefix + "changes (seq BIGINT NOT NULL PRIMARY KEY, coll VARCHAR(64) NOT NULL, "
+                        + "rkey " + d.textType() + " NOT NULL, op SMALLINT NOT NULL, ver BIGINT NOT NULL, t_sec BIGINT NOT NULL, "
+                        + "t_nano INTEGER NOT NULL, commit_id VARCHAR(64))" + opts,
+                "CREATE INDEX IF NOT EXISTS " + prefix + "changes_time ON " + prefix + "changes (t_sec, t_nano)",
+                Registry.ddl(prefix, d));
+    }
+
+    private void insertCounter(Connection c) throws SQLException {
         boolean present;
         try (PreparedStatement ps = c.prepareStatement("SELECT val FROM " + prefix + "meta WHERE name = 'seq'");
                 ResultSet rs = ps.executeQuery()) {
@@ -53,12 +83,15 @@ final class Catalog {
                 }
             }
         }
-        backend.feed.init(c);
     }
 
     synchronized void prepare(CollectionSpec spec, Reindexer reindexer) {
         Table known = tables.get(spec.name());
         if (known != null && known.spec.equals(spec)) {
+            return;
+        }
+        if (ddl != Ddl.CREATE) {
+            tables.put(spec.name(), backend.read("checking collection '" + spec.name() + "'", c -> adopt(c, spec)));
             return;
         }
         Registry.Entry e = backend.write("preparing collection '" + spec.name() + "'", tx -> {
@@ -73,7 +106,50 @@ final class Catalog {
             }
             return stored == null ? evolution.create(tx.conn, spec, table) : evolution.evolve(tx.conn, stored, spec, reindexer);
         });
-        tables.put(spec.name(), new Table(spec, e.table(), e.columns(), d));
+        tables.put(spec.name(), new Table(spec, e.table(), e.columnsFor(spec), d));
+    }
+
+    /**
+     * With {@code ddl=validate} or {@code none}: the collection's table as made beforehand, found in
+     * the registry, never changed. Every declared index must be there; indexes the database has and
+     * this declaration lacks (another version's) are left alone.
+     */
+    private Table adopt(Connection c, CollectionSpec spec) throws SQLException {
+        Registry.Entry stored = registry.find(c, spec.name());
+        if (stored == null) {
+            throw new IllegalStateException("collection '" + spec.name() + "' has no table in the database (" + display + "): with ddl="
+                    + ddl.name().toLowerCase(java.util.Locale.ROOT) + " Depot creates nothing; apply Depot's DDL for it first"
+                    + " (JdbcDepots.ddl) or open once with ddl=create");
+        }
+        if (stored.keyType() != spec.keyType()) {
+            throw new IllegalArgumentException("collection '" + spec.name() + "' is stored with " + stored.keyType()
+                    + " keys; it cannot be opened with " + spec.keyType() + " keys");
+        }
+        List<String> columns = new java.util.ArrayList<>();
+        List<String> sqlIndexes = new java.util.ArrayList<>();
+        List<String> undeclared = new java.util.ArrayList<>();
+        for (var index : spec.indexes()) {
+            int at = stored.indexes().indexOf(index);
+            if (at < 0 || stored.stale().get(at)) {
+                undeclared.add(index.name());
+            } else {
+                columns.add(stored.columns().get(at));
+                sqlIndexes.add(stored.sqlIndexes().get(at));
+            }
+        }
+        if (!undeclared.isEmpty()) {
+            throw new IllegalStateException("collection '" + spec.name() + "': the database lacks the indexes " + undeclared
+                    + " as declared (name, type, uniqueness) (" + display + "); with ddl=" + ddl.name().toLowerCase(java.util.Locale.ROOT)
+                    + " Depot adds none: apply Depot's DDL for them first or open once with ddl=create");
+        }
+        if (ddl == Ddl.VALIDATE) {
+            SchemaCheck check = new SchemaCheck();
+            List<String> all = new java.util.ArrayList<>(List.of("k", "ver", "s", "doc"));
+            all.addAll(columns);
+            check.table(c, stored.table(), all, sqlIndexes);
+            check.failIfMissing("collection '" + spec.name() + "'", display);
+        }
+        return new Table(spec, stored.table(), columns, d);
     }
 
     /** The prepared table of a collection. */

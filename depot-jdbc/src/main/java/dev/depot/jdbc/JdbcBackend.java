@@ -40,12 +40,12 @@ final class JdbcBackend implements Backend {
     final Catalog catalog;
     private final JdbcSettings settings;
     private final String scheme;
-    private final HikariDataSource pool;
+    private final Connections pool;
     private final AutoCommitSession autoCommit;
     private final PgListener listener;
     private volatile boolean closed;
 
-    private JdbcBackend(JdbcSettings settings, DepotOptions options, HikariDataSource pool) {
+    private JdbcBackend(JdbcSettings settings, DepotOptions options, Connections pool, SqlConnector listenOn) {
         this.settings = settings;
         this.dialect = settings.dialect();
         this.options = options;
@@ -53,10 +53,10 @@ final class JdbcBackend implements Backend {
         this.scheme = settings.display().substring(0, settings.display().indexOf(':'));
         this.failures = new SqlFailures(dialect, settings.display(), this::evictIdleConnections, () -> closed);
         this.feed = new Feed(this, settings.tablePrefix(), options);
-        this.catalog = new Catalog(this, settings.tablePrefix());
+        this.catalog = new Catalog(this, settings.tablePrefix(), settings.ddl(), settings.display());
         this.autoCommit = new AutoCommitSession(this);
         String channel = settings.tablePrefix() + "changes"; // the feed table's name, which Feed notifies
-        this.listener = dialect.notify(channel) == null ? null : new PgListener(settings, channel, feed::published);
+        this.listener = dialect.notify(channel) == null ? null : new PgListener(settings, listenOn, channel, feed::published);
     }
 
     /** Starts listening for other processes' commits, where the database can tell. */
@@ -68,18 +68,36 @@ final class JdbcBackend implements Backend {
 
     static JdbcBackend open(JdbcSettings settings, DepotOptions options) {
         HikariDataSource pool;
+        OpenRefusal.checkSqliteDirectory(settings);
         try {
             pool = Pools.open(settings);
         } catch (HikariPool.PoolInitializationException e) {
             SqlFailures failures = new SqlFailures(settings.dialect(), settings.display(), () -> { });
             if (e.getCause() instanceof SQLException cause) {
+                RuntimeException refused = OpenRefusal.of(cause, settings);
+                if (refused != null) {
+                    throw refused;
+                }
                 throw failures.map(cause, "opening the depot");
             }
             throw new BackendUnavailableException(settings.dialect().name() + " could not be reached while opening the depot ("
                     + settings.display() + ")", e.getCause() == null ? e : e.getCause());
         }
+        return start(settings, options, new Connections.Owned(pool), () -> PgListener.connect(settings));
+    }
+
+    /**
+     * A backend on an application's pool: nothing of the pool is configured or closed by Depot, and
+     * the change listener (PostgreSQL) holds one of its connections while a feed waits.
+     */
+    static JdbcBackend borrow(JdbcSettings settings, DepotOptions options, javax.sql.DataSource dataSource) {
+        Integer isolation = settings.dialect().poolIsolation() == null ? null : Connection.TRANSACTION_READ_COMMITTED;
+        return start(settings, options, new Connections.Borrowed(dataSource, isolation), dataSource::getConnection);
+    }
+
+    private static JdbcBackend start(JdbcSettings settings, DepotOptions options, Connections pool, SqlConnector listenOn) {
         try {
-            JdbcBackend b = new JdbcBackend(settings, options, pool);
+            JdbcBackend b = new JdbcBackend(settings, options, pool, listenOn);
             b.read("creating Depot's tables", c -> {
                 b.catalog.init(c);
                 return null;
@@ -92,14 +110,11 @@ final class JdbcBackend implements Backend {
     }
 
     private void evictIdleConnections() {
-        var pool = this.pool.getHikariPoolMXBean();
-        if (pool != null) {
-            pool.softEvictConnections();
-        }
+        pool.evictIdle();
     }
 
     Connection connection() throws SQLException {
-        return pool.getConnection();
+        return pool.get();
     }
 
     Table table(CollectionSpec spec) {

@@ -20,13 +20,15 @@ final class PgListener implements AutoCloseable {
     private static final long RECONNECT_MILLIS = 1_000;
 
     private final JdbcSettings settings;
+    private final SqlConnector connector;
     private final String channel;
     private final Runnable onNotify;
     private volatile boolean closed;
     private Thread thread;
 
-    PgListener(JdbcSettings settings, String channel, Runnable onNotify) {
+    PgListener(JdbcSettings settings, SqlConnector connector, String channel, Runnable onNotify) {
         this.settings = settings;
+        this.connector = connector;
         this.channel = channel;
         this.onNotify = onNotify;
     }
@@ -39,15 +41,20 @@ final class PgListener implements AutoCloseable {
 
     private void run() {
         while (!closed) {
-            try (Connection c = connect()) {
+            try (Connection c = connector.connect()) {
                 Dialect.execute(c, "LISTEN " + channel);
-                PGConnection pg = c.unwrap(PGConnection.class);
-                onNotify.run(); // anything committed while not listening
-                while (!closed) {
-                    var notifications = pg.getNotifications(WAIT_MILLIS);
-                    if (notifications != null && notifications.length > 0) {
-                        onNotify.run();
+                try {
+                    PGConnection pg = c.unwrap(PGConnection.class);
+                    onNotify.run(); // anything committed while not listening
+                    while (!closed) {
+                        var notifications = pg.getNotifications(WAIT_MILLIS);
+                        if (notifications != null && notifications.length > 0) {
+                            onNotify.run();
+                        }
                     }
+                } finally {
+                    // The connection may go back to an application's pool: leave it as it came.
+                    Dialect.execute(c, "UNLISTEN " + channel);
                 }
             } catch (SQLException e) {
                 if (!closed) {
@@ -58,7 +65,8 @@ final class PgListener implements AutoCloseable {
         }
     }
 
-    private Connection connect() throws SQLException {
+    /** A connection of its own, outside Depot's pool, made as the pool makes them. */
+    static Connection connect(JdbcSettings settings) throws SQLException {
         Properties p = settings.connectionProperties(); // the pool's timeouts bound this connection too
         if (settings.user() != null) {
             p.setProperty("user", settings.user());

@@ -26,7 +26,23 @@ final class Registry {
      * (lines written before names were injective have none: their indexes have the legacy name).
      */
     record Entry(String collection, KeyType keyType, String table, List<IndexSpec> indexes, List<String> columns,
-            List<String> sqlIndexes) {}
+            List<String> sqlIndexes, List<Boolean> stale) {
+        Entry(String collection, KeyType keyType, String table, List<IndexSpec> indexes, List<String> columns, List<String> sqlIndexes) {
+            this(collection, keyType, table, indexes, columns, sqlIndexes, indexes.stream().map(i -> false).toList());
+        }
+
+        /**
+         * The columns of {@code spec}'s indexes, in its order; an index of another declaration that this
+         * one lacks keeps its column, unmaintained by this declaration's writes.
+         */
+        List<String> columnsFor(dev.depot.spi.CollectionSpec spec) {
+            List<String> out = new ArrayList<>();
+            for (IndexSpec i : spec.indexes()) {
+                out.add(columns.get(indexes.indexOf(i)));
+            }
+            return out;
+        }
+    }
 
     private final String prefix;
     private final String selectOwner;
@@ -93,6 +109,17 @@ final class Registry {
         }
     }
 
+    /** The insert of {@code e} as one SQL statement with literals, for a DDL script. */
+    String insertSql(Entry e) {
+        return "INSERT INTO " + prefix + "collections (coll, key_type, tbl, idx) VALUES (" + literal(e.collection()) + ", "
+                + literal(e.keyType().name()) + ", " + literal(e.table()) + ", " + literal(encode(e)) + ")";
+    }
+
+    /** A standard SQL string literal (quotes doubled); the text holds no backslash (names are URL-encoded). */
+    private static String literal(String s) {
+        return "'" + s.replace("'", "''") + "'";
+    }
+
     void updateIndexes(Connection c, Entry e) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(update)) {
             ps.setString(1, encode(e));
@@ -106,6 +133,7 @@ final class Registry {
         List<IndexSpec> indexes = new ArrayList<>();
         List<String> columns = new ArrayList<>();
         List<String> sqlIndexes = new ArrayList<>();
+        List<Boolean> stale = new ArrayList<>();
         for (String line : rs.getString(4).split("\n")) {
             if (line.isEmpty()) {
                 continue;
@@ -114,8 +142,9 @@ final class Registry {
             indexes.add(new IndexSpec(URLDecoder.decode(f[0], StandardCharsets.UTF_8), IndexType.valueOf(f[1]), f[2].equals("u")));
             columns.add(f[3]);
             sqlIndexes.add(f.length > 4 ? f[4] : Names.legacyIndex(prefix, table, f[3]));
+            stale.add(f.length > 5 && f[5].equals("stale"));
         }
-        return new Entry(rs.getString(1), KeyType.valueOf(rs.getString(2)), table, indexes, columns, sqlIndexes);
+        return new Entry(rs.getString(1), KeyType.valueOf(rs.getString(2)), table, indexes, columns, sqlIndexes, stale);
     }
 
     private static String encode(Entry e) {
@@ -124,7 +153,7 @@ final class Registry {
             IndexSpec x = e.indexes().get(i);
             s.append(URLEncoder.encode(x.name(), StandardCharsets.UTF_8)).append(' ').append(x.type().name())
                     .append(' ').append(x.unique() ? "u" : "n").append(' ').append(e.columns().get(i))
-                    .append(' ').append(e.sqlIndexes().get(i)).append('\n');
+                    .append(' ').append(e.sqlIndexes().get(i)).append(e.stale().get(i) ? " stale" : "").append('\n');
         }
         return s.toString();
     }

@@ -39,24 +39,40 @@ final class SchemaEvolution {
 
     /** Creates the table {@code table} (checked by the caller to belong to no other collection). */
     Registry.Entry create(Connection c, CollectionSpec spec, String table) throws SQLException {
+        Registry.Entry e = entry(spec, table);
+        for (String sql : createStatements(e, spec)) {
+            Dialect.execute(c, sql);
+        }
+        registry.insert(c, e);
+        return e;
+    }
+
+    /** The registry entry of a new table for {@code spec}. */
+    Registry.Entry entry(CollectionSpec spec, String table) {
         List<String> columns = new ArrayList<>();
         spec.indexes().forEach(i -> columns.add(null));
         assignColumns(spec, columns);
         List<String> sqlIndexes = new ArrayList<>();
-        StringBuilder ddl = new StringBuilder("CREATE TABLE IF NOT EXISTS ").append(table).append(" (k ")
+        for (String column : columns) {
+            sqlIndexes.add(Names.index(prefix, table, column));
+        }
+        return new Registry.Entry(spec.name(), spec.keyType(), table, spec.indexes(), columns, sqlIndexes);
+    }
+
+    /** The DDL of a new table: the table, then one SQL index per declared index. */
+    List<String> createStatements(Registry.Entry e, CollectionSpec spec) {
+        List<String> out = new ArrayList<>();
+        StringBuilder ddl = new StringBuilder("CREATE TABLE IF NOT EXISTS ").append(e.table()).append(" (k ")
                 .append(d.keyType(spec.keyType())).append(" NOT NULL PRIMARY KEY, ver BIGINT NOT NULL, s BIGINT NOT NULL, doc ")
                 .append(d.bytesType()).append(" NOT NULL");
-        for (int i = 0; i < columns.size(); i++) {
-            ddl.append(", ").append(columns.get(i)).append(' ').append(d.columnType(spec.index(i).type()));
-            sqlIndexes.add(Names.index(prefix, table, columns.get(i)));
+        for (int i = 0; i < e.columns().size(); i++) {
+            ddl.append(", ").append(e.columns().get(i)).append(' ').append(d.columnType(spec.index(i).type()));
         }
-        Dialect.execute(c, ddl.append(")").append(d.tableOptions()).toString());
-        for (int i = 0; i < columns.size(); i++) {
-            createIndex(c, table, columns.get(i), sqlIndexes.get(i), spec.index(i));
+        out.add(ddl.append(")").append(d.tableOptions()).toString());
+        for (int i = 0; i < e.columns().size(); i++) {
+            out.add(createIndexSql(e.table(), e.columns().get(i), e.sqlIndexes().get(i), spec.index(i)));
         }
-        Registry.Entry e = new Registry.Entry(spec.name(), spec.keyType(), table, spec.indexes(), columns, sqlIndexes);
-        registry.insert(c, e);
-        return e;
+        return out;
     }
 
     /**
@@ -64,14 +80,23 @@ final class SchemaEvolution {
      * usual name, or the hashed one when that is taken (by a column named under the earlier scheme).
      */
     private static void assignColumns(CollectionSpec spec, List<String> columns) {
-        for (int i = 0; i < columns.size(); i++) {
+        assignColumns(spec, columns, List.of());
+    }
+
+    /** As above, also avoiding the {@code kept} columns of indexes this declaration lacks. */
+    private static void assignColumns(CollectionSpec spec, List<String> columns, List<String> kept) {
+        for (int i = 0; i < spec.indexes().size(); i++) {
             if (columns.get(i) != null) {
                 continue;
             }
             String name = spec.index(i).name();
             String column = Names.column(name);
-            if (columns.contains(column)) {
+            if (columns.contains(column) || kept.contains(column)) {
                 column = Names.hashedColumn(name);
+            }
+            if (kept.contains(column)) {
+                throw new IllegalStateException("collection '" + spec.name() + "': index '" + name + "' needs a new SQL column, and "
+                        + column + " still holds the index of that name as another declaration has it; drop that one first");
             }
             int other = columns.indexOf(column);
             if (other >= 0) {
@@ -82,56 +107,89 @@ final class SchemaEvolution {
         }
     }
 
+    /**
+     * Brings the table in line with {@code spec} by adding only: columns and SQL indexes for indexes
+     * not stored yet, backfilled. Indexes stored but not declared (an older or newer version of the
+     * application declares them) are never dropped here, so that versions running side by side keep
+     * working; they are marked stale, because this declaration's writes leave their columns alone,
+     * and a declaration that has them again backfills them before use.
+     */
     Registry.Entry evolve(Connection c, Registry.Entry stored, CollectionSpec spec, Reindexer reindexer) throws SQLException {
         if (stored.keyType() != spec.keyType()) {
             throw new IllegalArgumentException("collection '" + spec.name() + "' is stored with " + stored.keyType()
                     + " keys; it cannot be opened with " + spec.keyType() + " keys");
         }
-        if (stored.indexes().equals(spec.indexes())) {
+        boolean current = true;
+        for (int i = 0; i < stored.indexes().size(); i++) {
+            boolean declared = spec.indexes().contains(stored.indexes().get(i));
+            current &= declared ? !stored.stale().get(i) : stored.stale().get(i);
+        }
+        if (current && stored.indexes().containsAll(spec.indexes())) {
             return stored;
         }
         String table = stored.table();
+        // The spec's indexes first, in its order, then the kept ones.
+        List<IndexSpec> indexes = new ArrayList<>(spec.indexes());
         List<String> columns = new ArrayList<>();
         List<String> sqlIndexes = new ArrayList<>();
+        List<Boolean> stale = new ArrayList<>();
         List<Integer> added = new ArrayList<>();
+        List<Integer> revived = new ArrayList<>();
         for (int i = 0; i < spec.indexes().size(); i++) {
             int old = stored.indexes().indexOf(spec.index(i));
             columns.add(old >= 0 ? stored.columns().get(old) : null);
             sqlIndexes.add(old >= 0 ? stored.sqlIndexes().get(old) : null);
+            stale.add(false);
             if (old < 0) {
                 added.add(i);
+            } else if (stored.stale().get(old)) {
+                revived.add(i);
             }
         }
-        assignColumns(spec, columns);
+        List<String> kept = new ArrayList<>();
+        for (int i = 0; i < stored.indexes().size(); i++) {
+            if (!spec.indexes().contains(stored.indexes().get(i))) {
+                indexes.add(stored.indexes().get(i));
+                columns.add(stored.columns().get(i));
+                sqlIndexes.add(stored.sqlIndexes().get(i));
+                stale.add(true);
+                kept.add(stored.columns().get(i));
+            }
+        }
+        assignColumns(spec, columns, kept);
         for (int i : added) {
             sqlIndexes.set(i, Names.index(prefix, table, columns.get(i)));
         }
-        checkUnique(c, spec, stored, added, reindexer);
-        for (int i = 0; i < stored.indexes().size(); i++) {
-            if (!spec.indexes().contains(stored.indexes().get(i))) {
-                String col = stored.columns().get(i);
-                Dialect.execute(c, d.dropIndex(table, stored.sqlIndexes().get(i)));
-                Dialect.execute(c, "ALTER TABLE " + table + " DROP COLUMN " + col);
-            }
+        List<Integer> refill = new ArrayList<>(added);
+        refill.addAll(revived);
+        checkUnique(c, spec, stored, refill, reindexer);
+        for (int i : revived) {
+            // Written around by another declaration: start from nothing so the refill cannot collide with stale values.
+            Dialect.execute(c, "UPDATE " + table + " SET " + columns.get(i) + " = NULL");
         }
         for (int i : added) {
             Dialect.execute(c, "ALTER TABLE " + table + " ADD COLUMN " + columns.get(i) + " " + d.columnType(spec.index(i).type()));
         }
-        backfill(c, spec, table, columns, added, reindexer);
+        backfill(c, spec, table, columns, refill, reindexer);
         for (int i : added) {
             createIndex(c, table, columns.get(i), sqlIndexes.get(i), spec.index(i));
         }
-        Registry.Entry e = new Registry.Entry(spec.name(), spec.keyType(), table, spec.indexes(), columns, sqlIndexes);
+        Registry.Entry e = new Registry.Entry(spec.name(), spec.keyType(), table, indexes, columns, sqlIndexes, stale);
         registry.updateIndexes(c, e);
-        LOG.info("collection {}: indexes changed from {} to {}", spec.name(), names(stored.indexes()), names(spec.indexes()));
+        LOG.info("collection {}: indexes changed from {} to {} (kept, not maintained by this declaration: {})", spec.name(),
+                names(stored.indexes()), names(spec.indexes()), kept);
         return e;
     }
 
     private void createIndex(Connection c, String table, String column, String name, IndexSpec index) throws SQLException {
+        Dialect.execute(c, createIndexSql(table, column, name, index));
+    }
+
+    private String createIndexSql(String table, String column, String name, IndexSpec index) {
         // A unique index covers the value alone (NULLs are never constrained); others add the key for ordering.
         boolean unique = index.unique();
-        Dialect.execute(c, "CREATE " + (unique ? "UNIQUE " : "") + "INDEX IF NOT EXISTS " + name
-                + " ON " + table + " (" + (unique ? column : d.indexColumns(column)) + ")");
+        return "CREATE " + (unique ? "UNIQUE " : "") + "INDEX IF NOT EXISTS " + name
+                + " ON " + table + " (" + (unique ? column : d.indexColumns(column)) + ")";
     }
 
     private void checkUnique(Connection c, CollectionSpec spec, Registry.Entry stored, List<Integer> added, Reindexer r)

@@ -60,6 +60,27 @@ class CredentialRedactionTest {
         }
     }
 
+    /**
+     * The same, with the password as a {@code password=} parameter (percent-encoded, as a query value
+     * must be), alone or next to {@code user=}, before or after other parameters.
+     */
+    @ParameterizedTest(name = "{0} {1} as parameter")
+    @MethodSource("matrix")
+    void noPasswordGivenAsParameterShowsAnywhere(String scheme, Path path) {
+        if (path == Path.NO_SLASHES) {
+            return; // no query to put it in
+        }
+        for (String special : SPECIALS) {
+            String password = encode(HEAD + special + TAIL + special);
+            String u = url(scheme, path, "x");
+            String withoutInfo = u.replaceFirst("//[^@/]*:x@", "//");
+            String user = u.contains("depot_no_such_role") ? "depot_no_such_role" : scheme.contains("postgres") ? "postgres" : "root";
+            String q = withoutInfo.contains("?") ? "&" : "?";
+            check(withoutInfo + q + "user=" + user + "&password=" + password, path);
+            check(withoutInfo + q + "password=" + password + "&user=" + user, path);
+        }
+    }
+
     private static String url(String scheme, Path path, String pw) {
         boolean pg = scheme.contains("postgres");
         String user = path == Path.AUTH && pg ? "depot_no_such_role" : pg ? "postgres" : "root";

@@ -113,9 +113,33 @@ final class TestDatabases {
         return u;
     }
 
+    /** The same server URL naming another database (so tests follow DEPOT_TEST_*_URL). */
+    static String withDatabase(String url, String database) {
+        return url.replaceFirst("^([a-z]+://[^/]+)/[^/?]+", "$1/" + database);
+    }
+
+    /** The same server URL with another user and no password (a role a test made). */
+    static String withUser(String url, String user) {
+        return url.replaceFirst("^([a-z]+://)([^@/]*@)?", "$1" + user + "@");
+    }
+
     /** Adds the test table prefix (and keeps other parameters). */
     static String withPrefix(String url, String prefix) {
         return url + (url.contains("?") ? "&" : "?") + "tablePrefix=" + prefix;
+    }
+
+    /** The tables whose name starts with {@code prefix}, as the database spells them. */
+    static List<String> tables(Connection c, String prefix) throws SQLException {
+        List<String> out = new ArrayList<>();
+        try (ResultSet rs = c.getMetaData().getTables(null, null, "%", new String[] {"TABLE"})) {
+            while (rs.next()) {
+                String name = rs.getString("TABLE_NAME");
+                if (name.toLowerCase().startsWith(prefix)) {
+                    out.add(name);
+                }
+            }
+        }
+        return out;
     }
 
     /** Drops every table whose name starts with {@code prefix}, so a suite starts from nothing. */

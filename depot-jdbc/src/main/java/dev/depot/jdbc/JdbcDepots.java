@@ -1,0 +1,102 @@
+package dev.depot.jdbc;
+
+import dev.depot.BackendDepots;
+import dev.depot.Depot;
+import dev.depot.DepotOptions;
+import dev.depot.spi.DepotUrl;
+import java.sql.Connection;
+import java.sql.DatabaseMetaData;
+import java.sql.SQLException;
+import dev.depot.Schema;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+import javax.sql.DataSource;
+
+/**
+ * Opens a depot on an application's own {@link DataSource} (e.g. its HikariCP pool), so Depot uses
+ * the application's connections instead of building a pool of its own. This lives here rather than
+ * on {@link Depot} so that depot-core's API stays free of {@code java.sql}.
+ *
+ * <p>Guarantees: the database is recognised from {@link DatabaseMetaData#getDatabaseProductName()}
+ * (PostgreSQL, MariaDB/MySQL, H2, SQLite); closing the depot never closes the DataSource; the pool's
+ * size, timeouts, credentials and TLS stay the application's. Depot's own settings come as the same
+ * parameters a URL takes, e.g. {@code "tablePrefix=app_"}.
+ */
+public final class JdbcDepots {
+    private JdbcDepots() {}
+
+    /** {@link #open(DataSource, String, DepotOptions)} with Depot's default settings. */
+    public static Depot open(DataSource dataSource, DepotOptions options) {
+        return open(dataSource, "", options);
+    }
+
+    /**
+     * A depot on {@code dataSource}. {@code parameters} is a URL query without the {@code ?}: only
+     * {@code tablePrefix} (and, on PostgreSQL, {@code schema}) apply, the connection settings
+     * ({@code poolSize}, timeouts, {@code user}, {@code ssl}, {@code driver.*}) belong to the pool and
+     * are refused. Fails with {@link IllegalArgumentException} if the database is not one Depot supports.
+     */
+    public static Depot open(DataSource dataSource, String parameters, DepotOptions options) {
+        Objects.requireNonNull(dataSource, "dataSource");
+        Objects.requireNonNull(parameters, "parameters");
+        Objects.requireNonNull(options, "options");
+        String scheme;
+        boolean durable;
+        try (Connection c = dataSource.getConnection()) {
+            DatabaseMetaData md = c.getMetaData();
+            scheme = scheme(md.getDatabaseProductName());
+            String url = md.getURL();
+            durable = url == null || !url.startsWith("jdbc:h2:mem:");
+        } catch (SQLException e) {
+            throw new dev.depot.BackendUnavailableException("the DataSource gave no connection while opening the depot"
+                    + " (SQLSTATE " + e.getSQLState() + ")", e);
+        }
+        DepotUrl name = DepotUrl.parse(scheme + ":DataSource(" + dataSource.getClass().getSimpleName() + ")");
+        JdbcSettings settings = JdbcSettings.forDataSource(name, scheme, parameters, durable, options);
+        return BackendDepots.open(JdbcBackend.borrow(settings, options, dataSource), name, options);
+    }
+
+    /**
+     * The statements {@code ddl=create} would run on an empty database for these schemas, in order,
+     * without a connection: Depot's own tables, then per schema its table, its SQL indexes and its row
+     * in Depot's registry (an INSERT, which {@code ddl=validate|none} read to find the tables). For a
+     * migration tool (Flyway, Liquibase): apply them with a role that may create tables, then run the
+     * application with {@code ddl=validate} and a role with DML grants only. {@code url} gives the
+     * database dialect and the {@code tablePrefix} (and nothing is connected to).
+     */
+    public static List<String> ddl(String url, Schema<?, ?>... schemas) {
+        Objects.requireNonNull(url, "url");
+        DepotUrl parsed = DepotUrl.parse(url);
+        if (parsed.scheme().equals("jdbc")) {
+            parsed = DepotUrl.parse(parsed.rest());
+        }
+        JdbcSettings settings = JdbcSettings.parse(parsed, DepotOptions.defaults());
+        DdlScript script = new DdlScript(settings);
+        try (Depot recorder = BackendDepots.open(script, parsed, DepotOptions.defaults())) {
+            for (Schema<?, ?> s : schemas) {
+                recorder.records(Objects.requireNonNull(s, "schema"));
+            }
+        }
+        return script.statements();
+    }
+
+    /** The depot URL scheme for a JDBC product name. */
+    static String scheme(String productName) {
+        String p = productName == null ? "" : productName.toLowerCase(Locale.ROOT);
+        if (p.contains("postgresql")) {
+            return "postgresql";
+        }
+        if (p.contains("mariadb") || p.contains("mysql")) {
+            return "mariadb";
+        }
+        if (p.equals("h2")) {
+            return "h2";
+        }
+        if (p.contains("sqlite")) {
+            return "sqlite";
+        }
+        throw new IllegalArgumentException("Depot does not support the database '" + productName
+                + "' behind this DataSource (supported: PostgreSQL, MariaDB/MySQL, H2, SQLite)");
+    }
+}
