@@ -8,6 +8,7 @@ import io.javalin.http.Handler;
 import io.javalin.http.HandlerType;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.eclipse.jetty.server.handler.GracefulHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tools.jackson.databind.ObjectMapper;
@@ -78,6 +79,11 @@ public final class DepotServer implements AutoCloseable {
         return app.port();
     }
 
+    /** Requests being handled now; for tests of graceful stopping. */
+    int inFlight() {
+        return inFlight.get();
+    }
+
     /** {@code http://host:port}, with loopback for a wildcard host. */
     public String url() {
         String host = config.host();
@@ -121,6 +127,14 @@ public final class DepotServer implements AutoCloseable {
         c.http.maxRequestSize = config.maxBodyBytes();
         c.http.generateEtags = false;
         c.jsonMapper(new JacksonMapper(json));
+        // Our count ends when a handler returns; Jetty's graceful handler also waits for the
+        // response to be written before the connector closes.
+        c.jetty.modifyServer(server -> {
+            server.setStopTimeout(Math.max(1, config.stopTimeout().toMillis()));
+            GracefulHandler graceful = new GracefulHandler();
+            graceful.setHandler(server.getHandler());
+            server.setHandler(graceful);
+        });
         // Method, route template, status and time: never a path (it carries keys), a body or a header.
         c.requestLogger.http((ctx, ms) -> ACCESS.info("{} {} {} {}ms",
                 ctx.method(), Routes.template(ctx), ctx.statusCode(), Math.round(ms)));
