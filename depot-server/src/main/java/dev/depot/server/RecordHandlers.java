@@ -84,7 +84,10 @@ final class RecordHandlers {
             version = records.save(value);
         }
         ctx.header("ETag", Etags.of(version));
-        ctx.status(version == 1 ? 201 : 200).json(Map.of("key", key, "version", version));
+        Map<String, Object> out = new java.util.LinkedHashMap<>();
+        out.put("key", key);
+        out.put("version", version);
+        ctx.status(version == 1 ? 201 : 200).json(out);
     }
 
     private long updateMatching(Records<String, JsonNode> records, String collection, JsonNode value, String ifMatch) {
