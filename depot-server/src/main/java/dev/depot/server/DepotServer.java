@@ -117,7 +117,16 @@ public final class DepotServer implements AutoCloseable {
         if (inFlight.get() > 0) {
             LOG.warn("stopping with {} request(s) still in flight after {}", inFlight.get(), config.stopTimeout());
         }
-        app.stop();
+        try {
+            app.stop();
+        } catch (RuntimeException e) {
+            // Jetty waits stopTimeout for idle keep-alive connections to close, then closes them,
+            // finishes stopping and reports the timeout: the server is stopped either way.
+            if (!(e.getCause() instanceof java.util.concurrent.TimeoutException)) {
+                throw e;
+            }
+            LOG.debug("idle connections were closed at the stop timeout");
+        }
     }
 
     private void configure(JavalinConfig c, ObjectMapper json) {

@@ -20,7 +20,7 @@ class ServerBadInputTest {
     @BeforeEach
     void start() {
         depot = Depot.open("memory:");
-        server = DepotServer.start(depot, ServerConfig.of("127.0.0.1", 0).withMaxBodyBytes(1024));
+        server = DepotServer.start(depot, ServerConfig.of("127.0.0.1", 0).withStopTimeout(java.time.Duration.ofMillis(200)).withMaxBodyBytes(1024));
         http = new Http(server.url());
         http.put("/v1/collections/players", ServerRecordsTest.PLAYERS);
         http.put("/v1/collections/players/records/ann", ServerRecordsTest.player("ann", 10));

@@ -28,7 +28,7 @@ class ServerFeedTest {
     @BeforeEach
     void start() {
         depot = Depot.open("memory:");
-        server = DepotServer.start(depot, ServerConfig.of("127.0.0.1", 0));
+        server = DepotServer.start(depot, ServerConfig.of("127.0.0.1", 0).withStopTimeout(java.time.Duration.ofMillis(200)));
         http = new Http(server.url());
         http.put("/v1/collections/notes", "{\"key\": \"/id\"}");
     }

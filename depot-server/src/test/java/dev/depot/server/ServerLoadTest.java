@@ -28,7 +28,6 @@ class ServerLoadTest {
 
     @Test
     void mixedRequestsFromSeveralClientsLoseNothing() throws Exception {
-        System.setProperty("org.slf4j.simpleLogger.log.dev.depot.server.access", "warn");
         try (Depot depot = Depot.open("memory:");
                 DepotServer server = DepotServer.start(depot, ServerConfig.of("127.0.0.1", 0))) {
             Http http = new Http(server.url());

@@ -24,7 +24,7 @@ class ServerRecordsTest {
     @BeforeEach
     void start() {
         depot = Depot.open("memory:");
-        server = DepotServer.start(depot, ServerConfig.of("127.0.0.1", 0));
+        server = DepotServer.start(depot, ServerConfig.of("127.0.0.1", 0).withStopTimeout(java.time.Duration.ofMillis(200)));
         http = new Http(server.url());
     }
 
@@ -141,7 +141,7 @@ class ServerRecordsTest {
         http.put("/v1/collections/players", PLAYERS);
         http.put("/v1/collections/players/records/ann", player("ann", 10));
         server.close();
-        server = DepotServer.start(depot, ServerConfig.of("127.0.0.1", 0));
+        server = DepotServer.start(depot, ServerConfig.of("127.0.0.1", 0).withStopTimeout(java.time.Duration.ofMillis(200)));
         Http again = new Http(server.url());
         assertThat(again.get("/v1/collections/players/records/ann").status()).isEqualTo(200);
         assertThat(again.put("/v1/collections/players", PLAYERS).status()).isEqualTo(200);
