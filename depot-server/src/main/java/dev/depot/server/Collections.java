@@ -1,5 +1,6 @@
 package dev.depot.server;
 
+import dev.depot.AlreadyExistsException;
 import dev.depot.Depot;
 import dev.depot.Records;
 import dev.depot.Schema;
@@ -44,7 +45,18 @@ final class Collections {
                     + "' is already declared with another key or indexes; changing a declaration is not supported yet");
         }
         Records<String, JsonNode> records = depot.records(d.schema());
-        catalog().save(json.valueToTree(d));
+        try {
+            // insert, not save: another server on the same database may have declared it meanwhile.
+            catalog().insert(json.valueToTree(d));
+        } catch (AlreadyExistsException e) {
+            byName.remove(d.name());
+            Declared winner = find(d.name());
+            if (winner != null && winner.declaration().equals(d)) {
+                return false;
+            }
+            throw new ProblemException(409, "declaration-conflict", "Conflict", "collection '" + d.name()
+                    + "' was just declared with another key or indexes by another server");
+        }
         byName.put(d.name(), new Declared(d, records));
         return true;
     }

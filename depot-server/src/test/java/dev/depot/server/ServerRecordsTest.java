@@ -146,4 +146,16 @@ class ServerRecordsTest {
         assertThat(again.get("/v1/collections/players/records/ann").status()).isEqualTo(200);
         assertThat(again.put("/v1/collections/players", PLAYERS).status()).isEqualTo(200);
     }
+
+    @Test
+    void twoServersOnOneDepotShareDeclarationsAndRefuseADifferentOne() {
+        try (DepotServer second = DepotServer.start(depot, ServerConfig.of("127.0.0.1", 0)
+                .withStopTimeout(java.time.Duration.ofMillis(200)))) {
+            Http other = new Http(second.url());
+            assertThat(http.put("/v1/collections/players", PLAYERS).status()).isEqualTo(201);
+            assertThat(other.put("/v1/collections/players", "{\"key\": \"/name\"}").status()).isEqualTo(409);
+            assertThat(other.put("/v1/collections/players/records/ann", player("ann", 1)).status()).isEqualTo(201);
+            assertThat(http.get("/v1/collections/players/records/ann").status()).isEqualTo(200);
+        }
+    }
 }
