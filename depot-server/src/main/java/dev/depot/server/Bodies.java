@@ -1,0 +1,72 @@
+package dev.depot.server;
+
+import io.javalin.http.Context;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.ObjectMapper;
+
+/**
+ * Reads request bodies within the size limit and parses them as JSON. A body over the limit is
+ * refused before anything is parsed, so an oversized request can never write.
+ */
+final class Bodies {
+    private final ObjectMapper json;
+    private final long maxBytes;
+
+    Bodies(ObjectMapper json, long maxBytes) {
+        this.json = json;
+        this.maxBytes = maxBytes;
+    }
+
+    /** The body as a JSON object; 400 when it is empty, malformed or not an object, 413 when too large. */
+    JsonNode object(Context ctx) {
+        byte[] bytes = read(ctx);
+        if (bytes.length == 0) {
+            throw ProblemException.badRequest("malformed-json", "the request body is empty; a JSON object is expected");
+        }
+        JsonNode node;
+        try {
+            node = json.readTree(bytes);
+        } catch (JacksonException e) {
+            // The parser's location, not its message: the message can quote the body.
+            throw ProblemException.badRequest("malformed-json", "the request body is not valid JSON"
+                    + (e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNr()
+                            + ", column " + e.getLocation().getColumnNr() + ")"));
+        }
+        if (node == null || !node.isObject()) {
+            throw ProblemException.badRequest("malformed-json", "the request body must be a JSON object");
+        }
+        return node;
+    }
+
+    private byte[] read(Context ctx) {
+        long declared = ctx.req().getContentLengthLong();
+        if (declared > maxBytes) {
+            throw tooLarge();
+        }
+        try (InputStream in = ctx.req().getInputStream()) {
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            byte[] buffer = new byte[8192];
+            long total = 0;
+            for (int n; (n = in.read(buffer)) != -1; ) {
+                total += n;
+                if (total > maxBytes) {
+                    throw tooLarge();
+                }
+                out.write(buffer, 0, n);
+            }
+            return out.toByteArray();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private ProblemException tooLarge() {
+        return new ProblemException(413, "body-too-large", "Content too large",
+                "the request body is larger than the limit of " + maxBytes + " bytes");
+    }
+}

@@ -1,0 +1,165 @@
+package dev.depot.server;
+
+import dev.depot.ChangeEvent;
+import dev.depot.ChangeFeed;
+import io.javalin.http.Context;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.BooleanSupplier;
+import tools.jackson.databind.ObjectMapper;
+
+/**
+ * The change feed over HTTP: a long poll ({@code GET /v1/changes?after=N&wait=10s}) and a stream of
+ * Server-Sent Events ({@code GET /v1/changes/stream}) whose event ids are sequences, so a client
+ * that reconnects with {@code Last-Event-ID} resumes exactly after the last event it saw.
+ *
+ * <p>Waiting is polling {@link ChangeFeed#lastSequence()} with a growing pause (10 ms to 200 ms):
+ * simple and backend-neutral; a shared notifier is left for later.
+ */
+final class FeedHandlers {
+    static final int MAX_LIMIT = 1000;
+    static final Duration MAX_WAIT = Duration.ofSeconds(60);
+    private static final Duration KEEP_ALIVE = Duration.ofSeconds(15);
+
+    private final ChangeFeed feed;
+    private final ObjectMapper json;
+    private final BooleanSupplier stopping;
+
+    FeedHandlers(ChangeFeed feed, ObjectMapper json, BooleanSupplier stopping) {
+        this.feed = feed;
+        this.json = json;
+        this.stopping = stopping;
+    }
+
+    void poll(Context ctx) throws InterruptedException {
+        long after = sequence(ctx.queryParam("after"), "after");
+        int limit = limit(ctx.queryParam("limit"));
+        Duration wait = wait(ctx.queryParam("wait"));
+        long deadline = System.nanoTime() + wait.toNanos();
+        List<ChangeEvent> events = feed.since(after, limit);
+        long pause = 10;
+        while (events.isEmpty() && System.nanoTime() < deadline && !stopping.getAsBoolean()) {
+            Thread.sleep(Math.min(pause, Math.max(1, (deadline - System.nanoTime()) / 1_000_000)));
+            pause = Math.min(pause * 2, 200);
+            if (feed.lastSequence() > after) {
+                events = feed.since(after, limit);
+            }
+        }
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("events", events.stream().map(FeedHandlers::event).toList());
+        out.put("last", events.isEmpty() ? after : events.getLast().sequence());
+        ctx.json(out);
+    }
+
+    void stream(Context ctx) throws IOException, InterruptedException {
+        String lastEventId = ctx.header("Last-Event-ID");
+        long after = lastEventId != null && !lastEventId.isBlank()
+                ? sequence(lastEventId.trim(), "Last-Event-ID")
+                : sequence(ctx.queryParam("after"), "after");
+        ctx.status(200);
+        ctx.contentType("text/event-stream");
+        ctx.header("Cache-Control", "no-cache");
+        ctx.header("X-Accel-Buffering", "no");
+        OutputStream out = ctx.res().getOutputStream();
+        write(out, "retry: 1000\n\n");
+        long lastWrite = System.nanoTime();
+        long pause = 10;
+        while (!stopping.getAsBoolean()) {
+            List<ChangeEvent> events = feed.since(after, MAX_LIMIT);
+            if (!events.isEmpty()) {
+                StringBuilder sb = new StringBuilder();
+                for (ChangeEvent e : events) {
+                    sb.append("id: ").append(e.sequence()).append('\n')
+                            .append("event: change\n")
+                            .append("data: ").append(json.writeValueAsString(event(e))).append("\n\n");
+                    after = e.sequence();
+                }
+                write(out, sb.toString());
+                lastWrite = System.nanoTime();
+                pause = 10;
+                continue;
+            }
+            if (System.nanoTime() - lastWrite > KEEP_ALIVE.toNanos()) {
+                write(out, ": keep-alive\n\n"); // also how a closed client is noticed
+                lastWrite = System.nanoTime();
+            }
+            Thread.sleep(pause);
+            pause = Math.min(pause * 2, 200);
+        }
+    }
+
+    private static void write(OutputStream out, String s) throws IOException {
+        out.write(s.getBytes(StandardCharsets.UTF_8));
+        out.flush();
+    }
+
+    static Map<String, Object> event(ChangeEvent e) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("sequence", e.sequence());
+        m.put("collection", e.collection());
+        m.put("key", e.key());
+        m.put("op", e.op().name().toLowerCase(java.util.Locale.ROOT));
+        m.put("version", e.version());
+        m.put("time", e.time().toString());
+        return m;
+    }
+
+    private static long sequence(String raw, String name) {
+        if (raw == null || raw.isBlank()) {
+            return 0;
+        }
+        try {
+            long v = Long.parseLong(raw.trim());
+            if (v < 0) {
+                throw new NumberFormatException();
+            }
+            return v;
+        } catch (NumberFormatException e) {
+            throw ProblemException.badRequest("invalid-feed-position", name + " must be a sequence number >= 0");
+        }
+    }
+
+    private static int limit(String raw) {
+        if (raw == null || raw.isBlank()) {
+            return MAX_LIMIT;
+        }
+        try {
+            int v = Integer.parseInt(raw.trim());
+            if (v >= 1 && v <= MAX_LIMIT) {
+                return v;
+            }
+        } catch (NumberFormatException e) {
+            // falls through to the problem
+        }
+        throw ProblemException.badRequest("invalid-feed-position", "limit must be an integer from 1 to " + MAX_LIMIT);
+    }
+
+    /** {@code 10s}, {@code 500ms} or a number of seconds; at most {@link #MAX_WAIT}. */
+    static Duration wait(String raw) {
+        if (raw == null || raw.isBlank()) {
+            return Duration.ZERO;
+        }
+        String s = raw.trim();
+        try {
+            Duration d;
+            if (s.endsWith("ms")) {
+                d = Duration.ofMillis(Long.parseLong(s.substring(0, s.length() - 2)));
+            } else if (s.endsWith("s")) {
+                d = Duration.ofSeconds(Long.parseLong(s.substring(0, s.length() - 1)));
+            } else {
+                d = Duration.ofSeconds(Long.parseLong(s));
+            }
+            if (!d.isNegative() && d.compareTo(MAX_WAIT) <= 0) {
+                return d;
+            }
+        } catch (NumberFormatException e) {
+            // falls through to the problem
+        }
+        throw ProblemException.badRequest("invalid-wait", "wait must be like 10s or 500ms, from 0 to " + MAX_WAIT.toSeconds() + "s");
+    }
+}

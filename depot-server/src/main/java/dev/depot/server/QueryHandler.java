@@ -1,0 +1,197 @@
+package dev.depot.server;
+
+import dev.depot.Condition;
+import dev.depot.Direction;
+import dev.depot.Page;
+import dev.depot.Q;
+import dev.depot.Query;
+import dev.depot.Records;
+import io.javalin.http.Context;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * {@code POST /v1/collections/{name}/query}: conditions on declared indexes (AND), ordering, a
+ * limit and a cursor, answered as {@code {"items": [...], "nextCursor": ...}}.
+ *
+ * <pre>{"where": [{"field": "score", "op": "ge", "value": 10}], "orderBy": [{"field": "score", "direction": "desc"}],
+ *  "limit": 20, "cursor": "..."}</pre>
+ */
+final class QueryHandler {
+    static final int DEFAULT_LIMIT = 100;
+    static final int MAX_LIMIT = 1000;
+
+    private final Collections collections;
+    private final Bodies bodies;
+
+    QueryHandler(Collections collections, Bodies bodies) {
+        this.collections = collections;
+        this.bodies = bodies;
+    }
+
+    void query(Context ctx) {
+        String collection = ctx.pathParam("name");
+        Records<String, JsonNode> records = collections.require(collection).records();
+        JsonNode body = bodies.object(ctx);
+        Query<JsonNode> q;
+        try {
+            q = conditions(records.query(), body);
+        } catch (IllegalArgumentException e) {
+            // Undeclared fields and values that do not fit the index type: the message names them.
+            throw bad(e.getMessage());
+        }
+        JsonNode cursor = body.get("cursor");
+        if (cursor != null && !cursor.isNull()) {
+            if (!cursor.isString()) {
+                throw ProblemException.badRequest("bad-cursor", "cursor must be the string a previous page returned");
+            }
+            try {
+                q = q.after(cursor.asString());
+            } catch (IllegalArgumentException e) {
+                throw ProblemException.badRequest("bad-cursor", e.getMessage());
+            }
+        }
+        Page<JsonNode> page;
+        try {
+            page = q.page();
+        } catch (IllegalArgumentException e) {
+            // Cursors are checked against the query when the page is read.
+            throw ProblemException.badRequest(cursor != null && !cursor.isNull() ? "bad-cursor" : "invalid-query", e.getMessage());
+        }
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("items", page.items());
+        out.put("nextCursor", page.nextCursor());
+        ctx.json(out);
+    }
+
+    private static Query<JsonNode> conditions(Query<JsonNode> q, JsonNode body) {
+        for (JsonNode c : array(body, "where")) {
+            q = q.where(condition(c));
+        }
+        for (JsonNode o : array(body, "orderBy")) {
+            String field = string(o, "field", "orderBy");
+            JsonNode dir = o.get("direction");
+            Direction direction = Direction.ASC;
+            if (dir != null) {
+                String d = dir.isString() ? dir.asString().toUpperCase(Locale.ROOT) : "";
+                if (!d.equals("ASC") && !d.equals("DESC")) {
+                    throw bad("orderBy on '" + field + "': direction must be \"asc\" or \"desc\"");
+                }
+                direction = Direction.valueOf(d);
+            }
+            q = q.orderBy(field, direction);
+        }
+        int limit = DEFAULT_LIMIT;
+        JsonNode l = body.get("limit");
+        if (l != null && !l.isNull()) {
+            if (!l.isIntegralNumber() || l.asLong() < 1 || l.asLong() > MAX_LIMIT) {
+                throw bad("limit must be an integer from 1 to " + MAX_LIMIT);
+            }
+            limit = l.asInt();
+        }
+        return q.limit(limit);
+    }
+
+    private static Condition condition(JsonNode c) {
+        String field = string(c, "field", "where");
+        String op = string(c, "op", "where").toLowerCase(Locale.ROOT);
+        Q.Field f = Q.field(field);
+        return switch (op) {
+            case "eq" -> f.eq(value(c, field, op));
+            case "lt" -> f.lt(value(c, field, op));
+            case "le" -> f.le(value(c, field, op));
+            case "gt" -> f.gt(value(c, field, op));
+            case "ge" -> f.ge(value(c, field, op));
+            case "startswith", "starts_with" -> {
+                Object v = value(c, field, op);
+                if (!(v instanceof String s)) {
+                    throw bad("where on '" + field + "': startsWith needs a string value");
+                }
+                yield f.startsWith(s);
+            }
+            case "in" -> f.in(values(c, field, op, -1));
+            case "between" -> {
+                List<Object> v = values(c, field, op, 2);
+                yield f.between(v.get(0), v.get(1));
+            }
+            case "isnull", "is_null" -> f.isNull();
+            case "isnotnull", "is_not_null" -> f.isNotNull();
+            default -> throw bad("where on '" + field + "': unknown op '" + op
+                    + "'; use eq, lt, le, gt, ge, in, between, startsWith, isNull or isNotNull");
+        };
+    }
+
+    private static Object value(JsonNode c, String field, String op) {
+        JsonNode v = c.get("value");
+        if (v == null || v.isNull()) {
+            throw bad("where on '" + field + "': " + op + " needs a non-null \"value\" (use isNull for null)");
+        }
+        return scalar(v, field);
+    }
+
+    private static List<Object> values(JsonNode c, String field, String op, int exactly) {
+        JsonNode v = c.get("values");
+        if (v == null || !v.isArray() || v.isEmpty() || (exactly > 0 && v.size() != exactly)) {
+            throw bad("where on '" + field + "': " + op + " needs \"values\", an array of "
+                    + (exactly > 0 ? exactly : "at least one") + " non-null values");
+        }
+        List<Object> out = new ArrayList<>();
+        for (JsonNode e : v) {
+            if (e.isNull()) {
+                throw bad("where on '" + field + "': " + op + " values must not be null");
+            }
+            out.add(scalar(e, field));
+        }
+        return out;
+    }
+
+    private static Object scalar(JsonNode v, String field) {
+        if (v.isString()) {
+            return v.asString();
+        }
+        if (v.isBoolean()) {
+            return v.asBoolean();
+        }
+        if (v.isIntegralNumber() && v.canConvertToLong()) {
+            return v.asLong();
+        }
+        if (v.isNumber()) {
+            return v.asDouble();
+        }
+        throw bad("where on '" + field + "': values must be strings, numbers or booleans");
+    }
+
+    private static List<JsonNode> array(JsonNode body, String name) {
+        JsonNode a = body.get(name);
+        if (a == null || a.isNull()) {
+            return List.of();
+        }
+        if (!a.isArray()) {
+            throw bad("\"" + name + "\" must be an array");
+        }
+        List<JsonNode> out = new ArrayList<>();
+        for (JsonNode e : a) {
+            if (!e.isObject()) {
+                throw bad("every element of \"" + name + "\" must be an object");
+            }
+            out.add(e);
+        }
+        return out;
+    }
+
+    private static String string(JsonNode o, String field, String where) {
+        JsonNode v = o.get(field);
+        if (v == null || !v.isString()) {
+            throw bad("every element of \"" + where + "\" needs a string \"" + field + "\"");
+        }
+        return v.asString();
+    }
+
+    private static ProblemException bad(String detail) {
+        return ProblemException.badRequest("invalid-query", detail);
+    }
+}
