@@ -47,7 +47,12 @@ class ConnectionSettingsTest {
     @Test
     void aStandardJdbcPostgresUrlWithCredentialsInTheQueryOpens() {
         String prefix = fresh("cset");
-        String url = "jdbc:postgresql://127.0.0.1:5432/test?user=postgres&password=" + SECRET + "&tablePrefix=" + prefix;
+        // The server of DEPOT_TEST_POSTGRES_URL, written as a standard JDBC URL with its credentials in the query.
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("^postgres(?:ql)?://(?:([^:@/]*)[^@/]*@)?([^?]+)")
+                .matcher(TestDatabases.postgres());
+        assertThat(m.find()).isTrue();
+        String user = m.group(1) == null || m.group(1).isEmpty() ? "postgres" : m.group(1);
+        String url = "jdbc:postgresql://" + m.group(2) + "?user=" + user + "&password=" + SECRET + "&tablePrefix=" + prefix;
         try (Depot depot = Depot.open(url)) {
             depot.records(DOCS).save(new Doc("a", "x"));
             assertThat(depot.records(DOCS).get("a")).isPresent();
