@@ -1,7 +1,8 @@
 package dev.depot;
 
 /**
- * The entry point: one store of records and blobs (and, later, queues) over one backend.
+ * The entry point: one store of records, blobs and work queues over one backend (each backend
+ * declares which of them it has in {@link #capabilities()}).
  *
  * <pre>{@code
  * try (Depot depot = Depot.open("memory:")) {
@@ -17,7 +18,7 @@ public interface Depot extends AutoCloseable {
     /**
      * Opens a depot. Schemes: {@code memory:} (private), {@code memory:NAME} (shared by name within
      * the JVM until the last one closes), and those of backend modules on the class path ({@code
-     * postgresql:}, {@code mariadb:}, {@code mysql:}, {@code h2:}, {@code sqlite:}); a {@code jdbc:}
+     * postgresql:}, {@code mariadb:}, {@code mysql:}, {@code h2:}, {@code sqlite:}, {@code file:}); a {@code jdbc:}
      * prefix is ignored. An unknown scheme is an {@link IllegalArgumentException} listing the known
      * ones.
      */

@@ -8,8 +8,8 @@ import java.util.Objects;
  * Settings for {@link Depot#open(String, DepotOptions)}. Immutable; each {@code with} method returns
  * a copy.
  *
- * @param clock the time source for change events (and, later, leases and retention); tests pass a
- *     controllable one
+ * @param clock the time source for change events, queue leases and schedules, blob times and
+ *     retention; tests pass a controllable one
  * @param poolSize connections for pooled backends (ignored by memory)
  * @param changeRetentionAge change events older than this are dropped
  * @param changeRetentionEvents at most this many change events are kept
