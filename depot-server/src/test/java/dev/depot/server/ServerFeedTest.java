@@ -39,6 +39,17 @@ class ServerFeedTest {
         depot.close();
     }
 
+    private void awaitInFlight(int requests) {
+        long deadline = System.nanoTime() + java.time.Duration.ofSeconds(10).toNanos();
+        while (server.inFlight() < requests) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("no request reached the server within 10 s");
+            }
+            Thread.onSpinWait();
+            Thread.yield();
+        }
+    }
+
     private long notesAfterCatalog() {
         return http.get("/v1/changes").json().get("last").asLong();
     }
@@ -48,7 +59,7 @@ class ServerFeedTest {
         long start = notesAfterCatalog();
         CompletableFuture<Http.Response> waiting =
                 CompletableFuture.supplyAsync(() -> http.get("/v1/changes?after=" + start + "&wait=20s"));
-        Thread.sleep(100);
+        awaitInFlight(1); // the poll is waiting inside the server: the write below must wake it
         http.put("/v1/collections/notes/records/a", "{\"id\":\"a\",\"text\":\"hi\"}");
         Http.Response r = waiting.get();
         assertThat(r.status()).isEqualTo(200);
