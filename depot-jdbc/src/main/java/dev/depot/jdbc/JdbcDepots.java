@@ -81,6 +81,40 @@ public final class JdbcDepots {
         return script.statements();
     }
 
+    /**
+     * Drops every table of the depot at {@code url}: the collection tables its registry lists and
+     * Depot's own tables (registry, change feed, counter), and nothing else — a table is never picked
+     * by its name starting with the prefix, so other depots and the application's own tables stay.
+     * The URL must name the depot's {@code tablePrefix} explicitly (even the default {@code depot_}),
+     * so that a drop always says what it drops. Close every depot on these tables first (a drop waits
+     * for their locks, up to the statement timeout). Returns the tables dropped; none if there were none.
+     * For tests on a shared database ({@code @DepotTest} uses it) and for retiring a depot.
+     */
+    public static List<String> drop(String url) {
+        Objects.requireNonNull(url, "url");
+        DepotUrl parsed = DepotUrl.parse(url);
+        if (parsed.scheme().equals("jdbc")) {
+            parsed = DepotUrl.parse(parsed.rest());
+        }
+        String query = parsed.withoutCredentials();
+        int q = query.indexOf('?');
+        boolean named = q >= 0 && java.util.Arrays.stream(query.substring(q + 1).split("&")).anyMatch(p -> p.startsWith("tablePrefix="));
+        if (!named) {
+            throw new IllegalArgumentException("drop needs the depot's tablePrefix in the URL, even the default "
+                    + "(?tablePrefix=depot_), so that it says which tables go: " + parsed);
+        }
+        JdbcSettings settings = JdbcSettings.parse(parsed, DepotOptions.defaults());
+        try (Connections pool = new Connections.Owned(Pools.open(settings)); Connection c = pool.get()) {
+            return PrefixDrop.drop(c, settings.dialect(), settings.tablePrefix());
+        } catch (com.zaxxer.hikari.pool.HikariPool.PoolInitializationException e) {
+            throw new dev.depot.BackendUnavailableException(settings.dialect().name() + " could not be reached to drop the depot ("
+                    + settings.display() + ")", e.getCause() == null ? e : e.getCause());
+        } catch (SQLException e) {
+            throw new dev.depot.BackendUnavailableException("dropping the tables of " + settings.display() + " failed (SQLSTATE "
+                    + e.getSQLState() + ")", e);
+        }
+    }
+
     /** The depot URL scheme for a JDBC product name. */
     static String scheme(String productName) {
         String p = productName == null ? "" : productName.toLowerCase(Locale.ROOT);
