@@ -58,6 +58,53 @@ public final class JdbcDepots {
     }
 
     /**
+     * {@link Depot#open(String, DepotOptions)}, and when the URL is one of a SQL database module on the
+     * class path, {@code onPool} is given the connection pool Depot builds for it (a HikariCP
+     * {@code HikariDataSource}) once the depot's tables are checked and before the depot is returned, so
+     * that the pool can be instrumented (e.g. {@code DepotMetrics.bindPool} publishes its meters). Other
+     * URLs open as {@code Depot.open} opens them and {@code onPool} is not called. The pool stays Depot's:
+     * closing the depot closes it, and {@code onPool} must not close or reconfigure it. If {@code onPool}
+     * throws, the depot is closed and the exception propagates.
+     */
+    public static Depot open(String url, DepotOptions options, java.util.function.Consumer<? super DataSource> onPool) {
+        Objects.requireNonNull(url, "url");
+        Objects.requireNonNull(options, "options");
+        Objects.requireNonNull(onPool, "onPool");
+        DepotUrl parsed = DepotUrl.parse(url);
+        if (parsed.scheme().equals("jdbc")) {
+            parsed = DepotUrl.parse(parsed.rest());
+        }
+        if (!served(parsed.scheme())) {
+            return Depot.open(url, options);
+        }
+        JdbcBackend backend = JdbcBackend.open(JdbcSettings.parse(parsed, options), options);
+        try {
+            onPool.accept(backend.ownPool());
+        } catch (RuntimeException | Error e) {
+            backend.close();
+            throw e;
+        }
+        return BackendDepots.open(backend, parsed, options);
+    }
+
+    /** Whether a database module on the class path serves this scheme (depot-jdbc alone serves none). */
+    private static boolean served(String scheme) {
+        List<ClassLoader> loaders = new java.util.ArrayList<>(List.of(JdbcDepots.class.getClassLoader()));
+        ClassLoader context = Thread.currentThread().getContextClassLoader();
+        if (context != null && context != loaders.get(0)) {
+            loaders.add(context);
+        }
+        for (ClassLoader loader : loaders) {
+            for (dev.depot.spi.BackendProvider p : java.util.ServiceLoader.load(dev.depot.spi.BackendProvider.class, loader)) {
+                if (p instanceof JdbcBackendProvider && p.schemes().contains(scheme)) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    /**
      * The statements {@code ddl=create} would run on an empty database for these schemas, in order,
      * without a connection: Depot's own tables, then per schema its table, its SQL indexes and its row
      * in Depot's registry (an INSERT, which {@code ddl=validate|none} read to find the tables). For a
