@@ -87,6 +87,54 @@ public final class JdbcDepots {
         return BackendDepots.open(backend, parsed, options);
     }
 
+    /**
+     * Refills every declared index of these collections from their stored documents, in one write
+     * transaction per collection that holds Depot's write lock (so no depot writes meanwhile), and
+     * clears their stale marks. The repair for a rolling deploy: an older version that was already
+     * running when a newer one added an index writes around that index (its rows get no value, or keep
+     * an outdated one), and nothing marks it; once no older version runs, call this with the newer
+     * schemas. Like {@code ddl=create}, it also adds indexes the database lacks. Unique indexes are
+     * checked first: if records share a value, {@link dev.depot.UniqueConstraintException} names the
+     * index and nothing changes.
+     */
+    public static void rebuildIndexes(String url, Schema<?, ?>... schemas) {
+        Objects.requireNonNull(url, "url");
+        DepotUrl parsed = DepotUrl.parse(url);
+        if (parsed.scheme().equals("jdbc")) {
+            parsed = DepotUrl.parse(parsed.rest());
+        }
+        JdbcSettings settings = JdbcSettings.parse(parsed, DepotOptions.defaults());
+        try (Depot depot = BackendDepots.open(new IndexRebuild(JdbcBackend.open(settings, DepotOptions.defaults())), parsed,
+                DepotOptions.defaults())) {
+            for (Schema<?, ?> s : schemas) {
+                depot.records(Objects.requireNonNull(s, "schema"));
+            }
+        }
+    }
+
+    /**
+     * Drops the columns and SQL indexes of the indexes marked stale in the named collections (every
+     * collection when none is named): those another declaration had and the one opened last lacks.
+     * A running application never drops an index, so that an older and a newer version can run side by
+     * side; this is the explicit step for when every version that declared them is gone (a version
+     * still running with them fails its writes afterwards). Needs a role that may alter the tables.
+     * Returns the dropped index names by collection.
+     */
+    public static java.util.Map<String, List<String>> dropStaleIndexes(String url, String... collections) {
+        Objects.requireNonNull(url, "url");
+        DepotUrl parsed = DepotUrl.parse(url);
+        if (parsed.scheme().equals("jdbc")) {
+            parsed = DepotUrl.parse(parsed.rest());
+        }
+        JdbcSettings settings = JdbcSettings.parse(parsed, DepotOptions.defaults());
+        JdbcBackend backend = JdbcBackend.open(settings, DepotOptions.defaults());
+        try {
+            return backend.catalog.dropStale(List.of(collections));
+        } finally {
+            backend.close();
+        }
+    }
+
     /** Whether a database module on the class path serves this scheme (depot-jdbc alone serves none). */
     private static boolean served(String scheme) {
         List<ClassLoader> loaders = new java.util.ArrayList<>(List.of(JdbcDepots.class.getClassLoader()));
