@@ -14,9 +14,12 @@ import java.util.Objects;
 import javax.sql.DataSource;
 
 /**
- * Opens a depot on an application's own {@link DataSource} (e.g. its HikariCP pool), so Depot uses
- * the application's connections instead of building a pool of its own. This lives here rather than
- * on {@link Depot} so that depot-core's API stays free of {@code java.sql}.
+ * The SQL backends' own entry points, which live here rather than on {@link Depot} so that
+ * depot-core's API stays free of {@code java.sql}: a depot on an application's own {@link DataSource}
+ * (e.g. its HikariCP pool), so Depot uses the application's connections instead of building a pool of
+ * its own; a depot whose pool is handed to the caller for instrumentation; the DDL of a set of schemas
+ * for a migration tool; and the explicit maintenance calls a running application never makes by
+ * itself (dropping a depot, rebuilding indexes, dropping stale index columns).
  *
  * <p>Guarantees: the database is recognised from {@link DatabaseMetaData#getDatabaseProductName()}
  * (PostgreSQL, MariaDB/MySQL, H2, SQLite); closing the depot never closes the DataSource; the pool's
