@@ -44,7 +44,8 @@ public @interface DepotTest {
      * database each test gets tables of its own (a fresh {@code tablePrefix}, the URL's own prefix
      * shortened plus random characters, else {@code dt_} plus them), dropped with
      * {@code JdbcDepots.drop} when the test ends, so tests may share a database and run in parallel;
-     * another shared backend ({@code memory:NAME}, {@code file:}) is cleared before each test.
+     * another shared backend ({@code memory:NAME}, {@code file:}, a SQL URL with {@code ddl=validate}
+     * or {@code ddl=none}, whose tables exist beforehand) is cleared before each test.
      */
     String url() default "";
 

@@ -30,11 +30,19 @@ final class FreshPrefix {
 
     private FreshPrefix() {}
 
-    /** Whether depots at this URL live in prefixed SQL tables. */
+    /**
+     * Whether depots at this URL live in prefixed SQL tables that Depot may create: not with
+     * {@code ddl=validate} or {@code ddl=none}, where the tables were made beforehand under the URL's
+     * prefix (those depots are cleared before each test instead).
+     */
     static boolean applies(String url) {
         int colon = url.indexOf(':');
-        return colon > 0 && SQL_SCHEMES.contains(url.substring(0, colon).toLowerCase(Locale.ROOT));
+        return colon > 0 && SQL_SCHEMES.contains(url.substring(0, colon).toLowerCase(Locale.ROOT))
+                && !NO_DDL.matcher(url).find();
     }
+
+    private static final java.util.regex.Pattern NO_DDL = java.util.regex.Pattern.compile("[?&]ddl=(validate|none)(&|$)",
+            java.util.regex.Pattern.CASE_INSENSITIVE);
 
     /**
      * The URL with a new {@code tablePrefix}: the one it names (shortened to leave room) or

@@ -28,6 +28,9 @@ class FreshPrefixTest {
         assertThat(FreshPrefix.applies("memory:")).isFalse();
         assertThat(FreshPrefix.applies("memory:shared")).isFalse();
         assertThat(FreshPrefix.applies("file:/tmp/x")).isFalse();
+        assertThat(FreshPrefix.applies("postgresql://h/db?ddl=validate")).as("tables made beforehand: cleared instead").isFalse();
+        assertThat(FreshPrefix.applies("postgresql://h/db?tablePrefix=a_&ddl=none")).isFalse();
+        assertThat(FreshPrefix.applies("postgresql://h/db?ddl=create")).isTrue();
 
         Set<String> seen = new HashSet<>();
         for (int i = 0; i < 1000; i++) {
