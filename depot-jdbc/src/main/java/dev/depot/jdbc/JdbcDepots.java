@@ -3,12 +3,18 @@ package dev.depot.jdbc;
 import dev.depot.BackendDepots;
 import dev.depot.Depot;
 import dev.depot.DepotOptions;
+import dev.depot.spi.BackendProvider;
 import dev.depot.spi.DepotUrl;
 import java.sql.Connection;
 import java.sql.DatabaseMetaData;
 import java.sql.SQLException;
 import dev.depot.Schema;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
+import java.util.ServiceLoader;
+import java.util.function.Consumer;
 import java.util.Locale;
 import java.util.Objects;
 import javax.sql.DataSource;
@@ -69,14 +75,11 @@ public final class JdbcDepots {
      * closing the depot closes it, and {@code onPool} must not close or reconfigure it. If {@code onPool}
      * throws, the depot is closed and the exception propagates.
      */
-    public static Depot open(String url, DepotOptions options, java.util.function.Consumer<? super DataSource> onPool) {
+    public static Depot open(String url, DepotOptions options, Consumer<? super DataSource> onPool) {
         Objects.requireNonNull(url, "url");
         Objects.requireNonNull(options, "options");
         Objects.requireNonNull(onPool, "onPool");
-        DepotUrl parsed = DepotUrl.parse(url);
-        if (parsed.scheme().equals("jdbc")) {
-            parsed = DepotUrl.parse(parsed.rest());
-        }
+        DepotUrl parsed = parse(url);
         if (!served(parsed.scheme())) {
             return Depot.open(url, options);
         }
@@ -102,10 +105,7 @@ public final class JdbcDepots {
      */
     public static void rebuildIndexes(String url, Schema<?, ?>... schemas) {
         Objects.requireNonNull(url, "url");
-        DepotUrl parsed = DepotUrl.parse(url);
-        if (parsed.scheme().equals("jdbc")) {
-            parsed = DepotUrl.parse(parsed.rest());
-        }
+        DepotUrl parsed = parse(url);
         JdbcSettings settings = JdbcSettings.parse(parsed, DepotOptions.defaults());
         try (Depot depot = BackendDepots.open(new IndexRebuild(JdbcBackend.open(settings, DepotOptions.defaults())), parsed,
                 DepotOptions.defaults())) {
@@ -123,12 +123,9 @@ public final class JdbcDepots {
      * still running with them fails its writes afterwards). Needs a role that may alter the tables.
      * Returns the dropped index names by collection.
      */
-    public static java.util.Map<String, List<String>> dropStaleIndexes(String url, String... collections) {
+    public static Map<String, List<String>> dropStaleIndexes(String url, String... collections) {
         Objects.requireNonNull(url, "url");
-        DepotUrl parsed = DepotUrl.parse(url);
-        if (parsed.scheme().equals("jdbc")) {
-            parsed = DepotUrl.parse(parsed.rest());
-        }
+        DepotUrl parsed = parse(url);
         JdbcSettings settings = JdbcSettings.parse(parsed, DepotOptions.defaults());
         JdbcBackend backend = JdbcBackend.open(settings, DepotOptions.defaults());
         try {
@@ -138,15 +135,21 @@ public final class JdbcDepots {
         }
     }
 
+    /** The URL parsed, a {@code jdbc:} prefix (as many DATABASE_URLs have) removed. */
+    private static DepotUrl parse(String url) {
+        DepotUrl parsed = DepotUrl.parse(url);
+        return parsed.scheme().equals("jdbc") ? DepotUrl.parse(parsed.rest()) : parsed;
+    }
+
     /** Whether a database module on the class path serves this scheme (depot-jdbc alone serves none). */
     private static boolean served(String scheme) {
-        List<ClassLoader> loaders = new java.util.ArrayList<>(List.of(JdbcDepots.class.getClassLoader()));
+        List<ClassLoader> loaders = new ArrayList<>(List.of(JdbcDepots.class.getClassLoader()));
         ClassLoader context = Thread.currentThread().getContextClassLoader();
         if (context != null && context != loaders.get(0)) {
             loaders.add(context);
         }
         for (ClassLoader loader : loaders) {
-            for (dev.depot.spi.BackendProvider p : java.util.ServiceLoader.load(dev.depot.spi.BackendProvider.class, loader)) {
+            for (BackendProvider p : ServiceLoader.load(BackendProvider.class, loader)) {
                 if (p instanceof JdbcBackendProvider && p.schemes().contains(scheme)) {
                     return true;
                 }
@@ -165,10 +168,7 @@ public final class JdbcDepots {
      */
     public static List<String> ddl(String url, Schema<?, ?>... schemas) {
         Objects.requireNonNull(url, "url");
-        DepotUrl parsed = DepotUrl.parse(url);
-        if (parsed.scheme().equals("jdbc")) {
-            parsed = DepotUrl.parse(parsed.rest());
-        }
+        DepotUrl parsed = parse(url);
         JdbcSettings settings = JdbcSettings.parse(parsed, DepotOptions.defaults());
         DdlScript script = new DdlScript(settings);
         try (Depot recorder = BackendDepots.open(script, parsed, DepotOptions.defaults())) {
@@ -190,13 +190,10 @@ public final class JdbcDepots {
      */
     public static List<String> drop(String url) {
         Objects.requireNonNull(url, "url");
-        DepotUrl parsed = DepotUrl.parse(url);
-        if (parsed.scheme().equals("jdbc")) {
-            parsed = DepotUrl.parse(parsed.rest());
-        }
+        DepotUrl parsed = parse(url);
         String query = parsed.withoutCredentials();
         int q = query.indexOf('?');
-        boolean named = q >= 0 && java.util.Arrays.stream(query.substring(q + 1).split("&")).anyMatch(p -> p.startsWith("tablePrefix="));
+        boolean named = q >= 0 && Arrays.stream(query.substring(q + 1).split("&")).anyMatch(p -> p.startsWith("tablePrefix="));
         if (!named) {
             throw new IllegalArgumentException("drop needs the depot's tablePrefix in the URL, even the default "
                     + "(?tablePrefix=depot_), so that it says which tables go: " + parsed);

@@ -42,8 +42,11 @@ class MariaDbDmlOnlyRoleTest {
                 }
                 DmlOnlyScenario.run(TestDatabases.withPrefix(roleBase, prefix));
             } finally {
-                assertThat(JdbcDepots.drop(ownerUrl)).isNotNull();
-                st.execute("DROP USER IF EXISTS '" + role + "'@'%'");
+                try {
+                    JdbcDepots.drop(ownerUrl);
+                } finally {
+                    st.execute("DROP USER IF EXISTS '" + role + "'@'%'");
+                }
             }
             assertThat(TestDatabases.tables(owner, prefix)).isEmpty();
         }

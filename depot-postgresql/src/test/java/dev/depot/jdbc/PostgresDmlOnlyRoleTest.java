@@ -43,9 +43,12 @@ class PostgresDmlOnlyRoleTest {
                 }
                 DmlOnlyScenario.run(TestDatabases.withPrefix(roleBase, prefix));
             } finally {
-                assertThat(JdbcDepots.drop(ownerUrl)).isNotNull();
-                st.execute("DO $$ BEGIN IF EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '" + role + "') THEN "
-                        + "EXECUTE 'DROP OWNED BY " + role + "'; EXECUTE 'DROP ROLE " + role + "'; END IF; END $$");
+                try {
+                    JdbcDepots.drop(ownerUrl);
+                } finally {
+                    st.execute("DO $$ BEGIN IF EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '" + role + "') THEN "
+                            + "EXECUTE 'DROP OWNED BY " + role + "'; EXECUTE 'DROP ROLE " + role + "'; END IF; END $$");
+                }
             }
             assertThat(TestDatabases.tables(owner, prefix)).isEmpty();
         }
