@@ -19,7 +19,8 @@ import java.util.regex.Pattern;
  * then Depot's own tables (those {@link Catalog#ownTables} creates). Nothing is chosen by a name
  * pattern, so a table outside this depot is never touched — not even one whose name merely starts with
  * the prefix (another depot's prefix {@code app_x_} starts with {@code app_}, and an application may
- * keep its own {@code app_audit}).
+ * keep its own {@code app_audit}). So every table Depot makes must be either a collection table in the
+ * registry or one of {@link Catalog#ownTables}; {@code PrefixDropTest} fails if a depot leaves any.
  */
 final class PrefixDrop {
     private static final Pattern CREATE_TABLE = Pattern.compile("^CREATE TABLE IF NOT EXISTS (\\S+)");

@@ -52,13 +52,21 @@ class PrefixDropTest {
                 try (Depot a = Depot.open(mine); Depot b = Depot.open(other)) {
                     a.records(ITEMS).save(new Item("1", "one"));
                     a.records(NOTES).save(new Item("n", "note"));
+                    // Whatever else the backend keeps makes its tables too, which the drop must know.
+                    if (a.capabilities().has(dev.depot.Capability.BLOBS)) {
+                        a.blobs("files").write("a.txt", dev.depot.WriteOptions.contentType("text/plain"), out -> out.write(1));
+                    }
+                    if (a.capabilities().has(dev.depot.Capability.QUEUES)) {
+                        a.queue("jobs").produce(dev.depot.Message.ofValue("job"));
+                    }
                     b.records(ITEMS).save(new Item("2", "two"));
                 }
                 st.execute("CREATE TABLE " + appTable + " (id INTEGER PRIMARY KEY)");
                 assertThat(TestDatabases.tables(c, prefix)).hasSizeGreaterThanOrEqualTo(2 * 3 + 3 + 1);
 
+                // Every table a depot makes must be known to the drop (the registry or Catalog.ownTables): none may stay.
                 assertThat(JdbcDepots.drop(mine)).map(String::toLowerCase)
-                        .containsExactlyInAnyOrder(prefix + "c_items", prefix + "c_notes", prefix + "meta", prefix + "changes",
+                        .contains(prefix + "c_items", prefix + "c_notes", prefix + "meta", prefix + "changes",
                                 prefix + "collections");
 
                 assertThat(TestDatabases.tables(c, prefix)).map(String::toLowerCase)

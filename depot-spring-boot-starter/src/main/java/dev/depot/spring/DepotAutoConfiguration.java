@@ -41,7 +41,7 @@ public class DepotAutoConfiguration {
             DepotOptions options = options(properties, customizers);
             String url = DepotUrlResolver.explicit(properties, environment);
             if (url != null) {
-                return open(url, options, pools);
+                return open(url, properties, options, pools);
             }
             // The DataSource is a parameter, so Spring closes the depot before the pool.
             return SqlDepots.open(dataSource, properties.dataSourceParameters(), options);
@@ -52,10 +52,15 @@ public class DepotAutoConfiguration {
     @ConditionalOnMissingBean
     public Depot depot(DepotProperties properties, Environment environment,
             ObjectProvider<DepotOptionsCustomizer> customizers, ObjectProvider<DepotPoolCustomizer> pools) {
-        return open(DepotUrlResolver.resolve(properties, environment), options(properties, customizers), pools);
+        return open(DepotUrlResolver.resolve(properties, environment), properties, options(properties, customizers), pools);
     }
 
-    static Depot open(String url, DepotOptions options, ObjectProvider<DepotPoolCustomizer> pools) {
+    static Depot open(String url, DepotProperties properties, DepotOptions options, ObjectProvider<DepotPoolCustomizer> pools) {
+        if (!properties.dataSourceParameters().isEmpty()) {
+            // Silently ignoring them would put the tables somewhere the application did not ask for.
+            throw new IllegalStateException("depot.table-prefix and depot.ddl apply to a depot on the application's DataSource;"
+                    + " the depot is opened from a URL here, so put tablePrefix= and ddl= in depot.url instead");
+        }
         List<DepotPoolCustomizer> each = pools.orderedStream().toList();
         return each.isEmpty() || !SqlDepots.PRESENT ? Depot.open(url, options) : SqlDepots.open(url, options, each);
     }

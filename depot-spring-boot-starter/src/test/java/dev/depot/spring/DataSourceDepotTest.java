@@ -79,6 +79,17 @@ class DataSourceDepotTest {
     }
 
     @Test
+    void dataSourceSettingsBesideAUrlFailStartupInsteadOfBeingIgnored() {
+        runner.withPropertyValues("depot.url=memory:", "depot.table-prefix=shop_").run(context -> {
+            assertThat(context).hasFailed();
+            assertThat(context.getStartupFailure()).rootCause().hasMessageContaining("depot.table-prefix")
+                    .hasMessageContaining("tablePrefix= and ddl= in depot.url");
+        });
+        runner.withBean(DataSource.class, DataSourceDepotTest::h2).withPropertyValues("depot.url=memory:", "depot.ddl=validate")
+                .run(context -> assertThat(context).hasFailed());
+    }
+
+    @Test
     void withoutDepotJdbcTheDataSourceIsNotUsed() {
         runner.withClassLoader(new FilteredClassLoader(dev.depot.jdbc.JdbcDepots.class)).withBean(DataSource.class, DataSourceDepotTest::h2)
                 .withPropertyValues("depot.url=memory:plain").run(context -> {
