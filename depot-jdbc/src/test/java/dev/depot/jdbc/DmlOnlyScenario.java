@@ -61,51 +61,72 @@ public final class DmlOnlyScenario {
                 d.records(Schema.of("extra", String.class, Account.class).key(Account::id).build());
             }
         }).as("ddl=create needs CREATE rights, which the role lacks").isInstanceOf(RuntimeException.class);
-
         try (Depot depot = Depot.open(roleUrl + "&ddl=validate")) {
-            Records<String, Account> accounts = depot.records(ACCOUNTS);
-            Records<Long, Transfer> transfers = depot.records(TRANSFERS);
+            exercise(depot);
+        }
+    }
 
-            CountDownLatch seen = new CountDownLatch(4);
-            List<ChangeEvent> followed = new CopyOnWriteArrayList<>();
-            try (Subscription sub = depot.changes().subscribe(0, e -> {
-                followed.add(e);
-                seen.countDown();
-            })) {
-                long v = accounts.insert(new Account("a", "ann", "ann@example.com", 100));
-                accounts.insert(new Account("b", "bob", "bob@example.com", 10));
-                assertThatThrownBy(() -> accounts.insert(new Account("c", "cy", "ann@example.com", 0)))
-                        .isInstanceOf(UniqueConstraintException.class).hasMessageContaining("email");
-                accounts.update(new Account("a", "ann", "ann@example.com", 90), v);
-                assertThatThrownBy(() -> accounts.update(new Account("a", "ann", "ann@example.com", 80), v))
-                        .isInstanceOf(VersionConflictException.class);
-
-                depot.transact(Retry.onConflict(3), tx -> {
-                    var acc = tx.records(ACCOUNTS);
-                    Account from = acc.get("a").orElseThrow();
-                    Account to = acc.get("b").orElseThrow();
-                    acc.save(new Account(from.id(), from.owner(), from.email(), from.balance() - 40));
-                    acc.save(new Account(to.id(), to.owner(), to.email(), to.balance() + 40));
-                    tx.records(TRANSFERS).insert(new Transfer(1L, "a", "b", 40));
-                    return null;
-                });
-
-                assertThat(accounts.query().where(Q.field("balance").eq(50)).list()).extracting(Account::id).containsExactly("a", "b");
-                assertThat(accounts.query().where(Q.field("owner").startsWith("b")).list()).extracting(Account::balance)
-                        .containsExactly(50L);
-                assertThat(transfers.query().where(Q.field("source").eq("a")).list()).hasSize(1);
-                accounts.delete("b");
-                assertThat(accounts.get("b")).isEmpty();
-                assertThat(accounts.count()).isEqualTo(1);
-
-                List<ChangeEvent> events = depot.changes().since(0);
-                assertThat(events).extracting(e -> e.collection() + "/" + e.key() + "@" + e.version())
-                        .containsExactly("accounts/a@1", "accounts/b@1", "accounts/a@2", "accounts/a@3", "accounts/b@2",
-                                "transfers/1@1", "accounts/b@2");
-                assertThat(events.get(6).op().toString()).as("the last is b's deletion").containsIgnoringCase("delete");
-                assertThat(seen.await(30, TimeUnit.SECONDS)).as("the subscription follows the feed").isTrue();
-                assertThat(followed.get(0).key()).isEqualTo("a");
+    /**
+     * The same through an application's HikariCP pool logged in as the role (the issue's "existing
+     * DataSource and a role without CREATE rights"), on tables of {@code prefix}.
+     */
+    public static void runOnPool(String roleUrl, String prefix) throws Exception {
+        JdbcSettings s = JdbcSettings.parse(dev.depot.spi.DepotUrl.parse(roleUrl), dev.depot.DepotOptions.defaults());
+        com.zaxxer.hikari.HikariConfig config = new com.zaxxer.hikari.HikariConfig();
+        config.setJdbcUrl(s.jdbcUrl());
+        config.setUsername(s.user());
+        config.setMaximumPoolSize(4);
+        try (com.zaxxer.hikari.HikariDataSource pool = new com.zaxxer.hikari.HikariDataSource(config)) {
+            try (Depot depot = JdbcDepots.open(pool, "tablePrefix=" + prefix + "&ddl=validate", dev.depot.DepotOptions.defaults())) {
+                exercise(depot);
             }
+            assertThat(pool.isClosed()).as("the pool is the application's").isFalse();
+        }
+    }
+
+    private static void exercise(Depot depot) throws Exception {
+        Records<String, Account> accounts = depot.records(ACCOUNTS);
+        Records<Long, Transfer> transfers = depot.records(TRANSFERS);
+
+        CountDownLatch seen = new CountDownLatch(4);
+        List<ChangeEvent> followed = new CopyOnWriteArrayList<>();
+        try (Subscription sub = depot.changes().subscribe(0, e -> {
+            followed.add(e);
+            seen.countDown();
+        })) {
+            long v = accounts.insert(new Account("a", "ann", "ann@example.com", 100));
+            accounts.insert(new Account("b", "bob", "bob@example.com", 10));
+            assertThatThrownBy(() -> accounts.insert(new Account("c", "cy", "ann@example.com", 0)))
+                    .isInstanceOf(UniqueConstraintException.class).hasMessageContaining("email");
+            accounts.update(new Account("a", "ann", "ann@example.com", 90), v);
+            assertThatThrownBy(() -> accounts.update(new Account("a", "ann", "ann@example.com", 80), v))
+                    .isInstanceOf(VersionConflictException.class);
+
+            depot.transact(Retry.onConflict(3), tx -> {
+                var acc = tx.records(ACCOUNTS);
+                Account from = acc.get("a").orElseThrow();
+                Account to = acc.get("b").orElseThrow();
+                acc.save(new Account(from.id(), from.owner(), from.email(), from.balance() - 40));
+                acc.save(new Account(to.id(), to.owner(), to.email(), to.balance() + 40));
+                tx.records(TRANSFERS).insert(new Transfer(1L, "a", "b", 40));
+                return null;
+            });
+
+            assertThat(accounts.query().where(Q.field("balance").eq(50)).list()).extracting(Account::id).containsExactly("a", "b");
+            assertThat(accounts.query().where(Q.field("owner").startsWith("b")).list()).extracting(Account::balance)
+                    .containsExactly(50L);
+            assertThat(transfers.query().where(Q.field("source").eq("a")).list()).hasSize(1);
+            accounts.delete("b");
+            assertThat(accounts.get("b")).isEmpty();
+            assertThat(accounts.count()).isEqualTo(1);
+
+            List<ChangeEvent> events = depot.changes().since(0);
+            assertThat(events).extracting(e -> e.collection() + "/" + e.key() + "@" + e.version())
+                    .containsExactly("accounts/a@1", "accounts/b@1", "accounts/a@2", "accounts/a@3", "accounts/b@2",
+                            "transfers/1@1", "accounts/b@2");
+            assertThat(events.get(6).op().toString()).as("the last is b's deletion").containsIgnoringCase("delete");
+            assertThat(seen.await(30, TimeUnit.SECONDS)).as("the subscription follows the feed").isTrue();
+            assertThat(followed.get(0).key()).isEqualTo("a");
         }
     }
 }
