@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "depot", mixinStandardHelpOptions = true, versionProvider = VersionCommand.Provider.class,
         description = "Depot: records, blobs and work queues over interchangeable backends.",
-        subcommands = {ServeCommand.class, VersionCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {ServeCommand.class, SchemaCommand.class, VersionCommand.class, CommandLine.HelpCommand.class})
 public final class DepotCommand implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

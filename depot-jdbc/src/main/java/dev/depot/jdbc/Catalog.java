@@ -109,6 +109,41 @@ final class Catalog {
         tables.put(spec.name(), new Table(spec, e.table(), e.columnsFor(spec), d));
     }
 
+    /** Prepares the collection and refills every declared index from the stored documents ({@link JdbcDepots#rebuildIndexes}). */
+    synchronized void rebuild(CollectionSpec spec, Reindexer reindexer) {
+        Registry.Entry e = backend.write("rebuilding the indexes of collection '" + spec.name() + "'", tx -> {
+            Registry.Entry stored = registry.find(tx.conn, spec.name());
+            if (stored == null) {
+                throw new IllegalStateException("collection '" + spec.name() + "' has no table in the database (" + display
+                        + "): nothing to rebuild");
+            }
+            return evolution.evolve(tx.conn, stored, spec, reindexer, true);
+        });
+        tables.put(spec.name(), new Table(spec, e.table(), e.columnsFor(spec), d));
+    }
+
+    /** Drops the stale index columns of these collections (all stored ones when none is named); index names by collection. */
+    Map<String, List<String>> dropStale(List<String> collections) {
+        return backend.write("dropping stale indexes", tx -> {
+            Map<String, Registry.Entry> all = registry.all(tx.conn);
+            for (String name : collections) {
+                if (!all.containsKey(name)) {
+                    throw new IllegalArgumentException("collection '" + name + "' has no table in the database (" + display + ")");
+                }
+            }
+            Map<String, List<String>> out = new java.util.TreeMap<>();
+            for (Registry.Entry e : all.values()) {
+                if (collections.isEmpty() || collections.contains(e.collection())) {
+                    List<String> dropped = evolution.dropStale(tx.conn, e);
+                    if (!dropped.isEmpty()) {
+                        out.put(e.collection(), dropped);
+                    }
+                }
+            }
+            return out;
+        });
+    }
+
     /**
      * With {@code ddl=validate} or {@code none}: the collection's table as made beforehand, found in
      * the registry, never changed. Every declared index must be there; indexes the database has and

@@ -109,6 +109,11 @@ final class JdbcBackend implements Backend {
         }
     }
 
+    /** The pool Depot built for this backend from its URL; null on an application's DataSource. */
+    HikariDataSource ownPool() {
+        return pool instanceof Connections.Owned owned ? owned.pool() : null;
+    }
+
     private void evictIdleConnections() {
         pool.evictIdle();
     }

@@ -112,6 +112,21 @@ public final class DepotMetrics implements DepotObserver, AutoCloseable {
     }
 
     /**
+     * Publishes the meters of a depot's connection pool on this registry: HikariCP's own
+     * ({@code hikaricp.connections}, {@code hikaricp.connections.active}, {@code .idle}, {@code .pending},
+     * {@code .timeout}, {@code .acquire}, {@code .usage}, tagged {@code pool}), removed when the pool
+     * closes with the depot. Pass it to {@code JdbcDepots.open(url, options, metrics::bindPool)}, which
+     * hands over the pool Depot builds for a SQL URL. Returns false, changing nothing, when
+     * {@code pool} is not a HikariCP pool (or HikariCP is not on the class path) or already reports to
+     * a registry. An application's own pool (under {@code JdbcDepots.open(DataSource, …)}) is the
+     * application's to instrument.
+     */
+    public boolean bindPool(javax.sql.DataSource pool) {
+        Objects.requireNonNull(pool, "pool");
+        return HikariPoolMeters.PRESENT && HikariPoolMeters.bind(pool, registry);
+    }
+
+    /**
      * Adds the gauges that read {@code depot}: records per collection, retained change events and
      * feed lag. Call once, with the depot opened with this observer (a depot opened without it still
      * gets the gauges, but no timers). Returns this.

@@ -41,6 +41,12 @@ public class DepotMetricsAutoConfiguration {
         return metrics::applyTo;
     }
 
+    /** HikariCP's pool meters for the pool Depot builds for a SQL URL (not for the application's DataSource). */
+    @Bean
+    public DepotPoolCustomizer depotPoolMeters(DepotMetrics metrics) {
+        return metrics::bindPool;
+    }
+
     /** Binds the gauges once every singleton, the depot included, exists. */
     @Bean
     public SmartInitializingSingleton depotMetricsBinding(DepotMetrics metrics, ObjectProvider<Depot> depot) {

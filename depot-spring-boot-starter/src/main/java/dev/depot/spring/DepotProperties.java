@@ -8,9 +8,10 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * Settings of the auto-configured {@link dev.depot.Depot}, under {@code depot.*}.
  *
  * <p>Where the depot lives: {@code depot.url} (which Spring Boot also reads from the environment
- * variable {@code DEPOT_URL}), else the environment variable {@code DATABASE_URL}, else {@code
- * memory:} with one warning that the data is lost when the application stops — the order {@link
- * dev.depot.Depot#fromEnvironment()} follows.
+ * variable {@code DEPOT_URL}), else the application's one {@code DataSource} bean when depot-jdbc is
+ * on the class path (with {@code depot.table-prefix} and {@code depot.ddl}), else the environment
+ * variable {@code DATABASE_URL}, else {@code memory:} with one warning that the data is lost when the
+ * application stops.
  */
 @ConfigurationProperties("depot")
 public class DepotProperties {
@@ -24,6 +25,18 @@ public class DepotProperties {
 
     /** Connections for pooled (SQL) backends; memory ignores it. */
     private int poolSize = 10;
+
+    /**
+     * Table prefix of a depot on the application's DataSource (default depot_); with depot.url, set
+     * tablePrefix in the URL instead.
+     */
+    private String tablePrefix;
+
+    /**
+     * Who makes the tables of a depot on the application's DataSource: create (default), validate or
+     * none; with depot.url, set ddl in the URL instead.
+     */
+    private String ddl;
 
     private final ChangeRetention changeRetention = new ChangeRetention();
 
@@ -43,6 +56,34 @@ public class DepotProperties {
 
     public void setPoolSize(int poolSize) {
         this.poolSize = poolSize;
+    }
+
+    public String getTablePrefix() {
+        return tablePrefix;
+    }
+
+    public void setTablePrefix(String tablePrefix) {
+        this.tablePrefix = tablePrefix;
+    }
+
+    public String getDdl() {
+        return ddl;
+    }
+
+    public void setDdl(String ddl) {
+        this.ddl = ddl;
+    }
+
+    /** {@code depot.table-prefix} and {@code depot.ddl} as the parameters a depot on a DataSource takes. */
+    String dataSourceParameters() {
+        StringBuilder p = new StringBuilder();
+        if (tablePrefix != null && !tablePrefix.isBlank()) {
+            p.append("tablePrefix=").append(tablePrefix.strip());
+        }
+        if (ddl != null && !ddl.isBlank()) {
+            p.append(p.isEmpty() ? "" : "&").append("ddl=").append(ddl.strip());
+        }
+        return p.toString();
     }
 
     public ChangeRetention getChangeRetention() {

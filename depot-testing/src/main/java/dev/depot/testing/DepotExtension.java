@@ -55,20 +55,44 @@ public final class DepotExtension implements ParameterResolver {
         return AnnotationSupport.findAnnotation(element, DepotTest.class);
     }
 
-    /** A depot and its clock, closed by JUnit when the test's store closes. */
-    record OpenDepot(Depot depot, TestClock clock) implements ExtensionContext.Store.CloseableResource {
+    /** A depot and its clock, closed by JUnit when the test's store closes; {@code dropUrl} names tables to drop then. */
+    record OpenDepot(Depot depot, TestClock clock, String dropUrl) implements ExtensionContext.Store.CloseableResource, AutoCloseable {
         static OpenDepot start(String url) {
             TestClock clock = new TestClock();
+            if (FreshPrefix.applies(url)) {
+                // A shared SQL database: tables of this test's own, dropped when it ends.
+                String own = FreshPrefix.apply(url);
+                try {
+                    return new OpenDepot(Depot.open(own, DepotOptions.defaults().clock(clock)), clock, own);
+                } catch (RuntimeException e) {
+                    dropQuietly(own, e);
+                    throw e;
+                }
+            }
             Depot depot = Depot.open(url, DepotOptions.defaults().clock(clock));
             if (!url.equals("memory:")) {
-                depot.clear(); // a shared backend: start every test empty
+                depot.clear(); // another shared backend (memory:NAME, file:): start every test empty
             }
-            return new OpenDepot(depot, clock);
+            return new OpenDepot(depot, clock, null);
         }
 
         @Override
         public void close() {
-            depot.close();
+            try {
+                depot.close();
+            } finally {
+                if (dropUrl != null) {
+                    FreshPrefix.drop(dropUrl);
+                }
+            }
+        }
+
+        private static void dropQuietly(String url, RuntimeException failure) {
+            try {
+                FreshPrefix.drop(url);
+            } catch (RuntimeException e) {
+                failure.addSuppressed(e);
+            }
         }
     }
 }

@@ -40,8 +40,12 @@ public @interface DepotTest {
     /**
      * The depot URL. When empty (the default): the system property {@code depot.test.url}, else the
      * environment variable {@code DEPOT_TEST_URL}, else {@code memory:} — a private store per test.
-     * So one suite runs in memory locally and on PostgreSQL in CI by setting one variable. A shared
-     * backend (a real database) is cleared before each test instead of being new.
+     * So one suite runs in memory locally and on PostgreSQL in CI by setting one variable. On a SQL
+     * database each test gets tables of its own (a fresh {@code tablePrefix}, the URL's own prefix
+     * shortened plus random characters, else {@code dt_} plus them), dropped with
+     * {@code JdbcDepots.drop} when the test ends, so tests may share a database and run in parallel;
+     * another shared backend ({@code memory:NAME}, {@code file:}, a SQL URL with {@code ddl=validate}
+     * or {@code ddl=none}, whose tables exist beforehand) is cleared before each test.
      */
     String url() default "";
 

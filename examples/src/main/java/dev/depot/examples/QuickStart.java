@@ -37,10 +37,11 @@ public final class QuickStart {
     private QuickStart() {}
 
     public static void main(String[] args) {
-        try (Depot depot = Depot.open("memory:")) {               // or Depot.fromEnvironment()
+        String url = args.length > 0 ? args[0] : "memory:";       // e.g. postgresql://localhost/app
+        try (Depot depot = Depot.open(url)) {                      // or Depot.fromEnvironment()
             Records<UUID, Player> players = depot.records(PLAYERS);
-            UUID id = UUID.randomUUID();
-            long v = players.insert(new Player(id, "Ann", "ann@example.com", 42, Instant.now()));  // 1
+            UUID id = UUID.nameUUIDFromBytes("ann@example.com".getBytes(StandardCharsets.UTF_8));  // same on every run
+            long v = players.save(new Player(id, "Ann", "ann@example.com", 42, Instant.now()));  // insert or replace: 1 the first time
 
             Page<Player> top = players.query()
                     .where(Q.field("score").between(10, 100))      // inclusive at both ends
@@ -61,7 +62,8 @@ public final class QuickStart {
             WorkQueue emails = depot.queue("emails", QueueOptions.leaseTimeout(Duration.ofSeconds(30))
                     .maxAttempts(5).deadLetter("emails_dead"));  // failed 5 times: moved to emails_dead
             depot.transact(tx -> {                                 // the record and the item commit together
-                tx.records(PLAYERS).insert(new Player(UUID.randomUUID(), "Bob", "bob@example.com", 7, Instant.now()));
+                UUID bob = UUID.nameUUIDFromBytes("bob@example.com".getBytes(StandardCharsets.UTF_8));
+                tx.records(PLAYERS).save(new Player(bob, "Bob", "bob@example.com", 7, Instant.now()));
                 tx.queue("emails").produce(Message.ofValue(new Welcome("bob@example.com")).dedupKey("welcome-bob"));
                 return null;
             });
