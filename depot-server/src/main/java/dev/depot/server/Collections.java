@@ -18,7 +18,7 @@ import tools.jackson.databind.ObjectMapper;
 final class Collections {
     static final String RESERVED = "depot_server_";
     static final String CATALOG = RESERVED + "collections";
-    private static final Schema<String, JsonNode> CATALOG_SCHEMA = Schema.json(CATALOG).key("/name").build();
+    static final Schema<String, JsonNode> CATALOG_SCHEMA = Schema.json(CATALOG).key("/name").build();
 
     record Declared(Declaration declaration, Records<String, JsonNode> records) {}
 

@@ -1,6 +1,8 @@
 package dev.depot.server;
 
 import dev.depot.Depot;
+import dev.depot.Schema;
+import tools.jackson.databind.JsonNode;
 import io.javalin.Javalin;
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
@@ -122,6 +124,21 @@ public final class DepotServer implements AutoCloseable {
         server.app.start(config.host(), config.port());
         LOG.info("depot server listening on {}", server.url());
         return server;
+    }
+
+    /**
+     * The schemas of every collection declared over HTTP in {@code depot} (all tenants, stored
+     * names), the server's own catalog first: what a copy of a served depot must carry so that a
+     * server on the copy knows the same collections.
+     */
+    public static List<Schema<String, JsonNode>> declaredSchemas(Depot depot) {
+        Collections c = new Collections(depot, JsonMapper.builder().build());
+        List<Schema<String, JsonNode>> out = new ArrayList<>();
+        out.add(Collections.CATALOG_SCHEMA);
+        for (Declaration d : c.stored()) {
+            out.add(d.schema());
+        }
+        return out;
     }
 
     /** The port it listens on (the chosen one when configured with 0). */

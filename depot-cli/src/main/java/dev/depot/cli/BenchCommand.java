@@ -1,0 +1,108 @@
+package dev.depot.cli;
+
+import dev.depot.Depot;
+import dev.depot.server.DepotServer;
+import dev.depot.server.ServerConfig;
+import java.io.PrintWriter;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.LongAdder;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code depot bench}: a quick HTTP benchmark. Starts a server over {@code memory:} on a free
+ * loopback port and measures, with keep-alive clients in this process, PUT and then GET of small
+ * JSON records. A smoke figure for this machine, not the JMH suite (module depot-bench).
+ */
+@Command(name = "bench", mixinStandardHelpOptions = true,
+        description = {"Quick HTTP benchmark: a server over memory: on loopback, PUT then GET of small records.",
+                "Client and server share this process and machine: a smoke figure, not a rigorous one."})
+final class BenchCommand implements Callable<Integer> {
+    @Option(names = "--seconds", defaultValue = "3", description = "Seconds per phase (default: ${DEFAULT-VALUE}).")
+    int seconds;
+
+    @Option(names = "--threads", defaultValue = "8", description = "Client threads (default: ${DEFAULT-VALUE}).")
+    int threads;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+        if (seconds < 1 || seconds > 600 || threads < 1 || threads > 256) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--seconds must be 1..600 and --threads 1..256");
+        }
+        PrintWriter out = spec.commandLine().getOut();
+        try (Depot depot = Depot.open("memory:");
+                DepotServer server = DepotServer.start(depot, ServerConfig.of("127.0.0.1", 0).withStopTimeout(Duration.ofSeconds(1)))) {
+            HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+            String base = server.url();
+            send(client, HttpRequest.newBuilder(URI.create(base + "/v1/collections/bench"))
+                    .PUT(HttpRequest.BodyPublishers.ofString("{\"key\": \"/id\"}")).build());
+            out.println("depot bench: " + threads + " client threads, " + seconds + " s per phase, server " + base);
+            out.println(phase(client, base, true) + " PUT req/s");
+            out.println(phase(client, base, false) + " GET req/s");
+            out.flush();
+        }
+        return 0;
+    }
+
+    private String phase(HttpClient client, String base, boolean put) throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        LongAdder done = new LongAdder();
+        LongAdder errors = new LongAdder();
+        long end = System.nanoTime() + Duration.ofSeconds(seconds).toNanos();
+        long start = System.nanoTime();
+        List<Future<?>> futures = new ArrayList<>();
+        for (int t = 0; t < threads; t++) {
+            int thread = t;
+            futures.add(pool.submit(() -> {
+                int i = 0;
+                while (System.nanoTime() < end) {
+                    String id = "t" + thread + "-" + (i++ % 1000);
+                    URI uri = URI.create(base + "/v1/collections/bench/records/" + id);
+                    HttpRequest req = put
+                            ? HttpRequest.newBuilder(uri).PUT(HttpRequest.BodyPublishers.ofString(
+                                    "{\"id\":\"" + id + "\",\"name\":\"player " + id + "\",\"score\":" + i + "}")).build()
+                            : HttpRequest.newBuilder(uri).GET().build();
+                    int status = send(client, req);
+                    if (status >= 400) {
+                        errors.increment();
+                    }
+                    done.increment();
+                }
+                return null;
+            }));
+        }
+        for (Future<?> f : futures) {
+            f.get();
+        }
+        pool.shutdown();
+        double secondsTaken = (System.nanoTime() - start) / 1e9;
+        return String.format(Locale.ROOT, "%,.0f", done.sum() / secondsTaken)
+                + (errors.sum() == 0 ? "" : " (" + errors.sum() + " errors)");
+    }
+
+    private static int send(HttpClient client, HttpRequest req) {
+        try {
+            return client.send(req, HttpResponse.BodyHandlers.discarding()).statusCode();
+        } catch (java.io.IOException e) {
+            return 599;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return 599;
+        }
+    }
+}
