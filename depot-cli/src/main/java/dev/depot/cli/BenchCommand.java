@@ -30,6 +30,8 @@ import picocli.CommandLine.Option;
         description = {"Quick HTTP benchmark: a server over memory: on loopback, PUT then GET of small records.",
                 "Client and server share this process and machine: a smoke figure, not a rigorous one."})
 final class BenchCommand implements Callable<Integer> {
+    private static final int KEYS = 64;
+
     @Option(names = "--seconds", defaultValue = "3", description = "Seconds per phase (default: ${DEFAULT-VALUE}).")
     int seconds;
 
@@ -45,12 +47,22 @@ final class BenchCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(spec.commandLine(), "--seconds must be 1..600 and --threads 1..256");
         }
         PrintWriter out = spec.commandLine().getOut();
+        // One access-log line per request would measure the terminal; set before the server's logger exists.
+        System.setProperty("org.slf4j.simpleLogger.log.dev.depot.server.access", "warn");
+        System.setProperty("org.slf4j.simpleLogger.log.io.javalin", "off");
         try (Depot depot = Depot.open("memory:");
                 DepotServer server = DepotServer.start(depot, ServerConfig.of("127.0.0.1", 0).withStopTimeout(Duration.ofSeconds(1)))) {
             HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
             String base = server.url();
             send(client, HttpRequest.newBuilder(URI.create(base + "/v1/collections/bench"))
                     .PUT(HttpRequest.BodyPublishers.ofString("{\"key\": \"/id\"}")).build());
+            for (int t = 0; t < threads; t++) {
+                for (int k = 0; k < KEYS; k++) { // every key the GET phase reads exists, whatever the PUT phase reached
+                    String id = "t" + t + "-" + k;
+                    send(client, HttpRequest.newBuilder(URI.create(base + "/v1/collections/bench/records/" + id))
+                            .PUT(HttpRequest.BodyPublishers.ofString("{\"id\":\"" + id + "\",\"score\":0}")).build());
+                }
+            }
             out.println("depot bench: " + threads + " client threads, " + seconds + " s per phase, server " + base);
             out.println(phase(client, base, true) + " PUT req/s");
             out.println(phase(client, base, false) + " GET req/s");
@@ -71,7 +83,7 @@ final class BenchCommand implements Callable<Integer> {
             futures.add(pool.submit(() -> {
                 int i = 0;
                 while (System.nanoTime() < end) {
-                    String id = "t" + thread + "-" + (i++ % 1000);
+                    String id = "t" + thread + "-" + (i++ % KEYS);
                     URI uri = URI.create(base + "/v1/collections/bench/records/" + id);
                     HttpRequest req = put
                             ? HttpRequest.newBuilder(uri).PUT(HttpRequest.BodyPublishers.ofString(
