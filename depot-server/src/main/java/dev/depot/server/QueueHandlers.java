@@ -45,7 +45,8 @@ final class QueueHandlers {
     private final Bodies bodies;
     private final ObjectMapper json;
     private final BooleanSupplier stopping;
-    private final Set<String> served = ConcurrentHashMap.newKeySet();
+    /** Handles by stored name: options belong to the queue, not the handle, so one handle per queue serves all. */
+    private final Map<String, WorkQueue> handles = new ConcurrentHashMap<>();
 
     QueueHandlers(Depot depot, Bodies bodies, ObjectMapper json, BooleanSupplier stopping) {
         this.depot = depot;
@@ -56,7 +57,7 @@ final class QueueHandlers {
 
     /** Stored names of the queues this server has served, for metrics. */
     Set<String> served() {
-        return served;
+        return handles.keySet();
     }
 
     WorkQueue queue(Context ctx) {
@@ -67,10 +68,7 @@ final class QueueHandlers {
         if (!depot.capabilities().has(Capability.QUEUES)) {
             throw new ProblemException(501, "not-supported", "Not implemented", "this backend has no queues");
         }
-        String physical = tenant.physical("queue", name);
-        WorkQueue q = depot.queue(physical);
-        served.add(physical);
-        return q;
+        return handles.computeIfAbsent(tenant.physical("queue", name), depot::queue);
     }
 
     void configure(Context ctx) {
@@ -94,8 +92,7 @@ final class QueueHandlers {
             throw new ProblemException(501, "not-supported", "Not implemented", "this backend has no queues");
         }
         String physical = tenant.physical("queue", name);
-        depot.queue(physical, o);
-        served.add(physical);
+        handles.put(physical, depot.queue(physical, o));
         ctx.json(options(tenant, o));
     }
 

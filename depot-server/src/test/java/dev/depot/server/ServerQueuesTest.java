@@ -122,6 +122,28 @@ class ServerQueuesTest {
     }
 
     @Test
+    void aLeaseLongPollEndsWithAnEmptyAnswerWhenTheServerStops() throws Exception {
+        server.close();
+        server = DepotServer.start(depot, ServerConfig.of("127.0.0.1", 0).withStopTimeout(Duration.ofSeconds(20)));
+        http = new Http(server.url());
+        ExecutorService pool = Executors.newSingleThreadExecutor();
+        try {
+            Future<Http.Response> waiting = pool.submit(() -> http.post("/v1/queues/idle/leases", "{\"wait\": \"60s\"}"));
+            long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+            while (server.inFlight() < 1 && System.nanoTime() < deadline) {
+                Thread.sleep(1);
+            }
+            server.close(); // returns once in-flight requests are done: the wait must notice the stop
+            Http.Response r = waiting.get();
+            assertThat(r.status()).isEqualTo(200);
+            assertThat(r.json().get("leases")).isEmpty();
+            assertThat(server.inFlight()).isZero();
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
     void manyConsumersOverHttpEachItemCompletedExactlyOnce() throws Exception {
         int items = 600;
         for (int i = 0; i < items; i += 100) {
