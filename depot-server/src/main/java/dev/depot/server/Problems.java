@@ -42,7 +42,13 @@ final class Problems {
         if (p.status() == 401) {
             ctx.header("WWW-Authenticate", "Bearer");
         }
-        write(ctx, p.status(), p.type(), p.title(), p.getMessage());
+        String detail = p.getMessage();
+        Tenant tenant = ctx.attribute(Tenant.ATTRIBUTE);
+        if (detail != null && tenant != null && !tenant.prefix().isEmpty()) {
+            // Core names stored names (acme__orders); a tenant knows its own as orders.
+            detail = detail.replace(tenant.prefix(), "");
+        }
+        write(ctx, p.status(), p.type(), p.title(), detail);
     }
 
     /** The problem an exception means, or null for an unexpected one (a 500). */

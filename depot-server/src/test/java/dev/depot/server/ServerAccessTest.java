@@ -69,6 +69,9 @@ class ServerAccessTest {
         assertThat(http.post("/v1/queues/jobs/leases", "{}", as(ADMIN, "acme")).json().get("leases")).hasSize(1);
 
         assertThat(http.put("/v1/collections/a__b", "{\"key\": \"/id\"}", as(ADMIN, null)).status()).isEqualTo(400);
+        Http.Response bad = http.put("/v1/collections/notes/records/b", "{\"nope\": 1}", as(ADMIN, "acme"));
+        assertThat(bad.status()).isEqualTo(400);
+        assertThat(bad.json().get("detail").asString()).doesNotContain("acme__").contains("notes");
         assertThat(http.get("/v1/collections", as(ADMIN, "Not-A-Tenant")).status()).isEqualTo(400);
     }
 
