@@ -24,13 +24,18 @@ import picocli.CommandLine.Option;
 /**
  * {@code depot bench}: a quick HTTP benchmark. Starts a server over {@code memory:} on a free
  * loopback port and measures, with keep-alive clients in this process, PUT and then GET of small
- * JSON records. A smoke figure for this machine, not the JMH suite (module depot-bench).
+ * JSON records, then producing queue items and leasing + completing them, in batches of 100. A smoke figure for this machine, not the JMH suite (module depot-bench).
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
-        description = {"Quick HTTP benchmark: a server over memory: on loopback, PUT then GET of small records.",
+        description = {"Quick HTTP benchmark: a server over memory: on loopback, PUT then GET of small records,",
+                "then queue produce and lease + complete in batches of 100.",
                 "Client and server share this process and machine: a smoke figure, not a rigorous one."})
 final class BenchCommand implements Callable<Integer> {
     private static final int KEYS = 64;
+    private static final int BATCH = 100;
+    /** Ids and tokens of a lease answer; the benchmark avoids a JSON parse per item on the client side. */
+    private static final java.util.regex.Pattern LEASE =
+            java.util.regex.Pattern.compile("\\{\"id\":\"([^\"]+)\",\"token\":\"([^\"]+)\"");
 
     @Option(names = "--seconds", defaultValue = "3", description = "Seconds per phase (default: ${DEFAULT-VALUE}).")
     int seconds;
@@ -66,6 +71,8 @@ final class BenchCommand implements Callable<Integer> {
             out.println("depot bench: " + threads + " client threads, " + seconds + " s per phase, server " + base);
             out.println(phase(client, base, true) + " PUT req/s");
             out.println(phase(client, base, false) + " GET req/s");
+            out.println(queuePhase(client, base, true) + " queue items/s produced (batches of " + BATCH + ")");
+            out.println(queuePhase(client, base, false) + " queue items/s leased and completed (batches of " + BATCH + ")");
             out.flush();
         }
         return 0;
@@ -105,6 +112,64 @@ final class BenchCommand implements Callable<Integer> {
         double secondsTaken = (System.nanoTime() - start) / 1e9;
         return String.format(Locale.ROOT, "%,.0f", done.sum() / secondsTaken)
                 + (errors.sum() == 0 ? "" : " (" + errors.sum() + " errors)");
+    }
+
+    /** Produces batches for the phase's time, or leases and completes batches until the queue is empty or time is up. */
+    private String queuePhase(HttpClient client, String base, boolean produce) throws Exception {
+        StringBuilder batch = new StringBuilder("{\"messages\": [");
+        for (int i = 0; i < BATCH; i++) {
+            batch.append(i == 0 ? "" : ",").append("{\"payload\": {\"n\": ").append(i).append("}}");
+        }
+        String produceBody = batch.append("]}").toString();
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        LongAdder items = new LongAdder();
+        LongAdder errors = new LongAdder();
+        long end = System.nanoTime() + Duration.ofSeconds(seconds).toNanos();
+        long start = System.nanoTime();
+        List<Future<?>> futures = new ArrayList<>();
+        for (int t = 0; t < threads; t++) {
+            futures.add(pool.submit(() -> {
+                while (System.nanoTime() < end) {
+                    if (produce) {
+                        int status = send(client, post(base + "/v1/queues/bench/messages", produceBody));
+                        if (status == 201) {
+                            items.add(BATCH);
+                        } else {
+                            errors.increment();
+                        }
+                        continue;
+                    }
+                    HttpResponse<String> leased = client.send(post(base + "/v1/queues/bench/leases", "{\"max\": " + BATCH + "}"),
+                            HttpResponse.BodyHandlers.ofString());
+                    List<String> refs = new ArrayList<>();
+                    java.util.regex.Matcher m = LEASE.matcher(leased.body());
+                    while (m.find()) {
+                        refs.add("{\"id\":\"" + m.group(1) + "\",\"token\":\"" + m.group(2) + "\"}");
+                    }
+                    if (refs.isEmpty()) {
+                        return null;
+                    }
+                    int status = send(client, post(base + "/v1/queues/bench/complete", "{\"leases\": [" + String.join(",", refs) + "]}"));
+                    if (status == 200) {
+                        items.add(refs.size());
+                    } else {
+                        errors.increment();
+                    }
+                }
+                return null;
+            }));
+        }
+        for (Future<?> f : futures) {
+            f.get();
+        }
+        pool.shutdown();
+        double secondsTaken = (System.nanoTime() - start) / 1e9;
+        return String.format(Locale.ROOT, "%,.0f", items.sum() / secondsTaken)
+                + (errors.sum() == 0 ? "" : " (" + errors.sum() + " errors)");
+    }
+
+    private static HttpRequest post(String uri, String body) {
+        return HttpRequest.newBuilder(URI.create(uri)).POST(HttpRequest.BodyPublishers.ofString(body)).build();
     }
 
     private static int send(HttpClient client, HttpRequest req) {

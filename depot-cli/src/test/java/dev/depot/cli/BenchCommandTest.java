@@ -16,6 +16,7 @@ class BenchCommandTest {
         cmd.setOut(new PrintWriter(out, true));
         assertThat(cmd.execute("bench", "--seconds", "1", "--threads", "2")).isZero();
         assertThat(out.toString()).containsPattern("[0-9,]+ PUT req/s\\n").containsPattern("[0-9,]+ GET req/s\\n")
+                .containsPattern("[1-9][0-9,]* queue items/s produced").containsPattern("[1-9][0-9,]* queue items/s leased and completed")
                 .doesNotContain("errors");
         assertThat(cmd.execute("bench", "--seconds", "0")).isEqualTo(2);
     }
