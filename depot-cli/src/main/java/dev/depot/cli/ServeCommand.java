@@ -99,7 +99,7 @@ final class ServeCommand implements Runnable {
         ServerConfig config = ServerConfig.of(host, port).withMaxBodyBytes(maxBody).withMaxBlobBytes(maxBlob).withApiKeys(keys);
         Running running = starter.start(depotUrl, config);
         PrintWriter out = spec.commandLine().getOut();
-        out.println("Depot (" + scheme(depotUrl) + ") listening on " + running.url());
+        out.println("Depot (" + scheme(depotUrl) + ") listening on " + running.url() + " (Ctrl-C stops)");
         if (keys.enabled()) {
             out.println("API keys required: " + keys.size() + " key(s) configured.");
         }
