@@ -4,12 +4,14 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /**
- * The {@code depot} command. {@code depot serve} serves any depot URL over HTTP; {@code depot
- * version} prints the version. Every command has {@code --help}.
+ * The {@code depot} command: {@code serve} serves any depot URL over HTTP, {@code copy} moves
+ * collections and blobs between depots, {@code blobs sync} syncs buckets, {@code bench} measures the
+ * server quickly, {@code schema --print} prints the DDL for a DBA, {@code version} prints the version. Every command has {@code --help}.
  */
 @Command(name = "depot", mixinStandardHelpOptions = true, versionProvider = VersionCommand.Provider.class,
         description = "Depot: records, blobs and work queues over interchangeable backends.",
-        subcommands = {ServeCommand.class, SchemaCommand.class, VersionCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {ServeCommand.class, SchemaCommand.class, CopyCommand.class, BlobsCommand.class, BenchCommand.class, VersionCommand.class,
+                CommandLine.HelpCommand.class})
 public final class DepotCommand implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

@@ -1,6 +1,7 @@
 package dev.depot.cli;
 
 import dev.depot.Depot;
+import dev.depot.server.ApiKeys;
 import dev.depot.server.DepotServer;
 import dev.depot.server.ServerConfig;
 import java.io.PrintWriter;
@@ -17,7 +18,7 @@ import picocli.CommandLine.Option;
  * stops gracefully on Ctrl-C / SIGTERM.
  */
 @Command(name = "serve", mixinStandardHelpOptions = true,
-        description = {"Serves a depot over HTTP/JSON (records, queries, change feed, health).",
+        description = {"Serves a depot over HTTP/JSON (records, batches, blobs, queues, change feed, metrics, OpenAPI).",
                 "The database is --url, else DEPOT_URL, else DATABASE_URL, else memory: (ephemeral)."})
 final class ServeCommand implements Runnable {
 
@@ -49,6 +50,15 @@ final class ServeCommand implements Runnable {
             description = "Largest request body accepted (default: ${DEFAULT-VALUE}).")
     long maxBody;
 
+    @Option(names = "--max-blob", paramLabel = "BYTES", defaultValue = "1073741824",
+            description = "Largest blob a PUT accepts, streamed (default: ${DEFAULT-VALUE}).")
+    long maxBlob;
+
+    @Option(names = "--api-keys", paramLabel = "SPEC",
+            description = {"API keys: @FILE (lines 'sha256:HEX ROLE TENANTS') or inline 'KEY ROLE TENANTS; ...'",
+                    "(default: $DEPOT_API_KEYS; none: an open server). Roles read, write, admin; tenants a,b or *."})
+    String apiKeys;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -75,11 +85,24 @@ final class ServeCommand implements Runnable {
         if (maxBody < 1) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--max-body must be positive, was " + maxBody);
         }
+        if (maxBlob < 1) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--max-blob must be positive, was " + maxBlob);
+        }
         String depotUrl = resolveUrl(url, env);
-        ServerConfig config = ServerConfig.of(host, port).withMaxBodyBytes(maxBody);
+        ApiKeys keys;
+        try {
+            keys = ApiKeys.fromEnvironment(apiKeys != null ? apiKeys : env.get("DEPOT_API_KEYS"));
+        } catch (IllegalArgumentException | java.io.UncheckedIOException e) {
+            // The message names the entry and the rule, never the key.
+            throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+        }
+        ServerConfig config = ServerConfig.of(host, port).withMaxBodyBytes(maxBody).withMaxBlobBytes(maxBlob).withApiKeys(keys);
         Running running = starter.start(depotUrl, config);
         PrintWriter out = spec.commandLine().getOut();
-        out.println("Depot (" + scheme(depotUrl) + ") listening on " + running.url());
+        out.println("Depot (" + scheme(depotUrl) + ") listening on " + running.url() + " (Ctrl-C stops)");
+        if (keys.enabled()) {
+            out.println("API keys required: " + keys.size() + " key(s) configured.");
+        }
         if (scheme(depotUrl).equals("memory")) {
             out.println("The data is in memory and is lost when this process ends; set DEPOT_URL or --url to keep it.");
         }

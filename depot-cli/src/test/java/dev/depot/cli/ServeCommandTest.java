@@ -80,9 +80,25 @@ class ServeCommandTest {
     }
 
     @Test
+    void apiKeysComeFromTheOptionOrDepotApiKeysAndAreNeverPrinted() {
+        String key = "a-very-secret-key-123";
+        assertThat(run(Map.of("DEPOT_API_KEYS", key + " admin *"), "serve")).isZero();
+        assertThat(started.getFirst().config().apiKeys().enabled()).isTrue();
+        assertThat(out.toString()).contains("1 key(s)").doesNotContain(key);
+        assertThat(run(Map.of(), "serve", "--api-keys", key + " owner *")).isEqualTo(2);
+        assertThat(err.toString()).contains("role").doesNotContain(key);
+        assertThat(started).hasSize(1);
+        assertThat(run(Map.of(), "serve", "--max-blob", "0")).isEqualTo(2);
+    }
+
+    @Test
     void helpEverywhereAndVersion() {
         assertThat(run(Map.of(), "--help")).isZero();
-        assertThat(out.toString()).contains("serve").contains("version");
+        assertThat(out.toString()).contains("serve").contains("version").contains("copy").contains("blobs").contains("bench");
+        assertThat(run(Map.of(), "blobs", "sync", "--help")).isZero();
+        assertThat(out.toString()).contains("--dry-run").contains("--delete");
+        assertThat(run(Map.of(), "copy", "--help")).isZero();
+        assertThat(run(Map.of(), "bench", "--help")).isZero();
         assertThat(run(Map.of(), "serve", "--help")).isZero();
         assertThat(out.toString()).contains("--url").contains("DEPOT_URL");
         assertThat(run(Map.of(), "version", "--help")).isZero();

@@ -16,8 +16,9 @@ import tools.jackson.databind.ObjectMapper;
  * them; this registry caches them and reloads the catalog when asked for a name it does not know.
  */
 final class Collections {
-    static final String CATALOG = "depot_server_collections";
-    private static final Schema<String, JsonNode> CATALOG_SCHEMA = Schema.json(CATALOG).key("/name").build();
+    static final String RESERVED = "depot_server_";
+    static final String CATALOG = RESERVED + "collections";
+    static final Schema<String, JsonNode> CATALOG_SCHEMA = Schema.json(CATALOG).key("/name").build();
 
     record Declared(Declaration declaration, Records<String, JsonNode> records) {}
 
@@ -30,12 +31,16 @@ final class Collections {
         this.json = json;
     }
 
-    /** Declares (or re-declares identically) a collection; true when it is new. 409 when it differs. */
-    synchronized boolean declare(Declaration d) {
-        if (d.name().startsWith("depot_server_")) {
+    /**
+     * Declares (or re-declares identically) a collection of {@code tenant}; true when it is new. 409
+     * when it differs. {@code visible} carries the name the tenant uses.
+     */
+    synchronized boolean declare(Tenant tenant, Declaration visible) {
+        if (visible.name().startsWith(RESERVED)) {
             throw ProblemException.badRequest("invalid-declaration",
-                    "collection names starting with 'depot_server_' are reserved; '" + d.name() + "' is one");
+                    "collection names starting with '" + RESERVED + "' are reserved; '" + visible.name() + "' is one");
         }
+        Declaration d = visible.withName(tenant.physical("collection", visible.name()));
         Declared known = find(d.name());
         if (known != null) {
             if (known.declaration().equals(d)) {
@@ -61,9 +66,9 @@ final class Collections {
         return true;
     }
 
-    /** The declared collection, or a 404 problem naming it. */
-    Declared require(String name) {
-        Declared d = find(name);
+    /** The declared collection {@code name} of {@code tenant}, or a 404 problem naming it. */
+    Declared require(Tenant tenant, String name) {
+        Declared d = find(tenant.physical("collection", name));
         if (d == null) {
             throw ProblemException.notFound("unknown-collection", "collection '" + name
                     + "' is not declared; declare it with PUT /v1/collections/" + name);
@@ -71,7 +76,17 @@ final class Collections {
         return d;
     }
 
-    List<Declaration> all() {
+    /** The declarations of {@code tenant}, under the names it uses, by name. */
+    List<Declaration> all(Tenant tenant) {
+        reload();
+        return byName.values().stream().map(Declared::declaration)
+                .filter(d -> tenant.owns(d.name()))
+                .map(d -> d.withName(tenant.visible(d.name())))
+                .sorted(java.util.Comparator.comparing(Declaration::name)).toList();
+    }
+
+    /** Every declaration of every tenant, under its stored name; for {@code depot copy}-like tools and metrics. */
+    List<Declaration> stored() {
         reload();
         return byName.values().stream().map(Declared::declaration)
                 .sorted(java.util.Comparator.comparing(Declaration::name)).toList();

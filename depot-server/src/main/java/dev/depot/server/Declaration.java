@@ -67,6 +67,11 @@ record Declaration(String name, String key, List<IndexDecl> indexes) {
         return v.asString();
     }
 
+    /** The same declaration under another name (a tenant's stored name, or the name it uses). */
+    Declaration withName(String newName) {
+        return new Declaration(newName, key, indexes);
+    }
+
     /** The dynamic JSON schema; an invalid name or pointer is an {@link IllegalArgumentException}. */
     Schema<String, JsonNode> schema() {
         Schema.JsonBuilder b = Schema.json(name).key(key);

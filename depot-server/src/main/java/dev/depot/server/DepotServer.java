@@ -1,11 +1,14 @@
 package dev.depot.server;
 
 import dev.depot.Depot;
+import dev.depot.Schema;
+import tools.jackson.databind.JsonNode;
 import io.javalin.Javalin;
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
-import io.javalin.http.Handler;
 import io.javalin.http.HandlerType;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.eclipse.jetty.server.handler.GracefulHandler;
@@ -16,9 +19,12 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Serves a {@link Depot} over HTTP/JSON: collections with dynamic JSON schemas, record CRUD with
- * versions as ETags, queries with cursor paging, the change feed (long poll and Server-Sent Events)
- * and health checks. Every refusal is an RFC 9457 problem document and writes nothing. The server
- * holds no state of its own beyond a cache of collection declarations, which live in the depot.
+ * versions as ETags, queries with cursor paging, atomic batches, streamed blobs, work queues, the
+ * change feed (long poll and Server-Sent Events), health checks, Prometheus metrics and an OpenAPI
+ * document. Tenants ({@code X-Depot-Tenant}) never see each other's data; with {@link ApiKeys}
+ * every request needs a key whose role and tenants cover it. Every refusal is an RFC 9457 problem
+ * document and writes nothing. The server holds no state of its own beyond a cache of collection
+ * declarations, which live in the depot.
  *
  * <p>{@link #close()} stops gracefully: new requests get 503, in-flight ones (long polls and event
  * streams end early) finish within {@link ServerConfig#stopTimeout()}. The depot is not closed: it
@@ -30,6 +36,9 @@ public final class DepotServer implements AutoCloseable {
 
     private final ServerConfig config;
     private final Javalin app;
+    private final Metrics metrics;
+    private final List<Route> routes;
+    private final byte[] openApi;
     private final AtomicInteger inFlight = new AtomicInteger();
     private volatile boolean stopping;
     private final Object lock = new Object();
@@ -45,23 +54,66 @@ public final class DepotServer implements AutoCloseable {
         QueryHandler query = new QueryHandler(collections, bodies);
         FeedHandlers feed = new FeedHandlers(depot.changes(), json, () -> stopping);
         HealthHandlers health = new HealthHandlers(depot, () -> stopping);
+        BlobHandlers blobs = new BlobHandlers(depot, config.maxBlobBytes());
+        QueueHandlers queues = new QueueHandlers(depot, bodies, json, () -> stopping);
+        BatchHandler batch = new BatchHandler(depot, collections, queues, bodies);
+        Access access = new Access(config.apiKeys());
+        this.metrics = new Metrics(depot, queues::served);
+        List<Route> table = new ArrayList<>();
+        table.add(new Route(HandlerType.GET, "/health/live", null, false, "health", "the process answers", health::live));
+        table.add(new Route(HandlerType.GET, "/health/ready", null, false, "health", "the backend answers", health::ready));
+        table.add(new Route(HandlerType.GET, "/openapi.json", null, false, "meta", "this document", this::openApi));
+        table.add(new Route(HandlerType.GET, "/metrics", Role.ADMIN, true, "meta", "Prometheus metrics", metrics::serve));
+        table.add(new Route(HandlerType.GET, "/v1/collections", Role.READ, false, "records", "list the declared collections", records::list));
+        table.add(new Route(HandlerType.PUT, "/v1/collections/{name}", Role.ADMIN, false, "records", "declare a collection", records::declare));
+        table.add(new Route(HandlerType.GET, "/v1/collections/{name}", Role.READ, false, "records", "a collection's declaration", records::describe));
+        table.add(new Route(HandlerType.GET, "/v1/collections/{name}/records/{key}", Role.READ, false, "records", "read a record", records::get));
+        table.add(new Route(HandlerType.PUT, "/v1/collections/{name}/records/{key}", Role.WRITE, false, "records", "save a record", records::put));
+        table.add(new Route(HandlerType.DELETE, "/v1/collections/{name}/records/{key}", Role.WRITE, false, "records", "delete a record", records::delete));
+        table.add(new Route(HandlerType.POST, "/v1/collections/{name}/query", Role.READ, false, "records", "query by indexes, paged", query::query));
+        table.add(new Route(HandlerType.POST, "/v1/batch", Role.WRITE, false, "records", "several writes in one transaction", batch::batch));
+        table.add(new Route(HandlerType.GET, "/v1/changes", Role.READ, false, "changes", "change feed, long poll", feed::poll));
+        table.add(new Route(HandlerType.GET, "/v1/changes/stream", Role.READ, false, "changes", "change feed, Server-Sent Events", feed::stream));
+        table.add(new Route(HandlerType.GET, "/v1/blobs/{bucket}", Role.READ, false, "blobs", "list blobs by prefix, paged", blobs::list));
+        table.add(new Route(HandlerType.PUT, "/v1/blobs/{bucket}/<path>", Role.WRITE, false, "blobs", "write a blob (streamed)", blobs::put));
+        table.add(new Route(HandlerType.GET, "/v1/blobs/{bucket}/<path>", Role.READ, false, "blobs", "read a blob (streamed, Range)", blobs::get));
+        table.add(new Route(HandlerType.HEAD, "/v1/blobs/{bucket}/<path>", Role.READ, false, "blobs", "a blob's headers", blobs::head));
+        table.add(new Route(HandlerType.DELETE, "/v1/blobs/{bucket}/<path>", Role.WRITE, false, "blobs", "delete a blob", blobs::delete));
+        table.add(new Route(HandlerType.PUT, "/v1/queues/{name}", Role.ADMIN, false, "queues", "set a queue's options", queues::configure));
+        table.add(new Route(HandlerType.GET, "/v1/queues/{name}", Role.READ, false, "queues", "a queue's options", queues::describe));
+        table.add(new Route(HandlerType.POST, "/v1/queues/{name}/messages", Role.WRITE, false, "queues", "produce 1 to 1000 items", queues::produce));
+        table.add(new Route(HandlerType.POST, "/v1/queues/{name}/leases", Role.WRITE, false, "queues", "lease items, long poll", queues::lease));
+        table.add(new Route(HandlerType.POST, "/v1/queues/{name}/complete", Role.WRITE, false, "queues", "complete leases (ack)", queues::complete));
+        table.add(new Route(HandlerType.POST, "/v1/queues/{name}/retry", Role.WRITE, false, "queues", "retry leases (nack)", queues::retry));
+        table.add(new Route(HandlerType.POST, "/v1/queues/{name}/extend", Role.WRITE, false, "queues", "extend a lease", queues::extend));
+        table.add(new Route(HandlerType.POST, "/v1/queues/{name}/dead-letter", Role.WRITE, false, "queues", "dead-letter a leased item", queues::deadLetter));
+        table.add(new Route(HandlerType.GET, "/v1/queues/{name}/stats", Role.READ, false, "queues", "counts per state", queues::stats));
+        table.add(new Route(HandlerType.GET, "/v1/queues/{name}/items", Role.READ, false, "queues", "items by state (dead letters), paged", queues::items));
+        this.routes = List.copyOf(table);
+        this.openApi = OpenApi.render(routes, version(), json);
         this.app = Javalin.create(c -> {
             configure(c, json);
             c.routes.exception(Exception.class, problems::handle);
             c.routes.error(404, ctx -> unmatched(ctx, problems, 404));
             c.routes.error(405, ctx -> unmatched(ctx, problems, 405));
-            route(c, HandlerType.GET, "/health/live", health::live, problems);
-            route(c, HandlerType.GET, "/health/ready", health::ready, problems);
-            route(c, HandlerType.GET, "/v1/collections", records::list, problems);
-            route(c, HandlerType.PUT, "/v1/collections/{name}", records::declare, problems);
-            route(c, HandlerType.GET, "/v1/collections/{name}", records::describe, problems);
-            route(c, HandlerType.GET, "/v1/collections/{name}/records/{key}", records::get, problems);
-            route(c, HandlerType.PUT, "/v1/collections/{name}/records/{key}", records::put, problems);
-            route(c, HandlerType.DELETE, "/v1/collections/{name}/records/{key}", records::delete, problems);
-            route(c, HandlerType.POST, "/v1/collections/{name}/query", query::query, problems);
-            route(c, HandlerType.GET, "/v1/changes", feed::poll, problems);
-            route(c, HandlerType.GET, "/v1/changes/stream", feed::stream, problems);
+            for (Route r : routes) {
+                route(c, r, access, problems);
+            }
         });
+    }
+
+    private void openApi(Context ctx) {
+        ctx.contentType("application/json").result(openApi);
+    }
+
+    private static String version() {
+        String v = DepotServer.class.getPackage().getImplementationVersion();
+        return v == null ? "0.1.0-SNAPSHOT" : v;
+    }
+
+    /** The routes served, in registration order; what the OpenAPI test compares with the document. */
+    List<Route> routes() {
+        return routes;
     }
 
     /** Starts a server over {@code depot}; returns once it listens. */
@@ -72,6 +124,21 @@ public final class DepotServer implements AutoCloseable {
         server.app.start(config.host(), config.port());
         LOG.info("depot server listening on {}", server.url());
         return server;
+    }
+
+    /**
+     * The schemas of every collection declared over HTTP in {@code depot} (all tenants, stored
+     * names), the server's own catalog first: what a copy of a served depot must carry so that a
+     * server on the copy knows the same collections.
+     */
+    public static List<Schema<String, JsonNode>> declaredSchemas(Depot depot) {
+        Collections c = new Collections(depot, JsonMapper.builder().build());
+        List<Schema<String, JsonNode>> out = new ArrayList<>();
+        out.add(Collections.CATALOG_SCHEMA);
+        for (Declaration d : c.stored()) {
+            out.add(d.schema());
+        }
+        return out;
     }
 
     /** The port it listens on (the chosen one when configured with 0). */
@@ -145,20 +212,24 @@ public final class DepotServer implements AutoCloseable {
             server.setHandler(graceful);
         });
         // Method, route template, status and time: never a path (it carries keys), a body or a header.
-        c.requestLogger.http((ctx, ms) -> ACCESS.info("{} {} {} {}ms",
-                ctx.method(), Routes.template(ctx), ctx.statusCode(), Math.round(ms)));
+        // Metrics take the same labels, so a key in a path never becomes a label either.
+        c.requestLogger.http((ctx, ms) -> {
+            metrics.record(ctx.method().name(), Routes.template(ctx), ctx.statusCode(), ms);
+            ACCESS.info("{} {} {} {}ms", ctx.method(), Routes.template(ctx), ctx.statusCode(), Math.round(ms));
+        });
     }
 
-    private void route(JavalinConfig c, HandlerType method, String path, Handler handler, Problems problems) {
-        c.routes.addHttpHandler(method, path, ctx -> {
-            ctx.attribute(Routes.TEMPLATE, path);
+    private void route(JavalinConfig c, Route route, Access access, Problems problems) {
+        c.routes.addHttpHandler(route.method(), route.path(), ctx -> {
+            ctx.attribute(Routes.TEMPLATE, route.path());
             inFlight.incrementAndGet();
             try {
                 if (stopping) {
                     problems.write(ctx, 503, "stopping", "Service unavailable", "the server is stopping");
                     return;
                 }
-                handler.handle(ctx);
+                access.check(ctx, route);
+                route.handler().handle(ctx);
             } finally {
                 inFlight.decrementAndGet();
             }

@@ -37,26 +37,45 @@ final class FeedHandlers {
     }
 
     void poll(Context ctx) throws InterruptedException {
+        Tenant tenant = Tenant.of(ctx);
         long after = sequence(ctx.queryParam("after"), "after");
         int limit = limit(ctx.queryParam("limit"));
         Duration wait = wait(ctx.queryParam("wait"));
         long deadline = System.nanoTime() + wait.toNanos();
-        List<ChangeEvent> events = feed.since(after, limit);
+        List<Map<String, Object>> events = new java.util.ArrayList<>();
+        long last = scan(tenant, after, limit, events);
         long pause = 10;
         while (events.isEmpty() && System.nanoTime() < deadline && !stopping.getAsBoolean()) {
             Thread.sleep(Math.min(pause, Math.max(1, (deadline - System.nanoTime()) / 1_000_000)));
             pause = Math.min(pause * 2, 200);
-            if (feed.lastSequence() > after) {
-                events = feed.since(after, limit);
+            if (feed.lastSequence() > last) {
+                last = scan(tenant, last, limit, events);
             }
         }
         Map<String, Object> out = new LinkedHashMap<>();
-        out.put("events", events.stream().map(FeedHandlers::event).toList());
-        out.put("last", events.isEmpty() ? after : events.getLast().sequence());
+        out.put("events", events);
+        out.put("last", last);
         ctx.json(out);
     }
 
+    /**
+     * Reads up to {@code limit} events after {@code after}, adds the tenant's to {@code into} (under
+     * the names it uses) and returns the last sequence read: other tenants' events move the position
+     * on without being shown.
+     */
+    private long scan(Tenant tenant, long after, int limit, List<Map<String, Object>> into) {
+        long last = after;
+        for (ChangeEvent e : feed.since(after, limit)) {
+            last = e.sequence();
+            if (tenant.owns(e.collection())) {
+                into.add(event(e, tenant.visible(e.collection())));
+            }
+        }
+        return last;
+    }
+
     void stream(Context ctx) throws IOException, InterruptedException {
+        Tenant tenant = Tenant.of(ctx);
         String lastEventId = ctx.header("Last-Event-ID");
         long after = lastEventId != null && !lastEventId.isBlank()
                 ? sequence(lastEventId.trim(), "Last-Event-ID")
@@ -74,10 +93,16 @@ final class FeedHandlers {
             if (!events.isEmpty()) {
                 StringBuilder sb = new StringBuilder();
                 for (ChangeEvent e : events) {
-                    sb.append("id: ").append(e.sequence()).append('\n')
-                            .append("event: change\n")
-                            .append("data: ").append(json.writeValueAsString(event(e))).append("\n\n");
                     after = e.sequence();
+                    if (tenant.owns(e.collection())) {
+                        sb.append("id: ").append(e.sequence()).append('\n')
+                                .append("event: change\n")
+                                .append("data: ").append(json.writeValueAsString(event(e, tenant.visible(e.collection()))))
+                                .append("\n\n");
+                    }
+                }
+                if (sb.isEmpty()) {
+                    continue;
                 }
                 write(out, sb.toString());
                 lastWrite = System.nanoTime();
@@ -98,10 +123,10 @@ final class FeedHandlers {
         out.flush();
     }
 
-    static Map<String, Object> event(ChangeEvent e) {
+    static Map<String, Object> event(ChangeEvent e, String collection) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("sequence", e.sequence());
-        m.put("collection", e.collection());
+        m.put("collection", collection);
         m.put("key", e.key());
         m.put("op", e.op().name().toLowerCase(java.util.Locale.ROOT));
         m.put("version", e.version());
@@ -141,25 +166,6 @@ final class FeedHandlers {
 
     /** {@code 10s}, {@code 500ms} or a number of seconds; at most {@link #MAX_WAIT}. */
     static Duration wait(String raw) {
-        if (raw == null || raw.isBlank()) {
-            return Duration.ZERO;
-        }
-        String s = raw.trim();
-        try {
-            Duration d;
-            if (s.endsWith("ms")) {
-                d = Duration.ofMillis(Long.parseLong(s.substring(0, s.length() - 2)));
-            } else if (s.endsWith("s")) {
-                d = Duration.ofSeconds(Long.parseLong(s.substring(0, s.length() - 1)));
-            } else {
-                d = Duration.ofSeconds(Long.parseLong(s));
-            }
-            if (!d.isNegative() && d.compareTo(MAX_WAIT) <= 0) {
-                return d;
-            }
-        } catch (NumberFormatException e) {
-            // falls through to the problem
-        }
-        throw ProblemException.badRequest("invalid-wait", "wait must be like 10s or 500ms, from 0 to " + MAX_WAIT.toSeconds() + "s");
+        return Durations.parse(raw, "wait", MAX_WAIT);
     }
 }

@@ -3,6 +3,11 @@ package dev.depot.server;
 import dev.depot.AlreadyExistsException;
 import dev.depot.BackendUnavailableException;
 import dev.depot.ConflictException;
+import dev.depot.DirectoryNotEmptyException;
+import dev.depot.InvalidPathException;
+import dev.depot.LeaseExpiredException;
+import dev.depot.PathConflictException;
+import dev.depot.PreconditionFailedException;
 import dev.depot.NotFoundException;
 import dev.depot.UniqueConstraintException;
 import dev.depot.VersionConflictException;
@@ -29,21 +34,44 @@ final class Problems {
     }
 
     void handle(Exception e, Context ctx) {
-        switch (e) {
-            case ProblemException p -> write(ctx, p.status(), p.type(), p.title(), p.getMessage());
-            case VersionConflictException v -> write(ctx, 412, "stale-version", "Precondition failed", v.getMessage());
-            case UniqueConstraintException u -> write(ctx, 409, "unique-constraint", "Conflict", u.getMessage());
-            case AlreadyExistsException a -> write(ctx, 409, "already-exists", "Conflict", a.getMessage());
-            case NotFoundException n -> write(ctx, 404, "not-found", "Not found", n.getMessage());
-            case ConflictException c -> write(ctx, 409, "conflict", "Conflict", c.getMessage());
-            case BackendUnavailableException b -> write(ctx, 503, "backend-unavailable", "Service unavailable",
-                    "the backend does not answer; retry later");
-            case IllegalArgumentException i -> write(ctx, 400, "invalid-request", "Bad request", i.getMessage());
-            default -> {
-                LOG.error("unexpected failure on {} {}", ctx.method(), Routes.template(ctx), e);
-                write(ctx, 500, "internal", "Internal server error", "an unexpected error; see the server log");
-            }
+        ProblemException p = classify(e);
+        if (p == null) {
+            LOG.error("unexpected failure on {} {}", ctx.method(), Routes.template(ctx), e);
+            p = new ProblemException(500, "internal", "Internal server error", "an unexpected error; see the server log");
         }
+        if (p.status() == 401) {
+            ctx.header("WWW-Authenticate", "Bearer");
+        }
+        String detail = p.getMessage();
+        Tenant tenant = ctx.attribute(Tenant.ATTRIBUTE);
+        if (detail != null && tenant != null && !tenant.prefix().isEmpty()) {
+            // Core names stored names (acme__orders); a tenant knows its own as orders.
+            detail = detail.replace(tenant.prefix(), "");
+        }
+        write(ctx, p.status(), p.type(), p.title(), detail);
+    }
+
+    /** The problem an exception means, or null for an unexpected one (a 500). */
+    static ProblemException classify(Exception e) {
+        return switch (e) {
+            case ProblemException p -> p;
+            case VersionConflictException v -> new ProblemException(412, "stale-version", "Precondition failed", v.getMessage());
+            case PreconditionFailedException p -> new ProblemException(412, "precondition-failed", "Precondition failed", p.getMessage());
+            case UniqueConstraintException u -> new ProblemException(409, "unique-constraint", "Conflict", u.getMessage());
+            case AlreadyExistsException a -> new ProblemException(409, "already-exists", "Conflict", a.getMessage());
+            case NotFoundException n -> new ProblemException(404, "not-found", "Not found", n.getMessage());
+            case ConflictException c -> new ProblemException(409, "conflict", "Conflict", c.getMessage());
+            case LeaseExpiredException l -> new ProblemException(409, "lease-expired", "Conflict", l.getMessage());
+            case PathConflictException p -> new ProblemException(409, "path-conflict", "Conflict", p.getMessage());
+            case DirectoryNotEmptyException d -> new ProblemException(409, "directory-not-empty", "Conflict", d.getMessage());
+            case InvalidPathException i -> new ProblemException(400, "invalid-path", "Bad request", i.getMessage());
+            case BackendUnavailableException b -> new ProblemException(503, "backend-unavailable", "Service unavailable",
+                    "the backend does not answer; retry later");
+            case UnsupportedOperationException u -> new ProblemException(501, "not-supported", "Not implemented",
+                    u.getMessage() == null ? "this backend does not support this" : u.getMessage());
+            case IllegalArgumentException i -> new ProblemException(400, "invalid-request", "Bad request", i.getMessage());
+            default -> null;
+        };
     }
 
     void write(Context ctx, int status, String type, String title, String detail) {

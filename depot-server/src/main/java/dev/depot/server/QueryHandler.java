@@ -35,7 +35,7 @@ final class QueryHandler {
 
     void query(Context ctx) {
         String collection = ctx.pathParam("name");
-        Records<String, JsonNode> records = collections.require(collection).records();
+        Records<String, JsonNode> records = collections.require(Tenant.of(ctx), collection).records();
         JsonNode body = bodies.object(ctx);
         Query<JsonNode> q;
         try {

@@ -25,20 +25,21 @@ final class RecordHandlers {
     void declare(Context ctx) {
         String name = ctx.pathParam("name");
         Declaration d = Declaration.parse(name, bodies.object(ctx));
-        boolean created = collections.declare(d);
+        boolean created = collections.declare(Tenant.of(ctx), d);
         ctx.status(created ? 201 : 200).json(d);
     }
 
     void describe(Context ctx) {
-        ctx.json(collections.require(ctx.pathParam("name")).declaration());
+        Tenant tenant = Tenant.of(ctx);
+        ctx.json(collections.require(tenant, ctx.pathParam("name")).declaration().withName(ctx.pathParam("name")));
     }
 
     void list(Context ctx) {
-        ctx.json(Map.of("collections", collections.all()));
+        ctx.json(Map.of("collections", collections.all(Tenant.of(ctx))));
     }
 
     void get(Context ctx) {
-        Records<String, JsonNode> records = collections.require(ctx.pathParam("name")).records();
+        Records<String, JsonNode> records = collections.require(Tenant.of(ctx), ctx.pathParam("name")).records();
         String key = ctx.pathParam("key");
         Versioned<JsonNode> v = records.getVersioned(key).orElseThrow(() -> missing(ctx, key));
         String etag = Etags.of(v.version());
@@ -53,13 +54,13 @@ final class RecordHandlers {
 
     void put(Context ctx) {
         String collection = ctx.pathParam("name");
-        Records<String, JsonNode> records = collections.require(collection).records();
+        Records<String, JsonNode> records = collections.require(Tenant.of(ctx), collection).records();
         String key = ctx.pathParam("key");
         JsonNode value = bodies.object(ctx);
         String bodyKey = records.schema().keyOf(value);
         if (!bodyKey.equals(key)) {
             throw ProblemException.badRequest("key-mismatch", "collection '" + collection
-                    + "': the key in the body (at " + collections.require(collection).declaration().key()
+                    + "': the key in the body (at " + collections.require(Tenant.of(ctx), collection).declaration().key()
                     + ") differs from the key in the path");
         }
         String ifMatch = ctx.header("If-Match");
@@ -109,7 +110,7 @@ final class RecordHandlers {
 
     void delete(Context ctx) {
         String collection = ctx.pathParam("name");
-        Records<String, JsonNode> records = collections.require(collection).records();
+        Records<String, JsonNode> records = collections.require(Tenant.of(ctx), collection).records();
         String key = ctx.pathParam("key");
         String ifMatch = ctx.header("If-Match");
         boolean deleted;
