@@ -76,22 +76,24 @@ final class MemoryBackend implements Backend {
         locks.forEach(OrderedLock::lock);
         try {
             Map<Object, Object[]> values = new HashMap<>();
-            for (Version head : c.heads.values()) {
+            List<Version> heads = new ArrayList<>(c.heads.size());
+            c.heads.forEach(heads::add);
+            for (Version head : heads) {
                 if (!head.isTombstone()) {
                     values.put(head.key, reindexer.indexValues(head.document));
                 }
             }
             checkUnique(spec, c, values);
             OrderedRuns<IndexEntry>[] fresh = c.newIndexes(spec);
-            for (Version head : List.copyOf(c.heads.values())) {
+            for (Version head : heads) {
                 if (head.isTombstone()) {
-                    c.heads.remove(head.key, head);
+                    c.heads.remove(head);
                     c.keys.noteGarbage();
                     continue;
                 }
                 Object[] v = values.get(head.key);
                 Version replaced = new Version(head.key, head.version, head.document, v, head.commitSeq, null);
-                c.heads.put(head.key, replaced);
+                c.heads.put(replaced);
                 for (int i = 0; i < v.length; i++) {
                     fresh[i].add(new IndexEntry(v[i], head.key));
                 }

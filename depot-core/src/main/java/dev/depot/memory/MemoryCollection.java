@@ -28,7 +28,7 @@ final class MemoryCollection {
 
     volatile CollectionSpec spec;
     final KeyType keyType;
-    final ConcurrentHashMap<Object, Version> heads = new ConcurrentHashMap<>();
+    final Heads heads = new Heads();
     final OrderedRuns<Object> keys;
     volatile OrderedRuns<IndexEntry>[] indexes;
     final LockStripes keyLocks = new LockStripes(256);
@@ -231,7 +231,7 @@ final class MemoryCollection {
             kept.prev = null;
         }
         if (!olderKept && head.isTombstone()) {
-            heads.remove(key, head);
+            heads.remove(head);
             keys.noteGarbage();
             return false;
         }
@@ -252,13 +252,13 @@ final class MemoryCollection {
 
     /** Versions held in all chains (heads included); for tests of pruning. */
     long retainedVersions() {
-        long n = 0;
-        for (Version head : heads.values()) {
+        long[] n = {0};
+        heads.forEach(head -> {
             for (Version v = head; v != null; v = v.prev) {
-                n++;
+                n[0]++;
             }
-        }
-        return n;
+        });
+        return n[0];
     }
 
     /** Elements held by the key run and the index runs, garbage included; for tests of compaction. */

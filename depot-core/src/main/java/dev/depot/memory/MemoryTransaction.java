@@ -371,7 +371,7 @@ final class MemoryTransaction implements Session {
                 Version v = new Version(p.key(), p.version(), p.document(), p.indexValues(), commitSeq, head);
                 boolean wasLive = head != null && !head.isTombstone();
                 installs.add(c, v, head);
-                c.heads.put(p.key(), v);
+                c.heads.put(v);
                 if (head == null) {
                     c.keys.add(p.key());
                 }
@@ -429,10 +429,10 @@ final class MemoryTransaction implements Session {
                 MemoryCollection c = collections[i];
                 Version v = installed[i];
                 if (replaced[i] == null) {
-                    c.heads.remove(v.key, v);
+                    c.heads.remove(v);
                     c.keys.noteGarbage();
                 } else {
-                    c.heads.replace(v.key, v, replaced[i]);
+                    c.heads.replace(v, replaced[i]);
                 }
                 if (!v.isTombstone()) {
                     for (OrderedRuns<IndexEntry> ix : c.indexes) {
