@@ -183,7 +183,7 @@ final class MemoryTransaction implements Session {
                     continue;
                 }
                 Version v = c.visible(e.key(), snapshot);
-                if (v != null && Objects.equals(v.indexValues[i], value)) {
+                if (v != null && Objects.equals(v.indexValue(i), value)) {
                     return i;
                 }
             }
@@ -353,7 +353,7 @@ final class MemoryTransaction implements Session {
                     continue;
                 }
                 Version head = c.heads.get(e.key());
-                if (head != null && !head.isTombstone() && Objects.equals(head.indexValues[i], value)) {
+                if (head != null && !head.isTombstone() && Objects.equals(head.indexValue(i), value)) {
                     throw Conflicts.unique(c.spec.name(), c.keyType.text(p.key()), specs.get(i).name());
                 }
             }
@@ -368,7 +368,7 @@ final class MemoryTransaction implements Session {
             for (Pending p : e.getValue().values()) {
                 probe.at(FaultProbe.Point.INSTALL);
                 Version head = c.heads.get(p.key());
-                Version v = new Version(p.key(), p.version(), p.document(), p.indexValues(), commitSeq, head);
+                Version v = Version.of(p.key(), p.version(), p.document(), p.indexValues(), commitSeq, head);
                 boolean wasLive = head != null && !head.isTombstone();
                 installs.add(c, v, head);
                 c.heads.put(v);
@@ -377,7 +377,7 @@ final class MemoryTransaction implements Session {
                 }
                 c.addEntries(v);
                 long liveDelta = (v.isTombstone() ? 0 : 1) - (wasLive ? 1 : 0);
-                long bytesDelta = (v.isTombstone() ? 0 : v.document.length) - (wasLive ? head.document.length : 0);
+                long bytesDelta = (v.isTombstone() ? 0 : v.document().length) - (wasLive ? head.document().length : 0);
                 c.live.addAndGet(liveDelta);
                 c.payloadBytes.addAndGet(bytesDelta);
                 installs.counted(liveDelta, bytesDelta);

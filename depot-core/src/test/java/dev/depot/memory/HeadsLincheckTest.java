@@ -31,7 +31,7 @@ public class HeadsLincheckTest {
     /** Makes version {@code n} the newest of key {@code k}. */
     @Operation
     public void put(@Param(name = "k") int k, @Param(name = "n") int n) {
-        heads.put(new Version(new Key(k), n, new byte[0], new Object[0], n, null));
+        heads.put(Version.of(new Key(k), n, new byte[0], new Object[0], n, null));
     }
 
     /** Removes key {@code k} if present (retrying when a writer replaced the head in between). */
@@ -56,7 +56,7 @@ public class HeadsLincheckTest {
             if (h == null) {
                 return false;
             }
-            if (heads.replace(h, new Version(new Key(k), n, new byte[0], new Object[0], n, null))) {
+            if (heads.replace(h, Version.of(new Key(k), n, new byte[0], new Object[0], n, null))) {
                 return true;
             }
         }

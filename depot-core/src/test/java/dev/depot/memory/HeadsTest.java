@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
 /** {@link Heads}: map semantics against a reference map, resizing both ways, readers during writes. */
 class HeadsTest {
     private static Version v(Object key, long n) {
-        return new Version(key, n, new byte[0], new Object[0], n, null);
+        return Version.of(key, n, new byte[0], new Object[0], n, null);
     }
 
     @Test
