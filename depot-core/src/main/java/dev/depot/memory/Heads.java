@@ -9,8 +9,9 @@ import java.util.concurrent.locks.ReentrantLock;
  * The newest version of every key of a collection: an open-addressing hash table (linear probing)
  * of {@link Version} references, keyed by {@link Version#key}. It replaces a
  * {@code ConcurrentHashMap<Object, Version>}, whose node (32 bytes) and table slot cost 40 bytes a
- * key and one more dependent load per lookup; here a key costs one slot, 4–8 bytes at the load
- * kept (between 1/4 and 3/4), and a lookup reads the slot's version and compares its key.
+ * key and one more dependent load per lookup; here a key costs one 4-byte slot (the table grows
+ * at 3/4 full, deleted slots included, to at most half full, and shrinks under 1/16 full: 8 bytes
+ * a key at a million), and a lookup reads the slot's version and compares its key.
  *
  * <p><b>Protocol.</b> Readers take no lock: they read the volatile table once and probe it with
  * acquire reads. Writers are serialised by one lock (installs already run one at a time in the
