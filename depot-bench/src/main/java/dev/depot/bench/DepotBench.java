@@ -176,6 +176,20 @@ public class DepotBench {
     @Benchmark
     @Threads(4)
     public Object mixed4(Cursor c) {
+        return mixed(c);
+    }
+
+    /**
+     * The same mix on one thread: the scaling baseline for {@link #mixed4} (on a machine with N
+     * cores, mixed4 ÷ mixed1 near min(N, 4) means the mix scales with cores).
+     */
+    @Benchmark
+    @Threads(1)
+    public Object mixed1(Cursor c) {
+        return mixed(c);
+    }
+
+    private Object mixed(Cursor c) {
         UUID key = Data.key(c.next(size));
         if (c.writeTurn()) {
             Versioned<Player> v = players.getVersioned(key).orElseThrow();

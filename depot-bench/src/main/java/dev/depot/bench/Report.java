@@ -51,6 +51,7 @@ public final class Report {
         WORKLOADS.put("tx5", "transaction of 5 updates");
         WORKLOADS.put("feed100", "change feed, 100 events");
         WORKLOADS.put("mixed4", "4 threads, 3 gets : 1 update");
+        WORKLOADS.put("mixed1", "1 thread, 3 gets : 1 update (mixed4's scaling baseline)");
     }
 
     private Report() {}

@@ -28,7 +28,7 @@ final class MemoryCollection {
 
     volatile CollectionSpec spec;
     final KeyType keyType;
-    final ConcurrentHashMap<Object, Version> heads = new ConcurrentHashMap<>();
+    final Heads heads = new Heads();
     final OrderedRuns<Object> keys;
     volatile OrderedRuns<IndexEntry>[] indexes;
     final LockStripes keyLocks = new LockStripes(256);
@@ -70,7 +70,7 @@ final class MemoryCollection {
     /** Whether a retained version of the entry's key still has the entry's value (for compaction). */
     private boolean retained(int index, IndexEntry e) {
         for (Version v = heads.get(e.key()); v != null; v = v.prev) {
-            if (!v.isTombstone() && v.indexValues.length > index && Objects.equals(v.indexValues[index], e.value())) {
+            if (!v.isTombstone() && v.indexCount() > index && Objects.equals(v.indexValue(index), e.value())) {
                 return true;
             }
         }
@@ -115,7 +115,7 @@ final class MemoryCollection {
         OrderedRuns<IndexEntry>[] ix = indexes;
         for (int i = 0; i < ix.length; i++) {
             probe.at(FaultProbe.Point.INDEX_ADD);
-            ix[i].add(new IndexEntry(v.indexValues[i], v.key));
+            ix[i].add(new IndexEntry(v.indexValue(i), v.key));
         }
     }
 
@@ -231,7 +231,7 @@ final class MemoryCollection {
             kept.prev = null;
         }
         if (!olderKept && head.isTombstone()) {
-            heads.remove(key, head);
+            heads.remove(head);
             keys.noteGarbage();
             return false;
         }
@@ -240,11 +240,11 @@ final class MemoryCollection {
 
     private void noteGarbage(Version head, Version dead) {
         OrderedRuns<IndexEntry>[] ix = indexes;
-        if (dead.isTombstone() || dead.indexValues.length != ix.length) {
+        if (dead.isTombstone() || dead.indexCount() != ix.length) {
             return;
         }
         for (int i = 0; i < ix.length; i++) {
-            if (head.isTombstone() || !Objects.equals(head.indexValues[i], dead.indexValues[i])) {
+            if (head.isTombstone() || !Objects.equals(head.indexValue(i), dead.indexValue(i))) {
                 ix[i].noteGarbage();
             }
         }
@@ -252,13 +252,13 @@ final class MemoryCollection {
 
     /** Versions held in all chains (heads included); for tests of pruning. */
     long retainedVersions() {
-        long n = 0;
-        for (Version head : heads.values()) {
+        long[] n = {0};
+        heads.forEach(head -> {
             for (Version v = head; v != null; v = v.prev) {
-                n++;
+                n[0]++;
             }
-        }
-        return n;
+        });
+        return n[0];
     }
 
     /** Elements held by the key run and the index runs, garbage included; for tests of compaction. */

@@ -183,7 +183,7 @@ final class MemoryTransaction implements Session {
                     continue;
                 }
                 Version v = c.visible(e.key(), snapshot);
-                if (v != null && Objects.equals(v.indexValues[i], value)) {
+                if (v != null && Objects.equals(v.indexValue(i), value)) {
                     return i;
                 }
             }
@@ -353,7 +353,7 @@ final class MemoryTransaction implements Session {
                     continue;
                 }
                 Version head = c.heads.get(e.key());
-                if (head != null && !head.isTombstone() && Objects.equals(head.indexValues[i], value)) {
+                if (head != null && !head.isTombstone() && Objects.equals(head.indexValue(i), value)) {
                     throw Conflicts.unique(c.spec.name(), c.keyType.text(p.key()), specs.get(i).name());
                 }
             }
@@ -368,16 +368,16 @@ final class MemoryTransaction implements Session {
             for (Pending p : e.getValue().values()) {
                 probe.at(FaultProbe.Point.INSTALL);
                 Version head = c.heads.get(p.key());
-                Version v = new Version(p.key(), p.version(), p.document(), p.indexValues(), commitSeq, head);
+                Version v = Version.of(p.key(), p.version(), p.document(), p.indexValues(), commitSeq, head);
                 boolean wasLive = head != null && !head.isTombstone();
                 installs.add(c, v, head);
-                c.heads.put(p.key(), v);
+                c.heads.put(v);
                 if (head == null) {
                     c.keys.add(p.key());
                 }
                 c.addEntries(v);
                 long liveDelta = (v.isTombstone() ? 0 : 1) - (wasLive ? 1 : 0);
-                long bytesDelta = (v.isTombstone() ? 0 : v.document.length) - (wasLive ? head.document.length : 0);
+                long bytesDelta = (v.isTombstone() ? 0 : v.document().length) - (wasLive ? head.document().length : 0);
                 c.live.addAndGet(liveDelta);
                 c.payloadBytes.addAndGet(bytesDelta);
                 installs.counted(liveDelta, bytesDelta);
@@ -429,10 +429,10 @@ final class MemoryTransaction implements Session {
                 MemoryCollection c = collections[i];
                 Version v = installed[i];
                 if (replaced[i] == null) {
-                    c.heads.remove(v.key, v);
+                    c.heads.remove(v);
                     c.keys.noteGarbage();
                 } else {
-                    c.heads.replace(v.key, v, replaced[i]);
+                    c.heads.replace(v, replaced[i]);
                 }
                 if (!v.isTombstone()) {
                     for (OrderedRuns<IndexEntry> ix : c.indexes) {

@@ -154,11 +154,18 @@ final class OrderedRuns<E> {
         Level<E> l = level;
         List<Iterator<E>> sources = new ArrayList<>(2 + l.frozen.size());
         sources.add(new ArrayRun(l.base, start(l, lowExclusive), end(l, highExclusive)));
-        sources.add(slice(l.recent.set, lowExclusive, highExclusive).iterator());
+        addIfAny(sources, slice(l.recent.set, lowExclusive, highExclusive).iterator());
         for (Recent<E> f : l.frozen) {
-            sources.add(slice(f.set, lowExclusive, highExclusive).iterator());
+            addIfAny(sources, slice(f.set, lowExclusive, highExclusive).iterator());
         }
-        return () -> new Merged<>(sources, cmp);
+        // When no recent element falls in the range (often, for short ranges) the base slice needs no merging.
+        return sources.size() == 1 ? () -> sources.get(0) : () -> new Merged<>(sources, cmp);
+    }
+
+    private static <E> void addIfAny(List<Iterator<E>> sources, Iterator<E> it) {
+        if (it.hasNext()) {
+            sources.add(it);
+        }
     }
 
     /** Every element, ascending. */
@@ -427,7 +434,7 @@ final class OrderedRuns<E> {
             }
             next = head(min);
             for (int i = 0; i < heads.length; i++) {
-                if (heads[i] != null && cmp.compare(head(i), next) == 0) {
+                if (heads[i] != null && (i == min || cmp.compare(head(i), next) == 0)) {
                     heads[i] = sources.get(i).hasNext() ? sources.get(i).next() : null;
                 }
             }

@@ -94,11 +94,11 @@ final class QueryExecutor {
     /** The plan's order over stored records (a version or an own write). */
     static Comparator<StoredRecord> order(MemoryCollection c, QueryPlan plan) {
         int i = plan.orderIndex();
-        return plan.order(c.spec, StoredRecord::key, r -> i == QueryPlan.KEY_ORDER ? null : indexValues(r)[i]);
+        return plan.order(c.spec, StoredRecord::key, r -> i == QueryPlan.KEY_ORDER ? null : indexValue(r, i));
     }
 
-    private static Object[] indexValues(StoredRecord r) {
-        return r instanceof Version v ? v.indexValues : ((Pending) r).indexValues();
+    private static Object indexValue(StoredRecord r, int i) {
+        return r instanceof Version v ? v.indexValue(i) : ((Pending) r).indexValues()[i];
     }
 
 
@@ -318,12 +318,12 @@ final class QueryExecutor {
                 return null;
             }
             Version v = c.visible(key, snapshot);
-            return v != null && plan.matches(c.spec, v.indexValues) ? v : null;
+            return v != null && (plan.predicates().isEmpty() || plan.matches(c.spec, v.indexValues())) ? v : null;
         }
 
         Version byEntry(int index, IndexEntry e) {
             Version v = byKey(e.key());
-            return v != null && Objects.equals(v.indexValues[index], e.value()) ? v : null;
+            return v != null && Objects.equals(v.indexValue(index), e.value()) ? v : null;
         }
     }
 }

@@ -6,27 +6,61 @@ import dev.depot.spi.StoredRecord;
  * One committed (or committing) version of a record: a node in the record's newest-first version
  * chain. Immutable but for the link to older versions, which pruning cuts once no snapshot needs
  * them, and for the cache of the decoded value, which core fills for deeply immutable types.
+ *
+ * <p>Layout, because a million of these are the engine's heap: the index values live in fields of
+ * a subclass sized for the collection's index count ({@link #of}), not in an array of their own
+ * (an {@code Object[2]} costs 24 bytes), so a version of a two-index record is one 56-byte object
+ * besides its document. The decoded-value cache stays a field of its own: folding it into the
+ * document's slot (a holder object once cached) would save 8 bytes but add a dependent load, a
+ * likely cache miss at a million records, to every get and every row of a range.
  */
-final class Version implements StoredRecord {
+abstract sealed class Version implements StoredRecord permits Version.None, Version.One, Version.Two, Version.Many {
     final Object key;
     final long version;
-    /** Encoded value; null marks a deletion (tombstone). */
-    final byte[] document;
-    /** Normalised index values by index position; null for a tombstone. */
-    final Object[] indexValues;
     /** The commit sequence that made this version; visible to snapshots >= it. */
     final long commitSeq;
 
     volatile Version prev;
+    /** Encoded value; null marks a deletion (tombstone). */
+    final byte[] document;
     private volatile Object cached;
 
-    Version(Object key, long version, byte[] document, Object[] indexValues, long commitSeq, Version prev) {
+    private Version(Object key, long version, byte[] document, long commitSeq, Version prev) {
         this.key = key;
         this.version = version;
         this.document = document;
-        this.indexValues = indexValues;
         this.commitSeq = commitSeq;
         this.prev = prev;
+    }
+
+    /**
+     * A version of {@code key}; {@code document} null makes a tombstone (its index values are
+     * ignored). {@code indexValues} holds the normalised value of each declared index, in order.
+     */
+    static Version of(Object key, long version, byte[] document, Object[] indexValues, long commitSeq, Version prev) {
+        if (document == null || indexValues == null || indexValues.length == 0) {
+            return new None(key, version, document, commitSeq, prev);
+        }
+        return switch (indexValues.length) {
+            case 1 -> new One(key, version, document, commitSeq, prev, indexValues[0]);
+            case 2 -> new Two(key, version, document, commitSeq, prev, indexValues[0], indexValues[1]);
+            default -> new Many(key, version, document, commitSeq, prev, indexValues.clone());
+        };
+    }
+
+    /** The normalised value of index {@code i}. */
+    abstract Object indexValue(int i);
+
+    /** How many index values this version carries (0 for a tombstone). */
+    abstract int indexCount();
+
+    /** The index values as a new array (for core's predicate and order checks). */
+    final Object[] indexValues() {
+        Object[] out = new Object[indexCount()];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = indexValue(i);
+        }
+        return out;
     }
 
     boolean isTombstone() {
@@ -65,5 +99,88 @@ final class Version implements StoredRecord {
     @Override
     public void cacheValue(Object value) {
         cached = value;
+    }
+
+    /** A tombstone, or a version of a collection without indexes. */
+    static final class None extends Version {
+        None(Object key, long version, byte[] document, long commitSeq, Version prev) {
+            super(key, version, document, commitSeq, prev);
+        }
+
+        @Override
+        Object indexValue(int i) {
+            throw new IndexOutOfBoundsException(i);
+        }
+
+        @Override
+        int indexCount() {
+            return 0;
+        }
+    }
+
+    static final class One extends Version {
+        private final Object v0;
+
+        One(Object key, long version, byte[] document, long commitSeq, Version prev, Object v0) {
+            super(key, version, document, commitSeq, prev);
+            this.v0 = v0;
+        }
+
+        @Override
+        Object indexValue(int i) {
+            if (i != 0) {
+                throw new IndexOutOfBoundsException(i);
+            }
+            return v0;
+        }
+
+        @Override
+        int indexCount() {
+            return 1;
+        }
+    }
+
+    static final class Two extends Version {
+        private final Object v0;
+        private final Object v1;
+
+        Two(Object key, long version, byte[] document, long commitSeq, Version prev, Object v0, Object v1) {
+            super(key, version, document, commitSeq, prev);
+            this.v0 = v0;
+            this.v1 = v1;
+        }
+
+        @Override
+        Object indexValue(int i) {
+            return switch (i) {
+                case 0 -> v0;
+                case 1 -> v1;
+                default -> throw new IndexOutOfBoundsException(i);
+            };
+        }
+
+        @Override
+        int indexCount() {
+            return 2;
+        }
+    }
+
+    static final class Many extends Version {
+        private final Object[] values;
+
+        Many(Object key, long version, byte[] document, long commitSeq, Version prev, Object[] values) {
+            super(key, version, document, commitSeq, prev);
+            this.values = values;
+        }
+
+        @Override
+        Object indexValue(int i) {
+            return values[i];
+        }
+
+        @Override
+        int indexCount() {
+            return values.length;
+        }
     }
 }

@@ -71,7 +71,7 @@ class MemoryEngineTest {
         items.insert(new Item("a", "red", 1));
         assertThat(items.delete("a")).isTrue();
         MemoryCollection c = collection();
-        assertThat(c.heads).isEmpty();
+        assertThat(c.heads.isEmpty()).isTrue();
         assertThat(items.query().list()).isEmpty();
         assertThat(items.query().where(Q.field("tag").eq("red")).count()).isZero();
         assertThat(MemoryStores.peek("engine-test").commits.openSnapshots()).isZero();

@@ -99,7 +99,7 @@ class MemoryReclaimTest {
         assertThat(c.runElements()).isGreaterThanOrEqualTo(15_000L);
         items.clear();
         assertThat(c.retainedVersions()).isZero();
-        assertThat(c.heads).isEmpty();
+        assertThat(c.heads.isEmpty()).isTrue();
         assertThat(c.runElements()).as("keys and index entries of cleared records").isLessThan(100L);
         assertThat(items.count()).isZero();
         items.insert(new Item("again", 1, "t"));

@@ -1,0 +1,67 @@
+package dev.depot.memory;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import org.junit.jupiter.api.Test;
+
+/** {@link Version}: index values in per-arity fields, tombstones, the decoded-value cache slot. */
+class VersionTest {
+    private static final byte[] DOC = {1, 2, 3};
+
+    @Test
+    void keepsEachIndexValueWhateverTheIndexCount() {
+        for (int n = 0; n <= 4; n++) {
+            Object[] values = new Object[n];
+            for (int i = 0; i < n; i++) {
+                values[i] = i % 2 == 0 ? "v" + i : (Object) (long) i;
+            }
+            Version v = Version.of("k", 3, DOC, values, 7, null);
+            assertThat(v.indexCount()).isEqualTo(n);
+            assertThat(v.indexValues()).containsExactly(values);
+            for (int i = 0; i < n; i++) {
+                assertThat(v.indexValue(i)).isEqualTo(values[i]);
+            }
+            int outside = n;
+            assertThatThrownBy(() -> v.indexValue(outside)).isInstanceOf(IndexOutOfBoundsException.class);
+            assertThat(v.key()).isEqualTo("k");
+            assertThat(v.version()).isEqualTo(3);
+            assertThat(v.commitSeq).isEqualTo(7);
+            assertThat(v.document()).isSameAs(DOC);
+            assertThat(v.isTombstone()).isFalse();
+        }
+    }
+
+    @Test
+    void nullIndexValuesStayNull() {
+        Version v = Version.of("k", 1, DOC, new Object[] {null, 5L}, 1, null);
+        assertThat(v.indexValue(0)).isNull();
+        assertThat(v.indexValue(1)).isEqualTo(5L);
+    }
+
+    @Test
+    void aLaterChangeToTheCallersArrayDoesNotReachTheVersion() {
+        Object[] values = {"a", "b", "c"};
+        Version v = Version.of("k", 1, DOC, values, 1, null);
+        values[1] = "changed";
+        assertThat(v.indexValue(1)).isEqualTo("b");
+    }
+
+    @Test
+    void aTombstoneCarriesNoIndexValues() {
+        Version v = Version.of("k", 2, null, new Object[] {"a", 1L}, 1, null);
+        assertThat(v.isTombstone()).isTrue();
+        assertThat(v.indexCount()).isZero();
+        assertThat(v.document()).isNull();
+    }
+
+    @Test
+    void theDecodedValueCacheHoldsWhatCoreStores() {
+        Version v = Version.of("k", 1, DOC, new Object[] {"a", 1L}, 1, null);
+        assertThat(v.cachedValue()).isNull();
+        Object decoded = new Object();
+        v.cacheValue(decoded);
+        assertThat(v.cachedValue()).isSameAs(decoded);
+        assertThat(v.document()).isSameAs(DOC);
+    }
+}
