@@ -1,6 +1,7 @@
 package dev.depot.jdbc;
 
 import dev.depot.spi.CodePoints;
+import dev.depot.spi.Filter;
 import dev.depot.spi.IndexType;
 import dev.depot.spi.Predicate;
 import dev.depot.spi.QueryPlan;
@@ -96,8 +97,8 @@ final class QuerySql {
 
         Builder(QueryPlan plan) {
             this.plan = plan;
-            for (Predicate p : plan.predicates()) {
-                clauses.add(predicate(p));
+            for (Filter f : plan.filters()) {
+                clauses.add(filter(f));
             }
             predicateParams = params.size();
             if (plan.after() != null) {
@@ -121,6 +122,27 @@ final class QuerySql {
             return all.isEmpty() ? "" : " WHERE " + String.join(" AND ", all);
         }
 
+        /**
+         * An OR as an OR of plain comparisons on the indexed columns, which the databases serve from
+         * their indexes (PostgreSQL bitmap OR, MariaDB index merge, SQLite multi-index OR). Core has
+         * removed every NOT, so null handling is the comparisons' own: null matches only IS NULL.
+         */
+        private String filter(Filter f) {
+            return switch (f) {
+                case Predicate p -> predicate(p);
+                case Filter.AnyOf a -> joined(a.filters(), " OR ");
+                case Filter.AllOf a -> joined(a.filters(), " AND ");
+            };
+        }
+
+        private String joined(List<Filter> parts, String op) {
+            StringBuilder s = new StringBuilder("(");
+            for (int i = 0; i < parts.size(); i++) {
+                s.append(i == 0 ? "" : op).append(filter(parts.get(i)));
+            }
+            return s.append(")").toString();
+        }
+
         private String predicate(Predicate p) {
             String col = table.columns.get(p.index());
             IndexType type = table.spec.index(p.index()).type();
@@ -132,7 +154,7 @@ final class QuerySql {
                 case LE -> col + " <= " + value(type, p.value());
                 case GT -> col + " > " + value(type, p.value());
                 case GE -> col + " >= " + value(type, p.value());
-                case BETWEEN -> col + " >= " + value(type, p.values().get(0)) + " AND " + col + " <= " + value(type, p.values().get(1));
+                case BETWEEN -> "(" + col + " >= " + value(type, p.values().get(0)) + " AND " + col + " <= " + value(type, p.values().get(1)) + ")";
                 case IN -> {
                     StringBuilder s = new StringBuilder(col).append(" IN (");
                     for (int i = 0; i < p.values().size(); i++) {
@@ -144,7 +166,7 @@ final class QuerySql {
                     String prefix = (String) p.value();
                     String upper = CodePoints.prefixUpperBound(prefix);
                     String lower = col + " >= " + value(type, prefix);
-                    yield upper == null ? lower : lower + " AND " + col + " < " + value(type, upper);
+                    yield upper == null ? lower : "(" + lower + " AND " + col + " < " + value(type, upper) + ")";
                 }
             };
         }

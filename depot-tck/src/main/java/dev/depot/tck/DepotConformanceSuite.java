@@ -101,6 +101,13 @@ public abstract class DepotConformanceSuite {
     }
 
     @Nested
+    class OrAndNot extends OrNotTests {
+        OrAndNot() {
+            super(DepotConformanceSuite.this);
+        }
+    }
+
+    @Nested
     class Paging extends PagingTests {
         Paging() {
             super(DepotConformanceSuite.this);
