@@ -69,17 +69,22 @@ public record AccessPath(List<IndexRange> ranges, boolean scans, OrderSource ord
             }
         }
         for (Filter.AnyOf any : mixed) {
-            List<IndexRange> union = new ArrayList<>();
+            // Branches on one index merge into one sorted, disjoint set, so no row is read twice there.
+            List<List<IndexRange>> byIndex = new ArrayList<>(n);
+            for (int i = 0; i < n; i++) {
+                byIndex.add(List.of());
+            }
             int r = 0;
             for (Filter branch : any.filters()) {
                 List<IndexRange> b = narrowest(spec, branch);
                 r = Math.max(r, b == null ? UNUSABLE : rank(b));
-                if (b != null) {
-                    union.addAll(b);
+                if (b != null && !b.isEmpty()) {
+                    int i = b.get(0).index();
+                    byIndex.set(i, sets(spec, i).union(byIndex.get(i), b));
                 }
             }
             if (r < bestRank) {
-                best = union;
+                best = byIndex.stream().flatMap(List::stream).toList();
                 bestRank = r;
             }
         }
