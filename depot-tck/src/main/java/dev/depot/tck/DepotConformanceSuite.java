@@ -108,6 +108,13 @@ public abstract class DepotConformanceSuite {
     }
 
     @Nested
+    class ExceptionDetails extends ExceptionDetailTests {
+        ExceptionDetails() {
+            super(DepotConformanceSuite.this);
+        }
+    }
+
+    @Nested
     class Paging extends PagingTests {
         Paging() {
             super(DepotConformanceSuite.this);
