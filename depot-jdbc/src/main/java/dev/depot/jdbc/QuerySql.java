@@ -20,6 +20,7 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 final class QuerySql {
     private final Table table;
+    private static final java.util.concurrent.atomic.AtomicLong FRESH = new java.util.concurrent.atomic.AtomicLong();
     private final ConcurrentHashMap<String, String> texts = new ConcurrentHashMap<>();
 
     QuerySql(Table table) {
@@ -74,7 +75,7 @@ final class QuerySql {
         b.types.add(null);
         b.params.add(new Counted(offset));
         b.types.add(null);
-        return new Sql(text, b.params, b.types);
+        return new Sql(fresh(text, b), b.params, b.types);
     }
 
     /** Count of rows matching the predicates. */
@@ -83,7 +84,12 @@ final class QuerySql {
         String text = texts.computeIfAbsent("count|" + b.predicateShape(),
                 s -> "SELECT COUNT(*) FROM " + table.name + b.where(false));
         // where(false) adds no bound parameters, but the builder collected them; keep only predicates.
-        return new Sql(text, b.params.subList(0, b.predicateParams), b.types.subList(0, b.predicateParams));
+        return new Sql(fresh(text, b), b.params.subList(0, b.predicateParams), b.types.subList(0, b.predicateParams));
+    }
+
+    /** The text, made one the database has not cached when its cached plans of IN-lists are wrong (H2, see H2Dialect). */
+    private String fresh(String text, Builder b) {
+        return table.dialect.reparsesInLists() && b.mayUseInList() ? text + " /* " + FRESH.incrementAndGet() + " */" : text;
     }
 
     /** Collects parameters in order and describes the statement's shape for the cache. */
@@ -104,6 +110,16 @@ final class QuerySql {
             if (plan.after() != null) {
                 boundClause = bound(plan.after());
             }
+        }
+
+        /** Whether a condition is an IN or an OR, which a database may run as an IN-list lookup. */
+        boolean mayUseInList() {
+            for (Filter f : plan.filters()) {
+                if (!(f instanceof Predicate p) || p.operator() == dev.depot.Condition.Operator.IN) {
+                    return true;
+                }
+            }
+            return false;
         }
 
         String predicateShape() {

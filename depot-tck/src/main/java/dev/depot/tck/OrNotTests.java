@@ -99,6 +99,20 @@ abstract class OrNotTests extends FeatureTests {
     }
 
     @Test
+    void anInListPagesOneRowAtATimeWithoutLosingOrReorderingRows() {
+        List<Player> all = insertPlayers();
+
+        for (boolean desc : List.of(false, true)) {
+            Query<Player> q = players().query().where(Q.field("score").in(10, 40))
+                    .orderBy("score", desc ? Direction.DESC : Direction.ASC);
+            List<String> want = expected(all, p -> p.score() == 10 || p.score() == 40, desc);
+            for (int size = 1; size <= 3; size++) { // cached statements re-run with other limits and bounds
+                assertThat(names(paged(q, size))).as("desc=%s, pages of %d", desc, size).isEqualTo(want);
+            }
+        }
+    }
+
+    @Test
     void anOrOfTwoIndexedEqualitiesReadsTwoRangesAndDoesNotScan() {
         Explanation e = players().query().where(Q.or(Q.field("score").eq(10), Q.field("score").eq(40))).explain();
 
