@@ -1,6 +1,6 @@
 package dev.depot;
 
-import java.util.Arrays;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Objects;
@@ -76,7 +76,12 @@ public final class Q {
 
         @SafeVarargs
         public final Condition in(T... values) {
-            return in(Arrays.asList(values));
+            Objects.requireNonNull(values, "values");
+            List<T> list = new ArrayList<>(values.length);
+            for (T v : values) {
+                list.add(v); // element by element: the array itself never escapes (heap pollution)
+            }
+            return in(list);
         }
 
         public Condition in(Collection<? extends T> values) {

@@ -1,5 +1,6 @@
 package dev.depot.jdbc;
 
+import dev.depot.Condition;
 import dev.depot.spi.CodePoints;
 import dev.depot.spi.Filter;
 import dev.depot.spi.IndexType;
@@ -10,6 +11,7 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Translates a {@link QueryPlan} into SQL that returns exactly the order the plan demands: NULLs
@@ -20,7 +22,7 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 final class QuerySql {
     private final Table table;
-    private static final java.util.concurrent.atomic.AtomicLong FRESH = new java.util.concurrent.atomic.AtomicLong();
+    private static final AtomicLong FRESH = new AtomicLong();
     private final ConcurrentHashMap<String, String> texts = new ConcurrentHashMap<>();
 
     QuerySql(Table table) {
@@ -115,7 +117,7 @@ final class QuerySql {
         /** Whether a condition is an IN or an OR, which a database may run as an IN-list lookup. */
         boolean mayUseInList() {
             for (Filter f : plan.filters()) {
-                if (!(f instanceof Predicate p) || p.operator() == dev.depot.Condition.Operator.IN) {
+                if (!(f instanceof Predicate p) || p.operator() == Condition.Operator.IN) {
                     return true;
                 }
             }
