@@ -5,4 +5,9 @@ public class AlreadyExistsException extends DepotException {
     public AlreadyExistsException(String message) {
         super(message);
     }
+
+    /** The record {@code key} (text form) of {@code collection} exists. */
+    public AlreadyExistsException(String message, String collection, String key) {
+        super(message, null, collection, key);
+    }
 }

@@ -99,6 +99,10 @@ final class DefaultDepot implements Depot {
             throw e;
         }
         tx.end();
+        if (tx.isRollbackOnly()) {
+            session.rollback();
+            return result;
+        }
         try {
             session.commit(tx.id());
         } catch (BackendUnavailableException e) {

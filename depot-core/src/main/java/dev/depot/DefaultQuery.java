@@ -1,7 +1,8 @@
 package dev.depot;
 
-import dev.depot.spi.IndexType;
-import dev.depot.spi.Predicate;
+import dev.depot.spi.AccessPath;
+import dev.depot.spi.Filter;
+import dev.depot.spi.IndexRange;
 import dev.depot.spi.QueryPlan;
 import dev.depot.spi.StoredRecord;
 import java.util.ArrayList;
@@ -11,7 +12,6 @@ import java.util.NoSuchElementException;
 import java.util.Optional;
 import java.util.Spliterator;
 import java.util.Spliterators;
-import java.util.TreeSet;
 import java.util.stream.Stream;
 import java.util.stream.StreamSupport;
 
@@ -22,7 +22,7 @@ final class DefaultQuery<K, V> implements Query<V> {
     private static final int STREAM_BATCH = 256;
 
     private final DefaultRecords<K, V> records;
-    private final List<Predicate> predicates;
+    private final List<Filter> filters;
     private final int orderIndex;
     private final boolean descending;
     private final String cursor;
@@ -33,10 +33,10 @@ final class DefaultQuery<K, V> implements Query<V> {
         this(records, List.of(), QueryPlan.KEY_ORDER, false, null, 0, 0);
     }
 
-    private DefaultQuery(DefaultRecords<K, V> records, List<Predicate> predicates, int orderIndex,
+    private DefaultQuery(DefaultRecords<K, V> records, List<Filter> filters, int orderIndex,
             boolean descending, String cursor, long offset, int limit) {
         this.records = records;
-        this.predicates = predicates;
+        this.filters = filters;
         this.orderIndex = orderIndex;
         this.descending = descending;
         this.cursor = cursor;
@@ -46,42 +46,16 @@ final class DefaultQuery<K, V> implements Query<V> {
 
     @Override
     public Query<V> where(Condition condition) {
-        Predicate p = toPredicate(condition);
-        List<Predicate> next = new ArrayList<>(predicates);
-        next.add(p);
+        List<Filter> next = new ArrayList<>(filters);
+        next.addAll(new ConditionCompiler(records.schemaInternal()).conjuncts(condition));
         return new DefaultQuery<>(records, List.copyOf(next), orderIndex, descending, cursor, offset, limit);
-    }
-
-    private Predicate toPredicate(Condition c) {
-        Schema<K, V> schema = records.schemaInternal();
-        int index = schema.indexPosition(c.field());
-        Schema.IndexDefinition<V> def = schema.indexDefinitions().get(index);
-        IndexType type = def.type();
-        if (c.operator() == Condition.Operator.STARTS_WITH && type != IndexType.STRING) {
-            throw new IllegalArgumentException(schema.name() + ": startsWith needs a String index, "
-                    + def.describe() + " is not one");
-        }
-        List<Object> values = new ArrayList<>(c.values().size());
-        for (Object v : c.values()) {
-            try {
-                values.add(type.coerce(v));
-            } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException(schema.name() + ": " + def.describe() + ": " + e.getMessage(), e);
-            }
-        }
-        if (c.operator() == Condition.Operator.IN) {
-            TreeSet<Object> distinct = new TreeSet<>(type::compare);
-            distinct.addAll(values);
-            values = new ArrayList<>(distinct);
-        }
-        return new Predicate(index, c.operator(), values);
     }
 
     @Override
     public Query<V> orderBy(String field, Direction direction) {
         int index = records.schemaInternal().indexPosition(field);
         boolean desc = java.util.Objects.requireNonNull(direction, "direction") == Direction.DESC;
-        return new DefaultQuery<>(records, predicates, index, desc, cursor, offset, limit);
+        return new DefaultQuery<>(records, filters, index, desc, cursor, offset, limit);
     }
 
     @Override
@@ -89,13 +63,13 @@ final class DefaultQuery<K, V> implements Query<V> {
         if (n < 1) {
             throw new IllegalArgumentException(records.schemaInternal().name() + ": limit must be >= 1, was " + n);
         }
-        return new DefaultQuery<>(records, predicates, orderIndex, descending, cursor, offset, n);
+        return new DefaultQuery<>(records, filters, orderIndex, descending, cursor, offset, n);
     }
 
     @Override
     public Query<V> after(String nextCursor) {
         java.util.Objects.requireNonNull(nextCursor, "cursor");
-        return new DefaultQuery<>(records, predicates, orderIndex, descending, nextCursor, offset, limit);
+        return new DefaultQuery<>(records, filters, orderIndex, descending, nextCursor, offset, limit);
     }
 
     @Override
@@ -103,13 +77,13 @@ final class DefaultQuery<K, V> implements Query<V> {
         if (n < 0) {
             throw new IllegalArgumentException(records.schemaInternal().name() + ": offset must be >= 0, was " + n);
         }
-        return new DefaultQuery<>(records, predicates, orderIndex, descending, cursor, n, limit);
+        return new DefaultQuery<>(records, filters, orderIndex, descending, cursor, n, limit);
     }
 
     /** The plan; the cursor is decoded (and checked against this order) here. */
     private QueryPlan plan(int planLimit) {
         QueryPlan.Bound bound = cursor == null ? null : cursors().decode(cursor, orderIndex, descending);
-        return new QueryPlan(predicates, orderIndex, descending, bound, offset, planLimit);
+        return new QueryPlan(filters, orderIndex, descending, bound, offset, planLimit);
     }
 
     private Cursors cursors() {
@@ -163,6 +137,16 @@ final class DefaultQuery<K, V> implements Query<V> {
     }
 
     @Override
+    public Explanation explain() {
+        AccessPath path = AccessPath.of(records.spec(), plan(limit == 0 ? QueryPlan.NO_LIMIT : limit));
+        List<Explanation.Range> ranges = new ArrayList<>(path.ranges().size());
+        for (IndexRange r : path.ranges()) {
+            ranges.add(new Explanation.Range(records.spec().index(r.index()).name(), r.interval()));
+        }
+        return new Explanation(ranges, path.scans(), path.order());
+    }
+
+    @Override
     public Stream<V> stream() {
         QueryPlan first = plan(limit == 0 ? STREAM_BATCH : Math.min(limit, STREAM_BATCH));
         Iterator<V> it = new Batches(first);
@@ -199,7 +183,7 @@ final class DefaultQuery<K, V> implements Query<V> {
                 StoredRecord last = batch.get(batch.size() - 1);
                 Object ov = orderIndex == QueryPlan.KEY_ORDER ? null : orderValue(records.decode(last));
                 int n = (int) Math.min(STREAM_BATCH, remaining - batch.size());
-                next = n <= 0 ? null : new QueryPlan(predicates, orderIndex, descending,
+                next = n <= 0 ? null : new QueryPlan(filters, orderIndex, descending,
                         new QueryPlan.Bound(ov, last.key()), 0, n);
             }
             return pos < batch.size();

@@ -8,6 +8,7 @@ final class DefaultTransaction implements Transaction {
     private final Session session;
     private final String id;
     private volatile boolean active = true;
+    private volatile boolean rollbackOnly;
 
     /** {@code knownSequence}: a sequence committed before this transaction began, see {@link CommitIds}. */
     DefaultTransaction(DefaultDepot depot, Session session, long knownSequence) {
@@ -33,6 +34,17 @@ final class DefaultTransaction implements Transaction {
         checkActive();
         depot.requireQueues();
         return new DefaultTransactionQueue(QueueRules.checkName(name, "queue"), this);
+    }
+
+    @Override
+    public void setRollbackOnly() {
+        checkActive();
+        rollbackOnly = true;
+    }
+
+    @Override
+    public boolean isRollbackOnly() {
+        return rollbackOnly;
     }
 
     Session session() {

@@ -50,7 +50,7 @@ public interface Depot extends AutoCloseable {
 
     /**
      * Runs {@code work} in a transaction: commit when it returns, rollback when it throws (the
-     * exception is rethrown). Snapshot isolation, first committer wins: a commit that loses a race
+     * exception is rethrown) or when it called {@link Transaction#setRollbackOnly()}. Snapshot isolation, first committer wins: a commit that loses a race
      * throws {@link ConflictException} and applies nothing. A commit that fails because the backend
      * became unreachable throws {@link CommitOutcomeUnknownException}: it may have been applied; ask
      * {@link #commitOutcome} before retrying.
@@ -59,6 +59,24 @@ public interface Depot extends AutoCloseable {
 
     /** Like {@link #transact(TransactionWork)}, re-running {@code work} on conflict as {@code retry} says. */
     <T> T transact(Retry retry, TransactionWork<T> work);
+
+    /**
+     * Like {@link #transact(TransactionWork)} for work that returns nothing: {@code
+     * depot.inTransaction(tx -> accounts(tx).update(...))}. A different name, not an overload, so
+     * that a lambda never fits both forms.
+     */
+    default void inTransaction(TransactionAction action) {
+        inTransaction(Retry.never(), action);
+    }
+
+    /** Like {@link #inTransaction(TransactionAction)}, re-running {@code action} on conflict as {@code retry} says. */
+    default void inTransaction(Retry retry, TransactionAction action) {
+        java.util.Objects.requireNonNull(action, "action");
+        transact(retry, tx -> {
+            action.run(tx);
+            return null;
+        });
+    }
 
     /**
      * The work queue {@code name} (same rule as collection names), created on first use with

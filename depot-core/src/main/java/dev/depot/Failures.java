@@ -12,10 +12,11 @@ final class Failures {
 
     /** The exception for a failed write or delete; {@code expectedVersion} words a STALE result. */
     static DepotException of(WriteResult r, Schema<?, ?> schema, Object storedKey, long expectedVersion) {
-        String where = schema.name() + ": key " + schema.keys().text(storedKey);
+        String key = schema.keys().text(storedKey);
+        String where = schema.name() + ": key " + key;
         return switch (r.status()) {
-            case EXISTS -> new AlreadyExistsException(where + " already exists");
-            case MISSING -> new NotFoundException(where + " does not exist");
+            case EXISTS -> new AlreadyExistsException(where + " already exists", schema.name(), key);
+            case MISSING -> new NotFoundException(where + " does not exist", schema.name(), key);
             case STALE -> versionConflict(schema, storedKey, expectedVersion, r.version());
             case UNIQUE -> Conflicts.unique(schema.name(), schema.keys().text(storedKey),
                     schema.spec().index(r.index()).name());
@@ -24,7 +25,8 @@ final class Failures {
     }
 
     private static VersionConflictException versionConflict(Schema<?, ?> schema, Object storedKey, long expected, long actual) {
-        return new VersionConflictException(schema.name() + ": key " + schema.keys().text(storedKey)
-                + " is at version " + actual + ", expected " + expected);
+        String key = schema.keys().text(storedKey);
+        return new VersionConflictException(schema.name() + ": key " + key + " is at version " + actual + ", expected " + expected,
+                schema.name(), key, expected, actual);
     }
 }

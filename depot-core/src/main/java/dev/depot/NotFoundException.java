@@ -5,4 +5,9 @@ public class NotFoundException extends DepotException {
     public NotFoundException(String message) {
         super(message);
     }
+
+    /** The record {@code key} (text form) of {@code collection} does not exist. */
+    public NotFoundException(String message, String collection, String key) {
+        super(message, null, collection, key);
+    }
 }

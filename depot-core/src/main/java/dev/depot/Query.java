@@ -16,7 +16,10 @@ import java.util.stream.Stream;
  */
 public interface Query<V> {
 
-    /** Adds a condition; all conditions must hold. */
+    /**
+     * Adds a condition; all conditions must hold. Combine conditions with {@link Q#or}, {@link
+     * Q#and} and {@link Q#not}.
+     */
     Query<V> where(Condition condition);
 
     /** Same as {@link #where}: reads better after the first condition. */
@@ -62,4 +65,10 @@ public interface Query<V> {
      * snapshot; inside one, all pages read the transaction's snapshot. Close the stream when done.
      */
     Stream<V> stream();
+
+    /**
+     * How this query reaches its rows: the index ranges read, whether it scans the collection, and
+     * where its order comes from. Reads nothing; the same on every backend.
+     */
+    Explanation explain();
 }

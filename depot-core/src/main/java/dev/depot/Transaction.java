@@ -3,7 +3,7 @@ package dev.depot;
 /**
  * A unit of work passed to {@link Depot#transact}. It reads one consistent snapshot, taken at its
  * first operation, plus its own writes. Its writes become visible together when the callback
- * returns, or not at all.
+ * returns, or not at all: when the callback throws, or has called {@link #setRollbackOnly()}.
  */
 public interface Transaction {
 
@@ -25,4 +25,15 @@ public interface Transaction {
      * not at all.
      */
     TransactionQueue queue(String name);
+
+    /**
+     * Marks the transaction to roll back when its callback returns, instead of committing: nothing
+     * it wrote (records, queue actions) takes effect, no change event is recorded, and the callback's
+     * result is returned without an error. Irreversible. The transaction stays usable until its
+     * callback returns, still seeing its own writes.
+     */
+    void setRollbackOnly();
+
+    /** Whether {@link #setRollbackOnly()} was called. */
+    boolean isRollbackOnly();
 }

@@ -49,7 +49,7 @@ final class MemoryAutoCommit implements Session {
 
     @Override
     public long count(CollectionSpec spec, QueryPlan plan) {
-        if (plan.predicates().isEmpty()) {
+        if (plan.filters().isEmpty()) {
             MemoryCollection c = store.collection(spec);
             c.checkDeclaration(spec);
             return c.live.get();

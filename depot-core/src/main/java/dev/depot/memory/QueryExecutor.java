@@ -1,21 +1,23 @@
 package dev.depot.memory;
 
-import dev.depot.Condition;
-import dev.depot.spi.CodePoints;
+import dev.depot.spi.AccessPath;
+import dev.depot.spi.IndexRange;
 import dev.depot.spi.IndexType;
-import dev.depot.spi.Predicate;
 import dev.depot.spi.QueryPlan;
 import dev.depot.spi.StoredRecord;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * Runs a {@link QueryPlan} on a memory collection at a snapshot, merged with a transaction's own
- * writes. Every access path walks an ordered structure from its start point and stops as soon as
- * enough rows are found: an indexed equality, range or ordered page costs O(log n + k).
+ * writes, along the {@link AccessPath} Depot plans for it (the one {@code explain()} reports). An
+ * ordered walk starts at its bound and stops as soon as enough rows are found: an indexed equality,
+ * range or ordered page costs O(log n + k); an OR reads the union of its branches' ranges.
  */
 final class QueryExecutor {
     /** Range scans that match more than this many rows beyond what is needed give up on sorting. */
@@ -58,7 +60,7 @@ final class QueryExecutor {
 
     static long count(MemoryCollection c, QueryPlan plan, long snapshot, Map<Object, Pending> own) {
         long[] n = {0};
-        QueryPlan unbounded = new QueryPlan(plan.predicates(), QueryPlan.KEY_ORDER, false, null, 0, QueryPlan.NO_LIMIT);
+        QueryPlan unbounded = new QueryPlan(plan.filters(), QueryPlan.KEY_ORDER, false, null, 0, QueryPlan.NO_LIMIT);
         scan(c, unbounded, snapshot, own, v -> {
             n[0]++;
             return true;
@@ -106,17 +108,31 @@ final class QueryExecutor {
 
     private static void scan(MemoryCollection c, QueryPlan plan, long snapshot, Map<Object, Pending> own, Sink sink) {
         Visibility visible = new Visibility(c, plan, snapshot, own);
-        if (plan.orderIndex() != QueryPlan.KEY_ORDER) {
-            scanOrdered(c, plan, visible, sink);
-            return;
+        AccessPath path = AccessPath.of(c.spec, plan);
+        switch (path.order()) {
+            case KEYS -> scanKeys(c, plan, visible, sink);
+            case INDEX -> {
+                if (plan.orderIndex() == QueryPlan.KEY_ORDER) {
+                    IndexRange r = path.ranges().get(0);
+                    scanEqualInKeyOrder(c, r.index(), r.low(), plan, visible, sink);
+                } else {
+                    scanOrdered(c, plan, path.ranges(), visible, sink);
+                }
+            }
+            case SORT -> {
+                if (!collectThenSort(c, path.ranges(), plan, visible, sink)) {
+                    walkOrder(c, plan, visible, sink);
+                }
+            }
         }
-        Predicate best = bestPredicate(plan.predicates());
-        if (best == null) {
+    }
+
+    /** The plan's order walked from its bound over the whole collection, each row tested. */
+    private static void walkOrder(MemoryCollection c, QueryPlan plan, Visibility visible, Sink sink) {
+        if (plan.orderIndex() == QueryPlan.KEY_ORDER) {
             scanKeys(c, plan, visible, sink);
-        } else if (best.operator() == Condition.Operator.EQ) {
-            scanEqualInKeyOrder(c, best.index(), best.value(), plan, visible, sink);
-        } else if (!scanRangeThenSort(c, best, plan, visible, sink)) {
-            scanKeys(c, plan, visible, sink);
+        } else {
+            scanOrdered(c, plan, List.of(new IndexRange(plan.orderIndex(), null, true, null, false)), visible, sink);
         }
     }
 
@@ -145,27 +161,32 @@ final class QueryExecutor {
     }
 
     /**
-     * A range (or IN, prefix, null test) on an index with results wanted in key order: collect the
-     * matches and sort them by key. Returns false, having emitted nothing, when the range holds too
-     * many rows for that to beat a key-order scan.
+     * Index ranges (an OR's union, possibly over several indexes) collected, deduplicated and sorted
+     * in the plan's order. Returns false, having emitted nothing, when the ranges hold too many rows
+     * for that to beat walking the order and stopping at the limit.
      */
-    private static boolean scanRangeThenSort(MemoryCollection c, Predicate best, QueryPlan plan,
+    private static boolean collectThenSort(MemoryCollection c, List<IndexRange> ranges, QueryPlan plan,
             Visibility visible, Sink sink) {
         long needed = plan.limit() == QueryPlan.NO_LIMIT ? Long.MAX_VALUE : plan.offset() + plan.limit();
         long budget = needed == Long.MAX_VALUE ? Long.MAX_VALUE : needed * 8 + SORT_BUDGET;
-        Iterable<IndexEntry> range = range(c, best.index(), plan.predicates()).entries();
+        Comparator<StoredRecord> order = order(c, plan);
+        StoredRecord bound = plan.after() == null ? null : boundRecord(c, plan);
+        // Ranges of one index are disjoint; rows reached through two indexes must be counted once.
+        Set<Object> seenKeys = ranges.stream().map(IndexRange::index).distinct().count() > 1 ? new HashSet<>() : null;
         List<Version> found = new ArrayList<>();
         long seen = 0;
-        for (IndexEntry e : range) {
-            if (++seen > budget) {
-                return false;
-            }
-            Version v = visible.byEntry(best.index(), e);
-            if (v != null && (plan.after() == null || c.keyType.compare(v.key, plan.after().key()) > 0)) {
-                found.add(v);
+        for (IndexRange r : ranges) {
+            for (IndexEntry e : range(c, r).entries()) {
+                if (++seen > budget) {
+                    return false;
+                }
+                Version v = visible.byEntry(r.index(), e);
+                if (v != null && (bound == null || order.compare(v, bound) > 0) && (seenKeys == null || seenKeys.add(v.key))) {
+                    found.add(v);
+                }
             }
         }
-        found.sort((a, b) -> c.keyType.compare(a.key, b.key));
+        found.sort(order);
         for (Version v : found) {
             if (!sink.accept(v)) {
                 break;
@@ -174,23 +195,38 @@ final class QueryExecutor {
         return true;
     }
 
-    /** Ordered by an index: walk it in order within the predicates' range, from the bound. */
-    private static void scanOrdered(MemoryCollection c, QueryPlan plan, Visibility visible, Sink sink) {
-        int index = plan.orderIndex();
-        Range range = range(c, index, plan.predicates());
-        QueryPlan.Bound after = plan.after();
+    /** Ordered by an index: walk its ranges in order, from the bound. */
+    private static void scanOrdered(MemoryCollection c, QueryPlan plan, List<IndexRange> ranges, Visibility visible, Sink sink) {
         if (!plan.descending()) {
-            Range from = after == null ? range : range.raiseLow(new IndexEntry(after.value(), after.key()));
-            emit(from.entries(), index, visible, sink);
+            for (IndexRange r : ranges) {
+                if (!scanAscending(c, plan, range(c, r), visible, sink)) {
+                    return;
+                }
+            }
             return;
         }
-        // Descending by value, but ties stay in ascending key order: walk value groups downwards,
-        // each group upwards.
+        for (int i = ranges.size() - 1; i >= 0; i--) {
+            if (!scanDescending(c, plan, range(c, ranges.get(i)), visible, sink)) {
+                return;
+            }
+        }
+    }
+
+    private static boolean scanAscending(MemoryCollection c, QueryPlan plan, Range range, Visibility visible, Sink sink) {
+        QueryPlan.Bound after = plan.after();
+        Range from = after == null ? range : range.raiseLow(new IndexEntry(after.value(), after.key()));
+        return emit(from.entries(), plan.orderIndex(), visible, sink);
+    }
+
+    /** Descending by value, but ties stay in ascending key order: walk value groups downwards, each group upwards. */
+    private static boolean scanDescending(MemoryCollection c, QueryPlan plan, Range range, Visibility visible, Sink sink) {
+        int index = plan.orderIndex();
+        QueryPlan.Bound after = plan.after();
         IndexEntry group;
         if (after != null) {
             Range rest = range.raiseLow(new IndexEntry(after.value(), after.key())).lowerHigh(above(after.value()));
             if (!emit(rest.entries(), index, visible, sink)) {
-                return;
+                return false;
             }
             group = range.lowerWithin(below(after.value()));
         } else {
@@ -199,10 +235,11 @@ final class QueryExecutor {
         while (group != null) {
             Object value = group.value();
             if (!emit(range.raiseLow(below(value)).lowerHigh(above(value)).entries(), index, visible, sink)) {
-                return;
+                return false;
             }
             group = range.lowerWithin(below(value));
         }
+        return true;
     }
 
     private static boolean emit(Iterable<IndexEntry> entries, int index, Visibility visible, Sink sink) {
@@ -215,17 +252,13 @@ final class QueryExecutor {
         return true;
     }
 
-    /** The part of an index that the predicates on it allow. */
-    private static Range range(MemoryCollection c, int index, List<Predicate> predicates) {
-        IndexType type = c.spec.index(index).type();
-        Range r = new Range(c.indexes[index], IndexEntry.comparator(type, c.keyType), null, null);
-        for (Predicate p : predicates) {
-            if (p.index() == index) {
-                IndexEntry[] b = bounds(type, p);
-                r = r.raiseLow(b[0]).lowerHigh(b[1]);
-            }
-        }
-        return r;
+    /** An index range as a slice of the index between sentinel-keyed exclusive bounds. */
+    private static Range range(MemoryCollection c, IndexRange r) {
+        IndexType type = c.spec.index(r.index()).type();
+        Range all = new Range(c.indexes[r.index()], IndexEntry.comparator(type, c.keyType), null, null);
+        IndexEntry low = r.lowInclusive() ? below(r.low()) : above(r.low());
+        IndexEntry high = r.unboundedAbove() ? null : r.highInclusive() ? above(r.high()) : below(r.high());
+        return all.raiseLow(low).lowerHigh(high);
     }
 
     /** A slice of an index between two exclusive bounds (null = open). */
@@ -259,53 +292,12 @@ final class QueryExecutor {
         }
     }
 
-    /** Sentinel-keyed exclusive bounds {low, high} of one predicate; null where unbounded. */
-    private static IndexEntry[] bounds(IndexType type, Predicate p) {
-        IndexEntry afterNulls = new IndexEntry(null, IndexEntry.HIGH);
-        return switch (p.operator()) {
-            case EQ -> new IndexEntry[] {below(p.value()), above(p.value())};
-            case IN -> new IndexEntry[] {below(p.values().get(0)), above(p.values().get(p.values().size() - 1))};
-            case LT -> new IndexEntry[] {afterNulls, below(p.value())};
-            case LE -> new IndexEntry[] {afterNulls, above(p.value())};
-            case GT -> new IndexEntry[] {above(p.value()), null};
-            case GE -> new IndexEntry[] {below(p.value()), null};
-            case BETWEEN -> new IndexEntry[] {below(p.values().get(0)), above(p.values().get(1))};
-            case STARTS_WITH -> {
-                String upper = CodePoints.prefixUpperBound((String) p.value());
-                yield new IndexEntry[] {below(p.value()), upper == null ? null : below(upper)};
-            }
-            case IS_NULL -> new IndexEntry[] {below(null), afterNulls};
-            case IS_NOT_NULL -> new IndexEntry[] {afterNulls, null};
-        };
-    }
-
     private static IndexEntry below(Object value) {
         return new IndexEntry(value, IndexEntry.LOW);
     }
 
     private static IndexEntry above(Object value) {
         return new IndexEntry(value, IndexEntry.HIGH);
-    }
-
-    /** The most selective predicate to drive a key-ordered query, or null to scan keys. */
-    private static Predicate bestPredicate(List<Predicate> predicates) {
-        Predicate best = null;
-        int bestRank = Integer.MAX_VALUE;
-        for (Predicate p : predicates) {
-            int rank = switch (p.operator()) {
-                case EQ -> 0;
-                case IN -> 1;
-                case BETWEEN, STARTS_WITH -> 2;
-                case LT, LE, GT, GE -> 3;
-                case IS_NULL -> 4;
-                case IS_NOT_NULL -> 5;
-            };
-            if (rank < bestRank) {
-                best = p;
-                bestRank = rank;
-            }
-        }
-        return bestRank >= 5 ? null : best;
     }
 
     /**

@@ -5,7 +5,8 @@ import dev.depot.UniqueConstraintException;
 
 /**
  * The wording of errors a backend raises itself (at commit time), shared so every backend says the
- * same thing. Messages name the collection, key and index, never a stored value.
+ * same thing. Messages name the collection, key and index, never a stored value; the exceptions
+ * carry them as values too ({@code collection()}, {@code key()}, {@code index()}).
  */
 public final class Conflicts {
     private Conflicts() {}
@@ -13,12 +14,13 @@ public final class Conflicts {
     /** A first-committer-wins loss on {@code key}. */
     public static ConflictException lostRace(String collection, String keyText) {
         return new ConflictException(collection + ": key " + keyText
-                + " was written by another transaction that committed after this one's snapshot; nothing was applied");
+                + " was written by another transaction that committed after this one's snapshot; nothing was applied",
+                collection, keyText);
     }
 
     /** A unique index value already held by another key. */
     public static UniqueConstraintException unique(String collection, String keyText, String index) {
         return new UniqueConstraintException(collection + ": key " + keyText + ": unique index '" + index
-                + "' already holds this value for another key");
+                + "' already holds this value for another key", collection, keyText, index);
     }
 }

@@ -4,12 +4,17 @@ import dev.depot.Condition;
 import java.util.List;
 
 /**
- * A validated condition: the index it applies to (by position) and operands already coerced to the
- * index type. For {@code IN} the operands are distinct and sorted in index order.
+ * A validated test of one index: the index it applies to (by position) and operands already coerced
+ * to the index type. For {@code IN} the operands are distinct and sorted in index order.
  */
-public record Predicate(int index, Condition.Operator operator, List<Object> values) {
+public record Predicate(int index, Condition.Operator operator, List<Object> values) implements Filter {
     public Predicate {
         values = List.copyOf(values);
+    }
+
+    @Override
+    public boolean test(CollectionSpec spec, Object[] indexValues) {
+        return test(spec.index(index).type(), indexValues[index]);
     }
 
     public Object value() {

@@ -14,7 +14,7 @@ import java.util.function.Function;
  *   <li>or, when {@code orderIndex == KEY_ORDER}, by key ascending.
  * </ol>
  *
- * @param predicates conditions that must all hold
+ * @param filters conditions that must all hold
  * @param orderIndex position of the order index, or {@link #KEY_ORDER}
  * @param descending direction of the order index (ignored for key order)
  * @param after keyset bound: return only records strictly after it in this order; may be null
@@ -22,13 +22,13 @@ import java.util.function.Function;
  * @param limit most records to return; {@link #NO_LIMIT} for all
  */
 public record QueryPlan(
-        List<Predicate> predicates, int orderIndex, boolean descending, Bound after, long offset, int limit) {
+        List<Filter> filters, int orderIndex, boolean descending, Bound after, long offset, int limit) {
 
     public static final int KEY_ORDER = -1;
     public static final int NO_LIMIT = Integer.MAX_VALUE;
 
     public QueryPlan {
-        predicates = List.copyOf(predicates);
+        filters = List.copyOf(filters);
     }
 
     /** A keyset position: the order value (null for key order or a null value) and the key. */
@@ -36,8 +36,8 @@ public record QueryPlan(
 
     /** Whether a record's index values (by position) satisfy every predicate. */
     public boolean matches(CollectionSpec spec, Object[] indexValues) {
-        for (Predicate p : predicates) {
-            if (!p.test(spec.index(p.index()).type(), indexValues[p.index()])) {
+        for (Filter f : filters) {
+            if (!f.test(spec, indexValues)) {
                 return false;
             }
         }
@@ -62,6 +62,6 @@ public record QueryPlan(
     }
 
     public QueryPlan withLimit(int newLimit) {
-        return new QueryPlan(predicates, orderIndex, descending, after, offset, newLimit);
+        return new QueryPlan(filters, orderIndex, descending, after, offset, newLimit);
     }
 }

@@ -121,6 +121,14 @@ abstract class Dialect {
         return column + " DESC NULLS LAST";
     }
 
+    /**
+     * Whether a query whose conditions the database may turn into an IN-list index lookup must be
+     * parsed afresh on every run instead of reusing a cached plan.
+     */
+    boolean reparsesInLists() {
+        return false;
+    }
+
     /** A statement that wakes other processes' feed waiters at commit, or null where they poll. */
     String notify(String channel) {
         return null;

@@ -1,6 +1,8 @@
 package dev.depot.jdbc;
 
+import dev.depot.Condition;
 import dev.depot.spi.CodePoints;
+import dev.depot.spi.Filter;
 import dev.depot.spi.IndexType;
 import dev.depot.spi.Predicate;
 import dev.depot.spi.QueryPlan;
@@ -9,6 +11,7 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Translates a {@link QueryPlan} into SQL that returns exactly the order the plan demands: NULLs
@@ -19,6 +22,7 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 final class QuerySql {
     private final Table table;
+    private static final AtomicLong FRESH = new AtomicLong();
     private final ConcurrentHashMap<String, String> texts = new ConcurrentHashMap<>();
 
     QuerySql(Table table) {
@@ -73,7 +77,7 @@ final class QuerySql {
         b.types.add(null);
         b.params.add(new Counted(offset));
         b.types.add(null);
-        return new Sql(text, b.params, b.types);
+        return new Sql(fresh(text, b), b.params, b.types);
     }
 
     /** Count of rows matching the predicates. */
@@ -82,7 +86,12 @@ final class QuerySql {
         String text = texts.computeIfAbsent("count|" + b.predicateShape(),
                 s -> "SELECT COUNT(*) FROM " + table.name + b.where(false));
         // where(false) adds no bound parameters, but the builder collected them; keep only predicates.
-        return new Sql(text, b.params.subList(0, b.predicateParams), b.types.subList(0, b.predicateParams));
+        return new Sql(fresh(text, b), b.params.subList(0, b.predicateParams), b.types.subList(0, b.predicateParams));
+    }
+
+    /** The text, made one the database has not cached when its cached plans of IN-lists are wrong (H2, see H2Dialect). */
+    private String fresh(String text, Builder b) {
+        return table.dialect.reparsesInLists() && b.mayUseInList() ? text + " /* " + FRESH.incrementAndGet() + " */" : text;
     }
 
     /** Collects parameters in order and describes the statement's shape for the cache. */
@@ -96,13 +105,23 @@ final class QuerySql {
 
         Builder(QueryPlan plan) {
             this.plan = plan;
-            for (Predicate p : plan.predicates()) {
-                clauses.add(predicate(p));
+            for (Filter f : plan.filters()) {
+                clauses.add(filter(f));
             }
             predicateParams = params.size();
             if (plan.after() != null) {
                 boundClause = bound(plan.after());
             }
+        }
+
+        /** Whether a condition is an IN or an OR, which a database may run as an IN-list lookup. */
+        boolean mayUseInList() {
+            for (Filter f : plan.filters()) {
+                if (!(f instanceof Predicate p) || p.operator() == Condition.Operator.IN) {
+                    return true;
+                }
+            }
+            return false;
         }
 
         String predicateShape() {
@@ -121,6 +140,27 @@ final class QuerySql {
             return all.isEmpty() ? "" : " WHERE " + String.join(" AND ", all);
         }
 
+        /**
+         * An OR as an OR of plain comparisons on the indexed columns, which the databases serve from
+         * their indexes (PostgreSQL bitmap OR, MariaDB index merge, SQLite multi-index OR). Core has
+         * removed every NOT, so null handling is the comparisons' own: null matches only IS NULL.
+         */
+        private String filter(Filter f) {
+            return switch (f) {
+                case Predicate p -> predicate(p);
+                case Filter.AnyOf a -> joined(a.filters(), " OR ");
+                case Filter.AllOf a -> joined(a.filters(), " AND ");
+            };
+        }
+
+        private String joined(List<Filter> parts, String op) {
+            StringBuilder s = new StringBuilder("(");
+            for (int i = 0; i < parts.size(); i++) {
+                s.append(i == 0 ? "" : op).append(filter(parts.get(i)));
+            }
+            return s.append(")").toString();
+        }
+
         private String predicate(Predicate p) {
             String col = table.columns.get(p.index());
             IndexType type = table.spec.index(p.index()).type();
@@ -132,7 +172,7 @@ final class QuerySql {
                 case LE -> col + " <= " + value(type, p.value());
                 case GT -> col + " > " + value(type, p.value());
                 case GE -> col + " >= " + value(type, p.value());
-                case BETWEEN -> col + " >= " + value(type, p.values().get(0)) + " AND " + col + " <= " + value(type, p.values().get(1));
+                case BETWEEN -> "(" + col + " >= " + value(type, p.values().get(0)) + " AND " + col + " <= " + value(type, p.values().get(1)) + ")";
                 case IN -> {
                     StringBuilder s = new StringBuilder(col).append(" IN (");
                     for (int i = 0; i < p.values().size(); i++) {
@@ -144,7 +184,7 @@ final class QuerySql {
                     String prefix = (String) p.value();
                     String upper = CodePoints.prefixUpperBound(prefix);
                     String lower = col + " >= " + value(type, prefix);
-                    yield upper == null ? lower : lower + " AND " + col + " < " + value(type, upper);
+                    yield upper == null ? lower : "(" + lower + " AND " + col + " < " + value(type, upper) + ")";
                 }
             };
         }

@@ -253,7 +253,8 @@ final class SchemaEvolution {
                 Object v = values[unique.get(u)];
                 if (v != null && !seen.get(u).add(v)) {
                     throw new UniqueConstraintException("collection '" + spec.name() + "': cannot add unique index '"
-                            + spec.index(unique.get(u)).name() + "': existing records share a value");
+                            + spec.index(unique.get(u)).name() + "': existing records share a value", spec.name(), null,
+                            spec.index(unique.get(u)).name());
                 }
             }
         });

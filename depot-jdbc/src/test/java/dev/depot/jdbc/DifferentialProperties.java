@@ -3,6 +3,7 @@ package dev.depot.jdbc;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.depot.ChangeEvent;
+import dev.depot.Condition;
 import dev.depot.Depot;
 import dev.depot.DepotOptions;
 import dev.depot.Direction;
@@ -11,6 +12,7 @@ import dev.depot.Q;
 import dev.depot.Query;
 import dev.depot.Records;
 import dev.depot.Schema;
+import dev.depot.spi.CodePoints;
 import dev.depot.testing.TestClock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -38,7 +40,8 @@ import org.opentest4j.TestAbortedException;
 
 /**
  * The differential test: the same random sequence of inserts, updates, versioned writes, saves,
- * deletes, queries with ordering and paging on every index type, counts and small transactions (committed or rolled
+ * deletes, queries with ordering and paging on every index type (also OR, AND and NOT trees with
+ * their {@code explain()}), counts and small transactions (committed or rolled
  * back) runs on memory and on a SQL database; every result, every exception type, every page with
  * its cursor and the change events must be identical. Programs also rewrite keys back to values
  * they held before, write strings at and beyond the index and document limits, and use unpaired
@@ -271,6 +274,29 @@ abstract class DifferentialProperties {
         }
     }
 
+    /** A query with OR, AND and NOT over both indexes, ordered and paged through; also its plan description. */
+    record Combined(Condition condition, String order, boolean descending, int pageSize) implements Op {
+        @Override
+        public String apply(Depot depot, Records<String, Row> rows) {
+            return attempt(() -> {
+                Query<Row> q = rows.query().where(condition);
+                if (!order.equals("key")) {
+                    q = q.orderBy(order, descending ? Direction.DESC : Direction.ASC);
+                }
+                StringBuilder s = new StringBuilder("count=").append(q.count()).append(" plan=").append(q.explain());
+                Page<Row> page = q.limit(pageSize).page();
+                for (int n = 0; n < 20; n++) {
+                    s.append(" page").append(describe(page.items())).append(page.nextCursor() == null ? "" : "+" + page.nextCursor());
+                    if (page.nextCursor() == null) {
+                        break;
+                    }
+                    page = q.limit(pageSize).after(page.nextCursor()).page();
+                }
+                return s.toString();
+            });
+        }
+    }
+
     /** A small transaction; ops inside that fail are recorded and the transaction goes on. */
     record Tx(List<Op> ops, boolean rollback) implements Op {
         @Override
@@ -379,7 +405,8 @@ abstract class DifferentialProperties {
         Arbitrary<Op> rewrite = Combinators.combine(Arbitraries.of(IDS), rows(), rows()).as(Rewrite::new);
         return Arbitraries.frequencyOf(
                 net.jqwik.api.Tuple.of(6, write), net.jqwik.api.Tuple.of(2, delete), net.jqwik.api.Tuple.of(1, get),
-                net.jqwik.api.Tuple.of(1, saveAll), net.jqwik.api.Tuple.of(2, rewrite), net.jqwik.api.Tuple.of(3, find()));
+                net.jqwik.api.Tuple.of(1, saveAll), net.jqwik.api.Tuple.of(2, rewrite), net.jqwik.api.Tuple.of(3, find()),
+                net.jqwik.api.Tuple.of(3, combinedFind()));
     }
 
     private static Arbitrary<Op> find() {
@@ -394,6 +421,53 @@ abstract class DifferentialProperties {
                     Object typed = f.equals("name") ? String.valueOf(v) : v instanceof Long ? v : (Object) 3L;
                     return (Op) new Find(c.equals("startsWith") ? "name" : f, c, c.equals("startsWith") ? String.valueOf(v) : typed, o, d, n);
                 });
+    }
+
+    /** Index tests on name and score, values chosen to hit rows often; nulls included. */
+    private static Arbitrary<Condition> leaf() {
+        Arbitrary<Condition> name = Combinators.combine(Arbitraries.of("eq", "lt", "ge", "in", "between", "startsWith", "isNull", "isNotNull"),
+                Arbitraries.of(NAMES), Arbitraries.of(NAMES)).as((op, a, b) -> {
+                    String lo = CodePoints.compare(a, b) <= 0 ? a : b;
+                    String hi = lo == a ? b : a;
+                    return switch (op) {
+                        case "eq" -> Q.field("name").eq(a);
+                        case "lt" -> Q.field("name").lt(a);
+                        case "ge" -> Q.field("name").ge(a);
+                        case "in" -> Q.field("name").in(a, b);
+                        case "between" -> Q.field("name").between(lo, hi);
+                        case "startsWith" -> Q.field("name").startsWith(a);
+                        case "isNull" -> Q.field("name").isNull();
+                        default -> Q.field("name").isNotNull();
+                    };
+                });
+        Arbitrary<Condition> score = Combinators.combine(Arbitraries.of("eq", "le", "gt", "in", "between", "isNull"),
+                Arbitraries.of(-5L, 0L, 1L, 7L, 100L, Long.MIN_VALUE, Long.MAX_VALUE), Arbitraries.of(0L, 2L, 100L))
+                .as((op, a, b) -> switch (op) {
+                    case "eq" -> Q.field("score").eq(a);
+                    case "le" -> Q.field("score").le(a);
+                    case "gt" -> Q.field("score").gt(a);
+                    case "in" -> Q.field("score").in(a, b);
+                    case "between" -> Q.field("score").between(Math.min(a, b), Math.max(a, b));
+                    default -> Q.field("score").isNull();
+                });
+        return Arbitraries.oneOf(name, score);
+    }
+
+    /** Trees of OR, AND and NOT, two levels deep. */
+    private static Arbitrary<Condition> combined() {
+        Arbitrary<Condition> level1 = Arbitraries.frequencyOf(net.jqwik.api.Tuple.of(2, leaf()),
+                net.jqwik.api.Tuple.of(2, leaf().list().ofMinSize(2).ofMaxSize(3).map(l -> Q.or(l.toArray(Condition[]::new)))),
+                net.jqwik.api.Tuple.of(1, leaf().list().ofMinSize(2).ofMaxSize(2).map(l -> Q.and(l.toArray(Condition[]::new)))),
+                net.jqwik.api.Tuple.of(1, leaf().map(Q::not)));
+        return Arbitraries.frequencyOf(
+                net.jqwik.api.Tuple.of(3, level1.list().ofMinSize(2).ofMaxSize(3).map(l -> Q.or(l.toArray(Condition[]::new)))),
+                net.jqwik.api.Tuple.of(2, level1.map(Q::not)),
+                net.jqwik.api.Tuple.of(1, level1));
+    }
+
+    private static Arbitrary<Op> combinedFind() {
+        return Combinators.combine(combined(), Arbitraries.of("key", "name", "score"), Arbitraries.of(true, false),
+                Arbitraries.integers().between(1, 3)).as(Combined::new);
     }
 
     private static final List<Double> DOUBLES = List.of(Double.NEGATIVE_INFINITY, -2.5, -1.5, -0.0, 0.0, 1e-300, 2.5, Double.POSITIVE_INFINITY,

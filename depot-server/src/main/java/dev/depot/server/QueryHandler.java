@@ -99,7 +99,7 @@ final class QueryHandler {
     private static Condition condition(JsonNode c) {
         String field = string(c, "field", "where");
         String op = string(c, "op", "where").toLowerCase(Locale.ROOT);
-        Q.Field f = Q.field(field);
+        Q.Field<Object> f = Q.field(field);
         return switch (op) {
             case "eq" -> f.eq(value(c, field, op));
             case "lt" -> f.lt(value(c, field, op));

@@ -101,6 +101,20 @@ public abstract class DepotConformanceSuite {
     }
 
     @Nested
+    class OrAndNot extends OrNotTests {
+        OrAndNot() {
+            super(DepotConformanceSuite.this);
+        }
+    }
+
+    @Nested
+    class ExceptionDetails extends ExceptionDetailTests {
+        ExceptionDetails() {
+            super(DepotConformanceSuite.this);
+        }
+    }
+
+    @Nested
     class Paging extends PagingTests {
         Paging() {
             super(DepotConformanceSuite.this);

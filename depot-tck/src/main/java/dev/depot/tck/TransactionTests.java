@@ -347,6 +347,79 @@ abstract class TransactionTests extends FeatureTests {
     }
 
     @Test
+    void aLostRaceNamesItsCollectionAndKey() {
+        AtomicInteger runs = new AtomicInteger();
+
+        assertThatThrownBy(() -> transactAroundAConcurrentUpdate(Retry.never(), runs, 1,
+                (acc, seen) -> acc.update(account("x", seen + 1))))
+                .isInstanceOfSatisfying(ConflictException.class, e -> {
+                    assertThat(e.collection()).contains("accounts");
+                    assertThat(e.key()).contains("x");
+                });
+    }
+
+    @Test
+    void setRollbackOnlyEndsTheWorkWithARollbackAndNoError() {
+        accounts().insert(account("kept", 1));
+        long before = lastSequence();
+
+        String result = depot().transact(tx -> {
+            Records<String, Account> acc = tx.records(KitModel.ACCOUNTS);
+            acc.insert(account("new", 5));
+            acc.update(account("kept", 2));
+            assertThat(tx.isRollbackOnly()).isFalse();
+            tx.setRollbackOnly();
+            assertThat(tx.isRollbackOnly()).isTrue();
+            acc.delete("kept");
+            assertThat(acc.exists("new")).as("own writes stay visible until the end").isTrue();
+            assertThat(acc.exists("kept")).isFalse();
+            return "done";
+        });
+
+        assertThat(result).isEqualTo("done");
+        assertThat(accounts().query().list()).containsExactly(account("kept", 1));
+        assertThat(accounts().getVersioned("kept").orElseThrow().version()).isEqualTo(1);
+        assertThat(eventsAfter(before)).as("a rolled-back transaction records no change").isEmpty();
+    }
+
+    @Test
+    void setRollbackOnlyIsNotRetriedAndNeedsALiveTransaction() {
+        AtomicInteger runs = new AtomicInteger();
+        AtomicReference<dev.depot.Transaction> ended = new AtomicReference<>();
+
+        depot().inTransaction(Retry.onConflict(3), tx -> {
+            runs.incrementAndGet();
+            tx.records(KitModel.ACCOUNTS).insert(account("a", 1));
+            tx.setRollbackOnly();
+            ended.set(tx);
+        });
+
+        assertThat(runs).hasValue(1);
+        assertThat(accounts().exists("a")).isFalse();
+        assertThatThrownBy(() -> ended.get().setRollbackOnly()).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("ended");
+    }
+
+    @Test
+    void inTransactionCommitsWorkThatReturnsNothing() {
+        long before = lastSequence();
+
+        depot().inTransaction(tx -> {
+            tx.records(KitModel.ACCOUNTS).insert(account("a", 1));
+            tx.records(KitModel.ACCOUNTS).insert(account("b", 2));
+        });
+        assertThatThrownBy(() -> depot().inTransaction(tx -> {
+            tx.records(KitModel.ACCOUNTS).insert(account("c", 3));
+            throw new IllegalStateException("changed my mind");
+        })).isInstanceOf(IllegalStateException.class).hasMessage("changed my mind");
+
+        assertThat(accounts().query().list()).containsExactly(account("a", 1), account("b", 2));
+        if (has(Capability.CHANGE_FEED)) {
+            assertThat(map(eventsAfter(before), ChangeEvent::key)).containsExactly("a", "b");
+        }
+    }
+
+    @Test
     void aConflictingDeleteFailsWithConflict() {
         AtomicInteger runs = new AtomicInteger();
 

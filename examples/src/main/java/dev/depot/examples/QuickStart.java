@@ -6,6 +6,7 @@ import dev.depot.Blobs;
 import dev.depot.ChangeEvent;
 import dev.depot.Depot;
 import dev.depot.Direction;
+import dev.depot.Index;
 import dev.depot.Lease;
 import dev.depot.ListOptions;
 import dev.depot.Message;
@@ -15,6 +16,7 @@ import dev.depot.QueueOptions;
 import dev.depot.Records;
 import dev.depot.Retry;
 import dev.depot.Schema;
+import dev.depot.VersionConflictException;
 import dev.depot.WorkQueue;
 import dev.depot.WriteOptions;
 import java.nio.charset.StandardCharsets;
@@ -33,6 +35,7 @@ public final class QuickStart {
             .uniqueIndex("email", String.class, Player::email)
             .index("score", Long.class, p -> (long) p.score())
             .build();                                         // JSON (Jackson 3) codec by default
+    static final Index<Long> SCORE = Index.of("score", Long.class);  // typed: the compiler checks values
 
     private QuickStart() {}
 
@@ -44,28 +47,35 @@ public final class QuickStart {
             long v = players.save(new Player(id, "Ann", "ann@example.com", 42, Instant.now()));  // insert or replace: 1 the first time
 
             Page<Player> top = players.query()
-                    .where(Q.field("score").between(10, 100))      // inclusive at both ends
+                    .where(Q.where(SCORE).between(10L, 100L))      // inclusive at both ends
                     .and(Q.field("name").startsWith("A"))
                     .orderBy("score", Direction.DESC)
                     .limit(20)
                     .page();                                       // top.nextCursor() -> .after(cursor)
             System.out.println(top.items());
 
-            players.update(new Player(id, "Ann", "ann@example.com", 50, Instant.now()), v);  // optimistic lock
+            var annOrHigh = players.query()                        // OR / NOT: a union of index ranges
+                    .where(Q.or(Q.field("name").eq("Ann"), Q.not(Q.where(SCORE).lt(90L))));
+            System.out.println(annOrHigh.list() + " " + annOrHigh.explain());  // ranges read, scans?, order
 
-            depot.transact(Retry.onConflict(5), tx -> {            // snapshot isolation, first committer wins
+            players.update(new Player(id, "Ann", "ann@example.com", 50, Instant.now()), v);  // optimistic lock
+            try {
+                players.update(new Player(id, "Ann", "ann@example.com", 60, Instant.now()), v);  // v is stale now
+            } catch (VersionConflictException e) {
+                System.out.println(e.key().orElseThrow() + " is at version " + e.actualVersion());
+            }
+
+            depot.inTransaction(Retry.onConflict(5), tx -> {       // snapshot isolation, first committer wins
                 var p = tx.records(PLAYERS);
                 p.save(p.get(id).orElseThrow());
-                return null;
             });
 
             WorkQueue emails = depot.queue("emails", QueueOptions.leaseTimeout(Duration.ofSeconds(30))
                     .maxAttempts(5).deadLetter("emails_dead"));  // failed 5 times: moved to emails_dead
-            depot.transact(tx -> {                                 // the record and the item commit together
+            depot.inTransaction(tx -> {                            // the record and the item commit together
                 UUID bob = UUID.nameUUIDFromBytes("bob@example.com".getBytes(StandardCharsets.UTF_8));
                 tx.records(PLAYERS).save(new Player(bob, "Bob", "bob@example.com", 7, Instant.now()));
                 tx.queue("emails").produce(Message.ofValue(new Welcome("bob@example.com")).dedupKey("welcome-bob"));
-                return null;
             });
             for (Lease lease : emails.lease(10, Duration.ofSeconds(5))) {   // waits up to 5 s for items
                 System.out.println("welcome " + lease.payload(Welcome.class).to());

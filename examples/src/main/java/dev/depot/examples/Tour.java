@@ -73,13 +73,12 @@ public final class Tour {
         Records<String, Account> accounts = depot.records(ACCOUNTS);
         accounts.insert(new Account("alice", 100));
         accounts.insert(new Account("bob", 0));
-        depot.transact(Retry.onConflict(3), tx -> {
+        depot.inTransaction(Retry.onConflict(3), tx -> {
             var acc = tx.records(ACCOUNTS);
             Account from = acc.get("alice").orElseThrow();
             Account to = acc.get("bob").orElseThrow();
             acc.update(new Account(from.id(), from.balance() - 40));
             acc.update(new Account(to.id(), to.balance() + 40));
-            return null;
         });
         long total = accounts.getAll(List.of("alice", "bob")).values().stream().mapToLong(Account::balance).sum();
         say("transferred 40: alice=%d bob=%d (total %d)", accounts.get("alice").orElseThrow().balance(),

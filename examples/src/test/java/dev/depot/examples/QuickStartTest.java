@@ -29,7 +29,9 @@ class QuickStartTest {
         String printed = run();
         assertThat(printed).contains("Ann").contains("1 INSERT players/").contains("2 UPDATE players/")
                 .contains("3 UPDATE players/").contains("reports/q3.txt 6 bytes, etag ").contains("\nreports/\n")
-                .contains("welcome bob@example.com").contains("4 INSERT players/");
+                .contains("welcome bob@example.com").contains("4 INSERT players/")
+                .contains("Explanation[ranges=[name [\"Ann\", \"Ann\"], score [90, +\u221e)], scans=false, order=SORT]")
+                .contains(" is at version 2");
     }
 
     /**
