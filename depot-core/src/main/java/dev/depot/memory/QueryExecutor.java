@@ -310,7 +310,7 @@ final class QueryExecutor {
                 return null;
             }
             Version v = c.visible(key, snapshot);
-            return v != null && (plan.predicates().isEmpty() || plan.matches(c.spec, v.indexValues())) ? v : null;
+            return v != null && (plan.filters().isEmpty() || plan.matches(c.spec, v.indexValues())) ? v : null;
         }
 
         Version byEntry(int index, IndexEntry e) {
