@@ -12,11 +12,15 @@ import dev.depot.spi.StoredRecord;
  *       shared);</li>
  *   <li>anything else (a custom codec, a polymorphic or annotated type): a decode per read.</li>
  * </ul>
- * A backend that keeps no cache (SQL) gets a plain decode, which is already the caller's alone.
+ * A backend that keeps no cache (SQL) gets a plain decode, which is already the caller's alone. On
+ * the first read the caller gets the fresh decode and the cache a copy of it: made in one burst,
+ * its parts lie together in memory, and every later read walks them.
  */
 final class StoredValues {
     /** Cached in place of a value whose runtime shape the copier does not know: decode it every time. */
     private static final Object UNCOPYABLE = new Object();
+    /** Offered to the cache to learn whether the backend keeps one; readers treat it as no value. */
+    private static final Object PROBE = new Object();
 
     private StoredValues() {}
 
@@ -38,12 +42,23 @@ final class StoredValues {
         if (type.isInstance(cached)) {
             return copied(schema, copier, r, cached);
         }
+        // First read: the caller gets the fresh decode; the store caches a copy of it, made in one
+        // burst so that its parts lie together in memory, which the copies of later reads walk.
         V fresh = Documents.decode(schema, r.key(), r.document());
-        r.cacheValue(fresh);
-        if (r.cachedValue() != fresh) {
-            return fresh; // no cache here (or another reader's instance is cached): nobody else has this one
+        r.cacheValue(PROBE);
+        if (r.cachedValue() != PROBE) {
+            return fresh; // this backend keeps no cache (SQL), or another reader's copy just landed
         }
-        return copied(schema, copier, r, fresh);
+        V kept = copier.copy(fresh);
+        if (kept == null) {
+            r.cacheValue(UNCOPYABLE);
+            return fresh;
+        }
+        if (!copier.verified() && !copier.verify(kept, fresh, schema.codec())) {
+            return fresh;
+        }
+        r.cacheValue(kept);
+        return fresh;
     }
 
     private static <V> V copied(Schema<?, V> schema, ValueCopier<V> copier, StoredRecord r, Object cached) {

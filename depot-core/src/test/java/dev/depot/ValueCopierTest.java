@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.annotation.JsonIdentityInfo;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.ObjectIdGenerators;
+import dev.depot.spi.StoredRecord;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -268,7 +269,24 @@ class ValueCopierTest {
             assertThat(second).isNotSameAs(first);
             assertThat(second.tags()).containsExactly("a");
             assertThat(schema.copier().verified()).isTrue();
+            Object cached = ((DefaultRecords<String, Tagged>) tagged).session()
+                    .get(schema.spec(), "t").cachedValue();
+            assertThat(cached).as("the store keeps its own instance").isInstanceOf(Tagged.class)
+                    .isNotSameAs(first).isNotSameAs(second).isEqualTo(second);
         }
+    }
+
+    @Test
+    void aBackendWithoutACacheGetsAFreshDecodePerRead() {
+        Schema<String, Tagged> schema = Schema.of("tagged", String.class, Tagged.class).key(Tagged::id).build();
+        Tagged value = new Tagged("t", new ArrayList<>(List.of("a")), null, null);
+        StoredRecord row = StoredRecord.of("t", 1, schema.codec().encode(value));
+
+        Tagged first = StoredValues.read(schema, row);
+        Tagged second = StoredValues.read(schema, row);
+
+        assertThat(first).isEqualTo(value).isEqualTo(second).isNotSameAs(second);
+        assertThat(row.cachedValue()).isNull();
     }
 
     @Test
