@@ -1,7 +1,5 @@
 package dev.depot;
 
-import java.lang.reflect.Array;
-
 /**
  * Copies an array: primitive arrays and arrays of immutable leaves by {@code clone()}, others
  * element by element into a new array of the same class.
@@ -38,7 +36,7 @@ final class ArrayCopier implements Copier {
             };
         }
         Object[] source = (Object[]) value;
-        Object[] target = (Object[]) Array.newInstance(arrayClass.getComponentType(), source.length);
+        Object[] target = source.clone(); // same runtime class, no reflection; every slot is replaced
         for (int i = 0; i < source.length; i++) {
             target[i] = elements.copy(source[i]);
         }

@@ -49,8 +49,8 @@ final class CopierBuilder {
     static Copier forType(Class<?> type) {
         try {
             return new CopierBuilder().build(type);
-        } catch (Refused | ReflectiveOperationException | SecurityException | IllegalArgumentException e) {
-            return null;
+        } catch (Refused | ReflectiveOperationException | RuntimeException e) {
+            return null; // when unsure, decode: a type Java reflection cannot fully see is not copied
         }
     }
 
