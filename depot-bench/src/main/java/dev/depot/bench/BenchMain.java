@@ -121,7 +121,7 @@ public final class BenchMain implements Callable<Integer> {
                 .exclude("(DepotPg|PgJdbc)Bench").param("size", all).resultFormat(ResultFormatType.JSON)
                 .result(main.toString());
         if (!include.contains("ValueShapes")) {
-            mainPass.exclude("ValueShapesBench"); // its own run: --include 'dev\\.depot\\.bench\\.ValueShapesBench\\..*'
+            mainPass.exclude("ValueShapesBench"); // its own run: --include 'dev\.depot\.bench\.ValueShapesBench\..*'
         }
         run(mainPass);
         List<Path> parts = new ArrayList<>(List.of(main));
