@@ -210,15 +210,6 @@ final class DefaultRecords<K, V> implements Records<K, V> {
     }
 
     V decode(StoredRecord r) {
-        if (schema.immutableValues()) {
-            Object cached = r.cachedValue();
-            if (schema.valueType().isInstance(cached)) {
-                return schema.valueType().cast(cached);
-            }
-            V v = Documents.decode(schema, r.key(), r.document());
-            r.cacheValue(v);
-            return v;
-        }
-        return Documents.decode(schema, r.key(), r.document());
+        return StoredValues.read(schema, r);
     }
 }

@@ -42,6 +42,8 @@ public final class Schema<K, V> {
     private final List<IndexDefinition<V>> indexes;
     private final Codec<V> codec;
     private final boolean immutableValues;
+    /** Copies cached values of a mutable type for each reader; null when they are shared or decoded. */
+    private final ValueCopier<V> copier;
     private final CollectionSpec spec;
     /** Set once a written value decoded again (see {@code Documents}); a benign race re-checks. */
     private volatile boolean roundTripVerified;
@@ -58,6 +60,7 @@ public final class Schema<K, V> {
         }
         this.codec = b.codec != null ? b.codec : Codec.json(b.valueClass);
         this.immutableValues = b.codec == null && DeepImmutability.check(b.valueClass);
+        this.copier = b.codec == null && !immutableValues ? ValueCopier.of(b.valueClass) : null;
         List<IndexSpec> specs = new ArrayList<>();
         for (IndexDefinition<V> d : indexes) {
             specs.add(new IndexSpec(d.name(), d.type(), d.unique()));
@@ -133,6 +136,11 @@ public final class Schema<K, V> {
     /** True when decoded values cannot be mutated, so one decoded instance may be shared. */
     boolean immutableValues() {
         return immutableValues;
+    }
+
+    /** The structural copier of cached values, or null: see {@code StoredValues}. */
+    ValueCopier<V> copier() {
+        return copier;
     }
 
     CollectionSpec spec() {

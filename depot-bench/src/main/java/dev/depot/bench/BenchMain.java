@@ -29,6 +29,8 @@ import tools.jackson.databind.node.ArrayNode;
  * java -jar depot-bench/target/benchmarks.jar --quick     # minutes: 10k and 1M records, short iterations
  * java -jar depot-bench/target/benchmarks.jar --full      # for the record: 10k, 100k, 1M, longer iterations
  * java -jar depot-bench/target/benchmarks.jar --report target/bench-results/results.json   # tables and chart again
+ * java -jar depot-bench/target/benchmarks.jar --include 'dev\.depot\.bench\.ValueShapesBench\..*' --sizes 1000000 \
+ *     --no-footprint --out target/shapes    # value shapes that are not deeply immutable (its own run)
  * </pre>
  */
 @Command(name = "depot-bench", mixinStandardHelpOptions = true,
@@ -115,8 +117,13 @@ public final class BenchMain implements Callable<Integer> {
                 .mapToObj(Integer::toString).toArray(String[]::new);
         Path main = out.resolve("jmh-main.json");
         Path springPages = out.resolve("jmh-spring-pages.json");
-        run(profile().include(include).exclude("SpringKvBench\\.page100").exclude("(DepotPg|PgJdbc)Bench")
-                .param("size", all).resultFormat(ResultFormatType.JSON).result(main.toString()));
+        ChainedOptionsBuilder mainPass = profile().include(include).exclude("SpringKvBench\\.page100")
+                .exclude("(DepotPg|PgJdbc)Bench").param("size", all).resultFormat(ResultFormatType.JSON)
+                .result(main.toString());
+        if (!include.contains("ValueShapes")) {
+            mainPass.exclude("ValueShapesBench"); // its own run: --include 'dev\.depot\.bench\.ValueShapesBench\..*'
+        }
+        run(mainPass);
         List<Path> parts = new ArrayList<>(List.of(main));
         if (small.length > 0 && "dev.depot.bench.SpringKvBench.page100".matches(include)) {
             run(profile().include("SpringKvBench\\.page100").param("size", small)
@@ -200,6 +207,10 @@ public final class BenchMain implements Callable<Integer> {
         StringBuilder md = new StringBuilder();
         md.append("## Depot memory against anchors (ratio = Depot ÷ anchor; > 1 means Depot is faster)\n\n");
         md.append(Report.markdown(ms)).append('\n');
+        if (ShapesReport.present(ms)) {
+            md.append("## Value shapes that are not deeply immutable (ratio = Depot ÷ anchor)\n\n");
+            md.append(ShapesReport.markdown(ms)).append('\n');
+        }
         md.append("## Throughput by collection size (ops/s)\n\n");
         md.append(Report.growth(ms)).append('\n');
         if (Files.exists(footprint)) {

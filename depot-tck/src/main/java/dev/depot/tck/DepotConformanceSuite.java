@@ -87,6 +87,13 @@ public abstract class DepotConformanceSuite {
     }
 
     @Nested
+    class ValueIsolation extends ValueIsolationTests {
+        ValueIsolation() {
+            super(DepotConformanceSuite.this);
+        }
+    }
+
+    @Nested
     class Versions extends VersionTests {
         Versions() {
             super(DepotConformanceSuite.this);
