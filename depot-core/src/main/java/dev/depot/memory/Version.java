@@ -5,7 +5,7 @@ import dev.depot.spi.StoredRecord;
 /**
  * One committed (or committing) version of a record: a node in the record's newest-first version
  * chain. Immutable but for the link to older versions, which pruning cuts once no snapshot needs
- * them, and for the cache of the decoded value, which core fills for deeply immutable types.
+ * them, and for the cache of the decoded value, which core fills with the decoded value it shares (deeply immutable types) or copies structurally on each read.
  *
  * <p>Layout, because a million of these are the engine's heap: the index values live in fields of
  * a subclass sized for the collection's index count ({@link #of}), not in an array of their own
