@@ -45,6 +45,14 @@ final class SqlBlobStore implements BlobStore {
     /** Sweeps run at open and then, piggybacked on a new upload, at most this often per depot. */
     private static final long SWEEP_EVERY_NANOS = TimeUnit.MINUTES.toNanos(10);
     private static final int ATTEMPTS = 5;
+    /**
+     * Chunks deleted per transaction. Content of at most this many chunks goes in the transaction that
+     * drops its last reference; bigger content is marked garbage there and deleted in batches right
+     * after, so no transaction holds the undo of a whole large blob (H2 keeps it in the heap).
+     */
+    static final int BATCH = 4;
+    /** {@code expires} of an uploads row whose content is garbage being deleted (no writer may renew or publish it). */
+    static final long GARBAGE = -1;
 
     final JdbcBackend backend;
     final BlobTables t;
@@ -54,20 +62,19 @@ final class SqlBlobStore implements BlobStore {
     final String selectRow;
     final String selectRowWithChunk;
     final String selectChunk;
-    final String selectReferenced;
     final String insertChunk;
     final String insertUpload;
     final String renewUpload;
     final String deleteUpload;
-    final String deleteUploadIfExpired;
-    final String deleteChunks;
+    final String claimUpload;
+    final String markGarbage;
     private final String lockBucket;
     private final String insertBucket;
     private final String countBucket;
     private final String insertRow;
     private final String updateRow;
     private final String deleteRow;
-    private final String releaseContent;
+    private final String selectReferenced;
 
     SqlBlobStore(JdbcBackend backend, String prefix) {
         this.backend = backend;
@@ -80,10 +87,10 @@ final class SqlBlobStore implements BlobStore {
         this.selectReferenced = "SELECT 1 FROM " + t.blobs + " WHERE id = ?";
         this.insertChunk = "INSERT INTO " + t.chunks + " (id, n, data) VALUES (?, ?, ?)";
         this.insertUpload = "INSERT INTO " + t.uploads + " (id, expires) VALUES (?, ?)";
-        this.renewUpload = "UPDATE " + t.uploads + " SET expires = ? WHERE id = ?";
-        this.deleteUpload = "DELETE FROM " + t.uploads + " WHERE id = ?";
-        this.deleteUploadIfExpired = "DELETE FROM " + t.uploads + " WHERE id = ? AND expires < ?";
-        this.deleteChunks = "DELETE FROM " + t.chunks + " WHERE id = ?";
+        this.renewUpload = "UPDATE " + t.uploads + " SET expires = ? WHERE id = ? AND expires >= 0";
+        this.deleteUpload = "DELETE FROM " + t.uploads + " WHERE id = ? AND expires >= 0";
+        this.claimUpload = "UPDATE " + t.uploads + " SET expires = " + GARBAGE + " WHERE id = ? AND expires < ?";
+        this.markGarbage = "INSERT INTO " + t.uploads + " (id, expires) VALUES (?, " + GARBAGE + ")";
         this.lockBucket = "SELECT blobs FROM " + t.buckets + " WHERE bucket = ?" + d.forUpdate();
         this.insertBucket = "INSERT INTO " + t.buckets + " (bucket, blobs, bytes) VALUES (?, 0, 0)";
         this.countBucket = "UPDATE " + t.buckets + " SET blobs = blobs + ?, bytes = bytes + ? WHERE bucket = ?";
@@ -92,8 +99,6 @@ final class SqlBlobStore implements BlobStore {
         this.updateRow = "UPDATE " + t.blobs + " SET id = ?, size = ?, etag = ?, ctype = ?, meta = ?, created = ?, modified = ?"
                 + " WHERE bucket = ? AND path = ?";
         this.deleteRow = "DELETE FROM " + t.blobs + " WHERE bucket = ? AND path = ?";
-        // Content may be shared by copies (within one bucket, whose row lock the caller holds): it goes with its last reference.
-        this.releaseContent = "DELETE FROM " + t.chunks + " WHERE id = ? AND NOT EXISTS (SELECT 1 FROM " + t.blobs + " WHERE id = ?)";
     }
 
     /** Epoch microseconds of the depot clock. */
@@ -191,7 +196,7 @@ final class SqlBlobStore implements BlobStore {
      * {@code path}, inside {@link #inBucket}: checks the path and the precondition, creates missing
      * parent directories, points the row at {@code id} and releases the replaced content.
      */
-    BlobInfo install(Connection c, String bucket, String path, long id, byte[] firstChunk, int firstLength,
+    BlobInfo install(Connection c, Garbage later, String bucket, String path, long id, byte[] firstChunk, int firstLength,
             dev.depot.spi.BlobPublish p) throws SQLException {
         Map<String, BlobRow> found = rows(c, bucket, targetKeys(path, null));
         checkBlobTarget(found, bucket, path);
@@ -207,19 +212,19 @@ final class SqlBlobStore implements BlobStore {
         }
         BlobInfo info = new BlobInfo(path, p.size(), p.etag(), p.options().contentType(), p.options().metadata(),
                 current == null ? p.now() : current.info().created(), p.now());
-        place(c, bucket, found, info, id, current);
+        place(c, later, bucket, found, info, id, current);
         return info;
     }
 
     @Override
     public boolean delete(String bucket, String path) {
-        return inBucket(bucket, "deleting blob " + BlobRules.where(bucket, path), c -> {
+        return inBucket(bucket, "deleting blob " + BlobRules.where(bucket, path), (c, later) -> {
             BlobRow row = row(c, bucket, path);
             if (row == null || !row.isBlob()) {
                 return false;
             }
             removeRow(c, bucket, path);
-            release(c, row.id());
+            release(c, later, row);
             count(c, bucket, -1, -row.info().size());
             return true;
         });
@@ -227,7 +232,7 @@ final class SqlBlobStore implements BlobStore {
 
     @Override
     public Optional<BlobInfo> copy(String bucket, String from, String to, Instant now) {
-        return inBucket(bucket, "copying blob " + BlobRules.where(bucket, from), c -> {
+        return inBucket(bucket, "copying blob " + BlobRules.where(bucket, from), (c, later) -> {
             Map<String, BlobRow> found = rows(c, bucket, targetKeys(to, from));
             BlobRow source = blob(found, from);
             if (source == null) {
@@ -238,14 +243,14 @@ final class SqlBlobStore implements BlobStore {
             BlobInfo s = source.info();
             BlobInfo info = new BlobInfo(to, s.size(), s.etag(), s.contentType(), s.metadata(),
                     replaced == null ? now : replaced.info().created(), now);
-            place(c, bucket, found, info, source.id(), replaced); // shares the content: no bytes move
+            place(c, later, bucket, found, info, source.id(), replaced); // shares the content: no bytes move
             return Optional.of(info);
         });
     }
 
     @Override
     public Optional<BlobInfo> move(String bucket, String from, String to) {
-        return inBucket(bucket, "moving blob " + BlobRules.where(bucket, from), c -> {
+        return inBucket(bucket, "moving blob " + BlobRules.where(bucket, from), (c, later) -> {
             Map<String, BlobRow> found = rows(c, bucket, targetKeys(to, from));
             BlobRow source = blob(found, from);
             if (source == null) {
@@ -256,14 +261,14 @@ final class SqlBlobStore implements BlobStore {
             BlobInfo info = source.info().withPath(to);
             removeRow(c, bucket, from);
             count(c, bucket, -1, -info.size());
-            place(c, bucket, found, info, source.id(), replaced);
+            place(c, later, bucket, found, info, source.id(), replaced);
             return Optional.of(info);
         });
     }
 
     @Override
     public void mkdir(String bucket, String path) {
-        inBucket(bucket, "making directory " + BlobRules.where(bucket, path), c -> {
+        inBucket(bucket, "making directory " + BlobRules.where(bucket, path), (c, later) -> {
             Map<String, BlobRow> found = rows(c, bucket, targetKeys(path, null));
             for (String a : BlobPaths.ancestors(path)) {
                 if (blob(found, a) != null) {
@@ -286,7 +291,7 @@ final class SqlBlobStore implements BlobStore {
     @Override
     public boolean rmdir(String bucket, String path) {
         String key = BlobPaths.directoryKey(path);
-        return inBucket(bucket, "removing directory " + BlobRules.where(bucket, path), c -> {
+        return inBucket(bucket, "removing directory " + BlobRules.where(bucket, path), (c, later) -> {
             List<String> keys = new ArrayList<>(2);
             try (PreparedStatement ps = c.prepareStatement("SELECT path FROM " + t.blobs
                     + " WHERE bucket = ? AND path >= ? AND path < ? ORDER BY path LIMIT 2")) {
@@ -322,27 +327,31 @@ final class SqlBlobStore implements BlobStore {
                             // locked
                         }
                     }
-                    Dialect.execute(c, "DELETE FROM " + t.chunks + " WHERE id IN (SELECT id FROM " + t.blobs + " WHERE id IS NOT NULL)");
+                    Dialect.execute(c, "INSERT INTO " + t.uploads + " (id, expires) SELECT DISTINCT id, " + GARBAGE + " FROM "
+                            + t.blobs + " WHERE id IS NOT NULL");
                     Dialect.execute(c, "DELETE FROM " + t.blobs);
                     Dialect.execute(c, "UPDATE " + t.buckets + " SET blobs = 0, bytes = 0");
                     return null;
                 });
-                return;
+                break;
             } catch (SQLException e) {
                 if (!retryable(e, attempt)) {
                     throw backend.failures.map(e, "clearing blobs");
                 }
             }
         }
+        sweep(); // deletes the content just marked garbage, in batches
     }
 
     // ---- abandoned uploads ----
 
     /**
-     * Deletes the chunks of uploads whose lease ran out (their writer died or stalled past {@link
-     * #LEASE}): each in its own transaction that first deletes the upload's row, so an upload that
-     * publishes or renews at the same moment either wins the row or finds it gone, never half.
-     * Returns how many were swept. Failures are logged, not thrown: a sweep is housekeeping.
+     * Deletes garbage content and the chunks of uploads whose lease ran out (their writer died or
+     * stalled past {@link #LEASE}). An upload is first claimed, its row marked {@link #GARBAGE} in one
+     * statement, so a writer renewing or publishing at the same moment either wins the row or finds it
+     * claimed, never half; then its chunks go in batches and its row last, so a sweep cut short is
+     * finished by the next. Returns how many were reclaimed. Failures are logged, not thrown: a sweep
+     * is housekeeping.
      */
     int sweep() {
         long now = nowMicros();
@@ -361,26 +370,67 @@ final class SqlBlobStore implements BlobStore {
                 return ids;
             });
             for (long id : expired) {
-                boolean gone = transact("sweeping an abandoned blob upload", c -> {
-                    try (PreparedStatement ps = c.prepareStatement(deleteUploadIfExpired)) {
-                        ps.setLong(1, id);
-                        ps.setLong(2, now);
-                        if (ps.executeUpdate() == 0) {
-                            return false; // published or renewed meanwhile
-                        }
-                    }
-                    try (PreparedStatement ps = c.prepareStatement(deleteChunks)) {
-                        ps.setLong(1, id);
-                        ps.executeUpdate();
-                    }
-                    return true;
-                });
-                swept += gone ? 1 : 0;
+                if (reclaim(id, now)) {
+                    swept++;
+                }
             }
         } catch (RuntimeException e) {
             LOG.warn("could not sweep abandoned blob uploads: {}", e.getMessage());
         }
         return swept;
+    }
+
+    /**
+     * Claims upload {@code id} if its {@code expires} is below {@code before} (any live upload's is,
+     * with {@code Long.MAX_VALUE}), then deletes its chunks in batches of {@link #BATCH} and its row.
+     * False if it was not there to claim (published, renewed or reclaimed meanwhile).
+     */
+    boolean reclaim(long id, long before) {
+        return backend.read("deleting unpublished blob content", c -> {
+            try (PreparedStatement ps = c.prepareStatement(claimUpload)) {
+                ps.setLong(1, id);
+                ps.setLong(2, before);
+                if (ps.executeUpdate() == 0) {
+                    return false;
+                }
+            }
+            int last;
+            try (PreparedStatement ps = c.prepareStatement("SELECT MAX(n) FROM " + t.chunks + " WHERE id = ?")) {
+                ps.setLong(1, id);
+                try (ResultSet rs = ps.executeQuery()) {
+                    last = rs.next() ? rs.getInt(1) : -1;
+                    last = rs.wasNull() ? -1 : last;
+                }
+            }
+            try (PreparedStatement ps = c.prepareStatement("DELETE FROM " + t.chunks + " WHERE id = ? AND n >= ? AND n < ?")) {
+                for (int from = 0; from <= last; from += BATCH) {
+                    ps.setLong(1, id);
+                    ps.setInt(2, from);
+                    ps.setInt(3, from + BATCH);
+                    ps.executeUpdate(); // auto-commit: one short transaction per batch
+                }
+            }
+            try (PreparedStatement ps = c.prepareStatement("DELETE FROM " + t.uploads + " WHERE id = ?")) {
+                ps.setLong(1, id);
+                ps.executeUpdate();
+            }
+            return true;
+        });
+    }
+
+    /** Content ids marked garbage by a transaction, to delete in batches once it committed. */
+    static final class Garbage {
+        private final List<Long> ids = new ArrayList<>();
+
+        void add(long id) {
+            ids.add(id);
+        }
+    }
+
+    /** Work inside a bucket's transaction; content it marks garbage is deleted after the commit. */
+    @FunctionalInterface
+    interface BucketWork<T> {
+        T run(Connection c, Garbage later) throws SQLException;
     }
 
     // ---- transactions ----
@@ -390,11 +440,17 @@ final class SqlBlobStore implements BlobStore {
      * new), so changes of one bucket are serialised. Runtime exceptions of the work (a precondition,
      * a path conflict) roll back and pass through; a lost race of the database is retried from scratch.
      */
-    <T> T inBucket(String bucket, String what, SqlWork<Connection, T> work) {
-        return transact(what, c -> {
+    <T> T inBucket(String bucket, String what, BucketWork<T> work) {
+        Garbage[] later = new Garbage[1];
+        T result = transact(what, c -> {
+            later[0] = new Garbage(); // afresh per attempt
             lock(c, bucket);
-            return work.run(c);
+            return work.run(c, later[0]);
         });
+        for (long id : later[0].ids) {
+            reclaim(id, 0); // garbage (-1) is below 0; a sweep finishes what a failure here leaves
+        }
+        return result;
     }
 
     /** Runs {@code work} in a write transaction, retrying a database conflict from scratch. */
@@ -515,7 +571,7 @@ final class SqlBlobStore implements BlobStore {
     }
 
     /** Writes the blob row of {@code info} with content {@code id} in place of {@code replaced}, with its parent directories. */
-    private void place(Connection c, String bucket, Map<String, BlobRow> found, BlobInfo info, long id, BlobRow replaced)
+    private void place(Connection c, Garbage later, String bucket, Map<String, BlobRow> found, BlobInfo info, long id, BlobRow replaced)
             throws SQLException {
         List<String> dirs = new ArrayList<>();
         for (String a : BlobPaths.ancestors(info.path())) {
@@ -539,7 +595,7 @@ final class SqlBlobStore implements BlobStore {
             }
             count(c, bucket, 0, info.size() - replaced.info().size());
             if (replaced.id() != id) {
-                release(c, replaced.id());
+                release(c, later, replaced);
             }
         }
     }
@@ -567,12 +623,31 @@ final class SqlBlobStore implements BlobStore {
         }
     }
 
-    /** Deletes content {@code id} unless a blob row still names it (a copy). */
-    private void release(Connection c, long id) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(releaseContent)) {
+    /**
+     * Drops content no blob row names any more (copies share it; they live in the same bucket, whose
+     * row lock the caller holds): small content at once, bigger content marked garbage for {@code later}.
+     */
+    private void release(Connection c, Garbage later, BlobRow row) throws SQLException {
+        long id = row.id();
+        try (PreparedStatement ps = c.prepareStatement(selectReferenced)) {
             ps.setLong(1, id);
-            ps.setLong(2, id);
-            ps.executeUpdate();
+            try (ResultSet rs = ps.executeQuery()) {
+                if (rs.next()) {
+                    return;
+                }
+            }
+        }
+        if (row.info().size() <= (long) BATCH * BlobTables.CHUNK) {
+            try (PreparedStatement ps = c.prepareStatement("DELETE FROM " + t.chunks + " WHERE id = ?")) {
+                ps.setLong(1, id);
+                ps.executeUpdate();
+            }
+        } else {
+            try (PreparedStatement ps = c.prepareStatement(markGarbage)) {
+                ps.setLong(1, id);
+                ps.executeUpdate();
+            }
+            later.add(id);
         }
     }
 

@@ -112,12 +112,12 @@ final class SqlBlobUpload implements BlobUpload {
                 byte[] data = buffer;
                 int length = used;
                 info = store.inBucket(bucket, "publishing blob " + BlobRules.where(bucket, path),
-                        c -> store.install(c, bucket, path, SqlBlobStore.newId(), data, length, publish));
+                        (c, later) -> store.install(c, later, bucket, path, SqlBlobStore.newId(), data, length, publish));
             } else {
                 if (used > 0) {
                     flushChunk();
                 }
-                info = store.inBucket(bucket, "publishing blob " + BlobRules.where(bucket, path), c -> {
+                info = store.inBucket(bucket, "publishing blob " + BlobRules.where(bucket, path), (c, later) -> {
                     try (PreparedStatement ps = c.prepareStatement(store.deleteUpload)) {
                         ps.setLong(1, id);
                         if (ps.executeUpdate() == 0) {
@@ -126,7 +126,7 @@ final class SqlBlobUpload implements BlobUpload {
                                     + ") and a sweep took it for abandoned; nothing was published");
                         }
                     }
-                    return store.install(c, bucket, path, id, null, 0, publish);
+                    return store.install(c, later, bucket, path, id, null, 0, publish);
                 });
                 registered = false; // published: its chunks are the blob's now
             }
@@ -147,19 +147,8 @@ final class SqlBlobUpload implements BlobUpload {
         buffer = null;
         if (registered) {
             registered = false;
-            long content = id;
             try {
-                store.transact("discarding an upload of " + BlobRules.where(bucket, path), c -> {
-                    try (PreparedStatement ps = c.prepareStatement(store.deleteChunks)) {
-                        ps.setLong(1, content);
-                        ps.executeUpdate();
-                    }
-                    try (PreparedStatement ps = c.prepareStatement(store.deleteUpload)) {
-                        ps.setLong(1, content);
-                        ps.executeUpdate();
-                    }
-                    return null;
-                });
+                store.reclaim(id, Long.MAX_VALUE);
             } catch (RuntimeException e) {
                 // Never throws (SPI); the lease runs out and a sweep deletes the rows.
             }
