@@ -51,6 +51,7 @@ final class SqlBlobStream extends BlobRangeStream {
     private static final class Snapshot implements Runnable {
         private final Dialect d;
         private Connection c;
+        private PreparedStatement chunks;
 
         Snapshot(Dialect d, Connection c) {
             this.d = d;
@@ -61,6 +62,14 @@ final class SqlBlobStream extends BlobRangeStream {
             return c;
         }
 
+        /** The chunk query, prepared once per stream (so PostgreSQL switches it to binary transfer); null once released. */
+        synchronized PreparedStatement chunkQuery(String sql) throws SQLException {
+            if (c != null && chunks == null) {
+                chunks = c.prepareStatement(sql);
+            }
+            return chunks;
+        }
+
         @Override
         public synchronized void run() {
             if (c == null) {
@@ -68,6 +77,9 @@ final class SqlBlobStream extends BlobRangeStream {
             }
             try (Connection closing = c) {
                 c = null;
+                if (chunks != null) {
+                    chunks.close();
+                }
                 d.rollback(closing);
                 d.endSnapshot(closing);
             } catch (SQLException e) {
@@ -157,11 +169,11 @@ final class SqlBlobStream extends BlobRangeStream {
         if (k == chunkNo) {
             return;
         }
-        Connection c = snapshot == null ? null : snapshot.connection();
-        if (c == null) {
-            throw new IOException("the read stream of " + where + " is closed");
-        }
-        try (PreparedStatement ps = c.prepareStatement(store.selectChunk)) {
+        try {
+            PreparedStatement ps = snapshot == null ? null : snapshot.chunkQuery(store.selectChunk);
+            if (ps == null) {
+                throw new IOException("the read stream of " + where + " is closed");
+            }
             ps.setLong(1, id);
             ps.setInt(2, (int) k);
             try (ResultSet rs = ps.executeQuery()) {
