@@ -77,8 +77,11 @@ final class BlobTables {
                 "CREATE TABLE IF NOT EXISTS " + t.buckets + " (bucket VARCHAR(63) NOT NULL PRIMARY KEY, blobs BIGINT NOT NULL, "
                         + "bytes BIGINT NOT NULL)" + opts));
         if (d instanceof PostgresDialect) {
-            // Chunks are compressed content or random-looking bytes: trying pglz on every 1 MiB costs CPU for nothing.
-            out.add("ALTER TABLE " + t.chunks + " ALTER COLUMN data SET STORAGE EXTERNAL");
+            // Chunks are mostly compressed or random-looking bytes: trying pglz on every 1 MiB costs CPU for nothing.
+            // Only if not yet set: ALTER TABLE would take an exclusive lock, queued behind every open read, at each open.
+            out.add("DO $$ BEGIN IF (SELECT attstorage FROM pg_attribute WHERE attrelid = '" + t.chunks
+                    + "'::regclass AND attname = 'data') <> 'e' THEN ALTER TABLE " + t.chunks
+                    + " ALTER COLUMN data SET STORAGE EXTERNAL; END IF; END $$");
         }
         return out;
     }
