@@ -25,8 +25,6 @@ import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Blobs in SQL tables ({@link BlobTables}): content as chunk rows streamed in both directions, never
@@ -39,7 +37,6 @@ import org.slf4j.LoggerFactory;
  * replaced or deleted meanwhile. Thread-safe.
  */
 final class SqlBlobStore implements BlobStore {
-    private static final Logger LOG = LoggerFactory.getLogger(SqlBlobStore.class);
     /** How long an upload without a new chunk stays alive before a sweep may take it for abandoned. */
     static final Duration LEASE = Duration.ofHours(1);
     /** Sweeps run at open and then, piggybacked on a new upload, at most this often per depot. */
@@ -58,6 +55,7 @@ final class SqlBlobStore implements BlobStore {
     final BlobTables t;
     final Dialect d;
     private final AtomicLong lastSweep = new AtomicLong(System.nanoTime());
+    private final BlobSweeper sweeper;
 
     final String selectRow;
     final String selectRowWithChunk;
@@ -66,7 +64,6 @@ final class SqlBlobStore implements BlobStore {
     final String insertUpload;
     final String renewUpload;
     final String deleteUpload;
-    final String claimUpload;
     final String markGarbage;
     private final String lockBucket;
     private final String insertBucket;
@@ -80,6 +77,7 @@ final class SqlBlobStore implements BlobStore {
         this.backend = backend;
         this.d = backend.dialect;
         this.t = new BlobTables(prefix);
+        this.sweeper = new BlobSweeper(backend, t, this::nowMicros);
         this.selectRow = "SELECT " + BlobRow.COLUMNS + " FROM " + t.blobs + " WHERE bucket = ? AND path = ?";
         this.selectRowWithChunk = "SELECT b.path, b.id, b.size, b.etag, b.ctype, b.meta, b.created, b.modified, c.data FROM "
                 + t.blobs + " b LEFT JOIN " + t.chunks + " c ON c.id = b.id AND c.n = ? WHERE b.bucket = ? AND b.path = ?";
@@ -89,7 +87,6 @@ final class SqlBlobStore implements BlobStore {
         this.insertUpload = "INSERT INTO " + t.uploads + " (id, expires) VALUES (?, ?)";
         this.renewUpload = "UPDATE " + t.uploads + " SET expires = ? WHERE id = ? AND expires >= 0";
         this.deleteUpload = "DELETE FROM " + t.uploads + " WHERE id = ? AND expires >= 0";
-        this.claimUpload = "UPDATE " + t.uploads + " SET expires = " + GARBAGE + " WHERE id = ? AND expires < ?";
         this.markGarbage = "INSERT INTO " + t.uploads + " (id, expires) VALUES (?, " + GARBAGE + ")";
         this.lockBucket = "SELECT blobs FROM " + t.buckets + " WHERE bucket = ?" + d.forUpdate();
         this.insertBucket = "INSERT INTO " + t.buckets + " (bucket, blobs, bytes) VALUES (?, 0, 0)";
@@ -345,77 +342,14 @@ final class SqlBlobStore implements BlobStore {
 
     // ---- abandoned uploads ----
 
-    /**
-     * Deletes garbage content and the chunks of uploads whose lease ran out (their writer died or
-     * stalled past {@link #LEASE}). An upload is first claimed, its row marked {@link #GARBAGE} in one
-     * statement, so a writer renewing or publishing at the same moment either wins the row or finds it
-     * claimed, never half; then its chunks go in batches and its row last, so a sweep cut short is
-     * finished by the next. Returns how many were reclaimed. Failures are logged, not thrown: a sweep
-     * is housekeeping.
-     */
+    /** See {@link BlobSweeper#sweep}. */
     int sweep() {
-        long now = nowMicros();
-        int swept = 0;
-        try {
-            List<Long> expired = backend.read("finding abandoned blob uploads", c -> {
-                List<Long> ids = new ArrayList<>();
-                try (PreparedStatement ps = c.prepareStatement("SELECT id FROM " + t.uploads + " WHERE expires < ? ORDER BY expires LIMIT 1000")) {
-                    ps.setLong(1, now);
-                    try (ResultSet rs = ps.executeQuery()) {
-                        while (rs.next()) {
-                            ids.add(rs.getLong(1));
-                        }
-                    }
-                }
-                return ids;
-            });
-            for (long id : expired) {
-                if (reclaim(id, now)) {
-                    swept++;
-                }
-            }
-        } catch (RuntimeException e) {
-            LOG.warn("could not sweep abandoned blob uploads: {}", e.getMessage());
-        }
-        return swept;
+        return sweeper.sweep();
     }
 
-    /**
-     * Claims upload {@code id} if its {@code expires} is below {@code before} (any live upload's is,
-     * with {@code Long.MAX_VALUE}), then deletes its chunks in batches of {@link #BATCH} and its row.
-     * False if it was not there to claim (published, renewed or reclaimed meanwhile).
-     */
+    /** See {@link BlobSweeper#reclaim}. */
     boolean reclaim(long id, long before) {
-        return backend.read("deleting unpublished blob content", c -> {
-            try (PreparedStatement ps = c.prepareStatement(claimUpload)) {
-                ps.setLong(1, id);
-                ps.setLong(2, before);
-                if (ps.executeUpdate() == 0) {
-                    return false;
-                }
-            }
-            int last;
-            try (PreparedStatement ps = c.prepareStatement("SELECT MAX(n) FROM " + t.chunks + " WHERE id = ?")) {
-                ps.setLong(1, id);
-                try (ResultSet rs = ps.executeQuery()) {
-                    last = rs.next() ? rs.getInt(1) : -1;
-                    last = rs.wasNull() ? -1 : last;
-                }
-            }
-            try (PreparedStatement ps = c.prepareStatement("DELETE FROM " + t.chunks + " WHERE id = ? AND n >= ? AND n < ?")) {
-                for (int from = 0; from <= last; from += BATCH) {
-                    ps.setLong(1, id);
-                    ps.setInt(2, from);
-                    ps.setInt(3, from + BATCH);
-                    ps.executeUpdate(); // auto-commit: one short transaction per batch
-                }
-            }
-            try (PreparedStatement ps = c.prepareStatement("DELETE FROM " + t.uploads + " WHERE id = ?")) {
-                ps.setLong(1, id);
-                ps.executeUpdate();
-            }
-            return true;
-        });
+        return sweeper.reclaim(id, before);
     }
 
     /** Content ids marked garbage by a transaction, to delete in batches once it committed. */
