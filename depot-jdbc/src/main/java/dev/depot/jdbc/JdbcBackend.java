@@ -38,6 +38,7 @@ final class JdbcBackend implements Backend {
     final SqlFailures failures;
     final Feed feed;
     final Catalog catalog;
+    final SqlBlobStore blobStore;
     private final JdbcSettings settings;
     private final String scheme;
     private final Connections pool;
@@ -55,6 +56,7 @@ final class JdbcBackend implements Backend {
         this.feed = new Feed(this, settings.tablePrefix(), options);
         this.catalog = new Catalog(this, settings.tablePrefix(), settings.ddl(), settings.display());
         this.autoCommit = new AutoCommitSession(this);
+        this.blobStore = new SqlBlobStore(this, settings.tablePrefix());
         String channel = settings.tablePrefix() + "changes"; // the feed table's name, which Feed notifies
         this.listener = dialect.notify(channel) == null ? null : new PgListener(settings, listenOn, channel, feed::published);
     }
@@ -102,6 +104,7 @@ final class JdbcBackend implements Backend {
                 b.catalog.init(c);
                 return null;
             });
+            b.blobStore.sweep(); // uploads of a process that died mid-write
             return b;
         } catch (RuntimeException e) {
             pool.close();
@@ -226,6 +229,7 @@ final class JdbcBackend implements Backend {
     public Capabilities capabilities() {
         List<Capability> caps = new ArrayList<>(List.of(
                 Capability.RECORDS, Capability.TRANSACTIONS, Capability.UNIQUE_INDEXES, Capability.CHANGE_FEED));
+        caps.add(Capability.BLOBS);
         if (settings.durable()) {
             caps.add(Capability.DURABLE);
         }
@@ -250,6 +254,11 @@ final class JdbcBackend implements Backend {
     @Override
     public ChangeLog changes() {
         return feed;
+    }
+
+    @Override
+    public dev.depot.spi.BlobStore blobs() {
+        return blobStore;
     }
 
     @Override
@@ -278,6 +287,7 @@ final class JdbcBackend implements Backend {
             feed.clear(tx.conn, tx.last());
             return null;
         });
+        blobStore.clear();
     }
 
     @Override
@@ -291,7 +301,7 @@ final class JdbcBackend implements Backend {
                     counts.put(e.collection(), rs.getLong(1));
                 }
             }
-            return new DepotStats(scheme, counts, feed.count(c), -1);
+            return new DepotStats(scheme, counts, feed.count(c), -1, blobStore.stats(c));
         });
     }
 

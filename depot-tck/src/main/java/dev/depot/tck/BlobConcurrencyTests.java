@@ -121,6 +121,30 @@ abstract class BlobConcurrencyTests extends BlobFeatureTests {
         assertThat(blobs().get("doc")[0]).isEqualTo((byte) replacements);
     }
 
+    @Test
+    void aReadStreamKeepsReadingTheContentItOpenedThroughAReplaceAndADelete() throws IOException {
+        byte[] original = bytes(3 * MIB + 5, 7); // several chunks on every backend
+        blobs().put("kept", original);
+        InputStream replaced = blobs().read("kept");
+        InputStream deleted = blobs().read("kept", MIB - 3, 2 * MIB);
+        byte[] head = replaced.readNBytes(10);
+
+        blobs().put("kept", bytes(3 * MIB + 5, 8));
+        byte[] rest = replaced.readAllBytes();
+        blobs().delete("kept");
+        byte[] range = deleted.readAllBytes();
+        replaced.close();
+        deleted.close();
+
+        byte[] whole = new byte[original.length];
+        System.arraycopy(head, 0, whole, 0, head.length);
+        System.arraycopy(rest, 0, whole, head.length, rest.length);
+        assertThat(head.length + rest.length).isEqualTo(original.length);
+        assertThat(whole).as("read through a replace").isEqualTo(original);
+        assertThat(range).as("read through a delete").isEqualTo(Arrays.copyOfRange(original, MIB - 3, 3 * MIB - 3));
+        assertThat(blobs().exists("kept")).isFalse();
+    }
+
     private byte[] readRange(long offset, int length) {
         try (InputStream in = blobs().read("doc", offset, length)) {
             return in.readAllBytes();
