@@ -81,6 +81,16 @@ final class SqliteDialect extends Dialect {
     }
 
     @Override
+    String identityColumn() {
+        return "id INTEGER PRIMARY KEY"; // the rowid: max + 1 at insert
+    }
+
+    @Override
+    boolean parallelWriters() {
+        return false;
+    }
+
+    @Override
     void beginSnapshot(Connection c) throws SQLException {
         execute(c, "BEGIN");
     }

@@ -19,11 +19,14 @@ import java.util.List;
  *
  * <p>Reads run in a read-only snapshot transaction on one connection, begun at the first call. Writes
  * are checked against the snapshot plus the transaction's own writes and kept in an {@link Overlay};
- * nothing is written and no lock is held until commit. Commit ends the snapshot, opens a write
- * transaction under the feed lock, verifies that no key this transaction wrote has been written
- * since its snapshot (the stored stamp still equals the one read), and applies the overlay with
- * batches. Writers of different keys therefore never conflict, and a conflict is detected exactly
- * where the contract says: at commit, as {@link ConflictException}, with nothing applied.
+ * nothing is written and no lock is held until commit. Commit ends the snapshot, opens a data
+ * transaction, locks the rows of the keys it wrote (table by table, in key order), verifies that none
+ * has been written since its snapshot (the stored stamp still equals the one read), and applies the
+ * overlay with batches. Writers of different keys therefore neither conflict nor wait for each other,
+ * and a conflict is detected exactly where the contract says: at commit, as {@link
+ * ConflictException}, with nothing applied. A key inserted by a concurrent commit that had not yet
+ * committed when the rows were locked makes the database refuse the insert (a duplicate key); the
+ * commit then tells that lost race from a unique-index violation by reading the latest state.
  */
 final class TransactionSession implements Session {
     private final JdbcBackend backend;
@@ -146,12 +149,19 @@ final class TransactionSession implements Session {
             backend.dialect.rollback(conn); // the snapshot was read-only; end it
             backend.dialect.endSnapshot(conn);
             if (!events.isEmpty()) {
-                backend.inWrite(conn, tx -> {
-                    checkNotWrittenSince();
-                    tx.commitId(commitId);
-                    tx.apply(overlay, events);
-                    return null;
-                });
+                try {
+                    backend.inWrite(conn, false, tx -> {
+                        tx.commitId(commitId); // first: a lookup of this id now waits for this transaction
+                        checkNotWrittenSince();
+                        tx.apply(overlay, events);
+                        return null;
+                    });
+                } catch (SQLException e) {
+                    if (backend.dialect.classify(e) == Dialect.Failure.UNIQUE && !(e instanceof JdbcBackend.CommitFailed)) {
+                        throw lostRaceOrUnique(e);
+                    }
+                    throw e;
+                }
             }
         } catch (SQLException e) {
             throw backend.failures.map(e, "committing a transaction");
@@ -166,7 +176,9 @@ final class TransactionSession implements Session {
      * concurrent transaction may have taken one after this one's snapshot.
      */
     private void checkNotWrittenSince() throws SQLException {
-        for (TableOverlay o : overlay.tables()) {
+        List<TableOverlay> tables = new ArrayList<>(overlay.tables());
+        tables.sort(java.util.Comparator.comparing(o -> o.table.name)); // one lock order for every writer
+        for (TableOverlay o : tables) {
             if (o.isEmpty()) {
                 continue;
             }
@@ -176,7 +188,7 @@ final class TransactionSession implements Session {
                 keys.add(p.key());
             }
             Iterator<Pending> mine = o.pendings().iterator();
-            for (Base now : Reads.bases(conn, t, keys)) {
+            for (Base now : Reads.bases(conn, t, keys, true)) {
                 Base then = mine.next().base();
                 if (now.exists() != then.exists() || now.stamp() != then.stamp()) {
                     throw Conflicts.lostRace(t.spec.name(), t.spec.keyType().text(now.key()));
@@ -186,6 +198,33 @@ final class TransactionSession implements Session {
                 checkUniqueAgainstLatest(o);
             }
         }
+    }
+
+    /**
+     * The database refused an insert or a unique value (nothing was applied). If a key this
+     * transaction inserted exists now, a concurrent commit inserted it first: a lost race. Else a
+     * unique value it took is held by another key now; else (the holder is gone again) still a conflict.
+     */
+    private RuntimeException lostRaceOrUnique(SQLException refused) {
+        try {
+            for (TableOverlay o : overlay.tables()) {
+                for (Pending p : o.pendings()) {
+                    if (!p.base().exists() && p.present() && Reads.record(conn, o.table, p.key()) != null) {
+                        return Conflicts.lostRace(o.table.spec.name(), o.table.spec.keyType().text(p.key()));
+                    }
+                }
+            }
+            for (TableOverlay o : overlay.tables()) {
+                if (!o.isEmpty() && o.table.hasUnique) {
+                    checkUniqueAgainstLatest(o);
+                }
+            }
+        } catch (RuntimeException e) {
+            return e;
+        } catch (SQLException e) {
+            refused.addSuppressed(e);
+        }
+        return backend.failures.map(refused, "committing a transaction");
     }
 
     private void checkUniqueAgainstLatest(TableOverlay o) throws SQLException {

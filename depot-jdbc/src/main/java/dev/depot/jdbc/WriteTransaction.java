@@ -2,24 +2,30 @@ package dev.depot.jdbc;
 
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
- * An open write transaction holding the feed lock: the only place rows and events are written.
- * {@link #apply} writes a session's overlay and its events; stamps and sequences come from the
- * counter read under the lock.
+ * An open data transaction: the only place rows and events are written. {@link #apply} writes a
+ * session's overlay with its commit stamp and leaves its events in the outbox; {@link #add} appends
+ * further {@link CommitPart}s, applied just before COMMIT in the same transaction. No shared lock is
+ * held, except in an {@linkplain JdbcBackend#writeExclusive exclusive} transaction, which holds the
+ * sequence counter's lock and knows its value ({@link #last}).
  */
 final class WriteTransaction {
     final Connection conn;
     private final JdbcBackend backend;
-    private long last;
+    private final long stamp;
+    private final long last;
+    private final List<CommitPart> parts = new ArrayList<>(0);
     private boolean rollbackOnly;
-    private boolean appended;
+    private final List<PendingEvent> stagedEvents = new ArrayList<>(1);
     private String commitId;
 
-    WriteTransaction(Connection conn, JdbcBackend backend, long last) {
+    WriteTransaction(Connection conn, JdbcBackend backend, long stamp, long last) {
         this.conn = conn;
         this.backend = backend;
+        this.stamp = stamp;
         this.last = last;
     }
 
@@ -32,41 +38,73 @@ final class WriteTransaction {
         return rollbackOnly;
     }
 
-    boolean appended() {
-        return appended;
+    /** Whether events were left in the outbox, which the sequencer must number after COMMIT. */
+    boolean staged() {
+        return !stagedEvents.isEmpty();
     }
 
-    /** The counter: the last sequence numbered so far. */
+    /** The events staged so far. */
+    List<PendingEvent> stagedEvents() {
+        return stagedEvents;
+    }
+
+    /** The counter (last sequence numbered), in an exclusive transaction only. */
     long last() {
+        if (last < 0) {
+            throw new IllegalStateException("not an exclusive write transaction");
+        }
         return last;
     }
 
-    /** Tags the events appended from now on with the commit id of the transaction being applied. */
-    void commitId(String id) {
-        this.commitId = id;
+    /** This commit's stamp, stored in the {@code s} column of every row it writes. */
+    long stamp() {
+        return stamp;
     }
 
-    /** Writes the overlay's rows and appends the events, numbered after the counter. */
+    /**
+     * Records the commit id of the transaction being applied (which a lookup may fence, see {@link
+     * Feed#lookup}) and tags the events staged from now on with it. Call before writing anything.
+     */
+    void commitId(String id) throws SQLException {
+        this.commitId = id;
+        if (id != null) {
+            backend.feed.recordCommit(conn, id);
+        }
+    }
+
+    /** Adds work applied just before COMMIT, in this transaction. */
+    void add(CommitPart part) {
+        parts.add(part);
+    }
+
+    /** Applies the added parts; called once, right before COMMIT. */
+    void applyParts() throws SQLException {
+        for (CommitPart p : parts) {
+            p.apply(this);
+        }
+    }
+
+    /**
+     * Writes the overlay's rows (their keys are locked and checked by the caller) and stages the events.
+     */
     void apply(Overlay overlay, List<PendingEvent> events) throws SQLException {
         if (events.isEmpty()) {
             return;
         }
-        long stamp = last + events.size();
         for (TableOverlay o : overlay.tables()) {
             if (!o.isEmpty()) {
                 RowWriter.apply(conn, o.table, o.pendings(), stamp);
             }
         }
-        appendEvents(events);
+        stageEvents(events);
     }
 
-    /** Appends events that have no overlay (clearing a collection). */
-    void appendEvents(List<PendingEvent> events) throws SQLException {
+    /** Stages events that have no overlay (clearing a collection). */
+    void stageEvents(List<PendingEvent> events) throws SQLException {
         if (events.isEmpty()) {
             return;
         }
-        backend.feed.append(conn, last, events, backend.options.clock().instant(), commitId);
-        last += events.size();
-        appended = true;
+        backend.feed.stage(conn, stamp, events, backend.options.clock().instant(), commitId);
+        stagedEvents.addAll(events);
     }
 }
