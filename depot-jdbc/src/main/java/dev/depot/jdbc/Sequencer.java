@@ -158,7 +158,7 @@ final class Sequencer {
             feed.afterNumbering(c, seq, rows.stream().mapToLong(Staged::sec).min().orElseThrow());
             d.commit(c);
             done = true;
-            feed.saw(seq);
+            feed.saw(last); // what it read, as a reader would: commit ids made from it stay conservative
             feed.published();
         } finally {
             if (!done) {

@@ -157,7 +157,8 @@ final class TransactionSession implements Session {
                         return null;
                     });
                 } catch (SQLException e) {
-                    if (backend.dialect.classify(e) == Dialect.Failure.UNIQUE && !(e instanceof JdbcBackend.CommitFailed)) {
+                    Dialect.Failure f = backend.dialect.classify(e);
+                    if ((f == Dialect.Failure.UNIQUE || f == Dialect.Failure.CONFLICT) && !(e instanceof JdbcBackend.CommitFailed)) {
                         throw lostRaceOrUnique(e);
                     }
                     throw e;
@@ -201,7 +202,8 @@ final class TransactionSession implements Session {
     }
 
     /**
-     * The database refused an insert or a unique value (nothing was applied). If a key this
+     * The database refused an insert or a unique value, or reported a conflict (a deadlock, a
+     * concurrent update; nothing was applied). If a key this
      * transaction inserted exists now, a concurrent commit inserted it first: a lost race. Else a
      * unique value it took is held by another key now; else (the holder is gone again) still a conflict.
      */

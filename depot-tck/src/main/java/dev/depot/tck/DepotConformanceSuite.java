@@ -143,6 +143,13 @@ public abstract class DepotConformanceSuite {
     }
 
     @Nested
+    class ParallelCommits extends ParallelCommitTests {
+        ParallelCommits() {
+            super(DepotConformanceSuite.this);
+        }
+    }
+
+    @Nested
     class BadInput extends BadInputTests {
         BadInput() {
             super(DepotConformanceSuite.this);
