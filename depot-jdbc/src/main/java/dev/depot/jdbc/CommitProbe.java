@@ -4,8 +4,8 @@ import java.util.List;
 import java.util.function.Consumer;
 
 /**
- * A test seam: runs inside a data transaction after everything is written and just before COMMIT,
- * with the events the commit staged, so a test can hold one commit open and show that others proceed
+ * A test seam: runs inside a data transaction after its rows are written, just before its events are
+ * numbered or staged (with those events), so a test can hold one commit open and show that others proceed
  * meanwhile. Does nothing unless a test installed a hook (one volatile read per commit).
  */
 final class CommitProbe {
@@ -18,10 +18,10 @@ final class CommitProbe {
         hook = h;
     }
 
-    static void beforeCommit(WriteTransaction tx) {
+    static void beforeNumbering(List<PendingEvent> events) {
         Consumer<List<PendingEvent>> h = hook;
         if (h != null) {
-            h.accept(tx.stagedEvents());
+            h.accept(events);
         }
     }
 }

@@ -55,6 +55,9 @@ final class Feed implements ChangeLog {
     private final String meta;
     private final String changes;
     private final String lastSql;
+    private final String tryLockSql;
+    private final String insertSql;
+    private final String advanceSql;
     private final String stageSql;
     private final String pendingSql;
     private final String fenceSql;
@@ -91,6 +94,9 @@ final class Feed implements ChangeLog {
         this.changes = prefix + "changes";
         String floor = "(SELECT val FROM " + meta + " WHERE name = 'trim')";
         this.lastSql = "SELECT val FROM " + meta + " WHERE name = 'seq'";
+        this.tryLockSql = backend.dialect.tryLock() == null ? null : lastSql + backend.dialect.tryLock();
+        this.insertSql = "INSERT INTO " + changes + " (seq, coll, rkey, op, ver, t_sec, t_nano, commit_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)";
+        this.advanceSql = "UPDATE " + meta + " SET val = ? WHERE name = 'seq'";
         this.stageSql = "INSERT INTO " + prefix + "outbox (s, coll, rkey, op, ver, t_sec, t_nano, commit_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)";
         this.pendingSql = "SELECT MIN(id) FROM " + prefix + "outbox";
         this.fenceSql = "INSERT INTO " + prefix + "commits (id, t_sec) VALUES (?, ?)";
@@ -202,6 +208,55 @@ final class Feed implements ChangeLog {
     }
 
     /**
+     * The fast path of a commit with no other commit numbering at this moment: takes the counter lock
+     * if it is free (never waiting for it, so no writer waits for another) and returns the counter,
+     * or null if another transaction holds it (or the database has no such lock). The caller then
+     * numbers its events itself, in its own transaction, like a sequencer run would: one transaction
+     * per commit instead of two, holding the counter only for its last statements and COMMIT.
+     */
+    Long tryLockCounter(Connection c) throws SQLException {
+        if (tryLockSql == null) {
+            return null;
+        }
+        try (PreparedStatement ps = c.prepareStatement(tryLockSql); ResultSet rs = ps.executeQuery()) {
+            return rs.next() ? saw(rs.getLong(1)) : null;
+        }
+    }
+
+    /**
+     * Under the counter lock: appends events numbered {@code last+1...} to the feed, moves the counter,
+     * notifies and trims. Returns the new counter.
+     */
+    long appendNumbered(Connection c, long last, List<PendingEvent> events, Instant clockTime, String commitId) throws SQLException {
+        Instant time = clockTime.truncatedTo(ChronoUnit.MICROS);
+        long seq = last;
+        try (PreparedStatement ps = c.prepareStatement(insertSql)) {
+            for (PendingEvent e : events) {
+                ps.setLong(1, ++seq);
+                ps.setString(2, e.collection());
+                ps.setString(3, e.key());
+                ps.setInt(4, e.op().ordinal());
+                ps.setLong(5, e.version());
+                ps.setLong(6, time.getEpochSecond());
+                ps.setInt(7, time.getNano());
+                if (commitId == null) {
+                    ps.setNull(8, Types.VARCHAR);
+                } else {
+                    ps.setString(8, commitId);
+                }
+                ps.addBatch();
+            }
+            ps.executeBatch();
+        }
+        try (PreparedStatement ps = c.prepareStatement(advanceSql)) {
+            ps.setLong(1, seq);
+            ps.executeUpdate();
+        }
+        afterNumbering(c, seq, time.getEpochSecond());
+        return seq;
+    }
+
+    /**
      * Records a transaction's commit id in its data transaction: the row is what {@link #lookup}
      * fences against. Fails with SQLSTATE 40001 (a conflict: nothing applied) if a lookup already
      * fenced the id, which it did only because this commit had not begun.
@@ -213,9 +268,16 @@ final class Feed implements ChangeLog {
             ps.executeUpdate();
         } catch (SQLException e) {
             if (backend.dialect.classify(e) == Dialect.Failure.UNIQUE) {
-                throw new SQLException("commit " + commitId + " was already settled as not committed by a lookup", "40001", e);
+                throw new Fenced(commitId, e);
             }
             throw e;
+        }
+    }
+
+    /** A lookup settled the commit as not committed before it began: it must not apply (a conflict). */
+    static final class Fenced extends SQLException {
+        Fenced(String commitId, SQLException cause) {
+            super("commit " + commitId + " was already settled as not committed by a lookup", "40001", cause);
         }
     }
 

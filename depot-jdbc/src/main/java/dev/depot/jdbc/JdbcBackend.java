@@ -210,7 +210,6 @@ final class JdbcBackend implements Backend {
                 dialect.rollback(c);
             } else {
                 tx.applyParts();
-                CommitProbe.beforeCommit(tx);
                 try {
                     dialect.commit(c);
                 } catch (SQLException e) {
@@ -232,8 +231,12 @@ final class JdbcBackend implements Backend {
                 // as above
             }
         }
-        if (tx.staged() && !tx.isRollbackOnly()) {
-            feed.sequencer.settle(c);
+        if (!tx.isRollbackOnly()) {
+            if (tx.staged()) {
+                feed.sequencer.settle(c);
+            } else if (tx.numbered()) {
+                feed.published();
+            }
         }
         return result;
     }

@@ -85,6 +85,12 @@ final class SqliteDialect extends Dialect {
         return "id INTEGER PRIMARY KEY"; // the rowid: max + 1 at insert
     }
 
+    /** A write transaction already is the only one: the counter is always free. */
+    @Override
+    String tryLock() {
+        return "";
+    }
+
     @Override
     boolean parallelWriters() {
         return false;

@@ -29,6 +29,8 @@ import java.util.List;
  * commit then tells that lost race from a unique-index violation by reading the latest state.
  */
 final class TransactionSession implements Session {
+    private static final int COMMIT_ATTEMPTS = 5;
+
     private final JdbcBackend backend;
     private final Overlay overlay = new Overlay();
     private final List<PendingEvent> events = new ArrayList<>();
@@ -149,25 +151,46 @@ final class TransactionSession implements Session {
             backend.dialect.rollback(conn); // the snapshot was read-only; end it
             backend.dialect.endSnapshot(conn);
             if (!events.isEmpty()) {
-                try {
-                    backend.inWrite(conn, false, tx -> {
-                        tx.commitId(commitId); // first: a lookup of this id now waits for this transaction
-                        checkNotWrittenSince();
-                        tx.apply(overlay, events);
-                        return null;
-                    });
-                } catch (SQLException e) {
-                    Dialect.Failure f = backend.dialect.classify(e);
-                    if ((f == Dialect.Failure.UNIQUE || f == Dialect.Failure.CONFLICT) && !(e instanceof JdbcBackend.CommitFailed)) {
-                        throw lostRaceOrUnique(e);
-                    }
-                    throw e;
-                }
+                apply();
             }
         } catch (SQLException e) {
             throw backend.failures.map(e, "committing a transaction");
         } finally {
             release();
+        }
+    }
+
+    /**
+     * Runs the data transaction. When the database refuses it as a race (a duplicate key, a deadlock)
+     * and the latest state does not decide it yet (the rival has not committed: it may still roll
+     * back), the data transaction runs again: nothing of it was applied, and the snapshot it is
+     * checked against is unchanged. A lost key or a taken unique value ends it.
+     */
+    private void apply() throws SQLException {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                backend.inWrite(conn, false, tx -> {
+                    tx.commitId(commitId); // first: a lookup of this id now waits for this transaction
+                    checkNotWrittenSince();
+                    tx.apply(overlay, events);
+                    return null;
+                });
+                return;
+            } catch (SQLException e) {
+                Dialect.Failure f = backend.dialect.classify(e);
+                boolean raced = (f == Dialect.Failure.UNIQUE || f == Dialect.Failure.CONFLICT)
+                        && !(e instanceof JdbcBackend.CommitFailed) && !(e instanceof Feed.Fenced);
+                if (!raced) {
+                    throw e;
+                }
+                RuntimeException decided = lostRaceOrUnique(e);
+                if (decided != null) {
+                    throw decided;
+                }
+                if (attempt >= COMMIT_ATTEMPTS) {
+                    throw e;
+                }
+            }
         }
     }
 
@@ -203,11 +226,11 @@ final class TransactionSession implements Session {
 
     /**
      * The database refused an insert or a unique value, or reported a conflict (a deadlock, a
-     * concurrent update; nothing was applied). If a key this
-     * transaction inserted exists now, a concurrent commit inserted it first: a lost race. Else a
-     * unique value it took is held by another key now; else (the holder is gone again) still a conflict.
+     * concurrent update; nothing was applied). If a key this transaction inserted exists now, a
+     * concurrent commit inserted it first: a lost race. Else if a unique value it took is held by
+     * another key now, a unique violation. Else null: not decided yet.
      */
-    private RuntimeException lostRaceOrUnique(SQLException refused) {
+    private RuntimeException lostRaceOrUnique(SQLException refused) throws SQLException {
         try {
             for (TableOverlay o : overlay.tables()) {
                 for (Pending p : o.pendings()) {
@@ -221,12 +244,10 @@ final class TransactionSession implements Session {
                     checkUniqueAgainstLatest(o);
                 }
             }
-        } catch (RuntimeException e) {
+        } catch (dev.depot.UniqueConstraintException e) {
             return e;
-        } catch (SQLException e) {
-            refused.addSuppressed(e);
         }
-        return backend.failures.map(refused, "committing a transaction");
+        return null;
     }
 
     private void checkUniqueAgainstLatest(TableOverlay o) throws SQLException {

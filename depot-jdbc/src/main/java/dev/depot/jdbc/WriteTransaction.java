@@ -7,7 +7,8 @@ import java.util.List;
 
 /**
  * An open data transaction: the only place rows and events are written. {@link #apply} writes a
- * session's overlay with its commit stamp and leaves its events in the outbox; {@link #add} appends
+ * session's overlay with its commit stamp and numbers its events, or leaves them in the outbox when
+ * another commit is numbering (see {@link #stageEvents}); {@link #add} appends
  * further {@link CommitPart}s, applied just before COMMIT in the same transaction. No shared lock is
  * held, except in an {@linkplain JdbcBackend#writeExclusive exclusive} transaction, which holds the
  * sequence counter's lock and knows its value ({@link #last}).
@@ -17,6 +18,10 @@ final class WriteTransaction {
     private final JdbcBackend backend;
     private final long stamp;
     private final long last;
+    /** The counter while this transaction holds its lock (numbering its own events), else -1. */
+    private long counter;
+    private boolean outboxUsed;
+    private boolean numbered;
     private final List<CommitPart> parts = new ArrayList<>(0);
     private boolean rollbackOnly;
     private final List<PendingEvent> stagedEvents = new ArrayList<>(1);
@@ -27,6 +32,7 @@ final class WriteTransaction {
         this.backend = backend;
         this.stamp = stamp;
         this.last = last;
+        this.counter = last;
     }
 
     /** Ends the transaction without writing (a precondition failed). */
@@ -40,7 +46,12 @@ final class WriteTransaction {
 
     /** Whether events were left in the outbox, which the sequencer must number after COMMIT. */
     boolean staged() {
-        return !stagedEvents.isEmpty();
+        return outboxUsed;
+    }
+
+    /** Whether this transaction numbered events itself (under the counter lock). */
+    boolean numbered() {
+        return numbered;
     }
 
     /** The events staged so far. */
@@ -99,12 +110,27 @@ final class WriteTransaction {
         stageEvents(events);
     }
 
-    /** Stages events that have no overlay (clearing a collection). */
+    /**
+     * Stages events (also those without an overlay: clearing a collection): numbered at once if this
+     * transaction holds or can take the counter lock without waiting ({@link Feed#tryLockCounter}),
+     * else left in the outbox for the sequencer.
+     */
     void stageEvents(List<PendingEvent> events) throws SQLException {
         if (events.isEmpty()) {
             return;
         }
-        backend.feed.stage(conn, stamp, events, backend.options.clock().instant(), commitId);
+        CommitProbe.beforeNumbering(events);
         stagedEvents.addAll(events);
+        if (counter < 0 && !outboxUsed) {
+            Long free = backend.feed.tryLockCounter(conn);
+            counter = free == null ? -1 : free;
+        }
+        if (counter >= 0) {
+            counter = backend.feed.appendNumbered(conn, counter, events, backend.options.clock().instant(), commitId);
+            numbered = true;
+        } else {
+            backend.feed.stage(conn, stamp, events, backend.options.clock().instant(), commitId);
+            outboxUsed = true;
+        }
     }
 }
