@@ -26,7 +26,9 @@ import org.slf4j.LoggerFactory;
  * The change feed under concurrent writers, as two processes on one table prefix see it: writer
  * threads on two depots save, delete, commit transactions and roll some back, while {@code since}
  * pollers and subscribers in both depots check that they see every sequence exactly once, in order,
- * and in the end exactly the events of the committed writes. Runs a few seconds per database;
+ * and in the end exactly the events of the committed writes, in one order that every reader of both
+ * depots saw, and never an event whose commit's data was not yet readable. A second test races many
+ * writers for the same keys and the same unique values. Runs a few seconds per database;
  * {@code -Ddepot.deep=true} (or {@code -Ddepot.feed.seconds=N}) runs longer.
  */
 class FeedIntegrityTest {
@@ -69,6 +71,9 @@ class FeedIntegrityTest {
         }
     }
 
+    /** A record's version (-1: absent) read right after a poller read the event at {@code sequence}. */
+    record Observed(long sequence, String key, long version) {}
+
     static String identity(ChangeEvent e) {
         return e.key() + "/" + e.op() + "/" + e.version();
     }
@@ -93,6 +98,7 @@ class FeedIntegrityTest {
             List<Records<String, Item>> items = List.of(a.records(ITEMS), b.records(ITEMS));
             long from = a.changes().lastSequence();
             List<String> expected = Collections.synchronizedList(new ArrayList<>());
+            List<Observed> observed = new CopyOnWriteArrayList<>();
             AtomicBoolean writing = new AtomicBoolean(true);
             AtomicBoolean written = new AtomicBoolean();
             AtomicBoolean stop = new AtomicBoolean();
@@ -109,6 +115,11 @@ class FeedIntegrityTest {
                     while (!stop.get() && (!written.get() || poll.last < d.changes().lastSequence())) {
                         List<ChangeEvent> batch = d.changes().since(poll.last, 100);
                         batch.forEach(poll::accept);
+                        Records<String, Item> mine = d == a ? items.get(0) : items.get(1);
+                        for (ChangeEvent e : batch) {
+                            // The data of a readable event's commit must be visible: read it after the event.
+                            observed.add(new Observed(e.sequence(), e.key(), mine.getVersioned(e.key()).map(v -> v.version()).orElse(-1L)));
+                        }
                         if (batch.isEmpty()) {
                             pause();
                         }
@@ -152,6 +163,14 @@ class FeedIntegrityTest {
             Collections.sort(want);
             assertThat(last - from).isEqualTo(want.size());
             List<String> order = new ArrayList<>(readers.get(0).events);
+            List<ChangeEvent> all = a.changes().since(from, Integer.MAX_VALUE);
+            assertThat(observed).as("records read after their events").isNotEmpty();
+            for (Observed o : observed) {
+                // What was read is the state after this event or after a later one of the key, never before it.
+                boolean explained = all.stream().anyMatch(e -> e.sequence() >= o.sequence() && e.key().equals(o.key())
+                        && (e.op() == ChangeEvent.Op.DELETE ? o.version() == -1 : o.version() == e.version()));
+                assertThat(explained).as("state of %s read after event %d: version %d", o.key(), o.sequence(), o.version()).isTrue();
+            }
             for (Seen r : readers) {
                 assertThat(new ArrayList<>(r.events)).as(r.name + " saw the one order every reader sees").isEqualTo(order);
                 assertThat(r.violations).as(r.name).isEmpty();
