@@ -8,10 +8,11 @@ import java.util.List;
 /**
  * An open data transaction: the only place rows and events are written. {@link #apply} writes a
  * session's overlay with its commit stamp and numbers its events, or leaves them in the outbox when
- * another commit is numbering (see {@link #stageEvents}); {@link #add} appends
- * further {@link CommitPart}s, applied just before COMMIT in the same transaction. No shared lock is
- * held, except in an {@linkplain JdbcBackend#writeExclusive exclusive} transaction, which holds the
- * sequence counter's lock and knows its value ({@link #last}).
+ * another commit is numbering (see {@link #stageEvents}); {@link #add} appends further {@link
+ * CommitPart}s (e.g. queue operations), applied just before COMMIT in the same transaction. It never
+ * waits for a lock that writers of other keys hold, except in an {@linkplain
+ * JdbcBackend#writeExclusive exclusive} transaction, which takes the sequence counter's lock first
+ * and knows its value ({@link #last}).
  */
 final class WriteTransaction {
     final Connection conn;
@@ -24,7 +25,6 @@ final class WriteTransaction {
     private boolean numbered;
     private final List<CommitPart> parts = new ArrayList<>(0);
     private boolean rollbackOnly;
-    private final List<PendingEvent> stagedEvents = new ArrayList<>(1);
     private String commitId;
 
     WriteTransaction(Connection conn, JdbcBackend backend, long stamp, long last) {
@@ -54,10 +54,6 @@ final class WriteTransaction {
         return numbered;
     }
 
-    /** The events staged so far. */
-    List<PendingEvent> stagedEvents() {
-        return stagedEvents;
-    }
 
     /** The counter (last sequence numbered), in an exclusive transaction only. */
     long last() {
@@ -120,7 +116,6 @@ final class WriteTransaction {
             return;
         }
         CommitProbe.beforeNumbering(events);
-        stagedEvents.addAll(events);
         if (counter < 0 && !outboxUsed) {
             Long free = backend.feed.tryLockCounter(conn);
             counter = free == null ? -1 : free;
