@@ -4,6 +4,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.sql.Types;
 import java.util.ArrayList;
 import java.util.List;
@@ -36,6 +37,7 @@ final class Sequencer {
     private final String pendingSql;
     private final String insertSql;
     private final String advanceSql;
+    private final String script;
     private final String outbox;
     private final ConcurrentHashMap<Integer, String> deleteIn = new ConcurrentHashMap<>();
     private final Object runs = new Object();
@@ -55,6 +57,7 @@ final class Sequencer {
         this.insertSql = "INSERT INTO " + prefix + "changes (seq, coll, rkey, op, ver, t_sec, t_nano, commit_id) "
                 + "VALUES (?, ?, ?, ?, ?, ?, ?, ?)";
         this.advanceSql = "UPDATE " + meta + " SET val = ? WHERE name = 'seq'";
+        this.script = backend.dialect.sequencerScript(prefix);
     }
 
     /**
@@ -111,6 +114,11 @@ final class Sequencer {
         d.beginWrite(c);
         boolean done = false;
         try {
+            if (script != null) {
+                runScript(c);
+                done = true;
+                return;
+            }
             long last;
             try (PreparedStatement ps = c.prepareStatement(lockSql); ResultSet rs = ps.executeQuery()) {
                 if (!rs.next()) {
@@ -169,6 +177,57 @@ final class Sequencer {
                 }
             }
             d.endWrite(c);
+        }
+    }
+
+    /**
+     * The run as the dialect's one-round-trip script (lock, then move everything committed in one
+     * statement: one snapshot, so exactly the rows it numbers are deleted), then trim and COMMIT.
+     */
+    private void runScript(Connection c) throws SQLException {
+        long end;
+        long count;
+        long oldest;
+        try (Statement st = c.createStatement()) {
+            st.execute(script);
+            long last = -1;
+            ResultSet moved = null;
+            while (true) {
+                ResultSet rs = st.getResultSet();
+                if (rs != null) {
+                    if (last < 0) {
+                        try (rs) {
+                            if (!rs.next()) {
+                                throw new SQLException("the depot's sequence row is missing", "55000");
+                            }
+                            last = rs.getLong(1);
+                        }
+                    } else {
+                        moved = rs;
+                        break;
+                    }
+                } else if (st.getUpdateCount() == -1) {
+                    break;
+                }
+                st.getMoreResults();
+            }
+            if (moved == null) {
+                throw new SQLException("the sequencer script returned no counter", "55000");
+            }
+            try (ResultSet r = moved) {
+                r.next();
+                end = r.getLong(1);
+                count = r.getLong(2);
+                oldest = r.getLong(3);
+            }
+            feed.saw(last);
+        }
+        if (count > 0) {
+            feed.afterNumbering(c, end, oldest);
+        }
+        backend.dialect.commit(c);
+        if (count > 0) {
+            feed.published();
         }
     }
 

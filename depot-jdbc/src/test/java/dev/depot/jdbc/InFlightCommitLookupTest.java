@@ -35,6 +35,8 @@ class InFlightCommitLookupTest {
     record Note(String id, String text) {}
 
     private static final Schema<String, Note> NOTES = Schema.of("notes", String.class, Note.class).key(Note::id).build();
+    /** A thread per task: the common pool may have a single, busy thread on a small machine. */
+    private static final java.util.concurrent.Executor OWN_THREAD = r -> Thread.ofPlatform().daemon().start(r);
     private static final String PREFIX = "lk" + Long.toHexString(System.nanoTime() & 0xffffffL) + "_";
 
     /** The servers, where another session's lock wait can be seen in the database's catalog. */
@@ -66,7 +68,7 @@ class InFlightCommitLookupTest {
                     CommitProbe.install(null);
                     // Inside the data transaction: the lookup starts, and must be waiting in the database
                     // (for this transaction's commit id) before the commit goes on.
-                    lookup.set(CompletableFuture.supplyAsync(() -> depot.commitOutcome(id.get())));
+                    lookup.set(CompletableFuture.supplyAsync(() -> depot.commitOutcome(id.get()), OWN_THREAD));
                     awaitLockWaitOnCommits(url, name);
                 }
             });
@@ -97,7 +99,7 @@ class InFlightCommitLookupTest {
             AtomicReference<CommitOutcome> early = new AtomicReference<>();
             assertThatThrownBy(() -> depot.transact(tx -> {
                 tx.records(NOTES).save(new Note("fenced", "y"));
-                early.set(CompletableFuture.supplyAsync(() -> depot.commitOutcome(tx.id())).orTimeout(30, TimeUnit.SECONDS).join());
+                early.set(CompletableFuture.supplyAsync(() -> depot.commitOutcome(tx.id()), OWN_THREAD).orTimeout(30, TimeUnit.SECONDS).join());
                 return null;
             })).isInstanceOf(ConflictException.class);
 
