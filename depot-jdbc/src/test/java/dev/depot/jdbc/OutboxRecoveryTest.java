@@ -47,13 +47,16 @@ class OutboxRecoveryTest {
                 try (Connection c = DriverManager.getConnection(s.jdbcUrl(), s.user(), s.password());
                         PreparedStatement ps = c.prepareStatement("INSERT INTO " + s.tablePrefix()
                                 + "outbox (s, coll, rkey, op, ver, t_sec, t_nano, commit_id) VALUES (?, 'notes', ?, 1, 2, ?, 0, NULL)")) {
-                    // Two commits of a dead process (stamps 7 and 5): numbered by stamp, each one's events together.
+                    // Events of two commits (stamps 7 and 5) with interleaved ids, made visible at once (one
+                    // transaction, so no reader numbers a part first): numbered by stamp, each commit's together.
+                    c.setAutoCommit(false);
                     for (Object[] row : new Object[][] {{7L, "b1"}, {5L, "c1"}, {7L, "b2"}, {5L, "c2"}}) {
                         ps.setLong(1, (Long) row[0]);
                         ps.setString(2, (String) row[1]);
                         ps.setLong(3, java.time.Instant.now().getEpochSecond()); // recent: retention keeps it
                         ps.executeUpdate();
                     }
+                    c.commit();
                 }
                 long guard = System.nanoTime() + TimeUnit.SECONDS.toNanos(30); // hang guard only
                 List<ChangeEvent> read = List.of();
