@@ -11,9 +11,11 @@ import java.util.List;
 
 /**
  * The shared auto-commit session: each call is its own transaction. Reads are single statements.
- * Writes run in a write transaction under the feed lock, where the preconditions are evaluated on
- * the latest state by the same {@link WriteRules} as transactions use and the rows written with
- * batches; a failed precondition rolls back and writes nothing. Thread-safe: it holds no state.
+ * Writes run in a data transaction that locks the keys it writes as it reads them, so the
+ * preconditions are evaluated on their latest committed state by the same {@link WriteRules} as
+ * transactions use, and the rows are written with batches; a failed precondition rolls back and
+ * writes nothing. A concurrent insert of the same key or unique value makes the database refuse the
+ * write, which then runs again (see {@link JdbcBackend#write}) and finds the winner. Thread-safe: it holds no state.
  */
 final class AutoCommitSession implements Session {
     private final JdbcBackend backend;
@@ -42,7 +44,7 @@ final class AutoCommitSession implements Session {
     public WriteResult write(CollectionSpec spec, Write write) {
         Table t = backend.table(spec);
         return backend.write("writing to " + on(spec), tx -> {
-            View v = new View(tx.conn, new Overlay());
+            View v = new View(tx.conn, new Overlay(), true);
             List<PendingEvent> events = new ArrayList<>(1);
             return finish(tx, v, events, WriteRules.write(v, t, write, events));
         });
@@ -52,7 +54,7 @@ final class AutoCommitSession implements Session {
     public List<WriteResult> writeAll(CollectionSpec spec, List<Write> writes) {
         Table t = backend.table(spec);
         return backend.write("writing to " + on(spec), tx -> {
-            View v = new View(tx.conn, new Overlay());
+            View v = new View(tx.conn, new Overlay(), true);
             List<PendingEvent> events = new ArrayList<>(writes.size());
             List<WriteResult> results = WriteRules.writeAll(v, t, writes, events);
             // On failure the list holds only the failing result.
@@ -65,7 +67,7 @@ final class AutoCommitSession implements Session {
     public WriteResult delete(CollectionSpec spec, Object key, long expectedVersion) {
         Table t = backend.table(spec);
         return backend.write("deleting from " + on(spec), tx -> {
-            View v = new View(tx.conn, new Overlay());
+            View v = new View(tx.conn, new Overlay(), true);
             List<PendingEvent> events = new ArrayList<>(1);
             return finish(tx, v, events, WriteRules.delete(v, t, key, expectedVersion, events));
         });

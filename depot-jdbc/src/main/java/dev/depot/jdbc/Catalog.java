@@ -12,8 +12,8 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Depot's own tables (registry, sequence counter, change feed) and the prepared collections of this
- * backend. {@link #prepare} runs under the feed lock, so concurrent opens of one collection (from
- * any process) evolve it once.
+ * backend. {@link #prepare} runs under the sequence counter's lock, so concurrent opens of one
+ * collection (from any process) evolve it once.
  */
 final class Catalog {
     private final JdbcBackend backend;
@@ -44,6 +44,8 @@ final class Catalog {
             check.table(c, prefix + "meta", List.of("name", "val"), List.of());
             check.table(c, prefix + "changes", List.of("seq", "coll", "rkey", "op", "ver", "t_sec", "t_nano", "commit_id"), List.of());
             check.table(c, prefix + "collections", List.of("coll", "key_type", "tbl", "idx"), List.of());
+            check.table(c, prefix + "outbox", List.of("id", "s", "coll", "rkey", "op", "ver", "t_sec", "t_nano", "commit_id"), List.of());
+            check.table(c, prefix + "commits", List.of("id", "t_sec"), List.of());
             new BlobTables(prefix).check(check, c, prefix);
             check.failIfMissing("opening the depot", display);
         }
@@ -57,7 +59,10 @@ final class Catalog {
         }
     }
 
-    /** The DDL of Depot's own tables: counter, change feed, registry of collections. */
+    /**
+     * The DDL of Depot's own tables: counters, change feed, registry of collections, the outbox where
+     * commits leave their events for the sequencer, and the ids of commits (see {@link Sequencer}).
+     */
     static List<String> ownTables(Dialect d, String prefix) {
         String opts = d.tableOptions();
         List<String> out = new java.util.ArrayList<>(List.of(
@@ -66,20 +71,35 @@ final class Catalog {
                         + "rkey " + d.textType() + " NOT NULL, op SMALLINT NOT NULL, ver BIGINT NOT NULL, t_sec BIGINT NOT NULL, "
                         + "t_nano INTEGER NOT NULL, commit_id VARCHAR(64))" + opts,
                 "CREATE INDEX IF NOT EXISTS " + prefix + "changes_time ON " + prefix + "changes (t_sec, t_nano)",
-                Registry.ddl(prefix, d)));
+                Registry.ddl(prefix, d),
+                "CREATE TABLE IF NOT EXISTS " + prefix + "outbox (" + d.identityColumn() + ", s BIGINT NOT NULL, "
+                        + "coll VARCHAR(64) NOT NULL, rkey " + d.textType() + " NOT NULL, op SMALLINT NOT NULL, ver BIGINT NOT NULL, "
+                        + "t_sec BIGINT NOT NULL, t_nano INTEGER NOT NULL, commit_id VARCHAR(64))" + opts,
+                "CREATE TABLE IF NOT EXISTS " + prefix + "commits (id VARCHAR(64) NOT NULL PRIMARY KEY, t_sec BIGINT NOT NULL)" + opts));
         out.addAll(BlobTables.ddl(d, prefix));
         return out;
     }
 
+    /**
+     * The sequence counter ({@code seq}) and the stamp counter ({@code stamps}). Stamps start far above
+     * any sequence: rows written by earlier versions carry their feed sequence as stamp, and a process
+     * of an earlier version still writing beside this one keeps doing so, so a new stamp must never
+     * equal one of those.
+     */
     private void insertCounter(Connection c) throws SQLException {
+        insertMeta(c, "seq", "0");
+        insertMeta(c, "stamps", Long.toString(StampBlock.FIRST));
+    }
+
+    private void insertMeta(Connection c, String name, String initial) throws SQLException {
         boolean present;
-        try (PreparedStatement ps = c.prepareStatement("SELECT val FROM " + prefix + "meta WHERE name = 'seq'");
+        try (PreparedStatement ps = c.prepareStatement("SELECT val FROM " + prefix + "meta WHERE name = '" + name + "'");
                 ResultSet rs = ps.executeQuery()) {
             present = rs.next();
         }
         if (!present) {
             try {
-                Dialect.execute(c, "INSERT INTO " + prefix + "meta (name, val) VALUES ('seq', 0)");
+                Dialect.execute(c, "INSERT INTO " + prefix + "meta (name, val) VALUES ('" + name + "', " + initial + ")");
             } catch (SQLException e) {
                 if (d.classify(e) != Dialect.Failure.UNIQUE) {
                     throw e; // else another process inserted it first
@@ -97,7 +117,7 @@ final class Catalog {
             tables.put(spec.name(), backend.read("checking collection '" + spec.name() + "'", c -> adopt(c, spec)));
             return;
         }
-        Registry.Entry e = backend.write("preparing collection '" + spec.name() + "'", tx -> {
+        Registry.Entry e = backend.writeExclusive("preparing collection '" + spec.name() + "'", tx -> {
             Registry.Entry stored = registry.find(tx.conn, spec.name());
             String table = stored == null ? Names.table(prefix, spec.name()) : stored.table();
             // Never adopt (nor keep using) a table whose records belong to another collection.

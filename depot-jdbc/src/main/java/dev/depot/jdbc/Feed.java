@@ -17,14 +17,16 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The change feed table and the sequence counter beside it.
+ * The change feed table, the sequence counter beside it, and the outbox where commits leave their
+ * events until the {@link Sequencer} numbers them.
  *
- * <p>Sequences are handed out in commit order without gaps: every write transaction first locks the
- * counter row ({@link #lock}) and holds that lock until it commits; it numbers its events from the
- * counter, stores the new counter value and commits. But "committed" is not "visible to every new
- * reader at once": InnoDB can show a later commit's events before an earlier one's (seen as 5935 →
- * 5937 with six writers). So readers never trust a hole: since the counter only advances in committed
- * transactions, a missing sequence is either a commit not yet visible or an event dropped by
+ * <p>A data transaction takes no shared lock: it writes its rows and inserts its events into the
+ * outbox ({@link #stage}), then commits; the sequencer, under the counter lock, moves committed
+ * outbox rows into the feed with the next sequences. So sequences are handed out without gaps, in
+ * the order the sequencer's runs saw commits, and only for committed data. But "committed" is not
+ * "visible to every new reader at once": InnoDB can show a later run's events before an earlier
+ * one's (seen as 5935 → 5937). So readers never trust a hole: since the counter only advances in
+ * committed transactions, a missing sequence is either a run not yet visible or an event dropped by
  * retention or a clear. The second kind is recorded as the <em>trim floor</em> (meta row {@code
  * trim}: the highest sequence ever deleted, raised in the same transaction as the delete), read in
  * the same statement as the events; {@link #since} returns only the consecutive run after
@@ -32,25 +34,34 @@ import java.util.concurrent.atomic.AtomicLong;
  * database; on those that never show a hole it costs a scalar subquery.
  *
  * <p>Waiters are woken by commits through this backend at once, by other processes' commits through
- * {@link PgListener} on PostgreSQL, and otherwise by polling every few milliseconds.
+ * {@link PgListener} on PostgreSQL, and otherwise by polling every few milliseconds. A reader that
+ * finds nothing new and events waiting in the outbox (a process died between its data commit and
+ * the numbering) runs the sequencer itself, at most once per poll interval.
  *
- * <p>Retention (age and count from {@link DepotOptions}) is applied when events are appended, as
- * memory does. Each event stores the commit id of its transaction (null for auto-commit writes), so
- * {@link #lookup} can tell whether a commit whose outcome was unknown was applied.
+ * <p>Retention (age and count from {@link DepotOptions}) is applied by the sequencer after it
+ * numbers events. Each event stores the commit id of its transaction (null for auto-commit writes),
+ * and each transaction with an id records it in the {@code commits} table in its data transaction,
+ * so {@link #lookup} can settle a commit whose outcome was unknown.
  */
 final class Feed implements ChangeLog {
     private static final ChangeEvent.Op[] OPS = ChangeEvent.Op.values();
     /** How often waiters look for other processes' commits; PostgreSQL notifies, so it polls rarely. */
     private static final long POLL_MILLIS = 25;
     private static final long POLL_MILLIS_NOTIFIED = 500;
+    /** Commit ids are kept as long as events (by age); dropped in a scan at most once a minute. */
+    private static final long COMMITS_TRIM_NANOS = 60_000_000_000L;
 
     private final JdbcBackend backend;
     private final String meta;
     private final String changes;
-    private final String lockSql;
-    private final String advanceSql;
     private final String lastSql;
+    private final String tryLockSql;
     private final String insertSql;
+    private final String advanceSql;
+    private final String stageSql;
+    private final String pendingSql;
+    private final String fenceSql;
+    private final String commitsTrimSql;
     private final String sinceSql;
     private final String nextSql;
     private final String raiseFloorSql;
@@ -58,12 +69,18 @@ final class Feed implements ChangeLog {
     private final String trimAgeMaxSql;
     private final String oldestSql;
     private final String clearSql;
+    private final String clearOutboxSql;
     private final String countSql;
     private final String lookupSql;
     private final String notifySql;
     private final long pollMillis;
     private final Duration maxAge;
     private final long maxEvents;
+    final Sequencer sequencer;
+    /** When a reader last looked for events left in the outbox (nanoTime), see {@link #since}. */
+    private volatile long lastOutboxCheck;
+    /** When the commits table was last trimmed to the retention age (nanoTime). */
+    private volatile long lastCommitsTrim;
     private final Object signal = new Object();
     private long generation;
     /** Oldest retained event time this process knows of; null when unknown. */
@@ -76,10 +93,14 @@ final class Feed implements ChangeLog {
         this.meta = prefix + "meta";
         this.changes = prefix + "changes";
         String floor = "(SELECT val FROM " + meta + " WHERE name = 'trim')";
-        this.lockSql = "SELECT val FROM " + meta + " WHERE name = 'seq'" + backend.dialect.forUpdate();
-        this.advanceSql = "UPDATE " + meta + " SET val = ? WHERE name = 'seq'";
         this.lastSql = "SELECT val FROM " + meta + " WHERE name = 'seq'";
+        this.tryLockSql = backend.dialect.tryLock() == null ? null : lastSql + backend.dialect.tryLock();
         this.insertSql = "INSERT INTO " + changes + " (seq, coll, rkey, op, ver, t_sec, t_nano, commit_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)";
+        this.advanceSql = "UPDATE " + meta + " SET val = ? WHERE name = 'seq'";
+        this.stageSql = "INSERT INTO " + prefix + "outbox (s, coll, rkey, op, ver, t_sec, t_nano, commit_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)";
+        this.pendingSql = "SELECT MIN(id) FROM " + prefix + "outbox";
+        this.fenceSql = "INSERT INTO " + prefix + "commits (id, t_sec) VALUES (?, ?)";
+        this.commitsTrimSql = "DELETE FROM " + prefix + "commits WHERE t_sec < ?";
         // The floor comes from the same statement, hence the same snapshot, as the events.
         this.sinceSql = "SELECT seq, coll, rkey, op, ver, t_sec, t_nano, " + floor + " FROM " + changes
                 + " WHERE seq > ? ORDER BY seq LIMIT ?";
@@ -89,12 +110,14 @@ final class Feed implements ChangeLog {
         this.trimAgeMaxSql = "SELECT MAX(seq) FROM " + changes + " WHERE t_sec < ? OR (t_sec = ? AND t_nano < ?)";
         this.oldestSql = "SELECT t_sec, t_nano FROM " + changes + " ORDER BY t_sec, t_nano LIMIT 1";
         this.clearSql = "DELETE FROM " + changes;
+        this.clearOutboxSql = "DELETE FROM " + prefix + "outbox";
         this.countSql = "SELECT COUNT(*) FROM " + changes;
         this.lookupSql = "SELECT MIN(seq), MAX(seq), " + floor + " FROM " + changes + " WHERE commit_id = ?";
         this.notifySql = backend.dialect.notify(changes);
         this.pollMillis = notifySql == null ? POLL_MILLIS : POLL_MILLIS_NOTIFIED;
         this.maxAge = options.changeRetentionAge();
         this.maxEvents = options.changeRetentionEvents();
+        this.sequencer = new Sequencer(backend, this, prefix);
     }
 
     // ---- opening ----
@@ -115,7 +138,7 @@ final class Feed implements ChangeLog {
             }
         }
         if (floorRow(c) == null) {
-            backend.inWrite(c, tx -> { // under the counter lock, so concurrent openers insert it once
+            backend.inWrite(c, true, tx -> { // under the counter lock, so concurrent openers insert it once
                 if (floorRow(c) == null) {
                     long floor = tx.last();
                     try (PreparedStatement ps = c.prepareStatement("SELECT MIN(seq) FROM " + changes);
@@ -155,27 +178,59 @@ final class Feed implements ChangeLog {
         }
     }
 
-    // ---- inside a write transaction ----
+    // ---- inside a data transaction ----
 
-    /** Takes the feed lock (held until the transaction ends) and returns the current counter. */
-    long lock(Connection c) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(lockSql); ResultSet rs = ps.executeQuery()) {
-            if (!rs.next()) {
-                throw new SQLException("the depot's sequence row is missing", "55000");
+    /**
+     * Leaves a commit's events in the outbox, tagged with its stamp (which keeps them together when
+     * numbered) and {@code commitId} (may be null), with one batch.
+     */
+    void stage(Connection c, long stamp, List<PendingEvent> events, Instant clockTime, String commitId) throws SQLException {
+        // Event times are instants like any other: microseconds on every backend.
+        Instant time = clockTime.truncatedTo(ChronoUnit.MICROS);
+        try (PreparedStatement ps = c.prepareStatement(stageSql)) {
+            for (PendingEvent e : events) {
+                ps.setLong(1, stamp);
+                ps.setString(2, e.collection());
+                ps.setString(3, e.key());
+                ps.setInt(4, e.op().ordinal());
+                ps.setLong(5, e.version());
+                ps.setLong(6, time.getEpochSecond());
+                ps.setInt(7, time.getNano());
+                if (commitId == null) {
+                    ps.setNull(8, Types.VARCHAR);
+                } else {
+                    ps.setString(8, commitId);
+                }
+                ps.addBatch();
             }
-            return saw(rs.getLong(1));
+            ps.executeBatch();
         }
     }
 
     /**
-     * Appends events numbered {@code last+1...} tagged with {@code commitId} (may be null), moves the
-     * counter, trims to retention.
+     * The fast path of a commit with no other commit numbering at this moment: takes the counter lock
+     * if it is free (never waiting for it, so no writer waits for another) and returns the counter,
+     * or null if another transaction holds it (or the database has no such lock). The caller then
+     * numbers its events itself, in its own transaction, like a sequencer run would: one transaction
+     * per commit instead of two, holding the counter only for its last statements and COMMIT.
      */
-    void append(Connection c, long last, List<PendingEvent> events, Instant clockTime, String commitId) throws SQLException {
-        // Event times are instants like any other: microseconds on every backend.
+    Long tryLockCounter(Connection c) throws SQLException {
+        if (tryLockSql == null) {
+            return null;
+        }
+        try (PreparedStatement ps = c.prepareStatement(tryLockSql); ResultSet rs = ps.executeQuery()) {
+            return rs.next() ? saw(rs.getLong(1)) : null;
+        }
+    }
+
+    /**
+     * Under the counter lock: appends events numbered {@code last+1...} to the feed, moves the counter,
+     * notifies and trims. Returns the new counter.
+     */
+    long appendNumbered(Connection c, long last, List<PendingEvent> events, Instant clockTime, String commitId) throws SQLException {
         Instant time = clockTime.truncatedTo(ChronoUnit.MICROS);
+        long seq = last;
         try (PreparedStatement ps = c.prepareStatement(insertSql)) {
-            long seq = last;
             for (PendingEvent e : events) {
                 ps.setLong(1, ++seq);
                 ps.setString(2, e.collection());
@@ -193,25 +248,68 @@ final class Feed implements ChangeLog {
             }
             ps.executeBatch();
         }
-        long end = last + events.size();
         try (PreparedStatement ps = c.prepareStatement(advanceSql)) {
-            ps.setLong(1, end);
+            ps.setLong(1, seq);
             ps.executeUpdate();
         }
+        afterNumbering(c, seq, time.getEpochSecond());
+        return seq;
+    }
+
+    /**
+     * Records a transaction's commit id in its data transaction: the row is what {@link #lookup}
+     * fences against. Fails with SQLSTATE 40001 (a conflict: nothing applied) if a lookup already
+     * fenced the id, which it did only because this commit had not begun.
+     */
+    void recordCommit(Connection c, String commitId) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(fenceSql)) {
+            ps.setString(1, commitId);
+            ps.setLong(2, backend.options.clock().instant().getEpochSecond());
+            ps.executeUpdate();
+        } catch (SQLException e) {
+            if (backend.dialect.classify(e) == Dialect.Failure.UNIQUE) {
+                throw new Fenced(commitId, e);
+            }
+            throw e;
+        }
+    }
+
+    /** A lookup settled the commit as not committed before it began: it must not apply (a conflict). */
+    static final class Fenced extends SQLException {
+        Fenced(String commitId, SQLException cause) {
+            super("commit " + commitId + " was already settled as not committed by a lookup", "40001", cause);
+        }
+    }
+
+    // ---- in a sequencer run, under the counter lock ----
+
+    /**
+     * After a run numbered events through {@code end} (the oldest of them from {@code oldestSecond}):
+     * wakes other processes' waiters and trims to retention.
+     */
+    void afterNumbering(Connection c, long end, long oldestSecond) throws SQLException {
         if (notifySql != null) {
             Dialect.execute(c, notifySql);
         }
         Instant known = oldest;
-        oldest = known == null || time.isBefore(known) ? null : known;
-        trim(c, end, time);
+        oldest = known == null || oldestSecond < known.getEpochSecond() ? null : known;
+        trim(c, end, backend.options.clock().instant());
     }
 
     /** Drops what retention no longer keeps, always a prefix up to a sequence that becomes the floor. */
-    private void trim(Connection c, long end, Instant now) throws SQLException {
+    void trim(Connection c, long end, Instant now) throws SQLException {
         if (end - maxEvents > 0) {
             dropThrough(c, end - maxEvents);
         }
         Instant cutoff = now.minus(maxAge);
+        long tick = System.nanoTime();
+        if (tick - lastCommitsTrim > COMMITS_TRIM_NANOS || lastCommitsTrim == 0) {
+            lastCommitsTrim = tick;
+            try (PreparedStatement ps = c.prepareStatement(commitsTrimSql)) {
+                ps.setLong(1, cutoff.getEpochSecond());
+                ps.executeUpdate();
+            }
+        }
         Instant known = oldest;
         if (known != null && !known.isBefore(cutoff)) {
             return;
@@ -253,11 +351,15 @@ final class Feed implements ChangeLog {
         }
     }
 
-    /** Drops every event; {@code last} (the counter, read under the lock) becomes the floor. */
+    /**
+     * Drops every event, numbered or still in the outbox; {@code last} (the counter, read under the
+     * lock) becomes the floor.
+     */
     void clear(Connection c, long last) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(clearSql)) {
             ps.executeUpdate();
         }
+        Dialect.execute(c, clearOutboxSql);
         raiseFloor(c, last);
         oldest = null;
     }
@@ -277,15 +379,50 @@ final class Feed implements ChangeLog {
         }
     }
 
-    private long saw(long sequence) {
+    long saw(long sequence) {
         known.accumulateAndGet(sequence, Math::max);
         return sequence;
     }
 
     // ---- ChangeLog ----
 
+    /**
+     * The consecutive run of events after {@code afterSequence}. When there is none and events wait in
+     * the outbox (checked at most once per poll interval), they are numbered first.
+     */
     @Override
     public List<ChangeEvent> since(long afterSequence, int limit) {
+        List<ChangeEvent> out = read(afterSequence, limit);
+        if (out.isEmpty() && outboxWaiting()) {
+            drain();
+            out = read(afterSequence, limit);
+        }
+        return out;
+    }
+
+    /** Whether committed events wait to be numbered; asks the database at most once per poll interval. */
+    private boolean outboxWaiting() {
+        long now = System.nanoTime();
+        if (now - lastOutboxCheck < POLL_MILLIS * 1_000_000L) {
+            return false;
+        }
+        lastOutboxCheck = now;
+        return backend.read("reading the change feed", c -> {
+            try (PreparedStatement ps = c.prepareStatement(pendingSql); ResultSet rs = ps.executeQuery()) {
+                return rs.next() && rs.getObject(1) != null;
+            }
+        });
+    }
+
+    private void drain() {
+        try {
+            sequencer.drain();
+        } catch (SQLException e) {
+            throw backend.failures.map(e, "numbering committed change events");
+        }
+    }
+
+    private List<ChangeEvent> read(long afterSequence, int limit) {
         return backend.read("reading the change feed", c -> {
             List<ChangeEvent> out = new ArrayList<>();
             try (PreparedStatement ps = c.prepareStatement(sinceSql)) {
@@ -331,6 +468,11 @@ final class Feed implements ChangeLog {
         return known.get();
     }
 
+    private boolean drained(long afterSequence) {
+        drain();
+        return readable(afterSequence);
+    }
+
     /** Whether {@link #since} would return at least one event now. */
     private boolean readable(long afterSequence) {
         return backend.read("reading the change feed", c -> {
@@ -362,7 +504,7 @@ final class Feed implements ChangeLog {
             synchronized (signal) {
                 seen = generation;
             }
-            if (readable(afterSequence)) {
+            if (readable(afterSequence) || outboxWaiting() && drained(afterSequence)) {
                 return;
             }
             long left = deadline - System.nanoTime();
@@ -378,15 +520,21 @@ final class Feed implements ChangeLog {
     }
 
     /**
-     * Under the counter lock, so a commit still in flight has ended (applied or not) before the
-     * answer; the lookup reads before the floor in one statement, so "absent and floor below its
-     * sequences" proves it was never applied.
+     * Settles the commit first: inserts its id into the commits table as a fence, in a transaction of
+     * its own. If the commit is in flight, its data transaction holds that id, and the insert waits
+     * for it to end. A duplicate then means it was applied: the sequencer is drained so its events
+     * have their sequences. Success means it was never applied, and now never can be (its own insert
+     * of the id would fail). Events are then looked up by id (also those of commits by earlier
+     * versions, which recorded no id); the floor is read in the same statement, so "absent and floor
+     * below its sequences" proves it was never applied.
      */
     @Override
     public CommitLookup lookup(String commitId) {
-        return backend.write("looking up a commit", tx -> {
-            tx.rollbackOnly();
-            try (PreparedStatement ps = tx.conn.prepareStatement(lookupSql)) {
+        if (fence(commitId)) {
+            drain();
+        }
+        return backend.read("looking up a commit", c -> {
+            try (PreparedStatement ps = c.prepareStatement(lookupSql)) {
                 ps.setString(1, commitId);
                 try (ResultSet rs = ps.executeQuery()) {
                     rs.next();
@@ -395,5 +543,34 @@ final class Feed implements ChangeLog {
                 }
             }
         });
+    }
+
+    /** Inserts the fence; true if the id was already there (the commit was applied). */
+    private boolean fence(String commitId) {
+        Dialect d = backend.dialect;
+        try (Connection c = backend.connection()) {
+            d.beginWrite(c);
+            boolean ended = false;
+            try (PreparedStatement ps = c.prepareStatement(fenceSql)) {
+                ps.setString(1, commitId);
+                ps.setLong(2, backend.options.clock().instant().getEpochSecond());
+                ps.executeUpdate();
+                d.commit(c);
+                ended = true;
+                return false;
+            } catch (SQLException e) {
+                if (d.classify(e) == Dialect.Failure.UNIQUE) {
+                    return true;
+                }
+                throw e;
+            } finally {
+                if (!ended) {
+                    d.rollback(c);
+                }
+                d.endWrite(c);
+            }
+        } catch (SQLException e) {
+            throw backend.failures.map(e, "looking up a commit");
+        }
     }
 }

@@ -26,9 +26,11 @@ import java.util.Map;
 
 /**
  * The one JDBC backend: records, transactions and the change feed over a pooled database, with a
- * {@link Dialect} for what differs. Every write goes through {@link #inWrite}: a read-committed
- * transaction that first takes the feed lock, so writes and their change events commit together and
- * in sequence order. Thread-safe.
+ * {@link Dialect} for what differs. Every write goes through {@link #inWrite}: a read-committed data
+ * transaction that locks only the rows it writes and leaves its change events in the outbox, which
+ * the {@link Sequencer} numbers right after COMMIT; so writers of different keys commit in parallel.
+ * Schema changes and clearing the depot take the sequence counter's lock as well ({@link
+ * #writeExclusive}). Thread-safe.
  */
 final class JdbcBackend implements Backend {
     private static final int WRITE_ATTEMPTS = 5;
@@ -43,6 +45,7 @@ final class JdbcBackend implements Backend {
     private final String scheme;
     private final Connections pool;
     private final AutoCommitSession autoCommit;
+    private final StampBlock stamps;
     private final PgListener listener;
     private volatile boolean closed;
 
@@ -57,6 +60,7 @@ final class JdbcBackend implements Backend {
         this.catalog = new Catalog(this, settings.tablePrefix(), settings.ddl(), settings.display());
         this.autoCommit = new AutoCommitSession(this);
         this.blobStore = new SqlBlobStore(this, settings.tablePrefix());
+        this.stamps = new StampBlock(dialect, settings.tablePrefix());
         String channel = settings.tablePrefix() + "changes"; // the feed table's name, which Feed notifies
         this.listener = dialect.notify(channel) == null ? null : new PgListener(settings, listenOn, channel, feed::published);
     }
@@ -162,14 +166,24 @@ final class JdbcBackend implements Backend {
     }
 
     /**
-     * Runs work in a write transaction holding the feed lock, on a pooled connection. Outside a
-     * transaction a call never reports a conflict: should the database still report one (a lock wait
-     * timing out, a writer outside Depot), the work runs again from scratch against the newest state.
+     * Runs work in a data transaction on a pooled connection. Outside a transaction a call never
+     * reports a conflict: should the database report one (a concurrent insert of the same key or
+     * unique value, a deadlock, a lock wait timing out), the work runs again from scratch against the
+     * newest state, where its preconditions are evaluated anew.
      */
     <T> T write(String what, SqlWork<WriteTransaction, T> work) {
+        return write(what, false, work);
+    }
+
+    /** As {@link #write}, also holding the sequence counter's lock: one such transaction at a time. */
+    <T> T writeExclusive(String what, SqlWork<WriteTransaction, T> work) {
+        return write(what, true, work);
+    }
+
+    private <T> T write(String what, boolean exclusive, SqlWork<WriteTransaction, T> work) {
         for (int attempt = 1; ; attempt++) {
             try (Connection c = connection()) {
-                return inWrite(c, work);
+                return inWrite(c, exclusive, work);
             } catch (SQLException e) {
                 Dialect.Failure f = dialect.classify(e);
                 boolean raced = f == Dialect.Failure.CONFLICT || f == Dialect.Failure.UNIQUE;
@@ -183,21 +197,27 @@ final class JdbcBackend implements Backend {
     }
 
     /**
-     * Begins a write transaction on {@code c}, takes the feed lock, runs the work and commits (or
-     * rolls back if the work failed or asked to). The connection is back in auto-commit afterwards.
+     * Begins a data transaction on {@code c} (in auto-commit), runs the work, applies the commit parts
+     * and commits (or rolls back if the work failed or asked to); then, if it staged events, waits for
+     * the sequencer to number them. {@code exclusive} takes the counter lock first. The connection is
+     * back in auto-commit afterwards.
      */
-    <T> T inWrite(Connection c, SqlWork<WriteTransaction, T> work) throws SQLException {
+    <T> T inWrite(Connection c, boolean exclusive, SqlWork<WriteTransaction, T> work) throws SQLException {
         if (closed) {
             throw new IllegalStateException("the depot is closed (" + settings + "); nothing was written");
         }
+        long stamp = stamps.next(c);
         dialect.beginWrite(c);
         boolean ended = false;
+        WriteTransaction tx;
+        T result;
         try {
-            WriteTransaction tx = new WriteTransaction(c, this, feed.lock(c));
-            T result = work.run(tx);
+            tx = new WriteTransaction(c, this, stamp, exclusive ? lockCounter(c) : -1);
+            result = work.run(tx);
             if (tx.isRollbackOnly()) {
                 dialect.rollback(c);
             } else {
+                tx.applyParts();
                 try {
                     dialect.commit(c);
                 } catch (SQLException e) {
@@ -205,10 +225,6 @@ final class JdbcBackend implements Backend {
                 }
             }
             ended = true;
-            if (tx.appended()) {
-                feed.published();
-            }
-            return result;
         } finally {
             if (!ended) {
                 try {
@@ -222,6 +238,26 @@ final class JdbcBackend implements Backend {
             } catch (SQLException e) {
                 // as above
             }
+        }
+        if (!tx.isRollbackOnly()) {
+            if (tx.staged()) {
+                feed.sequencer.settle(c);
+            } else if (tx.numbered()) {
+                feed.published();
+            }
+        }
+        return result;
+    }
+
+    /** Locks the sequence counter row until the transaction ends; returns its value. */
+    private long lockCounter(Connection c) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(
+                "SELECT val FROM " + settings.tablePrefix() + "meta WHERE name = 'seq'" + dialect.forUpdate());
+                ResultSet rs = ps.executeQuery()) {
+            if (!rs.next()) {
+                throw new SQLException("the depot's sequence row is missing", "55000");
+            }
+            return rs.getLong(1);
         }
     }
 
@@ -265,22 +301,25 @@ final class JdbcBackend implements Backend {
     public void clear(CollectionSpec spec) {
         Table t = table(spec);
         write("clearing collection '" + spec.name() + "'", tx -> {
+            // Locks the rows it deletes, and deletes exactly those: a key inserted meanwhile is a later write.
             List<PendingEvent> events = new ArrayList<>();
-            try (PreparedStatement ps = tx.conn.prepareStatement(t.selectAllKeys); ResultSet rs = ps.executeQuery()) {
+            List<Object> keys = new ArrayList<>();
+            try (PreparedStatement ps = tx.conn.prepareStatement(t.lockAllKeys); ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     Object key = Reads.key(rs, t);
+                    keys.add(key);
                     events.add(new PendingEvent(spec.name(), spec.keyType().text(key), ChangeEvent.Op.DELETE, rs.getLong(2)));
                 }
             }
-            Dialect.execute(tx.conn, t.deleteAll);
-            tx.appendEvents(events);
+            RowWriter.delete(tx.conn, t, keys);
+            tx.stageEvents(events);
             return null;
         });
     }
 
     @Override
     public void clearAll() {
-        write("clearing the depot", tx -> {
+        writeExclusive("clearing the depot", tx -> {
             for (Registry.Entry e : catalog.stored(tx.conn).values()) {
                 Dialect.execute(tx.conn, "DELETE FROM " + e.table());
             }

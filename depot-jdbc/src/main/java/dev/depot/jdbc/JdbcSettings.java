@@ -184,7 +184,7 @@ record JdbcSettings(Dialect dialect, String jdbcUrl, String user, String passwor
     private static JdbcSettings h2(Dialect dialect, String rest, boolean ssl, int poolSize, String prefix, String display,
             Timeouts timeouts) {
         noSsl(ssl, display);
-        // LOCK_TIMEOUT: commits queue on the feed lock; H2's 1 s default would fail them under load.
+        // LOCK_TIMEOUT: writers of one key, and sequencer runs, queue on row locks; H2's 1 s default would fail them under load.
         long statementMillis = timeouts.statement().toMillis();
         String options = ";LOCK_TIMEOUT=" + statementMillis + ";QUERY_TIMEOUT=" + statementMillis;
         if (rest.startsWith("mem:")) {

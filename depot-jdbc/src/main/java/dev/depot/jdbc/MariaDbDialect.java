@@ -9,7 +9,7 @@ import java.sql.Types;
 import java.util.Properties;
 
 /**
- * MariaDB (10.5 or later; MySQL URLs use the same driver): every table in {@code utf8mb4_nopad_bin} (code point order, and unlike
+ * MariaDB (10.6 or later, for SKIP LOCKED; MySQL URLs use the same driver): every table in {@code utf8mb4_nopad_bin} (code point order, and unlike
  * {@code utf8mb4_bin} trailing spaces count). Doubles are stored as order-preserving BIGINTs because
  * InnoDB's DOUBLE cannot hold infinities. MariaDB's default NULL placement already is Depot's.
  */
@@ -76,6 +76,16 @@ final class MariaDbDialect extends Dialect {
     @Override
     String tableOptions() {
         return " ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_nopad_bin";
+    }
+
+    @Override
+    String identityColumn() {
+        return "id BIGINT NOT NULL AUTO_INCREMENT PRIMARY KEY";
+    }
+
+    @Override
+    String outboxRead() {
+        return " FOR UPDATE SKIP LOCKED"; // MariaDB 10.6+
     }
 
     @Override

@@ -2,5 +2,5 @@ package dev.depot.jdbc;
 
 import dev.depot.ChangeEvent;
 
-/** A change event waiting for its commit; the sequence and time are assigned under the feed lock. */
+/** A change event of a commit being applied; its time is the clock at apply, its sequence comes from the {@link Sequencer}. */
 record PendingEvent(String collection, String key, ChangeEvent.Op op, long version) {}

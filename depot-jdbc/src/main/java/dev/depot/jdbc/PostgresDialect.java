@@ -75,6 +75,20 @@ final class PostgresDialect extends Dialect {
         return "NOTIFY " + channel; // delivered when the transaction commits, never for a rollback
     }
 
+    /** pgjdbc sends the statements of one execute together, each run in turn in the open transaction. */
+    @Override
+    String sequencerScript(String prefix) {
+        String meta = prefix + "meta";
+        return "SELECT val FROM " + meta + " WHERE name = 'seq' FOR UPDATE; "
+                + "WITH moved AS (DELETE FROM " + prefix + "outbox RETURNING id, s, coll, rkey, op, ver, t_sec, t_nano, commit_id), "
+                + "base AS (SELECT val FROM " + meta + " WHERE name = 'seq'), "
+                + "ins AS (INSERT INTO " + prefix + "changes (seq, coll, rkey, op, ver, t_sec, t_nano, commit_id) "
+                + "SELECT base.val + ROW_NUMBER() OVER (ORDER BY m.s, m.id), m.coll, m.rkey, m.op, m.ver, m.t_sec, m.t_nano, m.commit_id "
+                + "FROM moved m, base RETURNING seq, t_sec) "
+                + "UPDATE " + meta + " SET val = val + (SELECT COUNT(*) FROM ins) WHERE name = 'seq' "
+                + "RETURNING val, (SELECT COUNT(*) FROM ins), (SELECT MIN(t_sec) FROM ins)";
+    }
+
     @Override
     boolean transactionalDdl() {
         return true;

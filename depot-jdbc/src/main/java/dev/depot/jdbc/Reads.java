@@ -26,14 +26,22 @@ final class Reads {
     /** The records of the keys that exist (keys must be distinct). */
     static List<StoredRecord> records(Connection c, Table t, List<Object> keys) throws SQLException {
         List<StoredRecord> out = new ArrayList<>(keys.size());
-        inChunks(c, t, keys, true, rs -> out.add(StoredRecord.of(key(rs, t), rs.getLong(2), rs.getBytes(3))));
+        inChunks(c, t, keys, Kind.RECORDS, rs -> out.add(StoredRecord.of(key(rs, t), rs.getLong(2), rs.getBytes(3))));
         return out;
     }
 
     /** Bases of distinct keys; absent keys get {@link Base#absent}. */
     static List<Base> bases(Connection c, Table t, List<Object> keys) throws SQLException {
+        return bases(c, t, keys, false);
+    }
+
+    /**
+     * Bases of distinct keys; with {@code lock}, the rows are locked until the transaction ends (in
+     * key order within each IN list) and read in their latest committed state.
+     */
+    static List<Base> bases(Connection c, Table t, List<Object> keys, boolean lock) throws SQLException {
         Map<Object, Base> found = new HashMap<>();
-        inChunks(c, t, keys, false, rs -> {
+        inChunks(c, t, keys, lock ? Kind.LOCKED_BASES : Kind.BASES, rs -> {
             Base b = base(rs, t);
             found.put(b.key(), b);
         });
@@ -59,12 +67,19 @@ final class Reads {
         }
     }
 
-    private static void inChunks(Connection c, Table t, List<Object> keys, boolean records, RowConsumer each)
+    private enum Kind { RECORDS, BASES, LOCKED_BASES }
+
+    private static void inChunks(Connection c, Table t, List<Object> keys, Kind kind, RowConsumer each)
             throws SQLException {
         for (int from = 0; from < keys.size(); from += Table.MAX_IN) {
             List<Object> chunk = keys.subList(from, Math.min(keys.size(), from + Table.MAX_IN));
             int size = Table.inSize(chunk.size());
-            try (PreparedStatement ps = c.prepareStatement(records ? t.recordsIn(size) : t.basesIn(size))) {
+            String sql = switch (kind) {
+                case RECORDS -> t.recordsIn(size);
+                case BASES -> t.basesIn(size);
+                case LOCKED_BASES -> t.lockedBasesIn(size);
+            };
+            try (PreparedStatement ps = c.prepareStatement(sql)) {
                 for (int i = 0; i < size; i++) {
                     // Padding repeats the last key: IN ignores duplicates.
                     t.dialect.bindKey(ps, i + 1, t.spec.keyType(), chunk.get(Math.min(i, chunk.size() - 1)));

@@ -75,6 +75,20 @@ final class RowWriter {
         }
     }
 
+    /** Deletes the rows of {@code keys} with one batch. */
+    static void delete(Connection c, Table t, List<Object> keys) throws SQLException {
+        if (keys.isEmpty()) {
+            return;
+        }
+        try (PreparedStatement ps = c.prepareStatement(t.delete)) {
+            for (Object k : keys) {
+                t.dialect.bindKey(ps, 1, t.spec.keyType(), k);
+                ps.addBatch();
+            }
+            ps.executeBatch();
+        }
+    }
+
     /** Binds index values from parameter {@code first}; returns the next parameter index. */
     static int bindValues(PreparedStatement ps, int first, Table t, Object[] values) throws SQLException {
         int i = first;

@@ -81,6 +81,22 @@ final class SqliteDialect extends Dialect {
     }
 
     @Override
+    String identityColumn() {
+        return "id INTEGER PRIMARY KEY"; // the rowid: max + 1 at insert
+    }
+
+    /** A write transaction already is the only one: the counter is always free. */
+    @Override
+    String tryLock() {
+        return "";
+    }
+
+    @Override
+    boolean parallelWriters() {
+        return false;
+    }
+
+    @Override
     void beginSnapshot(Connection c) throws SQLException {
         execute(c, "BEGIN");
     }

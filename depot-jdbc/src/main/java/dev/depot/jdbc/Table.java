@@ -8,8 +8,8 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * One collection's SQL table and the text of every statement on it, built once when the collection
- * is prepared. Columns: {@code k} (key), {@code ver} (version), {@code s} (stamp: the feed sequence
- * of the commit that last wrote the row, which first-committer-wins checks compare), {@code doc}
+ * is prepared. Columns: {@code k} (key), {@code ver} (version), {@code s} (stamp: unique to the
+ * commit that last wrote the row, see {@link StampBlock}; first-committer-wins checks compare it), {@code doc}
  * and one column per declared index, in index position order.
  */
 final class Table {
@@ -31,6 +31,7 @@ final class Table {
     final String clearUniques;
     final String countAll;
     final String selectAllKeys;
+    final String lockAllKeys;
     final String deleteAll;
     final String[] uniqueHolder;
 
@@ -40,6 +41,7 @@ final class Table {
     private final String baseColumns;
     private final ConcurrentHashMap<Integer, String> recordsIn = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<Integer, String> basesIn = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<Integer, String> lockedBasesIn = new ConcurrentHashMap<>();
 
     Table(CollectionSpec spec, String name, List<String> columns, Dialect dialect) {
         this.spec = spec;
@@ -67,6 +69,7 @@ final class Table {
         this.clearUniques = hasUnique ? "UPDATE " + name + " SET " + nulls + " WHERE k = ?" : null;
         this.countAll = "SELECT COUNT(*) FROM " + name;
         this.selectAllKeys = "SELECT k, ver FROM " + name + " ORDER BY k";
+        this.lockAllKeys = selectAllKeys + dialect.forUpdate();
         this.deleteAll = "DELETE FROM " + name;
         this.uniqueHolder = new String[columns.size()];
         for (int i = 0; i < columns.size(); i++) {
@@ -95,6 +98,14 @@ final class Table {
     /** Key, version, stamp and index values, for keys a transaction is about to write. */
     String basesIn(int size) {
         return basesIn.computeIfAbsent(size, n -> in("SELECT " + baseColumns + " FROM ", n));
+    }
+
+    /**
+     * As {@link #basesIn}, locking the rows until the transaction ends, in key order (so two writers
+     * of overlapping keys do not deadlock): the latest committed state, under READ COMMITTED.
+     */
+    String lockedBasesIn(int size) {
+        return lockedBasesIn.computeIfAbsent(size, n -> in("SELECT " + baseColumns + " FROM ", n) + " ORDER BY k" + dialect.forUpdate());
     }
 
     private String in(String head, int n) {

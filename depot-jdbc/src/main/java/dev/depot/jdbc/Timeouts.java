@@ -15,8 +15,9 @@ import java.util.regex.Pattern;
  * @param socket the longest wait for any reply from the server, e.g. during a network partition
  *     (default statement + 5 s, so that a slow statement is cancelled by the server, cleanly, before
  *     the connection is cut)
- * @param statement the longest one statement may run or wait for a lock, including the feed lock that
- *     queues writers (default 30 s; enforced by the server, or by the embedded engine)
+ * @param statement the longest one statement may run or wait for a lock, e.g. a row lock held by a
+ *     writer of the same key, or the sequence counter a sequencer run waits for (default 30 s;
+ *     enforced by the server, or by the embedded engine)
  * @param pool the longest a call waits for a pooled connection (default 5 s)
  */
 record Timeouts(Duration connect, Duration socket, Duration statement, Duration pool) {

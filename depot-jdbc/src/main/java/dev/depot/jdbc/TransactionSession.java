@@ -19,13 +19,18 @@ import java.util.List;
  *
  * <p>Reads run in a read-only snapshot transaction on one connection, begun at the first call. Writes
  * are checked against the snapshot plus the transaction's own writes and kept in an {@link Overlay};
- * nothing is written and no lock is held until commit. Commit ends the snapshot, opens a write
- * transaction under the feed lock, verifies that no key this transaction wrote has been written
- * since its snapshot (the stored stamp still equals the one read), and applies the overlay with
- * batches. Writers of different keys therefore never conflict, and a conflict is detected exactly
- * where the contract says: at commit, as {@link ConflictException}, with nothing applied.
+ * nothing is written and no lock is held until commit. Commit ends the snapshot, opens a data
+ * transaction, locks the rows of the keys it wrote (table by table, in key order), verifies that none
+ * has been written since its snapshot (the stored stamp still equals the one read), and applies the
+ * overlay with batches. Writers of different keys therefore neither conflict nor wait for each other,
+ * and a conflict is detected exactly where the contract says: at commit, as {@link
+ * ConflictException}, with nothing applied. A key inserted by a concurrent commit that had not yet
+ * committed when the rows were locked makes the database refuse the insert (a duplicate key); the
+ * commit then tells that lost race from a unique-index violation by reading the latest state.
  */
 final class TransactionSession implements Session {
+    private static final int COMMIT_ATTEMPTS = 5;
+
     private final JdbcBackend backend;
     private final Overlay overlay = new Overlay();
     private final List<PendingEvent> events = new ArrayList<>();
@@ -146,12 +151,7 @@ final class TransactionSession implements Session {
             backend.dialect.rollback(conn); // the snapshot was read-only; end it
             backend.dialect.endSnapshot(conn);
             if (!events.isEmpty()) {
-                backend.inWrite(conn, tx -> {
-                    checkNotWrittenSince();
-                    tx.commitId(commitId);
-                    tx.apply(overlay, events);
-                    return null;
-                });
+                apply();
             }
         } catch (SQLException e) {
             throw backend.failures.map(e, "committing a transaction");
@@ -161,12 +161,48 @@ final class TransactionSession implements Session {
     }
 
     /**
+     * Runs the data transaction. When the database refuses it as a race (a duplicate key, a deadlock)
+     * and the latest state does not decide it yet (the rival has not committed: it may still roll
+     * back), the data transaction runs again: nothing of it was applied, and the snapshot it is
+     * checked against is unchanged. A lost key or a taken unique value ends it.
+     */
+    private void apply() throws SQLException {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                backend.inWrite(conn, false, tx -> {
+                    tx.commitId(commitId); // first: a lookup of this id now waits for this transaction
+                    checkNotWrittenSince();
+                    tx.apply(overlay, events);
+                    return null;
+                });
+                return;
+            } catch (SQLException e) {
+                Dialect.Failure f = backend.dialect.classify(e);
+                boolean raced = (f == Dialect.Failure.UNIQUE || f == Dialect.Failure.CONFLICT)
+                        && !(e instanceof JdbcBackend.CommitFailed) && !(e instanceof Feed.Fenced);
+                if (!raced) {
+                    throw e;
+                }
+                RuntimeException decided = lostRaceOrUnique(e);
+                if (decided != null) {
+                    throw decided;
+                }
+                if (attempt >= COMMIT_ATTEMPTS) {
+                    throw e;
+                }
+            }
+        }
+    }
+
+    /**
      * First committer wins: every key written must still have the stamp the snapshot showed. Then
      * unique values are re-checked against the latest committed state, as memory does, since a
      * concurrent transaction may have taken one after this one's snapshot.
      */
     private void checkNotWrittenSince() throws SQLException {
-        for (TableOverlay o : overlay.tables()) {
+        List<TableOverlay> tables = new ArrayList<>(overlay.tables());
+        tables.sort(java.util.Comparator.comparing(o -> o.table.name)); // one lock order for every writer
+        for (TableOverlay o : tables) {
             if (o.isEmpty()) {
                 continue;
             }
@@ -176,7 +212,7 @@ final class TransactionSession implements Session {
                 keys.add(p.key());
             }
             Iterator<Pending> mine = o.pendings().iterator();
-            for (Base now : Reads.bases(conn, t, keys)) {
+            for (Base now : Reads.bases(conn, t, keys, true)) {
                 Base then = mine.next().base();
                 if (now.exists() != then.exists() || now.stamp() != then.stamp()) {
                     throw Conflicts.lostRace(t.spec.name(), t.spec.keyType().text(now.key()));
@@ -186,6 +222,32 @@ final class TransactionSession implements Session {
                 checkUniqueAgainstLatest(o);
             }
         }
+    }
+
+    /**
+     * The database refused an insert or a unique value, or reported a conflict (a deadlock, a
+     * concurrent update; nothing was applied). If a key this transaction inserted exists now, a
+     * concurrent commit inserted it first: a lost race. Else if a unique value it took is held by
+     * another key now, a unique violation. Else null: not decided yet.
+     */
+    private RuntimeException lostRaceOrUnique(SQLException refused) throws SQLException {
+        try {
+            for (TableOverlay o : overlay.tables()) {
+                for (Pending p : o.pendings()) {
+                    if (!p.base().exists() && p.present() && Reads.record(conn, o.table, p.key()) != null) {
+                        return Conflicts.lostRace(o.table.spec.name(), o.table.spec.keyType().text(p.key()));
+                    }
+                }
+            }
+            for (TableOverlay o : overlay.tables()) {
+                if (!o.isEmpty() && o.table.hasUnique) {
+                    checkUniqueAgainstLatest(o);
+                }
+            }
+        } catch (dev.depot.UniqueConstraintException e) {
+            return e;
+        }
+        return null;
     }
 
     private void checkUniqueAgainstLatest(TableOverlay o) throws SQLException {

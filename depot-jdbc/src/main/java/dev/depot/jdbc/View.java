@@ -6,17 +6,25 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * What a session sees: the database through one connection (a snapshot in a transaction, the
- * latest state under the feed lock in an auto-commit write) with the session's own writes laid
- * over it.
+ * What a session sees: the database through one connection (a snapshot in a transaction; in an
+ * auto-commit write, the latest committed state of the keys it writes, which it locks as it reads
+ * them) with the session's own writes laid over it.
  */
 final class View {
     final Connection conn;
     final Overlay overlay;
+    private final boolean lock;
 
+    /** A snapshot's view: reads lock nothing. */
     View(Connection conn, Overlay overlay) {
+        this(conn, overlay, false);
+    }
+
+    /** With {@code lock}, the bases of keys to write are read with a row lock held until commit. */
+    View(Connection conn, Overlay overlay, boolean lock) {
         this.conn = conn;
         this.overlay = overlay;
+        this.lock = lock;
     }
 
     /** The committed state of {@code key}, read once per transaction and then remembered. */
@@ -24,7 +32,7 @@ final class View {
         TableOverlay o = overlay.of(t);
         Base b = o.cachedBase(key);
         if (b == null) {
-            b = Reads.bases(conn, t, List.of(key)).get(0);
+            b = Reads.bases(conn, t, List.of(key), lock).get(0);
             o.cacheBase(b);
         }
         return b;
@@ -41,7 +49,7 @@ final class View {
             }
         }
         if (!missing.isEmpty()) {
-            for (Base b : Reads.bases(conn, t, missing)) {
+            for (Base b : Reads.bases(conn, t, missing, lock)) {
                 o.cacheBase(b);
             }
         }

@@ -11,7 +11,7 @@ import java.util.List;
  * The preconditions of writes and deletes, evaluated against a {@link View}: existence, expected
  * version, unique indexes. A write that passes is recorded in the view's overlay with its change
  * event; one that fails changes nothing. The same rules serve transactions (on their snapshot) and
- * auto-commit calls (on the latest state, under the feed lock), so they cannot drift apart.
+ * auto-commit calls (on the latest committed state of the locked keys), so they cannot drift apart.
  */
 final class WriteRules {
     private WriteRules() {}

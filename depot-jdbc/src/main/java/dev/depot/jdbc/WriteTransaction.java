@@ -2,25 +2,37 @@ package dev.depot.jdbc;
 
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
- * An open write transaction holding the feed lock: the only place rows and events are written.
- * {@link #apply} writes a session's overlay and its events; stamps and sequences come from the
- * counter read under the lock.
+ * An open data transaction: the only place rows and events are written. {@link #apply} writes a
+ * session's overlay with its commit stamp and numbers its events, or leaves them in the outbox when
+ * another commit is numbering (see {@link #stageEvents}); {@link #add} appends further {@link
+ * CommitPart}s (e.g. queue operations), applied just before COMMIT in the same transaction. It never
+ * waits for a lock that writers of other keys hold, except in an {@linkplain
+ * JdbcBackend#writeExclusive exclusive} transaction, which takes the sequence counter's lock first
+ * and knows its value ({@link #last}).
  */
 final class WriteTransaction {
     final Connection conn;
     private final JdbcBackend backend;
-    private long last;
+    private final long stamp;
+    private final long last;
+    /** The counter while this transaction holds its lock (numbering its own events), else -1. */
+    private long counter;
+    private boolean outboxUsed;
+    private boolean numbered;
+    private final List<CommitPart> parts = new ArrayList<>(0);
     private boolean rollbackOnly;
-    private boolean appended;
     private String commitId;
 
-    WriteTransaction(Connection conn, JdbcBackend backend, long last) {
+    WriteTransaction(Connection conn, JdbcBackend backend, long stamp, long last) {
         this.conn = conn;
         this.backend = backend;
+        this.stamp = stamp;
         this.last = last;
+        this.counter = last;
     }
 
     /** Ends the transaction without writing (a precondition failed). */
@@ -32,41 +44,88 @@ final class WriteTransaction {
         return rollbackOnly;
     }
 
-    boolean appended() {
-        return appended;
+    /** Whether events were left in the outbox, which the sequencer must number after COMMIT. */
+    boolean staged() {
+        return outboxUsed;
     }
 
-    /** The counter: the last sequence numbered so far. */
+    /** Whether this transaction numbered events itself (under the counter lock). */
+    boolean numbered() {
+        return numbered;
+    }
+
+
+    /** The counter (last sequence numbered), in an exclusive transaction only. */
     long last() {
+        if (last < 0) {
+            throw new IllegalStateException("not an exclusive write transaction");
+        }
         return last;
     }
 
-    /** Tags the events appended from now on with the commit id of the transaction being applied. */
-    void commitId(String id) {
-        this.commitId = id;
+    /** This commit's stamp, stored in the {@code s} column of every row it writes. */
+    long stamp() {
+        return stamp;
     }
 
-    /** Writes the overlay's rows and appends the events, numbered after the counter. */
+    /**
+     * Records the commit id of the transaction being applied (which a lookup may fence, see {@link
+     * Feed#lookup}) and tags the events staged from now on with it. Call before writing anything.
+     */
+    void commitId(String id) throws SQLException {
+        this.commitId = id;
+        if (id != null) {
+            backend.feed.recordCommit(conn, id);
+        }
+    }
+
+    /** Adds work applied just before COMMIT, in this transaction. */
+    void add(CommitPart part) {
+        parts.add(part);
+    }
+
+    /** Applies the added parts; called once, right before COMMIT. */
+    void applyParts() throws SQLException {
+        for (CommitPart p : parts) {
+            p.apply(this);
+        }
+    }
+
+    /**
+     * Writes the overlay's rows (their keys are locked and checked by the caller) and stages the events.
+     */
     void apply(Overlay overlay, List<PendingEvent> events) throws SQLException {
         if (events.isEmpty()) {
             return;
         }
-        long stamp = last + events.size();
         for (TableOverlay o : overlay.tables()) {
             if (!o.isEmpty()) {
                 RowWriter.apply(conn, o.table, o.pendings(), stamp);
             }
         }
-        appendEvents(events);
+        stageEvents(events);
     }
 
-    /** Appends events that have no overlay (clearing a collection). */
-    void appendEvents(List<PendingEvent> events) throws SQLException {
+    /**
+     * Stages events (also those without an overlay: clearing a collection): numbered at once if this
+     * transaction holds or can take the counter lock without waiting ({@link Feed#tryLockCounter}),
+     * else left in the outbox for the sequencer.
+     */
+    void stageEvents(List<PendingEvent> events) throws SQLException {
         if (events.isEmpty()) {
             return;
         }
-        backend.feed.append(conn, last, events, backend.options.clock().instant(), commitId);
-        last += events.size();
-        appended = true;
+        CommitProbe.beforeNumbering(events);
+        if (counter < 0 && !outboxUsed) {
+            Long free = backend.feed.tryLockCounter(conn);
+            counter = free == null ? -1 : free;
+        }
+        if (counter >= 0) {
+            counter = backend.feed.appendNumbered(conn, counter, events, backend.options.clock().instant(), commitId);
+            numbered = true;
+        } else {
+            backend.feed.stage(conn, stamp, events, backend.options.clock().instant(), commitId);
+            outboxUsed = true;
+        }
     }
 }

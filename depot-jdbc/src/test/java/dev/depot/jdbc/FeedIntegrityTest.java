@@ -26,7 +26,9 @@ import org.slf4j.LoggerFactory;
  * The change feed under concurrent writers, as two processes on one table prefix see it: writer
  * threads on two depots save, delete, commit transactions and roll some back, while {@code since}
  * pollers and subscribers in both depots check that they see every sequence exactly once, in order,
- * and in the end exactly the events of the committed writes. Runs a few seconds per database;
+ * and in the end exactly the events of the committed writes, in one order that every reader of both
+ * depots saw, and never an event whose commit's data was not yet readable. A second test races many
+ * writers for the same keys and the same unique values. Runs a few seconds per database;
  * {@code -Ddepot.deep=true} (or {@code -Ddepot.feed.seconds=N}) runs longer.
  */
 class FeedIntegrityTest {
@@ -51,6 +53,7 @@ class FeedIntegrityTest {
     static final class Seen {
         final String name;
         final List<String> violations = new CopyOnWriteArrayList<>();
+        /** Identities in the order read, i.e. by sequence. */
         final List<String> events = Collections.synchronizedList(new ArrayList<>());
         volatile long last;
 
@@ -67,6 +70,9 @@ class FeedIntegrityTest {
             events.add(identity(e));
         }
     }
+
+    /** A record's version (-1: absent) read right after a poller read the event at {@code sequence}. */
+    record Observed(long sequence, String key, long version) {}
 
     static String identity(ChangeEvent e) {
         return e.key() + "/" + e.op() + "/" + e.version();
@@ -92,6 +98,7 @@ class FeedIntegrityTest {
             List<Records<String, Item>> items = List.of(a.records(ITEMS), b.records(ITEMS));
             long from = a.changes().lastSequence();
             List<String> expected = Collections.synchronizedList(new ArrayList<>());
+            List<Observed> observed = new CopyOnWriteArrayList<>();
             AtomicBoolean writing = new AtomicBoolean(true);
             AtomicBoolean written = new AtomicBoolean();
             AtomicBoolean stop = new AtomicBoolean();
@@ -108,6 +115,11 @@ class FeedIntegrityTest {
                     while (!stop.get() && (!written.get() || poll.last < d.changes().lastSequence())) {
                         List<ChangeEvent> batch = d.changes().since(poll.last, 100);
                         batch.forEach(poll::accept);
+                        Records<String, Item> mine = d == a ? items.get(0) : items.get(1);
+                        for (ChangeEvent e : batch) {
+                            // The data of a readable event's commit must be visible: read it after the event.
+                            observed.add(new Observed(e.sequence(), e.key(), mine.getVersioned(e.key()).map(v -> v.version()).orElse(-1L)));
+                        }
                         if (batch.isEmpty()) {
                             pause();
                         }
@@ -150,12 +162,136 @@ class FeedIntegrityTest {
             List<String> want = new ArrayList<>(expected);
             Collections.sort(want);
             assertThat(last - from).isEqualTo(want.size());
+            List<String> order = new ArrayList<>(readers.get(0).events);
+            List<ChangeEvent> all = a.changes().since(from, Integer.MAX_VALUE);
+            assertThat(observed).as("records read after their events").isNotEmpty();
+            for (Observed o : observed) {
+                // What was read is the state after this event or after a later one of the key, never before it.
+                boolean explained = all.stream().anyMatch(e -> e.sequence() >= o.sequence() && e.key().equals(o.key())
+                        && (e.op() == ChangeEvent.Op.DELETE ? o.version() == -1 : o.version() == e.version()));
+                assertThat(explained).as("state of %s read after event %d: version %d", o.key(), o.sequence(), o.version()).isTrue();
+            }
             for (Seen r : readers) {
+                assertThat(new ArrayList<>(r.events)).as(r.name + " saw the one order every reader sees").isEqualTo(order);
                 assertThat(r.violations).as(r.name).isEmpty();
                 assertThat(r.last).as(r.name + " reached the end").isEqualTo(last);
                 List<String> got = new ArrayList<>(r.events);
                 Collections.sort(got);
                 assertThat(got).as(r.name + " saw exactly the committed writes").isEqualTo(want);
+            }
+        }
+    }
+
+    record Slot(String id, String tag, String owner) {}
+
+    private static final Schema<String, Slot> SLOTS = Schema.of("feed_slots", String.class, Slot.class).key(Slot::id)
+            .uniqueIndex("tag", String.class, Slot::tag).build();
+    private static final int RACERS = 8;
+    private static final int ROUNDS = 30;
+
+    /**
+     * Lost races under real concurrency, over two depots: every round, all racers insert the same key
+     * (in transactions, together with a side record) and give the same unique value to keys of their
+     * own (half in transactions, half auto-commit). Exactly one wins each; the others get the
+     * contract's exception and leave nothing behind, neither rows nor events.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("databases")
+    void racersForOneKeyOrOneUniqueValueHaveExactlyOneWinnerAndLosersLeaveNothing(String name, TestDatabases.UrlSource opener)
+            throws Exception {
+        String url = opener.url();
+        try (Depot a = Depot.open(url); Depot b = Depot.open(url)) {
+            Depot[] depots = {a, b};
+            a.records(SLOTS);
+            b.records(SLOTS);
+            long from = a.changes().lastSequence();
+            java.util.concurrent.CyclicBarrier start = new java.util.concurrent.CyclicBarrier(RACERS);
+            Map<String, String> keyWinners = new ConcurrentHashMap<>();
+            Map<String, String> tagWinners = new ConcurrentHashMap<>();
+            List<String> wrongFailures = new CopyOnWriteArrayList<>();
+            List<String> doubleWins = new CopyOnWriteArrayList<>();
+            List<String> expected = Collections.synchronizedList(new ArrayList<>());
+            List<Thread> threads = new ArrayList<>();
+            for (int t = 0; t < RACERS; t++) {
+                int me = t;
+                Depot depot = depots[t % 2];
+                threads.add(Thread.ofPlatform().name("racer-" + t).start(() -> {
+                    for (int round = 0; round < ROUNDS; round++) {
+                        String key = "k" + round;
+                        String side = "side-" + me + "-" + round;
+                        try {
+                            start.await();
+                            depot.transact(tx -> {
+                                Records<String, Slot> s = tx.records(SLOTS);
+                                s.insert(new Slot(key, null, "racer-" + me));
+                                s.insert(new Slot(side, null, "racer-" + me));
+                                return null;
+                            });
+                            if (keyWinners.putIfAbsent(key, "racer-" + me) != null) {
+                                doubleWins.add(key);
+                            }
+                            expected.add(key + "/INSERT/1");
+                            expected.add(side + "/INSERT/1");
+                        } catch (dev.depot.ConflictException | dev.depot.AlreadyExistsException lost) {
+                            // lost the race for the key
+                        } catch (Throwable e) {
+                            wrongFailures.add("racer " + me + " key " + key + ": " + e);
+                        }
+                        String mine = "u" + round + "-" + me;
+                        String tag = "tag" + round;
+                        try {
+                            start.await();
+                            if (me % 2 == 0) {
+                                depot.transact(tx -> tx.records(SLOTS).insert(new Slot(mine, tag, "racer-" + me)));
+                            } else {
+                                depot.records(SLOTS).insert(new Slot(mine, tag, "racer-" + me));
+                            }
+                            if (tagWinners.putIfAbsent(tag, mine) != null) {
+                                doubleWins.add(tag);
+                            }
+                            expected.add(mine + "/INSERT/1");
+                        } catch (dev.depot.UniqueConstraintException lost) {
+                            // lost the race for the value
+                        } catch (Throwable e) {
+                            wrongFailures.add("racer " + me + " tag " + tag + ": " + e);
+                        }
+                    }
+                }));
+            }
+            for (Thread t : threads) {
+                t.join();
+            }
+            assertThat(wrongFailures).isEmpty();
+            assertThat(doubleWins).isEmpty();
+            Records<String, Slot> slots = a.records(SLOTS);
+            for (int round = 0; round < ROUNDS; round++) {
+                String key = "k" + round;
+                assertThat(keyWinners).as("round %d has a key winner", round).containsKey(key);
+                String winner = keyWinners.get(key);
+                assertThat(slots.get(key)).as(key).contains(new Slot(key, null, winner));
+                for (int t = 0; t < RACERS; t++) {
+                    boolean won = winner.equals("racer-" + t);
+                    assertThat(slots.exists("side-" + t + "-" + round)).as("side record of racer %d, round %d", t, round).isEqualTo(won);
+                }
+                String tag = "tag" + round;
+                assertThat(tagWinners).containsKey(tag);
+                assertThat(slots.query().where(dev.depot.Q.field("tag").eq(tag)).list()).extracting(Slot::id)
+                        .containsExactly(tagWinners.get(tag));
+            }
+            assertThat(slots.count()).isEqualTo(ROUNDS * 3L);
+            List<ChangeEvent> events = a.changes().since(from, 100_000);
+            for (int i = 0; i < events.size(); i++) {
+                assertThat(events.get(i).sequence()).as("contiguous").isEqualTo(from + 1 + i);
+            }
+            List<String> got = new ArrayList<>(events.stream().map(FeedIntegrityTest::identity).toList());
+            List<String> want = new ArrayList<>(expected);
+            Collections.sort(got);
+            Collections.sort(want);
+            assertThat(got).as("exactly the winners' events, once each").isEqualTo(want);
+            assertThat(b.changes().since(from, 100_000)).as("the other process reads the same feed").isEqualTo(events);
+        } finally {
+            if (url.contains("tablePrefix=" + PREFIX)) {
+                TestDatabases.dropTables(url, PREFIX);
             }
         }
     }

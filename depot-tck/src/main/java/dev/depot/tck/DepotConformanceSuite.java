@@ -164,6 +164,13 @@ public abstract class DepotConformanceSuite {
     }
 
     @Nested
+    class ParallelCommits extends ParallelCommitTests {
+        ParallelCommits() {
+            super(DepotConformanceSuite.this);
+        }
+    }
+
+    @Nested
     class BadInput extends BadInputTests {
         BadInput() {
             super(DepotConformanceSuite.this);

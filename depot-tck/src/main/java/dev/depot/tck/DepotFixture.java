@@ -46,6 +46,16 @@ public interface DepotFixture {
         return Optional.empty();
     }
 
+    /**
+     * How to hold a commit open inside the backend, if the backend promises that commits of different
+     * keys proceed in parallel (one waiting inside its commit does not stop another from committing);
+     * empty if it does not promise that (memory's striped commit locks, SQLite's single writer), and
+     * the kit then skips the test that shows it.
+     */
+    default Optional<CommitHold> commitHold() {
+        return Optional.empty();
+    }
+
     /** Releases what the fixture holds (containers, temporary files); called once after the suite. */
     default void close() {}
 

@@ -1,0 +1,248 @@
+package dev.depot.jdbc;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.sql.Types;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Numbers committed events: the one place sequences are handed out. Data transactions commit their
+ * events into the outbox table without any shared lock; a sequencer run is one short transaction that
+ * locks the counter row, then, in a new statement (so it sees every commit that ended while it
+ * waited), reads all committed outbox rows, inserts them into the feed numbered counter+1..n in
+ * (stamp, id) order (a commit's events share its stamp, so they stay consecutive), deletes exactly
+ * those rows, advances the counter, trims to retention and commits. Runs of all processes serialize on
+ * the counter row; sequences are therefore gap-free, never repeated, and an event becomes readable
+ * only after its commit's data (the run started after that commit).
+ *
+ * <p>Group commit: after its data commit a committer calls {@link #settle}, which returns once a run
+ * that <em>started after the call</em> has ended, running one itself if none is running; so concurrent
+ * committers share runs, and a commit's events are in the feed when its commit call returns. A run
+ * that fails leaves the rows in the outbox for the next run (any committer's, or a reader's through
+ * {@link #drain}); the commit that triggered it has happened and is not failed for it. Thread-safe.
+ */
+final class Sequencer {
+    private static final Logger LOG = LoggerFactory.getLogger(Sequencer.class);
+
+    private final JdbcBackend backend;
+    private final Feed feed;
+    private final String lockSql;
+    private final String pendingSql;
+    private final String insertSql;
+    private final String advanceSql;
+    private final String script;
+    private final String outbox;
+    private final ConcurrentHashMap<Integer, String> deleteIn = new ConcurrentHashMap<>();
+    private final Object runs = new Object();
+    /** Runs started and ended in this process, counted; at most one runs at a time. */
+    private long started;
+    private long ended;
+    private boolean running;
+
+    Sequencer(JdbcBackend backend, Feed feed, String prefix) {
+        this.backend = backend;
+        this.feed = feed;
+        String meta = prefix + "meta";
+        this.outbox = prefix + "outbox";
+        this.lockSql = "SELECT val FROM " + meta + " WHERE name = 'seq'" + backend.dialect.forUpdate();
+        this.pendingSql = "SELECT id, coll, rkey, op, ver, t_sec, t_nano, commit_id FROM " + outbox + " ORDER BY s, id"
+                + backend.dialect.outboxRead();
+        this.insertSql = "INSERT INTO " + prefix + "changes (seq, coll, rkey, op, ver, t_sec, t_nano, commit_id) "
+                + "VALUES (?, ?, ?, ?, ?, ?, ?, ?)";
+        this.advanceSql = "UPDATE " + meta + " SET val = ? WHERE name = 'seq'";
+        this.script = backend.dialect.sequencerScript(prefix);
+    }
+
+    /**
+     * Returns once a sequencer run that started after this call has ended (successfully or not),
+     * running it on {@code c} (in auto-commit, no transaction open) if no run is under way. A failed
+     * run is logged, never thrown: what called it has already committed.
+     */
+    void settle(Connection c) {
+        long mine;
+        synchronized (runs) {
+            long need = started + 1;
+            while (true) {
+                if (ended >= need) {
+                    return;
+                }
+                if (!running) {
+                    running = true;
+                    mine = ++started;
+                    break;
+                }
+                try {
+                    runs.wait();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return; // the events are numbered by the run under way or a later one
+                }
+            }
+        }
+        try {
+            run(c);
+        } catch (SQLException | RuntimeException e) {
+            LOG.warn("numbering committed change events failed (SQLSTATE {}); the next commit or feed read numbers them",
+                    Dialect.sqlState(e instanceof SQLException s ? s : new SQLException(e)), e);
+        } finally {
+            synchronized (runs) {
+                running = false;
+                ended = mine;
+                runs.notifyAll();
+            }
+        }
+    }
+
+    /** Numbers whatever is committed in the outbox now, on a pooled connection (feed readers, lookups). */
+    void drain() throws SQLException {
+        try (Connection c = backend.connection()) {
+            settle(c);
+        }
+    }
+
+    private record Staged(long id, String coll, String key, int op, long version, long sec, int nano, String commitId) {}
+
+    private void run(Connection c) throws SQLException {
+        Dialect d = backend.dialect;
+        d.beginWrite(c);
+        boolean done = false;
+        try {
+            if (script != null) {
+                runScript(c);
+                done = true;
+                return;
+            }
+            long last;
+            try (PreparedStatement ps = c.prepareStatement(lockSql); ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    throw new SQLException("the depot's sequence row is missing", "55000");
+                }
+                last = rs.getLong(1);
+            }
+            List<Staged> rows = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement(pendingSql); ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    rows.add(new Staged(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getInt(4), rs.getLong(5),
+                            rs.getLong(6), rs.getInt(7), rs.getString(8)));
+                }
+            }
+            if (rows.isEmpty()) {
+                d.commit(c);
+                done = true;
+                feed.saw(last);
+                return;
+            }
+            long seq = last;
+            try (PreparedStatement ps = c.prepareStatement(insertSql)) {
+                for (Staged r : rows) {
+                    ps.setLong(1, ++seq);
+                    ps.setString(2, r.coll());
+                    ps.setString(3, r.key());
+                    ps.setInt(4, r.op());
+                    ps.setLong(5, r.version());
+                    ps.setLong(6, r.sec());
+                    ps.setInt(7, r.nano());
+                    if (r.commitId() == null) {
+                        ps.setNull(8, Types.VARCHAR);
+                    } else {
+                        ps.setString(8, r.commitId());
+                    }
+                    ps.addBatch();
+                }
+                ps.executeBatch();
+            }
+            deleteMoved(c, rows);
+            try (PreparedStatement ps = c.prepareStatement(advanceSql)) {
+                ps.setLong(1, seq);
+                ps.executeUpdate();
+            }
+            feed.afterNumbering(c, seq, rows.stream().mapToLong(Staged::sec).min().orElseThrow());
+            d.commit(c);
+            done = true;
+            feed.saw(last); // what it read, as a reader would: commit ids made from it stay conservative
+            feed.published();
+        } finally {
+            if (!done) {
+                try {
+                    d.rollback(c);
+                } catch (SQLException e) {
+                    // a broken connection rolls back by itself
+                }
+            }
+            d.endWrite(c);
+        }
+    }
+
+    /**
+     * The run as the dialect's one-round-trip script (lock, then move everything committed in one
+     * statement: one snapshot, so exactly the rows it numbers are deleted), then trim and COMMIT.
+     */
+    private void runScript(Connection c) throws SQLException {
+        long end;
+        long count;
+        long oldest;
+        try (Statement st = c.createStatement()) {
+            st.execute(script);
+            long last = -1;
+            ResultSet moved = null;
+            while (true) {
+                ResultSet rs = st.getResultSet();
+                if (rs != null) {
+                    if (last < 0) {
+                        try (rs) {
+                            if (!rs.next()) {
+                                throw new SQLException("the depot's sequence row is missing", "55000");
+                            }
+                            last = rs.getLong(1);
+                        }
+                    } else {
+                        moved = rs;
+                        break;
+                    }
+                } else if (st.getUpdateCount() == -1) {
+                    break;
+                }
+                st.getMoreResults();
+            }
+            if (moved == null) {
+                throw new SQLException("the sequencer script returned no counter", "55000");
+            }
+            try (ResultSet r = moved) {
+                r.next();
+                end = r.getLong(1);
+                count = r.getLong(2);
+                oldest = r.getLong(3);
+            }
+            feed.saw(last);
+        }
+        if (count > 0) {
+            feed.afterNumbering(c, end, oldest);
+        }
+        backend.dialect.commit(c);
+        if (count > 0) {
+            feed.published();
+        }
+    }
+
+    /** Deletes exactly the rows moved (never others committed meanwhile), with padded IN lists. */
+    private void deleteMoved(Connection c, List<Staged> rows) throws SQLException {
+        for (int from = 0; from < rows.size(); from += Table.MAX_IN) {
+            List<Staged> chunk = rows.subList(from, Math.min(rows.size(), from + Table.MAX_IN));
+            int size = Table.inSize(chunk.size());
+            String sql = deleteIn.computeIfAbsent(size, n -> "DELETE FROM " + outbox + " WHERE id IN (" + "?, ".repeat(n - 1) + "?)");
+            try (PreparedStatement ps = c.prepareStatement(sql)) {
+                for (int i = 0; i < size; i++) {
+                    ps.setLong(i + 1, chunk.get(Math.min(i, chunk.size() - 1)).id());
+                }
+                ps.executeUpdate();
+            }
+        }
+    }
+}
