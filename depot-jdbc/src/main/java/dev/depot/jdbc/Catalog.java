@@ -44,6 +44,7 @@ final class Catalog {
             check.table(c, prefix + "meta", List.of("name", "val"), List.of());
             check.table(c, prefix + "changes", List.of("seq", "coll", "rkey", "op", "ver", "t_sec", "t_nano", "commit_id"), List.of());
             check.table(c, prefix + "collections", List.of("coll", "key_type", "tbl", "idx"), List.of());
+            QueueTables.check(check, c, prefix);
             check.failIfMissing("opening the depot", display);
         }
         insertCounter(c);
@@ -59,13 +60,14 @@ final class Catalog {
     /** The DDL of Depot's own tables: counter, change feed, registry of collections. */
     static List<String> ownTables(Dialect d, String prefix) {
         String opts = d.tableOptions();
-        return List.of(
+        List<String> queues = QueueTables.ddl(d, prefix);
+        return java.util.stream.Stream.concat(java.util.stream.Stream.of(
                 "CREATE TABLE IF NOT EXISTS " + prefix + "meta (name VARCHAR(64) NOT NULL PRIMARY KEY, val BIGINT NOT NULL)" + opts,
                 "CREATE TABLE IF NOT EXISTS " + prefix + "changes (seq BIGINT NOT NULL PRIMARY KEY, coll VARCHAR(64) NOT NULL, "
                         + "rkey " + d.textType() + " NOT NULL, op SMALLINT NOT NULL, ver BIGINT NOT NULL, t_sec BIGINT NOT NULL, "
                         + "t_nano INTEGER NOT NULL, commit_id VARCHAR(64))" + opts,
                 "CREATE INDEX IF NOT EXISTS " + prefix + "changes_time ON " + prefix + "changes (t_sec, t_nano)",
-                Registry.ddl(prefix, d));
+                Registry.ddl(prefix, d)), queues.stream()).toList();
     }
 
     private void insertCounter(Connection c) throws SQLException {

@@ -38,6 +38,7 @@ final class JdbcBackend implements Backend {
     final SqlFailures failures;
     final Feed feed;
     final Catalog catalog;
+    final SqlQueueStore queues;
     private final JdbcSettings settings;
     private final String scheme;
     private final Connections pool;
@@ -55,6 +56,7 @@ final class JdbcBackend implements Backend {
         this.feed = new Feed(this, settings.tablePrefix(), options);
         this.catalog = new Catalog(this, settings.tablePrefix(), settings.ddl(), settings.display());
         this.autoCommit = new AutoCommitSession(this);
+        this.queues = new SqlQueueStore(this, settings.tablePrefix());
         String channel = settings.tablePrefix() + "changes"; // the feed table's name, which Feed notifies
         this.listener = dialect.notify(channel) == null ? null : new PgListener(settings, listenOn, channel, feed::published);
     }
@@ -221,6 +223,7 @@ final class JdbcBackend implements Backend {
     public Capabilities capabilities() {
         List<Capability> caps = new ArrayList<>(List.of(
                 Capability.RECORDS, Capability.TRANSACTIONS, Capability.UNIQUE_INDEXES, Capability.CHANGE_FEED));
+        caps.add(Capability.QUEUES);
         if (settings.durable()) {
             caps.add(Capability.DURABLE);
         }
@@ -248,6 +251,11 @@ final class JdbcBackend implements Backend {
     }
 
     @Override
+    public dev.depot.spi.QueueStore queues() {
+        return queues;
+    }
+
+    @Override
     public void clear(CollectionSpec spec) {
         Table t = table(spec);
         write("clearing collection '" + spec.name() + "'", tx -> {
@@ -271,6 +279,7 @@ final class JdbcBackend implements Backend {
                 Dialect.execute(tx.conn, "DELETE FROM " + e.table());
             }
             feed.clear(tx.conn, tx.last());
+            queues.clearAll(tx.conn);
             return null;
         });
     }

@@ -60,6 +60,13 @@ final class WriteTransaction {
         appendEvents(events);
     }
 
+    /** Applies work that commits with the records (queue operations), in order. */
+    void apply(List<CommitPart> parts) throws SQLException {
+        for (CommitPart p : parts) {
+            p.apply(conn);
+        }
+    }
+
     /** Appends events that have no overlay (clearing a collection). */
     void appendEvents(List<PendingEvent> events) throws SQLException {
         if (events.isEmpty()) {
