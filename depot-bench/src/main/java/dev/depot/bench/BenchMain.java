@@ -115,7 +115,7 @@ public final class BenchMain implements Callable<Integer> {
                 .mapToObj(Integer::toString).toArray(String[]::new);
         Path main = out.resolve("jmh-main.json");
         Path springPages = out.resolve("jmh-spring-pages.json");
-        run(profile().include(include).exclude("SpringKvBench\\.page100").exclude("(DepotPg|PgJdbc)Bench")
+        run(profile().include(include).exclude("SpringKvBench\\.page100").exclude("(DepotPg|PgJdbc|QueuePg)Bench")
                 .param("size", all).resultFormat(ResultFormatType.JSON).result(main.toString()));
         List<Path> parts = new ArrayList<>(List.of(main));
         if (small.length > 0 && "dev.depot.bench.SpringKvBench.page100".matches(include)) {

@@ -6,6 +6,8 @@ package dev.depot.jdbc;
  * the waiters' polling. The version closes the gap between a waiter's last look and its sleep.
  */
 final class QueueSignal {
+    /** Held by a woken waiter while it takes its share, never by producers. */
+    final Object claiming = new Object();
     private long version;
     private int waiting;
 

@@ -229,16 +229,23 @@ final class SqlQueue implements StoredQueue {
         }
         long deadline = System.nanoTime() + wait.toNanos();
         signal.enter();
+        boolean counted = true;
         try {
             while (true) {
                 long seen = signal.version();
-                int limit = share(max);
-                got = limit == 0 ? List.of() : claim(holder, limit);
-                if (!got.isEmpty()) {
-                    if (signal.waiting() > 1) {
-                        signal.signal(); // others may find what is left
+                // Woken waiters of this process take their shares one at a time, each leaving the
+                // waiting count before the next computes its share (as memory does under its lock).
+                synchronized (signal.claiming) {
+                    int limit = share(max);
+                    got = limit == 0 ? List.of() : claim(holder, limit);
+                    if (!got.isEmpty()) {
+                        signal.exit();
+                        counted = false;
+                        if (signal.waiting() > 0) {
+                            signal.signal(); // others may find what is left
+                        }
+                        return got;
                     }
-                    return got;
                 }
                 long left = deadline - System.nanoTime();
                 if (left <= 0 || !signal.await(seen, Math.min(left, SqlQueueStore.POLL_NANOS))) {
@@ -246,7 +253,9 @@ final class SqlQueue implements StoredQueue {
                 }
             }
         } finally {
-            signal.exit();
+            if (counted) {
+                signal.exit();
+            }
         }
     }
 
@@ -267,7 +276,8 @@ final class SqlQueue implements StoredQueue {
                 }
             }
         });
-        return ready == 0 ? max : (int) Math.min(max, (ready + waiting - 1) / waiting);
+        // Nothing ready: wait rather than claim, or a commit landing in between would all go to this one.
+        return (int) Math.min(max, (ready + waiting - 1) / waiting);
     }
 
     private List<Lease> claim(String holder, int max) {
