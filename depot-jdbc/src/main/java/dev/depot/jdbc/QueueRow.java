@@ -45,6 +45,8 @@ final class QueueRow {
     List<Attempt> history;
     /** Null when the payload was not read (settling needs no payload). */
     byte[] payload;
+    /** The row's version as read (0 for a new row); writes are conditional on it. */
+    long ver;
     /** Set when the item left the table (completed, or past its dead-item retention). */
     boolean deleted;
 
@@ -61,7 +63,7 @@ final class QueueRow {
     /** Reads the row from {@link QueueTables#ITEM_COLUMNS} (then payload, if {@code withPayload}). */
     static QueueRow read(ResultSet rs, boolean withPayload) throws SQLException {
         QueueRow r = new QueueRow(rs.getLong(1), rs.getString(2), rs.getLong(11), rs.getString(14),
-                QueueCodec.headers(rs.getBytes(18)), withPayload ? rs.getBytes(20) : null);
+                QueueCodec.headers(rs.getBytes(18)), withPayload ? rs.getBytes(21) : null);
         r.state = STATES[rs.getInt(3)];
         r.readyAt = rs.getLong(4);
         r.rseq = rs.getLong(5);
@@ -76,6 +78,7 @@ final class QueueRow {
         r.deadReason = rs.getString(16);
         r.deadAt = nullableLong(rs, 17);
         r.history = QueueCodec.history(rs.getBytes(19));
+        r.ver = rs.getLong(20);
         return r;
     }
 
@@ -87,20 +90,21 @@ final class QueueRow {
     /** Binds {@link QueueTables#insert}: the mutable columns, then id, produced_at, dedup_key, headers, payload. */
     void bindInsert(PreparedStatement ps) throws SQLException {
         bindMutable(ps);
-        ps.setLong(16, id);
-        ps.setLong(17, producedAt);
-        ps.setString(18, dedupKey);
-        setBytes(ps, 19, QueueCodec.headers(headers));
-        ps.setBytes(20, payload);
+        ps.setLong(17, id);
+        ps.setLong(18, producedAt);
+        ps.setString(19, dedupKey);
+        setBytes(ps, 20, QueueCodec.headers(headers));
+        ps.setBytes(21, payload);
     }
 
-    /** Binds {@link QueueTables#update}: the mutable columns, then the id. */
+    /** Binds {@link QueueTables#update}: the mutable columns, then the id and the version read. */
     void bindUpdate(PreparedStatement ps) throws SQLException {
         bindMutable(ps);
-        ps.setLong(16, id);
+        ps.setLong(17, id);
+        ps.setLong(18, ver);
     }
 
-    /** The 15 columns of {@link QueueTables#MUTABLE}, from parameter 1. */
+    /** The 16 columns of {@link QueueTables#MUTABLE}, from parameter 1. */
     private void bindMutable(PreparedStatement ps) throws SQLException {
         int i = 1;
         ps.setString(i, queue);
@@ -118,6 +122,7 @@ final class QueueRow {
         ps.setString(i + 12, deadReason);
         setLong(ps, i + 13, deadAt);
         setBytes(ps, i + 14, QueueCodec.history(history));
+        ps.setLong(i + 15, ver + 1);
     }
 
     private static void setLong(PreparedStatement ps, int i, Long v) throws SQLException {

@@ -51,9 +51,10 @@ final class SqlQueue implements StoredQueue {
         this.dueSql = "SELECT " + QueueTables.ITEM_COLUMNS + " FROM " + t + " WHERE queue = ? AND due_at <= ? ORDER BY due_at LIMIT "
                 + DUE_BATCH + store.skipLocked;
         this.claimSql = "SELECT " + QueueTables.ITEM_COLUMNS + ", payload FROM " + t
-                + " WHERE queue = ? AND state = 0 ORDER BY ready_at, rseq LIMIT ?" + store.skipLocked;
-        this.leaseSql = "UPDATE " + t + " SET state = 2, attempts = ?, token = ?, leased_at = ?, holder = ?, due_at = ? WHERE id = ?";
-        this.deleteSql = "DELETE FROM " + t + " WHERE id = ?";
+                + " WHERE queue = ? AND state = 0 AND ready_at <= ? ORDER BY ready_at, rseq LIMIT ?" + store.skipLocked;
+        this.leaseSql = "UPDATE " + t
+                + " SET state = 2, attempts = ?, token = ?, leased_at = ?, holder = ?, due_at = ?, ver = ver + 1 WHERE id = ? AND ver = ?";
+        this.deleteSql = "DELETE FROM " + t + " WHERE id = ? AND ver = ?";
     }
 
     @Override
@@ -127,10 +128,18 @@ final class SqlQueue implements StoredQueue {
     }
 
     private static void executeBatch(PreparedStatement ps) throws SQLException {
+        int[] counts;
         try {
-            ps.executeBatch();
+            counts = ps.executeBatch();
         } catch (java.sql.BatchUpdateException e) {
             throw e.getNextException() != null && e.getSQLState() == null ? e.getNextException() : e;
+        }
+        for (int n : counts) {
+            if (n == 0) {
+                // The row changed since it was read and locked (a database whose locking read returned
+                // an older version): a conflict, so the whole call runs again from the start.
+                throw new SQLException("a queue row changed concurrently", "40001");
+            }
         }
     }
 
@@ -202,6 +211,7 @@ final class SqlQueue implements StoredQueue {
             for (QueueRow r : rows) {
                 if (r.deleted) {
                     del.setLong(1, r.id);
+                    del.setLong(2, r.ver);
                     del.addBatch();
                     deletes = true;
                 } else {
@@ -289,7 +299,10 @@ final class SqlQueue implements StoredQueue {
             List<QueueRow> rows = new ArrayList<>(Math.min(max, 64));
             try (PreparedStatement ps = c.prepareStatement(claimSql)) {
                 ps.setString(1, name);
-                ps.setInt(2, max);
+                // Never an item that became ready after this call's now (another call, reading the
+                // clock later, may have requeued it): leases never predate their item's readiness.
+                ps.setLong(2, now);
+                ps.setInt(3, max);
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
                         rows.add(QueueRow.read(rs, true));
@@ -309,6 +322,7 @@ final class SqlQueue implements StoredQueue {
                     ps.setString(4, holder);
                     ps.setLong(5, expiry);
                     ps.setLong(6, r.id);
+                    ps.setLong(7, r.ver);
                     ps.addBatch();
                     out.add(r.lease());
                 }
