@@ -47,6 +47,7 @@ final class Catalog {
             check.table(c, prefix + "outbox", List.of("id", "s", "coll", "rkey", "op", "ver", "t_sec", "t_nano", "commit_id"), List.of());
             check.table(c, prefix + "commits", List.of("id", "t_sec"), List.of());
             new BlobTables(prefix).check(check, c, prefix);
+            QueueTables.check(check, c, prefix);
             check.failIfMissing("opening the depot", display);
         }
         insertCounter(c);
@@ -77,6 +78,7 @@ final class Catalog {
                         + "t_sec BIGINT NOT NULL, t_nano INTEGER NOT NULL, commit_id VARCHAR(64))" + opts,
                 "CREATE TABLE IF NOT EXISTS " + prefix + "commits (id VARCHAR(64) NOT NULL PRIMARY KEY, t_sec BIGINT NOT NULL)" + opts));
         out.addAll(BlobTables.ddl(d, prefix));
+        out.addAll(QueueTables.ddl(d, prefix));
         return out;
     }
 

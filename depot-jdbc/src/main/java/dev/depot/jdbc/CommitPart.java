@@ -1,12 +1,16 @@
 package dev.depot.jdbc;
 
+import java.sql.Connection;
 import java.sql.SQLException;
 
 /**
- * Extra work a commit applies in its data transaction, after its rows and before COMMIT (e.g. work
- * queue operations): all of it commits together or not at all.
+ * Work a record transaction applies in its write transaction after the record rows and before
+ * COMMIT, so that it commits or rolls back with them (the queue operations of {@code tx.queue}).
+ * Throwing from {@link #apply} rolls the whole transaction back.
  */
-@FunctionalInterface
 interface CommitPart {
-    void apply(WriteTransaction tx) throws SQLException;
+    void apply(Connection c) throws SQLException;
+
+    /** After COMMIT succeeded. */
+    void committed();
 }

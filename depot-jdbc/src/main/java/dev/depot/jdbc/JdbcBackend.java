@@ -41,6 +41,7 @@ final class JdbcBackend implements Backend {
     final Feed feed;
     final Catalog catalog;
     final SqlBlobStore blobStore;
+    final SqlQueueStore queues;
     private final JdbcSettings settings;
     private final String scheme;
     private final Connections pool;
@@ -61,6 +62,7 @@ final class JdbcBackend implements Backend {
         this.autoCommit = new AutoCommitSession(this);
         this.blobStore = new SqlBlobStore(this, settings.tablePrefix());
         this.stamps = new StampBlock(dialect, settings.tablePrefix());
+        this.queues = new SqlQueueStore(this, settings.tablePrefix());
         String channel = settings.tablePrefix() + "changes"; // the feed table's name, which Feed notifies
         this.listener = dialect.notify(channel) == null ? null : new PgListener(settings, listenOn, channel, feed::published);
     }
@@ -266,6 +268,7 @@ final class JdbcBackend implements Backend {
         List<Capability> caps = new ArrayList<>(List.of(
                 Capability.RECORDS, Capability.TRANSACTIONS, Capability.UNIQUE_INDEXES, Capability.CHANGE_FEED));
         caps.add(Capability.BLOBS);
+        caps.add(Capability.QUEUES);
         if (settings.durable()) {
             caps.add(Capability.DURABLE);
         }
@@ -298,6 +301,11 @@ final class JdbcBackend implements Backend {
     }
 
     @Override
+    public dev.depot.spi.QueueStore queues() {
+        return queues;
+    }
+
+    @Override
     public void clear(CollectionSpec spec) {
         Table t = table(spec);
         write("clearing collection '" + spec.name() + "'", tx -> {
@@ -324,6 +332,7 @@ final class JdbcBackend implements Backend {
                 Dialect.execute(tx.conn, "DELETE FROM " + e.table());
             }
             feed.clear(tx.conn, tx.last());
+            queues.clearAll(tx.conn);
             return null;
         });
         blobStore.clear();

@@ -4,6 +4,7 @@ import dev.depot.ConflictException;
 import dev.depot.spi.Conflicts;
 import dev.depot.spi.CollectionSpec;
 import dev.depot.spi.QueryPlan;
+import dev.depot.spi.QueueOp;
 import dev.depot.spi.Session;
 import dev.depot.spi.StoredRecord;
 import dev.depot.spi.Write;
@@ -39,6 +40,9 @@ final class TransactionSession implements Session {
     private boolean ended;
     /** Stored with the commit's change events, see {@link Feed#lookup}. */
     private String commitId;
+    /** Work committed with the records: the queue operations of {@code tx.queue}. */
+    private final List<CommitPart> parts = new ArrayList<>();
+    private SqlQueueWork queueWork;
 
     TransactionSession(JdbcBackend backend) {
         this.backend = backend;
@@ -144,14 +148,19 @@ final class TransactionSession implements Session {
             throw new IllegalStateException("the transaction has ended");
         }
         ended = true;
-        if (conn == null) {
+        if (conn == null && parts.isEmpty()) {
             return;
         }
         try {
-            backend.dialect.rollback(conn); // the snapshot was read-only; end it
-            backend.dialect.endSnapshot(conn);
-            if (!events.isEmpty()) {
+            if (conn == null) {
+                conn = backend.connection(); // only queue operations, nothing read
+            } else {
+                backend.dialect.rollback(conn); // the snapshot was read-only; end it
+                backend.dialect.endSnapshot(conn);
+            }
+            if (!events.isEmpty() || !parts.isEmpty()) {
                 apply();
+                parts.forEach(CommitPart::committed);
             }
         } catch (SQLException e) {
             throw backend.failures.map(e, "committing a transaction");
@@ -173,6 +182,7 @@ final class TransactionSession implements Session {
                     tx.commitId(commitId); // first: a lookup of this id now waits for this transaction
                     checkNotWrittenSince();
                     tx.apply(overlay, events);
+                    parts.forEach(tx::add);
                     return null;
                 });
                 return;
@@ -271,6 +281,15 @@ final class TransactionSession implements Session {
     }
 
     @Override
+    public void queue(QueueOp op) {
+        if (queueWork == null) {
+            queueWork = backend.queues.work();
+            parts.add(queueWork);
+        }
+        queueWork.add(op);
+    }
+
+    @Override
     public void rollback() {
         if (ended) {
             return;
@@ -290,6 +309,9 @@ final class TransactionSession implements Session {
     }
 
     private void release() {
+        if (conn == null) {
+            return; // getting a connection for a queue-only commit failed
+        }
         try {
             conn.close();
         } catch (SQLException e) {

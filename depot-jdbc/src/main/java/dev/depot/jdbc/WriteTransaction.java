@@ -87,7 +87,7 @@ final class WriteTransaction {
     /** Applies the added parts; called once, right before COMMIT. */
     void applyParts() throws SQLException {
         for (CommitPart p : parts) {
-            p.apply(this);
+            p.apply(conn);
         }
     }
 

@@ -1,0 +1,52 @@
+package dev.depot.jdbc;
+
+/**
+ * This process's consumers waiting in {@code lease} on one queue. A commit here that made items
+ * ready bumps the version and wakes them at once; items made ready by other processes are found by
+ * the waiters' polling. The version closes the gap between a waiter's last look and its sleep.
+ */
+final class QueueSignal {
+    /** Held by a woken waiter while it takes its share, never by producers. */
+    final Object claiming = new Object();
+    private long version;
+    private int waiting;
+
+    synchronized void enter() {
+        waiting++;
+    }
+
+    synchronized void exit() {
+        waiting--;
+    }
+
+    synchronized int waiting() {
+        return waiting;
+    }
+
+    synchronized long version() {
+        return version;
+    }
+
+    synchronized void signal() {
+        version++;
+        notifyAll();
+    }
+
+    /** Sleeps until a signal after {@code seen} or {@code nanos} pass; false if interrupted (flag set again). */
+    synchronized boolean await(long seen, long nanos) {
+        long end = System.nanoTime() + nanos;
+        try {
+            while (version == seen) {
+                long left = end - System.nanoTime();
+                if (left <= 0) {
+                    return true;
+                }
+                wait(Math.max(1, left / 1_000_000), 0);
+            }
+            return true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+}

@@ -1,0 +1,60 @@
+package dev.depot.jdbc;
+
+import java.util.List;
+
+/**
+ * The two tables of the work queues: {@code <prefix>queues} (each queue's options, shared by every
+ * process on the database) and {@code <prefix>queue_items} (every item of every queue, one row each).
+ * Instants are epoch microseconds (BIGINT). Three indexes serve every hot statement as a seek:
+ * {@code (queue, state, ready_at, rseq)} finds the next ready items in FIFO order (a claim reads
+ * its first rows and stops), {@code (queue, due_at)} finds the items whose next timed transition
+ * (schedule, lease expiry, {@code expireAfter} deadline, end of dead-item retention) is due, and the
+ * unique {@code (queue, dedup)} holds the dedup key of a live item (NULL once it completes or dies,
+ * and NULLs never collide). {@code ver} counts a row's changes: every write back is conditional on
+ * the version read, so a row changed concurrently (whatever a database's locking reads return) fails
+ * the write as a conflict and the call runs again, instead of overwriting the newer state.
+ */
+final class QueueTables {
+    static final String ITEM_COLUMNS = "id, queue, state, ready_at, rseq, due_at, attempts, token, leased_at, holder, produced_at, "
+            + "deadline, dedup, dedup_key, dead_from, dead_reason, dead_at, headers, history, ver";
+
+    /** The columns a queue operation changes, in the order {@link QueueRow} binds them. */
+    static final String MUTABLE = "queue, state, ready_at, rseq, due_at, attempts, token, leased_at, holder, deadline, dedup, "
+            + "dead_from, dead_reason, dead_at, history, ver";
+
+    private QueueTables() {}
+
+    static String insert(String prefix) {
+        return "INSERT INTO " + prefix + "queue_items (" + MUTABLE + ", id, produced_at, dedup_key, headers, payload) VALUES ("
+                + "?, ".repeat(20) + "?)";
+    }
+
+    static String update(String prefix) {
+        return "UPDATE " + prefix + "queue_items SET " + MUTABLE.replace(",", " = ?,") + " = ? WHERE id = ? AND ver = ?";
+    }
+
+    static List<String> ddl(Dialect d, String prefix) {
+        String opts = d.tableOptions();
+        String bytes = d.bytesType();
+        String text = d.textType();
+        return List.of(
+                "CREATE TABLE IF NOT EXISTS " + prefix + "queues (name VARCHAR(63) NOT NULL PRIMARY KEY, lease_micros BIGINT NOT NULL, "
+                        + "max_attempts INTEGER NOT NULL, dlq VARCHAR(63), retention_micros BIGINT NOT NULL)" + opts,
+                "CREATE TABLE IF NOT EXISTS " + prefix + "queue_items (id BIGINT NOT NULL PRIMARY KEY, queue VARCHAR(63) NOT NULL, "
+                        + "state SMALLINT NOT NULL, ready_at BIGINT NOT NULL, rseq BIGINT NOT NULL, due_at BIGINT, attempts INTEGER NOT NULL, "
+                        + "token VARCHAR(64), leased_at BIGINT, holder " + text + ", produced_at BIGINT NOT NULL, deadline BIGINT, "
+                        + "dedup VARCHAR(255), dedup_key VARCHAR(255), dead_from VARCHAR(63), dead_reason " + text + ", dead_at BIGINT, "
+                        + "headers " + bytes + ", history " + bytes + ", ver BIGINT NOT NULL, payload " + bytes + " NOT NULL)" + opts,
+                "CREATE INDEX IF NOT EXISTS " + prefix + "queue_ready ON " + prefix + "queue_items (queue, state, ready_at, rseq)",
+                "CREATE INDEX IF NOT EXISTS " + prefix + "queue_due ON " + prefix + "queue_items (queue, due_at)",
+                "CREATE UNIQUE INDEX IF NOT EXISTS " + prefix + "queue_dedup ON " + prefix + "queue_items (queue, dedup)");
+    }
+
+    /** What {@code ddl=validate} requires. */
+    static void check(SchemaCheck check, java.sql.Connection c, String prefix) throws java.sql.SQLException {
+        check.table(c, prefix + "queues", List.of("name", "lease_micros", "max_attempts", "dlq", "retention_micros"), List.of());
+        check.table(c, prefix + "queue_items", List.of("id", "queue", "state", "ready_at", "rseq", "due_at", "attempts", "token",
+                "leased_at", "holder", "produced_at", "deadline", "dedup", "dedup_key", "dead_from", "dead_reason", "dead_at", "headers",
+                "history", "ver", "payload"), List.of(prefix + "queue_ready", prefix + "queue_due", prefix + "queue_dedup"));
+    }
+}

@@ -1,0 +1,561 @@
+package dev.depot.jdbc;
+
+import dev.depot.BatchResult;
+import dev.depot.ItemState;
+import dev.depot.Lease;
+import dev.depot.Message;
+import dev.depot.Page;
+import dev.depot.QueueItem;
+import dev.depot.QueueOptions;
+import dev.depot.QueueStats;
+import dev.depot.spi.StoredQueue;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * One work queue of a {@link SqlQueueStore}: each call is one database transaction that first
+ * processes the queue's due work (rows whose {@code due_at} has passed: scheduled items, expired
+ * leases, {@code expireAfter} deadlines, dead items past retention, by the {@code (queue, due_at)}
+ * index), then acts. A claim reads the first ready rows in FIFO order from the
+ * {@code (queue, state, ready_at, rseq)} index, skipping rows other consumers have locked, and
+ * marks them leased with a fresh token; settling locks the leased rows by id and checks the token
+ * and the expiry against the clock. Thread-safe; the state machine is {@link QueueRow}'s.
+ */
+final class SqlQueue implements StoredQueue {
+    private static final int DUE_BATCH = 256;
+
+    final String name;
+    private final SqlQueueStore store;
+    private final QueueSignal signal;
+    volatile QueueOptions options = QueueOptions.defaults();
+    private final String dueSql;
+    private final String claimSql;
+    private final String leaseSql;
+    private final String deleteSql;
+
+    SqlQueue(String name, SqlQueueStore store) {
+        this.name = name;
+        this.store = store;
+        this.signal = store.signal(name);
+        String t = store.items;
+        this.dueSql = "SELECT " + QueueTables.ITEM_COLUMNS + " FROM " + t + " WHERE queue = ? AND due_at <= ? ORDER BY due_at LIMIT "
+                + DUE_BATCH + store.skipLocked;
+        this.claimSql = "SELECT " + QueueTables.ITEM_COLUMNS + ", payload FROM " + t
+                + " WHERE queue = ? AND state = 0 AND ready_at <= ? ORDER BY ready_at, rseq LIMIT ?" + store.skipLocked;
+        this.leaseSql = "UPDATE " + t
+                + " SET state = 2, attempts = ?, token = ?, leased_at = ?, holder = ?, due_at = ?, ver = ver + 1 WHERE id = ? AND ver = ?";
+        this.deleteSql = "DELETE FROM " + t + " WHERE id = ? AND ver = ?";
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    @Override
+    public QueueOptions options() {
+        return options;
+    }
+
+    // ---- produce ----
+
+    @Override
+    public List<String> produce(List<Message> messages) {
+        long[] ids = store.reserveIds(messages.size());
+        Wakeups w = new Wakeups(store);
+        return store.inTx("producing to queue " + name, c -> {
+            long now = store.now();
+            boolean dedup = messages.stream().anyMatch(m -> m.dedupKey() != null);
+            if (dedup) {
+                catchUp(c, now, w); // an item past its deadline releases its key first, as on memory
+            }
+            return insert(c, messages, ids, now, w);
+        }, w);
+    }
+
+    /** Inserts the items in order (a dedup key held by a live item, or earlier in the batch, yields that item's id). */
+    List<String> insert(Connection c, List<Message> messages, long[] ids, long now, Wakeups w) throws SQLException {
+        Map<String, String> held = dedupHolders(c, messages);
+        List<String> out = new ArrayList<>(messages.size());
+        int ready = 0;
+        int added = 0;
+        try (PreparedStatement ps = c.prepareStatement(store.insertSql)) {
+            for (int i = 0; i < messages.size(); i++) {
+                Message m = messages.get(i);
+                String key = m.dedupKey();
+                if (key != null && held.containsKey(key)) {
+                    out.add(held.get(key));
+                    continue;
+                }
+                QueueRow r = new QueueRow(ids[i], name, now, key, m.headers(), m.payload());
+                r.dedup = key;
+                r.deadline = m.expireAfter() == null ? null : now + SqlQueueStore.micros(m.expireAfter());
+                long notBefore = m.notBefore() == null ? now : EpochMicros.of(m.notBefore());
+                if (notBefore > now) {
+                    r.state = ItemState.SCHEDULED;
+                    r.readyAt = notBefore;
+                    r.rseq = store.nextId();
+                    r.dueAt = r.deadline == null ? notBefore : Math.min(notBefore, r.deadline);
+                } else {
+                    r.makeReady(now, w);
+                    ready++;
+                }
+                r.bindInsert(ps);
+                ps.addBatch();
+                added++;
+                String id = Long.toString(r.id);
+                if (key != null) {
+                    held.put(key, id);
+                }
+                out.add(id);
+            }
+            if (added > 0) {
+                executeBatch(ps);
+            }
+        }
+        w.ready(name, ready);
+        return out;
+    }
+
+    private static void executeBatch(PreparedStatement ps) throws SQLException {
+        int[] counts;
+        try {
+            counts = ps.executeBatch();
+        } catch (java.sql.BatchUpdateException e) {
+            throw e.getNextException() != null && e.getSQLState() == null ? e.getNextException() : e;
+        }
+        for (int n : counts) {
+            if (n == 0) {
+                // The row changed since it was read and locked (a database whose locking read returned
+                // an older version): a conflict, so the whole call runs again from the start.
+                throw new SQLException("a queue row changed concurrently", "40001");
+            }
+        }
+    }
+
+    private Map<String, String> dedupHolders(Connection c, List<Message> messages) throws SQLException {
+        Set<String> keys = new HashSet<>();
+        for (Message m : messages) {
+            if (m.dedupKey() != null) {
+                keys.add(m.dedupKey());
+            }
+        }
+        Map<String, String> held = new HashMap<>();
+        if (keys.isEmpty()) {
+            return held;
+        }
+        try (PreparedStatement ps = c.prepareStatement("SELECT dedup, id FROM " + store.items + " WHERE queue = ? AND dedup IN ("
+                + "?, ".repeat(keys.size() - 1) + "?)")) {
+            ps.setString(1, name);
+            int i = 2;
+            for (String k : keys) {
+                ps.setString(i++, k);
+            }
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    held.put(rs.getString(1), Long.toString(rs.getLong(2)));
+                }
+            }
+        }
+        return held;
+    }
+
+    // ---- due work ----
+
+    /** Processes this queue's rows whose next timed transition is due by {@code now}. */
+    void catchUp(Connection c, long now, Wakeups w) throws SQLException {
+        QueueOptions o = options;
+        while (true) {
+            List<QueueRow> due = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement(dueSql)) {
+                ps.setString(1, name);
+                ps.setLong(2, now);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        due.add(QueueRow.read(rs, false));
+                    }
+                }
+            }
+            if (due.isEmpty()) {
+                return;
+            }
+            int ready = 0;
+            for (QueueRow r : due) {
+                if (r.catchUp(now, o, w)) {
+                    ready++;
+                }
+            }
+            write(c, due);
+            w.ready(name, ready);
+            if (due.size() < DUE_BATCH) {
+                return;
+            }
+        }
+    }
+
+    /** Writes rows back: deleted ones go, the others get their new state. */
+    void write(Connection c, List<QueueRow> rows) throws SQLException {
+        boolean deletes = false;
+        boolean updates = false;
+        try (PreparedStatement del = c.prepareStatement(deleteSql); PreparedStatement upd = c.prepareStatement(store.updateSql)) {
+            for (QueueRow r : rows) {
+                if (r.deleted) {
+                    del.setLong(1, r.id);
+                    del.setLong(2, r.ver);
+                    del.addBatch();
+                    deletes = true;
+                } else {
+                    r.bindUpdate(upd);
+                    upd.addBatch();
+                    updates = true;
+                }
+            }
+            if (deletes) {
+                executeBatch(del);
+            }
+            if (updates) {
+                executeBatch(upd);
+            }
+        }
+    }
+
+    // ---- lease ----
+
+    @Override
+    public List<Lease> lease(String holder, int max, Duration wait) {
+        List<Lease> got = claim(holder, max);
+        if (!got.isEmpty() || !wait.isPositive()) {
+            return got;
+        }
+        long deadline = System.nanoTime() + wait.toNanos();
+        signal.enter();
+        boolean counted = true;
+        try {
+            while (true) {
+                long seen = signal.version();
+                // Woken waiters of this process take their shares one at a time, each leaving the
+                // waiting count before the next computes its share (as memory does under its lock).
+                synchronized (signal.claiming) {
+                    int limit = share(max);
+                    got = limit == 0 ? List.of() : claim(holder, limit);
+                    if (!got.isEmpty()) {
+                        signal.exit();
+                        counted = false;
+                        if (signal.waiting() > 0) {
+                            signal.signal(); // others may find what is left
+                        }
+                        return got;
+                    }
+                }
+                long left = deadline - System.nanoTime();
+                if (left <= 0 || !signal.await(seen, Math.min(left, SqlQueueStore.POLL_NANOS))) {
+                    return List.of();
+                }
+            }
+        } finally {
+            if (counted) {
+                signal.exit();
+            }
+        }
+    }
+
+    /** With several consumers waiting here, each takes at most its share of what is ready. */
+    private int share(int max) {
+        int waiting = signal.waiting();
+        if (waiting <= 1) {
+            return max;
+        }
+        long ready = store.backend.read("counting ready items of queue " + name, c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM (SELECT id FROM " + store.items
+                    + " WHERE queue = ? AND state = 0 LIMIT ?) x")) {
+                ps.setString(1, name);
+                ps.setLong(2, (long) max * waiting);
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    return rs.getLong(1);
+                }
+            }
+        });
+        // Nothing ready: wait rather than claim, or a commit landing in between would all go to this one.
+        return (int) Math.min(max, (ready + waiting - 1) / waiting);
+    }
+
+    private List<Lease> claim(String holder, int max) {
+        Wakeups w = new Wakeups(store);
+        return store.inTx("leasing from queue " + name, c -> {
+            long now = store.now();
+            catchUp(c, now, w);
+            long expiry = now + SqlQueueStore.micros(options.leaseTimeout());
+            List<QueueRow> rows = new ArrayList<>(Math.min(max, 64));
+            try (PreparedStatement ps = c.prepareStatement(claimSql)) {
+                ps.setString(1, name);
+                // Never an item that became ready after this call's now (another call, reading the
+                // clock later, may have requeued it): leases never predate their item's readiness.
+                ps.setLong(2, now);
+                ps.setInt(3, max);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        rows.add(QueueRow.read(rs, true));
+                    }
+                }
+            }
+            if (rows.isEmpty()) {
+                return List.of();
+            }
+            List<Lease> out = new ArrayList<>(rows.size());
+            try (PreparedStatement ps = c.prepareStatement(leaseSql)) {
+                for (QueueRow r : rows) {
+                    r.lease(holder, store.token(), now, expiry);
+                    ps.setInt(1, r.attempts);
+                    ps.setString(2, r.token);
+                    ps.setLong(3, now);
+                    ps.setString(4, holder);
+                    ps.setLong(5, expiry);
+                    ps.setLong(6, r.id);
+                    ps.setLong(7, r.ver);
+                    ps.addBatch();
+                    out.add(r.lease());
+                }
+                executeBatch(ps);
+            }
+            return out;
+        }, w);
+    }
+
+    // ---- settle ----
+
+    /** Locks the rows of these leases (in id order, so settlers never deadlock) and reads them; by id. */
+    Map<Long, QueueRow> lock(Connection c, List<Lease> leases) throws SQLException {
+        Set<Long> ids = new java.util.TreeSet<>();
+        for (Lease l : leases) {
+            Long id = parseId(l.id());
+            if (id != null) {
+                ids.add(id);
+            }
+        }
+        Map<Long, QueueRow> out = new HashMap<>();
+        if (ids.isEmpty()) {
+            return out;
+        }
+        try (PreparedStatement ps = c.prepareStatement("SELECT " + QueueTables.ITEM_COLUMNS + " FROM " + store.items
+                + " WHERE queue = ? AND id IN (" + "?, ".repeat(ids.size() - 1) + "?) ORDER BY id" + store.forUpdate)) {
+            ps.setString(1, name);
+            int i = 2;
+            for (Long id : ids) {
+                ps.setLong(i++, id);
+            }
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    QueueRow r = QueueRow.read(rs, false);
+                    out.put(r.id, r);
+                }
+            }
+        }
+        return out;
+    }
+
+    static Long parseId(String id) {
+        try {
+            return Long.parseLong(id);
+        } catch (NumberFormatException e) {
+            return null;
+        }
+    }
+
+    /** The row {@code lease} currently holds, or null. */
+    static QueueRow current(Map<Long, QueueRow> rows, Lease lease, long now) {
+        Long id = parseId(lease.id());
+        QueueRow r = id == null ? null : rows.get(id);
+        return r != null && r.holds(lease, now) ? r : null;
+    }
+
+    @Override
+    public BatchResult complete(List<Lease> leases) {
+        return store.inTx("completing items of queue " + name, c -> {
+            long now = store.now();
+            Map<Long, QueueRow> rows = lock(c, leases);
+            List<Lease> applied = new ArrayList<>(leases.size());
+            List<Lease> stale = new ArrayList<>(0);
+            List<QueueRow> done = new ArrayList<>(leases.size());
+            for (Lease l : leases) {
+                QueueRow r = current(rows, l, now);
+                if (r == null) {
+                    stale.add(l);
+                } else {
+                    r.deleted = true;
+                    done.add(r);
+                    applied.add(l);
+                }
+            }
+            write(c, done);
+            return new BatchResult(applied, stale);
+        }, null);
+    }
+
+    @Override
+    public BatchResult retry(List<Lease> leases, Duration delay) {
+        Wakeups w = new Wakeups(store);
+        return store.inTx("retrying items of queue " + name, c -> {
+            long now = store.now();
+            Map<Long, QueueRow> rows = lock(c, leases);
+            List<Lease> applied = new ArrayList<>(leases.size());
+            List<Lease> stale = new ArrayList<>(0);
+            List<QueueRow> changed = new ArrayList<>(leases.size());
+            int ready = 0;
+            for (Lease l : leases) {
+                QueueRow r = current(rows, l, now);
+                if (r == null) {
+                    stale.add(l);
+                } else {
+                    if (r.retry(now, SqlQueueStore.micros(delay), options, w)) {
+                        ready++;
+                    }
+                    changed.add(r);
+                    applied.add(l);
+                }
+            }
+            write(c, changed);
+            w.ready(name, ready);
+            return new BatchResult(applied, stale);
+        }, w);
+    }
+
+    @Override
+    public boolean deadLetter(Lease lease, String reason) {
+        Wakeups w = new Wakeups(store);
+        return store.inTx("dead-lettering an item of queue " + name, c -> {
+            long now = store.now();
+            QueueRow r = current(lock(c, List.of(lease)), lease, now);
+            if (r == null) {
+                return false;
+            }
+            r.deadLetter(now, reason, options, w);
+            write(c, List.of(r));
+            return true;
+        }, w);
+    }
+
+    @Override
+    public Lease extend(Lease lease, Duration by) {
+        return store.inTx("extending a lease of queue " + name, c -> {
+            long now = store.now();
+            QueueRow r = current(lock(c, List.of(lease)), lease, now);
+            if (r == null) {
+                return null;
+            }
+            r.dueAt = now + SqlQueueStore.micros(by);
+            write(c, List.of(r));
+            return lease.withExpiry(EpochMicros.toInstant(r.dueAt));
+        }, null);
+    }
+
+    // ---- inspection ----
+
+    @Override
+    public QueueStats stats() {
+        Wakeups w = new Wakeups(store);
+        return store.inTx("reading statistics of queue " + name, c -> {
+            long now = store.now();
+            catchUp(c, now, w);
+            long[] counts = new long[4];
+            Long oldest = null;
+            try (PreparedStatement ps = c.prepareStatement("SELECT state, COUNT(*), MIN(ready_at) FROM " + store.items
+                    + " WHERE queue = ? GROUP BY state")) {
+                ps.setString(1, name);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        int state = rs.getInt(1);
+                        counts[state] = rs.getLong(2);
+                        if (state == ItemState.READY.ordinal()) {
+                            oldest = rs.getLong(3);
+                        }
+                    }
+                }
+            }
+            Duration age = oldest == null || oldest > now ? Duration.ZERO : Duration.of(now - oldest, java.time.temporal.ChronoUnit.MICROS);
+            return new QueueStats(counts[0], counts[2], counts[1], counts[3], age, signal.waiting());
+        }, w);
+    }
+
+    @Override
+    public Page<QueueItem> list(ItemState state, int limit, String cursor) {
+        long after = parseCursor(cursor);
+        Wakeups w = new Wakeups(store);
+        return store.inTx("listing queue " + name, c -> {
+            catchUp(c, store.now(), w);
+            List<QueueItem> items = new ArrayList<>();
+            String next = null;
+            try (PreparedStatement ps = c.prepareStatement("SELECT " + QueueTables.ITEM_COLUMNS + ", payload FROM " + store.items
+                    + " WHERE queue = ? AND id > ?" + (state == null ? "" : " AND state = ?") + " ORDER BY id LIMIT ?")) {
+                ps.setString(1, name);
+                ps.setLong(2, after);
+                int i = 3;
+                if (state != null) {
+                    ps.setInt(i++, state.ordinal());
+                }
+                ps.setInt(i, limit + 1);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        if (items.size() == limit) {
+                            next = items.getLast().id();
+                            break;
+                        }
+                        items.add(QueueRow.read(rs, true).item());
+                    }
+                }
+            }
+            return new Page<>(items, next);
+        }, w);
+    }
+
+    private long parseCursor(String cursor) {
+        if (cursor == null) {
+            return Long.MIN_VALUE;
+        }
+        Long at = parseId(cursor);
+        if (at == null) {
+            throw new IllegalArgumentException("queue " + name + ": invalid list cursor");
+        }
+        return at;
+    }
+
+    @Override
+    public Optional<QueueItem> inspect(String id) {
+        Long at = parseId(id);
+        if (at == null) {
+            return Optional.empty();
+        }
+        Wakeups w = new Wakeups(store);
+        return store.inTx("inspecting queue " + name, c -> {
+            catchUp(c, store.now(), w);
+            try (PreparedStatement ps = c.prepareStatement("SELECT " + QueueTables.ITEM_COLUMNS + ", payload FROM " + store.items
+                    + " WHERE queue = ? AND id = ?")) {
+                ps.setString(1, name);
+                ps.setLong(2, at);
+                try (ResultSet rs = ps.executeQuery()) {
+                    return rs.next() ? Optional.of(QueueRow.read(rs, true).item()) : Optional.<QueueItem>empty();
+                }
+            }
+        }, w);
+    }
+
+    @Override
+    public long clear() {
+        return store.inTx("clearing queue " + name, c -> {
+            try (PreparedStatement ps = c.prepareStatement("DELETE FROM " + store.items + " WHERE queue = ?")) {
+                ps.setString(1, name);
+                return (long) ps.executeUpdate();
+            }
+        }, null);
+    }
+}

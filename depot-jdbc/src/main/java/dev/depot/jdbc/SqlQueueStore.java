@@ -1,0 +1,298 @@
+package dev.depot.jdbc;
+
+import dev.depot.QueueOptions;
+import dev.depot.spi.QueueStore;
+import java.security.SecureRandom;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.temporal.ChronoUnit;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The work queues of a JDBC depot, in {@link QueueTables}. Every operation is one short database
+ * transaction of its own (never the feed lock): claims and due-work scans lock rows with
+ * {@code FOR UPDATE SKIP LOCKED} on PostgreSQL, MariaDB and H2, so concurrent consumers, in this
+ * process or others, take disjoint rows without waiting for each other; on SQLite every write
+ * transaction is {@code BEGIN IMMEDIATE}, which serializes them. All time is the depot's clock.
+ *
+ * <p>Item ids come from the {@code meta} counter {@code queue_ids} in blocks of {@value #ID_BLOCK}
+ * (one short transaction per block), so they are unique across every process on the database.
+ * Options live in {@code <prefix>queues}; each process caches a queue's options from its last
+ * {@code queue(name, ...)} call, so a change made by another process is seen once this one opens the
+ * queue again.
+ */
+final class SqlQueueStore implements QueueStore {
+    static final int ID_BLOCK = 1_000;
+    /** How often a waiting consumer looks for items made ready by other processes (or by the clock). */
+    static final long POLL_NANOS = 100_000_000L;
+    private static final int WRITE_ATTEMPTS = 8;
+
+    final JdbcBackend backend;
+    final String prefix;
+    final String items;
+    /** Appended to the SELECTs that claim rows: skip rows other consumers hold. */
+    final String skipLocked;
+    /** Appended to SELECTs that lock rows to settle them. */
+    final String forUpdate;
+    final String insertSql;
+    final String updateSql;
+    private final Map<String, SqlQueue> queues = new ConcurrentHashMap<>();
+    private final Map<String, QueueSignal> signals = new ConcurrentHashMap<>();
+    private final String tokenPrefix;
+    private final AtomicLong tokens = new AtomicLong();
+    /**
+     * Ready-order tie breaker among items that became ready in the same microsecond. Seeded with the
+     * wall clock in microseconds so that a process started later numbers after one started earlier
+     * (only the order within one microsecond of clock time depends on it).
+     */
+    private final AtomicLong order = new AtomicLong(System.currentTimeMillis() * 1_000);
+    private long nextId;
+    private long idsEnd;
+
+    SqlQueueStore(JdbcBackend backend, String prefix) {
+        this.backend = backend;
+        this.prefix = prefix;
+        this.items = prefix + "queue_items";
+        boolean sqlite = backend.dialect instanceof SqliteDialect;
+        this.skipLocked = sqlite ? "" : " FOR UPDATE SKIP LOCKED";
+        this.forUpdate = backend.dialect.forUpdate();
+        this.insertSql = QueueTables.insert(prefix);
+        this.updateSql = QueueTables.update(prefix);
+        byte[] seed = new byte[8];
+        new SecureRandom().nextBytes(seed);
+        this.tokenPrefix = java.util.HexFormat.of().formatHex(seed) + "-";
+    }
+
+    @Override
+    public SqlQueue open(String name, QueueOptions options) {
+        SqlQueue q = queues.computeIfAbsent(name, n -> new SqlQueue(n, this));
+        inTx("opening queue " + name, c -> {
+            if (options != null) {
+                saveOptions(c, name, options);
+                if (options.deadLetterQueue() != null) {
+                    loadOrCreate(c, options.deadLetterQueue());
+                }
+                q.options = options;
+            } else {
+                q.options = loadOrCreate(c, name);
+            }
+            return null;
+        }, null);
+        return q;
+    }
+
+    /** The queue's stored options, storing the defaults for a new one. */
+    private QueueOptions loadOrCreate(Connection c, String name) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT lease_micros, max_attempts, dlq, retention_micros FROM " + prefix
+                + "queues WHERE name = ?")) {
+            ps.setString(1, name);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (rs.next()) {
+                    return options(rs, 1);
+                }
+            }
+        }
+        QueueOptions d = QueueOptions.defaults();
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + prefix
+                + "queues (lease_micros, max_attempts, dlq, retention_micros, name) VALUES (?, ?, ?, ?, ?)")) {
+            bindOptions(ps, d, name);
+            ps.executeUpdate(); // a concurrent insert fails as UNIQUE and the transaction runs again
+        }
+        return d;
+    }
+
+    private void saveOptions(Connection c, String name, QueueOptions o) throws SQLException {
+        QueueOptions before = loadOrCreate(c, name);
+        try (PreparedStatement ps = c.prepareStatement("UPDATE " + prefix
+                + "queues SET lease_micros = ?, max_attempts = ?, dlq = ?, retention_micros = ? WHERE name = ?")) {
+            bindOptions(ps, o, name);
+            ps.executeUpdate();
+        }
+        if (!before.deadRetention().equals(o.deadRetention())) {
+            // Dead items are due when their retention (from their death) ends: under the new retention.
+            try (PreparedStatement ps = c.prepareStatement("UPDATE " + items + " SET due_at = dead_at + ? WHERE queue = ? AND state = ?")) {
+                ps.setLong(1, micros(o.deadRetention()));
+                ps.setString(2, name);
+                ps.setInt(3, dev.depot.ItemState.DEAD.ordinal());
+                ps.executeUpdate();
+            }
+        }
+    }
+
+    private static void bindOptions(PreparedStatement ps, QueueOptions o, String name) throws SQLException {
+        ps.setLong(1, micros(o.leaseTimeout()));
+        ps.setInt(2, o.maxAttempts());
+        ps.setString(3, o.deadLetterQueue());
+        ps.setLong(4, micros(o.deadRetention()));
+        ps.setString(5, name);
+    }
+
+    private static QueueOptions options(ResultSet rs, int col) throws SQLException {
+        QueueOptions o = QueueOptions.leaseTimeout(Duration.of(rs.getLong(col), ChronoUnit.MICROS)).maxAttempts(rs.getInt(col + 1))
+                .deadRetention(Duration.of(rs.getLong(col + 3), ChronoUnit.MICROS));
+        String dlq = rs.getString(col + 2);
+        return dlq == null ? o : o.deadLetter(dlq);
+    }
+
+    @Override
+    public Map<String, QueueOptions> options() {
+        return backend.read("reading queue options", c -> {
+            Map<String, QueueOptions> out = new HashMap<>();
+            try (PreparedStatement ps = c.prepareStatement("SELECT name, lease_micros, max_attempts, dlq, retention_micros FROM " + prefix
+                    + "queues"); ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.put(rs.getString(1), options(rs, 2));
+                }
+            }
+            return out;
+        });
+    }
+
+    @Override
+    public void clearAll() {
+        inTx("clearing the queues", c -> {
+            clearAll(c);
+            return null;
+        }, null);
+    }
+
+    /** Inside the depot's clear: every item goes, every queue gets the default options again. */
+    void clearAll(Connection c) throws SQLException {
+        Dialect.execute(c, "DELETE FROM " + items);
+        Dialect.execute(c, "DELETE FROM " + prefix + "queues");
+        for (SqlQueue q : queues.values()) {
+            q.options = QueueOptions.defaults();
+        }
+    }
+
+    /** A new queue operation context of a transaction ({@code tx.queue}). */
+    SqlQueueWork work() {
+        return new SqlQueueWork(this);
+    }
+
+    SqlQueue queue(String name) {
+        SqlQueue q = queues.get(name);
+        return q != null ? q : open(name, null);
+    }
+
+    // ---- time, ids, tokens ----
+
+    long now() {
+        return EpochMicros.of(backend.options.clock().instant());
+    }
+
+    static long micros(Duration d) {
+        return d.toNanos() / 1_000;
+    }
+
+    String token() {
+        return tokenPrefix + tokens.incrementAndGet();
+    }
+
+    /** The next ready-order number. */
+    long nextId() {
+        return order.incrementAndGet();
+    }
+
+    /** {@code n} fresh item ids, unique across the database's processes. */
+    synchronized long[] reserveIds(int n) {
+        long[] out = new long[n];
+        for (int i = 0; i < n; i++) {
+            if (nextId == idsEnd) {
+                int block = Math.max(ID_BLOCK, n - i);
+                long end = inTx("numbering queue items", c -> allocate(c, block), null);
+                nextId = end - block;
+                idsEnd = end;
+            }
+            out[i] = ++nextId;
+        }
+        return out;
+    }
+
+    /** Moves the counter on by {@code block}; returns its new value (ids up to it are ours). */
+    private long allocate(Connection c, int block) throws SQLException {
+        int updated;
+        try (PreparedStatement ps = c.prepareStatement("UPDATE " + prefix + "meta SET val = val + ? WHERE name = 'queue_ids'")) {
+            ps.setLong(1, block);
+            updated = ps.executeUpdate();
+        }
+        if (updated == 0) {
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + prefix + "meta (name, val) VALUES ('queue_ids', ?)")) {
+                ps.setLong(1, block);
+                ps.executeUpdate(); // a concurrent first insert fails as UNIQUE and this runs again
+            }
+            return block;
+        }
+        try (PreparedStatement ps = c.prepareStatement("SELECT val FROM " + prefix + "meta WHERE name = 'queue_ids'");
+                ResultSet rs = ps.executeQuery()) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    // ---- waking waiters ----
+
+    QueueSignal signal(String queue) {
+        return signals.computeIfAbsent(queue, n -> new QueueSignal());
+    }
+
+    void signal(String queue, int ready) {
+        QueueSignal s = signals.get(queue);
+        if (s != null && ready > 0) {
+            s.signal();
+        }
+    }
+
+    // ---- transactions ----
+
+    /**
+     * Runs {@code work} in a write transaction of its own on a pooled connection, then wakes the
+     * consumers {@code wakeups} collected. A lost race the database reports (deadlock, a dedup key
+     * inserted concurrently) runs the work again from scratch; nothing was committed then.
+     */
+    <T> T inTx(String what, SqlWork<Connection, T> work, Wakeups wakeups) {
+        Dialect d = backend.dialect;
+        for (int attempt = 1; ; attempt++) {
+            if (wakeups != null) {
+                wakeups.reset();
+            }
+            try (Connection c = backend.connection()) {
+                d.beginWrite(c);
+                boolean ended = false;
+                try {
+                    T result = work.run(c);
+                    d.commit(c);
+                    ended = true;
+                    if (wakeups != null) {
+                        wakeups.signal();
+                    }
+                    return result;
+                } finally {
+                    if (!ended) {
+                        try {
+                            d.rollback(c);
+                        } catch (SQLException e) {
+                            // broken connection: the database rolls back; the pool discards it
+                        }
+                    }
+                    try {
+                        d.endWrite(c);
+                    } catch (SQLException e) {
+                        // as above
+                    }
+                }
+            } catch (SQLException e) {
+                Dialect.Failure f = d.classify(e);
+                if (!(f == Dialect.Failure.CONFLICT || f == Dialect.Failure.UNIQUE) || attempt >= WRITE_ATTEMPTS) {
+                    throw backend.failures.map(e, what);
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,106 @@
+package dev.depot.jdbc;
+
+import dev.depot.Lease;
+import dev.depot.spi.QueueConflicts;
+import dev.depot.spi.QueueOp;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The queue operations of one record transaction ({@code tx.queue}), buffered until commit and then
+ * applied in the transaction's own database transaction, after its record rows and before COMMIT:
+ * records and queue changes commit together or not at all. Every lease is checked at that moment
+ * (locked row, token, expiry by the depot clock); a stale one throws {@code LeaseExpiredException},
+ * which rolls everything back. Produced items' ids are reserved when the operation is buffered, so
+ * the commit itself never waits for the id counter.
+ */
+final class SqlQueueWork implements CommitPart {
+    private final SqlQueueStore store;
+    private final List<QueueOp> ops = new ArrayList<>();
+    private final List<long[]> ids = new ArrayList<>();
+    private final Set<String> settled = new HashSet<>();
+    private final Wakeups wakeups;
+
+    SqlQueueWork(SqlQueueStore store) {
+        this.store = store;
+        this.wakeups = new Wakeups(store);
+    }
+
+    void add(QueueOp op) {
+        List<Lease> leases = switch (op) {
+            case QueueOp.Complete c -> c.leases();
+            case QueueOp.Retry r -> List.of(r.lease());
+            case QueueOp.DeadLetter d -> List.of(d.lease());
+            case QueueOp.Produce p -> List.of();
+        };
+        for (Lease l : leases) {
+            if (settled.contains(op.queue() + "/" + l.id())) {
+                throw new IllegalArgumentException("queue " + op.queue() + ": item " + l.id() + " is already settled in this transaction");
+            }
+        }
+        for (Lease l : leases) {
+            settled.add(op.queue() + "/" + l.id());
+        }
+        store.queue(op.queue()); // the queue exists (with its options) before the commit needs it
+        ids.add(op instanceof QueueOp.Produce p ? store.reserveIds(p.messages().size()) : null);
+        ops.add(op);
+    }
+
+    boolean isEmpty() {
+        return ops.isEmpty();
+    }
+
+    @Override
+    public void apply(Connection c) throws SQLException {
+        wakeups.reset();
+        long now = store.now();
+        for (int i = 0; i < ops.size(); i++) {
+            QueueOp op = ops.get(i);
+            SqlQueue q = store.queue(op.queue());
+            switch (op) {
+                case QueueOp.Produce p -> q.insert(c, p.messages(), ids.get(i), now, wakeups);
+                case QueueOp.Complete cp -> {
+                    List<QueueRow> done = settle(c, q, cp.leases(), now, "complete");
+                    done.forEach(r -> r.deleted = true);
+                    q.write(c, done);
+                }
+                case QueueOp.Retry r -> {
+                    QueueRow row = settle(c, q, List.of(r.lease()), now, "retry").getFirst();
+                    if (row.retry(now, SqlQueueStore.micros(r.delay()), q.options, wakeups)) {
+                        wakeups.ready(q.name, 1);
+                    }
+                    q.write(c, List.of(row));
+                }
+                case QueueOp.DeadLetter d -> {
+                    QueueRow row = settle(c, q, List.of(d.lease()), now, "dead-letter").getFirst();
+                    row.deadLetter(now, d.reason(), q.options, wakeups);
+                    q.write(c, List.of(row));
+                }
+            }
+        }
+    }
+
+    /** The locked rows the leases currently hold, in lease order; the first stale lease fails the commit. */
+    private static List<QueueRow> settle(Connection c, SqlQueue q, List<Lease> leases, long now, String action) throws SQLException {
+        Map<Long, QueueRow> rows = q.lock(c, leases);
+        List<QueueRow> out = new ArrayList<>(leases.size());
+        for (Lease l : leases) {
+            QueueRow r = SqlQueue.current(rows, l, now);
+            if (r == null) {
+                throw QueueConflicts.staleLease(q.name, l, action);
+            }
+            out.add(r);
+        }
+        return out;
+    }
+
+    @Override
+    public void committed() {
+        wakeups.signal();
+    }
+}
