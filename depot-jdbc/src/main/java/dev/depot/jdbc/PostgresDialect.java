@@ -83,8 +83,9 @@ final class PostgresDialect extends Dialect {
                 + "WITH moved AS (DELETE FROM " + prefix + "outbox RETURNING id, s, coll, rkey, op, ver, t_sec, t_nano, commit_id), "
                 + "base AS (SELECT val FROM " + meta + " WHERE name = 'seq'), "
                 + "ins AS (INSERT INTO " + prefix + "changes (seq, coll, rkey, op, ver, t_sec, t_nano, commit_id) "
-                + "SELECT base.val + ROW_NUMBER() OVER (ORDER BY m.s, m.id), m.coll, m.rkey, m.op, m.ver, m.t_sec, m.t_nano, m.commit_id "
-                + "FROM moved m, base RETURNING seq, t_sec) "
+                // commit order: commits by their first outbox id, each commit's events together (Sequencer#moveCommitted)
+                + "SELECT base.val + ROW_NUMBER() OVER (ORDER BY m.first, m.id), m.coll, m.rkey, m.op, m.ver, m.t_sec, m.t_nano, m.commit_id "
+                + "FROM (SELECT moved.*, MIN(id) OVER (PARTITION BY s) AS first FROM moved) m, base RETURNING seq, t_sec) "
                 + "UPDATE " + meta + " SET val = val + (SELECT COUNT(*) FROM ins) WHERE name = 'seq' "
                 + "RETURNING val, (SELECT COUNT(*) FROM ins), (SELECT MIN(t_sec) FROM ins)";
     }

@@ -17,7 +17,8 @@ import org.slf4j.LoggerFactory;
  * events into the outbox table without any shared lock; a sequencer run is one short transaction that
  * locks the counter row, then, in a new statement (so it sees every commit that ended while it
  * waited), reads all committed outbox rows, inserts them into the feed numbered counter+1..n in
- * (stamp, id) order (a commit's events share its stamp, so they stay consecutive), deletes exactly
+ * commit order — commits ordered by their first outbox id, each commit's events together (they share
+ * its stamp) in id order — deletes exactly
  * those rows, advances the counter, trims to retention and commits. Runs of all processes serialize on
  * the counter row; sequences are therefore gap-free, never repeated, and an event becomes readable
  * only after its commit's data (the run started after that commit).
@@ -52,7 +53,7 @@ final class Sequencer {
         String meta = prefix + "meta";
         this.outbox = prefix + "outbox";
         this.lockSql = "SELECT val FROM " + meta + " WHERE name = 'seq'" + backend.dialect.forUpdate();
-        this.pendingSql = "SELECT id, coll, rkey, op, ver, t_sec, t_nano, commit_id FROM " + outbox + " ORDER BY s, id"
+        this.pendingSql = "SELECT id, coll, rkey, op, ver, t_sec, t_nano, commit_id, s FROM " + outbox + " ORDER BY id"
                 + backend.dialect.outboxRead();
         this.insertSql = "INSERT INTO " + prefix + "changes (seq, coll, rkey, op, ver, t_sec, t_nano, commit_id) "
                 + "VALUES (?, ?, ?, ?, ?, ?, ?, ?)";
@@ -107,7 +108,65 @@ final class Sequencer {
         }
     }
 
-    private record Staged(long id, String coll, String key, int op, long version, long sec, int nano, String commitId) {}
+    /** What {@link #moveCommitted} numbered: how many events, the new counter, the oldest event's second. */
+    record Moved(int count, long end, long oldestSecond) {}
+
+    /**
+     * Under the counter lock ({@code last} is the counter): numbers every committed outbox row into the
+     * feed and deletes exactly those rows; returns what it moved. The order is commit order: a
+     * commit's outbox ids are taken after it locked its keys, so a later writer of the same key, or
+     * one that read this commit's data, has only higher ids; commits are ordered by their first id
+     * and keep their events together (they share the commit's stamp). Stamps alone do not order
+     * commits: a process takes them from its reserved block before it waits for row locks.
+     */
+    Moved moveCommitted(Connection c, long last) throws SQLException {
+        java.util.LinkedHashMap<Long, List<Staged>> commits = new java.util.LinkedHashMap<>();
+        int count = 0;
+        long oldest = Long.MAX_VALUE;
+        List<Staged> all = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement(pendingSql); ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                Staged r = new Staged(rs.getLong(1), rs.getLong(9), rs.getString(2), rs.getString(3), rs.getInt(4),
+                        rs.getLong(5), rs.getLong(6), rs.getInt(7), rs.getString(8));
+                commits.computeIfAbsent(r.stamp(), k -> new ArrayList<>()).add(r); // rows come in id order
+                all.add(r);
+                count++;
+                oldest = Math.min(oldest, r.sec());
+            }
+        }
+        if (count == 0) {
+            return new Moved(0, last, 0);
+        }
+        long seq = last;
+        try (PreparedStatement ps = c.prepareStatement(insertSql)) {
+            for (List<Staged> commit : commits.values()) {
+                for (Staged r : commit) {
+                    ps.setLong(1, ++seq);
+                    ps.setString(2, r.coll());
+                    ps.setString(3, r.key());
+                    ps.setInt(4, r.op());
+                    ps.setLong(5, r.version());
+                    ps.setLong(6, r.sec());
+                    ps.setInt(7, r.nano());
+                    if (r.commitId() == null) {
+                        ps.setNull(8, Types.VARCHAR);
+                    } else {
+                        ps.setString(8, r.commitId());
+                    }
+                    ps.addBatch();
+                }
+            }
+            ps.executeBatch();
+        }
+        deleteMoved(c, all);
+        try (PreparedStatement ps = c.prepareStatement(advanceSql)) {
+            ps.setLong(1, seq);
+            ps.executeUpdate();
+        }
+        return new Moved(count, seq, oldest);
+    }
+
+    private record Staged(long id, long stamp, String coll, String key, int op, long version, long sec, int nano, String commitId) {}
 
     private void run(Connection c) throws SQLException {
         Dialect d = backend.dialect;
@@ -126,44 +185,15 @@ final class Sequencer {
                 }
                 last = rs.getLong(1);
             }
-            List<Staged> rows = new ArrayList<>();
-            try (PreparedStatement ps = c.prepareStatement(pendingSql); ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    rows.add(new Staged(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getInt(4), rs.getLong(5),
-                            rs.getLong(6), rs.getInt(7), rs.getString(8)));
-                }
-            }
-            if (rows.isEmpty()) {
+            Moved moved = moveCommitted(c, last);
+            if (moved.count() == 0) {
                 d.commit(c);
                 done = true;
                 feed.saw(last);
                 return;
             }
-            long seq = last;
-            try (PreparedStatement ps = c.prepareStatement(insertSql)) {
-                for (Staged r : rows) {
-                    ps.setLong(1, ++seq);
-                    ps.setString(2, r.coll());
-                    ps.setString(3, r.key());
-                    ps.setInt(4, r.op());
-                    ps.setLong(5, r.version());
-                    ps.setLong(6, r.sec());
-                    ps.setInt(7, r.nano());
-                    if (r.commitId() == null) {
-                        ps.setNull(8, Types.VARCHAR);
-                    } else {
-                        ps.setString(8, r.commitId());
-                    }
-                    ps.addBatch();
-                }
-                ps.executeBatch();
-            }
-            deleteMoved(c, rows);
-            try (PreparedStatement ps = c.prepareStatement(advanceSql)) {
-                ps.setLong(1, seq);
-                ps.executeUpdate();
-            }
-            feed.afterNumbering(c, seq, rows.stream().mapToLong(Staged::sec).min().orElseThrow());
+            long seq = moved.end();
+            feed.afterNumbering(c, seq, moved.oldestSecond());
             d.commit(c);
             done = true;
             feed.saw(last); // what it read, as a reader would: commit ids made from it stay conservative

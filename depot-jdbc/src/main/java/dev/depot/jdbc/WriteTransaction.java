@@ -23,6 +23,7 @@ final class WriteTransaction {
     private long counter;
     private boolean outboxUsed;
     private boolean numbered;
+    private boolean drained;
     private final List<CommitPart> parts = new ArrayList<>(0);
     private boolean rollbackOnly;
     private String commitId;
@@ -109,7 +110,8 @@ final class WriteTransaction {
     /**
      * Stages events (also those without an overlay: clearing a collection): numbered at once if this
      * transaction holds or can take the counter lock without waiting ({@link Feed#tryLockCounter}),
-     * else left in the outbox for the sequencer.
+     * after the events of every commit already in the outbox, else left in the outbox for the
+     * sequencer.
      */
     void stageEvents(List<PendingEvent> events) throws SQLException {
         if (events.isEmpty()) {
@@ -121,6 +123,12 @@ final class WriteTransaction {
             counter = free == null ? -1 : free;
         }
         if (counter >= 0) {
+            if (!drained) {
+                // Commits that went to the outbox before this one are numbered first: one of them may
+                // have written a key this commit rewrote, and the feed keeps each key's order.
+                counter = backend.feed.sequencer.moveCommitted(conn, counter).end();
+                drained = true;
+            }
             counter = backend.feed.appendNumbered(conn, counter, events, backend.options.clock().instant(), commitId);
             numbered = true;
         } else {
