@@ -69,7 +69,7 @@ class InFlightCommitLookupTest {
                     // Inside the data transaction: the lookup starts, and must be waiting in the database
                     // (for this transaction's commit id) before the commit goes on.
                     lookup.set(CompletableFuture.supplyAsync(() -> depot.commitOutcome(id.get()), OWN_THREAD));
-                    awaitLockWaitOnCommits(url, name);
+                    awaitLockWaitOnCommits(url, name, lookup.get());
                 }
             });
             depot.transact(tx -> {
@@ -120,10 +120,13 @@ class InFlightCommitLookupTest {
     }
 
     /** Polls the server's catalog until a session waits for a lock in an insert into the commits table. */
-    private static void awaitLockWaitOnCommits(String url, String name) {
+    private static void awaitLockWaitOnCommits(String url, String name, CompletableFuture<CommitOutcome> lookup) {
         String sql = name.equals("postgresql")
                 ? "SELECT COUNT(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE 'INSERT INTO %commits%'"
-                : "SELECT COUNT(*) FROM information_schema.innodb_trx WHERE trx_state = 'LOCK WAIT' AND trx_query LIKE 'INSERT INTO %commits%'";
+                : "SELECT COUNT(*) FROM information_schema.PROCESSLIST WHERE COMMAND = 'Query'"
+                        // the insert still executing after 50 ms is waiting for the commit's row (innodb_trx
+                        // did not always show that wait as LOCK WAIT on MariaDB 10.11)
+                        + " AND INFO LIKE 'INSERT INTO %commits%' AND TIME_MS > 50";
         JdbcSettings s = JdbcSettings.parse(DepotUrl.parse(url), DepotOptions.defaults());
         long guard = System.nanoTime() + TimeUnit.SECONDS.toNanos(30); // hang guard only
         try (Connection c = DriverManager.getConnection(s.jdbcUrl(), s.user(), s.password()); Statement st = c.createStatement()) {
@@ -134,12 +137,16 @@ class InFlightCommitLookupTest {
                         return;
                     }
                 }
+                if (lookup.isDone()) {
+                    // It cannot have finished while the commit holds its id: say what it did instead of waiting on.
+                    throw new AssertionError("the lookup ended before the commit: " + lookup.handle((o, t) -> t == null ? o : t).join());
+                }
                 Thread.sleep(5);
             }
         } catch (Exception e) {
             throw new AssertionError(e);
         }
-        throw new AssertionError("the lookup never waited for the commit in flight");
+        throw new AssertionError("the lookup never waited for the commit in flight (still running: " + !lookup.isDone() + ")");
     }
 
 }

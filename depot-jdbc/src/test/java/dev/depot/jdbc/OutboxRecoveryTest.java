@@ -48,7 +48,8 @@ class OutboxRecoveryTest {
                         PreparedStatement ps = c.prepareStatement("INSERT INTO " + s.tablePrefix()
                                 + "outbox (s, coll, rkey, op, ver, t_sec, t_nano, commit_id) VALUES (?, 'notes', ?, 1, 2, ?, 0, NULL)")) {
                     // Events of two commits (stamps 7 and 5) with interleaved ids, made visible at once (one
-                    // transaction, so no reader numbers a part first): numbered by stamp, each commit's together.
+                    // transaction, so no reader numbers a part first): numbered in commit order, which is
+                    // the order of each commit's first id (7 took id 1), each commit's events together.
                     c.setAutoCommit(false);
                     for (Object[] row : new Object[][] {{7L, "b1"}, {5L, "c1"}, {7L, "b2"}, {5L, "c2"}}) {
                         ps.setLong(1, (Long) row[0]);
@@ -64,7 +65,7 @@ class OutboxRecoveryTest {
                     read = depot.changes().since(from);
                     Thread.sleep(5);
                 }
-                assertThat(read).extracting(ChangeEvent::key).containsExactly("c1", "c2", "b1", "b2");
+                assertThat(read).extracting(ChangeEvent::key).containsExactly("b1", "b2", "c1", "c2");
                 assertThat(read).extracting(ChangeEvent::sequence).containsExactly(from + 1, from + 2, from + 3, from + 4);
                 assertThat(depot.changes().lastSequence()).isEqualTo(from + 4);
                 while (pushed.size() < 4 && System.nanoTime() < guard) {
