@@ -118,7 +118,9 @@ public final class BenchMain implements Callable<Integer> {
         Path main = out.resolve("jmh-main.json");
         Path springPages = out.resolve("jmh-spring-pages.json");
         ChainedOptionsBuilder mainPass = profile().include(include).exclude("SpringKvBench\\.page100")
-                .exclude("(DepotPg|PgJdbc|SqlBlob|SqlCommit|QueuePg)Bench").param("size", all).resultFormat(ResultFormatType.JSON)
+                .exclude("(DepotPg|PgJdbc|SqlBlob|SqlCommit|QueuePg)Bench")
+                // their own runs: no size parameter, and Report's tables are store × workload × size
+                .exclude("(MemoryQueue|MemoryQueuePairs|MemoryBlob|FileBlob)Bench").param("size", all).resultFormat(ResultFormatType.JSON)
                 .result(main.toString());
         if (!include.contains("ValueShapes")) {
             mainPass.exclude("ValueShapesBench"); // its own run: --include 'dev\.depot\.bench\.ValueShapesBench\..*'
