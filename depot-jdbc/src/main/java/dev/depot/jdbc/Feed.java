@@ -190,20 +190,29 @@ final class Feed implements ChangeLog {
         try (PreparedStatement ps = c.prepareStatement(stageSql)) {
             for (PendingEvent e : events) {
                 ps.setLong(1, stamp);
-                ps.setString(2, e.collection());
-                ps.setString(3, e.key());
-                ps.setInt(4, e.op().ordinal());
-                ps.setLong(5, e.version());
-                ps.setLong(6, time.getEpochSecond());
-                ps.setInt(7, time.getNano());
-                if (commitId == null) {
-                    ps.setNull(8, Types.VARCHAR);
-                } else {
-                    ps.setString(8, commitId);
-                }
+                bindEvent(ps, e.collection(), e.key(), e.op().ordinal(), e.version(), time.getEpochSecond(), time.getNano(), commitId);
                 ps.addBatch();
             }
             ps.executeBatch();
+        }
+    }
+
+    /**
+     * Binds an event's columns as parameters 2..8 of the outbox or feed insert (parameter 1 is the
+     * stamp or the sequence): collection, key, operation, version, time, commit id (may be null).
+     */
+    static void bindEvent(PreparedStatement ps, String coll, String key, int op, long version, long sec, int nano, String commitId)
+            throws SQLException {
+        ps.setString(2, coll);
+        ps.setString(3, key);
+        ps.setInt(4, op);
+        ps.setLong(5, version);
+        ps.setLong(6, sec);
+        ps.setInt(7, nano);
+        if (commitId == null) {
+            ps.setNull(8, Types.VARCHAR);
+        } else {
+            ps.setString(8, commitId);
         }
     }
 
@@ -233,17 +242,7 @@ final class Feed implements ChangeLog {
         try (PreparedStatement ps = c.prepareStatement(insertSql)) {
             for (PendingEvent e : events) {
                 ps.setLong(1, ++seq);
-                ps.setString(2, e.collection());
-                ps.setString(3, e.key());
-                ps.setInt(4, e.op().ordinal());
-                ps.setLong(5, e.version());
-                ps.setLong(6, time.getEpochSecond());
-                ps.setInt(7, time.getNano());
-                if (commitId == null) {
-                    ps.setNull(8, Types.VARCHAR);
-                } else {
-                    ps.setString(8, commitId);
-                }
+                bindEvent(ps, e.collection(), e.key(), e.op().ordinal(), e.version(), time.getEpochSecond(), time.getNano(), commitId);
                 ps.addBatch();
             }
             ps.executeBatch();

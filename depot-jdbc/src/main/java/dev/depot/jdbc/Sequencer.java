@@ -5,7 +5,6 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.sql.Types;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
@@ -142,17 +141,7 @@ final class Sequencer {
             for (List<Staged> commit : commits.values()) {
                 for (Staged r : commit) {
                     ps.setLong(1, ++seq);
-                    ps.setString(2, r.coll());
-                    ps.setString(3, r.key());
-                    ps.setInt(4, r.op());
-                    ps.setLong(5, r.version());
-                    ps.setLong(6, r.sec());
-                    ps.setInt(7, r.nano());
-                    if (r.commitId() == null) {
-                        ps.setNull(8, Types.VARCHAR);
-                    } else {
-                        ps.setString(8, r.commitId());
-                    }
+                    Feed.bindEvent(ps, r.coll(), r.key(), r.op(), r.version(), r.sec(), r.nano(), r.commitId());
                     ps.addBatch();
                 }
             }
