@@ -71,13 +71,14 @@ public class QueuePgBench {
     @TearDown(Level.Trial)
     public void close() throws SQLException {
         threads.shutdownNow();
+        depot.close();
+        dev.depot.jdbc.JdbcDepots.drop(DepotPgBench.URL); // the depot's tables (prefix bench_), nothing else
         try (Statement s = conns.getFirst().createStatement()) {
             s.execute("DROP TABLE IF EXISTS bench_anchor_queue");
         }
         for (Connection c : conns) {
             c.close();
         }
-        depot.close();
     }
 
     @Benchmark

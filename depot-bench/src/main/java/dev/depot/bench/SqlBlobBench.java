@@ -87,6 +87,7 @@ public class SqlBlobBench {
     public void tearDown() throws SQLException {
         depot.clear();
         depot.close();
+        dev.depot.jdbc.JdbcDepots.drop(DepotPgBench.URL.substring(0, DepotPgBench.URL.indexOf('?')) + "?tablePrefix=benchblob_");
         try (Statement s = conn.createStatement()) {
             s.execute("DROP TABLE IF EXISTS " + ANCHOR);
         }
