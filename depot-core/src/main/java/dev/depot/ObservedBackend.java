@@ -1,22 +1,20 @@
 package dev.depot;
 
 import dev.depot.spi.Backend;
-import dev.depot.spi.ChangeLog;
 import dev.depot.spi.CollectionSpec;
-import dev.depot.spi.Reindexer;
+import dev.depot.spi.ForwardingBackend;
 import dev.depot.spi.Session;
 
 /**
  * A {@link Backend} that reports its sessions' operations to a {@link DepotObserver}. Installed by
  * the depot only when an observer is set, so the default path is the bare backend.
  */
-final class ObservedBackend implements Backend {
-    private final Backend backend;
+final class ObservedBackend extends ForwardingBackend {
     private final DepotObserver observer;
     private volatile ObservedSession autoCommit;
 
     private ObservedBackend(Backend backend, DepotObserver observer) {
-        this.backend = backend;
+        super(backend);
         this.observer = observer;
     }
 
@@ -26,18 +24,8 @@ final class ObservedBackend implements Backend {
     }
 
     @Override
-    public Capabilities capabilities() {
-        return backend.capabilities();
-    }
-
-    @Override
-    public void prepare(CollectionSpec collection, Reindexer reindexer) {
-        backend.prepare(collection, reindexer);
-    }
-
-    @Override
     public Session autoCommit() {
-        Session raw = backend.autoCommit();
+        Session raw = delegate().autoCommit();
         ObservedSession wrapped = autoCommit;
         if (wrapped == null || !wrapped.wraps(raw)) { // backends share one auto-commit session: wrap it once
             wrapped = new ObservedSession(raw, observer);
@@ -48,32 +36,17 @@ final class ObservedBackend implements Backend {
 
     @Override
     public Session begin() {
-        return new ObservedSession(backend.begin(), observer);
+        return new ObservedSession(delegate().begin(), observer);
     }
 
-    /** Queue operations are not observed yet; they pass straight through. */
-    @Override
-    public dev.depot.spi.QueueStore queues() {
-        return backend.queues();
-    }
-
-    /** Blob operations are not observed yet; they pass straight through. */
-    @Override
-    public dev.depot.spi.BlobStore blobs() {
-        return backend.blobs();
-    }
-
-    @Override
-    public ChangeLog changes() {
-        return backend.changes();
-    }
+    // Blob and queue operations are not observed yet: ForwardingBackend passes them straight through.
 
     @Override
     public void clear(CollectionSpec collection) {
         long start = System.nanoTime();
         DepotObserver.Outcome outcome = DepotObserver.Outcome.ERROR;
         try {
-            backend.clear(collection);
+            delegate().clear(collection);
             outcome = DepotObserver.Outcome.OK;
         } catch (RuntimeException | Error e) {
             outcome = ObservedSession.outcomeOf(e);
@@ -81,25 +54,5 @@ final class ObservedBackend implements Backend {
         } finally {
             observer.operationFinished(collection.name(), DepotObserver.Operation.CLEAR, outcome, System.nanoTime() - start);
         }
-    }
-
-    @Override
-    public void clearAll() {
-        backend.clearAll();
-    }
-
-    @Override
-    public DepotStats stats() {
-        return backend.stats();
-    }
-
-    @Override
-    public Health health() {
-        return backend.health();
-    }
-
-    @Override
-    public void close() {
-        backend.close();
     }
 }

@@ -1,85 +1,9 @@
 package dev.depot.jdbc;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
-import dev.depot.Depot;
-import dev.depot.DepotOptions;
-import dev.depot.Records;
-import dev.depot.Schema;
-import dev.depot.spi.DepotUrl;
-import dev.depot.testing.DepotTest;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.util.ArrayList;
-import java.util.HashSet;
-import java.util.List;
-import java.util.Set;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.MethodOrderer;
-import org.junit.jupiter.api.Order;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestMethodOrder;
-
-/**
- * {@code @DepotTest} on a shared PostgreSQL database: each test gets tables of its own prefix, and
- * they are gone after it (the dt_ tables of the database are the same after the class as before it).
- */
-@DepotTest
-@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-class PostgresDepotTestIsolationTest {
-    record Note(String id, String text) {}
-
-    static final Schema<String, Note> NOTES = Schema.of("notes", String.class, Note.class).key(Note::id).build();
-
-    static String url;
-    static Set<String> before;
-    static final List<Set<String>> OWN = new ArrayList<>();
-
-    @BeforeAll
-    static void pointDepotTestAtTheDatabase() throws Exception {
-        url = TestDatabases.postgres();
-        before = tables();
-        System.setProperty("depot.test.url", url);
-    }
-
-    @AfterAll
-    static void everyTableOfTheTestsIsDropped() throws Exception {
-        System.clearProperty("depot.test.url");
-        assertThat(tables()).isEqualTo(before);
-    }
-
-    @Test
-    @Order(1)
-    void firstTestWrites(Depot depot, Records<String, Note> notes) throws Exception {
-        notes.save(new Note("n1", "hello"));
-        assertThat(depot.changes().since(0)).hasSize(1);
-        Set<String> own = new HashSet<>(tables());
-        own.removeAll(before);
-        assertThat(own).as("tables of a fresh dt_ prefix").isNotEmpty().allMatch(t -> t.startsWith("dt_"));
-        OWN.add(own);
-    }
-
-    @Test
-    @Order(2)
-    void secondTestSeesNoneOfIt(Depot depot, Records<String, Note> notes) throws Exception {
-        assertThat(notes.count()).isZero();
-        assertThat(depot.changes().since(0)).isEmpty();
-        notes.save(new Note("n2", "again"));
-        Set<String> own = new HashSet<>(tables());
-        own.removeAll(before);
-        assertThat(own).as("the first test's tables were dropped when it ended").doesNotContainAnyElementsOf(OWN.get(0))
-                .isNotEmpty();
-    }
-
-    private static Set<String> tables() throws Exception {
-        JdbcSettings s = JdbcSettings.parse(DepotUrl.parse(TestDatabases.postgres()), DepotOptions.defaults());
-        try (Connection c = DriverManager.getConnection(s.jdbcUrl(), s.user(), s.password())) {
-            Set<String> out = new HashSet<>();
-            for (String t : TestDatabases.tables(c, "dt_")) {
-                out.add(t.toLowerCase());
-            }
-            return out;
-        }
+/** {@code @DepotTest} isolation on a shared PostgreSQL database: {@link DepotTestIsolationScenario}. */
+class PostgresDepotTestIsolationTest extends DepotTestIsolationScenario {
+    @Override
+    protected String url() {
+        return TestDatabases.postgres();
     }
 }

@@ -51,7 +51,7 @@ public @interface DepotTest {
 
     /**
      * Classes whose static {@code Schema<K, V>} fields may back an injected {@code Records<K, V>}
-     * parameter, besides the test class and its enclosing classes. The field is matched by its
+     * parameter, besides the test class, its enclosing classes and their superclasses. The field is matched by its
      * exact type arguments; none or several matches is an error naming the candidates.
      */
     Class<?>[] schemas() default {};

@@ -13,7 +13,7 @@ import org.junit.jupiter.api.extension.ParameterResolutionException;
 
 /**
  * Finds the {@link Schema} for an injected {@code Records<K, V>} parameter: the one static final
- * {@code Schema<K, V>} field, among the test class, its enclosing classes and the classes named in
+ * {@code Schema<K, V>} field, among the test class, its enclosing classes, their superclasses and the classes named in
  * {@link DepotTest#schemas()}, whose type arguments are exactly the parameter's. Runs once per
  * parameter resolution, in test setup only.
  */
@@ -28,7 +28,9 @@ final class SchemaLookup {
         Type[] wanted = p.getActualTypeArguments();
         Set<Class<?>> holders = new LinkedHashSet<>();
         for (Class<?> c = testClass; c != null; c = c.getEnclosingClass()) {
-            holders.add(c);
+            for (Class<?> s = c; s != null && s != Object.class; s = s.getSuperclass()) {
+                holders.add(s); // a schema declared in an abstract base test serves its subclasses
+            }
         }
         holders.addAll(List.of(extra));
         List<Field> matches = new ArrayList<>();

@@ -108,6 +108,13 @@ class DepotExtensionTest {
     }
 
     @Test
+    void aSchemaDeclaredInAnAbstractBaseTestServesItsSubclass() {
+        BaseWithSchema.SEEN.clear();
+        run(InheritedSchema.class).assertStatistics(s -> s.succeeded(1).failed(0));
+        assertThat(BaseWithSchema.SEEN).containsExactly("via the base class's schema");
+    }
+
+    @Test
     void recordsWithoutAMatchingSchemaFailNamingTheShape() {
         Events events = run(RecordsWithoutSchema.class);
         events.assertStatistics(s -> s.failed(1));
@@ -193,6 +200,22 @@ class DepotExtensionTest {
             COUNTS.add(depot.records(NOTES).count());
         }
     }
+
+    abstract static class BaseWithSchema {
+        record Memo(String id, String text) {}
+
+        static final Schema<String, Memo> MEMOS = Schema.of("memos", String.class, Memo.class).key(Memo::id).build();
+        static final List<String> SEEN = new ArrayList<>();
+
+        @Test
+        void injected(Records<String, Memo> memos) {
+            memos.insert(new Memo("b", "via the base class's schema"));
+            SEEN.add(memos.get("b").orElseThrow().text());
+        }
+    }
+
+    @DepotTest(url = "memory:")
+    static class InheritedSchema extends BaseWithSchema {}
 
     @DepotTest
     static class RecordsWithoutSchema {
