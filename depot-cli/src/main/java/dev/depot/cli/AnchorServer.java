@@ -111,6 +111,12 @@ public final class AnchorServer implements AutoCloseable {
         return server;
     }
 
+    /** Empties the queue (ready and leased items), as a benchmark does between iterations. */
+    public void clearQueue() {
+        ready.clear();
+        leased.clear();
+    }
+
     /** The port it listens on. */
     public int port() {
         return app.port();
