@@ -151,6 +151,13 @@ final class DefaultDepot implements Depot {
         return DefaultWorkQueue.open(this, backend, url, name, java.util.Objects.requireNonNull(options, "options"));
     }
 
+    @Override
+    public java.util.SortedMap<String, QueueOptions> queues() {
+        checkOpen();
+        requireQueues();
+        return java.util.Collections.unmodifiableSortedMap(new java.util.TreeMap<>(backend.queues().options()));
+    }
+
     void requireQueues() {
         DefaultWorkQueue.require(backend, url);
     }

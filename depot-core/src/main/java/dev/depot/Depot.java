@@ -92,6 +92,13 @@ public interface Depot extends AutoCloseable {
      */
     WorkQueue queue(String name, QueueOptions options);
 
+    /**
+     * The name and options of every work queue that exists in this depot (was opened once and not
+     * dropped), by name: what tools such as {@code depot copy} walk. {@link
+     * UnsupportedOperationException} on a backend without {@link Capability#QUEUES}.
+     */
+    java.util.SortedMap<String, QueueOptions> queues();
+
     /** The change feed of every committed write. */
     ChangeFeed changes();
 

@@ -92,8 +92,10 @@ class CopyAndSyncCommandTest {
                     .filter(x -> x.name().equals("players")).findFirst().orElseThrow();
             assertThat(target.records(players).get("p49").orElseThrow().get("score").asInt()).isEqualTo(49);
         }
-        assertThat(run("copy", from, "file:" + dir.resolve("files"))).isEqualTo(2);
-        assertThat(err.toString()).contains("no records");
+        out.getBuffer().setLength(0);
+        assertThat(run("copy", from, "file:" + dir.resolve("files"))).as(err.toString()).isZero(); // as JSON Lines files
+        assertThat(out.toString()).contains("2 collection(s), 51 record(s)");
+        assertThat(dir.resolve("files").resolve("blobs").resolve(ExportBucket.BUCKET).resolve("collections/players.jsonl")).exists();
     }
 
     @Test

@@ -43,6 +43,15 @@ final class Bodies {
         return node;
     }
 
+    /**
+     * Answers {@code value} as JSON, encoded straight to UTF-8 bytes: {@code ctx.json} goes through
+     * a {@code String} (Javalin's mapper interface) and encodes twice, which the queue and record
+     * routes, the hot ones, do not pay.
+     */
+    void send(Context ctx, Object value) {
+        ctx.contentType("application/json").result(json.writeValueAsBytes(value));
+    }
+
     private byte[] read(Context ctx) {
         long declared = ctx.req().getContentLengthLong();
         if (declared > maxBytes) {

@@ -10,8 +10,10 @@ import io.javalin.http.HandlerType;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.eclipse.jetty.server.handler.GracefulHandler;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tools.jackson.databind.ObjectMapper;
@@ -199,7 +201,14 @@ public final class DepotServer implements AutoCloseable {
     private void configure(JavalinConfig c, ObjectMapper json) {
         c.startup.showJavalinBanner = false;
         c.startup.showOldJavalinVersionWarning = false;
-        c.concurrency.useVirtualThreads = true;
+        // Jetty's own pool does the I/O (selectors, parsing, writing) on platform threads and runs each
+        // request's handler on a virtual thread, so long polls and event streams hold no platform
+        // thread. Javalin's useVirtualThreads instead runs everything, selector tasks included, on
+        // new virtual threads (a thread start per I/O event).
+        QueuedThreadPool pool = new QueuedThreadPool(200, 8);
+        pool.setName("depot-http");
+        pool.setVirtualThreadsExecutor(Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("depot-request-", 0).factory()));
+        c.jetty.threadPool = pool;
         c.http.maxRequestSize = config.maxBodyBytes();
         c.http.generateEtags = false;
         c.jsonMapper(new JacksonMapper(json));
@@ -215,7 +224,9 @@ public final class DepotServer implements AutoCloseable {
         // Metrics take the same labels, so a key in a path never becomes a label either.
         c.requestLogger.http((ctx, ms) -> {
             metrics.record(ctx.method().name(), Routes.template(ctx), ctx.statusCode(), ms);
-            ACCESS.info("{} {} {} {}ms", ctx.method(), Routes.template(ctx), ctx.statusCode(), Math.round(ms));
+            if (ACCESS.isInfoEnabled()) {
+                ACCESS.info("{} {} {} {}ms", ctx.method(), Routes.template(ctx), ctx.statusCode(), Math.round(ms));
+            }
         });
     }
 

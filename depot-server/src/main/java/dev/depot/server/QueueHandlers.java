@@ -119,7 +119,8 @@ final class QueueHandlers {
         for (int i = 0; i < list.size(); i++) {
             messages.add(message(list.get(i), "messages[" + i + "]"));
         }
-        ctx.status(201).json(Map.of("ids", q.produce(messages)));
+        ctx.status(201);
+        bodies.send(ctx, Map.of("ids", q.produce(messages)));
     }
 
     /** A message from {@code {"payload" | "payloadBase64", "headers", "dedupKey", "delay", "expireAfter"}}. */
@@ -191,7 +192,7 @@ final class QueueHandlers {
         for (Lease l : leases) {
             out.add(lease(l));
         }
-        ctx.json(Map.of("leases", out));
+        bodies.send(ctx, Map.of("leases", out));
     }
 
     private Map<String, Object> lease(Lease l) {
@@ -225,7 +226,7 @@ final class QueueHandlers {
     void complete(Context ctx) {
         WorkQueue q = queue(ctx);
         List<Lease> leases = leases(q, bodies.object(ctx));
-        ctx.json(result(q.complete(leases)));
+        bodies.send(ctx, result(q.complete(leases)));
     }
 
     void retry(Context ctx) {
@@ -233,7 +234,7 @@ final class QueueHandlers {
         JsonNode body = bodies.object(ctx);
         List<Lease> leases = leases(q, body);
         Duration delay = body.has("delay") ? Durations.parse(text(body, "delay"), "delay", Duration.ofDays(365)) : Duration.ZERO;
-        ctx.json(result(q.retry(leases, delay)));
+        bodies.send(ctx, result(q.retry(leases, delay)));
     }
 
     void extend(Context ctx) {

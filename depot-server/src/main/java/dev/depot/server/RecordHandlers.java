@@ -88,7 +88,8 @@ final class RecordHandlers {
         Map<String, Object> out = new java.util.LinkedHashMap<>();
         out.put("key", key);
         out.put("version", version);
-        ctx.status(version == 1 ? 201 : 200).json(out);
+        ctx.status(version == 1 ? 201 : 200);
+        bodies.send(ctx, out);
     }
 
     private long updateMatching(Records<String, JsonNode> records, String collection, JsonNode value, String ifMatch) {

@@ -58,6 +58,11 @@ final class RecordsOnlyDepot implements Depot {
     }
 
     @Override
+    public java.util.SortedMap<String, QueueOptions> queues() {
+        throw new UnsupportedOperationException("records-only does not support QUEUES");
+    }
+
+    @Override
     public ChangeFeed changes() {
         return inner.changes();
     }
