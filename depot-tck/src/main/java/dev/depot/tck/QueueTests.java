@@ -77,6 +77,27 @@ abstract class QueueTests extends FeatureTests {
         }
     }
 
+    @Test
+    void theDepotListsEveryQueueWithItsOptionsByName() {
+        if (!has(Capability.QUEUES)) {
+            assertThatThrownBy(() -> depot().queues()).isInstanceOf(UnsupportedOperationException.class);
+            return;
+        }
+        QueueOptions slow = QueueOptions.leaseTimeout(Duration.ofMinutes(2)).maxAttempts(3);
+        depot().queue("zeta", slow);
+        depot().queue("alpha");
+        depot().queue("mid", QueueOptions.defaults().deadLetter("alpha"));
+        java.util.SortedMap<String, QueueOptions> all = depot().queues();
+        assertThat(all).containsEntry("zeta", slow).containsEntry("alpha", QueueOptions.defaults())
+                .containsEntry("mid", QueueOptions.defaults().deadLetter("alpha"));
+        assertThat(new ArrayList<>(all.keySet())).as("by name").isSorted();
+        assertThatThrownBy(() -> all.put("other", slow)).isInstanceOf(UnsupportedOperationException.class);
+
+        depot().queue("zeta", slow.maxAttempts(7));
+        assertThat(depot().queues().get("zeta").maxAttempts()).as("options changed later").isEqualTo(7);
+        assertThat(all.get("zeta").maxAttempts()).as("an earlier listing is a snapshot").isEqualTo(3);
+    }
+
     // ---- order and visibility ----
 
     @Test
