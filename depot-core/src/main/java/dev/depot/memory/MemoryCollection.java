@@ -99,7 +99,11 @@ final class MemoryCollection {
 
     /** The version of {@code key} visible at {@code snapshot}, or null (absent or deleted). */
     Version visible(Object key, long snapshot) {
-        Version head = heads.get(key);
+        return visibleFrom(heads.get(key), snapshot);
+    }
+
+    /** The version of {@code head}'s chain visible at {@code snapshot}, or null (none, or deleted). */
+    static Version visibleFrom(Version head, long snapshot) {
         if (head == null) {
             return null;
         }

@@ -85,13 +85,21 @@ final class MemoryTransaction implements Session {
     @Override
     public List<StoredRecord> getAll(CollectionSpec spec, List<Object> keys) {
         MemoryCollection c = collection(spec);
+        long s = snapshot(); // before any lookup, as in view()
+        Map<Object, Pending> own = pending(c);
         List<StoredRecord> out = new ArrayList<>(keys.size());
-        for (Object k : keys) {
-            StoredRecord r = view(c, k);
+        HeadsBatch<Object> batch = new HeadsBatch<>(c.heads, (k, head) -> {
+            Pending p = own.get(k);
+            StoredRecord r = p != null ? (p.isDelete() ? null : p) : MemoryCollection.visibleFrom(head, s);
             if (r != null) {
                 out.add(r);
             }
+            return true;
+        });
+        for (Object k : keys) {
+            batch.add(k, k);
         }
+        batch.flush();
         return out;
     }
 

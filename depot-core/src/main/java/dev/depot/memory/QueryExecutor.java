@@ -139,12 +139,16 @@ final class QueryExecutor {
     /** Key order, from the bound. */
     private static void scanKeys(MemoryCollection c, QueryPlan plan, Visibility visible, Sink sink) {
         Iterable<Object> keys = c.keys.between(plan.after() == null ? null : plan.after().key(), null);
+        HeadsBatch<Object> batch = new HeadsBatch<>(c.heads, (k, head) -> {
+            Version v = visible.byHead(k, head);
+            return v == null || sink.accept(v);
+        });
         for (Object k : keys) {
-            Version v = visible.byKey(k);
-            if (v != null && !sink.accept(v)) {
+            if (!batch.add(k, k)) {
                 return;
             }
         }
+        batch.flush();
     }
 
     /** Equality on an index: its entries for one value are already in key order. */
@@ -152,12 +156,7 @@ final class QueryExecutor {
             Visibility visible, Sink sink) {
         Object fromKey = plan.after() == null ? IndexEntry.LOW : plan.after().key();
         Iterable<IndexEntry> range = c.indexes[index].between(new IndexEntry(value, fromKey), above(value));
-        for (IndexEntry e : range) {
-            Version v = visible.byEntry(index, e);
-            if (v != null && !sink.accept(v)) {
-                return;
-            }
-        }
+        emit(c, range, index, visible, sink);
     }
 
     /**
@@ -176,15 +175,21 @@ final class QueryExecutor {
         List<Version> found = new ArrayList<>();
         long seen = 0;
         for (IndexRange r : ranges) {
+            int index = r.index();
+            HeadsBatch<IndexEntry> batch = new HeadsBatch<>(c.heads, (e, head) -> {
+                Version v = visible.byEntry(index, e, head);
+                if (v != null && (bound == null || order.compare(v, bound) > 0) && (seenKeys == null || seenKeys.add(v.key))) {
+                    found.add(v);
+                }
+                return true;
+            });
             for (IndexEntry e : range(c, r).entries()) {
                 if (++seen > budget) {
                     return false;
                 }
-                Version v = visible.byEntry(r.index(), e);
-                if (v != null && (bound == null || order.compare(v, bound) > 0) && (seenKeys == null || seenKeys.add(v.key))) {
-                    found.add(v);
-                }
+                batch.add(e.key(), e);
             }
+            batch.flush();
         }
         found.sort(order);
         for (Version v : found) {
@@ -215,7 +220,7 @@ final class QueryExecutor {
     private static boolean scanAscending(MemoryCollection c, QueryPlan plan, Range range, Visibility visible, Sink sink) {
         QueryPlan.Bound after = plan.after();
         Range from = after == null ? range : range.raiseLow(new IndexEntry(after.value(), after.key()));
-        return emit(from.entries(), plan.orderIndex(), visible, sink);
+        return emit(c, from.entries(), plan.orderIndex(), visible, sink);
     }
 
     /** Descending by value, but ties stay in ascending key order: walk value groups downwards, each group upwards. */
@@ -225,7 +230,7 @@ final class QueryExecutor {
         IndexEntry group;
         if (after != null) {
             Range rest = range.raiseLow(new IndexEntry(after.value(), after.key())).lowerHigh(above(after.value()));
-            if (!emit(rest.entries(), index, visible, sink)) {
+            if (!emit(c, rest.entries(), index, visible, sink)) {
                 return false;
             }
             group = range.lowerWithin(below(after.value()));
@@ -234,7 +239,7 @@ final class QueryExecutor {
         }
         while (group != null) {
             Object value = group.value();
-            if (!emit(range.raiseLow(below(value)).lowerHigh(above(value)).entries(), index, visible, sink)) {
+            if (!emit(c, range.raiseLow(below(value)).lowerHigh(above(value)).entries(), index, visible, sink)) {
                 return false;
             }
             group = range.lowerWithin(below(value));
@@ -242,14 +247,18 @@ final class QueryExecutor {
         return true;
     }
 
-    private static boolean emit(Iterable<IndexEntry> entries, int index, Visibility visible, Sink sink) {
+    /** Emits the visible, confirmed rows of index entries in their order; returns false if the sink stopped. */
+    private static boolean emit(MemoryCollection c, Iterable<IndexEntry> entries, int index, Visibility visible, Sink sink) {
+        HeadsBatch<IndexEntry> batch = new HeadsBatch<>(c.heads, (e, head) -> {
+            Version v = visible.byEntry(index, e, head);
+            return v == null || sink.accept(v);
+        });
         for (IndexEntry e : entries) {
-            Version v = visible.byEntry(index, e);
-            if (v != null && !sink.accept(v)) {
+            if (!batch.add(e.key(), e)) {
                 return false;
             }
         }
-        return true;
+        return batch.flush();
     }
 
     /** An index range as a slice of the index between sentinel-keyed exclusive bounds. */
@@ -301,20 +310,21 @@ final class QueryExecutor {
     }
 
     /**
-     * Resolves index entries and keys to the version a snapshot sees, skipping keys the
-     * transaction itself wrote (those come from its own writes), stale entries and non-matches.
+     * Resolves index entries and keys, given the newest version of the key (looked up by a {@link
+     * HeadsBatch}), to the version a snapshot sees, skipping keys the transaction itself wrote
+     * (those come from its own writes), stale entries and non-matches.
      */
     private record Visibility(MemoryCollection c, QueryPlan plan, long snapshot, Map<Object, Pending> own) {
-        Version byKey(Object key) {
+        Version byHead(Object key, Version head) {
             if (!own.isEmpty() && own.containsKey(key)) {
                 return null;
             }
-            Version v = c.visible(key, snapshot);
+            Version v = MemoryCollection.visibleFrom(head, snapshot);
             return v != null && (plan.filters().isEmpty() || plan.matches(c.spec, v.indexValues())) ? v : null;
         }
 
-        Version byEntry(int index, IndexEntry e) {
-            Version v = byKey(e.key());
+        Version byEntry(int index, IndexEntry e, Version head) {
+            Version v = byHead(e.key(), head);
             return v != null && Objects.equals(v.indexValue(index), e.value()) ? v : null;
         }
     }

@@ -16,6 +16,13 @@ import dev.depot.spi.StoredRecord;
  */
 abstract sealed class Version implements StoredRecord permits Version.None, Version.One, Version.Two, Version.Many {
     final Object key;
+    /**
+     * {@link Heads#spread spread} hash code of {@link #key}: a lookup compares it before reading the
+     * key, so a probe past another key's version costs one load instead of two (the key object
+     * lies elsewhere in the heap, a cache miss at a million records). The field fills the padding of
+     * the object (a two-index version stays 56 bytes).
+     */
+    final int hash;
     final long version;
     /** The commit sequence that made this version; visible to snapshots >= it. */
     final long commitSeq;
@@ -27,6 +34,7 @@ abstract sealed class Version implements StoredRecord permits Version.None, Vers
 
     private Version(Object key, long version, byte[] document, long commitSeq, Version prev) {
         this.key = key;
+        this.hash = Heads.spread(key.hashCode());
         this.version = version;
         this.document = document;
         this.commitSeq = commitSeq;

@@ -12,7 +12,9 @@ import org.junit.jupiter.api.Test;
  * Model checking of {@link Heads} with Lincheck: writers put, replace and remove versions of a few
  * colliding keys in a table that starts at 4 slots (so operations resize, shrink, reuse deleted
  * slots and wrap around), while readers look keys up. Keys collide on purpose (two hash codes
- * for six keys), so probes run through occupied and deleted slots. Specification: a plain map
+ * for six keys), so probes run through occupied and deleted slots, past versions of the other hash
+ * (rejected by the hash each version carries) and of equal hashes (rejected by equals); lookups run
+ * both one at a time and through the batched {@link Heads#getAll}. Specification: a plain map
  * ({@link Spec}), of which every concurrent history must be a linearization.
  */
 @Param(name = "k", gen = IntGen.class, conf = "0:5")
@@ -69,6 +71,14 @@ public class HeadsLincheckTest {
         return v == null ? 0 : v.version;
     }
 
+    /** The same through the batched lookup ({@link Heads#getAll}), with a batch of one. */
+    @Operation
+    public long getAll(@Param(name = "k") int k) {
+        Version[] out = new Version[1];
+        heads.getAll(new Object[] {new Key(k)}, 1, new int[1], out);
+        return out[0] == null ? 0 : out[0].version;
+    }
+
     private static final boolean DEEP = Boolean.getBoolean("depot.deep");
 
     @Test
@@ -114,6 +124,10 @@ public class HeadsLincheckTest {
 
         public long get(int k) {
             return map.getOrDefault(k, 0L);
+        }
+
+        public long getAll(int k) {
+            return get(k);
         }
     }
 }

@@ -54,6 +54,7 @@ class HeadsTest {
                 for (int i = 0; i < 5_000; i++) {
                     assertThat(heads.get(i)).as("key %d", i).isSameAs(model.get(i));
                 }
+                assertBatchesMatch(heads, model, 5_000);
                 assertThat(heads.size()).isEqualTo(model.size());
                 List<Version> all = new ArrayList<>();
                 heads.forEach(all::add);
@@ -65,6 +66,56 @@ class HeadsTest {
         }
         assertThat(heads.isEmpty()).isTrue();
         assertThat(heads.capacity()).as("the table shrinks after mass deletes").isLessThanOrEqualTo(64);
+    }
+
+    /** {@link Heads#getAll} over every batch size up to the maximum agrees with the model. */
+    private static void assertBatchesMatch(Heads heads, Map<?, Version> model, int keys) {
+        Object[] batch = new Object[HeadsBatch.MAX];
+        Version[] out = new Version[HeadsBatch.MAX];
+        int[] hashes = new int[HeadsBatch.MAX];
+        int size = 1;
+        for (int from = 0; from < keys; from += size, size = size % HeadsBatch.MAX + 1) {
+            int n = Math.min(size, keys - from);
+            for (int j = 0; j < n; j++) {
+                batch[j] = from + j;
+            }
+            heads.getAll(batch, n, hashes, out);
+            for (int j = 0; j < n; j++) {
+                assertThat(out[j]).as("key %d in a batch of %d", from + j, n).isSameAs(model.get(from + j));
+            }
+        }
+    }
+
+    /** A key whose hash code collides with every other one: lookups must fall back to equals. */
+    record Colliding(int id) {
+        @Override
+        public int hashCode() {
+            return 7;
+        }
+    }
+
+    @Test
+    void keysWithEqualHashCodesAreToldApartByEquals() {
+        Heads heads = new Heads(4);
+        Map<Colliding, Version> model = new HashMap<>();
+        for (int k = 0; k < 40; k += 2) { // even ids present, odd absent (probes end on an empty slot)
+            Version v = v(new Colliding(k), k);
+            heads.put(v);
+            model.put(new Colliding(k), v);
+        }
+        for (int k = 0; k < 40; k += 4) {
+            assertThat(heads.remove(model.remove(new Colliding(k)))).isTrue(); // deleted slots in the probe
+        }
+        Object[] batch = new Object[40];
+        for (int k = 0; k < 40; k++) {
+            batch[k] = new Colliding(k);
+            assertThat(heads.get(batch[k])).as("id %d", k).isSameAs(model.get(batch[k]));
+        }
+        Version[] out = new Version[40];
+        heads.getAll(batch, 40, new int[40], out);
+        for (int k = 0; k < 40; k++) {
+            assertThat(out[k]).as("id %d, batched", k).isSameAs(model.get(batch[k]));
+        }
     }
 
     @Test
@@ -97,11 +148,23 @@ class HeadsTest {
         List<Thread> readers = new ArrayList<>();
         for (int r = 0; r < 3; r++) {
             Thread t = new Thread(() -> {
+                Object[] batch = new Object[stable];
+                for (int k = 0; k < stable; k++) {
+                    batch[k] = k;
+                }
+                int[] hashes = new int[stable];
+                Version[] found = new Version[stable];
                 while (!stop.get()) {
                     for (int k = 0; k < stable; k++) {
                         Version h = heads.get(k);
                         if (h == null || !h.key.equals(k)) {
                             failures.add("key " + k + " missing or wrong: " + h);
+                        }
+                    }
+                    heads.getAll(batch, stable, hashes, found);
+                    for (int k = 0; k < stable; k++) {
+                        if (found[k] == null || !found[k].key.equals(k)) {
+                            failures.add("key " + k + " missing or wrong in a batch: " + found[k]);
                         }
                     }
                 }
