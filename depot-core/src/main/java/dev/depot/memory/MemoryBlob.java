@@ -5,8 +5,8 @@ import dev.depot.BlobInfo;
 /**
  * One published blob: its info and its content as immutable chunks, all {@link MemoryBlobs#CHUNK}
  * bytes but the last, so that a byte offset finds its chunk by division. A {@code null} info marks a
- * directory entry. Never changed while it can be reached: readers need no lock (they count themselves
- * into the {@link MemoryBlobContent} while they read), and a copy shares the content.
+ * directory entry. Never changed while it can be reached: readers count themselves into the {@link
+ * MemoryBlobContent} and then copy without a lock, and a copy shares the content.
  */
 record MemoryBlob(BlobInfo info, MemoryBlobContent content) {
     static final MemoryBlob DIRECTORY = new MemoryBlob(null, null);

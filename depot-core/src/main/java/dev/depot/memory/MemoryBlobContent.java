@@ -1,59 +1,67 @@
 package dev.depot.memory;
 
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * The chunks of one blob's content, and a count of who holds them: every published {@link MemoryBlob}
  * showing them (a {@code copy} shares content) and every open {@link ChunkInputStream} reading them.
  * When the count reaches zero nobody can reach the chunks any more — the blobs are out of the map and
- * the streams are closed — and they go back to the {@link MemoryBlobPool}. Once zero the count stays
- * zero: {@link #tryRetain} refuses, so a reader that found a blob just as it was replaced looks again
- * and never reads chunks an upload is overwriting. A stream never closed keeps its count up, and its
- * chunks are simply left to the collector.
+ * the streams are closed — and they go back to the {@link MemoryBlobPool}. The count is guarded by
+ * the lock of the bucket the content was published in, the lock under which blobs enter and leave
+ * the map and under which a reader finds its blob and counts itself in: so a reader either counts
+ * itself in before a change lets go of the blob, or no longer finds it. A stream never closed keeps
+ * its count up, and its chunks are simply left to the collector.
  */
 final class MemoryBlobContent {
     final byte[][] chunks;
     private final MemoryBlobPool pool;
-    /** Blobs and open streams holding the chunks; starts at one, for the blob being published. */
-    private final AtomicInteger holders = new AtomicInteger(1);
+    private final ReentrantLock lock;
+    /** Blobs and open streams holding the chunks; starts at one, for the blob being published. Guarded by {@link #lock}. */
+    private int holders = 1;
 
-    /** Content held by the one blob about to be published; {@code pool} null for content never recycled. */
-    MemoryBlobContent(byte[][] chunks, MemoryBlobPool pool) {
+    /**
+     * Content held by the one blob about to be published under {@code lock}; {@code pool} null for
+     * content never reused.
+     */
+    MemoryBlobContent(byte[][] chunks, MemoryBlobPool pool, ReentrantLock lock) {
         this.chunks = chunks;
         this.pool = pool;
+        this.lock = lock;
     }
 
-    /** One more holder, unless every holder has let go already (then the chunks may be reused: false). */
-    boolean tryRetain() {
-        int h;
-        do {
-            h = holders.get();
-            if (h <= 0) {
-                return false;
-            }
-        } while (!holders.compareAndSet(h, h + 1));
-        return true;
-    }
-
-    /** One more holder, by a caller that knows the content is held (a published blob under its bucket's lock). */
+    /** One more holder; the caller holds the lock and found the content in a published blob. */
     void retain() {
-        if (!tryRetain()) {
-            throw new IllegalStateException("content already released");
+        if (!lock.isHeldByCurrentThread()) {
+            throw new IllegalStateException("retain needs the bucket lock");
         }
+        if (holders <= 0) {
+            throw new IllegalStateException("content already let go");
+        }
+        holders++;
     }
 
     /** One holder less; the last one hands full chunks to the pool. Each holder calls this once. */
     void release() {
-        int left = holders.decrementAndGet();
-        if (left == 0 && pool != null) {
-            pool.recycle(chunks);
-        } else if (left < 0) {
-            throw new IllegalStateException("content released more often than held");
+        lock.lock();
+        try {
+            if (holders <= 0) {
+                throw new IllegalStateException("content let go more often than held");
+            }
+            if (--holders == 0 && pool != null) {
+                pool.recycle(chunks);
+            }
+        } finally {
+            lock.unlock();
         }
     }
 
     /** Current holders, for tests. */
     int holders() {
-        return holders.get();
+        lock.lock();
+        try {
+            return holders;
+        } finally {
+            lock.unlock();
+        }
     }
 }

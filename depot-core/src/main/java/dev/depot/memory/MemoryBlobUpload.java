@@ -92,7 +92,7 @@ final class MemoryBlobUpload implements BlobUpload {
                 store.pool.recycle(current); // only the trimmed copy is published
             }
         }
-        MemoryBlobContent content = new MemoryBlobContent(chunks.toArray(new byte[0][]), store.pool);
+        MemoryBlobContent content = store.content(bucket, chunks.toArray(new byte[0][]));
         chunks = null;
         current = null;
         return store.publish(bucket, path, content, publish);

@@ -23,8 +23,10 @@ import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * Blobs in the heap. Per bucket one sorted map (code point order) from key to {@link MemoryBlob}: a
- * blob under its path, a directory under its path plus {@code /}. Readers go lock-free to the map and
- * keep the immutable blob they found, so they see old or new content, never a mix; every change takes
+ * blob under its path, a directory under its path plus {@code /}. {@code stat} and {@code list} go
+ * lock-free to the map; a reader takes the bucket's lock only to find its blob and count itself in,
+ * then copies without it from the content it holds, so it sees old or new content, never a mix;
+ * every change takes
  * the bucket's lock for the few map operations of its checks and its swap (never while bytes are
  * copied: uploads fill private chunks first). A blob's chunks are reused for later uploads ({@link
  * MemoryBlobPool}) once no blob shows them and no stream reads them ({@link MemoryBlobContent}):
@@ -63,21 +65,27 @@ final class MemoryBlobs implements BlobStore {
     @Override
     public Optional<InputStream> open(String bucket, String path, long offset, long length) {
         Bucket b = bucket(bucket);
-        while (true) {
+        b.lock.lock(); // a few map reads: counted in before any change can let go of the content
+        try {
             MemoryBlob m = blob(b, path);
             if (m == null) {
                 return Optional.empty();
             }
-            if (m.content().tryRetain()) {
-                return Optional.of(new ChunkInputStream(m.content(), m.info().size(), offset, length));
-            }
-            // Replaced or deleted since the lookup and its chunks let go: the map has moved on, look again.
+            m.content().retain();
+            return Optional.of(new ChunkInputStream(m.content(), m.info().size(), offset, length));
+        } finally {
+            b.lock.unlock();
         }
     }
 
     @Override
     public BlobUpload begin(String bucket, String path) {
         return new MemoryBlobUpload(this, bucket, path);
+    }
+
+    /** New content for {@code bucket}, held once for the blob about to be published there. */
+    MemoryBlobContent content(String bucket, byte[][] chunks) {
+        return new MemoryBlobContent(chunks, pool, bucket(bucket).lock);
     }
 
     /** Publishes {@code content}, held once for the new blob; refused content is released. */
