@@ -5,6 +5,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.util.Arrays;
 
 /**
  * Reads a range of a chunked blob, touching only the chunks the range covers and copying only into
@@ -46,6 +47,32 @@ final class ChunkInputStream extends BlobRangeStream {
         byte b = c[(int) (pos / MemoryBlobs.CHUNK)][(int) (pos % MemoryBlobs.CHUNK)];
         pos++;
         return b & 0xff;
+    }
+
+    /**
+     * The rest of the range in one new array, allocated by copying from the first chunk: the JIT
+     * then zeroes only the part the other chunks overwrite next, not the part the first chunk fills
+     * (a blob within one chunk is one copy and no zeroing at all).
+     */
+    @Override
+    public byte[] readAllBytes() throws IOException {
+        byte[][] cs = chunks();
+        long remaining = end - pos;
+        if (remaining > Integer.MAX_VALUE - 8) {
+            throw new OutOfMemoryError("blob range of " + remaining + " bytes does not fit in an array");
+        }
+        if (remaining == 0) {
+            return new byte[0];
+        }
+        int n = (int) remaining;
+        int within = (int) (pos % MemoryBlobs.CHUNK);
+        byte[] out = Arrays.copyOfRange(cs[(int) (pos / MemoryBlobs.CHUNK)], within, within + n);
+        int first = Math.min(n, MemoryBlobs.CHUNK - within);
+        pos += first;
+        if (first < n) {
+            fill(out, first, n - first);
+        }
+        return out;
     }
 
     @Override
