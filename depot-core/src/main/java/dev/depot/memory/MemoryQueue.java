@@ -21,7 +21,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.PriorityQueue;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
@@ -32,8 +31,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * <p><b>Two locks per queue, as in {@link java.util.concurrent.LinkedBlockingQueue}.</b> Every item
  * state change happens under {@link #lock} (the queue lock), in one place. A plain produce (no
  * dedup key: nothing to look up) does not take it: it formats its ids outside any lock, then under
- * {@link #produceLock} reads the clock, builds its entries, enters them in the id map and appends
- * them to {@link #incoming}; whoever takes the queue lock next takes the incoming list in ({@link
+ * {@link #produceLock} reads the clock, builds its entries and appends them to {@link #incoming};
+ * whoever takes the queue lock next takes the incoming list in ({@link
  * #catchUp}), merged in time order with due scheduled items and expired leases. So producers and
  * consumers no longer wait for each other, only for their own kind, and a batch is still taken in
  * whole. Lock order: queue lock, then produce lock, never the other way round (a producer releases
@@ -44,17 +43,17 @@ import java.util.concurrent.locks.ReentrantLock;
  * plain produces. Both are ordinary locks: nothing here needs a model checker to believe.
  *
  * <p><b>Waking consumers without a lost wakeup.</b> A consumer about to wait counts itself in
- * {@link #waiting} (volatile) and then takes the incoming list in once more; a producer appends and
- * then reads {@code waiting}. Either the consumer sees the items or the producer sees the consumer
+ * {@link #waiting} (volatile) and then looks at {@link #incomingCount} (volatile) once more; a
+ * producer appends, sets {@code incomingCount} and then reads {@code waiting}. Both sides write one
+ * volatile and then read the other, so either the consumer sees the items or the producer sees the consumer
  * and takes the queue lock to wake it (the consumer holds that lock until it waits, so the signal
  * cannot come too early).
  *
- * <p><b>Structures</b> (guarded by {@link #lock}, but for {@link #incoming} and the appends to
- * {@link #byId}, which are the produce lock's): ready items in a FIFO deque ordered by the
+ * <p><b>Structures</b> (guarded by {@link #lock}, but for {@link #incoming}, which is the produce
+ * lock's): ready items in a FIFO deque ordered by the
  * time they became ready (every operation first moves due scheduled items and expired leases over
  * in time order, so appends never go back in time); scheduled items in a priority queue by (ready
- * time, id); lease expiries in a priority queue; items by id (a concurrent map, as producers add to
- * it) and by dedup key (a hash map); dead
+ * time, id); lease expiries in a priority queue; items by id and by dedup key in hash maps; dead
  * items in a deque by death time. Removal from the priority queues and the ready deque is lazy: an
  * element is skipped when its entry's state no longer matches, and the expiry queue is compacted
  * when stale marks outnumber leases.
@@ -82,6 +81,8 @@ final class MemoryQueue implements StoredQueue {
     private final ReentrantLock produceLock = new ReentrantLock();
     /** Plain produces not yet taken in, in produce (and clock) order; guarded by {@link #produceLock}. */
     private ArrayList<QueueEntry> incoming = new ArrayList<>();
+    /** Size of {@link #incoming}, written under the produce lock, read without it to skip an empty swap. */
+    private volatile int incomingCount;
 
     private ArrayDeque<QueueEntry> ready = new ArrayDeque<>();
     private PriorityQueue<QueueEntry> scheduled = new PriorityQueue<>(BY_READY_TIME);
@@ -91,8 +92,7 @@ final class MemoryQueue implements StoredQueue {
     private PriorityQueue<LeaseMark> outOfOrder = new PriorityQueue<>();
     private PriorityQueue<QueueEntry> deadlines = new PriorityQueue<>(BY_DEADLINE);
     private ArrayDeque<QueueEntry> dead = new ArrayDeque<>();
-    /** Every item by id, also those still incoming (state null); written under either lock, iterated under both. */
-    private ConcurrentHashMap<String, QueueEntry> byId = new ConcurrentHashMap<>();
+    private HashMap<String, QueueEntry> byId = new HashMap<>();
     private HashMap<String, QueueEntry> byDedup = new HashMap<>();
     private int readyCount;
     private int scheduledCount;
@@ -215,10 +215,9 @@ final class MemoryQueue implements StoredQueue {
             Instant now = now();
             incoming.ensureCapacity(incoming.size() + n);
             for (int i = 0; i < n; i++) {
-                QueueEntry e = entry(first + i, ids[i], messages.get(i), now);
-                byId.put(e.id, e);
-                incoming.add(e);
+                incoming.add(entry(first + i, ids[i], messages.get(i), now));
             }
+            incomingCount = incoming.size(); // volatile, before reading waiting: see the class comment
         } finally {
             produceLock.unlock();
         }
@@ -267,7 +266,6 @@ final class MemoryQueue implements StoredQueue {
             }
             QueueEntry e = entry(seq, Long.toString(seq), m, now);
             seq++;
-            byId.put(e.id, e);
             if (key != null) {
                 byDedup.put(key, e);
             }
@@ -280,8 +278,9 @@ final class MemoryQueue implements StoredQueue {
         return ids;
     }
 
-    /** A produced entry joins the queue: deadline tracked, then ready or scheduled by its ready time. Returns whether it is ready. */
+    /** A produced entry joins the queue: by id, deadline tracked, then ready or scheduled by its ready time. Returns whether it is ready. */
     private boolean admit(QueueEntry e) {
+        byId.put(e.id, e);
         if (e.deadline != null) {
             deadlines.add(e);
         }
@@ -297,13 +296,14 @@ final class MemoryQueue implements StoredQueue {
 
     /** Swaps out the incoming list (under the produce lock, briefly); the caller holds the queue lock. */
     private List<QueueEntry> takeIncoming() {
+        if (incomingCount == 0) {
+            return List.of(); // most calls: no lock traffic with producers
+        }
         produceLock.lock();
         try {
-            if (incoming.isEmpty()) {
-                return List.of();
-            }
             List<QueueEntry> taken = incoming;
             incoming = new ArrayList<>(Math.max(16, taken.size()));
+            incomingCount = 0;
             return taken;
         } finally {
             produceLock.unlock();
@@ -548,8 +548,7 @@ final class MemoryQueue implements StoredQueue {
         try {
             List<QueueEntry> matching = new ArrayList<>();
             for (QueueEntry e : byId.values()) {
-                // state null: produced after this call took the incoming list in; not there yet
-                if (e.seq > after && e.state != null && (state == null || e.state == state)) {
+                if (e.seq > after && (state == null || e.state == state)) {
                     matching.add(e);
                 }
             }
@@ -581,7 +580,7 @@ final class MemoryQueue implements StoredQueue {
         enter();
         try {
             QueueEntry e = byId.get(id);
-            return e == null || e.state == null ? Optional.empty() : Optional.of(e.item());
+            return e == null ? Optional.empty() : Optional.of(e.item());
         } finally {
             exit();
         }
@@ -592,8 +591,9 @@ final class MemoryQueue implements StoredQueue {
         lock.lock();
         produceLock.lock();
         try {
+            long n = byId.size() + incoming.size();
             incoming = new ArrayList<>();
-            long n = byId.size();
+            incomingCount = 0;
             for (QueueEntry e : byId.values()) {
                 e.state = null;
             }
@@ -603,7 +603,7 @@ final class MemoryQueue implements StoredQueue {
             outOfOrder = new PriorityQueue<>();
             deadlines = new PriorityQueue<>(BY_DEADLINE);
             dead = new ArrayDeque<>();
-            byId = new ConcurrentHashMap<>();
+            byId = new HashMap<>();
             byDedup = new HashMap<>();
             readyCount = scheduledCount = leasedCount = deadCount = 0;
             return n;

@@ -12,8 +12,8 @@ import java.util.Map;
 /**
  * One item of a {@link MemoryQueue}. Mutable, and guarded by its queue's lock: every field is read
  * and written only while holding it (a producer builds an entry under the queue's produce lock and
- * hands it over through the queue's incoming list; the final fields are safely published by that
- * lock and by the id map). An entry that left the queue (completed, cleared, moved to a dead-letter
+ * hands it over through the queue's incoming list, which the queue lock's holder takes under the
+ * same produce lock). An entry that left the queue (completed, cleared, moved to a dead-letter
  * queue), or has not yet been taken in from the incoming list, has {@code state == null}, which is
  * how stale references in the queue's lazy structures are recognised and skipped.
  */
