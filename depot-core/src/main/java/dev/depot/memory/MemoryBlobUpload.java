@@ -10,7 +10,9 @@ import java.util.List;
 /**
  * An unpublished memory blob: bytes are copied into chunks as they come (the caller keeps its
  * arrays). The first chunk grows by doubling up to {@link MemoryBlobs#CHUNK} so a small blob does not
- * hold a whole chunk; the last chunk is trimmed at publish.
+ * hold a whole chunk; the last chunk is trimmed at publish. Full chunks come from the store's {@link
+ * MemoryBlobPool} when it has some: they hold stale bytes, so only what was written here is ever
+ * published (full chunks are written whole, the last one is trimmed to what was written).
  */
 final class MemoryBlobUpload implements BlobUpload {
     private static final int FIRST = 256;
@@ -35,13 +37,19 @@ final class MemoryBlobUpload implements BlobUpload {
         }
         while (length > 0) {
             if (length >= MemoryBlobs.CHUNK && (current == null || (used == current.length && current.length == MemoryBlobs.CHUNK))) {
-                // A whole chunk straight from the caller: copyOfRange skips zeroing the new array.
+                // A whole chunk straight from the caller.
                 if (current != null) {
                     chunks.add(current);
                     current = null;
                     used = 0;
                 }
-                chunks.add(Arrays.copyOfRange(bytes, offset, offset + MemoryBlobs.CHUNK));
+                byte[] c = store.pool.take();
+                if (c == null) {
+                    c = Arrays.copyOfRange(bytes, offset, offset + MemoryBlobs.CHUNK); // skips zeroing the new array
+                } else {
+                    System.arraycopy(bytes, offset, c, 0, MemoryBlobs.CHUNK);
+                }
+                chunks.add(c);
                 offset += MemoryBlobs.CHUNK;
                 length -= MemoryBlobs.CHUNK;
                 continue;
@@ -66,7 +74,8 @@ final class MemoryBlobUpload implements BlobUpload {
         if (current != null) {
             chunks.add(current);
         }
-        current = new byte[chunks.isEmpty() && current == null ? Math.min(MemoryBlobs.CHUNK, Math.max(FIRST, wanted)) : MemoryBlobs.CHUNK];
+        int size = chunks.isEmpty() && current == null ? Math.min(MemoryBlobs.CHUNK, Math.max(FIRST, wanted)) : MemoryBlobs.CHUNK;
+        current = size == MemoryBlobs.CHUNK ? store.pool.takeOrAllocate() : new byte[size];
         used = 0;
     }
 
@@ -76,9 +85,14 @@ final class MemoryBlobUpload implements BlobUpload {
             throw new IllegalStateException("upload already ended");
         }
         if (current != null && used > 0) {
-            chunks.add(used == current.length ? current : Arrays.copyOf(current, used));
+            if (used == current.length) {
+                chunks.add(current);
+            } else {
+                chunks.add(Arrays.copyOf(current, used));
+                store.pool.recycle(current); // only the trimmed copy is published
+            }
         }
-        byte[][] content = chunks.toArray(new byte[0][]);
+        MemoryBlobContent content = store.content(bucket, chunks.toArray(new byte[0][]));
         chunks = null;
         current = null;
         return store.publish(bucket, path, content, publish);

@@ -23,10 +23,14 @@ import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * Blobs in the heap. Per bucket one sorted map (code point order) from key to {@link MemoryBlob}: a
- * blob under its path, a directory under its path plus {@code /}. Readers go lock-free to the map and
- * keep the immutable blob they found, so they see old or new content, never a mix; every change takes
+ * blob under its path, a directory under its path plus {@code /}. {@code stat} and {@code list} go
+ * lock-free to the map; a reader takes the bucket's lock only to find its blob and count itself in,
+ * then copies without it from the content it holds, so it sees old or new content, never a mix;
+ * every change takes
  * the bucket's lock for the few map operations of its checks and its swap (never while bytes are
- * copied: uploads fill private chunks first).
+ * copied: uploads fill private chunks first). A blob's chunks are reused for later uploads ({@link
+ * MemoryBlobPool}) once no blob shows them and no stream reads them ({@link MemoryBlobContent}):
+ * every change that drops a blob from the map lets go of its content.
  */
 final class MemoryBlobs implements BlobStore {
     /** Chunk size: big enough that a 1 MiB blob is 16 arrays, small enough never to need a huge contiguous one. */
@@ -35,6 +39,7 @@ final class MemoryBlobs implements BlobStore {
     static final long BLOB_OVERHEAD_BYTES = 400;
 
     private final Map<String, Bucket> buckets = new ConcurrentHashMap<>();
+    final MemoryBlobPool pool = new MemoryBlobPool();
 
     private static final class Bucket {
         final ConcurrentSkipListMap<String, MemoryBlob> entries = new ConcurrentSkipListMap<>(CodePoints::compare);
@@ -59,9 +64,18 @@ final class MemoryBlobs implements BlobStore {
 
     @Override
     public Optional<InputStream> open(String bucket, String path, long offset, long length) {
-        MemoryBlob m = blob(bucket(bucket), path);
-        return m == null ? Optional.empty()
-                : Optional.of(new ChunkInputStream(m.chunks(), m.info().size(), offset, length));
+        Bucket b = bucket(bucket);
+        b.lock.lock(); // a few map reads: counted in before any change can let go of the content
+        try {
+            MemoryBlob m = blob(b, path);
+            if (m == null) {
+                return Optional.empty();
+            }
+            m.content().retain();
+            return Optional.of(new ChunkInputStream(m.content(), m.info().size(), offset, length));
+        } finally {
+            b.lock.unlock();
+        }
     }
 
     @Override
@@ -69,16 +83,27 @@ final class MemoryBlobs implements BlobStore {
         return new MemoryBlobUpload(this, bucket, path);
     }
 
-    BlobInfo publish(String bucket, String path, byte[][] chunks, BlobPublish p) {
+    /** New content for {@code bucket}, held once for the blob about to be published there. */
+    MemoryBlobContent content(String bucket, byte[][] chunks) {
+        return new MemoryBlobContent(chunks, pool, bucket(bucket).lock);
+    }
+
+    /** Publishes {@code content}, held once for the new blob; refused content is released. */
+    BlobInfo publish(String bucket, String path, MemoryBlobContent content, BlobPublish p) {
         Bucket b = bucket(bucket);
         b.lock.lock();
         try {
-            checkBlobTarget(b, bucket, path);
             MemoryBlob current = blob(b, path);
-            BlobRules.checkPrecondition(bucket, path, p.options(), current == null ? null : current.info());
+            try {
+                checkBlobTarget(b, bucket, path);
+                BlobRules.checkPrecondition(bucket, path, p.options(), current == null ? null : current.info());
+            } catch (RuntimeException e) {
+                content.release(); // never published: nobody else saw these chunks
+                throw e;
+            }
             BlobInfo info = new BlobInfo(path, p.size(), p.etag(), p.options().contentType(), p.options().metadata(),
                     current == null ? p.now() : current.info().created(), p.now());
-            install(b, path, new MemoryBlob(info, chunks), current);
+            install(b, path, new MemoryBlob(info, content), current);
             return info;
         } finally {
             b.lock.unlock();
@@ -98,7 +123,7 @@ final class MemoryBlobs implements BlobStore {
         }
     }
 
-    /** Puts a blob in place of {@code replaced}, creating its parent directories. Under the lock. */
+    /** Puts a blob in place of {@code replaced} (whose content it lets go), creating its parent directories. Under the lock. */
     private static void install(Bucket b, String path, MemoryBlob blob, MemoryBlob replaced) {
         for (String a : BlobPaths.ancestors(path)) {
             b.entries.putIfAbsent(BlobPaths.directoryKey(a), MemoryBlob.DIRECTORY);
@@ -108,6 +133,7 @@ final class MemoryBlobs implements BlobStore {
             b.blobs++;
         } else {
             b.bytes -= replaced.info().size();
+            replaced.content().release();
         }
         b.bytes += blob.info().size();
     }
@@ -124,6 +150,7 @@ final class MemoryBlobs implements BlobStore {
             b.entries.remove(path);
             b.blobs--;
             b.bytes -= m.info().size();
+            m.content().release();
             return true;
         } finally {
             b.lock.unlock();
@@ -144,7 +171,8 @@ final class MemoryBlobs implements BlobStore {
             BlobInfo s = source.info();
             BlobInfo info = new BlobInfo(to, s.size(), s.etag(), s.contentType(), s.metadata(),
                     replaced == null ? now : replaced.info().created(), now);
-            install(b, to, new MemoryBlob(info, source.chunks()), replaced); // chunks are immutable: shared, not copied
+            source.content().retain(); // shared, not copied: the copy holds the content too
+            install(b, to, new MemoryBlob(info, source.content()), replaced);
             return Optional.of(info);
         } finally {
             b.lock.unlock();
@@ -164,7 +192,7 @@ final class MemoryBlobs implements BlobStore {
             MemoryBlob replaced = blob(b, to);
             BlobInfo info = source.info().withPath(to);
             // Target first, then source: a lock-free reader never finds the blob nowhere.
-            install(b, to, new MemoryBlob(info, source.chunks()), replaced);
+            install(b, to, new MemoryBlob(info, source.content()), replaced); // the source's hold moves with it
             b.entries.remove(from);
             b.blobs--;
             b.bytes -= info.size();
@@ -238,7 +266,7 @@ final class MemoryBlobs implements BlobStore {
         for (Bucket b : buckets.values()) {
             b.lock.lock();
             try {
-                b.entries.clear();
+                b.entries.clear(); // contents are not released: left to the collector, not reused
                 b.blobs = 0;
                 b.bytes = 0;
             } finally {
@@ -270,9 +298,9 @@ final class MemoryBlobs implements BlobStore {
         return m == null ? null : m.chunks();
     }
 
-    /** Approximate heap held by blobs: content plus a per-blob overhead. */
+    /** Approximate heap held by blobs: content plus a per-blob overhead, and the chunks kept for reuse. */
     long heapBytes() {
-        long heap = 0;
+        long heap = pool.bytes();
         for (BucketStats s : stats().values()) {
             heap += s.bytes() + s.blobs() * BLOB_OVERHEAD_BYTES;
         }

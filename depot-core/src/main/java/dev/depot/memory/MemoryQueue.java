@@ -28,21 +28,29 @@ import java.util.concurrent.locks.ReentrantLock;
 /**
  * One in-memory work queue.
  *
- * <p><b>Why one lock per queue.</b> Every operation takes this queue's {@link ReentrantLock} for a
- * few hundred nanoseconds per item and never across user code, I/O or another queue's lock (dead
- * items are handed to the dead-letter queue after it is released), and batch operations amortise
- * one acquisition over up to 1,000 items. Contended waiters park rather than spin, so the lock
- * itself costs no CPU the holder needs. With batches, producers and consumers of one queue spend
- * most of their time outside it (building messages, processing items), which is what lets several
- * threads move more items than one; the critical section is the serial part. (Single-threaded, in
- * steady state with batches of 100, it moved 9–20M items/s produced and 7–19M/s leased and
- * completed on the 2-core development machine, next to 20–27M/s for a bare LinkedBlockingQueue;
- * the 4+4-versus-1+1 comparison is depot-bench's to make, on more than 2 cores.) Unlike a hand-made
- * lock-free design, this needs no model checker to believe: every state change of an item happens
- * under one lock, in one place. Different queues share nothing, and no queue operation blocks record
- * commits.
+ * <p><b>Two locks per queue, as in {@link java.util.concurrent.LinkedBlockingQueue}.</b> Every item
+ * state change happens under {@link #lock} (the queue lock), in one place. A plain produce (no
+ * dedup key: nothing to look up) does not take it: it formats its ids outside any lock, then under
+ * {@link #produceLock} reads the clock, builds its entries and appends them to {@link #incoming};
+ * whoever takes the queue lock next takes the incoming list in ({@link
+ * #catchUp}), merged in time order with due scheduled items and expired leases. So producers and
+ * consumers no longer wait for each other, only for their own kind, and a batch is still taken in
+ * whole. Lock order: queue lock, then produce lock, never the other way round (a producer releases
+ * the produce lock before it takes the queue lock to wake waiting consumers). Neither lock is held
+ * across user code, I/O or another queue's lock (dead items are handed to the dead-letter queue
+ * after it is released). A produce with a dedup key, a transactional produce and a dead letter
+ * arriving take both locks, so their clock reading and their place in the ready order agree with
+ * plain produces. Both are ordinary locks: nothing here needs a model checker to believe.
  *
- * <p><b>Structures</b> (all guarded by {@link #lock}): ready items in a FIFO deque ordered by the
+ * <p><b>Waking consumers without a lost wakeup.</b> A consumer about to wait counts itself in
+ * {@link #waiting} (volatile) and then looks at {@link #incomingCount} (volatile) once more; a
+ * producer appends, sets {@code incomingCount} and then reads {@code waiting}. Both sides write one
+ * volatile and then read the other, so either the consumer sees the items or the producer sees the consumer
+ * and takes the queue lock to wake it (the consumer holds that lock until it waits, so the signal
+ * cannot come too early).
+ *
+ * <p><b>Structures</b> (guarded by {@link #lock}, but for {@link #incoming}, which is the produce
+ * lock's): ready items in a FIFO deque ordered by the
  * time they became ready (every operation first moves due scheduled items and expired leases over
  * in time order, so appends never go back in time); scheduled items in a priority queue by (ready
  * time, id); lease expiries in a priority queue; items by id and by dedup key in hash maps; dead
@@ -50,7 +58,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * element is skipped when its entry's state no longer matches, and the expiry queue is compacted
  * when stale marks outnumber leases.
  *
- * <p><b>Time</b> is the store's clock, read under the lock, truncated to microseconds as every
+ * <p><b>Time</b> is the store's clock, read under a lock (a consumer reads it after taking the
+ * incoming list in, so nothing it takes in is younger than its clock reading), truncated to microseconds as every
  * stored instant is. Due work (scheduled items, expired leases, expireAfter deadlines, dead-item
  * retention) is processed lazily by whichever operation comes next.
  */
@@ -68,6 +77,12 @@ final class MemoryQueue implements StoredQueue {
 
     final ReentrantLock lock = new ReentrantLock();
     private final Condition arrived = lock.newCondition();
+    /** Guards {@link #incoming}; taken after {@link #lock} when both are needed. */
+    private final ReentrantLock produceLock = new ReentrantLock();
+    /** Plain produces not yet taken in, in produce (and clock) order; guarded by {@link #produceLock}. */
+    private ArrayList<QueueEntry> incoming = new ArrayList<>();
+    /** Size of {@link #incoming}, written under the produce lock, read without it to skip an empty swap. */
+    private volatile int incomingCount;
 
     private ArrayDeque<QueueEntry> ready = new ArrayDeque<>();
     private PriorityQueue<QueueEntry> scheduled = new PriorityQueue<>(BY_READY_TIME);
@@ -83,7 +98,8 @@ final class MemoryQueue implements StoredQueue {
     private int scheduledCount;
     private int leasedCount;
     private int deadCount;
-    private int waiting;
+    /** Consumers waiting in lease; changed under {@link #lock}, read by producers without it. */
+    private volatile int waiting;
     private long tokens;
     /** Dead items bound for the dead-letter queue, moved there once this lock is released. */
     private List<QueueEntry> outgoing = new ArrayList<>();
@@ -119,12 +135,15 @@ final class MemoryQueue implements StoredQueue {
 
     // ---- locking: every public operation is lock, catch up with the clock, act, release ----
 
-    /** Takes the lock and processes what became due; returns the time the operation acts at. */
+    /** Takes the lock, takes incoming items in and processes what became due; returns the time the operation acts at. */
     Instant enter() {
         lock.lock();
-        Instant now = now();
-        catchUp(now);
-        return now;
+        try {
+            return catchUp();
+        } catch (RuntimeException | Error e) {
+            lock.unlock();
+            throw e;
+        }
     }
 
     /** Releases the lock, then hands dead items to their dead-letter queue, holding no queue lock. */
@@ -175,15 +194,63 @@ final class MemoryQueue implements StoredQueue {
 
     @Override
     public List<String> produce(List<Message> messages) {
-        Instant now = enter();
+        for (Message m : messages) {
+            if (m.dedupKey() != null) {
+                enter();
+                try {
+                    return produceLocked(messages);
+                } finally {
+                    exit();
+                }
+            }
+        }
+        int n = messages.size();
+        long first = owner.reserveIds(n);
+        String[] ids = new String[n];
+        for (int i = 0; i < n; i++) {
+            ids[i] = Long.toString(first + i); // formatting ids is most of a produce's work: outside any lock
+        }
+        produceLock.lock();
         try {
-            return produceLocked(messages, now);
+            Instant now = now();
+            incoming.ensureCapacity(incoming.size() + n);
+            for (int i = 0; i < n; i++) {
+                incoming.add(entry(first + i, ids[i], messages.get(i), now));
+            }
+            incomingCount = incoming.size(); // volatile, before reading waiting: see the class comment
         } finally {
+            produceLock.unlock();
+        }
+        if (waiting > 0) {
+            enter(); // takes the items in and wakes waiting consumers
             exit();
+        }
+        return List.of(ids);
+    }
+
+    /** A new entry produced at {@code now}: its ready time is its {@code notBefore} when that is later. */
+    private static QueueEntry entry(long seq, String id, Message m, Instant now) {
+        Instant deadline = m.expireAfter() == null ? null : now.plus(m.expireAfter());
+        QueueEntry e = new QueueEntry(seq, id, m.payload(), m.headers(), m.dedupKey(), now, deadline, List.of(), null, null);
+        Instant notBefore = m.notBefore();
+        e.readyAt = notBefore != null && notBefore.isAfter(now) ? notBefore : now;
+        return e;
+    }
+
+    /**
+     * A produce under the queue lock (dedup keys, transactions): it also takes the produce lock, so
+     * that it reads the clock and takes its place after every plain produce before it.
+     */
+    List<String> produceLocked(List<Message> messages) {
+        produceLock.lock();
+        try {
+            return produceBothLocked(messages, catchUp());
+        } finally {
+            produceLock.unlock();
         }
     }
 
-    List<String> produceLocked(List<Message> messages, Instant now) {
+    private List<String> produceBothLocked(List<Message> messages, Instant now) {
         long seq = owner.reserveIds(messages.size());
         List<String> ids = new ArrayList<>(messages.size());
         int madeReady = 0;
@@ -197,23 +264,12 @@ final class MemoryQueue implements StoredQueue {
                     continue;
                 }
             }
-            Instant deadline = m.expireAfter() == null ? null : now.plus(m.expireAfter());
-            QueueEntry e = new QueueEntry(seq++, m.payload(), m.headers(), key, now, deadline, List.of(), null, null);
-            byId.put(e.id, e);
+            QueueEntry e = entry(seq, Long.toString(seq), m, now);
+            seq++;
             if (key != null) {
                 byDedup.put(key, e);
             }
-            if (deadline != null) {
-                deadlines.add(e);
-            }
-            Instant notBefore = m.notBefore();
-            if (notBefore != null && notBefore.isAfter(now)) {
-                e.state = ItemState.SCHEDULED;
-                e.readyAt = notBefore;
-                scheduled.add(e);
-                scheduledCount++;
-            } else {
-                makeReady(e, now);
+            if (admit(e)) {
                 madeReady++;
             }
             ids.add(e.id);
@@ -222,15 +278,52 @@ final class MemoryQueue implements StoredQueue {
         return ids;
     }
 
+    /** A produced entry joins the queue: by id, deadline tracked, then ready or scheduled by its ready time. Returns whether it is ready. */
+    private boolean admit(QueueEntry e) {
+        byId.put(e.id, e);
+        if (e.deadline != null) {
+            deadlines.add(e);
+        }
+        if (e.readyAt.isAfter(e.producedAt)) {
+            e.state = ItemState.SCHEDULED;
+            scheduled.add(e);
+            scheduledCount++;
+            return false;
+        }
+        makeReady(e, e.producedAt);
+        return true;
+    }
+
+    /** Swaps out the incoming list (under the produce lock, briefly); the caller holds the queue lock. */
+    private List<QueueEntry> takeIncoming() {
+        if (incomingCount == 0) {
+            return List.of(); // most calls: no lock traffic with producers
+        }
+        produceLock.lock();
+        try {
+            List<QueueEntry> taken = incoming;
+            incoming = new ArrayList<>(Math.max(16, taken.size()));
+            incomingCount = 0;
+            return taken;
+        } finally {
+            produceLock.unlock();
+        }
+    }
+
     /** Items that died elsewhere arrive as ordinary ready items, keeping id and history. */
     private void receiveDead(List<QueueEntry> entries, String from) {
-        Instant now = now();
-        for (QueueEntry source : entries) {
-            QueueEntry e = new QueueEntry(source, from);
-            byId.put(e.id, e);
-            makeReady(e, now);
+        produceLock.lock(); // like a produce under the queue lock: after every plain produce before it
+        try {
+            Instant now = catchUp();
+            for (QueueEntry source : entries) {
+                QueueEntry e = new QueueEntry(source, from);
+                byId.put(e.id, e);
+                makeReady(e, now);
+            }
+            wake(entries.size());
+        } finally {
+            produceLock.unlock();
         }
-        wake(entries.size());
     }
 
     @Override
@@ -241,6 +334,7 @@ final class MemoryQueue implements StoredQueue {
             if (readyCount == 0 && wait.isPositive()) {
                 waiting++;
                 try {
+                    now = catchUp(); // counted in as waiting: whatever a producer appended before seeing us is taken in here
                     now = await(now, System.nanoTime() + wait.toNanos());
                     // Share what arrived with the other waiters rather than take it all.
                     limit = Math.min(max, (readyCount + waiting - 1) / waiting);
@@ -271,8 +365,7 @@ final class MemoryQueue implements StoredQueue {
                 Thread.currentThread().interrupt();
                 break;
             }
-            now = now();
-            catchUp(now);
+            now = catchUp();
         }
         return now;
     }
@@ -496,8 +589,11 @@ final class MemoryQueue implements StoredQueue {
     @Override
     public long clear() {
         lock.lock();
+        produceLock.lock();
         try {
-            long n = byId.size();
+            long n = byId.size() + incoming.size();
+            incoming = new ArrayList<>();
+            incomingCount = 0;
             for (QueueEntry e : byId.values()) {
                 e.state = null;
             }
@@ -512,6 +608,7 @@ final class MemoryQueue implements StoredQueue {
             readyCount = scheduledCount = leasedCount = deadCount = 0;
             return n;
         } finally {
+            produceLock.unlock();
             lock.unlock();
         }
     }
@@ -519,13 +616,17 @@ final class MemoryQueue implements StoredQueue {
     // ---- the state machine ----
 
     /**
-     * Processes, in time order, what became due by {@code now}: scheduled items become ready and
-     * expired leases end (their item goes to the tail, or dies on its last attempt), so the ready
-     * deque stays ordered by ready time; then items past their {@code expireAfter} deadline and dead
-     * items past their retention go.
+     * Takes the incoming items in, reads the clock, and processes in time order what became due by
+     * then: incoming items join, scheduled items become ready and expired leases end (their item
+     * goes to the tail, or dies on its last attempt), so the ready deque stays ordered by ready
+     * time; then items past their {@code expireAfter} deadline and dead items past their retention
+     * go. Returns the clock reading. Under the queue lock.
      */
-    private void catchUp(Instant now) {
+    private Instant catchUp() {
+        List<QueueEntry> fresh = takeIncoming();
+        Instant now = now(); // after the swap: every item taken in was produced at or before it
         int madeReady = 0;
+        int next = 0;
         while (true) {
             LeaseMark m = nextMark();
             QueueEntry s = scheduled.peek();
@@ -535,6 +636,18 @@ final class MemoryQueue implements StoredQueue {
             }
             boolean leaseDue = m != null && !m.at.isAfter(now);
             boolean scheduleDue = s != null && !s.readyAt.isAfter(now);
+            if (next < fresh.size()) {
+                // A produced item goes before due work only if strictly older (a produce under the lock caught up first).
+                QueueEntry in = fresh.get(next);
+                Instant p = in.producedAt;
+                if ((!leaseDue || p.isBefore(m.at)) && (!scheduleDue || p.isBefore(s.readyAt))) {
+                    next++;
+                    if (admit(in)) {
+                        madeReady++;
+                    }
+                    continue;
+                }
+            }
             if (leaseDue && (!scheduleDue || !s.readyAt.isBefore(m.at))) {
                 removeMark(m);
                 QueueEntry e = m.entry;
@@ -578,6 +691,7 @@ final class MemoryQueue implements StoredQueue {
             }
         }
         wake(madeReady);
+        return now;
     }
 
     /**

@@ -11,9 +11,11 @@ import java.util.Map;
 
 /**
  * One item of a {@link MemoryQueue}. Mutable, and guarded by its queue's lock: every field is read
- * and written only while holding it. An entry that left the queue (completed, cleared, moved to a
- * dead-letter queue) gets {@code state == null}, which is how stale references in the queue's
- * lazy structures are recognised and skipped.
+ * and written only while holding it (a producer builds an entry under the queue's produce lock and
+ * hands it over through the queue's incoming list, which the queue lock's holder takes under the
+ * same produce lock). An entry that left the queue (completed, cleared, moved to a dead-letter
+ * queue), or has not yet been taken in from the incoming list, has {@code state == null}, which is
+ * how stale references in the queue's lazy structures are recognised and skipped.
  */
 final class QueueEntry {
     final long seq;
@@ -43,8 +45,14 @@ final class QueueEntry {
 
     QueueEntry(long seq, byte[] payload, Map<String, String> headers, String dedupKey, Instant producedAt, Instant deadline,
             List<Attempt> history, String deadReason, String deadFrom) {
+        this(seq, Long.toString(seq), payload, headers, dedupKey, producedAt, deadline, history, deadReason, deadFrom);
+    }
+
+    /** With its id already formatted (producers format ids before taking a lock). */
+    QueueEntry(long seq, String id, byte[] payload, Map<String, String> headers, String dedupKey, Instant producedAt,
+            Instant deadline, List<Attempt> history, String deadReason, String deadFrom) {
         this.seq = seq;
-        this.id = Long.toString(seq);
+        this.id = id;
         this.payload = payload;
         this.headers = headers;
         this.dedupKey = dedupKey;

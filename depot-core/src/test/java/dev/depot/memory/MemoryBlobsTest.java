@@ -73,7 +73,7 @@ class MemoryBlobsTest {
         byte[][] chunks = new byte[10][];
         chunks[4] = filled(chunk, 4);
         chunks[5] = filled(chunk, 5); // every other chunk is null: touching one would throw
-        try (InputStream in = new ChunkInputStream(chunks, 10L * chunk, 5L * chunk - 10, 20)) {
+        try (InputStream in = new ChunkInputStream(new MemoryBlobContent(chunks, null, new java.util.concurrent.locks.ReentrantLock()), 10L * chunk, 5L * chunk - 10, 20)) {
             byte[] got = in.readAllBytes();
             byte[] expected = new byte[20];
             Arrays.fill(expected, 0, 10, (byte) 4);

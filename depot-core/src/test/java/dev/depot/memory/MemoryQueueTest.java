@@ -7,8 +7,16 @@ import dev.depot.Lease;
 import dev.depot.Message;
 import dev.depot.QueueOptions;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
 /** What only the memory engine promises: its bookkeeping stays proportional to what is in the queue. */
@@ -41,5 +49,44 @@ class MemoryQueueTest {
         String b = queues.open("b", null).produce(List.of(Message.of("x"))).getFirst();
 
         assertThat(a).isNotEqualTo(b);
+    }
+
+    /**
+     * The window of the two-lock design: a consumer has taken the incoming list in (empty) and not
+     * yet counted itself as waiting when a plain produce appends and finds nobody waiting. The
+     * consumer must still see the item (it looks once more after counting itself in). The clock
+     * holds the consumer in that window: a queue reads it right after taking the list in.
+     */
+    @Test
+    void aProduceJustBeforeAConsumerWaitsIsNotMissed() throws Exception {
+        AtomicReference<Thread> consumer = new AtomicReference<>();
+        CountDownLatch inWindow = new CountDownLatch(1);
+        CountDownLatch resume = new CountDownLatch(1);
+        InstantSource clock = () -> {
+            if (Thread.currentThread() == consumer.get() && inWindow.getCount() > 0) {
+                inWindow.countDown();
+                try {
+                    resume.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+            return Instant.now();
+        };
+        MemoryQueue q = new MemoryQueues(clock).open("jobs", null);
+        ExecutorService pool = Executors.newSingleThreadExecutor();
+        try {
+            Future<List<Lease>> leased = pool.submit(() -> {
+                consumer.set(Thread.currentThread());
+                return q.lease("c", 1, Duration.ofMinutes(10)); // a missed item would leave it waiting past the hang guard
+            });
+            assertThat(inWindow.await(1, TimeUnit.MINUTES)).as("hang guard").isTrue();
+            q.produce(List.of(Message.of("x")));
+            resume.countDown();
+
+            assertThat(leased.get(1, TimeUnit.MINUTES)).hasSize(1);
+        } finally {
+            pool.shutdownNow();
+        }
     }
 }
