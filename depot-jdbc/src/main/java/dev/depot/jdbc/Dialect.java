@@ -152,10 +152,33 @@ abstract class Dialect {
      * A sequencer run as one round trip, or null (the default: one statement at a time). The script
      * locks the counter row, then in a second statement (a new snapshot, which sees every commit that
      * ended while it waited) moves all outbox rows it sees into the feed and advances the counter,
-     * returning the new counter, how many events it numbered and the oldest event's second.
+     * returning the new counter, how many events it numbered and the oldest event's second. Where
+     * the script also wakes other processes' waiters, {@link #notifiesInScripts} says so.
      */
     String sequencerScript(String prefix) {
         return null;
+    }
+
+    /**
+     * The fast path of a commit as one statement, run after the commit left its events in the outbox,
+     * or null (the default: try-lock, read the outbox and number one statement at a time, see {@link
+     * WriteTransaction#stageEvents}). It takes the counter row only if it is free ({@code SKIP
+     * LOCKED}, never waiting) and then, in the same statement, moves every outbox row it sees, the
+     * commit's own included, into the feed exactly as a sequencer run would, advances the counter and
+     * wakes other processes' waiters. It returns one row: the counter it locked (null if another
+     * transaction held it, when nothing else happened), the new counter, how many events it numbered
+     * and the oldest event's second. Only for a database whose locking read of a row that changed
+     * after the statement's snapshot locks and returns the row's newest version, and whose delete
+     * skips rows a concurrent transaction deleted meanwhile (PostgreSQL in READ COMMITTED), so that
+     * the snapshot taken before the lock never numbers a row twice.
+     */
+    String tryNumberScript(String prefix) {
+        return null;
+    }
+
+    /** Whether {@link #sequencerScript} and {@link #tryNumberScript} notify themselves (no NOTIFY after them). */
+    boolean notifiesInScripts() {
+        return false;
     }
 
     /** The outbox's id column: an auto-increment primary key. */

@@ -73,6 +73,10 @@ final class Feed implements ChangeLog {
     private final String countSql;
     private final String lookupSql;
     private final String notifySql;
+    /** The dialect's one-statement fast path, or null; and the same after a one-event outbox insert. */
+    private final String tryNumberSql;
+    private final String stageAndTryNumberSql;
+    private final boolean scriptsNotify;
     private final long pollMillis;
     private final Duration maxAge;
     private final long maxEvents;
@@ -114,6 +118,9 @@ final class Feed implements ChangeLog {
         this.countSql = "SELECT COUNT(*) FROM " + changes;
         this.lookupSql = "SELECT MIN(seq), MAX(seq), " + floor + " FROM " + changes + " WHERE commit_id = ?";
         this.notifySql = backend.dialect.notify(changes);
+        this.tryNumberSql = backend.dialect.tryNumberScript(prefix);
+        this.stageAndTryNumberSql = tryNumberSql == null ? null : stageSql + "; " + tryNumberSql;
+        this.scriptsNotify = backend.dialect.notifiesInScripts();
         this.pollMillis = notifySql == null ? POLL_MILLIS : POLL_MILLIS_NOTIFIED;
         this.maxAge = options.changeRetentionAge();
         this.maxEvents = options.changeRetentionEvents();
@@ -232,6 +239,60 @@ final class Feed implements ChangeLog {
         }
     }
 
+    /** Whether {@link #stageAndTryNumber} is available (the dialect has a one-statement fast path). */
+    boolean numbersInOneStatement() {
+        return tryNumberSql != null;
+    }
+
+    /**
+     * The fast path where the dialect runs it as one statement ({@link Dialect#tryNumberScript}):
+     * leaves the events in the outbox and, if the counter row is free, numbers every outbox row this
+     * transaction sees (its own last) and advances the counter, all in the same round trip as the
+     * outbox insert when the commit has one event. Returns the new counter, or -1 when another
+     * transaction holds the counter: the events then wait in the outbox for the sequencer, exactly as
+     * {@link #stage} leaves them.
+     */
+    long stageAndTryNumber(Connection c, long stamp, List<PendingEvent> events, Instant clockTime, String commitId)
+            throws SQLException {
+        long locked;
+        long end;
+        long count;
+        long oldestSecond;
+        try (PreparedStatement ps = c.prepareStatement(events.size() == 1 ? stageAndTryNumberSql : tryNumberSql)) {
+            if (events.size() == 1) {
+                Instant time = clockTime.truncatedTo(ChronoUnit.MICROS);
+                PendingEvent e = events.get(0);
+                ps.setLong(1, stamp);
+                bindEvent(ps, e.collection(), e.key(), e.op().ordinal(), e.version(), time.getEpochSecond(), time.getNano(), commitId);
+            } else {
+                stage(c, stamp, events, clockTime, commitId);
+            }
+            boolean isResult = ps.execute();
+            while (!isResult && ps.getUpdateCount() != -1) {
+                isResult = ps.getMoreResults();
+            }
+            if (!isResult) {
+                throw new SQLException("the numbering statement returned no row", "55000");
+            }
+            try (ResultSet rs = ps.getResultSet()) {
+                rs.next();
+                locked = rs.getLong(1);
+                if (rs.wasNull()) {
+                    return -1;
+                }
+                end = rs.getLong(2);
+                count = rs.getLong(3);
+                oldestSecond = rs.getLong(4);
+            }
+        }
+        saw(locked);
+        if (count == 0) {
+            return locked;
+        }
+        afterNumbering(c, end, oldestSecond, true);
+        return end;
+    }
+
     /**
      * Under the counter lock: appends events numbered {@code last+1...} to the feed, moves the counter,
      * notifies and trims. Returns the new counter.
@@ -251,7 +312,7 @@ final class Feed implements ChangeLog {
             ps.setLong(1, seq);
             ps.executeUpdate();
         }
-        afterNumbering(c, seq, time.getEpochSecond());
+        afterNumbering(c, seq, time.getEpochSecond(), false);
         return seq;
     }
 
@@ -284,10 +345,11 @@ final class Feed implements ChangeLog {
 
     /**
      * After a run numbered events through {@code end} (the oldest of them from {@code oldestSecond}):
-     * wakes other processes' waiters and trims to retention.
+     * wakes other processes' waiters (unless {@code byScript} and the dialect's script already did)
+     * and trims to retention.
      */
-    void afterNumbering(Connection c, long end, long oldestSecond) throws SQLException {
-        if (notifySql != null) {
+    void afterNumbering(Connection c, long end, long oldestSecond, boolean byScript) throws SQLException {
+        if (notifySql != null && !(byScript && scriptsNotify)) {
             Dialect.execute(c, notifySql);
         }
         Instant known = oldest;

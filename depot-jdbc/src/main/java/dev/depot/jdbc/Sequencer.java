@@ -182,7 +182,7 @@ final class Sequencer {
                 return;
             }
             long seq = moved.end();
-            feed.afterNumbering(c, seq, moved.oldestSecond());
+            feed.afterNumbering(c, seq, moved.oldestSecond(), false);
             d.commit(c);
             done = true;
             feed.saw(last); // what it read, as a reader would: commit ids made from it stay conservative
@@ -242,7 +242,7 @@ final class Sequencer {
             feed.saw(last);
         }
         if (count > 0) {
-            feed.afterNumbering(c, end, oldest);
+            feed.afterNumbering(c, end, oldest, true);
         }
         backend.dialect.commit(c);
         if (count > 0) {

@@ -118,6 +118,18 @@ final class WriteTransaction {
             return;
         }
         CommitProbe.beforeNumbering(events);
+        if (counter < 0 && !outboxUsed && backend.feed.numbersInOneStatement()) {
+            // The same decision as below in one statement: outbox insert, try-lock, drain, number.
+            long end = backend.feed.stageAndTryNumber(conn, stamp, events, backend.options.clock().instant(), commitId);
+            if (end >= 0) {
+                counter = end;
+                drained = true;
+                numbered = true;
+            } else {
+                outboxUsed = true;
+            }
+            return;
+        }
         if (counter < 0 && !outboxUsed) {
             Long free = backend.feed.tryLockCounter(conn);
             counter = free == null ? -1 : free;
