@@ -74,6 +74,15 @@ abstract class Dialect {
         return null;
     }
 
+    /**
+     * The driver property that lets one prepared statement hold several statements, sent in one round
+     * trip, which Depot sets on its own pool's connections; null where Depot does not rely on it.
+     * Depot relies on it only on its own pool (see {@link JdbcBackend#multiStatements}).
+     */
+    String multiStatementProperty() {
+        return null;
+    }
+
     /** Isolation of plain connections; null leaves the driver default. */
     String poolIsolation() {
         return "TRANSACTION_READ_COMMITTED";

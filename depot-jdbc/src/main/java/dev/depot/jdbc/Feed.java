@@ -58,6 +58,7 @@ final class Feed implements ChangeLog {
     private final String tryLockSql;
     private final String insertSql;
     private final String advanceSql;
+    private final String insertAndAdvanceSql;
     private final String stageSql;
     private final String pendingSql;
     private final String fenceSql;
@@ -101,6 +102,7 @@ final class Feed implements ChangeLog {
         this.tryLockSql = backend.dialect.tryLock() == null ? null : lastSql + backend.dialect.tryLock();
         this.insertSql = "INSERT INTO " + changes + " (seq, coll, rkey, op, ver, t_sec, t_nano, commit_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)";
         this.advanceSql = "UPDATE " + meta + " SET val = ? WHERE name = 'seq'";
+        this.insertAndAdvanceSql = insertSql + "; " + advanceSql;
         this.stageSql = "INSERT INTO " + prefix + "outbox (s, coll, rkey, op, ver, t_sec, t_nano, commit_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)";
         this.pendingSql = "SELECT MIN(id) FROM " + prefix + "outbox";
         this.fenceSql = "INSERT INTO " + prefix + "commits (id, t_sec) VALUES (?, ?)";
@@ -300,6 +302,18 @@ final class Feed implements ChangeLog {
     long appendNumbered(Connection c, long last, List<PendingEvent> events, Instant clockTime, String commitId) throws SQLException {
         Instant time = clockTime.truncatedTo(ChronoUnit.MICROS);
         long seq = last;
+        if (events.size() == 1 && backend.multiStatements) {
+            // One round trip for the feed row and the counter (parameter 9 is the counter).
+            PendingEvent e = events.get(0);
+            try (PreparedStatement ps = c.prepareStatement(insertAndAdvanceSql)) {
+                ps.setLong(1, ++seq);
+                bindEvent(ps, e.collection(), e.key(), e.op().ordinal(), e.version(), time.getEpochSecond(), time.getNano(), commitId);
+                ps.setLong(9, seq);
+                ps.execute();
+            }
+            afterNumbering(c, seq, time.getEpochSecond(), false);
+            return seq;
+        }
         try (PreparedStatement ps = c.prepareStatement(insertSql)) {
             for (PendingEvent e : events) {
                 ps.setLong(1, ++seq);

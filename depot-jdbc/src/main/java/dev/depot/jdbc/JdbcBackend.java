@@ -42,6 +42,11 @@ final class JdbcBackend implements Backend {
     final Catalog catalog;
     final SqlBlobStore blobStore;
     final SqlQueueStore queues;
+    /**
+     * Whether one prepared statement may hold several statements ({@link Dialect#multiStatementProperty}
+     * set on the connections): only on Depot's own pool, whose properties Depot knows.
+     */
+    final boolean multiStatements;
     private final JdbcSettings settings;
     private final String scheme;
     private final Connections pool;
@@ -56,6 +61,9 @@ final class JdbcBackend implements Backend {
         this.options = options;
         this.pool = pool;
         this.scheme = settings.display().substring(0, settings.display().indexOf(':'));
+        String multi = dialect.multiStatementProperty();
+        this.multiStatements = multi != null && pool instanceof Connections.Owned
+                && Boolean.parseBoolean(settings.connectionProperties().getProperty(multi));
         this.failures = new SqlFailures(dialect, settings.display(), this::evictIdleConnections, () -> closed);
         this.feed = new Feed(this, settings.tablePrefix(), options);
         this.catalog = new Catalog(this, settings.tablePrefix(), settings.ddl(), settings.display());

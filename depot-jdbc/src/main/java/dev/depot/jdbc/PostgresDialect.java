@@ -86,7 +86,7 @@ final class PostgresDialect extends Dialect {
         return "SELECT val FROM " + meta + " WHERE name = 'seq' FOR UPDATE; "
                 + "WITH moved AS (DELETE FROM " + prefix + "outbox RETURNING id, s, coll, rkey, op, ver, t_sec, t_nano, commit_id), "
                 + "base AS (SELECT val FROM " + meta + " WHERE name = 'seq'), "
-                + numberMoved(prefix, "base")
+                + numberMoved(prefix, "base") + " "
                 + "UPDATE " + meta + " SET val = val + (SELECT COUNT(*) FROM ins) WHERE name = 'seq' "
                 + "RETURNING val, (SELECT COUNT(*) FROM ins), (SELECT MIN(t_sec) FROM ins), " + wake(prefix);
     }
@@ -107,7 +107,7 @@ final class PostgresDialect extends Dialect {
         return "WITH lk AS (SELECT val FROM " + meta + " WHERE name = 'seq' FOR UPDATE SKIP LOCKED), "
                 + "moved AS (DELETE FROM " + prefix + "outbox WHERE EXISTS (SELECT 1 FROM lk) "
                 + "RETURNING id, s, coll, rkey, op, ver, t_sec, t_nano, commit_id), "
-                + numberMoved(prefix, "lk")
+                + numberMoved(prefix, "lk") + ", "
                 + "adv AS (UPDATE " + meta + " SET val = (SELECT MAX(seq) FROM ins) WHERE name = 'seq' AND EXISTS (SELECT 1 FROM ins)) "
                 + "SELECT (SELECT val FROM lk), (SELECT MAX(seq) FROM ins), (SELECT COUNT(*) FROM ins), (SELECT MIN(t_sec) FROM ins), "
                 + wake(prefix);
@@ -118,7 +118,7 @@ final class PostgresDialect extends Dialect {
         return "ins AS (INSERT INTO " + prefix + "changes (seq, coll, rkey, op, ver, t_sec, t_nano, commit_id) "
                 // commit order: commits by their first outbox id, each commit's events together (Sequencer#moveCommitted)
                 + "SELECT " + base + ".val + ROW_NUMBER() OVER (ORDER BY m.first, m.id), m.coll, m.rkey, m.op, m.ver, m.t_sec, m.t_nano, m.commit_id "
-                + "FROM (SELECT moved.*, MIN(id) OVER (PARTITION BY s) AS first FROM moved) m, " + base + " RETURNING seq, t_sec), ";
+                + "FROM (SELECT moved.*, MIN(id) OVER (PARTITION BY s) AS first FROM moved) m, " + base + " RETURNING seq, t_sec)";
     }
 
     /** {@link #notify}'s wake-up as an expression, when the statement numbered anything (delivered at commit). */
