@@ -78,6 +78,8 @@ final class Feed implements ChangeLog {
     private final String tryNumberSql;
     private final String stageAndTryNumberSql;
     private final boolean scriptsNotify;
+    /** Where a commit's last statement may carry its COMMIT ({@link #mayCommitWithLastStatement}). */
+    private static final String COMMIT = "; COMMIT";
     private final long pollMillis;
     private final Duration maxAge;
     private final long maxEvents;
@@ -102,7 +104,6 @@ final class Feed implements ChangeLog {
         this.tryLockSql = backend.dialect.tryLock() == null ? null : lastSql + backend.dialect.tryLock();
         this.insertSql = "INSERT INTO " + changes + " (seq, coll, rkey, op, ver, t_sec, t_nano, commit_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)";
         this.advanceSql = "UPDATE " + meta + " SET val = ? WHERE name = 'seq'";
-        this.insertAndAdvanceSql = insertSql + "; " + advanceSql;
         this.stageSql = "INSERT INTO " + prefix + "outbox (s, coll, rkey, op, ver, t_sec, t_nano, commit_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)";
         this.pendingSql = "SELECT MIN(id) FROM " + prefix + "outbox";
         this.fenceSql = "INSERT INTO " + prefix + "commits (id, t_sec) VALUES (?, ?)";
@@ -113,6 +114,9 @@ final class Feed implements ChangeLog {
         this.nextSql = "SELECT MIN(seq), " + floor + " FROM " + changes + " WHERE seq > ?";
         this.raiseFloorSql = "UPDATE " + meta + " SET val = ? WHERE name = 'trim' AND val < ?";
         this.trimCountSql = "DELETE FROM " + changes + " WHERE seq <= ?";
+        // The feed row, the counter and retention by count: every row through the new floor is gone
+        // after the DELETE (a locking statement, it sees every committed row), so the floor may rise.
+        this.insertAndAdvanceSql = insertSql + "; " + advanceSql + "; " + trimCountSql + "; " + raiseFloorSql;
         this.trimAgeMaxSql = "SELECT MAX(seq) FROM " + changes + " WHERE t_sec < ? OR (t_sec = ? AND t_nano < ?)";
         this.oldestSql = "SELECT t_sec, t_nano FROM " + changes + " ORDER BY t_sec, t_nano LIMIT 1";
         this.clearSql = "DELETE FROM " + changes;
@@ -120,7 +124,7 @@ final class Feed implements ChangeLog {
         this.countSql = "SELECT COUNT(*) FROM " + changes;
         this.lookupSql = "SELECT MIN(seq), MAX(seq), " + floor + " FROM " + changes + " WHERE commit_id = ?";
         this.notifySql = backend.dialect.notify(changes);
-        this.tryNumberSql = backend.dialect.tryNumberScript(prefix);
+        this.tryNumberSql = backend.dialect.tryNumberScript(prefix, options.changeRetentionEvents());
         this.stageAndTryNumberSql = tryNumberSql == null ? null : stageSql + "; " + tryNumberSql;
         this.scriptsNotify = backend.dialect.notifiesInScripts();
         this.pollMillis = notifySql == null ? POLL_MILLIS : POLL_MILLIS_NOTIFIED;
@@ -247,20 +251,42 @@ final class Feed implements ChangeLog {
     }
 
     /**
+     * Whether the numbering statements of a commit that numbers its own events may end with its
+     * COMMIT, in the same round trip: only where the statements can be sent together (PostgreSQL's
+     * script, MariaDB with multi-queries) and when no time-driven trim is due, since trimming runs
+     * statements after the numbering, in its transaction. Retention by count is done by the numbering
+     * statements themselves (see {@link #stageAndTryNumber} and {@link #appendNumbered}).
+     */
+    boolean mayCommitWithLastStatement() {
+        if (tryNumberSql == null && !backend.multiStatements()) {
+            return false;
+        }
+        long tick = System.nanoTime();
+        if (lastCommitsTrim == 0 || tick - lastCommitsTrim > COMMITS_TRIM_NANOS) {
+            return false;
+        }
+        Instant known = oldest;
+        return known != null && !known.isBefore(backend.options.clock().instant().minus(maxAge));
+    }
+
+    /**
      * The fast path where the dialect runs it as one statement ({@link Dialect#tryNumberScript}):
      * leaves the events in the outbox and, if the counter row is free, numbers every outbox row this
      * transaction sees (its own last) and advances the counter, all in the same round trip as the
-     * outbox insert when the commit has one event. Returns the new counter, or -1 when another
+     * outbox insert when the commit has one event. With {@code commit} the same round trip also
+     * commits (the caller asked {@link #mayCommitWithLastStatement}); a lost connection then leaves the
+     * outcome unknown ({@link JdbcBackend.CommitFailed}). Returns the new counter, or -1 when another
      * transaction holds the counter: the events then wait in the outbox for the sequencer, exactly as
      * {@link #stage} leaves them.
      */
-    long stageAndTryNumber(Connection c, long stamp, List<PendingEvent> events, Instant clockTime, String commitId)
+    long stageAndTryNumber(Connection c, long stamp, List<PendingEvent> events, Instant clockTime, String commitId, boolean commit)
             throws SQLException {
         long locked;
         long end;
         long count;
         long oldestSecond;
-        try (PreparedStatement ps = c.prepareStatement(events.size() == 1 ? stageAndTryNumberSql : tryNumberSql)) {
+        String sql = events.size() == 1 ? stageAndTryNumberSql : tryNumberSql;
+        try (PreparedStatement ps = c.prepareStatement(commit ? sql + COMMIT : sql)) {
             if (events.size() == 1) {
                 Instant time = clockTime.truncatedTo(ChronoUnit.MICROS);
                 PendingEvent e = events.get(0);
@@ -269,14 +295,7 @@ final class Feed implements ChangeLog {
             } else {
                 stage(c, stamp, events, clockTime, commitId);
             }
-            boolean isResult = ps.execute();
-            while (!isResult && ps.getUpdateCount() != -1) {
-                isResult = ps.getMoreResults();
-            }
-            if (!isResult) {
-                throw new SQLException("the numbering statement returned no row", "55000");
-            }
-            try (ResultSet rs = ps.getResultSet()) {
+            try (ResultSet rs = firstResult(ps, commit)) {
                 rs.next();
                 locked = rs.getLong(1);
                 if (rs.wasNull()) {
@@ -291,27 +310,98 @@ final class Feed implements ChangeLog {
         if (count == 0) {
             return locked;
         }
-        afterNumbering(c, end, oldestSecond, true);
+        // The statement dropped what retention by count no longer keeps among rows older than it; the
+        // rest (only when one numbering exceeds maxEvents) is dropped here, or right after the commit.
+        if (end - maxEvents > locked) {
+            if (commit) {
+                trimUnderLock(c);
+            } else {
+                dropThrough(c, end - maxEvents);
+            }
+        }
+        if (!commit) {
+            afterNumbering(c, end, oldestSecond, true, true);
+        } else {
+            noteNumbered(oldestSecond);
+        }
         return end;
+    }
+
+    /** Executes a script and returns its first result set; with {@code commit}, a lost connection is a {@link JdbcBackend.CommitFailed}. */
+    private ResultSet firstResult(PreparedStatement ps, boolean commit) throws SQLException {
+        try {
+            boolean isResult = ps.execute();
+            while (!isResult && ps.getUpdateCount() != -1) {
+                isResult = ps.getMoreResults();
+            }
+            if (!isResult) {
+                throw new SQLException("the numbering statement returned no row", "55000");
+            }
+            return ps.getResultSet();
+        } catch (SQLException e) {
+            throw commit ? ambiguous(e) : e;
+        }
+    }
+
+    /** A failure of a statement that carried COMMIT: unknown outcome unless the server refused it. */
+    private SQLException ambiguous(SQLException e) {
+        Dialect.Failure f = backend.dialect.classify(e);
+        return f == Dialect.Failure.UNAVAILABLE || f == Dialect.Failure.TIMEOUT ? new JdbcBackend.CommitFailed(e) : e;
+    }
+
+    /**
+     * After a commit that ended with its numbering: applies retention in a short transaction of its
+     * own under the counter lock, like a sequencer run (on {@code c}, now outside any transaction).
+     */
+    private void trimUnderLock(Connection c) throws SQLException {
+        Dialect d = backend.dialect;
+        d.beginWrite(c);
+        boolean done = false;
+        try {
+            long last;
+            try (PreparedStatement ps = c.prepareStatement(lastSql + d.forUpdate()); ResultSet rs = ps.executeQuery()) {
+                last = rs.next() ? rs.getLong(1) : 0;
+            }
+            trim(c, last, backend.options.clock().instant());
+            d.commit(c);
+            done = true;
+        } finally {
+            if (!done) {
+                d.rollback(c);
+            }
+        }
     }
 
     /**
      * Under the counter lock: appends events numbered {@code last+1...} to the feed, moves the counter,
      * notifies and trims. Returns the new counter.
      */
-    long appendNumbered(Connection c, long last, List<PendingEvent> events, Instant clockTime, String commitId) throws SQLException {
+    long appendNumbered(Connection c, long last, List<PendingEvent> events, Instant clockTime, String commitId, boolean commit)
+            throws SQLException {
         Instant time = clockTime.truncatedTo(ChronoUnit.MICROS);
         long seq = last;
-        if (events.size() == 1 && backend.multiStatements) {
-            // One round trip for the feed row and the counter (parameter 9 is the counter).
+        if (events.size() == 1 && backend.multiStatements()) { // MariaDB
+            // One round trip for the feed row, the counter and (with commit) COMMIT; parameter 9 is the
+            // counter, 10 and 11 what retention by count drops (nothing when negative).
             PendingEvent e = events.get(0);
-            try (PreparedStatement ps = c.prepareStatement(insertAndAdvanceSql)) {
+            try (PreparedStatement ps = c.prepareStatement(commit ? insertAndAdvanceSql + COMMIT : insertAndAdvanceSql)) {
                 ps.setLong(1, ++seq);
                 bindEvent(ps, e.collection(), e.key(), e.op().ordinal(), e.version(), time.getEpochSecond(), time.getNano(), commitId);
                 ps.setLong(9, seq);
-                ps.execute();
+                ps.setLong(10, seq - maxEvents);
+                ps.setLong(11, seq - maxEvents);
+                ps.setLong(12, seq - maxEvents);
+                try {
+                    ps.execute();
+                } catch (SQLException x) {
+                    throw commit ? ambiguous(x) : x;
+                }
             }
-            afterNumbering(c, seq, time.getEpochSecond(), false);
+            if (commit) {
+                noteNumbered(time.getEpochSecond());
+            } else {
+                afterNumbering(c, seq, time.getEpochSecond(), false, true);
+            }
             return seq;
         }
         try (PreparedStatement ps = c.prepareStatement(insertSql)) {
@@ -363,17 +453,32 @@ final class Feed implements ChangeLog {
      * and trims to retention.
      */
     void afterNumbering(Connection c, long end, long oldestSecond, boolean byScript) throws SQLException {
+        afterNumbering(c, end, oldestSecond, byScript, false);
+    }
+
+    /** As above; {@code countTrimmed}: the numbering statements already applied retention by count. */
+    private void afterNumbering(Connection c, long end, long oldestSecond, boolean byScript, boolean countTrimmed) throws SQLException {
         if (notifySql != null && !(byScript && scriptsNotify)) {
             Dialect.execute(c, notifySql);
         }
+        noteNumbered(oldestSecond);
+        trim(c, end, backend.options.clock().instant(), !countTrimmed);
+    }
+
+    /** Events from {@code oldestSecond} were numbered: the oldest retained event is known no longer if older. */
+    private void noteNumbered(long oldestSecond) {
         Instant known = oldest;
         oldest = known == null || oldestSecond < known.getEpochSecond() ? null : known;
-        trim(c, end, backend.options.clock().instant());
     }
 
     /** Drops what retention no longer keeps, always a prefix up to a sequence that becomes the floor. */
     void trim(Connection c, long end, Instant now) throws SQLException {
-        if (end - maxEvents > 0) {
+        trim(c, end, now, true);
+    }
+
+    /** As {@link #trim(Connection, long, Instant)}; without {@code byCount} when the numbering statements did that part. */
+    private void trim(Connection c, long end, Instant now, boolean byCount) throws SQLException {
+        if (byCount && end - maxEvents > 0) {
             dropThrough(c, end - maxEvents);
         }
         Instant cutoff = now.minus(maxAge);

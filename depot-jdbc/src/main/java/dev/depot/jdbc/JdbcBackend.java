@@ -42,11 +42,7 @@ final class JdbcBackend implements Backend {
     final Catalog catalog;
     final SqlBlobStore blobStore;
     final SqlQueueStore queues;
-    /**
-     * Whether one prepared statement may hold several statements ({@link Dialect#multiStatementProperty}
-     * set on the connections): only on Depot's own pool, whose properties Depot knows.
-     */
-    final boolean multiStatements;
+    private final boolean multiStatements;
     private final JdbcSettings settings;
     private final String scheme;
     private final Connections pool;
@@ -124,6 +120,14 @@ final class JdbcBackend implements Backend {
             pool.close();
             throw e;
         }
+    }
+
+    /**
+     * Whether one prepared statement may hold several statements ({@link Dialect#multiStatementProperty}
+     * set on the connections): only on Depot's own pool, whose properties Depot knows.
+     */
+    boolean multiStatements() {
+        return multiStatements;
     }
 
     /** The pool Depot built for this backend from its URL; null on an application's DataSource. */
@@ -226,7 +230,7 @@ final class JdbcBackend implements Backend {
             result = work.run(tx);
             if (tx.isRollbackOnly()) {
                 dialect.rollback(c);
-            } else {
+            } else if (!tx.committed()) {
                 tx.applyParts();
                 try {
                     dialect.commit(c);

@@ -102,13 +102,19 @@ final class PostgresDialect extends Dialect {
      * one depends on, because this commit's earlier statements (its locking reads) waited for those.
      */
     @Override
-    String tryNumberScript(String prefix) {
+    String tryNumberScript(String prefix, long maxEvents) {
         String meta = prefix + "meta";
         return "WITH lk AS (SELECT val FROM " + meta + " WHERE name = 'seq' FOR UPDATE SKIP LOCKED), "
                 + "moved AS (DELETE FROM " + prefix + "outbox WHERE EXISTS (SELECT 1 FROM lk) "
                 + "RETURNING id, s, coll, rkey, op, ver, t_sec, t_nano, commit_id), "
                 + numberMoved(prefix, "lk") + ", "
-                + "adv AS (UPDATE " + meta + " SET val = (SELECT MAX(seq) FROM ins) WHERE name = 'seq' AND EXISTS (SELECT 1 FROM ins)) "
+                + "adv AS (UPDATE " + meta + " SET val = (SELECT MAX(seq) FROM ins) WHERE name = 'seq' AND EXISTS (SELECT 1 FROM ins)), "
+                // Retention by count, under the lock: this statement's snapshot holds only rows older than
+                // the ones it inserts, so it drops at most through the counter it locked (Feed drops the rest).
+                + "cut AS (SELECT LEAST((SELECT MAX(seq) FROM ins) - " + maxEvents + ", (SELECT val FROM lk)) AS x), "
+                + "dropped AS (DELETE FROM " + prefix + "changes WHERE seq <= (SELECT x FROM cut) RETURNING seq), "
+                + "raised AS (UPDATE " + meta + " SET val = (SELECT x FROM cut) WHERE name = 'trim' AND val < (SELECT x FROM cut) "
+                + "AND EXISTS (SELECT 1 FROM dropped)) "
                 + "SELECT (SELECT val FROM lk), (SELECT MAX(seq) FROM ins), (SELECT COUNT(*) FROM ins), (SELECT MIN(t_sec) FROM ins), "
                 + wake(prefix);
     }

@@ -34,8 +34,8 @@ class CommitRoundTripTest {
     static Stream<Arguments> servers() {
         return Stream.of(
                 // name, server, port, insert, update
-                Arguments.of("postgresql", (Supplier<String>) TestDatabases::postgres, 5432, 4, 4),
-                Arguments.of("mariadb", (Supplier<String>) TestDatabases::mariadb, 3306, 7, 7));
+                Arguments.of("postgresql", (Supplier<String>) TestDatabases::postgres, 5432, 3, 3),
+                Arguments.of("mariadb", (Supplier<String>) TestDatabases::mariadb, 3306, 6, 6));
     }
 
     @ParameterizedTest(name = "{0}")
