@@ -177,11 +177,12 @@ abstract class Dialect {
      * wakes other processes' waiters. It returns one row: the counter it locked (null if another
      * transaction held it, when nothing else happened), the new counter, how many events it numbered
      * and the oldest event's second. It also drops the events that retention by count ({@code
-     * maxEvents}) no longer keeps and raises the trim floor, as far as rows older than this statement
-     * go (the caller drops the rest, see {@link Feed#stageAndTryNumber}). Only for a database whose locking read of a row that changed
-     * after the statement's snapshot locks and returns the row's newest version, and whose delete
-     * skips rows a concurrent transaction deleted meanwhile (PostgreSQL in READ COMMITTED), so that
-     * the snapshot taken before the lock never numbers a row twice.
+     * maxEvents}) no longer keeps and raises the trim floor, as far as rows older than this
+     * statement go (the caller drops the rest, see {@link Feed#stageAndTryNumber}). Only for a
+     * database whose locking read of a row that changed after the statement's snapshot locks and
+     * returns the row's newest version, and whose delete skips rows a concurrent transaction deleted
+     * meanwhile (PostgreSQL in READ COMMITTED), so that the snapshot taken before the lock never
+     * numbers a row twice.
      */
     String tryNumberScript(String prefix, long maxEvents) {
         return null;

@@ -15,6 +15,8 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The change feed table, the sequence counter beside it, and the outbox where commits leave their
@@ -44,6 +46,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * so {@link #lookup} can settle a commit whose outcome was unknown.
  */
 final class Feed implements ChangeLog {
+    private static final Logger LOG = LoggerFactory.getLogger(Feed.class);
     private static final ChangeEvent.Op[] OPS = ChangeEvent.Op.values();
     /** How often waiters look for other processes' commits; PostgreSQL notifies, so it polls rarely. */
     private static final long POLL_MILLIS = 25;
@@ -351,24 +354,28 @@ final class Feed implements ChangeLog {
 
     /**
      * After a commit that ended with its numbering: applies retention in a short transaction of its
-     * own under the counter lock, like a sequencer run (on {@code c}, now outside any transaction).
+     * own under the counter lock, like a sequencer run, on {@code c} (its data transaction has
+     * committed; the caller still ends the write). Never throws: the commit has happened, and the next
+     * numbering trims what this one could not.
      */
-    private void trimUnderLock(Connection c) throws SQLException {
+    private void trimUnderLock(Connection c) {
         Dialect d = backend.dialect;
-        d.beginWrite(c);
-        boolean done = false;
         try {
-            long last;
+            d.beginWrite(c);
             try (PreparedStatement ps = c.prepareStatement(lastSql + d.forUpdate()); ResultSet rs = ps.executeQuery()) {
-                last = rs.next() ? rs.getLong(1) : 0;
+                if (rs.next()) {
+                    trim(c, rs.getLong(1), backend.options.clock().instant());
+                }
             }
-            trim(c, last, backend.options.clock().instant());
             d.commit(c);
-            done = true;
-        } finally {
-            if (!done) {
+        } catch (SQLException e) {
+            try {
                 d.rollback(c);
+            } catch (SQLException ignored) {
+                // a broken connection rolls back by itself
             }
+            LOG.warn("trimming the change feed after a commit failed (SQLSTATE {}); the next numbering trims it",
+                    Dialect.sqlState(e), e);
         }
     }
 
