@@ -169,9 +169,12 @@ abstract class Dialect {
     }
 
     /**
-     * The fast path of a commit as one statement, run after the commit left its events in the outbox,
-     * or null (the default: try-lock, read the outbox and number one statement at a time, see {@link
-     * WriteTransaction#stageEvents}). It takes the counter row only if it is free ({@code SKIP
+     * The fast path of a commit as one statement, or null (the default: try-lock, read the outbox and
+     * number one statement at a time, see {@link WriteTransaction#stageEvents}). With {@code
+     * ownEvents} 0 the commit has left its events in the outbox already; otherwise the statement takes
+     * that many events as parameters, seven each in {@link Feed#bindEvent}'s order (without its first),
+     * then the commit's stamp, and puts them in the feed after the moved rows, or in the outbox if the
+     * counter is taken. It takes the counter row only if it is free ({@code SKIP
      * LOCKED}, never waiting) and then, in the same statement, moves every outbox row it sees, the
      * commit's own included, into the feed exactly as a sequencer run would, advances the counter and
      * wakes other processes' waiters. It returns one row: the counter it locked (null if another
@@ -184,7 +187,7 @@ abstract class Dialect {
      * meanwhile (PostgreSQL in READ COMMITTED), so that the snapshot taken before the lock never
      * numbers a row twice.
      */
-    String tryNumberScript(String prefix, long maxEvents) {
+    String tryNumberScript(String prefix, long maxEvents, int ownEvents) {
         return null;
     }
 

@@ -14,6 +14,7 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -77,9 +78,12 @@ final class Feed implements ChangeLog {
     private final String countSql;
     private final String lookupSql;
     private final String notifySql;
-    /** The dialect's one-statement fast path, or null; and the same after a one-event outbox insert. */
+    /** The dialect's one-statement fast path for events already in the outbox, or null. */
     private final String tryNumberSql;
-    private final String stageAndTryNumberSql;
+    /** The same taking up to {@link #OWN_EVENTS} events as parameters, by their count. */
+    private final ConcurrentHashMap<Integer, String> tryNumberOwn = new ConcurrentHashMap<>();
+    private static final int OWN_EVENTS = 32;
+    private final String prefix;
     private final boolean scriptsNotify;
     /** Where a commit's last statement may carry its COMMIT ({@link #mayCommitWithLastStatement}). */
     private static final String COMMIT = "; COMMIT";
@@ -127,8 +131,8 @@ final class Feed implements ChangeLog {
         this.countSql = "SELECT COUNT(*) FROM " + changes;
         this.lookupSql = "SELECT MIN(seq), MAX(seq), " + floor + " FROM " + changes + " WHERE commit_id = ?";
         this.notifySql = backend.dialect.notify(changes);
-        this.tryNumberSql = backend.dialect.tryNumberScript(prefix, options.changeRetentionEvents());
-        this.stageAndTryNumberSql = tryNumberSql == null ? null : stageSql + "; " + tryNumberSql;
+        this.prefix = prefix;
+        this.tryNumberSql = backend.dialect.tryNumberScript(prefix, options.changeRetentionEvents(), 0);
         this.scriptsNotify = backend.dialect.notifiesInScripts();
         this.pollMillis = notifySql == null ? POLL_MILLIS : POLL_MILLIS_NOTIFIED;
         this.maxAge = options.changeRetentionAge();
@@ -273,10 +277,10 @@ final class Feed implements ChangeLog {
     }
 
     /**
-     * The fast path where the dialect runs it as one statement ({@link Dialect#tryNumberScript}):
-     * leaves the events in the outbox and, if the counter row is free, numbers every outbox row this
-     * transaction sees (its own last) and advances the counter, all in the same round trip as the
-     * outbox insert when the commit has one event. With {@code commit} the same round trip also
+     * The fast path where the dialect runs it as one statement ({@link Dialect#tryNumberScript}): if
+     * the counter row is free, numbers every outbox row this transaction sees and then the commit's
+     * own events and advances the counter, else leaves the events in the outbox; one round trip (a
+     * commit of more than {@value #OWN_EVENTS} events first puts them in the outbox with a batch). With {@code commit} the same round trip also
      * commits (the caller asked {@link #mayCommitWithLastStatement}); a lost connection then leaves the
      * outcome unknown ({@link JdbcBackend.CommitFailed}). Returns the new counter, or -1 when another
      * transaction holds the counter: the events then wait in the outbox for the sequencer, exactly as
@@ -288,15 +292,21 @@ final class Feed implements ChangeLog {
         long end;
         long count;
         long oldestSecond;
-        String sql = events.size() == 1 ? stageAndTryNumberSql : tryNumberSql;
+        int own = events.size() <= OWN_EVENTS ? events.size() : 0;
+        String sql = own == 0 ? tryNumberSql
+                : tryNumberOwn.computeIfAbsent(own, n -> backend.dialect.tryNumberScript(prefix, maxEvents, n));
         try (PreparedStatement ps = c.prepareStatement(commit ? sql + COMMIT : sql)) {
-            if (events.size() == 1) {
+            if (own > 0) {
                 Instant time = clockTime.truncatedTo(ChronoUnit.MICROS);
-                PendingEvent e = events.get(0);
-                ps.setLong(1, stamp);
-                bindEvent(ps, e.collection(), e.key(), e.op().ordinal(), e.version(), time.getEpochSecond(), time.getNano(), commitId);
+                for (int i = 0; i < own; i++) {
+                    PendingEvent e = events.get(i);
+                    // bindEvent binds parameters 2..8; event i's seven are 7i+1..7i+7.
+                    bindEvent(ShiftedParameters.of(ps, 7 * i - 1), e.collection(), e.key(), e.op().ordinal(), e.version(),
+                            time.getEpochSecond(), time.getNano(), commitId);
+                }
+                ps.setLong(7 * own + 1, stamp);
             } else {
-                stage(c, stamp, events, clockTime, commitId);
+                stage(c, stamp, events, clockTime, commitId); // a large commit: its events go through the outbox
             }
             try (ResultSet rs = firstResult(ps, commit)) {
                 rs.next();

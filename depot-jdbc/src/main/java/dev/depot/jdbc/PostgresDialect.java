@@ -86,7 +86,7 @@ final class PostgresDialect extends Dialect {
         return "SELECT val FROM " + meta + " WHERE name = 'seq' FOR UPDATE; "
                 + "WITH moved AS (DELETE FROM " + prefix + "outbox RETURNING id, s, coll, rkey, op, ver, t_sec, t_nano, commit_id), "
                 + "base AS (SELECT val FROM " + meta + " WHERE name = 'seq'), "
-                + numberMoved(prefix, "base") + " "
+                + numberMoved(prefix, "base", "") + " "
                 + "UPDATE " + meta + " SET val = val + (SELECT COUNT(*) FROM ins) WHERE name = 'seq' "
                 + "RETURNING val, (SELECT COUNT(*) FROM ins), (SELECT MIN(t_sec) FROM ins), " + wake(prefix);
     }
@@ -100,14 +100,29 @@ final class PostgresDialect extends Dialect {
      * concurrent transaction is not deleted again, so not returned), so nothing is numbered twice.
      * Outbox rows committed after the snapshot stay for the next run: they cannot be of a commit this
      * one depends on, because this commit's earlier statements (its locking reads) waited for those.
+     * The commit's own events come as parameters ({@code ev}) and go straight into the feed after the
+     * moved ones, or into the outbox if the lock was taken: a lone writer never churns the outbox.
      */
     @Override
-    String tryNumberScript(String prefix, long maxEvents) {
+    String tryNumberScript(String prefix, long maxEvents, int ownEvents) {
         String meta = prefix + "meta";
-        return "WITH lk AS (SELECT val FROM " + meta + " WHERE name = 'seq' FOR UPDATE SKIP LOCKED), "
+        String cols = "coll, rkey, op, ver, t_sec, t_nano, commit_id";
+        StringBuilder sql = new StringBuilder("WITH lk AS (SELECT val FROM " + meta + " WHERE name = 'seq' FOR UPDATE SKIP LOCKED), "
                 + "moved AS (DELETE FROM " + prefix + "outbox WHERE EXISTS (SELECT 1 FROM lk) "
-                + "RETURNING id, s, coll, rkey, op, ver, t_sec, t_nano, commit_id), "
-                + numberMoved(prefix, "lk") + ", "
+                + "RETURNING id, s, " + cols + "), ");
+        String own = "";
+        if (ownEvents > 0) {
+            sql.append("ev (ord, ").append(cols).append(") AS (VALUES ");
+            for (int i = 1; i <= ownEvents; i++) {
+                sql.append(i > 1 ? ", " : "").append('(').append(i).append(", ?, ?, ?, ?, ?, ?, ?)");
+            }
+            // the stamp is the last parameter
+            sql.append("), staged AS (INSERT INTO ").append(prefix).append("outbox (s, ").append(cols).append(") SELECT ?, ")
+                    .append(cols).append(" FROM ev WHERE NOT EXISTS (SELECT 1 FROM lk) ORDER BY ord), ");
+            own = " UNION ALL SELECT lk.val + (SELECT COUNT(*) FROM moved) + ev.ord, ev.coll, ev.rkey, ev.op, ev.ver, ev.t_sec, "
+                    + "ev.t_nano, ev.commit_id FROM ev, lk";
+        }
+        return sql + numberMoved(prefix, "lk", own) + ", "
                 + "adv AS (UPDATE " + meta + " SET val = (SELECT MAX(seq) FROM ins) WHERE name = 'seq' AND EXISTS (SELECT 1 FROM ins)), "
                 // Retention by count, under the lock: this statement's snapshot holds only rows older than
                 // the ones it inserts, so it drops at most through the counter it locked (Feed drops the rest).
@@ -119,12 +134,15 @@ final class PostgresDialect extends Dialect {
                 + wake(prefix);
     }
 
-    /** The CTE {@code ins}: inserts {@code moved} into the feed numbered after {@code base.val}, in commit order. */
-    private static String numberMoved(String prefix, String base) {
+    /**
+     * The CTE {@code ins}: inserts {@code moved} into the feed numbered after {@code base.val}, in
+     * commit order, then whatever {@code own} selects (numbered after them).
+     */
+    private static String numberMoved(String prefix, String base, String own) {
         return "ins AS (INSERT INTO " + prefix + "changes (seq, coll, rkey, op, ver, t_sec, t_nano, commit_id) "
                 // commit order: commits by their first outbox id, each commit's events together (Sequencer#moveCommitted)
                 + "SELECT " + base + ".val + ROW_NUMBER() OVER (ORDER BY m.first, m.id), m.coll, m.rkey, m.op, m.ver, m.t_sec, m.t_nano, m.commit_id "
-                + "FROM (SELECT moved.*, MIN(id) OVER (PARTITION BY s) AS first FROM moved) m, " + base + " RETURNING seq, t_sec)";
+                + "FROM (SELECT moved.*, MIN(id) OVER (PARTITION BY s) AS first FROM moved) m, " + base + own + " RETURNING seq, t_sec)";
     }
 
     /** {@link #notify}'s wake-up as an expression, when the statement numbered anything (delivered at commit). */
