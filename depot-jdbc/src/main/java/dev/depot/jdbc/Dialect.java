@@ -161,10 +161,11 @@ abstract class Dialect {
      * A sequencer run as one round trip, or null (the default: one statement at a time). The script
      * locks the counter row, then in a second statement (a new snapshot, which sees every commit that
      * ended while it waited) moves all outbox rows it sees into the feed and advances the counter,
-     * returning the new counter, how many events it numbered and the oldest event's second. Where
-     * the script also wakes other processes' waiters, {@link #notifiesInScripts} says so.
+     * returning the new counter, how many events it numbered and the oldest event's second; it also
+     * applies retention by count as {@link #tryNumberScript} does. Where the script also wakes other
+     * processes' waiters, {@link #notifiesInScripts} says so.
      */
-    String sequencerScript(String prefix) {
+    String sequencerScript(String prefix, long maxEvents) {
         return null;
     }
 

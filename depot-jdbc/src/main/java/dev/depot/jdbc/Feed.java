@@ -323,21 +323,28 @@ final class Feed implements ChangeLog {
         if (count == 0) {
             return locked;
         }
-        // The statement dropped what retention by count no longer keeps among rows older than it; the
-        // rest (only when one numbering exceeds maxEvents) is dropped here, or right after the commit.
-        if (end - maxEvents > locked) {
-            if (commit) {
-                trimUnderLock(c);
-            } else {
-                dropThrough(c, end - maxEvents);
-            }
-        }
-        if (!commit) {
-            afterNumbering(c, end, oldestSecond, true, true);
-        } else {
-            noteNumbered(oldestSecond);
-        }
+        afterScript(c, locked, end, oldestSecond, commit);
         return end;
+    }
+
+    /**
+     * After a dialect script numbered events {@code locked+1..end} and applied retention by count to
+     * the rows older than itself: drops the rest (only when one numbering exceeds maxEvents), then
+     * the time-driven trims, in the transaction; or, if the script also committed, right after it in
+     * a short transaction of its own.
+     */
+    void afterScript(Connection c, long locked, long end, long oldestSecond, boolean committed) throws SQLException {
+        if (committed) {
+            noteNumbered(oldestSecond);
+            if (end - maxEvents > locked) {
+                trimUnderLock(c);
+            }
+            return;
+        }
+        if (end - maxEvents > locked) {
+            dropThrough(c, end - maxEvents);
+        }
+        afterNumbering(c, end, oldestSecond, true, true);
     }
 
     /** Executes a script and returns its first result set; with {@code commit}, a lost connection is a {@link JdbcBackend.CommitFailed}. */

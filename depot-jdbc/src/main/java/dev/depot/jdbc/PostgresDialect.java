@@ -78,15 +78,16 @@ final class PostgresDialect extends Dialect {
     /**
      * pgjdbc sends the statements of one execute together, each run in turn in the open transaction.
      * The second statement takes a new snapshot after the lock, so it sees every commit that ended
-     * while the first waited; it notifies in the same statement (one round trip less per run).
+     * while the first waited; it notifies and applies retention by count in the same statement.
      */
     @Override
-    String sequencerScript(String prefix) {
+    String sequencerScript(String prefix, long maxEvents) {
         String meta = prefix + "meta";
         return "SELECT val FROM " + meta + " WHERE name = 'seq' FOR UPDATE; "
                 + "WITH moved AS (DELETE FROM " + prefix + "outbox RETURNING id, s, coll, rkey, op, ver, t_sec, t_nano, commit_id), "
                 + "base AS (SELECT val FROM " + meta + " WHERE name = 'seq'), "
-                + numberMoved(prefix, "base", "") + " "
+                + numberMoved(prefix, "base", "") + ", "
+                + trimByCount(prefix, "(SELECT val FROM base)", maxEvents) + " "
                 + "UPDATE " + meta + " SET val = val + (SELECT COUNT(*) FROM ins) WHERE name = 'seq' "
                 + "RETURNING val, (SELECT COUNT(*) FROM ins), (SELECT MIN(t_sec) FROM ins), " + wake(prefix);
     }
@@ -124,12 +125,7 @@ final class PostgresDialect extends Dialect {
         }
         return sql + numberMoved(prefix, "lk", own) + ", "
                 + "adv AS (UPDATE " + meta + " SET val = (SELECT MAX(seq) FROM ins) WHERE name = 'seq' AND EXISTS (SELECT 1 FROM ins)), "
-                // Retention by count, under the lock: this statement's snapshot holds only rows older than
-                // the ones it inserts, so it drops at most through the counter it locked (Feed drops the rest).
-                + "cut AS (SELECT LEAST((SELECT MAX(seq) FROM ins) - " + maxEvents + ", (SELECT val FROM lk)) AS x), "
-                + "dropped AS (DELETE FROM " + prefix + "changes WHERE seq <= (SELECT x FROM cut) RETURNING seq), "
-                + "raised AS (UPDATE " + meta + " SET val = (SELECT x FROM cut) WHERE name = 'trim' AND val < (SELECT x FROM cut) "
-                + "AND EXISTS (SELECT 1 FROM dropped)) "
+                + trimByCount(prefix, "(SELECT val FROM lk)", maxEvents) + " "
                 + "SELECT (SELECT val FROM lk), (SELECT MAX(seq) FROM ins), (SELECT COUNT(*) FROM ins), (SELECT MIN(t_sec) FROM ins), "
                 + wake(prefix);
     }
@@ -143,6 +139,21 @@ final class PostgresDialect extends Dialect {
                 // commit order: commits by their first outbox id, each commit's events together (Sequencer#moveCommitted)
                 + "SELECT " + base + ".val + ROW_NUMBER() OVER (ORDER BY m.first, m.id), m.coll, m.rkey, m.op, m.ver, m.t_sec, m.t_nano, m.commit_id "
                 + "FROM (SELECT moved.*, MIN(id) OVER (PARTITION BY s) AS first FROM moved) m, " + base + own + " RETURNING seq, t_sec)";
+    }
+
+    /**
+     * Retention by count under the counter lock ({@code locked}: the counter before this statement),
+     * as CTEs: drops events through the new end minus {@code maxEvents} and raises the trim floor if
+     * any went. The statement's snapshot holds only rows older than the ones it inserts ({@code ins}),
+     * so it drops at most through {@code locked}; {@link Feed} drops the rest when one numbering
+     * exceeds {@code maxEvents}.
+     */
+    private static String trimByCount(String prefix, String locked, long maxEvents) {
+        // No row when nothing was numbered (LEAST skips NULLs, so it must not see an empty MAX).
+        return "cut AS (SELECT LEAST(e.x - " + maxEvents + ", " + locked + ") AS x FROM (SELECT MAX(seq) AS x FROM ins) e WHERE e.x IS NOT NULL), "
+                + "dropped AS (DELETE FROM " + prefix + "changes WHERE seq <= (SELECT x FROM cut) RETURNING seq), "
+                + "raised AS (UPDATE " + prefix + "meta SET val = (SELECT x FROM cut) WHERE name = 'trim' AND val < (SELECT x FROM cut) "
+                + "AND EXISTS (SELECT 1 FROM dropped))";
     }
 
     /** {@link #notify}'s wake-up as an expression, when the statement numbered anything (delivered at commit). */

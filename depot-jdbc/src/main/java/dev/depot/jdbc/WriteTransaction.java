@@ -143,7 +143,7 @@ final class WriteTransaction {
         CommitProbe.beforeNumbering(events);
         boolean commit = finalWrite && backend.feed.mayCommitWithLastStatement();
         if (counter < 0 && !outboxUsed && backend.feed.numbersInOneStatement()) {
-            // The same decision as below in one statement: outbox insert, try-lock, drain, number.
+            // The same decision as below in one statement: try-lock; drain and number its own, or stage them.
             long end = backend.feed.stageAndTryNumber(conn, stamp, events, backend.options.clock().instant(), commitId, commit);
             committed = commit;
             if (end >= 0) {
