@@ -76,7 +76,7 @@ final class AutoCommitSession implements Session {
     private static WriteResult finish(WriteTransaction tx, View v, List<PendingEvent> events, WriteResult r)
             throws java.sql.SQLException {
         if (r.ok()) {
-            tx.apply(v.overlay, events);
+            tx.applyLast(v.overlay, events); // nothing follows: its last statement may commit
         } else {
             tx.rollbackOnly();
         }

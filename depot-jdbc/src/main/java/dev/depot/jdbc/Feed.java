@@ -14,7 +14,10 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The change feed table, the sequence counter beside it, and the outbox where commits leave their
@@ -44,6 +47,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * so {@link #lookup} can settle a commit whose outcome was unknown.
  */
 final class Feed implements ChangeLog {
+    private static final Logger LOG = LoggerFactory.getLogger(Feed.class);
     private static final ChangeEvent.Op[] OPS = ChangeEvent.Op.values();
     /** How often waiters look for other processes' commits; PostgreSQL notifies, so it polls rarely. */
     private static final long POLL_MILLIS = 25;
@@ -58,6 +62,7 @@ final class Feed implements ChangeLog {
     private final String tryLockSql;
     private final String insertSql;
     private final String advanceSql;
+    private final String insertAndAdvanceSql;
     private final String stageSql;
     private final String pendingSql;
     private final String fenceSql;
@@ -73,6 +78,15 @@ final class Feed implements ChangeLog {
     private final String countSql;
     private final String lookupSql;
     private final String notifySql;
+    /** The dialect's one-statement fast path for events already in the outbox, or null. */
+    private final String tryNumberSql;
+    /** The same taking up to {@link #OWN_EVENTS} events as parameters, by their count. */
+    private final ConcurrentHashMap<Integer, String> tryNumberOwn = new ConcurrentHashMap<>();
+    private static final int OWN_EVENTS = 32;
+    private final String prefix;
+    private final boolean scriptsNotify;
+    /** Where a commit's last statement may carry its COMMIT ({@link #mayCommitWithLastStatement}). */
+    private static final String COMMIT = "; COMMIT";
     private final long pollMillis;
     private final Duration maxAge;
     private final long maxEvents;
@@ -107,6 +121,9 @@ final class Feed implements ChangeLog {
         this.nextSql = "SELECT MIN(seq), " + floor + " FROM " + changes + " WHERE seq > ?";
         this.raiseFloorSql = "UPDATE " + meta + " SET val = ? WHERE name = 'trim' AND val < ?";
         this.trimCountSql = "DELETE FROM " + changes + " WHERE seq <= ?";
+        // The feed row, the counter and retention by count: every row through the new floor is gone
+        // after the DELETE (a locking statement, it sees every committed row), so the floor may rise.
+        this.insertAndAdvanceSql = insertSql + "; " + advanceSql + "; " + trimCountSql + "; " + raiseFloorSql;
         this.trimAgeMaxSql = "SELECT MAX(seq) FROM " + changes + " WHERE t_sec < ? OR (t_sec = ? AND t_nano < ?)";
         this.oldestSql = "SELECT t_sec, t_nano FROM " + changes + " ORDER BY t_sec, t_nano LIMIT 1";
         this.clearSql = "DELETE FROM " + changes;
@@ -114,6 +131,9 @@ final class Feed implements ChangeLog {
         this.countSql = "SELECT COUNT(*) FROM " + changes;
         this.lookupSql = "SELECT MIN(seq), MAX(seq), " + floor + " FROM " + changes + " WHERE commit_id = ?";
         this.notifySql = backend.dialect.notify(changes);
+        this.prefix = prefix;
+        this.tryNumberSql = backend.dialect.tryNumberScript(prefix, options.changeRetentionEvents(), 0);
+        this.scriptsNotify = backend.dialect.notifiesInScripts();
         this.pollMillis = notifySql == null ? POLL_MILLIS : POLL_MILLIS_NOTIFIED;
         this.maxAge = options.changeRetentionAge();
         this.maxEvents = options.changeRetentionEvents();
@@ -232,13 +252,182 @@ final class Feed implements ChangeLog {
         }
     }
 
+    /** Whether {@link #stageAndTryNumber} is available (the dialect has a one-statement fast path). */
+    boolean numbersInOneStatement() {
+        return tryNumberSql != null;
+    }
+
+    /**
+     * Whether the numbering statements of a commit that numbers its own events may end with its
+     * COMMIT, in the same round trip: only where the statements can be sent together (PostgreSQL's
+     * script, MariaDB with multi-queries) and when no time-driven trim is due, since trimming runs
+     * statements after the numbering, in its transaction. Retention by count is done by the numbering
+     * statements themselves (see {@link #stageAndTryNumber} and {@link #appendNumbered}).
+     */
+    boolean mayCommitWithLastStatement() {
+        if (tryNumberSql == null && !backend.multiStatements()) {
+            return false;
+        }
+        long tick = System.nanoTime();
+        if (lastCommitsTrim == 0 || tick - lastCommitsTrim > COMMITS_TRIM_NANOS) {
+            return false;
+        }
+        Instant known = oldest;
+        return known != null && !known.isBefore(backend.options.clock().instant().minus(maxAge));
+    }
+
+    /**
+     * The fast path where the dialect runs it as one statement ({@link Dialect#tryNumberScript}): if
+     * the counter row is free, numbers every outbox row this transaction sees and then the commit's
+     * own events and advances the counter, else leaves the events in the outbox; one round trip (a
+     * commit of more than {@value #OWN_EVENTS} events first puts them in the outbox with a batch). With {@code commit} the same round trip also
+     * commits (the caller asked {@link #mayCommitWithLastStatement}); a lost connection then leaves the
+     * outcome unknown ({@link JdbcBackend.CommitFailed}). Returns the new counter, or -1 when another
+     * transaction holds the counter: the events then wait in the outbox for the sequencer, exactly as
+     * {@link #stage} leaves them.
+     */
+    long stageAndTryNumber(Connection c, long stamp, List<PendingEvent> events, Instant clockTime, String commitId, boolean commit)
+            throws SQLException {
+        long locked;
+        long end;
+        long count;
+        long oldestSecond;
+        int own = events.size() <= OWN_EVENTS ? events.size() : 0;
+        String sql = own == 0 ? tryNumberSql
+                : tryNumberOwn.computeIfAbsent(own, n -> backend.dialect.tryNumberScript(prefix, maxEvents, n));
+        try (PreparedStatement ps = c.prepareStatement(commit ? sql + COMMIT : sql)) {
+            if (own > 0) {
+                Instant time = clockTime.truncatedTo(ChronoUnit.MICROS);
+                for (int i = 0; i < own; i++) {
+                    PendingEvent e = events.get(i);
+                    // bindEvent binds parameters 2..8; event i's seven are 7i+1..7i+7.
+                    bindEvent(ShiftedParameters.of(ps, 7 * i - 1), e.collection(), e.key(), e.op().ordinal(), e.version(),
+                            time.getEpochSecond(), time.getNano(), commitId);
+                }
+                ps.setLong(7 * own + 1, stamp);
+            } else {
+                stage(c, stamp, events, clockTime, commitId); // a large commit: its events go through the outbox
+            }
+            try (ResultSet rs = firstResult(ps, commit)) {
+                rs.next();
+                locked = rs.getLong(1);
+                if (rs.wasNull()) {
+                    return -1;
+                }
+                end = rs.getLong(2);
+                count = rs.getLong(3);
+                oldestSecond = rs.getLong(4);
+            }
+        }
+        saw(locked);
+        if (count == 0) {
+            return locked;
+        }
+        afterScript(c, locked, end, oldestSecond, commit);
+        return end;
+    }
+
+    /**
+     * After a dialect script numbered events {@code locked+1..end} and applied retention by count to
+     * the rows older than itself: drops the rest (only when one numbering exceeds maxEvents), then
+     * the time-driven trims, in the transaction; or, if the script also committed, right after it in
+     * a short transaction of its own.
+     */
+    void afterScript(Connection c, long locked, long end, long oldestSecond, boolean committed) throws SQLException {
+        if (committed) {
+            noteNumbered(oldestSecond);
+            if (end - maxEvents > locked) {
+                trimUnderLock(c);
+            }
+            return;
+        }
+        if (end - maxEvents > locked) {
+            dropThrough(c, end - maxEvents);
+        }
+        afterNumbering(c, end, oldestSecond, true, true);
+    }
+
+    /** Executes a script and returns its first result set; with {@code commit}, a lost connection is a {@link JdbcBackend.CommitFailed}. */
+    private ResultSet firstResult(PreparedStatement ps, boolean commit) throws SQLException {
+        try {
+            boolean isResult = ps.execute();
+            while (!isResult && ps.getUpdateCount() != -1) {
+                isResult = ps.getMoreResults();
+            }
+            if (!isResult) {
+                throw new SQLException("the numbering statement returned no row", "55000");
+            }
+            return ps.getResultSet();
+        } catch (SQLException e) {
+            throw commit ? ambiguous(e) : e;
+        }
+    }
+
+    /** A failure of a statement that carried COMMIT: unknown outcome unless the server refused it. */
+    private SQLException ambiguous(SQLException e) {
+        Dialect.Failure f = backend.dialect.classify(e);
+        return f == Dialect.Failure.UNAVAILABLE || f == Dialect.Failure.TIMEOUT ? new JdbcBackend.CommitFailed(e) : e;
+    }
+
+    /**
+     * After a commit that ended with its numbering: applies retention in a short transaction of its
+     * own under the counter lock, like a sequencer run, on {@code c} (its data transaction has
+     * committed; the caller still ends the write). Never throws: the commit has happened, and the next
+     * numbering trims what this one could not.
+     */
+    private void trimUnderLock(Connection c) {
+        Dialect d = backend.dialect;
+        try {
+            d.beginWrite(c);
+            try (PreparedStatement ps = c.prepareStatement(lastSql + d.forUpdate()); ResultSet rs = ps.executeQuery()) {
+                if (rs.next()) {
+                    trim(c, rs.getLong(1), backend.options.clock().instant());
+                }
+            }
+            d.commit(c);
+        } catch (SQLException e) {
+            try {
+                d.rollback(c);
+            } catch (SQLException ignored) {
+                // a broken connection rolls back by itself
+            }
+            LOG.warn("trimming the change feed after a commit failed (SQLSTATE {}); the next numbering trims it",
+                    Dialect.sqlState(e), e);
+        }
+    }
+
     /**
      * Under the counter lock: appends events numbered {@code last+1...} to the feed, moves the counter,
      * notifies and trims. Returns the new counter.
      */
-    long appendNumbered(Connection c, long last, List<PendingEvent> events, Instant clockTime, String commitId) throws SQLException {
+    long appendNumbered(Connection c, long last, List<PendingEvent> events, Instant clockTime, String commitId, boolean commit)
+            throws SQLException {
         Instant time = clockTime.truncatedTo(ChronoUnit.MICROS);
         long seq = last;
+        if (events.size() == 1 && backend.multiStatements()) { // MariaDB
+            // One round trip for the feed row, the counter and (with commit) COMMIT; parameter 9 is the
+            // counter, 10 and 11 what retention by count drops (nothing when negative).
+            PendingEvent e = events.get(0);
+            try (PreparedStatement ps = c.prepareStatement(commit ? insertAndAdvanceSql + COMMIT : insertAndAdvanceSql)) {
+                ps.setLong(1, ++seq);
+                bindEvent(ps, e.collection(), e.key(), e.op().ordinal(), e.version(), time.getEpochSecond(), time.getNano(), commitId);
+                ps.setLong(9, seq);
+                ps.setLong(10, seq - maxEvents);
+                ps.setLong(11, seq - maxEvents);
+                ps.setLong(12, seq - maxEvents);
+                try {
+                    ps.execute();
+                } catch (SQLException x) {
+                    throw commit ? ambiguous(x) : x;
+                }
+            }
+            if (commit) {
+                noteNumbered(time.getEpochSecond());
+            } else {
+                afterNumbering(c, seq, time.getEpochSecond(), false, true);
+            }
+            return seq;
+        }
         try (PreparedStatement ps = c.prepareStatement(insertSql)) {
             for (PendingEvent e : events) {
                 ps.setLong(1, ++seq);
@@ -251,7 +440,7 @@ final class Feed implements ChangeLog {
             ps.setLong(1, seq);
             ps.executeUpdate();
         }
-        afterNumbering(c, seq, time.getEpochSecond());
+        afterNumbering(c, seq, time.getEpochSecond(), false);
         return seq;
     }
 
@@ -284,20 +473,36 @@ final class Feed implements ChangeLog {
 
     /**
      * After a run numbered events through {@code end} (the oldest of them from {@code oldestSecond}):
-     * wakes other processes' waiters and trims to retention.
+     * wakes other processes' waiters (unless {@code byScript} and the dialect's script already did)
+     * and trims to retention.
      */
-    void afterNumbering(Connection c, long end, long oldestSecond) throws SQLException {
-        if (notifySql != null) {
+    void afterNumbering(Connection c, long end, long oldestSecond, boolean byScript) throws SQLException {
+        afterNumbering(c, end, oldestSecond, byScript, false);
+    }
+
+    /** As above; {@code countTrimmed}: the numbering statements already applied retention by count. */
+    private void afterNumbering(Connection c, long end, long oldestSecond, boolean byScript, boolean countTrimmed) throws SQLException {
+        if (notifySql != null && !(byScript && scriptsNotify)) {
             Dialect.execute(c, notifySql);
         }
+        noteNumbered(oldestSecond);
+        trim(c, end, backend.options.clock().instant(), !countTrimmed);
+    }
+
+    /** Events from {@code oldestSecond} were numbered: the oldest retained event is known no longer if older. */
+    private void noteNumbered(long oldestSecond) {
         Instant known = oldest;
         oldest = known == null || oldestSecond < known.getEpochSecond() ? null : known;
-        trim(c, end, backend.options.clock().instant());
     }
 
     /** Drops what retention no longer keeps, always a prefix up to a sequence that becomes the floor. */
     void trim(Connection c, long end, Instant now) throws SQLException {
-        if (end - maxEvents > 0) {
+        trim(c, end, now, true);
+    }
+
+    /** As {@link #trim(Connection, long, Instant)}; without {@code byCount} when the numbering statements did that part. */
+    private void trim(Connection c, long end, Instant now, boolean byCount) throws SQLException {
+        if (byCount && end - maxEvents > 0) {
             dropThrough(c, end - maxEvents);
         }
         Instant cutoff = now.minus(maxAge);

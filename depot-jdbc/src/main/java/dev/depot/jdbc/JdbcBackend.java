@@ -42,6 +42,7 @@ final class JdbcBackend implements Backend {
     final Catalog catalog;
     final SqlBlobStore blobStore;
     final SqlQueueStore queues;
+    private final boolean multiStatements;
     private final JdbcSettings settings;
     private final String scheme;
     private final Connections pool;
@@ -56,6 +57,9 @@ final class JdbcBackend implements Backend {
         this.options = options;
         this.pool = pool;
         this.scheme = settings.display().substring(0, settings.display().indexOf(':'));
+        String multi = dialect.multiStatementProperty();
+        this.multiStatements = multi != null && pool instanceof Connections.Owned
+                && Boolean.parseBoolean(settings.connectionProperties().getProperty(multi));
         this.failures = new SqlFailures(dialect, settings.display(), this::evictIdleConnections, () -> closed);
         this.feed = new Feed(this, settings.tablePrefix(), options);
         this.catalog = new Catalog(this, settings.tablePrefix(), settings.ddl(), settings.display());
@@ -116,6 +120,14 @@ final class JdbcBackend implements Backend {
             pool.close();
             throw e;
         }
+    }
+
+    /**
+     * Whether one prepared statement may hold several statements ({@link Dialect#multiStatementProperty}
+     * set on the connections): only on Depot's own pool, whose properties Depot knows.
+     */
+    boolean multiStatements() {
+        return multiStatements;
     }
 
     /** The pool Depot built for this backend from its URL; null on an application's DataSource. */
@@ -218,7 +230,7 @@ final class JdbcBackend implements Backend {
             result = work.run(tx);
             if (tx.isRollbackOnly()) {
                 dialect.rollback(c);
-            } else {
+            } else if (!tx.committed()) {
                 tx.applyParts();
                 try {
                     dialect.commit(c);

@@ -2,6 +2,7 @@ package dev.depot.jdbc;
 
 import dev.depot.spi.IndexType;
 import dev.depot.spi.KeyType;
+import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -23,6 +24,23 @@ final class MariaDbDialect extends Dialect {
     @Override
     String driverClass() {
         return "org.mariadb.jdbc.Driver";
+    }
+
+    /**
+     * {@code allowMultiQueries}: the fast path sends its feed insert and counter update as one round
+     * trip ({@link Feed#appendNumbered}); Depot binds every value, so no statement carries user text.
+     */
+    @Override
+    Properties driverProperties(String applicationName) {
+        Properties p = new Properties();
+        p.setProperty("allowMultiQueries", "true");
+        return p;
+    }
+
+    /** Read by {@link JdbcBackend#multiStatements}: whether a connection of Depot's pool takes several statements at once. */
+    @Override
+    String multiStatementProperty() {
+        return "allowMultiQueries";
     }
 
     @Override
@@ -82,6 +100,28 @@ final class MariaDbDialect extends Dialect {
     String identityColumn() {
         return "id BIGINT NOT NULL AUTO_INCREMENT PRIMARY KEY";
     }
+
+    // Write transactions are statement-driven, as on SQLite: Connector/J sends a round trip for each
+    // setAutoCommit, so toggling it cost two per commit (on and off); START TRANSACTION costs one and
+    // ending the transaction leaves the connection in auto-commit, as the pool expects.
+
+    @Override
+    void beginWrite(Connection c) throws SQLException {
+        execute(c, "START TRANSACTION");
+    }
+
+    @Override
+    void commit(Connection c) throws SQLException {
+        execute(c, "COMMIT");
+    }
+
+    @Override
+    void rollback(Connection c) throws SQLException {
+        execute(c, "ROLLBACK");
+    }
+
+    @Override
+    void endWrite(Connection c) {}
 
     @Override
     String outboxRead() {

@@ -75,19 +75,96 @@ final class PostgresDialect extends Dialect {
         return "NOTIFY " + channel; // delivered when the transaction commits, never for a rollback
     }
 
-    /** pgjdbc sends the statements of one execute together, each run in turn in the open transaction. */
+    /**
+     * pgjdbc sends the statements of one execute together, each run in turn in the open transaction.
+     * The second statement takes a new snapshot after the lock, so it sees every commit that ended
+     * while the first waited; it notifies and applies retention by count in the same statement.
+     */
     @Override
-    String sequencerScript(String prefix) {
+    String sequencerScript(String prefix, long maxEvents) {
         String meta = prefix + "meta";
         return "SELECT val FROM " + meta + " WHERE name = 'seq' FOR UPDATE; "
                 + "WITH moved AS (DELETE FROM " + prefix + "outbox RETURNING id, s, coll, rkey, op, ver, t_sec, t_nano, commit_id), "
                 + "base AS (SELECT val FROM " + meta + " WHERE name = 'seq'), "
-                + "ins AS (INSERT INTO " + prefix + "changes (seq, coll, rkey, op, ver, t_sec, t_nano, commit_id) "
-                // commit order: commits by their first outbox id, each commit's events together (Sequencer#moveCommitted)
-                + "SELECT base.val + ROW_NUMBER() OVER (ORDER BY m.first, m.id), m.coll, m.rkey, m.op, m.ver, m.t_sec, m.t_nano, m.commit_id "
-                + "FROM (SELECT moved.*, MIN(id) OVER (PARTITION BY s) AS first FROM moved) m, base RETURNING seq, t_sec) "
+                + numberMoved(prefix, "base", "") + ", "
+                + trimByCount(prefix, "(SELECT val FROM base)", maxEvents) + " "
                 + "UPDATE " + meta + " SET val = val + (SELECT COUNT(*) FROM ins) WHERE name = 'seq' "
-                + "RETURNING val, (SELECT COUNT(*) FROM ins), (SELECT MIN(t_sec) FROM ins)";
+                + "RETURNING val, (SELECT COUNT(*) FROM ins), (SELECT MIN(t_sec) FROM ins), " + wake(prefix);
+    }
+
+    /**
+     * One statement: {@code lk} locks the counter only if free; everything else is conditional on it.
+     * Its snapshot is taken before the lock, which is safe here: a run that committed after the
+     * snapshot and before the lock left the counter row newer than the snapshot, and the locking read
+     * (READ COMMITTED) locks and returns that newest version, the counter UPDATE re-reads it too;
+     * that run's deleted outbox rows are skipped by this DELETE (a row deleted by a committed
+     * concurrent transaction is not deleted again, so not returned), so nothing is numbered twice.
+     * Outbox rows committed after the snapshot stay for the next run: they cannot be of a commit this
+     * one depends on, because this commit's earlier statements (its locking reads) waited for those.
+     * The commit's own events come as parameters ({@code ev}) and go straight into the feed after the
+     * moved ones, or into the outbox if the lock was taken: a lone writer never churns the outbox.
+     */
+    @Override
+    String tryNumberScript(String prefix, long maxEvents, int ownEvents) {
+        String meta = prefix + "meta";
+        String cols = "coll, rkey, op, ver, t_sec, t_nano, commit_id";
+        StringBuilder sql = new StringBuilder("WITH lk AS (SELECT val FROM " + meta + " WHERE name = 'seq' FOR UPDATE SKIP LOCKED), "
+                + "moved AS (DELETE FROM " + prefix + "outbox WHERE EXISTS (SELECT 1 FROM lk) "
+                + "RETURNING id, s, " + cols + "), ");
+        String own = "";
+        if (ownEvents > 0) {
+            sql.append("ev (ord, ").append(cols).append(") AS (VALUES ");
+            for (int i = 1; i <= ownEvents; i++) {
+                sql.append(i > 1 ? ", " : "").append('(').append(i).append(", ?, ?, ?, ?, ?, ?, ?)");
+            }
+            // the stamp is the last parameter
+            sql.append("), staged AS (INSERT INTO ").append(prefix).append("outbox (s, ").append(cols).append(") SELECT ?, ")
+                    .append(cols).append(" FROM ev WHERE NOT EXISTS (SELECT 1 FROM lk) ORDER BY ord), ");
+            own = " UNION ALL SELECT lk.val + (SELECT COUNT(*) FROM moved) + ev.ord, ev.coll, ev.rkey, ev.op, ev.ver, ev.t_sec, "
+                    + "ev.t_nano, ev.commit_id FROM ev, lk";
+        }
+        return sql + numberMoved(prefix, "lk", own) + ", "
+                + "adv AS (UPDATE " + meta + " SET val = (SELECT MAX(seq) FROM ins) WHERE name = 'seq' AND EXISTS (SELECT 1 FROM ins)), "
+                + trimByCount(prefix, "(SELECT val FROM lk)", maxEvents) + " "
+                + "SELECT (SELECT val FROM lk), (SELECT MAX(seq) FROM ins), (SELECT COUNT(*) FROM ins), (SELECT MIN(t_sec) FROM ins), "
+                + wake(prefix);
+    }
+
+    /**
+     * The CTE {@code ins}: inserts {@code moved} into the feed numbered after {@code base.val}, in
+     * commit order, then whatever {@code own} selects (numbered after them).
+     */
+    private static String numberMoved(String prefix, String base, String own) {
+        return "ins AS (INSERT INTO " + prefix + "changes (seq, coll, rkey, op, ver, t_sec, t_nano, commit_id) "
+                // commit order: commits by their first outbox id, each commit's events together (Sequencer#moveCommitted)
+                + "SELECT " + base + ".val + ROW_NUMBER() OVER (ORDER BY m.first, m.id), m.coll, m.rkey, m.op, m.ver, m.t_sec, m.t_nano, m.commit_id "
+                + "FROM (SELECT moved.*, MIN(id) OVER (PARTITION BY s) AS first FROM moved) m, " + base + own + " RETURNING seq, t_sec)";
+    }
+
+    /**
+     * Retention by count under the counter lock ({@code locked}: the counter before this statement),
+     * as CTEs: drops events through the new end minus {@code maxEvents} and raises the trim floor if
+     * any went. The statement's snapshot holds only rows older than the ones it inserts ({@code ins}),
+     * so it drops at most through {@code locked}; {@link Feed} drops the rest when one numbering
+     * exceeds {@code maxEvents}.
+     */
+    private static String trimByCount(String prefix, String locked, long maxEvents) {
+        // No row when nothing was numbered (LEAST skips NULLs, so it must not see an empty MAX).
+        return "cut AS (SELECT LEAST(e.x - " + maxEvents + ", " + locked + ") AS x FROM (SELECT MAX(seq) AS x FROM ins) e WHERE e.x IS NOT NULL), "
+                + "dropped AS (DELETE FROM " + prefix + "changes WHERE seq <= (SELECT x FROM cut) RETURNING seq), "
+                + "raised AS (UPDATE " + prefix + "meta SET val = (SELECT x FROM cut) WHERE name = 'trim' AND val < (SELECT x FROM cut) "
+                + "AND EXISTS (SELECT 1 FROM dropped))";
+    }
+
+    /** {@link #notify}'s wake-up as an expression, when the statement numbered anything (delivered at commit). */
+    private static String wake(String prefix) {
+        // NOTIFY's channel is an unquoted identifier, folded to lower case; prefixes are lower case already.
+        return "CASE WHEN EXISTS (SELECT 1 FROM ins) THEN pg_notify('" + prefix + "changes', '') END";
+    }
+
+    @Override
+    boolean notifiesInScripts() {
+        return true;
     }
 
     @Override

@@ -57,7 +57,7 @@ final class Sequencer {
         this.insertSql = "INSERT INTO " + prefix + "changes (seq, coll, rkey, op, ver, t_sec, t_nano, commit_id) "
                 + "VALUES (?, ?, ?, ?, ?, ?, ?, ?)";
         this.advanceSql = "UPDATE " + meta + " SET val = ? WHERE name = 'seq'";
-        this.script = backend.dialect.sequencerScript(prefix);
+        this.script = backend.dialect.sequencerScript(prefix, backend.options.changeRetentionEvents());
     }
 
     /**
@@ -182,7 +182,7 @@ final class Sequencer {
                 return;
             }
             long seq = moved.end();
-            feed.afterNumbering(c, seq, moved.oldestSecond());
+            feed.afterNumbering(c, seq, moved.oldestSecond(), false);
             d.commit(c);
             done = true;
             feed.saw(last); // what it read, as a reader would: commit ids made from it stay conservative
@@ -201,15 +201,18 @@ final class Sequencer {
 
     /**
      * The run as the dialect's one-round-trip script (lock, then move everything committed in one
-     * statement: one snapshot, so exactly the rows it numbers are deleted), then trim and COMMIT.
+     * statement: one snapshot, so exactly the rows it numbers are deleted, and apply retention by
+     * count), then the time-driven trims and COMMIT, or with COMMIT in the script when none is due.
      */
     private void runScript(Connection c) throws SQLException {
         long end;
         long count;
         long oldest;
+        long last = -1;
+        // COMMIT in the same round trip unless a time-driven trim is due (its statements follow the numbering).
+        boolean commit = feed.mayCommitWithLastStatement();
         try (Statement st = c.createStatement()) {
-            st.execute(script);
-            long last = -1;
+            st.execute(commit ? script + "; COMMIT" : script);
             ResultSet moved = null;
             while (true) {
                 ResultSet rs = st.getResultSet();
@@ -242,9 +245,11 @@ final class Sequencer {
             feed.saw(last);
         }
         if (count > 0) {
-            feed.afterNumbering(c, end, oldest);
+            feed.afterScript(c, last, end, oldest, commit);
         }
-        backend.dialect.commit(c);
+        if (!commit) {
+            backend.dialect.commit(c);
+        }
         if (count > 0) {
             feed.published();
         }

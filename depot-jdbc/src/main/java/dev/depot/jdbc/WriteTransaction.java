@@ -27,6 +27,9 @@ final class WriteTransaction {
     private final List<CommitPart> parts = new ArrayList<>(0);
     private boolean rollbackOnly;
     private String commitId;
+    /** Set by {@link #applyLast}: the next numbering may end with COMMIT. */
+    private boolean finalWrite;
+    private boolean committed;
 
     WriteTransaction(Connection conn, JdbcBackend backend, long stamp, long last) {
         this.conn = conn;
@@ -48,6 +51,11 @@ final class WriteTransaction {
     /** Whether events were left in the outbox, which the sequencer must number after COMMIT. */
     boolean staged() {
         return outboxUsed;
+    }
+
+    /** Whether the transaction is already committed, by the statement that numbered its events ({@link #applyLast}). */
+    boolean committed() {
+        return committed;
     }
 
     /** Whether this transaction numbered events itself (under the counter lock). */
@@ -108,6 +116,21 @@ final class WriteTransaction {
     }
 
     /**
+     * As {@link #apply}, when nothing follows in this transaction (no parts, not exclusive, no other
+     * write): where the feed allows ({@link Feed#mayCommitWithLastStatement}), the statement that
+     * numbers or stages the events also commits, saving the COMMIT round trip; {@link #committed}
+     * then tells the caller not to commit again.
+     */
+    void applyLast(Overlay overlay, List<PendingEvent> events) throws SQLException {
+        finalWrite = parts.isEmpty() && last < 0 && !rollbackOnly;
+        try {
+            apply(overlay, events);
+        } finally {
+            finalWrite = false;
+        }
+    }
+
+    /**
      * Stages events (also those without an overlay: clearing a collection): numbered at once if this
      * transaction holds or can take the counter lock without waiting ({@link Feed#tryLockCounter}),
      * after the events of every commit already in the outbox, else left in the outbox for the
@@ -118,6 +141,20 @@ final class WriteTransaction {
             return;
         }
         CommitProbe.beforeNumbering(events);
+        boolean commit = finalWrite && backend.feed.mayCommitWithLastStatement();
+        if (counter < 0 && !outboxUsed && backend.feed.numbersInOneStatement()) {
+            // The same decision as below in one statement: try-lock; drain and number its own, or stage them.
+            long end = backend.feed.stageAndTryNumber(conn, stamp, events, backend.options.clock().instant(), commitId, commit);
+            committed = commit;
+            if (end >= 0) {
+                counter = end;
+                drained = true;
+                numbered = true;
+            } else {
+                outboxUsed = true;
+            }
+            return;
+        }
         if (counter < 0 && !outboxUsed) {
             Long free = backend.feed.tryLockCounter(conn);
             counter = free == null ? -1 : free;
@@ -129,7 +166,9 @@ final class WriteTransaction {
                 counter = backend.feed.sequencer.moveCommitted(conn, counter).end();
                 drained = true;
             }
-            counter = backend.feed.appendNumbered(conn, counter, events, backend.options.clock().instant(), commitId);
+            boolean fold = commit && events.size() == 1 && backend.multiStatements();
+            counter = backend.feed.appendNumbered(conn, counter, events, backend.options.clock().instant(), commitId, fold);
+            committed = fold;
             numbered = true;
         } else {
             backend.feed.stage(conn, stamp, events, backend.options.clock().instant(), commitId);
