@@ -55,9 +55,51 @@ final class Catalog {
     }
 
     private void createOwnTables(Connection c) throws SQLException {
+        // Comments only on a first open: concurrent COMMENT ON of one table can fail on PostgreSQL.
+        boolean fresh = !exists(c, prefix + "meta");
         for (String sql : ownTables(d, prefix)) {
             Dialect.execute(c, sql);
         }
+        if (fresh) {
+            for (String sql : ownComments(d, prefix)) {
+                Dialect.execute(c, sql);
+            }
+        }
+    }
+
+    private static boolean exists(Connection c, String table) throws SQLException {
+        var md = c.getMetaData();
+        for (String t : new java.util.TreeSet<>(List.of(table, table.toUpperCase(java.util.Locale.ROOT)))) {
+            try (ResultSet rs = md.getTables(c.getCatalog(), c.getSchema(), t, null)) {
+                if (rs.next()) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    /** What each of Depot's own tables keeps, as table comments. */
+    private static final Map<String, String> OWN = new java.util.LinkedHashMap<>();
+
+    static {
+        OWN.put("meta", "Depot's counters: seq (last numbered change event), stamps (next stamp block), trim (feed floor).");
+        OWN.put("changes", "Depot's change feed: one row per committed write, numbered by seq in commit order.");
+        OWN.put("collections", "Depot's registry: per collection its table, key type and index columns.");
+        OWN.put("outbox", "Depot's outbox: events of committed writes waiting to be numbered into the change feed.");
+        OWN.put("commits", "Depot's commit ids of recent transactions, for looking up whether a commit happened.");
+    }
+
+    /** Comments on Depot's own tables, as statements ({@code COMMENT ON}, or MariaDB's {@code ALTER TABLE ... COMMENT}). */
+    static List<String> ownComments(Dialect d, String prefix) {
+        List<String> out = new java.util.ArrayList<>();
+        OWN.forEach((table, text) -> {
+            out.addAll(d.commentStatements(prefix + table, text, Map.of()));
+            if (!d.tableComment(text).isEmpty()) {
+                out.add("ALTER TABLE " + prefix + table + d.tableComment(text));
+            }
+        });
+        return out;
     }
 
     /**
@@ -129,7 +171,11 @@ final class Catalog {
                         + ": it holds the records of collection '" + owner + "'"
                         + (stored == null ? "; rename one of them" : " too (created before table names were unique)"));
             }
-            return stored == null ? evolution.create(tx.conn, spec, table) : evolution.evolve(tx.conn, stored, spec, reindexer);
+            if (stored == null) {
+                return evolution.create(tx.conn, spec, table);
+            }
+            evolution.upgrade(tx.conn, stored);
+            return evolution.evolve(tx.conn, stored, spec, reindexer);
         });
         tables.put(spec.name(), new Table(spec, e.table(), e.columnsFor(spec), d));
     }
@@ -142,6 +188,7 @@ final class Catalog {
                 throw new IllegalStateException("collection '" + spec.name() + "' has no table in the database (" + display
                         + "): nothing to rebuild");
             }
+            evolution.upgrade(tx.conn, stored);
             return evolution.evolve(tx.conn, stored, spec, reindexer, true);
         });
         tables.put(spec.name(), new Table(spec, e.table(), e.columnsFor(spec), d));
@@ -203,8 +250,16 @@ final class Catalog {
                     + " Depot adds none: apply Depot's DDL for them first or open once with ddl=create");
         }
         if (ddl == Ddl.VALIDATE) {
+            List<String> upgrade = evolution.upgradeStatements(c, stored.table());
+            if (!upgrade.isEmpty()) {
+                throw new IllegalStateException("collection '" + spec.name() + "': table " + stored.table()
+                        + " has the document layout of an earlier Depot (the codec's bytes in doc) (" + display
+                        + "); with ddl=validate Depot changes nothing. Run: " + String.join("; ", upgrade)
+                        + " (documents stay readable from raw; opening once with ddl=create also fills doc from them)");
+            }
             SchemaCheck check = new SchemaCheck();
-            List<String> all = new java.util.ArrayList<>(List.of("k", "ver", "s", "doc"));
+            List<String> all = new java.util.ArrayList<>(List.of("k", "ver", "s"));
+            all.addAll(d.docs().comments().keySet());
             all.addAll(columns);
             check.table(c, stored.table(), all, sqlIndexes);
             check.failIfMissing("collection '" + spec.name() + "'", display);

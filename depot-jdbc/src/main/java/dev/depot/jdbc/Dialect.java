@@ -20,6 +20,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.UUID;
@@ -87,6 +88,13 @@ abstract class Dialect {
 
     abstract String bytesType();
 
+    private static final DocFormat BYTES = new DocFormat.Bytes();
+
+    /** How collection tables hold documents; by default the codec's bytes in a binary column. */
+    DocFormat docs() {
+        return BYTES;
+    }
+
     /** A text column outside any index (registry, feed). */
     String textType() {
         return "VARCHAR(4000)";
@@ -104,6 +112,41 @@ abstract class Dialect {
 
     String dropIndex(String table, String index) {
         return "DROP INDEX IF EXISTS " + index;
+    }
+
+    // ---- comments: what Depot keeps in a table and its columns, for people who read the database ----
+
+    /** A string literal holding {@code text}, for DDL (comments, registry lines). */
+    String literal(String text) {
+        return "'" + text.replace("'", "''") + "'";
+    }
+
+    /** Appended to a column definition; empty where comments are statements of their own or unsupported. */
+    String columnComment(String text) {
+        return "";
+    }
+
+    /** Appended to CREATE TABLE after {@link #tableOptions}; empty where comments are statements or unsupported. */
+    String tableComment(String text) {
+        return "";
+    }
+
+    /**
+     * The statements that attach comments to a table ({@code tableText}, or none if null) and to
+     * columns (name to text); none by default, where comments are inline or unsupported.
+     */
+    List<String> commentStatements(String table, String tableText, Map<String, String> columns) {
+        return List.of();
+    }
+
+    /** {@code COMMENT ON TABLE/COLUMN}, as PostgreSQL and H2 take them. */
+    final List<String> commentOn(String table, String tableText, Map<String, String> columns) {
+        List<String> out = new ArrayList<>();
+        if (tableText != null) {
+            out.add("COMMENT ON TABLE " + table + " IS " + literal(tableText));
+        }
+        columns.forEach((column, text) -> out.add("COMMENT ON COLUMN " + table + "." + column + " IS " + literal(text)));
+        return out;
     }
 
     /** Whether DDL takes part in transactions (so evolution is all-or-nothing). */

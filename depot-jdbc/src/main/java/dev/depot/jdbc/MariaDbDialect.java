@@ -63,6 +63,13 @@ final class MariaDbDialect extends Dialect {
         };
     }
 
+    private static final DocFormat DOCS = new JsonTextDocs();
+
+    @Override
+    DocFormat docs() {
+        return DOCS;
+    }
+
     @Override
     String bytesType() {
         return "LONGBLOB";
@@ -76,6 +83,22 @@ final class MariaDbDialect extends Dialect {
     @Override
     String tableOptions() {
         return " ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_nopad_bin";
+    }
+
+    /** MariaDB reads a backslash in a literal as an escape (unless NO_BACKSLASH_ESCAPES): doubled, it stands for itself. */
+    @Override
+    String literal(String text) {
+        return "'" + text.replace("\\", "\\\\").replace("'", "''") + "'";
+    }
+
+    @Override
+    String columnComment(String text) {
+        return " COMMENT " + literal(text);
+    }
+
+    @Override
+    String tableComment(String text) {
+        return " COMMENT=" + literal(text);
     }
 
     @Override

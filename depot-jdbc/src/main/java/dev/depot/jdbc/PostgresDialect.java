@@ -2,6 +2,8 @@ package dev.depot.jdbc;
 
 import dev.depot.spi.IndexType;
 import dev.depot.spi.KeyType;
+import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 
 /**
@@ -54,9 +56,21 @@ final class PostgresDialect extends Dialect {
         };
     }
 
+    private static final DocFormat DOCS = new JsonbDocs();
+
+    @Override
+    DocFormat docs() {
+        return DOCS;
+    }
+
     @Override
     String bytesType() {
         return "BYTEA";
+    }
+
+    @Override
+    List<String> commentStatements(String table, String tableText, Map<String, String> columns) {
+        return commentOn(table, tableText, columns);
     }
 
     @Override
