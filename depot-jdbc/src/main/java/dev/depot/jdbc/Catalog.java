@@ -51,7 +51,31 @@ final class Catalog {
             check.failIfMissing("opening the depot", display);
         }
         insertCounter(c);
+        upgradeOps(c);
         backend.feed.init(c);
+    }
+
+    /**
+     * Brings the feed's {@code op} columns of an earlier Depot to names: in place under {@code
+     * ddl=create} (under the counter lock, so concurrent openers do it once, and no commit numbers
+     * events meanwhile), refused with the statements under {@code ddl=validate}.
+     */
+    private void upgradeOps(Connection c) throws SQLException {
+        if (ddl == Ddl.NONE || opUpgrade(c).isEmpty()) {
+            return;
+        }
+        if (ddl == Ddl.VALIDATE) {
+            throw new IllegalStateException("opening the depot: tables " + prefix + "changes and " + prefix + "outbox have the layout of"
+                    + " an earlier Depot (the operation as a number) (" + display + "); with ddl=validate Depot changes nothing. Run: "
+                    + String.join("; ", opUpgrade(c)));
+        }
+        backend.inWrite(c, true, tx -> {
+            List<String> statements = opUpgrade(c);
+            for (String sql : statements) {
+                Dialect.execute(c, sql);
+            }
+            return null;
+        });
     }
 
     private void createOwnTables(Connection c) throws SQLException {
@@ -102,6 +126,26 @@ final class Catalog {
         return out;
     }
 
+    /** A change event's operation, as its name (Depot's first layout had the enum's ordinal in a SMALLINT). */
+    static final String OP_COLUMN = "op VARCHAR(6) NOT NULL CHECK (op IN ('INSERT', 'UPDATE', 'DELETE'))";
+
+    /** The tables whose {@code op} column held ordinals in the first layout. */
+    private static final List<String> OP_TABLES = List.of("changes", "outbox");
+
+    /**
+     * The statements that turn the ordinal {@code op} columns of an earlier Depot's feed tables into
+     * names; none if they are names already (read from the catalog, and on SQLite from the rows).
+     */
+    List<String> opUpgrade(Connection c) throws SQLException {
+        List<String> out = new java.util.ArrayList<>();
+        for (String t : OP_TABLES) {
+            if (d.ordinalOps(c, prefix + t)) {
+                out.addAll(d.opsToNames(prefix + t));
+            }
+        }
+        return out;
+    }
+
     /**
      * The DDL of Depot's own tables: counters, change feed, registry of collections, the outbox where
      * commits leave their events for the sequencer, and the ids of commits (see {@link Sequencer}).
@@ -111,12 +155,12 @@ final class Catalog {
         List<String> out = new java.util.ArrayList<>(List.of(
                 "CREATE TABLE IF NOT EXISTS " + prefix + "meta (name VARCHAR(64) NOT NULL PRIMARY KEY, val BIGINT NOT NULL)" + opts,
                 "CREATE TABLE IF NOT EXISTS " + prefix + "changes (seq BIGINT NOT NULL PRIMARY KEY, coll VARCHAR(64) NOT NULL, "
-                        + "rkey " + d.textType() + " NOT NULL, op SMALLINT NOT NULL, ver BIGINT NOT NULL, t_sec BIGINT NOT NULL, "
+                        + "rkey " + d.textType() + " NOT NULL, " + OP_COLUMN + ", ver BIGINT NOT NULL, t_sec BIGINT NOT NULL, "
                         + "t_nano INTEGER NOT NULL, commit_id VARCHAR(64))" + opts,
                 "CREATE INDEX IF NOT EXISTS " + prefix + "changes_time ON " + prefix + "changes (t_sec, t_nano)",
                 Registry.ddl(prefix, d),
                 "CREATE TABLE IF NOT EXISTS " + prefix + "outbox (" + d.identityColumn() + ", s BIGINT NOT NULL, "
-                        + "coll VARCHAR(64) NOT NULL, rkey " + d.textType() + " NOT NULL, op SMALLINT NOT NULL, ver BIGINT NOT NULL, "
+                        + "coll VARCHAR(64) NOT NULL, rkey " + d.textType() + " NOT NULL, " + OP_COLUMN + ", ver BIGINT NOT NULL, "
                         + "t_sec BIGINT NOT NULL, t_nano INTEGER NOT NULL, commit_id VARCHAR(64))" + opts,
                 "CREATE TABLE IF NOT EXISTS " + prefix + "commits (id VARCHAR(64) NOT NULL PRIMARY KEY, t_sec BIGINT NOT NULL)" + opts));
         out.addAll(BlobTables.ddl(d, prefix));
@@ -250,12 +294,12 @@ final class Catalog {
                     + " Depot adds none: apply Depot's DDL for them first or open once with ddl=create");
         }
         if (ddl == Ddl.VALIDATE) {
-            List<String> upgrade = evolution.upgradeStatements(c, stored.table());
+            List<String> upgrade = evolution.upgradeStatements(c, stored.table(), stored.keyType());
             if (!upgrade.isEmpty()) {
                 throw new IllegalStateException("collection '" + spec.name() + "': table " + stored.table()
-                        + " has the document layout of an earlier Depot (the codec's bytes in doc) (" + display
+                        + " has the layout of an earlier Depot (" + display
                         + "); with ddl=validate Depot changes nothing. Run: " + String.join("; ", upgrade)
-                        + " (documents stay readable from raw; opening once with ddl=create also fills doc from them)");
+                        + " (documents moved to raw stay readable from there; opening once with ddl=create also fills doc from them)");
             }
             SchemaCheck check = new SchemaCheck();
             List<String> all = new java.util.ArrayList<>(List.of("k", "ver", "s"));

@@ -86,6 +86,14 @@ abstract class Dialect {
 
     abstract String columnType(IndexType type);
 
+    /**
+     * The statements that change the key column of a table made by an earlier Depot, whose type is
+     * {@code columnType} (as the catalog names it), to {@link #keyType}; none if it already is.
+     */
+    List<String> keyUpgrade(String table, KeyType type, String columnType) {
+        return List.of();
+    }
+
     abstract String bytesType();
 
     private static final DocFormat BYTES = new DocFormat.Bytes();
@@ -113,6 +121,31 @@ abstract class Dialect {
     String dropIndex(String table, String index) {
         return "DROP INDEX IF EXISTS " + index;
     }
+
+    /** Whether {@code table}'s {@code op} column holds ordinals (an earlier Depot's layout): its type is a number. */
+    boolean ordinalOps(Connection c, String table) throws SQLException {
+        for (String t : List.of(table, table.toUpperCase(java.util.Locale.ROOT))) {
+            try (ResultSet rs = c.getMetaData().getColumns(c.getCatalog(), c.getSchema(), t, "%")) {
+                while (rs.next()) {
+                    if (rs.getString("COLUMN_NAME").equalsIgnoreCase("op")) {
+                        int type = rs.getInt("DATA_TYPE");
+                        return type == Types.SMALLINT || type == Types.INTEGER || type == Types.TINYINT || type == Types.BIGINT;
+                    }
+                }
+            }
+        }
+        return false;
+    }
+
+    /** The statements that turn ordinals in {@code table}'s {@code op} column into names. */
+    List<String> opsToNames(String table) {
+        return List.of("ALTER TABLE " + table + " ALTER COLUMN op SET DATA TYPE VARCHAR(6)",
+                "UPDATE " + table + " SET op = " + OP_NAMES,
+                "ALTER TABLE " + table + " ADD CHECK (op IN ('INSERT', 'UPDATE', 'DELETE'))");
+    }
+
+    /** The name of an ordinal in a text column. */
+    static final String OP_NAMES = "CASE op WHEN '0' THEN 'INSERT' WHEN '1' THEN 'UPDATE' WHEN '2' THEN 'DELETE' ELSE op END";
 
     // ---- comments: what Depot keeps in a table and its columns, for people who read the database ----
 

@@ -6,6 +6,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Types;
+import java.util.List;
 import java.util.Properties;
 
 /**
@@ -99,6 +100,13 @@ final class MariaDbDialect extends Dialect {
     @Override
     String tableComment(String text) {
         return " COMMENT=" + literal(text);
+    }
+
+    @Override
+    List<String> opsToNames(String table) {
+        return List.of("ALTER TABLE " + table + " MODIFY op VARCHAR(6) NOT NULL",
+                "UPDATE " + table + " SET op = " + OP_NAMES,
+                "ALTER TABLE " + table + " ADD CHECK (op IN ('INSERT', 'UPDATE', 'DELETE'))");
     }
 
     @Override

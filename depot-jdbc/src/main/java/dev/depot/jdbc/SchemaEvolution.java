@@ -117,16 +117,16 @@ final class SchemaEvolution {
      * The statements that bring {@code table}, made by an earlier Depot, to this layout (see
      * {@link DocFormat#upgradeFromBytes}); none if it has it. Read from the database's catalog.
      */
-    List<String> upgradeStatements(Connection c, String table) throws SQLException {
-        List<String> statements = d.docs().upgradeFromBytes(table, d);
-        if (statements.isEmpty()) {
-            return List.of();
+    List<String> upgradeStatements(Connection c, String table, dev.depot.spi.KeyType keyType) throws SQLException {
+        Map<String, String> columns = columns(c, table);
+        if (columns.isEmpty()) {
+            return List.of(); // no such table: the catalog check says so
         }
-        Set<String> columns = columns(c, table);
-        if (columns.isEmpty() || columns.contains("raw")) {
-            return List.of(); // no such table (the catalog check says so), or the current layout
+        List<String> out = new ArrayList<>(d.keyUpgrade(table, keyType, columns.getOrDefault("k", "")));
+        if (!columns.containsKey("raw")) {
+            out.addAll(d.docs().upgradeFromBytes(table, d));
         }
-        return statements;
+        return out;
     }
 
     /**
@@ -135,13 +135,16 @@ final class SchemaEvolution {
      * stay so). Runs under the caller's write transaction (all-or-nothing on PostgreSQL).
      */
     void upgrade(Connection c, Registry.Entry stored) throws SQLException {
-        List<String> statements = upgradeStatements(c, stored.table());
+        List<String> statements = upgradeStatements(c, stored.table(), stored.keyType());
         if (statements.isEmpty()) {
             return;
         }
-        LOG.info("collection {}: upgrading table {} to the JSON document layout", stored.collection(), stored.table());
+        LOG.info("collection {}: upgrading table {} to the current layout: {}", stored.collection(), stored.table(), statements);
         for (String sql : statements) {
             Dialect.execute(c, sql);
+        }
+        if (statements.stream().noneMatch(s -> s.contains(" raw"))) {
+            return; // the documents kept their layout
         }
         DocFormat docs = d.docs();
         String table = stored.table();
@@ -182,13 +185,14 @@ final class SchemaEvolution {
         LOG.info("collection {}: {} documents moved to the JSON document layout", stored.collection(), done);
     }
 
-    private static Set<String> columns(Connection c, String table) throws SQLException {
-        Set<String> out = new HashSet<>();
+    /** The table's columns and their types as the catalog names them; empty if there is no such table. */
+    private static Map<String, String> columns(Connection c, String table) throws SQLException {
+        Map<String, String> out = new java.util.HashMap<>();
         java.sql.DatabaseMetaData md = c.getMetaData();
         for (String t : new java.util.TreeSet<>(List.of(table, table.toUpperCase(java.util.Locale.ROOT)))) {
             try (ResultSet rs = md.getColumns(c.getCatalog(), c.getSchema(), t, "%")) {
                 while (rs.next()) {
-                    out.add(rs.getString("COLUMN_NAME").toLowerCase(java.util.Locale.ROOT));
+                    out.put(rs.getString("COLUMN_NAME").toLowerCase(java.util.Locale.ROOT), rs.getString("TYPE_NAME"));
                 }
             }
         }

@@ -87,7 +87,7 @@ class DocumentColumnsTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("databases")
     void everyDocumentComesBackBitExactlyOnEveryReadPath(String db, TestDatabases.UrlSource opener) {
-        String url = ReadableSchemaTest.url(opener);
+        String url = ReadableSchemaTest.url(opener, PREFIX);
         Map<String, byte[]> docs = documents();
         try (Depot depot = Depot.open(url)) {
             Records<String, Doc> r = depot.records(DOCS);
@@ -124,7 +124,7 @@ class DocumentColumnsTest {
         if (!db.equals("postgresql") && !db.equals("mariadb")) {
             return; // H2 and SQLite keep the codec's bytes
         }
-        String url = ReadableSchemaTest.url(opener);
+        String url = ReadableSchemaTest.url(opener, PREFIX);
         try (Depot depot = Depot.open(url)) {
             Records<String, Doc> r = depot.records(DOCS);
             documents().forEach((id, bytes) -> r.save(new Doc(id, bytes)));

@@ -37,8 +37,13 @@ class ReadableSchemaTest {
             .index("score", Long.class, Player::score).uniqueIndex("name", String.class, Player::name).build();
 
     static String url(TestDatabases.UrlSource opener) {
+        return url(opener, PREFIX);
+    }
+
+    /** The database's URL with {@code prefix} (server URLs come with it, local databases get it). */
+    static String url(TestDatabases.UrlSource opener, String prefix) {
         String given = opener.url();
-        return given.contains("tablePrefix=") ? given : TestDatabases.withPrefix(given, PREFIX);
+        return given.contains("tablePrefix=") ? given : TestDatabases.withPrefix(given, prefix);
     }
 
     static Connection jdbc(String depotUrl) throws SQLException {
