@@ -123,10 +123,15 @@ final class SchemaEvolution {
             return List.of(); // no such table: the catalog check says so
         }
         List<String> out = new ArrayList<>(d.keyUpgrade(table, keyType, columns.getOrDefault("k", "")));
-        if (!columns.containsKey("raw")) {
+        if (documentsAsBytes(columns)) {
             out.addAll(d.docs().upgradeFromBytes(table, d));
         }
         return out;
+    }
+
+    /** Whether a table's documents are in the first layout's one binary column while this dialect's format has more. */
+    private boolean documentsAsBytes(Map<String, String> columns) {
+        return d.docs().width() > 1 && !columns.containsKey("raw");
     }
 
     /**
@@ -139,12 +144,13 @@ final class SchemaEvolution {
         if (statements.isEmpty()) {
             return;
         }
+        boolean documents = documentsAsBytes(columns(c, stored.table()));
         LOG.info("collection {}: upgrading table {} to the current layout: {}", stored.collection(), stored.table(), statements);
         for (String sql : statements) {
             Dialect.execute(c, sql);
         }
-        if (statements.stream().noneMatch(s -> s.contains(" raw"))) {
-            return; // the documents kept their layout
+        if (!documents) {
+            return; // only the key changed type
         }
         DocFormat docs = d.docs();
         String table = stored.table();
