@@ -51,13 +51,99 @@ final class Catalog {
             check.failIfMissing("opening the depot", display);
         }
         insertCounter(c);
+        upgradeOps(c);
         backend.feed.init(c);
     }
 
+    /**
+     * Brings the feed's {@code op} columns of an earlier Depot to names: in place under {@code
+     * ddl=create} (under the counter lock, so concurrent openers do it once, and no commit numbers
+     * events meanwhile), refused with the statements under {@code ddl=validate}.
+     */
+    private void upgradeOps(Connection c) throws SQLException {
+        if (ddl == Ddl.NONE || opUpgrade(c).isEmpty()) {
+            return;
+        }
+        if (ddl == Ddl.VALIDATE) {
+            throw new IllegalStateException("opening the depot: tables " + prefix + "changes and " + prefix + "outbox have the layout of"
+                    + " an earlier Depot (the operation as a number) (" + display + "); with ddl=validate Depot changes nothing. Run: "
+                    + String.join("; ", opUpgrade(c)));
+        }
+        backend.inWrite(c, true, tx -> {
+            List<String> statements = opUpgrade(c);
+            for (String sql : statements) {
+                Dialect.execute(c, sql);
+            }
+            return null;
+        });
+    }
+
     private void createOwnTables(Connection c) throws SQLException {
+        // Comments only on a first open: concurrent COMMENT ON of one table can fail on PostgreSQL.
+        boolean fresh = !exists(c, prefix + "meta");
         for (String sql : ownTables(d, prefix)) {
             Dialect.execute(c, sql);
         }
+        if (fresh) {
+            for (String sql : ownComments(d, prefix)) {
+                Dialect.execute(c, sql);
+            }
+        }
+    }
+
+    private static boolean exists(Connection c, String table) throws SQLException {
+        var md = c.getMetaData();
+        for (String t : new java.util.TreeSet<>(List.of(table, table.toUpperCase(java.util.Locale.ROOT)))) {
+            try (ResultSet rs = md.getTables(c.getCatalog(), c.getSchema(), t, null)) {
+                if (rs.next()) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    /** What each of Depot's own tables keeps, as table comments. */
+    private static final Map<String, String> OWN = new java.util.LinkedHashMap<>();
+
+    static {
+        OWN.put("meta", "Depot's counters: seq (last numbered change event), stamps (next stamp block), trim (feed floor).");
+        OWN.put("changes", "Depot's change feed: one row per committed write, numbered by seq in commit order.");
+        OWN.put("collections", "Depot's registry: per collection its table, key type and index columns.");
+        OWN.put("outbox", "Depot's outbox: events of committed writes waiting to be numbered into the change feed.");
+        OWN.put("commits", "Depot's commit ids of recent transactions, for looking up whether a commit happened.");
+    }
+
+    /** Comments on Depot's own tables, as statements ({@code COMMENT ON}, or MariaDB's {@code ALTER TABLE ... COMMENT}). */
+    static List<String> ownComments(Dialect d, String prefix) {
+        List<String> out = new java.util.ArrayList<>();
+        OWN.forEach((table, text) -> {
+            out.addAll(d.commentStatements(prefix + table, text, Map.of()));
+            if (!d.tableComment(text).isEmpty()) {
+                out.add("ALTER TABLE " + prefix + table + d.tableComment(text));
+            }
+        });
+        return out;
+    }
+
+    /** A change event's operation, as its name (Depot's first layout had the enum's ordinal in a SMALLINT). */
+    static final String OP_COLUMN = "op VARCHAR(6) NOT NULL CHECK (op IN ('INSERT', 'UPDATE', 'DELETE'))";
+
+    /** The tables whose {@code op} column held ordinals in the first layout. */
+    private static final List<String> OP_TABLES = List.of("changes", "outbox");
+
+    /**
+     * The statements that turn the ordinal {@code op} columns of an earlier Depot's feed tables into
+     * names; none if they are names already (read from the catalog, and on SQLite from the rows).
+     */
+    List<String> opUpgrade(Connection c) throws SQLException {
+        List<String> out = new java.util.ArrayList<>();
+        for (String t : OP_TABLES) {
+            if (d.ordinalOps(c, prefix + t)) {
+                out.addAll(d.opsToNames(prefix + t));
+            }
+        }
+        return out;
     }
 
     /**
@@ -69,12 +155,12 @@ final class Catalog {
         List<String> out = new java.util.ArrayList<>(List.of(
                 "CREATE TABLE IF NOT EXISTS " + prefix + "meta (name VARCHAR(64) NOT NULL PRIMARY KEY, val BIGINT NOT NULL)" + opts,
                 "CREATE TABLE IF NOT EXISTS " + prefix + "changes (seq BIGINT NOT NULL PRIMARY KEY, coll VARCHAR(64) NOT NULL, "
-                        + "rkey " + d.textType() + " NOT NULL, op SMALLINT NOT NULL, ver BIGINT NOT NULL, t_sec BIGINT NOT NULL, "
+                        + "rkey " + d.textType() + " NOT NULL, " + OP_COLUMN + ", ver BIGINT NOT NULL, t_sec BIGINT NOT NULL, "
                         + "t_nano INTEGER NOT NULL, commit_id VARCHAR(64))" + opts,
                 "CREATE INDEX IF NOT EXISTS " + prefix + "changes_time ON " + prefix + "changes (t_sec, t_nano)",
                 Registry.ddl(prefix, d),
                 "CREATE TABLE IF NOT EXISTS " + prefix + "outbox (" + d.identityColumn() + ", s BIGINT NOT NULL, "
-                        + "coll VARCHAR(64) NOT NULL, rkey " + d.textType() + " NOT NULL, op SMALLINT NOT NULL, ver BIGINT NOT NULL, "
+                        + "coll VARCHAR(64) NOT NULL, rkey " + d.textType() + " NOT NULL, " + OP_COLUMN + ", ver BIGINT NOT NULL, "
                         + "t_sec BIGINT NOT NULL, t_nano INTEGER NOT NULL, commit_id VARCHAR(64))" + opts,
                 "CREATE TABLE IF NOT EXISTS " + prefix + "commits (id VARCHAR(64) NOT NULL PRIMARY KEY, t_sec BIGINT NOT NULL)" + opts));
         out.addAll(BlobTables.ddl(d, prefix));
@@ -129,7 +215,11 @@ final class Catalog {
                         + ": it holds the records of collection '" + owner + "'"
                         + (stored == null ? "; rename one of them" : " too (created before table names were unique)"));
             }
-            return stored == null ? evolution.create(tx.conn, spec, table) : evolution.evolve(tx.conn, stored, spec, reindexer);
+            if (stored == null) {
+                return evolution.create(tx.conn, spec, table);
+            }
+            evolution.upgrade(tx.conn, stored);
+            return evolution.evolve(tx.conn, stored, spec, reindexer);
         });
         tables.put(spec.name(), new Table(spec, e.table(), e.columnsFor(spec), d));
     }
@@ -142,6 +232,7 @@ final class Catalog {
                 throw new IllegalStateException("collection '" + spec.name() + "' has no table in the database (" + display
                         + "): nothing to rebuild");
             }
+            evolution.upgrade(tx.conn, stored);
             return evolution.evolve(tx.conn, stored, spec, reindexer, true);
         });
         tables.put(spec.name(), new Table(spec, e.table(), e.columnsFor(spec), d));
@@ -203,8 +294,16 @@ final class Catalog {
                     + " Depot adds none: apply Depot's DDL for them first or open once with ddl=create");
         }
         if (ddl == Ddl.VALIDATE) {
+            List<String> upgrade = evolution.upgradeStatements(c, stored.table(), stored.keyType());
+            if (!upgrade.isEmpty()) {
+                throw new IllegalStateException("collection '" + spec.name() + "': table " + stored.table()
+                        + " has the layout of an earlier Depot (" + display
+                        + "); with ddl=validate Depot changes nothing. Run: " + String.join("; ", upgrade)
+                        + " (documents moved to raw stay readable from there; opening once with ddl=create also fills doc from them)");
+            }
             SchemaCheck check = new SchemaCheck();
-            List<String> all = new java.util.ArrayList<>(List.of("k", "ver", "s", "doc"));
+            List<String> all = new java.util.ArrayList<>(List.of("k", "ver", "s"));
+            all.addAll(d.docs().comments().keySet());
             all.addAll(columns);
             check.table(c, stored.table(), all, sqlIndexes);
             check.failIfMissing("collection '" + spec.name() + "'", display);

@@ -26,12 +26,15 @@ final class DdlScript implements Backend {
     private final Registry registry;
     private final List<String> statements = new ArrayList<>();
     private final Map<String, String> owners = new HashMap<>();
+    /** Tables and SQL indexes named so far, as the registry would hold them. */
+    private final java.util.Set<String> taken = new java.util.HashSet<>();
 
     DdlScript(JdbcSettings settings) {
         this.settings = settings;
         this.registry = new Registry(settings.tablePrefix());
         this.evolution = new SchemaEvolution(settings.dialect(), settings.tablePrefix(), registry);
         statements.addAll(Catalog.ownTables(settings.dialect(), settings.tablePrefix()));
+        statements.addAll(Catalog.ownComments(settings.dialect(), settings.tablePrefix()));
     }
 
     List<String> statements() {
@@ -54,7 +57,8 @@ final class DdlScript implements Backend {
         if (other != null) {
             throw new IllegalArgumentException("collection '" + spec.name() + "' is given twice");
         }
-        Registry.Entry e = evolution.entry(spec, table);
+        taken.add(table);
+        Registry.Entry e = evolution.entry(spec, table, taken);
         statements.addAll(evolution.createStatements(e, spec));
         statements.add(registry.insertSql(e));
     }

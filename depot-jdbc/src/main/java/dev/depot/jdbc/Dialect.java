@@ -20,6 +20,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.UUID;
@@ -94,7 +95,22 @@ abstract class Dialect {
 
     abstract String columnType(IndexType type);
 
+    /**
+     * The statements that change the key column of a table made by an earlier Depot, whose type is
+     * {@code columnType} (as the catalog names it), to {@link #keyType}; none if it already is.
+     */
+    List<String> keyUpgrade(String table, KeyType type, String columnType) {
+        return List.of();
+    }
+
     abstract String bytesType();
+
+    private static final DocFormat BYTES = new DocFormat.Bytes();
+
+    /** How collection tables hold documents; by default the codec's bytes in a binary column. */
+    DocFormat docs() {
+        return BYTES;
+    }
 
     /** A text column outside any index (registry, feed). */
     String textType() {
@@ -113,6 +129,66 @@ abstract class Dialect {
 
     String dropIndex(String table, String index) {
         return "DROP INDEX IF EXISTS " + index;
+    }
+
+    /** Whether {@code table}'s {@code op} column holds ordinals (an earlier Depot's layout): its type is a number. */
+    boolean ordinalOps(Connection c, String table) throws SQLException {
+        for (String t : List.of(table, table.toUpperCase(java.util.Locale.ROOT))) {
+            try (ResultSet rs = c.getMetaData().getColumns(c.getCatalog(), c.getSchema(), t, "%")) {
+                while (rs.next()) {
+                    if (rs.getString("COLUMN_NAME").equalsIgnoreCase("op")) {
+                        int type = rs.getInt("DATA_TYPE");
+                        return type == Types.SMALLINT || type == Types.INTEGER || type == Types.TINYINT || type == Types.BIGINT;
+                    }
+                }
+            }
+        }
+        return false;
+    }
+
+    /** The statements that turn ordinals in {@code table}'s {@code op} column into names. */
+    List<String> opsToNames(String table) {
+        return List.of("ALTER TABLE " + table + " ALTER COLUMN op SET DATA TYPE VARCHAR(6)",
+                "UPDATE " + table + " SET op = " + OP_NAMES,
+                "ALTER TABLE " + table + " ADD CHECK (op IN ('INSERT', 'UPDATE', 'DELETE'))");
+    }
+
+    /** The name of an ordinal in a text column. */
+    static final String OP_NAMES = "CASE op WHEN '0' THEN 'INSERT' WHEN '1' THEN 'UPDATE' WHEN '2' THEN 'DELETE' ELSE op END";
+
+    // ---- comments: what Depot keeps in a table and its columns, for people who read the database ----
+
+    /** A string literal holding {@code text}, for DDL (comments, registry lines). */
+    String literal(String text) {
+        return "'" + text.replace("'", "''") + "'";
+    }
+
+    /** Appended to a column definition; empty where comments are statements of their own or unsupported. */
+    String columnComment(String text) {
+        return "";
+    }
+
+    /** Appended to CREATE TABLE after {@link #tableOptions}; empty where comments are statements or unsupported. */
+    String tableComment(String text) {
+        return "";
+    }
+
+    /**
+     * The statements that attach comments to a table ({@code tableText}, or none if null) and to
+     * columns (name to text); none by default, where comments are inline or unsupported.
+     */
+    List<String> commentStatements(String table, String tableText, Map<String, String> columns) {
+        return List.of();
+    }
+
+    /** {@code COMMENT ON TABLE/COLUMN}, as PostgreSQL and H2 take them. */
+    final List<String> commentOn(String table, String tableText, Map<String, String> columns) {
+        List<String> out = new ArrayList<>();
+        if (tableText != null) {
+            out.add("COMMENT ON TABLE " + table + " IS " + literal(tableText));
+        }
+        columns.forEach((column, text) -> out.add("COMMENT ON COLUMN " + table + "." + column + " IS " + literal(text)));
+        return out;
     }
 
     /** Whether DDL takes part in transactions (so evolution is all-or-nothing). */

@@ -217,6 +217,11 @@ final class Feed implements ChangeLog {
         }
     }
 
+    /** The ordinal of an operation stored by its name, as {@link #bindEvent} takes it. */
+    static int op(String name) {
+        return ChangeEvent.Op.valueOf(name).ordinal();
+    }
+
     /**
      * Binds an event's columns as parameters 2..8 of the outbox or feed insert (parameter 1 is the
      * stamp or the sequence): collection, key, operation, version, time, commit id (may be null).
@@ -225,7 +230,7 @@ final class Feed implements ChangeLog {
             throws SQLException {
         ps.setString(2, coll);
         ps.setString(3, key);
-        ps.setInt(4, op);
+        ps.setString(4, OPS[op].name());
         ps.setLong(5, version);
         ps.setLong(6, sec);
         ps.setInt(7, nano);
@@ -645,7 +650,7 @@ final class Feed implements ChangeLog {
                         if (seq > expected) {
                             break; // a hole: an earlier commit not visible yet; a later call returns it
                         }
-                        out.add(new ChangeEvent(seq, rs.getString(2), rs.getString(3), OPS[rs.getInt(4)],
+                        out.add(new ChangeEvent(seq, rs.getString(2), rs.getString(3), ChangeEvent.Op.valueOf(rs.getString(4)),
                                 rs.getLong(5), Instant.ofEpochSecond(rs.getLong(6), rs.getInt(7))));
                         expected++;
                     }

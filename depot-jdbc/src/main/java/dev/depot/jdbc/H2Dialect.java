@@ -2,6 +2,8 @@ package dev.depot.jdbc;
 
 import dev.depot.spi.IndexType;
 import dev.depot.spi.KeyType;
+import java.util.List;
+import java.util.Map;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -62,6 +64,11 @@ final class H2Dialect extends Dialect {
     @Override
     String bytesType() {
         return "VARBINARY";
+    }
+
+    @Override
+    List<String> commentStatements(String table, String tableText, Map<String, String> columns) {
+        return commentOn(table, tableText, columns);
     }
 
     @Override

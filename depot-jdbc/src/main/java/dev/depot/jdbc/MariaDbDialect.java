@@ -7,6 +7,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Types;
+import java.util.List;
 import java.util.Properties;
 
 /**
@@ -81,6 +82,13 @@ final class MariaDbDialect extends Dialect {
         };
     }
 
+    private static final DocFormat DOCS = new JsonTextDocs();
+
+    @Override
+    DocFormat docs() {
+        return DOCS;
+    }
+
     @Override
     String bytesType() {
         return "LONGBLOB";
@@ -94,6 +102,29 @@ final class MariaDbDialect extends Dialect {
     @Override
     String tableOptions() {
         return " ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_nopad_bin";
+    }
+
+    /** MariaDB reads a backslash in a literal as an escape (unless NO_BACKSLASH_ESCAPES): doubled, it stands for itself. */
+    @Override
+    String literal(String text) {
+        return "'" + text.replace("\\", "\\\\").replace("'", "''") + "'";
+    }
+
+    @Override
+    String columnComment(String text) {
+        return " COMMENT " + literal(text);
+    }
+
+    @Override
+    String tableComment(String text) {
+        return " COMMENT=" + literal(text);
+    }
+
+    @Override
+    List<String> opsToNames(String table) {
+        return List.of("ALTER TABLE " + table + " MODIFY op VARCHAR(6) NOT NULL",
+                "UPDATE " + table + " SET op = " + OP_NAMES,
+                "ALTER TABLE " + table + " ADD CHECK (op IN ('INSERT', 'UPDATE', 'DELETE'))");
     }
 
     @Override

@@ -70,6 +70,23 @@ final class Names {
     }
 
     /**
+     * The readable name of the SQL index on a collection's index, {@code <prefix><collection>_<index>_idx}
+     * (e.g. {@code depot_players_score_idx}), lowercased with other characters as {@code _}. A name
+     * longer than 63 characters keeps its head and ends in 48 bits of SHA-256 of the full name and
+     * {@code _idx}. Readable names are not injective ({@code a_b}/{@code c} and {@code a}/{@code b_c}
+     * meet), so {@link SchemaEvolution} uses one only if no table or index of the registry has it
+     * and falls back to {@link #index} otherwise.
+     */
+    static String readableIndex(String prefix, String collection, String indexName) {
+        String full = (prefix + collection + "_" + indexName).toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9_]", "_") + "_idx";
+        if (full.length() <= SHORTENED) {
+            return full;
+        }
+        String hash = hash(prefix + collection + "." + indexName, 12);
+        return full.substring(0, SHORTENED - "_idx".length() - hash.length() - 1) + "_" + hash + "_idx";
+    }
+
+    /**
      * The SQL index name Depot used before names were injective (a CRC32, so two columns of the
      * schema could share one); still the name of indexes created then, which the registry marks.
      */

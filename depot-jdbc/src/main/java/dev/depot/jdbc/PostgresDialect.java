@@ -2,6 +2,12 @@ package dev.depot.jdbc;
 
 import dev.depot.spi.IndexType;
 import dev.depot.spi.KeyType;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Types;
+import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 
 /**
@@ -39,9 +45,35 @@ final class PostgresDialect extends Dialect {
         p.setProperty("tcpKeepAlive", "true");
     }
 
+    /** UUID keys in PostgreSQL's own type: 16 bytes, compared as unsigned bytes, which is their text order. */
     @Override
     String keyType(KeyType type) {
-        return type == KeyType.LONG ? "BIGINT" : "TEXT COLLATE \"C\"";
+        return switch (type) {
+            case LONG -> "BIGINT";
+            case STRING -> "TEXT COLLATE \"C\"";
+            case UUID -> "UUID";
+        };
+    }
+
+    @Override
+    List<String> keyUpgrade(String table, KeyType type, String columnType) {
+        return type == KeyType.UUID && !columnType.equalsIgnoreCase("uuid")
+                ? List.of("ALTER TABLE " + table + " ALTER COLUMN k TYPE UUID USING k::uuid")
+                : List.of();
+    }
+
+    @Override
+    void bindKey(PreparedStatement ps, int i, KeyType type, Object key) throws SQLException {
+        if (type == KeyType.UUID) {
+            ps.setObject(i, key, Types.OTHER);
+        } else {
+            super.bindKey(ps, i, type, key);
+        }
+    }
+
+    @Override
+    Object readKey(ResultSet rs, int col, KeyType type) throws SQLException {
+        return type == KeyType.UUID ? rs.getObject(col, java.util.UUID.class) : super.readKey(rs, col, type);
     }
 
     @Override
@@ -54,9 +86,21 @@ final class PostgresDialect extends Dialect {
         };
     }
 
+    private static final DocFormat DOCS = new JsonbDocs();
+
+    @Override
+    DocFormat docs() {
+        return DOCS;
+    }
+
     @Override
     String bytesType() {
         return "BYTEA";
+    }
+
+    @Override
+    List<String> commentStatements(String table, String tableText, Map<String, String> columns) {
+        return commentOn(table, tableText, columns);
     }
 
     @Override
@@ -68,6 +112,13 @@ final class PostgresDialect extends Dialect {
     String indexColumns(String column) {
         // Matches the ascending query order (NULLS FIRST), which PostgreSQL's default index order does not.
         return column + " NULLS FIRST, k";
+    }
+
+    @Override
+    List<String> opsToNames(String table) {
+        return List.of("ALTER TABLE " + table + " ALTER COLUMN op TYPE VARCHAR(6) USING "
+                + "CASE op WHEN 0 THEN 'INSERT' WHEN 1 THEN 'UPDATE' WHEN 2 THEN 'DELETE' END",
+                "ALTER TABLE " + table + " ADD CHECK (op IN ('INSERT', 'UPDATE', 'DELETE'))");
     }
 
     @Override

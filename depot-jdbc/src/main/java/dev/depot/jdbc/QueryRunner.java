@@ -27,7 +27,7 @@ final class QueryRunner {
         if (own == null) {
             QuerySql.Sql sql = t.queries.select(plan, plan.offset(), plan.limit(), false);
             List<StoredRecord> out = new ArrayList<>();
-            run(c, t, sql, rs -> out.add(StoredRecord.of(Reads.key(rs, t), rs.getLong(2), rs.getBytes(3))));
+            run(c, t, sql, rs -> out.add(StoredRecord.of(Reads.key(rs, t), rs.getLong(2), t.docs.read(rs, 3))));
             return out;
         }
         long fetch = saturatedAdd(saturatedAdd(plan.offset(), plan.limit()), own.size());
@@ -38,8 +38,8 @@ final class QueryRunner {
         run(c, t, sql, rs -> {
             Object key = Reads.key(rs, t);
             if (own.pending(key) == null) {
-                Object ov = keyOrder ? null : t.dialect.readValue(rs, 4, orderType);
-                merged.add(new Row(key, rs.getLong(2), rs.getBytes(3), ov));
+                Object ov = keyOrder ? null : t.dialect.readValue(rs, 3 + t.docs.width(), orderType);
+                merged.add(new Row(key, rs.getLong(2), t.docs.read(rs, 3), ov));
             }
         });
         Comparator<Row> order = order(t, plan);

@@ -52,14 +52,14 @@ final class QuerySql {
 
     /**
      * The rows of the plan with {@code offset} and {@code limit} applied in SQL. With {@code
-     * withOrderValue} the order index value is selected as a 4th column (for merging own writes).
+     * withOrderValue} the order index value is selected after the document's columns (for merging own writes).
      */
     Sql select(QueryPlan plan, long offset, long limit, boolean withOrderValue) {
         Builder b = new Builder(plan);
         String shape = b.shape() + "|" + withOrderValue;
         String text = texts.computeIfAbsent(shape, s -> {
             String orderCol = plan.orderIndex() == QueryPlan.KEY_ORDER ? null : table.columns.get(plan.orderIndex());
-            StringBuilder sql = new StringBuilder("SELECT k, ver, doc");
+            StringBuilder sql = new StringBuilder("SELECT k, ver, ").append(table.docs.columns());
             if (withOrderValue && orderCol != null) {
                 sql.append(", ").append(orderCol);
             }

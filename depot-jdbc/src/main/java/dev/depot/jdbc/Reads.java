@@ -18,7 +18,7 @@ final class Reads {
         try (PreparedStatement ps = c.prepareStatement(t.selectRecord)) {
             t.dialect.bindKey(ps, 1, t.spec.keyType(), key);
             try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? StoredRecord.of(key, rs.getLong(2), rs.getBytes(3)) : null;
+                return rs.next() ? StoredRecord.of(key, rs.getLong(2), t.docs.read(rs, 3)) : null;
             }
         }
     }
@@ -26,7 +26,7 @@ final class Reads {
     /** The records of the keys that exist (keys must be distinct). */
     static List<StoredRecord> records(Connection c, Table t, List<Object> keys) throws SQLException {
         List<StoredRecord> out = new ArrayList<>(keys.size());
-        inChunks(c, t, keys, Kind.RECORDS, rs -> out.add(StoredRecord.of(key(rs, t), rs.getLong(2), rs.getBytes(3))));
+        inChunks(c, t, keys, Kind.RECORDS, rs -> out.add(StoredRecord.of(key(rs, t), rs.getLong(2), t.docs.read(rs, 3))));
         return out;
     }
 

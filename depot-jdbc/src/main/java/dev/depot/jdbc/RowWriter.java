@@ -52,8 +52,7 @@ final class RowWriter {
                 for (Pending p : updates) {
                     ps.setLong(1, p.version());
                     ps.setLong(2, stamp);
-                    ps.setBytes(3, p.document());
-                    int i = bindValues(ps, 4, t, p.values());
+                    int i = bindValues(ps, t.docs.bind(ps, 3, p.document()), t, p.values());
                     d.bindKey(ps, i, t.spec.keyType(), p.key());
                     ps.addBatch();
                 }
@@ -66,8 +65,7 @@ final class RowWriter {
                     d.bindKey(ps, 1, t.spec.keyType(), p.key());
                     ps.setLong(2, p.version());
                     ps.setLong(3, stamp);
-                    ps.setBytes(4, p.document());
-                    bindValues(ps, 5, t, p.values());
+                    bindValues(ps, t.docs.bind(ps, 4, p.document()), t, p.values());
                     ps.addBatch();
                 }
                 ps.executeBatch();

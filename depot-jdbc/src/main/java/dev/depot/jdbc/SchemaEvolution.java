@@ -11,6 +11,7 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -39,7 +40,9 @@ final class SchemaEvolution {
 
     /** Creates the table {@code table} (checked by the caller to belong to no other collection). */
     Registry.Entry create(Connection c, CollectionSpec spec, String table) throws SQLException {
-        Registry.Entry e = entry(spec, table);
+        Set<String> taken = taken(c);
+        taken.add(table);
+        Registry.Entry e = entry(spec, table, taken);
         for (String sql : createStatements(e, spec)) {
             Dialect.execute(c, sql);
         }
@@ -47,30 +50,157 @@ final class SchemaEvolution {
         return e;
     }
 
-    /** The registry entry of a new table for {@code spec}. */
-    Registry.Entry entry(CollectionSpec spec, String table) {
+    /**
+     * The registry entry of a new table for {@code spec}; its SQL indexes get readable names none of
+     * the {@code taken} names has (which it extends with them).
+     */
+    Registry.Entry entry(CollectionSpec spec, String table, Set<String> taken) {
         List<String> columns = new ArrayList<>();
         spec.indexes().forEach(i -> columns.add(null));
         assignColumns(spec, columns);
         List<String> sqlIndexes = new ArrayList<>();
-        for (String column : columns) {
-            sqlIndexes.add(Names.index(prefix, table, column));
+        for (int i = 0; i < columns.size(); i++) {
+            sqlIndexes.add(sqlIndex(spec, i, table, columns.get(i), taken));
         }
         return new Registry.Entry(spec.name(), spec.keyType(), table, spec.indexes(), columns, sqlIndexes);
     }
 
-    /** The DDL of a new table: the table, then one SQL index per declared index. */
+    /**
+     * The name of a new SQL index: the readable {@link Names#readableIndex}, unless a table or index
+     * Depot made already has it (readable names can meet), then the injective {@link Names#index}.
+     */
+    private String sqlIndex(CollectionSpec spec, int i, String table, String column, Set<String> taken) {
+        String name = Names.readableIndex(prefix, spec.name(), spec.index(i).name());
+        if (!taken.add(name)) {
+            name = Names.index(prefix, table, column);
+            taken.add(name);
+        }
+        return name;
+    }
+
+    /** Every table and SQL index name of the registry's collections. */
+    Set<String> taken(Connection c) throws SQLException {
+        Set<String> out = new HashSet<>();
+        for (Registry.Entry e : registry.all(c).values()) {
+            out.add(e.table());
+            out.addAll(e.sqlIndexes());
+        }
+        return out;
+    }
+
+    /** The DDL of a new table: the table, its comments, then one SQL index per declared index. */
     List<String> createStatements(Registry.Entry e, CollectionSpec spec) {
         List<String> out = new ArrayList<>();
+        Map<String, String> comments = TableComments.baseColumns(spec.keyType());
         StringBuilder ddl = new StringBuilder("CREATE TABLE IF NOT EXISTS ").append(e.table()).append(" (k ")
-                .append(d.keyType(spec.keyType())).append(" NOT NULL PRIMARY KEY, ver BIGINT NOT NULL, s BIGINT NOT NULL, doc ")
-                .append(d.bytesType()).append(" NOT NULL");
+                .append(d.keyType(spec.keyType())).append(" NOT NULL PRIMARY KEY").append(d.columnComment(comments.get("k")))
+                .append(", ver BIGINT NOT NULL").append(d.columnComment(comments.get("ver")))
+                .append(", s BIGINT NOT NULL").append(d.columnComment(comments.get("s")))
+                .append(", ").append(d.docs().definitions(d));
+        comments.putAll(d.docs().comments());
         for (int i = 0; i < e.columns().size(); i++) {
-            ddl.append(", ").append(e.columns().get(i)).append(' ').append(d.columnType(spec.index(i).type()));
+            String text = TableComments.index(spec.index(i));
+            comments.put(e.columns().get(i), text);
+            ddl.append(", ").append(e.columns().get(i)).append(' ').append(d.columnType(spec.index(i).type()))
+                    .append(d.columnComment(text));
         }
-        out.add(ddl.append(")").append(d.tableOptions()).toString());
+        String tableText = TableComments.collection(spec.name());
+        out.add(ddl.append(")").append(d.tableOptions()).append(d.tableComment(tableText)).toString());
+        out.addAll(d.commentStatements(e.table(), tableText, comments));
         for (int i = 0; i < e.columns().size(); i++) {
             out.add(createIndexSql(e.table(), e.columns().get(i), e.sqlIndexes().get(i), spec.index(i)));
+        }
+        return out;
+    }
+
+    /**
+     * The statements that bring {@code table}, made by an earlier Depot, to this layout (see
+     * {@link DocFormat#upgradeFromBytes}); none if it has it. Read from the database's catalog.
+     */
+    List<String> upgradeStatements(Connection c, String table, dev.depot.spi.KeyType keyType) throws SQLException {
+        Map<String, String> columns = columns(c, table);
+        if (columns.isEmpty()) {
+            return List.of(); // no such table: the catalog check says so
+        }
+        List<String> out = new ArrayList<>(d.keyUpgrade(table, keyType, columns.getOrDefault("k", "")));
+        if (documentsAsBytes(columns)) {
+            out.addAll(d.docs().upgradeFromBytes(table, d));
+        }
+        return out;
+    }
+
+    /** Whether a table's documents are in the first layout's one binary column while this dialect's format has more. */
+    private boolean documentsAsBytes(Map<String, String> columns) {
+        return d.docs().width() > 1 && !columns.containsKey("raw");
+    }
+
+    /**
+     * With {@code ddl=create}: brings a table of an earlier layout to this one in place, then fills
+     * the new JSON column from the kept bytes a page at a time (rows the format keeps as bytes only
+     * stay so). Runs under the caller's write transaction (all-or-nothing on PostgreSQL).
+     */
+    void upgrade(Connection c, Registry.Entry stored) throws SQLException {
+        List<String> statements = upgradeStatements(c, stored.table(), stored.keyType());
+        if (statements.isEmpty()) {
+            return;
+        }
+        boolean documents = documentsAsBytes(columns(c, stored.table()));
+        LOG.info("collection {}: upgrading table {} to the current layout: {}", stored.collection(), stored.table(), statements);
+        for (String sql : statements) {
+            Dialect.execute(c, sql);
+        }
+        if (!documents) {
+            return; // only the key changed type
+        }
+        DocFormat docs = d.docs();
+        String table = stored.table();
+        String first = "SELECT k, raw FROM " + table + " ORDER BY k LIMIT " + PAGE;
+        String next = "SELECT k, raw FROM " + table + " WHERE k > ? ORDER BY k LIMIT " + PAGE;
+        String update = "UPDATE " + table + " SET " + docs.sets() + " WHERE k = ?";
+        Object after = null;
+        long done = 0;
+        while (true) {
+            List<Object> keys = new ArrayList<>(PAGE);
+            List<byte[]> raws = new ArrayList<>(PAGE);
+            try (PreparedStatement ps = c.prepareStatement(after == null ? first : next)) {
+                if (after != null) {
+                    d.bindKey(ps, 1, stored.keyType(), after);
+                }
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        keys.add(d.readKey(rs, 1, stored.keyType()));
+                        raws.add(rs.getBytes(2));
+                    }
+                }
+            }
+            try (PreparedStatement ps = c.prepareStatement(update)) {
+                for (int i = 0; i < keys.size(); i++) {
+                    d.bindKey(ps, docs.bind(ps, 1, raws.get(i)), stored.keyType(), keys.get(i));
+                    ps.addBatch();
+                }
+                if (!keys.isEmpty()) {
+                    ps.executeBatch();
+                }
+            }
+            done += keys.size();
+            if (keys.size() < PAGE) {
+                break;
+            }
+            after = keys.get(keys.size() - 1);
+        }
+        LOG.info("collection {}: {} documents moved to the JSON document layout", stored.collection(), done);
+    }
+
+    /** The table's columns and their types as the catalog names them; empty if there is no such table. */
+    private static Map<String, String> columns(Connection c, String table) throws SQLException {
+        Map<String, String> out = new java.util.HashMap<>();
+        java.sql.DatabaseMetaData md = c.getMetaData();
+        for (String t : new java.util.TreeSet<>(List.of(table, table.toUpperCase(java.util.Locale.ROOT)))) {
+            try (ResultSet rs = md.getColumns(c.getCatalog(), c.getSchema(), t, "%")) {
+                while (rs.next()) {
+                    out.put(rs.getString("COLUMN_NAME").toLowerCase(java.util.Locale.ROOT), rs.getString("TYPE_NAME"));
+                }
+            }
         }
         return out;
     }
@@ -168,8 +298,9 @@ final class SchemaEvolution {
             }
         }
         assignColumns(spec, columns, kept);
+        Set<String> taken = added.isEmpty() ? Set.of() : taken(c);
         for (int i : added) {
-            sqlIndexes.set(i, Names.index(prefix, table, columns.get(i)));
+            sqlIndexes.set(i, sqlIndex(spec, i, table, columns.get(i), taken));
         }
         List<Integer> refill = new ArrayList<>(added);
         refill.addAll(revived);
@@ -179,7 +310,12 @@ final class SchemaEvolution {
             Dialect.execute(c, "UPDATE " + table + " SET " + columns.get(i) + " = NULL");
         }
         for (int i : added) {
-            Dialect.execute(c, "ALTER TABLE " + table + " ADD COLUMN " + columns.get(i) + " " + d.columnType(spec.index(i).type()));
+            String text = TableComments.index(spec.index(i));
+            Dialect.execute(c, "ALTER TABLE " + table + " ADD COLUMN " + columns.get(i) + " " + d.columnType(spec.index(i).type())
+                    + d.columnComment(text));
+            for (String sql : d.commentStatements(table, null, Map.of(columns.get(i), text))) {
+                Dialect.execute(c, sql);
+            }
         }
         backfill(c, spec, table, columns, refill, reindexer);
         for (int i : added) {
@@ -300,8 +436,8 @@ final class SchemaEvolution {
 
     /** Visits every record in key order, a page at a time, so the table is never held in memory. */
     private void scan(Connection c, CollectionSpec spec, String table, DocConsumer each) throws SQLException {
-        String first = "SELECT k, doc FROM " + table + " ORDER BY k LIMIT " + PAGE;
-        String next = "SELECT k, doc FROM " + table + " WHERE k > ? ORDER BY k LIMIT " + PAGE;
+        String first = "SELECT k, " + d.docs().columns() + " FROM " + table + " ORDER BY k LIMIT " + PAGE;
+        String next = "SELECT k, " + d.docs().columns() + " FROM " + table + " WHERE k > ? ORDER BY k LIMIT " + PAGE;
         Object after = null;
         while (true) {
             List<Object> keys = new ArrayList<>(PAGE);
@@ -313,7 +449,7 @@ final class SchemaEvolution {
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
                         keys.add(d.readKey(rs, 1, spec.keyType()));
-                        docs.add(rs.getBytes(2));
+                        docs.add(d.docs().read(rs, 2));
                     }
                 }
             }

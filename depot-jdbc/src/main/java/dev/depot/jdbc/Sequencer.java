@@ -125,7 +125,7 @@ final class Sequencer {
         List<Staged> all = new ArrayList<>();
         try (PreparedStatement ps = c.prepareStatement(pendingSql); ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
-                Staged r = new Staged(rs.getLong(1), rs.getLong(9), rs.getString(2), rs.getString(3), rs.getInt(4),
+                Staged r = new Staged(rs.getLong(1), rs.getLong(9), rs.getString(2), rs.getString(3), Feed.op(rs.getString(4)),
                         rs.getLong(5), rs.getLong(6), rs.getInt(7), rs.getString(8));
                 commits.computeIfAbsent(r.stamp(), k -> new ArrayList<>()).add(r); // rows come in id order
                 all.add(r);

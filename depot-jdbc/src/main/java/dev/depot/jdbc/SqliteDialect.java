@@ -4,6 +4,7 @@ import dev.depot.spi.IndexType;
 import dev.depot.spi.KeyType;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.List;
 import java.util.Properties;
 import org.sqlite.SQLiteErrorCode;
 import org.sqlite.SQLiteException;
@@ -78,6 +79,24 @@ final class SqliteDialect extends Dialect {
     @Override
     String forUpdate() {
         return "";
+    }
+
+    /**
+     * SQLite keeps a column's declared type (an earlier layout's SMALLINT holds names as text once
+     * updated), so the rows say: any ordinal left.
+     */
+    @Override
+    boolean ordinalOps(Connection c, String table) throws SQLException {
+        try (var ps = c.prepareStatement("SELECT 1 FROM " + table + " WHERE typeof(op) = 'integer' LIMIT 1");
+                var rs = ps.executeQuery()) {
+            return rs.next();
+        }
+    }
+
+    @Override
+    List<String> opsToNames(String table) {
+        return List.of("UPDATE " + table + " SET op = CASE op WHEN 0 THEN 'INSERT' WHEN 1 THEN 'UPDATE' WHEN 2 THEN 'DELETE' END "
+                + "WHERE typeof(op) = 'integer'");
     }
 
     @Override

@@ -9,8 +9,8 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * One collection's SQL table and the text of every statement on it, built once when the collection
  * is prepared. Columns: {@code k} (key), {@code ver} (version), {@code s} (stamp: unique to the
- * commit that last wrote the row, see {@link StampBlock}; first-committer-wins checks compare it), {@code doc}
- * and one column per declared index, in index position order.
+ * commit that last wrote the row, see {@link StampBlock}; first-committer-wins checks compare it), the
+ * document's columns ({@link DocFormat}) and one column per declared index, in index position order.
  */
 final class Table {
     /** IN lists are padded to one of these sizes so only a few statement texts exist per table. */
@@ -20,6 +20,8 @@ final class Table {
     final CollectionSpec spec;
     final String name;
     final Dialect dialect;
+    /** The document's columns; they follow k and ver in every select list that reads documents. */
+    final DocFormat docs;
     final List<String> columns;
     final boolean hasUnique;
     final QuerySql queries;
@@ -48,6 +50,7 @@ final class Table {
         this.name = name;
         this.columns = List.copyOf(columns);
         this.dialect = dialect;
+        this.docs = dialect.docs();
         this.hasUnique = spec.indexes().stream().anyMatch(IndexSpec::unique);
         StringJoiner idx = new StringJoiner("");
         StringJoiner marks = new StringJoiner("");
@@ -62,9 +65,9 @@ final class Table {
             }
         }
         this.baseColumns = "k, ver, s" + idx;
-        this.selectRecord = "SELECT k, ver, doc FROM " + name + " WHERE k = ?";
-        this.insert = "INSERT INTO " + name + " (k, ver, s, doc" + idx + ") VALUES (?, ?, ?, ?" + marks + ")";
-        this.update = "UPDATE " + name + " SET ver = ?, s = ?, doc = ?" + sets + " WHERE k = ?";
+        this.selectRecord = "SELECT k, ver, " + docs.columns() + " FROM " + name + " WHERE k = ?";
+        this.insert = "INSERT INTO " + name + " (k, ver, s, " + docs.columns() + idx + ") VALUES (?, ?, ?, " + docs.marks() + marks + ")";
+        this.update = "UPDATE " + name + " SET ver = ?, s = ?, " + docs.sets() + sets + " WHERE k = ?";
         this.delete = "DELETE FROM " + name + " WHERE k = ?";
         this.clearUniques = hasUnique ? "UPDATE " + name + " SET " + nulls + " WHERE k = ?" : null;
         this.countAll = "SELECT COUNT(*) FROM " + name;
@@ -90,9 +93,9 @@ final class Table {
         throw new IllegalArgumentException("IN list too long: " + n);
     }
 
-    /** {@code SELECT k, ver, doc ... WHERE k IN (?, ...)} for a padded size. */
+    /** {@code SELECT k, ver, <doc columns> ... WHERE k IN (?, ...)} for a padded size. */
     String recordsIn(int size) {
-        return recordsIn.computeIfAbsent(size, n -> in("SELECT k, ver, doc FROM ", n));
+        return recordsIn.computeIfAbsent(size, n -> in("SELECT k, ver, " + docs.columns() + " FROM ", n));
     }
 
     /** Key, version, stamp and index values, for keys a transaction is about to write. */

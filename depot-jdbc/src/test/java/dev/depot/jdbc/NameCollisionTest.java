@@ -172,8 +172,8 @@ class NameCollisionTest {
             depot.records(rows("legacy", false)).save(new Row("k", "v1"));
             // Turn it into what the first scheme left: a CRC32-named SQL index, a registry line without index name.
             String legacy = PREFIX + "i_" + crc(table + ".x_v");
-            sql(url, url.startsWith("mariadb:") ? "DROP INDEX " + Names.index(PREFIX, table, "x_v") + " ON " + table
-                    : "DROP INDEX " + Names.index(PREFIX, table, "x_v"));
+            String current = Names.readableIndex(PREFIX, "legacy", "v");
+            sql(url, url.startsWith("mariadb:") ? "DROP INDEX " + current + " ON " + table : "DROP INDEX " + current);
             sql(url, "CREATE INDEX " + legacy + " ON " + table + " (x_v, k)");
             sql(url, "UPDATE " + PREFIX + "collections SET idx = 'v STRING n x_v\n' WHERE coll = 'legacy'");
 
