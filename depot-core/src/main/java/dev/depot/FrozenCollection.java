@@ -3,6 +3,7 @@ package dev.depot;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.NavigableSet;
@@ -62,8 +63,8 @@ final class FrozenCollection implements Copier {
     }
 
     @SuppressWarnings("unchecked")
-    private static java.util.Comparator<Object> comparator(SortedSet<?> s) {
-        return (java.util.Comparator<Object>) s.comparator();
+    private static Comparator<Object> comparator(SortedSet<?> s) {
+        return (Comparator<Object>) s.comparator();
     }
 
     @SuppressWarnings("unchecked")

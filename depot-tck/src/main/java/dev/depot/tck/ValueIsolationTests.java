@@ -446,7 +446,7 @@ abstract class ValueIsolationTests extends FeatureTests {
             for (Basket read : everyRead(FROZEN_BASKETS, "f1")) {
                 assertThat(read).isEqualTo(written);
                 assertThat(read.tags()).containsExactly("red", "green");
-                assertThat(read.labels()).containsExactlyElementsOf(written.labels());
+                assertThat(read.labels()).containsExactlyInAnyOrder("x", "y"); // a Set decodes into a HashSet: the decode orders it
                 assertThat(read.counts().keySet()).containsExactly("apples", "none");
                 assertThat(read.counts()).containsEntry("none", null);
                 assertThat(read.lines()).containsExactly(line("a"), line("b"), null);
