@@ -238,7 +238,8 @@ public final class Schema<K, V> {
          * classes ({@code ArrayList} …), {@code Queue}/{@code Deque}, classes with setters and the
          * types a copy would not reproduce (CONTRACT.md §3) are refused with an {@code
          * IllegalArgumentException} naming the type and the field. A deeply immutable type is
-         * shared anyway: the call changes nothing for it.
+         * shared anyway: the call changes nothing for it. With a custom {@link #codec(Codec)} what
+         * the codec decodes is frozen the same way.
          */
         public Builder<K, V> frozenCollections() {
             this.frozenCollections = true;
