@@ -35,6 +35,14 @@ import java.util.Set;
  * Records are copied through their canonical constructor from their fields; mutable classes by their
  * no-argument constructor and then field by field (the fields, not the setters: the cached source
  * already holds what the setters made of the document).
+ *
+ * <p>The same analysis builds the <em>freezer</em> of a schema with {@code frozenCollections()}
+ * ({@link #freezerFor}): collections declared as {@code List}/{@code Collection}/{@code Set}/{@code
+ * SortedSet}/{@code NavigableSet}/{@code Map}/{@code SortedMap}/{@code NavigableMap} become
+ * unmodifiable ({@link FrozenCollection}, {@link FrozenMap}), records are rebuilt around them
+ * ({@link FrozenRecord}); what cannot be made unmodifiable (arrays, concrete collection classes,
+ * {@code Queue}/{@code Deque}, mutable classes) or is refused above is refused with its reason and
+ * the field it was found in.
  */
 final class CopierBuilder {
     /** Jackson annotations that rename, order or skip properties: a decoded instance still copies faithfully. */
@@ -42,24 +50,56 @@ final class CopierBuilder {
             "JsonInclude", "JsonPropertyOrder", "JsonAlias", "JsonFormat", "JsonPropertyDescription", "JsonClassDescription");
 
     private final Set<Class<?>> inProgress = new HashSet<>();
+    /** Builds a freezer (unmodifiable collections, shared result) instead of a copier. */
+    private final boolean freeze;
 
-    private CopierBuilder() {}
+    private CopierBuilder(boolean freeze) {
+        this.freeze = freeze;
+    }
 
     /** A copier for values of {@code type}, or null when values of it must be decoded instead. */
     static Copier forType(Class<?> type) {
         try {
-            return new CopierBuilder().build(type);
+            return new CopierBuilder(false).build(type);
         } catch (Refused | ReflectiveOperationException | RuntimeException e) {
             return null; // when unsure, decode: a type Java reflection cannot fully see is not copied
         }
     }
 
-    /** This type cannot be copied safely. */
+    /**
+     * The freezer of {@code type}: a copier whose result has unmodifiable collections and may be
+     * shared ({@link Copier#SHARE} when the type is deeply immutable already).
+     *
+     * @throws IllegalArgumentException naming the type, the field and the reason when some part of
+     *     the type cannot be made unmodifiable
+     */
+    static Copier freezerFor(Class<?> type) {
+        try {
+            return new CopierBuilder(true).build(type);
+        } catch (Refused e) {
+            throw new IllegalArgumentException("cannot freeze " + type.getName()
+                    + (e.where == null ? "" : ", at " + e.where) + ": " + e.getMessage());
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            throw new IllegalArgumentException("cannot freeze " + type.getName() + ": its parts are not accessible to "
+                    + "Depot (" + e.getClass().getSimpleName() + "); open its package or drop frozenCollections()");
+        }
+    }
+
+    /** This type cannot be copied (or frozen) safely; the message says why, {@code where} names the field. */
     private static final class Refused extends Exception {
         private static final long serialVersionUID = 1L;
+        private String where;
 
-        Refused() {
-            super(null, null, false, false);
+        Refused(String reason) {
+            super(reason, null, false, false);
+        }
+
+        /** Names the innermost field the refusal was found in; outer fields keep it. */
+        Refused at(Class<?> owner, String field, Type declared) {
+            if (where == null) {
+                where = owner.getName() + "." + field + " (" + declared.getTypeName() + ")";
+            }
+            return this;
         }
     }
 
@@ -67,36 +107,66 @@ final class CopierBuilder {
         if (t instanceof ParameterizedType p && p.getRawType() instanceof Class<?> raw) {
             Type[] args = p.getActualTypeArguments();
             if (Collection.class.isAssignableFrom(raw) && args.length == 1 && knownCollection(raw)) {
+                if (freeze) {
+                    FrozenCollection.Kind kind = FrozenCollection.kindOf(raw);
+                    if (kind == null) {
+                        throw new Refused(raw.getSimpleName() + (raw.isInterface() ? " has no unmodifiable view in the JDK"
+                                : " is a concrete class an unmodifiable collection cannot stand in for")
+                                + "; declare List, Set, SortedSet or NavigableSet");
+                    }
+                    return new FrozenCollection(kind, build(args[0]));
+                }
                 return new CollectionCopier(build(args[0]));
             }
             if (Map.class.isAssignableFrom(raw) && args.length == 2 && knownMap(raw)) {
                 if (build(args[0]) != Copier.SHARE) {
-                    throw new Refused();
+                    throw new Refused("map keys must be immutable leaves (strings, numbers, UUIDs, enums...)");
+                }
+                if (freeze) {
+                    if (!raw.isInterface()) {
+                        throw new Refused(raw.getSimpleName() + " is a concrete class an unmodifiable map cannot "
+                                + "stand in for; declare Map, SortedMap or NavigableMap");
+                    }
+                    return new FrozenMap(raw != Map.class, build(args[1]));
                 }
                 return new MapCopier(build(args[1]));
             }
-            throw new Refused(); // a generic record or class: its fields' types depend on the arguments
+            // a generic record or class: its fields' types depend on the arguments
+            throw new Refused("generic types other than the JDK collections and maps are not supported");
         }
         if (!(t instanceof Class<?> c)) {
-            throw new Refused(); // a type variable, a wildcard, a generic array
+            throw new Refused("type variables, wildcards and generic arrays are polymorphic");
         }
         if (c.isPrimitive() || c.isEnum() || DeepImmutability.check(c)) {
             return Copier.SHARE;
         }
         if (c.isArray()) {
+            if (freeze) {
+                throw new Refused("arrays cannot be made unmodifiable; declare a List instead");
+            }
             Class<?> component = c.getComponentType();
             return new ArrayCopier(c, component.isPrimitive() ? Copier.SHARE : build(component));
         }
         if (c.isInterface() || Modifier.isAbstract(c.getModifiers()) || c.getTypeParameters().length > 0
                 || c.getName().startsWith("java.") || c.getName().startsWith("javax.") || c.getName().startsWith("jdk.")
                 || c.getName().startsWith("tools.jackson.") || c.getName().startsWith("com.fasterxml.jackson.")
-                || c.isAnonymousClass() || c.isLocalClass() || (c.isMemberClass() && !Modifier.isStatic(c.getModifiers()))
-                || !inProgress.add(c)) {
-            throw new Refused();
+                || c.isAnonymousClass() || c.isLocalClass() || (c.isMemberClass() && !Modifier.isStatic(c.getModifiers()))) {
+            throw new Refused(c.getName() + " is polymorphic, raw generic, a JDK or Jackson class not known to be "
+                    + "immutable, or a local or inner class");
+        }
+        if (!inProgress.add(c)) {
+            throw new Refused(c.getName() + " contains itself (a value could hold a cycle)");
         }
         try {
             checkAnnotations(c);
-            return c.isRecord() ? record(c) : mutableClass(c);
+            if (c.isRecord()) {
+                return record(c);
+            }
+            if (freeze) {
+                throw new Refused(c.getName() + " is a mutable class (setters, non-final fields) and stays mutable; "
+                        + "make it a record");
+            }
+            return mutableClass(c);
         } finally {
             inProgress.remove(c);
         }
@@ -130,7 +200,8 @@ final class CopierBuilder {
                 String pkg = a.annotationType().getPackageName();
                 boolean jackson = pkg.startsWith("com.fasterxml.jackson") || pkg.startsWith("tools.jackson");
                 if (jackson && !HARMLESS_JACKSON.contains(a.annotationType().getSimpleName())) {
-                    throw new Refused();
+                    throw new Refused(c.getName() + " has @" + a.annotationType().getSimpleName()
+                            + ", which may change the shape of a decoded value");
                 }
             }
         }
@@ -140,17 +211,59 @@ final class CopierBuilder {
     private Copier record(Class<?> c) throws Refused, ReflectiveOperationException {
         RecordComponent[] components = c.getRecordComponents();
         MethodHandles.Lookup lookup = MethodHandles.privateLookupIn(c, MethodHandles.lookup());
+        if (freeze) {
+            return frozenRecord(c, components, lookup);
+        }
         Class<?>[] types = new Class<?>[components.length];
         MethodHandle[] reads = new MethodHandle[components.length];
         for (int i = 0; i < components.length; i++) {
             RecordComponent rc = components[i];
             types[i] = rc.getType();
-            reads[i] = copying(lookup.findGetter(c, rc.getName(), rc.getType()), build(rc.getGenericType()), rc.getType());
+            reads[i] = copying(lookup.findGetter(c, rc.getName(), rc.getType()), component(c, rc), rc.getType());
         }
         MethodHandle constructor = lookup.findConstructor(c, MethodType.methodType(void.class, types));
         MethodHandle all = MethodHandles.filterArguments(constructor, 0, reads); // (R, R, ... R)R
         MethodHandle one = MethodHandles.permuteArguments(all, MethodType.methodType(c, c), new int[components.length]);
         return new ObjectCopier(c, one.asType(MethodType.methodType(Object.class, Object.class)));
+    }
+
+    private Copier component(Class<?> c, RecordComponent rc) throws Refused, ReflectiveOperationException {
+        try {
+            return build(rc.getGenericType());
+        } catch (Refused e) {
+            throw e.at(c, rc.getName(), rc.getGenericType());
+        }
+    }
+
+    /**
+     * {@code source -> new R(freeze(source.c1), ..., freeze(source.cn))}, with the constructor and
+     * the field reads as handles; {@link Copier#SHARE} when no component needs freezing.
+     */
+    private Copier frozenRecord(Class<?> c, RecordComponent[] components, MethodHandles.Lookup lookup)
+            throws Refused, ReflectiveOperationException {
+        Class<?>[] types = new Class<?>[components.length];
+        MethodHandle[] reads = new MethodHandle[components.length];
+        Copier[] freezers = new Copier[components.length];
+        boolean any = false;
+        for (int i = 0; i < components.length; i++) {
+            RecordComponent rc = components[i];
+            types[i] = rc.getType();
+            freezers[i] = component(c, rc);
+            any |= freezers[i] != Copier.SHARE;
+            reads[i] = lookup.findGetter(c, rc.getName(), rc.getType())
+                    .asType(MethodType.methodType(Object.class, Object.class));
+        }
+        if (!any) {
+            return Copier.SHARE;
+        }
+        MethodHandle constructor = lookup.findConstructor(c, MethodType.methodType(void.class, types))
+                .asSpreader(Object[].class, components.length)
+                .asType(MethodType.methodType(Object.class, Object[].class));
+        String[] names = new String[components.length];
+        for (int i = 0; i < components.length; i++) {
+            names[i] = components[i].getName();
+        }
+        return new FrozenRecord(c, constructor, reads, freezers, names);
     }
 
     /** {@code source -> { T t = new T(); t.f1 = copy(source.f1); ...; return t; }}, over the class and its superclasses. */
@@ -162,7 +275,7 @@ final class CopierBuilder {
         for (Class<?> k = c; k != Object.class; k = k.getSuperclass()) {
             if (k != c) {
                 if (k.getName().startsWith("java.") || k.getName().startsWith("javax.") || k.getTypeParameters().length > 0) {
-                    throw new Refused();
+                    throw new Refused(c.getName() + " extends a JDK or generic class");
                 }
                 checkAnnotations(k);
             }
@@ -173,7 +286,7 @@ final class CopierBuilder {
                     continue;
                 }
                 if (Modifier.isFinal(m) || f.isSynthetic()) {
-                    throw new Refused();
+                    throw new Refused(k.getName() + "." + f.getName() + " is final or synthetic");
                 }
                 MethodHandle read = copying(lookup.findGetter(k, f.getName(), f.getType()), build(f.getGenericType()), f.getType())
                         .asType(MethodType.methodType(f.getType(), c));

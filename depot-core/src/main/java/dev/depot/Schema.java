@@ -44,6 +44,8 @@ public final class Schema<K, V> {
     private final boolean immutableValues;
     /** Copies cached values of a mutable type for each reader; null when they are shared or decoded. */
     private final ValueCopier<V> copier;
+    /** Makes decoded values deeply immutable ({@code frozenCollections()}); null when not asked for. */
+    private final ValueFreezer<V> freezer;
     private final CollectionSpec spec;
     /** Set once a written value decoded again (see {@code Documents}); a benign race re-checks. */
     private volatile boolean roundTripVerified;
@@ -60,7 +62,8 @@ public final class Schema<K, V> {
         }
         this.codec = b.codec != null ? b.codec : Codec.json(b.valueClass);
         this.immutableValues = b.codec == null && DeepImmutability.check(b.valueClass);
-        this.copier = b.codec == null && !immutableValues ? ValueCopier.of(b.valueClass) : null;
+        this.freezer = b.frozenCollections && !immutableValues ? ValueFreezer.of(b.name, b.valueClass) : null;
+        this.copier = b.codec == null && !immutableValues && freezer == null ? ValueCopier.of(b.valueClass) : null;
         List<IndexSpec> specs = new ArrayList<>();
         for (IndexDefinition<V> d : indexes) {
             specs.add(new IndexSpec(d.name(), d.type(), d.unique()));
@@ -138,6 +141,11 @@ public final class Schema<K, V> {
         return immutableValues;
     }
 
+    /** The freezer of decoded values ({@code frozenCollections()}), or null: see {@code StoredValues}. */
+    ValueFreezer<V> freezer() {
+        return freezer;
+    }
+
     /** The structural copier of cached values, or null: see {@code StoredValues}. */
     ValueCopier<V> copier() {
         return copier;
@@ -182,6 +190,7 @@ public final class Schema<K, V> {
         private Function<V, K> keyExtractor;
         private KeyCodec<K> keyCodec;
         private Codec<V> codec;
+        private boolean frozenCollections;
         private final List<IndexDefinition<V>> indexes = new ArrayList<>();
         private final Set<String> indexNames = new HashSet<>();
 
@@ -211,6 +220,29 @@ public final class Schema<K, V> {
         /** Replaces the default JSON codec. */
         public Builder<K, V> codec(Codec<V> valueCodec) {
             this.codec = Objects.requireNonNull(valueCodec, "codec");
+            return this;
+        }
+
+        /**
+         * Reads return values whose collections are unmodifiable, one instance shared by every
+         * reader (on memory), instead of a structural copy per read: components declared as {@code
+         * List}, {@code Collection}, {@code Set}, {@code SortedSet}, {@code NavigableSet}, {@code Map},
+         * {@code SortedMap} or {@code NavigableMap}, in the value and in the records nested in it,
+         * are read as the JDK's unmodifiable views (nulls, order and a sorted collection's order kept),
+         * on every backend. <b>Mutating a returned collection throws {@link
+         * UnsupportedOperationException}</b>: to change a value, build a new one and write it. What
+         * was written is unaffected (a write encodes the value at the call).
+         *
+         * <p>Checked by {@link #build()}: the value type must be a record whose mutable parts are all
+         * such collections (with immutable map keys) or such records; arrays, concrete collection
+         * classes ({@code ArrayList} …), {@code Queue}/{@code Deque}, classes with setters and the
+         * types a copy would not reproduce (CONTRACT.md §3) are refused with an {@code
+         * IllegalArgumentException} naming the type and the field. A deeply immutable type is
+         * shared anyway: the call changes nothing for it. With a custom {@link #codec(Codec)} what
+         * the codec decodes is frozen the same way.
+         */
+        public Builder<K, V> frozenCollections() {
+            this.frozenCollections = true;
             return this;
         }
 

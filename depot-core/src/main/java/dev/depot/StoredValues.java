@@ -7,6 +7,9 @@ import dev.depot.spi.StoredRecord;
  * the store, as cheaply as the value type allows:
  * <ul>
  *   <li>a deeply immutable type: one decoded instance, cached on the record, shared by all;</li>
+ *   <li>a {@code frozenCollections()} schema: each decode is frozen ({@link ValueFreezer}: its
+ *       collections made unmodifiable), cached and shared like a deeply immutable value; on a
+ *       backend that keeps no cache every read decodes and freezes;</li>
  *   <li>a type {@link ValueCopier} can copy: the decoded instance is cached on the record and never
  *       handed out; each read gets a structural copy of it (mutable parts new, immutable leaves
  *       shared);</li>
@@ -32,6 +35,15 @@ final class StoredValues {
                 return type.cast(cached);
             }
             V v = Documents.decode(schema, r.key(), r.document());
+            r.cacheValue(v);
+            return v;
+        }
+        ValueFreezer<V> freezer = schema.freezer();
+        if (freezer != null) {
+            if (type.isInstance(cached)) {
+                return type.cast(cached);
+            }
+            V v = freezer.freeze(Documents.decode(schema, r.key(), r.document()));
             r.cacheValue(v);
             return v;
         }

@@ -42,7 +42,8 @@ import tools.jackson.databind.ObjectWriter;
  * ConcurrentHashMap<UUID, byte[]>} with the same Jackson codec ({@code _chm}: isolation by a decode
  * per read) and, for the record with a list, H2 in memory through hand-written JDBC ({@code _h2}, the
  * tags in an ARRAY column). Every store holds {@code size} records and, as in the issue, each record
- * is read once in setup. Only a store's benchmarks load it.
+ * is read once in setup. Only a store's benchmarks load it. {@code listFrozen*_depot} read the same
+ * records through a {@code frozenCollections()} schema: no copy, one shared unmodifiable instance.
  */
 @State(Scope.Benchmark)
 public class ValueShapesBench {
@@ -54,6 +55,12 @@ public class ValueShapesBench {
     static final Schema<UUID, Tagged> TAGGED = Schema.of("tagged", UUID.class, Tagged.class)
             .key(Tagged::id)
             .index("score", Long.class, t -> (long) t.score())
+            .build();
+    /** The same records with {@code frozenCollections()}: unmodifiable tags, one instance shared by all reads. */
+    static final Schema<UUID, Tagged> TAGGED_FROZEN = Schema.of("tagged_frozen", UUID.class, Tagged.class)
+            .key(Tagged::id)
+            .index("score", Long.class, t -> (long) t.score())
+            .frozenCollections()
             .build();
     static final Schema<UUID, Stats> STATS = Schema.of("stats", UUID.class, Stats.class)
             .key(Stats::id)
@@ -118,6 +125,19 @@ public class ValueShapesBench {
         @Override
         Schema<UUID, Tagged> schema() {
             return TAGGED;
+        }
+
+        @Override
+        Tagged value(int i, int n) {
+            return Shapes.tagged(i, n);
+        }
+    }
+
+    @State(Scope.Benchmark)
+    public static class DepotTaggedFrozen extends DepotStore<Tagged> {
+        @Override
+        Schema<UUID, Tagged> schema() {
+            return TAGGED_FROZEN;
         }
 
         @Override
@@ -412,6 +432,12 @@ public class ValueShapesBench {
         return s.records.get(nextKey());
     }
 
+    /** The opt-in: no copy per read, the caller gets the shared frozen instance (its tags throw on mutation). */
+    @Benchmark
+    public Optional<Tagged> listFrozenGet_depot(DepotTaggedFrozen s) {
+        return s.records.get(nextKey());
+    }
+
     @Benchmark
     public Optional<Tagged> listGet_spring(SpringTagged s) {
         return s.template.findById(nextKey(), Tagged.class);
@@ -432,6 +458,12 @@ public class ValueShapesBench {
 
     @Benchmark
     public List<Tagged> listRange100_depot(DepotTagged s) {
+        int low = nextLow();
+        return s.records.query().where(Q.field("score").between(low, low + 99)).orderBy("score").limit(100).list();
+    }
+
+    @Benchmark
+    public List<Tagged> listFrozenRange100_depot(DepotTaggedFrozen s) {
         int low = nextLow();
         return s.records.query().where(Q.field("score").between(low, low + 99)).orderBy("score").limit(100).list();
     }

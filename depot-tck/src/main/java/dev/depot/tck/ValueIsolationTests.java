@@ -1,6 +1,7 @@
 package dev.depot.tck;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.depot.Page;
 import dev.depot.Q;
@@ -16,6 +17,7 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.function.Consumer;
 import java.util.function.Function;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -23,7 +25,8 @@ import org.junit.jupiter.api.Test;
  * nested records and lists of them, nested generic collections, and mutable classes with setters.
  * Whatever a caller does to a value it got, or to one it passed to a write, never changes what a
  * later read returns; values read back equal what was written; returned collections are the
- * caller's own and may be changed (CONTRACT.md §1, principle 2).
+ * caller's own and may be changed (CONTRACT.md §1, principle 2). With {@code frozenCollections()}
+ * the collections read are unmodifiable instead, on every backend, and the value is shared (§3).
  */
 abstract class ValueIsolationTests extends FeatureTests {
 
@@ -141,6 +144,13 @@ abstract class ValueIsolationTests extends FeatureTests {
     static final Schema<String, Profile> PROFILES = Schema.of("value_profiles", String.class, Profile.class)
             .key(Profile::getId)
             .index("rank", Long.class, p -> (long) p.getRank())
+            .build();
+
+    /** The baskets again, opted in to unmodifiable collections shared across reads. */
+    static final Schema<String, Basket> FROZEN_BASKETS = Schema.of("value_frozen_baskets", String.class, Basket.class)
+            .key(Basket::id)
+            .index("rank", Long.class, Basket::rank)
+            .frozenCollections()
             .build();
 
     ValueIsolationTests(DepotConformanceSuite suite) {
@@ -406,6 +416,140 @@ abstract class ValueIsolationTests extends FeatureTests {
         });
         for (String key : keys) {
             assertThat(baskets().get(key)).contains(basket(key));
+        }
+    }
+
+    // ---- frozenCollections() ----
+
+    /** Every mutation {@link #vandalise(Basket)} tries, each expected to throw on a frozen value. */
+    private static List<Runnable> mutations(Basket b) {
+        return List.of(
+                () -> b.tags().add("mutated"),
+                () -> b.tags().set(0, "mutated"),
+                () -> b.labels().add("mutated"),
+                () -> b.counts().put("apples", 99),
+                () -> b.counts().remove("none"),
+                () -> b.main().notes().add("mutated"),
+                () -> b.lines().get(0).notes().clear(),
+                () -> b.lines().add(line("mutated")),
+                () -> b.history().get("mon").add(99),
+                () -> b.history().remove("wed"),
+                () -> b.tags().iterator().remove());
+    }
+
+    @Test
+    void frozenCollectionsAreUnmodifiableOnEveryReadAndEqualWhatWasWritten() {
+        Records<String, Basket> frozen = depot().records(FROZEN_BASKETS);
+        Basket written = basket("f1");
+        frozen.insert(written);
+        for (int round = 0; round < 3; round++) { // the first read of a record and the reads after it
+            for (Basket read : everyRead(FROZEN_BASKETS, "f1")) {
+                assertThat(read).isEqualTo(written);
+                assertThat(read.tags()).containsExactly("red", "green");
+                assertThat(read.labels()).containsExactlyInAnyOrder("x", "y"); // a Set decodes into a HashSet: the decode orders it
+                assertThat(read.counts().keySet()).containsExactly("apples", "none");
+                assertThat(read.counts()).containsEntry("none", null);
+                assertThat(read.lines()).containsExactly(line("a"), line("b"), null);
+                assertThat(read.history().keySet()).containsExactly("mon", "tue", "wed");
+                assertThat(read.history()).containsEntry("wed", null);
+                for (Runnable mutation : mutations(read)) {
+                    assertThatThrownBy(mutation::run).isInstanceOf(UnsupportedOperationException.class);
+                }
+            }
+        }
+        assertThat(frozen.query().where(Q.field("rank").eq(7)).list()).containsExactly(basket("f1"));
+    }
+
+    @Test
+    void frozenCollectionsStillIsolateWhatWasWritten() {
+        Records<String, Basket> frozen = depot().records(FROZEN_BASKETS);
+        Basket inserted = basket("f1");
+        frozen.insert(inserted);
+        vandalise(inserted);
+        assertThat(frozen.get("f1")).contains(basket("f1"));
+
+        Basket updated = basket("f1");
+        updated.tags().add("second");
+        frozen.update(updated);
+        vandalise(updated);
+        Basket expected = basket("f1");
+        expected.tags().add("second");
+        assertThat(frozen.get("f1")).contains(expected);
+
+        depot().transact(tx -> {
+            Records<String, Basket> b = tx.records(FROZEN_BASKETS);
+            Basket written = basket("f2");
+            b.insert(written);
+            vandalise(written);
+            Basket read = b.get("f2").orElseThrow();
+            assertThat(read).isEqualTo(basket("f2"));
+            assertThatThrownBy(() -> read.tags().add("x")).isInstanceOf(UnsupportedOperationException.class);
+            return null;
+        });
+        assertThat(frozen.get("f2")).contains(basket("f2"));
+    }
+
+    @Test
+    void aFrozenValueIsChangedByWritingANewOne() {
+        Records<String, Basket> frozen = depot().records(FROZEN_BASKETS);
+        frozen.insert(basket("f1"));
+        Basket read = frozen.get("f1").orElseThrow();
+        List<String> tags = new ArrayList<>(read.tags());
+        tags.add("blue");
+        frozen.update(new Basket(read.id(), read.rank(), tags, read.labels(), read.counts(), read.main(), read.lines(),
+                read.history()));
+        Basket back = frozen.get("f1").orElseThrow();
+        assertThat(back.tags()).containsExactly("red", "green", "blue");
+        assertThat(back).isNotEqualTo(read);
+    }
+
+    @Test
+    void nullAndEmptyFrozenCollectionsReadBackAsWritten() {
+        Records<String, Basket> frozen = depot().records(FROZEN_BASKETS);
+        Basket empty = new Basket("empty", 1, new ArrayList<>(), new LinkedHashSet<>(), new LinkedHashMap<>(),
+                new Line("l", 0, new ArrayList<>()), new ArrayList<>(), new LinkedHashMap<>());
+        Basket nulls = new Basket("nulls", 2, null, null, null, new Line("l", 0, null), null, null);
+        frozen.saveAll(List.of(empty, nulls));
+        Basket e = frozen.get("empty").orElseThrow();
+        assertThat(e).isEqualTo(empty);
+        assertThatThrownBy(() -> e.tags().add("x")).isInstanceOf(UnsupportedOperationException.class);
+        assertThatThrownBy(() -> e.history().put("x", List.of())).isInstanceOf(UnsupportedOperationException.class);
+        Basket n = frozen.get("nulls").orElseThrow();
+        assertThat(n).isEqualTo(nulls);
+        assertThat(n.tags()).isNull();
+        assertThat(n.main().notes()).isNull();
+    }
+
+    @Test
+    void memorySharesOneFrozenInstanceAcrossReads() {
+        Assumptions.assumeTrue(fixture().name().equals("memory"), "only the memory backend caches decoded values");
+        Records<String, Basket> frozen = depot().records(FROZEN_BASKETS);
+        frozen.insert(basket("f1"));
+        Basket first = frozen.get("f1").orElseThrow();
+        assertThat(frozen.get("f1").orElseThrow()).isSameAs(first);
+        assertThat(frozen.query().first().orElseThrow()).isSameAs(first);
+        frozen.update(basket("f1"));
+        assertThat(frozen.get("f1").orElseThrow()).isNotSameAs(first).isEqualTo(first);
+    }
+
+    @Test
+    void manyThreadsReadTheSameFrozenValues() {
+        List<String> keys = List.of("f0", "f1", "f2", "f3");
+        depot().records(FROZEN_BASKETS).saveAll(keys.stream().map(ValueIsolationTests::basket).toList());
+        Concurrently.run(8, thread -> {
+            Records<String, Basket> frozen = depot().records(FROZEN_BASKETS);
+            for (int i = 0; i < 300; i++) {
+                String key = keys.get((thread + i) % keys.size());
+                Basket read = i % 3 == 0
+                        ? frozen.query().where(Q.field("rank").eq(7)).list().get((thread + i) % keys.size())
+                        : frozen.get(key).orElseThrow();
+                assertThat(read).isEqualTo(basket(read.id()));
+                assertThatThrownBy(() -> read.lines().get(0).notes().add("x"))
+                        .isInstanceOf(UnsupportedOperationException.class);
+            }
+        });
+        for (String key : keys) {
+            assertThat(depot().records(FROZEN_BASKETS).get(key)).contains(basket(key));
         }
     }
 }
