@@ -27,7 +27,7 @@ class ShiftedParametersTest {
                 rs.next();
                 assertThat(rs.getString(1)).isEqualTo("c0");
                 assertThat(rs.getString(2)).isEqualTo("k0");
-                assertThat(rs.getInt(3)).isZero();
+                assertThat(rs.getString(3)).as("the operation, by name").isEqualTo(dev.depot.ChangeEvent.Op.values()[0].name());
                 assertThat(rs.getLong(4)).isEqualTo(10);
                 assertThat(rs.getLong(5)).isEqualTo(100);
                 assertThat(rs.getInt(6)).isEqualTo(1000);

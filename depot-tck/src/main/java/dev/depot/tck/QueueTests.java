@@ -765,10 +765,16 @@ abstract class QueueTests extends FeatureTests {
                 return;
             }
             int generation = 0;
+            // A hang is no progress for the guard's length; a big run (deep profile) may take far longer in all.
             long deadline = System.nanoTime() + HANG_GUARD.toNanos();
+            int progress = history.completions();
             while (history.completions() < total) {
-                if (System.nanoTime() > deadline) {
-                    throw new AssertionError("hang guard: " + history.completions() + " of " + total + " completed");
+                int now = history.completions();
+                if (now > progress) {
+                    progress = now;
+                    deadline = System.nanoTime() + HANG_GUARD.toNanos();
+                } else if (System.nanoTime() > deadline) {
+                    throw new AssertionError("hang guard: no completion for " + HANG_GUARD + ", " + now + " of " + total + " completed");
                 }
                 List<Lease> got = q.lease("c" + n + "." + generation, 1 + rnd.nextInt(10), NO_WAIT);
                 history.leased(got);
