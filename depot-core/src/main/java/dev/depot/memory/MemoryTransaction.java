@@ -536,7 +536,7 @@ final class MemoryTransaction implements Session {
                 if (head == null) {
                     c.keys.add(p.key());
                 }
-                c.addEntries(v);
+                c.addEntries(v, head);
                 long liveDelta = (v.isTombstone() ? 0 : 1) - (wasLive ? 1 : 0);
                 long bytesDelta = (v.isTombstone() ? 0 : v.document().length) - (wasLive ? head.document().length : 0);
                 c.live.addAndGet(liveDelta);
