@@ -12,9 +12,11 @@ import java.util.function.Function;
 
 /**
  * Auto-commit operations on a memory store. A get reads the newest published version without
- * registering a snapshot (the hot path); queries read a registered snapshot; writes run as a
- * one-operation transaction, re-run internally if a concurrent writer of the same key got there
- * first, so callers never see a {@link ConflictException} outside a transaction.
+ * registering a snapshot (the hot path); queries read a registered snapshot. A single-key write or
+ * delete is decided on the latest committed state under the key's lock, without a snapshot (see
+ * {@link MemoryTransaction#writeLatest}); a batch runs as a one-transaction snapshot write, re-run
+ * internally if a concurrent writer of one of its keys got there first. Either way callers never
+ * see a {@link ConflictException} outside a transaction.
  */
 final class MemoryAutoCommit implements Session {
     private static final int MAX_ATTEMPTS = 10_000;
@@ -68,7 +70,7 @@ final class MemoryAutoCommit implements Session {
 
     @Override
     public WriteResult write(CollectionSpec spec, Write w) {
-        return writeOnce(tx -> tx.write(spec, w));
+        return new MemoryTransaction(store).writeLatest(spec, w);
     }
 
     @Override
@@ -78,11 +80,7 @@ final class MemoryAutoCommit implements Session {
 
     @Override
     public WriteResult delete(CollectionSpec spec, Object key, long expectedVersion) {
-        return writeOnce(tx -> tx.delete(spec, key, expectedVersion));
-    }
-
-    private WriteResult writeOnce(Function<MemoryTransaction, WriteResult> work) {
-        return writeOnce(work, WriteResult::ok);
+        return new MemoryTransaction(store).deleteLatest(spec, key, expectedVersion);
     }
 
     /** Runs a write as its own transaction, committing when {@code succeeded}, retrying lost races. */

@@ -111,13 +111,28 @@ final class MemoryCollection {
         return v == null || v.isTombstone() ? null : v;
     }
 
-    /** Adds the index entries of a newly installed version. Caller holds the key's lock. */
-    void addEntries(Version v) {
+    /**
+     * Adds the index entries of a newly installed version that {@code replaced} (the head it
+     * replaced; null: none) does not already hold. Caller holds the key's lock.
+     *
+     * <p>An entry the replaced head holds is in the runs: it was added when that head was installed
+     * (or rebuilt by a redeclaration) and, the head being retained ever since, no compaction has
+     * dropped it (see the class comment); from now on the new head retains it. So an update that
+     * leaves an indexed value unchanged adds nothing to that index: the commit section stays short
+     * and no duplicate lands in the recent run. {@link #noteGarbage} likewise counts an entry shared
+     * by two versions of a key as live.
+     */
+    void addEntries(Version v, Version replaced) {
         if (v.isTombstone()) {
             return;
         }
         OrderedRuns<IndexEntry>[] ix = indexes;
+        boolean shared = replaced != null && !replaced.isTombstone() && replaced.indexCount() == ix.length
+                && v.indexCount() == ix.length;
         for (int i = 0; i < ix.length; i++) {
+            if (shared && Objects.equals(replaced.indexValue(i), v.indexValue(i))) {
+                continue;
+            }
             probe.at(FaultProbe.Point.INDEX_ADD);
             ix[i].add(new IndexEntry(v.indexValue(i), v.key));
         }

@@ -271,29 +271,182 @@ final class MemoryTransaction implements Session {
         for (OrderedLock l : locks) {
             l.lock();
         }
-        long end;
         try {
             validate();
-            Instant now = store.clock.instant().truncatedTo(ChronoUnit.MICROS); // as every database keeps it
-            Installs installs = new Installs(events.size()); // allocated before the section
-            end = store.commits.commit(events.size(), (start, last) -> {
-                try {
-                    install(last, installs);
-                    store.log.append(start, events, now, store.probe(), commitId);
-                } catch (Throwable t) {
-                    installs.undo();
-                    throw t;
-                }
-            });
-            afterPublish(end);
+            publish();
         } finally {
-            for (int i = locks.size() - 1; i >= 0; i--) {
-                locks.get(i).unlock();
-            }
+            unlock(locks);
         }
         for (MemoryCollection c : writes.keySet()) {
             c.scheduleMerges();
         }
+    }
+
+    /** Installs and publishes the validated writes as one commit, then does its housekeeping. Caller holds the locks. */
+    private void publish() {
+        Instant now = store.clock.instant().truncatedTo(ChronoUnit.MICROS); // as every database keeps it
+        Installs installs = new Installs(events.size()); // allocated before the section
+        long end = store.commits.commit(events.size(), (start, last) -> {
+            try {
+                install(last, installs);
+                store.log.append(start, events, now, store.probe(), commitId);
+            } catch (Throwable t) {
+                installs.undo();
+                throw t;
+            }
+        });
+        afterPublish(end);
+    }
+
+    private static void unlock(List<OrderedLock> locks) {
+        for (int i = locks.size() - 1; i >= 0; i--) {
+            locks.get(i).unlock();
+        }
+    }
+
+    /**
+     * Writes one key as a whole commit of a fresh transaction, deciding it on the latest committed
+     * state instead of a snapshot: the key's lock (and the lock of every unique value written) is
+     * taken first, and under it the head is the newest committed version, because every commit of
+     * the key, a prune and a redeclaration hold that lock until they are published or undone. So
+     * the precondition and the unique check see what the commit will replace, no concurrent writer
+     * can slip in between (no lost race, nothing to retry) and no snapshot is registered: the
+     * write reads no old version, so pruning owes it nothing, and it never takes the snapshot
+     * registry's shared entries. Sequence and feed order come from {@link Commits#commit} as for
+     * every commit.
+     */
+    WriteResult writeLatest(CollectionSpec spec, Write w) {
+        MemoryCollection c = collection(spec);
+        List<OrderedLock> locks = lockLatest(c, spec, w.key(), w.indexValues());
+        WriteResult result;
+        try {
+            c.checkDeclaration(spec); // a redeclaration holds every key lock: stable from here on
+            Version head = latest(c, w.key());
+            boolean exists = head != null && !head.isTombstone();
+            long currentVersion = exists ? head.version : 0;
+            result = w.precondition(exists, currentVersion);
+            if (result == null) {
+                int violated = uniqueViolationLatest(c, w.key(), w.indexValues());
+                if (violated >= 0) {
+                    result = WriteResult.unique(violated);
+                } else {
+                    long version = Write.nextVersion(exists, currentVersion);
+                    stage(c, spec, new Pending(w.key(), version, w.document(), w.indexValues()), Write.op(exists));
+                    publish();
+                    result = WriteResult.ok(version);
+                }
+            }
+        } finally {
+            ended = true;
+            unlock(locks);
+        }
+        c.scheduleMerges();
+        return result;
+    }
+
+    /** Deletes one key as a whole commit, decided on the latest committed state; see {@link #writeLatest}. */
+    WriteResult deleteLatest(CollectionSpec spec, Object key, long expectedVersion) {
+        MemoryCollection c = collection(spec);
+        List<OrderedLock> locks = lockLatest(c, spec, key, null);
+        WriteResult result;
+        try {
+            c.checkDeclaration(spec);
+            Version head = latest(c, key);
+            boolean exists = head != null && !head.isTombstone();
+            long currentVersion = exists ? head.version : 0;
+            result = Write.deletePrecondition(exists, currentVersion, expectedVersion);
+            if (result == null) {
+                stage(c, spec, new Pending(key, currentVersion, null, null), ChangeEvent.Op.DELETE);
+                publish();
+                result = WriteResult.ok(currentVersion);
+            }
+        } finally {
+            ended = true;
+            unlock(locks);
+        }
+        c.scheduleMerges();
+        return result;
+    }
+
+    private void stage(MemoryCollection c, CollectionSpec spec, Pending p, ChangeEvent.Op op) {
+        if (ended) {
+            throw new IllegalStateException("the transaction has ended");
+        }
+        ended = true;
+        declared.put(c, spec);
+        writes.computeIfAbsent(c, k -> new HashMap<>()).put(p.key(), p);
+        events.add(new PendingEvent(c, p.key(), op, p.version()));
+    }
+
+    /**
+     * Takes the key's lock and the locks of the unique values written ({@code values} null: none),
+     * in ordinal order. Unique indexes are those of the handle's {@code spec}: the caller checks
+     * under the locks that it is still the collection's.
+     */
+    private static List<OrderedLock> lockLatest(MemoryCollection c, CollectionSpec spec, Object key, Object[] values) {
+        List<OrderedLock> locks = new ArrayList<>(2);
+        locks.add(c.keyLock(key));
+        if (values != null) {
+            List<IndexSpec> specs = spec.indexes();
+            for (int i = 0; i < specs.size() && i < values.length; i++) {
+                if (specs.get(i).unique() && values[i] != null) {
+                    OrderedLock l = c.uniqueLock(i, values[i]);
+                    if (!locks.contains(l)) {
+                        locks.add(l);
+                    }
+                }
+            }
+            locks.sort((a, b) -> Long.compare(a.ordinal, b.ordinal));
+        }
+        int taken = 0;
+        try {
+            for (OrderedLock l : locks) {
+                l.lock();
+                taken++;
+            }
+        } catch (Throwable t) {
+            unlock(locks.subList(0, taken));
+            throw t;
+        }
+        return locks;
+    }
+
+    /**
+     * The newest committed version of {@code key}: the head, once the commit that installed it has
+     * left its section (a commit that fails takes its head back inside the section). A head of a
+     * key whose lock the caller holds is always committed; a head of another key may not be yet.
+     */
+    private Version latest(MemoryCollection c, Object key) {
+        Version head = c.heads.get(key);
+        while (head != null && head.commitSeq > store.commits.visible()) {
+            store.commits.awaitSection(head.commitSeq);
+            head = c.heads.get(key);
+        }
+        return head;
+    }
+
+    /**
+     * Index of a unique index whose value another key holds in the latest committed state, or -1.
+     * Caller holds the unique value's lock, so no commit can give the value to another key meanwhile.
+     */
+    private int uniqueViolationLatest(MemoryCollection c, Object key, Object[] values) {
+        List<IndexSpec> specs = c.spec.indexes();
+        for (int i = 0; i < specs.size(); i++) {
+            Object value = values[i];
+            if (!specs.get(i).unique() || value == null) {
+                continue;
+            }
+            for (IndexEntry e : holders(c, i, value)) {
+                if (e.key().equals(key)) {
+                    continue;
+                }
+                Version head = latest(c, e.key());
+                if (head != null && !head.isTombstone() && Objects.equals(head.indexValue(i), value)) {
+                    return i;
+                }
+            }
+        }
+        return -1;
     }
 
     /** Housekeeping of a published commit, still under its key locks; logged, never thrown. */
@@ -383,7 +536,7 @@ final class MemoryTransaction implements Session {
                 if (head == null) {
                     c.keys.add(p.key());
                 }
-                c.addEntries(v);
+                c.addEntries(v, head);
                 long liveDelta = (v.isTombstone() ? 0 : 1) - (wasLive ? 1 : 0);
                 long bytesDelta = (v.isTombstone() ? 0 : v.document().length) - (wasLive ? head.document().length : 0);
                 c.live.addAndGet(liveDelta);

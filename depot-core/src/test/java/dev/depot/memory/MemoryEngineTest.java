@@ -118,6 +118,30 @@ class MemoryEngineTest {
     }
 
     @Test
+    void anUnchangedIndexValueKeepsItsEntryThroughUpdatesAndCompactions() {
+        items.insert(new Item("a", "red", 1));
+        MemoryCollection c = collection();
+        long elements = c.runElements();
+        for (int i = 0; i < 1_000; i++) {
+            items.update(new Item("a", "red", 1)); // same index values: no new entry
+        }
+        assertThat(c.runElements()).isEqualTo(elements);
+        OrderedRuns.minMerge = 4; // merge and compact all the time
+        try {
+            for (int i = 0; i < 2_000; i++) {
+                String tag = i % 2 == 0 ? "blue" : "red"; // garbage in "tag"; "rank" entry shared throughout
+                items.update(new Item("a", tag, 1));
+                c.mergeRunsIfDue();
+                assertThat(items.query().where(Q.field("rank").eq(1L)).list()).extracting(Item::tag).containsExactly(tag);
+                assertThat(items.query().where(Q.field("tag").eq(tag)).count()).isEqualTo(1);
+                assertThat(items.query().where(Q.field("tag").eq(i % 2 == 0 ? "red" : "blue")).count()).isZero();
+            }
+        } finally {
+            OrderedRuns.minMerge = OrderedRuns.DEFAULT_MIN_MERGE;
+        }
+    }
+
+    @Test
     void descendingOrderKeepsTiesInKeyOrder() {
         items.saveAll(List.of(new Item("c", "x", 3), new Item("a", "x", 1), new Item("b", "y", 2), new Item("d", null, 4)));
         assertThat(items.query().orderBy("tag", Direction.DESC).list()).extracting(Item::id).containsExactly("b", "a", "c", "d");
