@@ -127,7 +127,6 @@ final class Catalog {
     }
 
     /** A change event's operation, as its name (Depot's first layout had the enum's ordinal in a SMALLINT). */
-    static final String OP_COLUMN = "op VARCHAR(6) NOT NULL CHECK (op IN ('INSERT', 'UPDATE', 'DELETE'))";
 
     /** The tables whose {@code op} column held ordinals in the first layout. */
     private static final List<String> OP_TABLES = List.of("changes", "outbox");
@@ -155,12 +154,12 @@ final class Catalog {
         List<String> out = new java.util.ArrayList<>(List.of(
                 "CREATE TABLE IF NOT EXISTS " + prefix + "meta (name VARCHAR(64) NOT NULL PRIMARY KEY, val BIGINT NOT NULL)" + opts,
                 "CREATE TABLE IF NOT EXISTS " + prefix + "changes (seq BIGINT NOT NULL PRIMARY KEY, coll VARCHAR(64) NOT NULL, "
-                        + "rkey " + d.textType() + " NOT NULL, " + OP_COLUMN + ", ver BIGINT NOT NULL, t_sec BIGINT NOT NULL, "
+                        + "rkey " + d.textType() + " NOT NULL, " + d.opColumn() + ", ver BIGINT NOT NULL, t_sec BIGINT NOT NULL, "
                         + "t_nano INTEGER NOT NULL, commit_id VARCHAR(64))" + opts,
                 "CREATE INDEX IF NOT EXISTS " + prefix + "changes_time ON " + prefix + "changes (t_sec, t_nano)",
                 Registry.ddl(prefix, d),
                 "CREATE TABLE IF NOT EXISTS " + prefix + "outbox (" + d.identityColumn() + ", s BIGINT NOT NULL, "
-                        + "coll VARCHAR(64) NOT NULL, rkey " + d.textType() + " NOT NULL, " + OP_COLUMN + ", ver BIGINT NOT NULL, "
+                        + "coll VARCHAR(64) NOT NULL, rkey " + d.textType() + " NOT NULL, " + d.opColumn() + ", ver BIGINT NOT NULL, "
                         + "t_sec BIGINT NOT NULL, t_nano INTEGER NOT NULL, commit_id VARCHAR(64))" + opts,
                 "CREATE TABLE IF NOT EXISTS " + prefix + "commits (id VARCHAR(64) NOT NULL PRIMARY KEY, t_sec BIGINT NOT NULL)" + opts));
         out.addAll(BlobTables.ddl(d, prefix));

@@ -146,6 +146,13 @@ abstract class Dialect {
         return false;
     }
 
+    /** The definition of the change and outbox tables' {@code op} column: the operation by name. */
+    String opColumn() {
+        return "op VARCHAR(6) NOT NULL " + OP_CHECK;
+    }
+
+    static final String OP_CHECK = "CHECK (op IN ('INSERT', 'UPDATE', 'DELETE'))";
+
     /** The statements that turn ordinals in {@code table}'s {@code op} column into names. */
     List<String> opsToNames(String table) {
         return List.of("ALTER TABLE " + table + " ALTER COLUMN op SET DATA TYPE VARCHAR(6)",
