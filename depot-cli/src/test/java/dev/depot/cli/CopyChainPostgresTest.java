@@ -5,15 +5,9 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.depot.BackendUnavailableException;
 import dev.depot.Depot;
-import java.net.URI;
+import dev.depot.jdbc.JdbcDepots;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.ResultSet;
-import java.sql.Statement;
-import java.util.ArrayList;
-import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
@@ -31,24 +25,15 @@ class CopyChainPostgresTest {
 
     @AfterEach
     void dropTables() {
-        URI u = URI.create(base());
-        String user = u.getUserInfo() == null ? "postgres" : u.getUserInfo().split(":")[0];
-        String password = u.getUserInfo() != null && u.getUserInfo().contains(":") ? u.getUserInfo().split(":", 2)[1] : null;
-        String jdbc = "jdbc:postgresql://" + u.getHost() + ":" + (u.getPort() < 0 ? 5432 : u.getPort()) + u.getPath();
-        try (Connection c = DriverManager.getConnection(jdbc, user, password); Statement st = c.createStatement()) {
-            List<String> tables = new ArrayList<>();
-            try (ResultSet rs = st.executeQuery("SELECT tablename FROM pg_tables WHERE schemaname = current_schema() AND tablename LIKE '"
-                    + PREFIX + "%'")) {
-                while (rs.next()) {
-                    tables.add(rs.getString(1));
-                }
-            }
-            for (String t : tables) {
-                st.execute("DROP TABLE IF EXISTS \"" + t + "\" CASCADE");
-            }
-        } catch (java.sql.SQLException e) {
+        try {
+            JdbcDepots.drop(postgresUrl());
+        } catch (BackendUnavailableException e) {
             // No server: nothing was created.
         }
+    }
+
+    private static String postgresUrl() {
+        return base() + (base().contains("?") ? "&" : "?") + "tablePrefix=" + PREFIX;
     }
 
     private static String base() {
@@ -58,7 +43,7 @@ class CopyChainPostgresTest {
     @Test
     void sqliteToPostgresToFilesKeepsEverything(@TempDir Path dir) throws Exception {
         String sqlite = "sqlite:" + dir.resolve("app.db");
-        String postgres = base() + (base().contains("?") ? "&" : "?") + "tablePrefix=" + PREFIX;
+        String postgres = postgresUrl();
         String files = "file:" + dir.resolve("backup");
         try (Depot pg = Depot.open(postgres)) {
             pg.stats(); // answers

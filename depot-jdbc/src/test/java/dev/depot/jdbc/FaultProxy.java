@@ -1,14 +1,7 @@
 package dev.depot.jdbc;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -19,30 +12,15 @@ import java.util.concurrent.atomic.AtomicLong;
  * open connection reset mid-stream; {@link #cutAfter}, a cut armed to fire once the clients have sent
  * that many more bytes (to land inside a batch).
  */
-final class FaultProxy implements AutoCloseable {
+final class FaultProxy extends LoopbackRelay {
     private enum Mode { UP, DOWN, STALL }
 
-    private final ServerSocket server;
-    private final int targetPort;
-    private final Set<Socket> sockets = ConcurrentHashMap.newKeySet();
     private final AtomicLong cutBudget = new AtomicLong(Long.MAX_VALUE);
     private final Object gate = new Object();
     private volatile Mode mode = Mode.UP;
-    private volatile boolean closed;
 
     FaultProxy(int targetPort) throws IOException {
-        this.targetPort = targetPort;
-        this.server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
-        Thread.ofVirtual().name("fault-proxy-accept").start(this::accept);
-    }
-
-    int port() {
-        return server.getLocalPort();
-    }
-
-    /** The depot URL {@code url} (a server URL on 127.0.0.1) redirected through the proxy. */
-    String route(String url, int port) {
-        return url.replace("127.0.0.1:" + port, "127.0.0.1:" + port());
+        super(targetPort, 8192, "fault-proxy-accept");
     }
 
     void up() {
@@ -64,7 +42,7 @@ final class FaultProxy implements AutoCloseable {
     /** Resets every open connection now. */
     void cut() {
         for (Socket s : sockets) {
-            reset(s);
+            drop(s);
         }
     }
 
@@ -73,56 +51,25 @@ final class FaultProxy implements AutoCloseable {
         cutBudget.set(bytes);
     }
 
-    private void accept() {
-        while (!closed) {
-            try {
-                Socket client = server.accept();
-                if (mode == Mode.DOWN) {
-                    reset(client);
-                    continue;
-                }
-                Socket db = new Socket();
-                sockets.add(client);
-                sockets.add(db);
-                Thread.ofVirtual().start(() -> connect(client, db));
-            } catch (IOException e) {
-                // closed, or one failed accept: go on until closed
-            }
-        }
+    @Override
+    boolean admit(Socket client) {
+        return mode != Mode.DOWN;
     }
 
-    private void connect(Socket client, Socket db) {
-        try {
-            awaitFlowing();
-            db.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), targetPort), 5_000);
-            Thread.ofVirtual().start(() -> pump(client, db, true));
-            pump(db, client, false);
-        } catch (IOException e) {
-            reset(client);
-            reset(db);
-        }
+    @Override
+    void beforeConnect() throws IOException {
+        awaitFlowing();
     }
 
-    private void pump(Socket from, Socket to, boolean fromClient) {
-        byte[] buf = new byte[8192];
-        try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
-            int n;
-            while ((n = in.read(buf)) >= 0) {
-                awaitFlowing();
-                if (fromClient && cutBudget.addAndGet(-n) < 0) {
-                    cutBudget.set(Long.MAX_VALUE);
-                    cut();
-                    return;
-                }
-                out.write(buf, 0, n);
-                out.flush();
-            }
-        } catch (IOException e) {
-            // the other side went away, or we cut it
-        } finally {
-            reset(from);
-            reset(to);
+    @Override
+    boolean relay(Conversation conversation, boolean fromClient, int bytes) throws IOException {
+        awaitFlowing();
+        if (fromClient && cutBudget.addAndGet(-bytes) < 0) {
+            cutBudget.set(Long.MAX_VALUE);
+            cut();
+            return false;
         }
+        return true;
     }
 
     /** Holds bytes while partitioned; a down proxy drops them. */
@@ -142,31 +89,23 @@ final class FaultProxy implements AutoCloseable {
         }
     }
 
-    private void reset(Socket s) {
-        sockets.remove(s);
+    /** A reset (RST), as a dropped network path or a killed server looks, not a polite close. */
+    @Override
+    void drop(Socket s) {
         try {
             if (!s.isClosed()) {
-                s.setSoLinger(true, 0); // RST, as a dropped network path or a killed server looks
+                s.setSoLinger(true, 0);
             }
         } catch (IOException e) {
             // closing anyway
         }
-        try {
-            s.close();
-        } catch (IOException e) {
-            // already gone
-        }
+        super.drop(s);
     }
 
     @Override
     public void close() {
         closed = true;
         up();
-        try {
-            server.close();
-        } catch (IOException e) {
-            // nothing more to stop
-        }
-        cut();
+        super.close();
     }
 }

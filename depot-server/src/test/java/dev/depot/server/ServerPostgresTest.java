@@ -5,14 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.depot.BackendUnavailableException;
 import dev.depot.Capability;
 import dev.depot.Depot;
-import java.net.URI;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.ResultSet;
-import java.sql.Statement;
+import dev.depot.jdbc.JdbcDepots;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
@@ -104,23 +98,9 @@ class ServerPostgresTest {
     }
 
     private void dropTables() {
-        String base = System.getenv().getOrDefault("DEPOT_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test");
-        URI u = URI.create(base);
-        String user = u.getUserInfo() == null ? "postgres" : u.getUserInfo().split(":")[0];
-        String password = u.getUserInfo() != null && u.getUserInfo().contains(":") ? u.getUserInfo().split(":", 2)[1] : null;
-        String jdbc = "jdbc:postgresql://" + u.getHost() + ":" + (u.getPort() < 0 ? 5432 : u.getPort()) + u.getPath();
-        try (Connection c = DriverManager.getConnection(jdbc, user, password); Statement st = c.createStatement()) {
-            List<String> tables = new ArrayList<>();
-            try (ResultSet rs = st.executeQuery("SELECT tablename FROM pg_tables WHERE schemaname = current_schema() AND tablename LIKE '"
-                    + PREFIX + "%'")) {
-                while (rs.next()) {
-                    tables.add(rs.getString(1));
-                }
-            }
-            for (String t : tables) {
-                st.execute("DROP TABLE IF EXISTS \"" + t + "\" CASCADE");
-            }
-        } catch (java.sql.SQLException e) {
+        try {
+            JdbcDepots.drop(url);
+        } catch (BackendUnavailableException e) {
             // No server: nothing was created.
         }
     }
