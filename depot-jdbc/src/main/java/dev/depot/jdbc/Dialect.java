@@ -287,9 +287,11 @@ abstract class Dialect {
 
     /**
      * Appended to the sequencer's read of the outbox. Empty where a statement that starts after the
-     * previous run's commit returned its lock sees that commit (PostgreSQL, H2, SQLite); InnoDB may
-     * release a lock before a commit is visible to new read views, so there the read must be a
-     * locking one, which reads the latest committed rows, skipping rows of commits still in flight.
+     * previous run's commit returned its lock sees that commit (PostgreSQL, SQLite); InnoDB may
+     * release a lock before a commit is visible to new read views, and H2 may serve a repeated query
+     * from a result it cached before such a commit (see {@link H2Dialect#outboxRead}), so there the
+     * read must be a locking one, which reads the latest committed rows (on InnoDB skipping rows of
+     * commits still in flight).
      */
     String outboxRead() {
         return "";

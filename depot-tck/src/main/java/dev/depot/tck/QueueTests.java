@@ -818,7 +818,7 @@ abstract class QueueTests extends FeatureTests {
                     history.refused(r.stale());
                 }
             }
-        });
+        }, history::completions); // a deep run takes minutes: the guard is on progress, not on the whole run
 
         history.check(total);
         System.out.printf("queue delivery on %s: %d items, %d leases, %d redeliveries, %d stale settlements refused%n",
