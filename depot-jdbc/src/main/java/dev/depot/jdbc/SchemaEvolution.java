@@ -175,7 +175,7 @@ final class SchemaEvolution {
             }
             try (PreparedStatement ps = c.prepareStatement(update)) {
                 for (int i = 0; i < keys.size(); i++) {
-                    d.bindKey(ps, docs.bind(ps, 1, raws.get(i)), stored.keyType(), keys.get(i));
+                    d.bindKey(ps, docs.bind(ps, 1, raws.get(i), false), stored.keyType(), keys.get(i));
                     ps.addBatch();
                 }
                 if (!keys.isEmpty()) {
