@@ -114,7 +114,7 @@ final class Catalog {
         OWN.put("commits", "Depot's commit ids of recent transactions, for looking up whether a commit happened.");
     }
 
-    /** Comments on Depot's own tables, as statements ({@code COMMENT ON}, or MariaDB's {@code ALTER TABLE ... COMMENT}). */
+    /** Comments on Depot's own tables (and the blob and queue tables' columns), as statements ({@code COMMENT ON}, or MariaDB's {@code ALTER TABLE ... COMMENT}). */
     static List<String> ownComments(Dialect d, String prefix) {
         List<String> out = new java.util.ArrayList<>();
         OWN.forEach((table, text) -> {
@@ -123,6 +123,7 @@ final class Catalog {
                 out.add("ALTER TABLE " + prefix + table + d.tableComment(text));
             }
         });
+        out.addAll(StoreComments.statements(d, prefix));
         return out;
     }
 
@@ -217,8 +218,7 @@ final class Catalog {
             if (stored == null) {
                 return evolution.create(tx.conn, spec, table);
             }
-            evolution.upgrade(tx.conn, stored);
-            return evolution.evolve(tx.conn, stored, spec, reindexer);
+            return evolution.evolve(tx.conn, evolution.upgrade(tx.conn, stored), spec, reindexer);
         });
         tables.put(spec.name(), new Table(spec, e.table(), e.columnsFor(spec), d));
     }
@@ -231,8 +231,7 @@ final class Catalog {
                 throw new IllegalStateException("collection '" + spec.name() + "' has no table in the database (" + display
                         + "): nothing to rebuild");
             }
-            evolution.upgrade(tx.conn, stored);
-            return evolution.evolve(tx.conn, stored, spec, reindexer, true);
+            return evolution.evolve(tx.conn, evolution.upgrade(tx.conn, stored), spec, reindexer, true);
         });
         tables.put(spec.name(), new Table(spec, e.table(), e.columnsFor(spec), d));
     }

@@ -131,6 +131,14 @@ abstract class Dialect {
         return "DROP INDEX IF EXISTS " + index;
     }
 
+    /**
+     * The statement renaming a table's SQL index, or null where the database cannot rename one
+     * (SQLite: the index is then dropped and created again under the new name).
+     */
+    String renameIndex(String table, String from, String to) {
+        return "ALTER INDEX " + from + " RENAME TO " + to;
+    }
+
     /** Whether {@code table}'s {@code op} column holds ordinals (an earlier Depot's layout): its type is a number. */
     boolean ordinalOps(Connection c, String table) throws SQLException {
         for (String t : List.of(table, table.toUpperCase(java.util.Locale.ROOT))) {

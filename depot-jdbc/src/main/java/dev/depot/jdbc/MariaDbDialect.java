@@ -160,6 +160,11 @@ final class MariaDbDialect extends Dialect {
     }
 
     @Override
+    String renameIndex(String table, String from, String to) {
+        return "ALTER TABLE " + table + " RENAME INDEX " + from + " TO " + to; // MariaDB 10.5.2+
+    }
+
+    @Override
     String dropIndex(String table, String index) {
         return "DROP INDEX IF EXISTS " + index + " ON " + table;
     }

@@ -18,6 +18,11 @@ import org.sqlite.SQLiteException;
 final class SqliteDialect extends Dialect {
 
     @Override
+    String renameIndex(String table, String from, String to) {
+        return null; // SQLite has no ALTER INDEX: the index is made again under its new name
+    }
+
+    @Override
     String name() {
         return "sqlite";
     }

@@ -120,6 +120,56 @@ class OldLayoutUpgradeTest {
         }
     }
 
+    record Scored(String id, long score) {}
+
+    static final dev.depot.Schema<String, Scored> SCORED = dev.depot.Schema.of("scored", String.class, Scored.class).key(Scored::id)
+            .index("score", Long.class, Scored::score).build();
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("durable")
+    void hashNamedSqlIndexesGetTheirReadableNamesUnderCreate(String db, TestDatabases.UrlSource opener) throws SQLException {
+        String url = ReadableSchemaTest.url(opener, PREFIX);
+        try (Depot depot = Depot.open(url)) {
+            depot.records(SCORED).save(new Scored("a", 3));
+        }
+        String old = "ol_i_0123abcd";
+        try (Connection c = ReadableSchemaTest.jdbc(url); Statement st = c.createStatement()) {
+            // What an earlier Depot made: the same index under a hashed name, which the registry records.
+            st.execute(db.equals("mariadb") ? "DROP INDEX ol_scored_score_idx ON ol_c_scored" : "DROP INDEX ol_scored_score_idx");
+            st.execute("CREATE INDEX " + old + " ON ol_c_scored (x_score, k)");
+            String line;
+            try (ResultSet rs = st.executeQuery("SELECT idx FROM ol_collections WHERE coll = 'scored'")) {
+                assertThat(rs.next()).isTrue();
+                line = rs.getString(1).replace("ol_scored_score_idx", old);
+            }
+            st.executeUpdate("UPDATE ol_collections SET idx = '" + line + "' WHERE coll = 'scored'");
+        }
+        try (Depot depot = Depot.open(url + "&ddl=validate")) {
+            assertThat(depot.records(SCORED).get("a")).as("the old name is valid as it is").isPresent();
+        }
+        assertThat(indexes(url)).contains(old).doesNotContain("ol_scored_score_idx");
+        try (Depot depot = Depot.open(url)) {
+            Records<String, Scored> r = depot.records(SCORED);
+            r.save(new Scored("b", 5));
+            assertThat(r.query().where(Q.field("score").ge(4L)).list()).containsExactly(new Scored("b", 5));
+        }
+        assertThat(indexes(url)).contains("ol_scored_score_idx").doesNotContain(old);
+        try (Connection c = ReadableSchemaTest.jdbc(url); Statement st = c.createStatement();
+                ResultSet rs = st.executeQuery("SELECT idx FROM ol_collections WHERE coll = 'scored'")) {
+            assertThat(rs.next()).isTrue();
+            assertThat(rs.getString(1)).as("the registry names it").contains(" ol_scored_score_idx").doesNotContain(old);
+        }
+        try (Depot depot = Depot.open(url + "&ddl=validate")) {
+            assertThat(depot.records(SCORED).get("b")).as("ddl=validate finds the renamed index").isPresent();
+        }
+    }
+
+    private static java.util.Set<String> indexes(String url) throws SQLException {
+        try (Connection c = ReadableSchemaTest.jdbc(url)) {
+            return SchemaCheck.indexes(c, "ol_c_scored");
+        }
+    }
+
     static Stream<Arguments> servers() {
         return TestDatabases.all(PREFIX).filter(a -> a.get()[0].equals("postgresql") || a.get()[0].equals("mariadb"));
     }
@@ -190,6 +240,10 @@ class OldLayoutUpgradeTest {
             assertThat(rs.next()).isTrue();
             assertThat(rs.getString(1)).isEqualTo("ann");
             assertThat(rs.getBoolean(2)).as("a canonical document no longer keeps its bytes beside the JSON").isTrue();
+        }
+        try (Connection c = ReadableSchemaTest.jdbc(url)) {
+            assertThat(SchemaCheck.indexes(c, "ol_c_docs")).as("the earlier hashed index name").contains("ol_docs_len_idx")
+                    .doesNotContain("ol_i_old");
         }
     }
 }
