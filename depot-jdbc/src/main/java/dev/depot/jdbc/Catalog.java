@@ -292,7 +292,7 @@ final class Catalog {
                     + " Depot adds none: apply Depot's DDL for them first or open once with ddl=create");
         }
         if (ddl == Ddl.VALIDATE) {
-            List<String> upgrade = evolution.upgradeStatements(c, stored.table(), stored.keyType());
+            List<String> upgrade = evolution.upgradeStatements(c, stored);
             if (!upgrade.isEmpty()) {
                 throw new IllegalStateException("collection '" + spec.name() + "': table " + stored.table()
                         + " has the layout of an earlier Depot (" + display

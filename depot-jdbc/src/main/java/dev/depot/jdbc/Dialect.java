@@ -96,6 +96,14 @@ abstract class Dialect {
     abstract String columnType(IndexType type);
 
     /**
+     * The statements that bring an index column of an earlier layout ({@code columnType} as the
+     * catalog names it) to this dialect's {@link #columnType}; none if it has it.
+     */
+    List<String> indexUpgrade(String table, String column, IndexType type, String columnType) {
+        return List.of();
+    }
+
+    /**
      * The statements that change the key column of a table made by an earlier Depot, whose type is
      * {@code columnType} (as the catalog names it), to {@link #keyType}; none if it already is.
      */

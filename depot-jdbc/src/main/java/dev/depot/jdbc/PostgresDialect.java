@@ -56,6 +56,33 @@ final class PostgresDialect extends Dialect {
     }
 
     @Override
+    void bindValue(PreparedStatement ps, int i, IndexType type, Object v) throws SQLException {
+        if (type == IndexType.UUID) {
+            ps.setObject(i, v, Types.OTHER);
+        } else {
+            super.bindValue(ps, i, type, v);
+        }
+    }
+
+    @Override
+    Object readValue(ResultSet rs, int col, IndexType type) throws SQLException {
+        return type == IndexType.UUID ? rs.getObject(col, java.util.UUID.class) : super.readValue(rs, col, type);
+    }
+
+    @Override
+    int sqlType(IndexType type) {
+        return type == IndexType.UUID ? Types.OTHER : super.sqlType(type);
+    }
+
+    /** A UUID index column of the earlier layout (text) becomes {@code uuid}; its SQL index is rebuilt with it. */
+    @Override
+    List<String> indexUpgrade(String table, String column, IndexType type, String columnType) {
+        return type == IndexType.UUID && !columnType.equalsIgnoreCase("uuid")
+                ? List.of("ALTER TABLE " + table + " ALTER COLUMN " + column + " TYPE UUID USING " + column + "::uuid")
+                : List.of();
+    }
+
+    @Override
     List<String> keyUpgrade(String table, KeyType type, String columnType) {
         return type == KeyType.UUID && !columnType.equalsIgnoreCase("uuid")
                 ? List.of("ALTER TABLE " + table + " ALTER COLUMN k TYPE UUID USING k::uuid")
@@ -76,10 +103,15 @@ final class PostgresDialect extends Dialect {
         return type == KeyType.UUID ? rs.getObject(col, java.util.UUID.class) : super.readKey(rs, col, type);
     }
 
+    /**
+     * UUID index values in PostgreSQL's own type, as UUID keys: its unsigned byte order is the order
+     * of the lowercase text, which is {@link IndexType#compareUuids}, memory's order.
+     */
     @Override
     String columnType(IndexType type) {
         return switch (type) {
-            case STRING, UUID -> "TEXT COLLATE \"C\"";
+            case UUID -> "UUID";
+            case STRING -> "TEXT COLLATE \"C\"";
             case LONG, INSTANT -> "BIGINT";
             case DOUBLE -> "DOUBLE PRECISION";
             case BOOLEAN -> "BOOLEAN";

@@ -117,12 +117,19 @@ final class SchemaEvolution {
      * The statements that bring {@code table}, made by an earlier Depot, to this layout (see
      * {@link DocFormat#upgradeFromBytes}); none if it has it. Read from the database's catalog.
      */
-    List<String> upgradeStatements(Connection c, String table, dev.depot.spi.KeyType keyType) throws SQLException {
+    List<String> upgradeStatements(Connection c, Registry.Entry stored) throws SQLException {
+        String table = stored.table();
         Map<String, String> columns = columns(c, table);
         if (columns.isEmpty()) {
             return List.of(); // no such table: the catalog check says so
         }
-        List<String> out = new ArrayList<>(d.keyUpgrade(table, keyType, columns.getOrDefault("k", "")));
+        List<String> out = new ArrayList<>(d.keyUpgrade(table, stored.keyType(), columns.getOrDefault("k", "")));
+        for (int i = 0; i < stored.indexes().size(); i++) {
+            String column = stored.columns().get(i);
+            if (columns.containsKey(column)) {
+                out.addAll(d.indexUpgrade(table, column, stored.indexes().get(i).type(), columns.get(column)));
+            }
+        }
         if (documentsAsBytes(columns)) {
             out.addAll(d.docs().upgradeFromBytes(table, d));
         }
@@ -190,7 +197,7 @@ final class SchemaEvolution {
 
     /** Moves the documents of a table of the first layout into the current columns (see {@link #upgrade}). */
     private void moveDocuments(Connection c, Registry.Entry stored) throws SQLException {
-        List<String> statements = upgradeStatements(c, stored.table(), stored.keyType());
+        List<String> statements = upgradeStatements(c, stored);
         if (statements.isEmpty()) {
             return;
         }
