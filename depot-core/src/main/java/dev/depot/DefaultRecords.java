@@ -105,7 +105,7 @@ final class DefaultRecords<K, V> implements Records<K, V> {
         Object key = schema.keys().toStored(schema.keyOf(value));
         Object[] indexValues = RecordIndexes.extract(schema, value);
         byte[] doc = Documents.encode(schema, key, value);
-        return new Write(key, mode, expected, doc, indexValues);
+        return new Write(key, mode, expected, doc, indexValues, schema.anyKeyOrder());
     }
 
     @Override

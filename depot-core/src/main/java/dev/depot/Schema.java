@@ -47,6 +47,8 @@ public final class Schema<K, V> {
     /** Makes decoded values deeply immutable ({@code frozenCollections()}); null when not asked for. */
     private final ValueFreezer<V> freezer;
     private final CollectionSpec spec;
+    /** The default codec reads this type by member name: see {@link MemberOrder}. */
+    private final boolean anyKeyOrder;
     /** Set once a written value decoded again (see {@code Documents}); a benign race re-checks. */
     private volatile boolean roundTripVerified;
 
@@ -64,6 +66,7 @@ public final class Schema<K, V> {
         this.immutableValues = b.codec == null && DeepImmutability.check(b.valueClass);
         this.freezer = b.frozenCollections && !immutableValues ? ValueFreezer.of(b.name, b.valueClass) : null;
         this.copier = b.codec == null && !immutableValues && freezer == null ? ValueCopier.of(b.valueClass) : null;
+        this.anyKeyOrder = b.codec == null && MemberOrder.irrelevant(b.valueClass);
         List<IndexSpec> specs = new ArrayList<>();
         for (IndexDefinition<V> d : indexes) {
             specs.add(new IndexSpec(d.name(), d.type(), d.unique()));
@@ -153,6 +156,11 @@ public final class Schema<K, V> {
 
     CollectionSpec spec() {
         return spec;
+    }
+
+    /** Whether a stored document may come back with its objects' members in another order (see {@code Write}). */
+    boolean anyKeyOrder() {
+        return anyKeyOrder;
     }
 
     int indexPosition(String field) {

@@ -10,9 +10,18 @@ import dev.depot.ChangeEvent;
  * @param expectedVersion the version the record must be at, or {@link #ANY_VERSION}
  * @param document encoded value
  * @param indexValues normalised index values, by index position (elements may be null)
+ * @param anyKeyOrder whether the document's reader decodes it to an equal value whatever the order
+ *     of the members of its JSON objects (the default JSON codec reading a record by member names).
+ *     A backend whose JSON column sorts keys may then give the document back in its own key order
+ *     instead of keeping the exact bytes; when false it must give back exactly {@code document}.
  */
-public record Write(Object key, Mode mode, long expectedVersion, byte[] document, Object[] indexValues) {
+public record Write(Object key, Mode mode, long expectedVersion, byte[] document, Object[] indexValues, boolean anyKeyOrder) {
     public static final long ANY_VERSION = -1;
+
+    /** A write whose document must come back byte for byte ({@code anyKeyOrder} false). */
+    public Write(Object key, Mode mode, long expectedVersion, byte[] document, Object[] indexValues) {
+        this(key, mode, expectedVersion, document, indexValues, false);
+    }
 
     /**
      * The contract's preconditions, checked once here for every backend: insert needs the key

@@ -61,21 +61,33 @@ final class BlobTables {
         return d instanceof H2Dialect ? "BLOB" : d.bytesType();
     }
 
-    /** The DDL of the blob tables, idempotent, for {@code ddl=create} and {@link JdbcDepots#ddl}. */
+    /**
+     * The DDL of the blob tables, idempotent, for {@code ddl=create} and {@link JdbcDepots#ddl}; with
+     * MariaDB's inline comments (see {@link StoreComments}).
+     */
     static List<String> ddl(Dialect d, String prefix) {
         BlobTables t = new BlobTables(prefix);
         String opts = d.tableOptions();
+        java.util.function.BiFunction<String, String, String> c = (table, column) -> StoreComments.column(d, table, column);
         List<String> out = new java.util.ArrayList<>(List.of(
-                "CREATE TABLE IF NOT EXISTS " + t.blobs + " (bucket VARCHAR(63) NOT NULL, path " + pathType(d) + " NOT NULL, "
-                        + "id BIGINT, size BIGINT, etag VARCHAR(64), ctype VARCHAR(255), meta " + d.textType() + ", "
-                        + "created BIGINT, modified BIGINT, PRIMARY KEY (bucket, path))" + opts,
+                "CREATE TABLE IF NOT EXISTS " + t.blobs + " (bucket VARCHAR(63) NOT NULL" + c.apply("blobs", "bucket")
+                        + ", path " + pathType(d) + " NOT NULL" + c.apply("blobs", "path")
+                        + ", id BIGINT" + c.apply("blobs", "id") + ", size BIGINT" + c.apply("blobs", "size")
+                        + ", etag VARCHAR(64)" + c.apply("blobs", "etag") + ", ctype VARCHAR(255)" + c.apply("blobs", "ctype")
+                        + ", meta " + d.textType() + c.apply("blobs", "meta") + ", created BIGINT" + c.apply("blobs", "created")
+                        + ", modified BIGINT" + c.apply("blobs", "modified") + ", PRIMARY KEY (bucket, path))" + opts
+                        + StoreComments.table(d, "blobs"),
                 "CREATE INDEX IF NOT EXISTS " + prefix + "blobs_id ON " + t.blobs + " (id)",
-                "CREATE TABLE IF NOT EXISTS " + t.chunks + " (id BIGINT NOT NULL, n INTEGER NOT NULL, data " + chunkType(d)
-                        + " NOT NULL, PRIMARY KEY (id, n))" + opts,
-                "CREATE TABLE IF NOT EXISTS " + t.uploads + " (id BIGINT NOT NULL PRIMARY KEY, expires BIGINT NOT NULL)" + opts,
+                "CREATE TABLE IF NOT EXISTS " + t.chunks + " (id BIGINT NOT NULL" + c.apply("blob_chunks", "id")
+                        + ", n INTEGER NOT NULL" + c.apply("blob_chunks", "n") + ", data " + chunkType(d) + " NOT NULL"
+                        + c.apply("blob_chunks", "data") + ", PRIMARY KEY (id, n))" + opts + StoreComments.table(d, "blob_chunks"),
+                "CREATE TABLE IF NOT EXISTS " + t.uploads + " (id BIGINT NOT NULL PRIMARY KEY" + c.apply("blob_uploads", "id")
+                        + ", expires BIGINT NOT NULL" + c.apply("blob_uploads", "expires") + ")" + opts
+                        + StoreComments.table(d, "blob_uploads"),
                 "CREATE INDEX IF NOT EXISTS " + prefix + "blob_uploads_expires ON " + t.uploads + " (expires)",
-                "CREATE TABLE IF NOT EXISTS " + t.buckets + " (bucket VARCHAR(63) NOT NULL PRIMARY KEY, blobs BIGINT NOT NULL, "
-                        + "bytes BIGINT NOT NULL)" + opts));
+                "CREATE TABLE IF NOT EXISTS " + t.buckets + " (bucket VARCHAR(63) NOT NULL PRIMARY KEY" + c.apply("blob_buckets", "bucket")
+                        + ", blobs BIGINT NOT NULL" + c.apply("blob_buckets", "blobs") + ", bytes BIGINT NOT NULL"
+                        + c.apply("blob_buckets", "bytes") + ")" + opts + StoreComments.table(d, "blob_buckets")));
         if (d instanceof PostgresDialect) {
             // Chunks are mostly compressed or random-looking bytes: trying pglz on every 1 MiB costs CPU for nothing.
             // Only if not yet set: ALTER TABLE would take an exclusive lock, queued behind every open read, at each open.

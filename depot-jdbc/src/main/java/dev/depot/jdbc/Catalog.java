@@ -42,9 +42,10 @@ final class Catalog {
         } else if (ddl == Ddl.VALIDATE) {
             SchemaCheck check = new SchemaCheck();
             check.table(c, prefix + "meta", List.of("name", "val"), List.of());
-            check.table(c, prefix + "changes", List.of("seq", "coll", "rkey", "op", "ver", "t_sec", "t_nano", "commit_id"), List.of());
+            // An earlier layout's event times (t_sec, t_nano) are refused below, with the statements that convert them.
+            check.table(c, prefix + "changes", List.of("seq", "coll", "rkey", "op", "ver", timeColumn(c, "changes"), "commit_id"), List.of());
             check.table(c, prefix + "collections", List.of("coll", "key_type", "tbl", "idx"), List.of());
-            check.table(c, prefix + "outbox", List.of("id", "s", "coll", "rkey", "op", "ver", "t_sec", "t_nano", "commit_id"), List.of());
+            check.table(c, prefix + "outbox", List.of("id", "s", "coll", "rkey", "op", "ver", timeColumn(c, "outbox"), "commit_id"), List.of());
             check.table(c, prefix + "commits", List.of("id", "t_sec"), List.of());
             new BlobTables(prefix).check(check, c, prefix);
             QueueTables.check(check, c, prefix);
@@ -66,7 +67,7 @@ final class Catalog {
         }
         if (ddl == Ddl.VALIDATE) {
             throw new IllegalStateException("opening the depot: tables " + prefix + "changes and " + prefix + "outbox have the layout of"
-                    + " an earlier Depot (the operation as a number) (" + display + "); with ddl=validate Depot changes nothing. Run: "
+                    + " an earlier Depot (the operation as a number, or event times as t_sec and t_nano) (" + display + "); with ddl=validate Depot changes nothing. Run: "
                     + String.join("; ", opUpgrade(c)));
         }
         backend.inWrite(c, true, tx -> {
@@ -81,8 +82,12 @@ final class Catalog {
     private void createOwnTables(Connection c) throws SQLException {
         // Comments only on a first open: concurrent COMMENT ON of one table can fail on PostgreSQL.
         boolean fresh = !exists(c, prefix + "meta");
+        // A feed of the earlier layout has no t to index yet: its conversion (upgradeOps) makes the index.
+        boolean oldTimes = Dialect.hasColumn(c, prefix + "changes", "t_sec");
         for (String sql : ownTables(d, prefix)) {
-            Dialect.execute(c, sql);
+            if (!(oldTimes && sql.equals(changesTimeIndex(prefix)))) {
+                Dialect.execute(c, sql);
+            }
         }
         if (fresh) {
             for (String sql : ownComments(d, prefix)) {
@@ -114,7 +119,7 @@ final class Catalog {
         OWN.put("commits", "Depot's commit ids of recent transactions, for looking up whether a commit happened.");
     }
 
-    /** Comments on Depot's own tables, as statements ({@code COMMENT ON}, or MariaDB's {@code ALTER TABLE ... COMMENT}). */
+    /** Comments on Depot's own tables (and the blob and queue tables' columns), as statements ({@code COMMENT ON}, or MariaDB's {@code ALTER TABLE ... COMMENT}). */
     static List<String> ownComments(Dialect d, String prefix) {
         List<String> out = new java.util.ArrayList<>();
         OWN.forEach((table, text) -> {
@@ -123,17 +128,17 @@ final class Catalog {
                 out.add("ALTER TABLE " + prefix + table + d.tableComment(text));
             }
         });
+        out.addAll(StoreComments.statements(d, prefix));
         return out;
     }
 
-    /** A change event's operation, as its name (Depot's first layout had the enum's ordinal in a SMALLINT). */
-
-    /** The tables whose {@code op} column held ordinals in the first layout. */
+    /** The tables whose {@code op} column held ordinals, and event times two integers, in the first layout. */
     private static final List<String> OP_TABLES = List.of("changes", "outbox");
 
     /**
      * The statements that turn the ordinal {@code op} columns of an earlier Depot's feed tables into
-     * names; none if they are names already (read from the catalog, and on SQLite from the rows).
+     * names and their event times ({@code t_sec}, {@code t_nano}) into the one column {@code t}; none if
+     * they have this layout (read from the catalog, and on SQLite from the rows).
      */
     List<String> opUpgrade(Connection c) throws SQLException {
         List<String> out = new java.util.ArrayList<>();
@@ -141,8 +146,20 @@ final class Catalog {
             if (d.ordinalOps(c, prefix + t)) {
                 out.addAll(d.opsToNames(prefix + t));
             }
+            if (Dialect.hasColumn(c, prefix + t, "t_sec")) {
+                out.addAll(d.eventTimesToOneColumn(prefix + t, t.equals("changes") ? prefix + "changes_time" : null));
+            }
         }
         return out;
+    }
+
+    private static String changesTimeIndex(String prefix) {
+        return "CREATE INDEX IF NOT EXISTS " + prefix + "changes_time ON " + prefix + "changes (t)";
+    }
+
+    /** The event time column a feed table has: {@code t}, or {@code t_sec} in the earlier layout. */
+    private String timeColumn(Connection c, String table) throws SQLException {
+        return Dialect.hasColumn(c, prefix + table, "t_sec") ? "t_sec" : "t";
     }
 
     /**
@@ -154,13 +171,13 @@ final class Catalog {
         List<String> out = new java.util.ArrayList<>(List.of(
                 "CREATE TABLE IF NOT EXISTS " + prefix + "meta (name VARCHAR(64) NOT NULL PRIMARY KEY, val BIGINT NOT NULL)" + opts,
                 "CREATE TABLE IF NOT EXISTS " + prefix + "changes (seq BIGINT NOT NULL PRIMARY KEY, coll VARCHAR(64) NOT NULL, "
-                        + "rkey " + d.textType() + " NOT NULL, " + d.opColumn() + ", ver BIGINT NOT NULL, t_sec BIGINT NOT NULL, "
-                        + "t_nano INTEGER NOT NULL, commit_id VARCHAR(64))" + opts,
-                "CREATE INDEX IF NOT EXISTS " + prefix + "changes_time ON " + prefix + "changes (t_sec, t_nano)",
+                        + "rkey " + d.textType() + " NOT NULL, " + d.opColumn() + ", ver BIGINT NOT NULL, t " + d.eventTimeType()
+                        + " NOT NULL, commit_id VARCHAR(64))" + opts,
+                changesTimeIndex(prefix),
                 Registry.ddl(prefix, d),
                 "CREATE TABLE IF NOT EXISTS " + prefix + "outbox (" + d.identityColumn() + ", s BIGINT NOT NULL, "
                         + "coll VARCHAR(64) NOT NULL, rkey " + d.textType() + " NOT NULL, " + d.opColumn() + ", ver BIGINT NOT NULL, "
-                        + "t_sec BIGINT NOT NULL, t_nano INTEGER NOT NULL, commit_id VARCHAR(64))" + opts,
+                        + "t " + d.eventTimeType() + " NOT NULL, commit_id VARCHAR(64))" + opts,
                 "CREATE TABLE IF NOT EXISTS " + prefix + "commits (id VARCHAR(64) NOT NULL PRIMARY KEY, t_sec BIGINT NOT NULL)" + opts));
         out.addAll(BlobTables.ddl(d, prefix));
         out.addAll(QueueTables.ddl(d, prefix));
@@ -217,8 +234,7 @@ final class Catalog {
             if (stored == null) {
                 return evolution.create(tx.conn, spec, table);
             }
-            evolution.upgrade(tx.conn, stored);
-            return evolution.evolve(tx.conn, stored, spec, reindexer);
+            return evolution.evolve(tx.conn, evolution.upgrade(tx.conn, stored), spec, reindexer);
         });
         tables.put(spec.name(), new Table(spec, e.table(), e.columnsFor(spec), d));
     }
@@ -231,8 +247,7 @@ final class Catalog {
                 throw new IllegalStateException("collection '" + spec.name() + "' has no table in the database (" + display
                         + "): nothing to rebuild");
             }
-            evolution.upgrade(tx.conn, stored);
-            return evolution.evolve(tx.conn, stored, spec, reindexer, true);
+            return evolution.evolve(tx.conn, evolution.upgrade(tx.conn, stored), spec, reindexer, true);
         });
         tables.put(spec.name(), new Table(spec, e.table(), e.columnsFor(spec), d));
     }
@@ -293,7 +308,7 @@ final class Catalog {
                     + " Depot adds none: apply Depot's DDL for them first or open once with ddl=create");
         }
         if (ddl == Ddl.VALIDATE) {
-            List<String> upgrade = evolution.upgradeStatements(c, stored.table(), stored.keyType());
+            List<String> upgrade = evolution.upgradeStatements(c, stored);
             if (!upgrade.isEmpty()) {
                 throw new IllegalStateException("collection '" + spec.name() + "': table " + stored.table()
                         + " has the layout of an earlier Depot (" + display

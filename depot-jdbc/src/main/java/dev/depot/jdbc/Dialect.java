@@ -96,6 +96,14 @@ abstract class Dialect {
     abstract String columnType(IndexType type);
 
     /**
+     * The statements that bring an index column of an earlier layout ({@code columnType} as the
+     * catalog names it) to this dialect's {@link #columnType}; none if it has it.
+     */
+    List<String> indexUpgrade(String table, String column, IndexType type, String columnType) {
+        return List.of();
+    }
+
+    /**
      * The statements that change the key column of a table made by an earlier Depot, whose type is
      * {@code columnType} (as the catalog names it), to {@link #keyType}; none if it already is.
      */
@@ -129,6 +137,84 @@ abstract class Dialect {
 
     String dropIndex(String table, String index) {
         return "DROP INDEX IF EXISTS " + index;
+    }
+
+    /**
+     * The statement renaming a table's SQL index, or null where the database cannot rename one
+     * (SQLite: the index is then dropped and created again under the new name).
+     */
+    String renameIndex(String table, String from, String to) {
+        return "ALTER INDEX " + from + " RENAME TO " + to;
+    }
+
+    // ---- change-event times: one column t in changes and outbox, microseconds ----
+
+    /**
+     * The type of {@code t}, a change event's time (the depot clock at commit, microseconds): a
+     * timestamp with time zone where the database has one that keeps microseconds (this default is
+     * H2's), {@code timestamptz} on PostgreSQL, {@code DATETIME(6)} (UTC) on MariaDB, epoch
+     * microseconds on SQLite.
+     */
+    String eventTimeType() {
+        return "TIMESTAMP(6) WITH TIME ZONE";
+    }
+
+    /** Binds an event time (truncated to microseconds by the caller). */
+    void bindEventTime(PreparedStatement ps, int i, Instant time) throws SQLException {
+        ps.setObject(i, time.atOffset(java.time.ZoneOffset.UTC));
+    }
+
+    /** Reads an event time. */
+    Instant readEventTime(ResultSet rs, int col) throws SQLException {
+        return rs.getObject(col, java.time.OffsetDateTime.class).toInstant();
+    }
+
+    /** The event time of a row of the earlier layout, from its columns {@code t_sec} and {@code t_nano}, as an SQL expression. */
+    String eventTimeOfParts() {
+        return "DATEADD(MICROSECOND, t_sec * 1000000 + t_nano / 1000, TIMESTAMP WITH TIME ZONE '1970-01-01 00:00:00+00')";
+    }
+
+    /** Makes the just added, filled column {@code t} NOT NULL. */
+    String eventTimeNotNull(String table) {
+        return "ALTER TABLE " + table + " ALTER COLUMN t SET NOT NULL";
+    }
+
+    /**
+     * The statements that turn an earlier layout's event times ({@code t_sec} epoch seconds and
+     * {@code t_nano} nanoseconds, with the index {@code index} on them, or none if null) into the one
+     * column {@code t} (indexed by {@code index} if given).
+     */
+    List<String> eventTimesToOneColumn(String table, String index) {
+        List<String> out = new ArrayList<>();
+        String notNull = eventTimeNotNull(table);
+        out.add("ALTER TABLE " + table + " ADD COLUMN t " + eventTimeType() + (notNull == null ? " NOT NULL DEFAULT 0" : ""));
+        out.add("UPDATE " + table + " SET t = " + eventTimeOfParts());
+        if (notNull != null) {
+            out.add(notNull);
+        }
+        if (index != null) {
+            out.add(dropIndex(table, index));
+        }
+        out.add("ALTER TABLE " + table + " DROP COLUMN t_sec");
+        out.add("ALTER TABLE " + table + " DROP COLUMN t_nano");
+        if (index != null) {
+            out.add("CREATE INDEX IF NOT EXISTS " + index + " ON " + table + " (t)");
+        }
+        return out;
+    }
+
+    /** Whether {@code table} has a column {@code column} (read from the catalog). */
+    static boolean hasColumn(Connection c, String table, String column) throws SQLException {
+        for (String t : List.of(table, table.toUpperCase(java.util.Locale.ROOT))) {
+            try (ResultSet rs = c.getMetaData().getColumns(c.getCatalog(), c.getSchema(), t, "%")) {
+                while (rs.next()) {
+                    if (rs.getString("COLUMN_NAME").equalsIgnoreCase(column)) {
+                        return true;
+                    }
+                }
+            }
+        }
+        return false;
     }
 
     /** Whether {@code table}'s {@code op} column holds ordinals (an earlier Depot's layout): its type is a number. */
@@ -256,7 +342,7 @@ abstract class Dialect {
      * The fast path of a commit as one statement, or null (the default: try-lock, read the outbox and
      * number one statement at a time, see {@link WriteTransaction#stageEvents}). With {@code
      * ownEvents} 0 the commit has left its events in the outbox already; otherwise the statement takes
-     * that many events as parameters, seven each in {@link Feed#bindEvent}'s order (without its first),
+     * that many events as parameters, six each in {@link Feed#bindEvent}'s order (without its first),
      * then the commit's stamp, and puts them in the feed after the moved rows, or in the outbox if the
      * counter is taken. It takes the counter row only if it is free ({@code SKIP
      * LOCKED}, never waiting) and then, in the same statement, moves every outbox row it sees, the

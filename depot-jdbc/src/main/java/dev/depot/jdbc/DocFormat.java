@@ -30,8 +30,12 @@ interface DocFormat {
     /** What each column keeps, for the database's comments and for {@code ddl=validate} (the names). */
     Map<String, String> comments();
 
-    /** Binds a document from parameter {@code i}; returns the next parameter index. */
-    int bind(PreparedStatement ps, int i, byte[] doc) throws SQLException;
+    /**
+     * Binds a document from parameter {@code i}; returns the next parameter index. With {@code
+     * anyKeyOrder} (see {@link dev.depot.spi.Write#anyKeyOrder}) {@link #read} may give the document
+     * back with its objects' members in the column's own order; without, exactly these bytes.
+     */
+    int bind(PreparedStatement ps, int i, byte[] doc, boolean anyKeyOrder) throws SQLException;
 
     /** The document held by the columns starting at {@code col}. */
     byte[] read(ResultSet rs, int col) throws SQLException;
@@ -79,7 +83,7 @@ interface DocFormat {
         }
 
         @Override
-        public int bind(PreparedStatement ps, int i, byte[] doc) throws SQLException {
+        public int bind(PreparedStatement ps, int i, byte[] doc, boolean anyKeyOrder) throws SQLException {
             ps.setBytes(i, doc);
             return i + 1;
         }

@@ -109,14 +109,14 @@ final class Feed implements ChangeLog {
         String floor = "(SELECT val FROM " + meta + " WHERE name = 'trim')";
         this.lastSql = "SELECT val FROM " + meta + " WHERE name = 'seq'";
         this.tryLockSql = backend.dialect.tryLock() == null ? null : lastSql + backend.dialect.tryLock();
-        this.insertSql = "INSERT INTO " + changes + " (seq, coll, rkey, op, ver, t_sec, t_nano, commit_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)";
+        this.insertSql = "INSERT INTO " + changes + " (seq, coll, rkey, op, ver, t, commit_id) VALUES (?, ?, ?, ?, ?, ?, ?)";
         this.advanceSql = "UPDATE " + meta + " SET val = ? WHERE name = 'seq'";
-        this.stageSql = "INSERT INTO " + prefix + "outbox (s, coll, rkey, op, ver, t_sec, t_nano, commit_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)";
+        this.stageSql = "INSERT INTO " + prefix + "outbox (s, coll, rkey, op, ver, t, commit_id) VALUES (?, ?, ?, ?, ?, ?, ?)";
         this.pendingSql = "SELECT MIN(id) FROM " + prefix + "outbox";
         this.fenceSql = "INSERT INTO " + prefix + "commits (id, t_sec) VALUES (?, ?)";
         this.commitsTrimSql = "DELETE FROM " + prefix + "commits WHERE t_sec < ?";
         // The floor comes from the same statement, hence the same snapshot, as the events.
-        this.sinceSql = "SELECT seq, coll, rkey, op, ver, t_sec, t_nano, " + floor + " FROM " + changes
+        this.sinceSql = "SELECT seq, coll, rkey, op, ver, t, " + floor + " FROM " + changes
                 + " WHERE seq > ? ORDER BY seq LIMIT ?";
         this.nextSql = "SELECT MIN(seq), " + floor + " FROM " + changes + " WHERE seq > ?";
         this.raiseFloorSql = "UPDATE " + meta + " SET val = ? WHERE name = 'trim' AND val < ?";
@@ -124,8 +124,8 @@ final class Feed implements ChangeLog {
         // The feed row, the counter and retention by count: every row through the new floor is gone
         // after the DELETE (a locking statement, it sees every committed row), so the floor may rise.
         this.insertAndAdvanceSql = insertSql + "; " + advanceSql + "; " + trimCountSql + "; " + raiseFloorSql;
-        this.trimAgeMaxSql = "SELECT MAX(seq) FROM " + changes + " WHERE t_sec < ? OR (t_sec = ? AND t_nano < ?)";
-        this.oldestSql = "SELECT t_sec, t_nano FROM " + changes + " ORDER BY t_sec, t_nano LIMIT 1";
+        this.trimAgeMaxSql = "SELECT MAX(seq) FROM " + changes + " WHERE t < ?";
+        this.oldestSql = "SELECT t FROM " + changes + " ORDER BY t LIMIT 1";
         this.clearSql = "DELETE FROM " + changes;
         this.clearOutboxSql = "DELETE FROM " + prefix + "outbox";
         this.countSql = "SELECT COUNT(*) FROM " + changes;
@@ -210,7 +210,7 @@ final class Feed implements ChangeLog {
         try (PreparedStatement ps = c.prepareStatement(stageSql)) {
             for (PendingEvent e : events) {
                 ps.setLong(1, stamp);
-                bindEvent(ps, e.collection(), e.key(), e.op().ordinal(), e.version(), time.getEpochSecond(), time.getNano(), commitId);
+                bindEvent(backend.dialect, ps, e.collection(), e.key(), e.op().ordinal(), e.version(), time, commitId);
                 ps.addBatch();
             }
             ps.executeBatch();
@@ -223,21 +223,21 @@ final class Feed implements ChangeLog {
     }
 
     /**
-     * Binds an event's columns as parameters 2..8 of the outbox or feed insert (parameter 1 is the
-     * stamp or the sequence): collection, key, operation, version, time, commit id (may be null).
+     * Binds an event's columns as parameters 2..7 of the outbox or feed insert (parameter 1 is the
+     * stamp or the sequence): collection, key, operation, version, time (microseconds, see
+     * {@link Dialect#bindEventTime}), commit id (may be null).
      */
-    static void bindEvent(PreparedStatement ps, String coll, String key, int op, long version, long sec, int nano, String commitId)
-            throws SQLException {
+    static void bindEvent(Dialect d, PreparedStatement ps, String coll, String key, int op, long version, Instant time,
+            String commitId) throws SQLException {
         ps.setString(2, coll);
         ps.setString(3, key);
         ps.setString(4, OPS[op].name());
         ps.setLong(5, version);
-        ps.setLong(6, sec);
-        ps.setInt(7, nano);
+        d.bindEventTime(ps, 6, time);
         if (commitId == null) {
-            ps.setNull(8, Types.VARCHAR);
+            ps.setNull(7, Types.VARCHAR);
         } else {
-            ps.setString(8, commitId);
+            ps.setString(7, commitId);
         }
     }
 
@@ -305,11 +305,11 @@ final class Feed implements ChangeLog {
                 Instant time = clockTime.truncatedTo(ChronoUnit.MICROS);
                 for (int i = 0; i < own; i++) {
                     PendingEvent e = events.get(i);
-                    // bindEvent binds parameters 2..8; event i's seven are 7i+1..7i+7.
-                    bindEvent(ShiftedParameters.of(ps, 7 * i - 1), e.collection(), e.key(), e.op().ordinal(), e.version(),
-                            time.getEpochSecond(), time.getNano(), commitId);
+                    // bindEvent binds parameters 2..7; event i's six are 6i+1..6i+6.
+                    bindEvent(backend.dialect, ShiftedParameters.of(ps, 6 * i - 1), e.collection(), e.key(), e.op().ordinal(), e.version(),
+                            time, commitId);
                 }
-                ps.setLong(7 * own + 1, stamp);
+                ps.setLong(6 * own + 1, stamp);
             } else {
                 stage(c, stamp, events, clockTime, commitId); // a large commit: its events go through the outbox
             }
@@ -410,16 +410,16 @@ final class Feed implements ChangeLog {
         Instant time = clockTime.truncatedTo(ChronoUnit.MICROS);
         long seq = last;
         if (events.size() == 1 && backend.multiStatements()) { // MariaDB
-            // One round trip for the feed row, the counter and (with commit) COMMIT; parameter 9 is the
-            // counter, 10 and 11 what retention by count drops (nothing when negative).
+            // One round trip for the feed row, the counter and (with commit) COMMIT; parameter 8 is the
+            // counter, 9 to 11 what retention by count drops (nothing when negative).
             PendingEvent e = events.get(0);
             try (PreparedStatement ps = c.prepareStatement(commit ? insertAndAdvanceSql + COMMIT : insertAndAdvanceSql)) {
                 ps.setLong(1, ++seq);
-                bindEvent(ps, e.collection(), e.key(), e.op().ordinal(), e.version(), time.getEpochSecond(), time.getNano(), commitId);
-                ps.setLong(9, seq);
+                bindEvent(backend.dialect, ps, e.collection(), e.key(), e.op().ordinal(), e.version(), time, commitId);
+                ps.setLong(8, seq);
+                ps.setLong(9, seq - maxEvents);
                 ps.setLong(10, seq - maxEvents);
                 ps.setLong(11, seq - maxEvents);
-                ps.setLong(12, seq - maxEvents);
                 try {
                     ps.execute();
                 } catch (SQLException x) {
@@ -436,7 +436,7 @@ final class Feed implements ChangeLog {
         try (PreparedStatement ps = c.prepareStatement(insertSql)) {
             for (PendingEvent e : events) {
                 ps.setLong(1, ++seq);
-                bindEvent(ps, e.collection(), e.key(), e.op().ordinal(), e.version(), time.getEpochSecond(), time.getNano(), commitId);
+                bindEvent(backend.dialect, ps, e.collection(), e.key(), e.op().ordinal(), e.version(), time, commitId);
                 ps.addBatch();
             }
             ps.executeBatch();
@@ -526,9 +526,9 @@ final class Feed implements ChangeLog {
         // Clocks of several processes need not agree, so the newest expired event bounds the prefix.
         long newestExpired;
         try (PreparedStatement ps = c.prepareStatement(trimAgeMaxSql)) {
-            ps.setLong(1, cutoff.getEpochSecond());
-            ps.setLong(2, cutoff.getEpochSecond());
-            ps.setInt(3, cutoff.getNano());
+            // Event times are whole microseconds: t < cutoff is t < the cutoff rounded up to one.
+            Instant bound = cutoff.truncatedTo(ChronoUnit.MICROS);
+            backend.dialect.bindEventTime(ps, 1, bound.equals(cutoff) ? bound : bound.plusNanos(1_000));
             try (ResultSet rs = ps.executeQuery()) {
                 newestExpired = rs.next() ? rs.getLong(1) : 0;
             }
@@ -537,7 +537,7 @@ final class Feed implements ChangeLog {
             dropThrough(c, newestExpired);
         }
         try (PreparedStatement ps = c.prepareStatement(oldestSql); ResultSet rs = ps.executeQuery()) {
-            oldest = rs.next() ? Instant.ofEpochSecond(rs.getLong(1), rs.getInt(2)) : null;
+            oldest = rs.next() ? backend.dialect.readEventTime(rs, 1) : null;
         }
     }
 
@@ -642,7 +642,7 @@ final class Feed implements ChangeLog {
                     while (rs.next()) {
                         long seq = rs.getLong(1);
                         if (expected < 0) {
-                            expected = Math.max(afterSequence, rs.getLong(8)) + 1;
+                            expected = Math.max(afterSequence, rs.getLong(7)) + 1;
                         }
                         if (seq < expected) {
                             continue; // at or below the floor: dropped, and its deletion not yet visible here
@@ -651,7 +651,7 @@ final class Feed implements ChangeLog {
                             break; // a hole: an earlier commit not visible yet; a later call returns it
                         }
                         out.add(new ChangeEvent(seq, rs.getString(2), rs.getString(3), ChangeEvent.Op.valueOf(rs.getString(4)),
-                                rs.getLong(5), Instant.ofEpochSecond(rs.getLong(6), rs.getInt(7))));
+                                rs.getLong(5), backend.dialect.readEventTime(rs, 6)));
                         expected++;
                     }
                 }

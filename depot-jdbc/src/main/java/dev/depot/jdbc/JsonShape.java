@@ -1,8 +1,6 @@
 package dev.depot.jdbc;
 
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.List;
 
 /**
  * What a stored document is as JSON, found in one strict pass over its bytes, so that a database's
@@ -12,19 +10,25 @@ import java.util.List;
  * number beyond {@code numeric}), and whether it is <em>jsonb-canonical</em>: exactly the text
  * {@code jsonb} prints for it once the spaces it puts after {@code :} and {@code ,} are removed
  * (keys unique and in jsonb's order — shorter first, then by bytes —, numbers without exponent,
- * leading {@code +}, or negative zero, strings escaped as jsonb escapes them, no whitespace).
+ * leading {@code +}, or negative zero, strings escaped as jsonb escapes them, no whitespace), or
+ * jsonb-canonical <em>but for key order</em>: the same with each object's (unique) keys in any order,
+ * which jsonb gives back sorted.
+ *
+ * <p>The pass allocates only its small buffers (no copy per key, no boxing), so it is cheap beside
+ * the statement that writes the document.
  *
  * <p>The scanner is stricter than the databases: a document it calls JSON is accepted by both
  * PostgreSQL's and MariaDB's parsers, so a write never fails because of its document; what it
  * rejects is simply kept as bytes.
  */
 record JsonShape(boolean json, int depth, boolean hasNul, boolean loneSurrogate, boolean numbersFitNumeric, boolean jsonbCanonical,
-        int[] nulEscapes) {
+        boolean jsonbCanonicalButKeyOrder, int[] nulEscapes) {
     /** An exponent PostgreSQL's numeric surely takes (it holds 131072 digits before the point, 16383 after). */
     private static final int MAX_EXPONENT = 10_000;
     /** Deeper documents are kept as bytes (Depot's JSON codec writes at most 500 levels). */
     private static final int MAX_DEPTH = 1000;
-    private static final JsonShape NOT_JSON = new JsonShape(false, 0, false, false, false, false, new int[0]);
+    private static final int[] NO_NULS = new int[0];
+    private static final JsonShape NOT_JSON = new JsonShape(false, 0, false, false, false, false, false, NO_NULS);
 
     /** Whether PostgreSQL's JSON parser takes the document (apart from U+0000, see {@link #withoutNul}). */
     boolean pgParsable() {
@@ -40,9 +44,10 @@ record JsonShape(boolean json, int depth, boolean hasNul, boolean loneSurrogate,
             if (s.at != doc.length) {
                 return NOT_JSON;
             }
-            int[] nuls = s.nuls.stream().mapToInt(Integer::intValue).toArray();
-            boolean canonical = s.canonical && !s.loneSurrogate && s.numbersFitNumeric && nuls.length == 0;
-            return new JsonShape(true, s.maxDepth, nuls.length > 0, s.loneSurrogate, s.numbersFitNumeric, canonical, nuls);
+            int[] nuls = s.nulCount == 0 ? NO_NULS : Arrays.copyOf(s.nuls, s.nulCount);
+            boolean sortable = s.canonical && !s.loneSurrogate && s.numbersFitNumeric && nuls.length == 0;
+            return new JsonShape(true, s.maxDepth, nuls.length > 0, s.loneSurrogate, s.numbersFitNumeric,
+                    sortable && !s.reordered, sortable, nuls);
         } catch (NotJson e) {
             return NOT_JSON;
         }
@@ -97,18 +102,96 @@ record JsonShape(boolean json, int depth, boolean hasNul, boolean loneSurrogate,
         }
     }
 
+    /** How a key stands to the object's previous one in jsonb's order (shorter first, then bytewise). */
+    private enum Order { IN_ORDER, DUPLICATE, OUT_OF_ORDER }
+
+    /**
+     * The keys of one object, as jsonb compares them (unescaped UTF-8), in one reused buffer. Keys in
+     * jsonb's order need only the previous one to find a duplicate; once they are not, all of them
+     * are compared when the object ends.
+     */
+    private static final class Keys {
+        private byte[] bytes = new byte[128];
+        private int[] ends = new int[16];
+        private int count;
+        private boolean unsorted;
+
+        void clear() {
+            count = 0;
+            unsorted = false;
+        }
+
+        boolean unsorted() {
+            return unsorted;
+        }
+
+        Order add(byte[] key, int length) {
+            Order order = Order.IN_ORDER;
+            if (count > 0) {
+                int start = start(count - 1);
+                int before = ends[count - 1] - start;
+                int c = before != length ? Integer.compare(before, length)
+                        : Arrays.compareUnsigned(bytes, start, start + before, key, 0, length);
+                order = c == 0 ? Order.DUPLICATE : c > 0 ? Order.OUT_OF_ORDER : Order.IN_ORDER;
+                unsorted |= c > 0;
+            }
+            int start = count == 0 ? 0 : ends[count - 1];
+            if (start + length > bytes.length) {
+                bytes = Arrays.copyOf(bytes, Math.max(start + length, bytes.length * 2));
+            }
+            if (count == ends.length) {
+                ends = Arrays.copyOf(ends, count * 2);
+            }
+            System.arraycopy(key, 0, bytes, start, length);
+            ends[count++] = start + length;
+            return order;
+        }
+
+        /** Whether two keys are equal (for an unsorted object: small ones pairwise, large ones by a set). */
+        boolean hasDuplicate() {
+            if (count > 32) {
+                java.util.Set<String> seen = new java.util.HashSet<>(count * 2);
+                for (int i = 0; i < count; i++) {
+                    if (!seen.add(new String(bytes, start(i), ends[i] - start(i), java.nio.charset.StandardCharsets.ISO_8859_1))) {
+                        return true;
+                    }
+                }
+                return false;
+            }
+            for (int i = 0; i < count; i++) {
+                for (int j = i + 1; j < count; j++) {
+                    if (Arrays.equals(bytes, start(i), ends[i], bytes, start(j), ends[j])) {
+                        return true;
+                    }
+                }
+            }
+            return false;
+        }
+
+        private int start(int i) {
+            return i == 0 ? 0 : ends[i - 1];
+        }
+    }
+
     private static final class Scanner {
         private final byte[] b;
         int at;
         int maxDepth;
+        /** Canonical but for key order (which {@link #reordered} tracks). */
         boolean canonical = true;
+        /** Some object's keys are unique but not in jsonb's order. */
+        boolean reordered;
         /** A {@code \\u} escape of half a surrogate pair: PostgreSQL and MariaDB's JSON functions refuse it. */
         boolean loneSurrogate;
         boolean numbersFitNumeric = true;
-        final List<Integer> nuls = new ArrayList<>(0);
+        /** Where each {@code \\u0000} escape starts. */
+        int[] nuls = NO_NULS;
+        int nulCount;
         /** A key's bytes as jsonb compares them (unescaped UTF-8). */
         private byte[] key = new byte[64];
         private int keyLength;
+        /** Per object depth, the keys of the object being read there: reused, not allocated per key. */
+        private Keys[] keysAt = new Keys[8];
 
         Scanner(byte[] b) {
             this.b = b;
@@ -144,18 +227,22 @@ record JsonShape(boolean json, int depth, boolean hasNul, boolean loneSurrogate,
                 at++;
                 return;
             }
-            byte[] previous = null;
+            if (depth >= keysAt.length) {
+                keysAt = Arrays.copyOf(keysAt, Math.max(depth + 1, keysAt.length * 2));
+            }
+            Keys keys = keysAt[depth] == null ? (keysAt[depth] = new Keys()) : keysAt[depth];
+            keys.clear();
             while (true) {
                 whitespace();
                 if (peek() != '"') {
                     throw new NotJson();
                 }
                 string(true);
-                byte[] current = Arrays.copyOf(key, keyLength);
-                if (previous != null && jsonbOrder(previous, current) >= 0) {
-                    canonical = false; // out of jsonb's order, or a duplicate jsonb would drop
+                switch (keys.add(key, keyLength)) {
+                    case DUPLICATE -> canonical = false; // jsonb keeps only the last
+                    case OUT_OF_ORDER -> reordered = true;
+                    case IN_ORDER -> { }
                 }
-                previous = current;
                 whitespace();
                 expect(':');
                 whitespace();
@@ -164,17 +251,15 @@ record JsonShape(boolean json, int depth, boolean hasNul, boolean loneSurrogate,
                 byte next = peek();
                 at++;
                 if (next == '}') {
+                    if (keys.unsorted() && keys.hasDuplicate()) {
+                        canonical = false; // a duplicate apart from its twin: jsonb keeps only the last
+                    }
                     return;
                 }
                 if (next != ',') {
                     throw new NotJson();
                 }
             }
-        }
-
-        /** jsonb's key order: shorter first, then bytewise. */
-        private static int jsonbOrder(byte[] a, byte[] b) {
-            return a.length != b.length ? Integer.compare(a.length, b.length) : Arrays.compareUnsigned(a, b);
         }
 
         private void array(int depth) throws NotJson {
@@ -257,7 +342,10 @@ record JsonShape(boolean json, int depth, boolean hasNul, boolean loneSurrogate,
                 case 'u' -> {
                     ch = hex4();
                     if (ch == 0) {
-                        nuls.add(start);
+                        if (nulCount == nuls.length) {
+                            nuls = Arrays.copyOf(nuls, Math.max(4, nulCount * 2));
+                        }
+                        nuls[nulCount++] = start;
                     }
                     // jsonb prints \\u00xx (lowercase) for control characters without a short escape, the rest as UTF-8
                     boolean shortForm = ch == '\b' || ch == '\f' || ch == '\n' || ch == '\r' || ch == '\t';
@@ -399,8 +487,13 @@ record JsonShape(boolean json, int depth, boolean hasNul, boolean loneSurrogate,
                 while (first < at - 1 && b[first] == '0') {
                     first++; // leading zeros of the exponent do not count
                 }
-                exponent = at - first > 6 ? MAX_EXPONENT + 1 : Long.parseLong(new String(b, first, at - first,
-                        java.nio.charset.StandardCharsets.US_ASCII));
+                if (at - first > 6) {
+                    exponent = MAX_EXPONENT + 1;
+                } else {
+                    for (int i = first; i < at; i++) {
+                        exponent = exponent * 10 + (b[i] - '0');
+                    }
+                }
                 exponent = minus ? -exponent : exponent;
             }
             // Within what PostgreSQL's numeric surely holds (131072 digits before the point, 16383 after).

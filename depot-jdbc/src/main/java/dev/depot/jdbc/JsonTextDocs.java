@@ -65,7 +65,7 @@ final class JsonTextDocs implements DocFormat {
     }
 
     @Override
-    public int bind(PreparedStatement ps, int i, byte[] doc) throws SQLException {
+    public int bind(PreparedStatement ps, int i, byte[] doc, boolean anyKeyOrder) throws SQLException {
         JsonShape shape = JsonShape.of(doc);
         if (shape.json() && shape.depth() <= MAX_DEPTH && !shape.loneSurrogate()) {
             ps.setString(i, new String(doc, StandardCharsets.UTF_8));

@@ -14,7 +14,10 @@ import java.util.Map;
  * no text: it sorts keys (shorter first), drops duplicates, prints numbers without exponent and
  * {@code -0} as {@code 0}, escapes only what it must, and puts a space after {@code :} and {@code ,}.
  * A document already in that form ({@link JsonShape#jsonbCanonical}) is stored in {@code doc} alone
- * and read back as jsonb's text without those spaces: the same bytes. Any other JSON is stored in
+ * and read back as jsonb's text without those spaces: the same bytes. So is a document that differs
+ * from that form only in the order of its objects' keys when its reader does not care ({@code
+ * anyKeyOrder}: the default codec reading records by member name): it comes back in jsonb's key
+ * order and decodes to an equal value, without a second copy. Any other JSON is stored in
  * both; a string holding U+0000, which jsonb refuses, shows in {@code doc} as the six characters
  * {@code \u0000}; bytes that are not JSON PostgreSQL takes (another codec's) are in {@code raw}
  * alone, with {@code doc} NULL. Reads take {@code raw} when it is there.
@@ -51,7 +54,7 @@ final class JsonbDocs implements DocFormat {
         out.put("doc", "The record's document as JSON (query it: doc->>'name'); NULL if the codec wrote no JSON."
                 + " U+0000 in a string shows as the text \\u0000.");
         out.put("raw", "The document's exact bytes, kept only when doc's jsonb text would not give them back"
-                + " (key order, number form, U+0000, not JSON); Depot reads raw when it is not NULL.");
+                + " (number form, U+0000, not JSON, key order when the reader keeps it); Depot reads raw when it is not NULL.");
         return out;
     }
 
@@ -67,12 +70,12 @@ final class JsonbDocs implements DocFormat {
     }
 
     @Override
-    public int bind(PreparedStatement ps, int i, byte[] doc) throws SQLException {
+    public int bind(PreparedStatement ps, int i, byte[] doc, boolean anyKeyOrder) throws SQLException {
         JsonShape shape = JsonShape.of(doc);
         if (!shape.json() || !shape.pgParsable()) {
             ps.setNull(i, Types.VARCHAR);
             ps.setBytes(i + 1, doc);
-        } else if (shape.jsonbCanonical()) {
+        } else if (shape.jsonbCanonical() || (anyKeyOrder && shape.jsonbCanonicalButKeyOrder())) {
             ps.setString(i, new String(doc, StandardCharsets.UTF_8));
             ps.setNull(i + 1, Types.BINARY);
         } else {

@@ -159,6 +159,38 @@ final class MariaDbDialect extends Dialect {
         return " FOR UPDATE SKIP LOCKED"; // MariaDB 10.6+
     }
 
+    /** MariaDB has no timestamp with time zone beyond 2038 ({@code TIMESTAMP}): UTC wall time in {@code DATETIME(6)}. */
+    @Override
+    String eventTimeType() {
+        return "DATETIME(6)";
+    }
+
+    /** As UTC wall time, whatever the session's time zone (the driver sends a LocalDateTime as it is). */
+    @Override
+    void bindEventTime(PreparedStatement ps, int i, java.time.Instant time) throws SQLException {
+        ps.setObject(i, java.time.LocalDateTime.ofInstant(time, java.time.ZoneOffset.UTC));
+    }
+
+    @Override
+    java.time.Instant readEventTime(ResultSet rs, int col) throws SQLException {
+        return rs.getObject(col, java.time.LocalDateTime.class).toInstant(java.time.ZoneOffset.UTC);
+    }
+
+    @Override
+    String eventTimeOfParts() {
+        return "TIMESTAMPADD(MICROSECOND, t_sec * 1000000 + t_nano DIV 1000, TIMESTAMP '1970-01-01 00:00:00')";
+    }
+
+    @Override
+    String eventTimeNotNull(String table) {
+        return "ALTER TABLE " + table + " MODIFY t DATETIME(6) NOT NULL";
+    }
+
+    @Override
+    String renameIndex(String table, String from, String to) {
+        return "ALTER TABLE " + table + " RENAME INDEX " + from + " TO " + to; // MariaDB 10.5.2+
+    }
+
     @Override
     String dropIndex(String table, String index) {
         return "DROP INDEX IF EXISTS " + index + " ON " + table;

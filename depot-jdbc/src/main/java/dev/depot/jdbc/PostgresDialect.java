@@ -56,6 +56,43 @@ final class PostgresDialect extends Dialect {
     }
 
     @Override
+    String eventTimeType() {
+        return "TIMESTAMPTZ";
+    }
+
+    @Override
+    String eventTimeOfParts() {
+        return "TIMESTAMPTZ 'epoch' + (t_sec * 1000000 + t_nano / 1000) * INTERVAL '1 microsecond'";
+    }
+
+    @Override
+    void bindValue(PreparedStatement ps, int i, IndexType type, Object v) throws SQLException {
+        if (type == IndexType.UUID) {
+            ps.setObject(i, v, Types.OTHER);
+        } else {
+            super.bindValue(ps, i, type, v);
+        }
+    }
+
+    @Override
+    Object readValue(ResultSet rs, int col, IndexType type) throws SQLException {
+        return type == IndexType.UUID ? rs.getObject(col, java.util.UUID.class) : super.readValue(rs, col, type);
+    }
+
+    @Override
+    int sqlType(IndexType type) {
+        return type == IndexType.UUID ? Types.OTHER : super.sqlType(type);
+    }
+
+    /** A UUID index column of the earlier layout (text) becomes {@code uuid}; its SQL index is rebuilt with it. */
+    @Override
+    List<String> indexUpgrade(String table, String column, IndexType type, String columnType) {
+        return type == IndexType.UUID && !columnType.equalsIgnoreCase("uuid")
+                ? List.of("ALTER TABLE " + table + " ALTER COLUMN " + column + " TYPE UUID USING " + column + "::uuid")
+                : List.of();
+    }
+
+    @Override
     List<String> keyUpgrade(String table, KeyType type, String columnType) {
         return type == KeyType.UUID && !columnType.equalsIgnoreCase("uuid")
                 ? List.of("ALTER TABLE " + table + " ALTER COLUMN k TYPE UUID USING k::uuid")
@@ -76,10 +113,15 @@ final class PostgresDialect extends Dialect {
         return type == KeyType.UUID ? rs.getObject(col, java.util.UUID.class) : super.readKey(rs, col, type);
     }
 
+    /**
+     * UUID index values in PostgreSQL's own type, as UUID keys: its unsigned byte order is the order
+     * of the lowercase text, which is {@link IndexType#compareUuids}, memory's order.
+     */
     @Override
     String columnType(IndexType type) {
         return switch (type) {
-            case STRING, UUID -> "TEXT COLLATE \"C\"";
+            case UUID -> "UUID";
+            case STRING -> "TEXT COLLATE \"C\"";
             case LONG, INSTANT -> "BIGINT";
             case DOUBLE -> "DOUBLE PRECISION";
             case BOOLEAN -> "BOOLEAN";
@@ -135,12 +177,12 @@ final class PostgresDialect extends Dialect {
     String sequencerScript(String prefix, long maxEvents) {
         String meta = prefix + "meta";
         return "SELECT val FROM " + meta + " WHERE name = 'seq' FOR UPDATE; "
-                + "WITH moved AS (DELETE FROM " + prefix + "outbox RETURNING id, s, coll, rkey, op, ver, t_sec, t_nano, commit_id), "
+                + "WITH moved AS (DELETE FROM " + prefix + "outbox RETURNING id, s, coll, rkey, op, ver, t, commit_id), "
                 + "base AS (SELECT val FROM " + meta + " WHERE name = 'seq'), "
                 + numberMoved(prefix, "base", "") + ", "
                 + trimByCount(prefix, "(SELECT val FROM base)", maxEvents) + " "
                 + "UPDATE " + meta + " SET val = val + (SELECT COUNT(*) FROM ins) WHERE name = 'seq' "
-                + "RETURNING val, (SELECT COUNT(*) FROM ins), (SELECT MIN(t_sec) FROM ins), " + wake(prefix);
+                + "RETURNING val, (SELECT COUNT(*) FROM ins), (SELECT FLOOR(EXTRACT(EPOCH FROM MIN(t)))::BIGINT FROM ins), " + wake(prefix);
     }
 
     /**
@@ -158,7 +200,7 @@ final class PostgresDialect extends Dialect {
     @Override
     String tryNumberScript(String prefix, long maxEvents, int ownEvents) {
         String meta = prefix + "meta";
-        String cols = "coll, rkey, op, ver, t_sec, t_nano, commit_id";
+        String cols = "coll, rkey, op, ver, t, commit_id";
         StringBuilder sql = new StringBuilder("WITH lk AS (SELECT val FROM " + meta + " WHERE name = 'seq' FOR UPDATE SKIP LOCKED), "
                 + "moved AS (DELETE FROM " + prefix + "outbox WHERE EXISTS (SELECT 1 FROM lk) "
                 + "RETURNING id, s, " + cols + "), ");
@@ -166,18 +208,18 @@ final class PostgresDialect extends Dialect {
         if (ownEvents > 0) {
             sql.append("ev (ord, ").append(cols).append(") AS (VALUES ");
             for (int i = 1; i <= ownEvents; i++) {
-                sql.append(i > 1 ? ", " : "").append('(').append(i).append(", ?, ?, ?, ?, ?, ?, ?)");
+                sql.append(i > 1 ? ", " : "").append('(').append(i).append(", ?, ?, ?, ?, CAST(? AS TIMESTAMPTZ), ?)");
             }
             // the stamp is the last parameter
             sql.append("), staged AS (INSERT INTO ").append(prefix).append("outbox (s, ").append(cols).append(") SELECT ?, ")
                     .append(cols).append(" FROM ev WHERE NOT EXISTS (SELECT 1 FROM lk) ORDER BY ord), ");
-            own = " UNION ALL SELECT lk.val + (SELECT COUNT(*) FROM moved) + ev.ord, ev.coll, ev.rkey, ev.op, ev.ver, ev.t_sec, "
-                    + "ev.t_nano, ev.commit_id FROM ev, lk";
+            own = " UNION ALL SELECT lk.val + (SELECT COUNT(*) FROM moved) + ev.ord, ev.coll, ev.rkey, ev.op, ev.ver, ev.t, "
+                    + "ev.commit_id FROM ev, lk";
         }
         return sql + numberMoved(prefix, "lk", own) + ", "
                 + "adv AS (UPDATE " + meta + " SET val = (SELECT MAX(seq) FROM ins) WHERE name = 'seq' AND EXISTS (SELECT 1 FROM ins)), "
                 + trimByCount(prefix, "(SELECT val FROM lk)", maxEvents) + " "
-                + "SELECT (SELECT val FROM lk), (SELECT MAX(seq) FROM ins), (SELECT COUNT(*) FROM ins), (SELECT MIN(t_sec) FROM ins), "
+                + "SELECT (SELECT val FROM lk), (SELECT MAX(seq) FROM ins), (SELECT COUNT(*) FROM ins), (SELECT FLOOR(EXTRACT(EPOCH FROM MIN(t)))::BIGINT FROM ins), "
                 + wake(prefix);
     }
 
@@ -186,10 +228,10 @@ final class PostgresDialect extends Dialect {
      * commit order, then whatever {@code own} selects (numbered after them).
      */
     private static String numberMoved(String prefix, String base, String own) {
-        return "ins AS (INSERT INTO " + prefix + "changes (seq, coll, rkey, op, ver, t_sec, t_nano, commit_id) "
+        return "ins AS (INSERT INTO " + prefix + "changes (seq, coll, rkey, op, ver, t, commit_id) "
                 // commit order: commits by their first outbox id, each commit's events together (Sequencer#moveCommitted)
-                + "SELECT " + base + ".val + ROW_NUMBER() OVER (ORDER BY m.first, m.id), m.coll, m.rkey, m.op, m.ver, m.t_sec, m.t_nano, m.commit_id "
-                + "FROM (SELECT moved.*, MIN(id) OVER (PARTITION BY s) AS first FROM moved) m, " + base + own + " RETURNING seq, t_sec)";
+                + "SELECT " + base + ".val + ROW_NUMBER() OVER (ORDER BY m.first, m.id), m.coll, m.rkey, m.op, m.ver, m.t, m.commit_id "
+                + "FROM (SELECT moved.*, MIN(id) OVER (PARTITION BY s) AS first FROM moved) m, " + base + own + " RETURNING seq, t)";
     }
 
     /**

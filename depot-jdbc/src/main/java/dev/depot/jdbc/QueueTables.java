@@ -33,21 +33,37 @@ final class QueueTables {
         return "UPDATE " + prefix + "queue_items SET " + MUTABLE.replace(",", " = ?,") + " = ? WHERE id = ? AND ver = ?";
     }
 
+    /** The DDL of the queue tables, idempotent, with MariaDB's inline comments (see {@link StoreComments}). */
     static List<String> ddl(Dialect d, String prefix) {
         String opts = d.tableOptions();
         String bytes = d.bytesType();
         String text = d.textType();
+        String[][] items = {
+            {"id", "BIGINT NOT NULL PRIMARY KEY"}, {"queue", "VARCHAR(63) NOT NULL"}, {"state", "SMALLINT NOT NULL"},
+            {"ready_at", "BIGINT NOT NULL"}, {"rseq", "BIGINT NOT NULL"}, {"due_at", "BIGINT"}, {"attempts", "INTEGER NOT NULL"},
+            {"token", "VARCHAR(64)"}, {"leased_at", "BIGINT"}, {"holder", text}, {"produced_at", "BIGINT NOT NULL"},
+            {"deadline", "BIGINT"}, {"dedup", "VARCHAR(255)"}, {"dedup_key", "VARCHAR(255)"}, {"dead_from", "VARCHAR(63)"},
+            {"dead_reason", text}, {"dead_at", "BIGINT"}, {"headers", bytes}, {"history", bytes}, {"ver", "BIGINT NOT NULL"},
+            {"payload", bytes + " NOT NULL"}};
+        String[][] queues = {
+            {"name", "VARCHAR(63) NOT NULL PRIMARY KEY"}, {"lease_micros", "BIGINT NOT NULL"}, {"max_attempts", "INTEGER NOT NULL"},
+            {"dlq", "VARCHAR(63)"}, {"retention_micros", "BIGINT NOT NULL"}};
         return List.of(
-                "CREATE TABLE IF NOT EXISTS " + prefix + "queues (name VARCHAR(63) NOT NULL PRIMARY KEY, lease_micros BIGINT NOT NULL, "
-                        + "max_attempts INTEGER NOT NULL, dlq VARCHAR(63), retention_micros BIGINT NOT NULL)" + opts,
-                "CREATE TABLE IF NOT EXISTS " + prefix + "queue_items (id BIGINT NOT NULL PRIMARY KEY, queue VARCHAR(63) NOT NULL, "
-                        + "state SMALLINT NOT NULL, ready_at BIGINT NOT NULL, rseq BIGINT NOT NULL, due_at BIGINT, attempts INTEGER NOT NULL, "
-                        + "token VARCHAR(64), leased_at BIGINT, holder " + text + ", produced_at BIGINT NOT NULL, deadline BIGINT, "
-                        + "dedup VARCHAR(255), dedup_key VARCHAR(255), dead_from VARCHAR(63), dead_reason " + text + ", dead_at BIGINT, "
-                        + "headers " + bytes + ", history " + bytes + ", ver BIGINT NOT NULL, payload " + bytes + " NOT NULL)" + opts,
+                "CREATE TABLE IF NOT EXISTS " + prefix + "queues (" + columns(d, "queues", queues) + ")" + opts
+                        + StoreComments.table(d, "queues"),
+                "CREATE TABLE IF NOT EXISTS " + prefix + "queue_items (" + columns(d, "queue_items", items) + ")" + opts
+                        + StoreComments.table(d, "queue_items"),
                 "CREATE INDEX IF NOT EXISTS " + prefix + "queue_ready ON " + prefix + "queue_items (queue, state, ready_at, rseq)",
                 "CREATE INDEX IF NOT EXISTS " + prefix + "queue_due ON " + prefix + "queue_items (queue, due_at)",
                 "CREATE UNIQUE INDEX IF NOT EXISTS " + prefix + "queue_dedup ON " + prefix + "queue_items (queue, dedup)");
+    }
+
+    private static String columns(Dialect d, String table, String[][] definitions) {
+        java.util.StringJoiner out = new java.util.StringJoiner(", ");
+        for (String[] c : definitions) {
+            out.add(c[0] + " " + c[1] + StoreComments.column(d, table, c[0]));
+        }
+        return out.toString();
     }
 
     /** What {@code ddl=validate} requires. */

@@ -52,7 +52,7 @@ final class RowWriter {
                 for (Pending p : updates) {
                     ps.setLong(1, p.version());
                     ps.setLong(2, stamp);
-                    int i = bindValues(ps, t.docs.bind(ps, 3, p.document()), t, p.values());
+                    int i = bindValues(ps, t.docs.bind(ps, 3, p.document(), p.anyKeyOrder()), t, p.values());
                     d.bindKey(ps, i, t.spec.keyType(), p.key());
                     ps.addBatch();
                 }
@@ -65,7 +65,7 @@ final class RowWriter {
                     d.bindKey(ps, 1, t.spec.keyType(), p.key());
                     ps.setLong(2, p.version());
                     ps.setLong(3, stamp);
-                    bindValues(ps, t.docs.bind(ps, 4, p.document()), t, p.values());
+                    bindValues(ps, t.docs.bind(ps, 4, p.document(), p.anyKeyOrder()), t, p.values());
                     ps.addBatch();
                 }
                 ps.executeBatch();

@@ -48,6 +48,11 @@ final class SchemaCheck {
         }
     }
 
+    /** The SQL index names of a table, lower-cased; empty if there is no such table. */
+    static Set<String> indexes(Connection c, String table) throws SQLException {
+        return names(c, table, true);
+    }
+
     /** Column (or index) names of a table, lower-cased; empty if there is no such table. */
     private static Set<String> names(Connection c, String table, boolean indexes) throws SQLException {
         DatabaseMetaData md = c.getMetaData();

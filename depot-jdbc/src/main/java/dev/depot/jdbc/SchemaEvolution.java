@@ -117,12 +117,19 @@ final class SchemaEvolution {
      * The statements that bring {@code table}, made by an earlier Depot, to this layout (see
      * {@link DocFormat#upgradeFromBytes}); none if it has it. Read from the database's catalog.
      */
-    List<String> upgradeStatements(Connection c, String table, dev.depot.spi.KeyType keyType) throws SQLException {
+    List<String> upgradeStatements(Connection c, Registry.Entry stored) throws SQLException {
+        String table = stored.table();
         Map<String, String> columns = columns(c, table);
         if (columns.isEmpty()) {
             return List.of(); // no such table: the catalog check says so
         }
-        List<String> out = new ArrayList<>(d.keyUpgrade(table, keyType, columns.getOrDefault("k", "")));
+        List<String> out = new ArrayList<>(d.keyUpgrade(table, stored.keyType(), columns.getOrDefault("k", "")));
+        for (int i = 0; i < stored.indexes().size(); i++) {
+            String column = stored.columns().get(i);
+            if (columns.containsKey(column)) {
+                out.addAll(d.indexUpgrade(table, column, stored.indexes().get(i).type(), columns.get(column)));
+            }
+        }
         if (documentsAsBytes(columns)) {
             out.addAll(d.docs().upgradeFromBytes(table, d));
         }
@@ -137,10 +144,60 @@ final class SchemaEvolution {
     /**
      * With {@code ddl=create}: brings a table of an earlier layout to this one in place, then fills
      * the new JSON column from the kept bytes a page at a time (rows the format keeps as bytes only
-     * stay so). Runs under the caller's write transaction (all-or-nothing on PostgreSQL).
+     * stay so), and gives hash-named SQL indexes their readable names. Runs under the caller's write
+     * transaction (all-or-nothing on PostgreSQL). Returns the registry entry as it now is.
      */
-    void upgrade(Connection c, Registry.Entry stored) throws SQLException {
-        List<String> statements = upgradeStatements(c, stored.table(), stored.keyType());
+    Registry.Entry upgrade(Connection c, Registry.Entry stored) throws SQLException {
+        moveDocuments(c, stored);
+        return renameIndexes(c, stored);
+    }
+
+    /**
+     * Gives the SQL indexes an earlier Depot named by a hash ({@code <prefix>i_…}) their readable
+     * name ({@link Names#readableIndex}) where no table or index of the registry has it, and records
+     * the new names. An index the database no longer has is left to {@code ddl=validate}'s check.
+     */
+    private Registry.Entry renameIndexes(Connection c, Registry.Entry stored) throws SQLException {
+        List<String> names = new ArrayList<>(stored.sqlIndexes());
+        Set<String> taken = null;
+        Set<String> existing = null;
+        List<String> renamed = new ArrayList<>();
+        for (int i = 0; i < names.size(); i++) {
+            String readable = Names.readableIndex(prefix, stored.collection(), stored.indexes().get(i).name());
+            if (names.get(i).equals(readable)) {
+                continue;
+            }
+            if (taken == null) {
+                taken = taken(c);
+                existing = SchemaCheck.indexes(c, stored.table());
+            }
+            if (taken.contains(readable) || !existing.contains(names.get(i).toLowerCase(java.util.Locale.ROOT))) {
+                continue;
+            }
+            String rename = d.renameIndex(stored.table(), names.get(i), readable);
+            if (rename != null) {
+                Dialect.execute(c, rename);
+            } else {
+                Dialect.execute(c, d.dropIndex(stored.table(), names.get(i)));
+                Dialect.execute(c, createIndexSql(stored.table(), stored.columns().get(i), readable, stored.indexes().get(i)));
+            }
+            taken.add(readable);
+            renamed.add(names.get(i) + " -> " + readable);
+            names.set(i, readable);
+        }
+        if (renamed.isEmpty()) {
+            return stored;
+        }
+        Registry.Entry e = new Registry.Entry(stored.collection(), stored.keyType(), stored.table(), stored.indexes(),
+                stored.columns(), names, stored.stale());
+        registry.updateIndexes(c, e);
+        LOG.info("collection {}: SQL indexes renamed to their readable names: {}", stored.collection(), renamed);
+        return e;
+    }
+
+    /** Moves the documents of a table of the first layout into the current columns (see {@link #upgrade}). */
+    private void moveDocuments(Connection c, Registry.Entry stored) throws SQLException {
+        List<String> statements = upgradeStatements(c, stored);
         if (statements.isEmpty()) {
             return;
         }
@@ -175,7 +232,7 @@ final class SchemaEvolution {
             }
             try (PreparedStatement ps = c.prepareStatement(update)) {
                 for (int i = 0; i < keys.size(); i++) {
-                    d.bindKey(ps, docs.bind(ps, 1, raws.get(i)), stored.keyType(), keys.get(i));
+                    d.bindKey(ps, docs.bind(ps, 1, raws.get(i), false), stored.keyType(), keys.get(i));
                     ps.addBatch();
                 }
                 if (!keys.isEmpty()) {

@@ -52,10 +52,10 @@ final class Sequencer {
         String meta = prefix + "meta";
         this.outbox = prefix + "outbox";
         this.lockSql = "SELECT val FROM " + meta + " WHERE name = 'seq'" + backend.dialect.forUpdate();
-        this.pendingSql = "SELECT id, coll, rkey, op, ver, t_sec, t_nano, commit_id, s FROM " + outbox + " ORDER BY id"
+        this.pendingSql = "SELECT id, coll, rkey, op, ver, t, commit_id, s FROM " + outbox + " ORDER BY id"
                 + backend.dialect.outboxRead();
-        this.insertSql = "INSERT INTO " + prefix + "changes (seq, coll, rkey, op, ver, t_sec, t_nano, commit_id) "
-                + "VALUES (?, ?, ?, ?, ?, ?, ?, ?)";
+        this.insertSql = "INSERT INTO " + prefix + "changes (seq, coll, rkey, op, ver, t, commit_id) "
+                + "VALUES (?, ?, ?, ?, ?, ?, ?)";
         this.advanceSql = "UPDATE " + meta + " SET val = ? WHERE name = 'seq'";
         this.script = backend.dialect.sequencerScript(prefix, backend.options.changeRetentionEvents());
     }
@@ -125,12 +125,12 @@ final class Sequencer {
         List<Staged> all = new ArrayList<>();
         try (PreparedStatement ps = c.prepareStatement(pendingSql); ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
-                Staged r = new Staged(rs.getLong(1), rs.getLong(9), rs.getString(2), rs.getString(3), Feed.op(rs.getString(4)),
-                        rs.getLong(5), rs.getLong(6), rs.getInt(7), rs.getString(8));
+                Staged r = new Staged(rs.getLong(1), rs.getLong(8), rs.getString(2), rs.getString(3), Feed.op(rs.getString(4)),
+                        rs.getLong(5), backend.dialect.readEventTime(rs, 6), rs.getString(7));
                 commits.computeIfAbsent(r.stamp(), k -> new ArrayList<>()).add(r); // rows come in id order
                 all.add(r);
                 count++;
-                oldest = Math.min(oldest, r.sec());
+                oldest = Math.min(oldest, r.time().getEpochSecond());
             }
         }
         if (count == 0) {
@@ -141,7 +141,7 @@ final class Sequencer {
             for (List<Staged> commit : commits.values()) {
                 for (Staged r : commit) {
                     ps.setLong(1, ++seq);
-                    Feed.bindEvent(ps, r.coll(), r.key(), r.op(), r.version(), r.sec(), r.nano(), r.commitId());
+                    Feed.bindEvent(backend.dialect, ps, r.coll(), r.key(), r.op(), r.version(), r.time(), r.commitId());
                     ps.addBatch();
                 }
             }
@@ -155,7 +155,7 @@ final class Sequencer {
         return new Moved(count, seq, oldest);
     }
 
-    private record Staged(long id, long stamp, String coll, String key, int op, long version, long sec, int nano, String commitId) {}
+    private record Staged(long id, long stamp, String coll, String key, int op, long version, java.time.Instant time, String commitId) {}
 
     private void run(Connection c) throws SQLException {
         Dialect d = backend.dialect;

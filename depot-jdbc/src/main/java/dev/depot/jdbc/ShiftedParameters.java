@@ -8,7 +8,7 @@ import java.sql.PreparedStatement;
 
 /**
  * A view of a prepared statement whose parameter setters are moved by a fixed offset, so that code
- * binding one row at fixed positions ({@link Feed#bindEvent}: parameters 2..8) can bind the n-th
+ * binding one row at fixed positions ({@link Feed#bindEvent}: parameters 2..7) can bind the n-th
  * row of a statement with many, without a second copy of that binding. Only {@code set*(int, ...)}
  * calls are moved; nothing else may be called on the view.
  */

@@ -17,6 +17,38 @@ import org.sqlite.SQLiteException;
  */
 final class SqliteDialect extends Dialect {
 
+    /** SQLite has no timestamp type: epoch microseconds, whose numeric order is time order. */
+    @Override
+    String eventTimeType() {
+        return "INTEGER";
+    }
+
+    @Override
+    void bindEventTime(java.sql.PreparedStatement ps, int i, java.time.Instant time) throws SQLException {
+        ps.setLong(i, EpochMicros.of(time));
+    }
+
+    @Override
+    java.time.Instant readEventTime(java.sql.ResultSet rs, int col) throws SQLException {
+        return EpochMicros.toInstant(rs.getLong(col));
+    }
+
+    @Override
+    String eventTimeOfParts() {
+        return "t_sec * 1000000 + t_nano / 1000";
+    }
+
+    /** SQLite cannot change a column's constraints: {@code t} is added NOT NULL with a default, then filled. */
+    @Override
+    String eventTimeNotNull(String table) {
+        return null;
+    }
+
+    @Override
+    String renameIndex(String table, String from, String to) {
+        return null; // SQLite has no ALTER INDEX: the index is made again under its new name
+    }
+
     @Override
     String name() {
         return "sqlite";

@@ -32,7 +32,7 @@ final class WriteRules {
             return WriteResult.unique(violated);
         }
         long version = Write.nextVersion(exists, current);
-        o.put(new Pending(base, version, w.document(), w.indexValues()));
+        o.put(new Pending(base, version, w.document(), w.indexValues(), w.anyKeyOrder()));
         events.add(new PendingEvent(t.spec.name(), t.spec.keyType().text(key), Write.op(exists), version));
         return WriteResult.ok(version);
     }
@@ -71,7 +71,7 @@ final class WriteRules {
         if (refused != null) {
             return refused;
         }
-        o.put(new Pending(base, current, null, null));
+        o.put(new Pending(base, current, null, null, false));
         events.add(new PendingEvent(t.spec.name(), t.spec.keyType().text(key), ChangeEvent.Op.DELETE, current));
         return WriteResult.ok(current);
     }

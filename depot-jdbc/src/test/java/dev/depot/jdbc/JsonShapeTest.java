@@ -28,6 +28,20 @@ class JsonShapeTest {
     }
 
     @Test
+    void canonicalButForKeyOrderAllowsOnlyUniqueKeysInAnotherOrder() {
+        assertThat(shape("{\"name\":\"x\",\"a\":{\"zz\":1,\"b\":[{\"c\":2,\"bb\":3}]}}").jsonbCanonicalButKeyOrder())
+                .as("reordered at every depth").isTrue();
+        assertThat(shape("{\"name\":\"x\",\"a\":1}").jsonbCanonical()).isFalse();
+        assertThat(shape("{\"a\":1,\"name\":\"x\"}").jsonbCanonicalButKeyOrder()).as("canonical is a special case").isTrue();
+        assertThat(shape("{\"b\":1,\"a\":2,\"b\":3}").jsonbCanonicalButKeyOrder()).as("a duplicate, even apart").isFalse();
+        assertThat(shape("{\"a\":{\"x\":1},\"b\":{\"x\":1}}").jsonbCanonicalButKeyOrder())
+                .as("the same key in two objects is no duplicate").isTrue();
+        assertThat(shape("{\"b\":1e2,\"a\":1}").jsonbCanonicalButKeyOrder()).as("number forms still count").isFalse();
+        assertThat(shape("{\"b\":\"\\u0000\",\"a\":1}").jsonbCanonicalButKeyOrder()).as("U+0000 still counts").isFalse();
+        assertThat(shape("{\"b\":1, \"a\":1}").jsonbCanonicalButKeyOrder()).as("whitespace still counts").isFalse();
+    }
+
+    @Test
     void nulEscapesAreFoundAndMadeVisibleText() {
         byte[] doc = "{\"k\\u0000\":\"\\\\u0000\",\"v\":\"a\\u0000\"}".getBytes(StandardCharsets.UTF_8);
         JsonShape s = JsonShape.of(doc);

@@ -55,23 +55,22 @@ class OldLayoutUpgradeTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("durable")
-    void feedTablesWithOrdinalOperationsAreRefusedUnderValidateAndConvertedUnderCreate(String db, TestDatabases.UrlSource opener)
+    void feedTablesWithOrdinalOperationsAndTwoTimeColumnsAreRefusedUnderValidateAndConvertedUnderCreate(String db, TestDatabases.UrlSource opener)
             throws SQLException {
         String url = ReadableSchemaTest.url(opener, PREFIX);
+        List<dev.depot.ChangeEvent> written;
         try (Depot depot = Depot.open(url)) {
             Records<String, Item> items = depot.records(ITEMS);
             items.save(new Item("a", 1));
             items.save(new Item("a", 2));
             items.delete("a");
+            written = depot.changes().since(0);
         }
         try (Connection c = ReadableSchemaTest.jdbc(url)) {
             List<Object[]> rows = new java.util.ArrayList<>();
-            try (Statement st = c.createStatement();
-                    ResultSet rs = st.executeQuery("SELECT seq, coll, rkey, op, ver, t_sec, t_nano FROM ol_changes ORDER BY seq")) {
-                while (rs.next()) {
-                    rows.add(new Object[] {rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getLong(5),
-                            rs.getLong(6), rs.getInt(7)});
-                }
+            for (dev.depot.ChangeEvent e : written) {
+                rows.add(new Object[] {e.sequence(), e.collection(), e.key(), e.op().name(), e.version(), e.time().getEpochSecond(),
+                        e.time().getNano()});
             }
             assertThat(rows).extracting(r -> r[3]).containsExactly("INSERT", "UPDATE", "DELETE");
             try (Statement st = c.createStatement()) {
@@ -99,11 +98,11 @@ class OldLayoutUpgradeTest {
         try (Depot depot = Depot.open(url + "&ddl=validate")) {
             throw new AssertionError("opened a depot whose feed has the earlier layout under ddl=validate");
         } catch (IllegalStateException e) {
-            assertThat(e).hasMessageContaining("ol_changes").hasMessageContaining("ddl=validate").hasMessageContaining("'INSERT'");
+            assertThat(e).hasMessageContaining("ol_changes").hasMessageContaining("ddl=validate").hasMessageContaining("'INSERT'")
+                    .hasMessageContaining("DROP COLUMN t_sec");
         }
         try (Depot depot = Depot.open(url)) {
-            assertThat(depot.changes().since(0)).extracting(dev.depot.ChangeEvent::op).containsExactly(
-                    dev.depot.ChangeEvent.Op.INSERT, dev.depot.ChangeEvent.Op.UPDATE, dev.depot.ChangeEvent.Op.DELETE);
+            assertThat(depot.changes().since(0)).as("operations and times (to the microsecond) as written").isEqualTo(written);
             depot.records(ITEMS).save(new Item("b", 1));
             assertThat(depot.changes().since(3)).extracting(dev.depot.ChangeEvent::op).containsExactly(dev.depot.ChangeEvent.Op.INSERT);
         }
@@ -117,6 +116,74 @@ class OldLayoutUpgradeTest {
                 ops.add(rs.getString(1));
             }
             assertThat(ops).containsExactly("INSERT", "UPDATE", "DELETE", "INSERT");
+        }
+        try (Connection c = ReadableSchemaTest.jdbc(url)) {
+            for (String t : List.of("ol_changes", "ol_outbox")) {
+                Map<String, String> types = new java.util.HashMap<>();
+                try (ResultSet rs = c.getMetaData().getColumns(c.getCatalog(), c.getSchema(), ReadableSchemaTest.name(c, t), "%")) {
+                    while (rs.next()) {
+                        types.put(rs.getString("COLUMN_NAME").toLowerCase(java.util.Locale.ROOT),
+                                rs.getString("TYPE_NAME").toLowerCase(java.util.Locale.ROOT));
+                    }
+                }
+                assertThat(types).as(t).doesNotContainKeys("t_sec", "t_nano").containsKey("t");
+                assertThat(types.get("t")).as(t).contains(switch (db) {
+                    case "postgresql" -> "timestamptz";
+                    case "mariadb" -> "datetime";
+                    case "sqlite" -> "integer";
+                    default -> "timestamp";
+                });
+            }
+        }
+    }
+
+    record Scored(String id, long score) {}
+
+    static final dev.depot.Schema<String, Scored> SCORED = dev.depot.Schema.of("scored", String.class, Scored.class).key(Scored::id)
+            .index("score", Long.class, Scored::score).build();
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("durable")
+    void hashNamedSqlIndexesGetTheirReadableNamesUnderCreate(String db, TestDatabases.UrlSource opener) throws SQLException {
+        String url = ReadableSchemaTest.url(opener, PREFIX);
+        try (Depot depot = Depot.open(url)) {
+            depot.records(SCORED).save(new Scored("a", 3));
+        }
+        String old = "ol_i_0123abcd";
+        try (Connection c = ReadableSchemaTest.jdbc(url); Statement st = c.createStatement()) {
+            // What an earlier Depot made: the same index under a hashed name, which the registry records.
+            st.execute(db.equals("mariadb") ? "DROP INDEX ol_scored_score_idx ON ol_c_scored" : "DROP INDEX ol_scored_score_idx");
+            st.execute("CREATE INDEX " + old + " ON ol_c_scored (x_score, k)");
+            String line;
+            try (ResultSet rs = st.executeQuery("SELECT idx FROM ol_collections WHERE coll = 'scored'")) {
+                assertThat(rs.next()).isTrue();
+                line = rs.getString(1).replace("ol_scored_score_idx", old);
+            }
+            st.executeUpdate("UPDATE ol_collections SET idx = '" + line + "' WHERE coll = 'scored'");
+        }
+        try (Depot depot = Depot.open(url + "&ddl=validate")) {
+            assertThat(depot.records(SCORED).get("a")).as("the old name is valid as it is").isPresent();
+        }
+        assertThat(indexes(url)).contains(old).doesNotContain("ol_scored_score_idx");
+        try (Depot depot = Depot.open(url)) {
+            Records<String, Scored> r = depot.records(SCORED);
+            r.save(new Scored("b", 5));
+            assertThat(r.query().where(Q.field("score").ge(4L)).list()).containsExactly(new Scored("b", 5));
+        }
+        assertThat(indexes(url)).contains("ol_scored_score_idx").doesNotContain(old);
+        try (Connection c = ReadableSchemaTest.jdbc(url); Statement st = c.createStatement();
+                ResultSet rs = st.executeQuery("SELECT idx FROM ol_collections WHERE coll = 'scored'")) {
+            assertThat(rs.next()).isTrue();
+            assertThat(rs.getString(1)).as("the registry names it").contains(" ol_scored_score_idx").doesNotContain(old);
+        }
+        try (Depot depot = Depot.open(url + "&ddl=validate")) {
+            assertThat(depot.records(SCORED).get("b")).as("ddl=validate finds the renamed index").isPresent();
+        }
+    }
+
+    private static java.util.Set<String> indexes(String url) throws SQLException {
+        try (Connection c = ReadableSchemaTest.jdbc(url)) {
+            return SchemaCheck.indexes(c, "ol_c_scored");
         }
     }
 
@@ -190,6 +257,10 @@ class OldLayoutUpgradeTest {
             assertThat(rs.next()).isTrue();
             assertThat(rs.getString(1)).isEqualTo("ann");
             assertThat(rs.getBoolean(2)).as("a canonical document no longer keeps its bytes beside the JSON").isTrue();
+        }
+        try (Connection c = ReadableSchemaTest.jdbc(url)) {
+            assertThat(SchemaCheck.indexes(c, "ol_c_docs")).as("the earlier hashed index name").contains("ol_docs_len_idx")
+                    .doesNotContain("ol_i_old");
         }
     }
 }

@@ -46,7 +46,7 @@ class OutboxRecoveryTest {
                 JdbcSettings s = JdbcSettings.parse(DepotUrl.parse(url), DepotOptions.defaults());
                 try (Connection c = DriverManager.getConnection(s.jdbcUrl(), s.user(), s.password());
                         PreparedStatement ps = c.prepareStatement("INSERT INTO " + s.tablePrefix()
-                                + "outbox (s, coll, rkey, op, ver, t_sec, t_nano, commit_id) VALUES (?, 'notes', ?, 'UPDATE', 2, ?, 0, NULL)")) {
+                                + "outbox (s, coll, rkey, op, ver, t, commit_id) VALUES (?, 'notes', ?, 'UPDATE', 2, ?, NULL)")) {
                     // Events of two commits (stamps 7 and 5) with interleaved ids, made visible at once (one
                     // transaction, so no reader numbers a part first): numbered in commit order, which is
                     // the order of each commit's first id (7 took id 1), each commit's events together.
@@ -54,7 +54,8 @@ class OutboxRecoveryTest {
                     for (Object[] row : new Object[][] {{7L, "b1"}, {5L, "c1"}, {7L, "b2"}, {5L, "c2"}}) {
                         ps.setLong(1, (Long) row[0]);
                         ps.setString(2, (String) row[1]);
-                        ps.setLong(3, java.time.Instant.now().getEpochSecond()); // recent: retention keeps it
+                        // recent: retention keeps it
+                        s.dialect().bindEventTime(ps, 3, java.time.Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MICROS));
                         ps.executeUpdate();
                     }
                     c.commit();

@@ -94,6 +94,25 @@ class ReadableSchemaTest {
         }
     }
 
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("databases")
+    void blobAndQueueTablesSayWhatEveryColumnHolds(String db, TestDatabases.UrlSource opener) throws SQLException {
+        if (db.equals("sqlite")) {
+            return; // SQLite keeps no comments
+        }
+        String url = url(opener);
+        try (Depot depot = Depot.open(url); Connection c = jdbc(url)) {
+            for (String t : java.util.List.of("blobs", "blob_chunks", "blob_uploads", "blob_buckets", "queues", "queue_items")) {
+                String table = name(c, "rs_" + t);
+                assertThat(tableRemarks(c, table)).as(t).startsWith("Depot ");
+                Map<String, String> columns = columnRemarks(c, table);
+                assertThat(columns.keySet()).as(t).containsExactlyInAnyOrderElementsOf(StoreComments.columns(t));
+                columns.forEach((column, remark) -> assertThat(remark).as("%s.%s", t, column).isNotBlank());
+            }
+            assertThat(columnRemarks(c, name(c, "rs_queue_items")).get("state")).contains("READY");
+        }
+    }
+
     /** The table's name as the database's catalog spells it (H2 upper-cases unquoted names). */
     static String name(Connection c, String table) throws SQLException {
         for (String t : java.util.List.of(table, table.toUpperCase(Locale.ROOT))) {
