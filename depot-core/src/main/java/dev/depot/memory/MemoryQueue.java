@@ -15,7 +15,6 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
@@ -67,8 +66,6 @@ import java.util.concurrent.locks.ReentrantLock;
 final class MemoryQueue implements StoredQueue {
     private static final Comparator<QueueEntry> BY_READY_TIME =
             Comparator.comparing((QueueEntry e) -> e.readyAt).thenComparingLong(e -> e.seq);
-    /** Rounds of {@link #spinForIncoming} before a consumer finding nothing parks: a few microseconds. */
-    private static final int SPINS = 64;
     private static final Comparator<QueueEntry> BY_DEADLINE =
             Comparator.comparing((QueueEntry e) -> e.deadline).thenComparingLong(e -> e.seq);
 
@@ -103,13 +100,12 @@ final class MemoryQueue implements StoredQueue {
     private int deadCount;
     /** Consumers waiting in lease; changed under {@link #lock}, read by producers without it. */
     private volatile int waiting;
-    /** The last lease token granted ({@link LeaseToken}). */
     private long tokens;
     /** Dead items bound for the dead-letter queue, moved there once this lock is released. */
     private List<QueueEntry> outgoing = new ArrayList<>();
 
     /** When a lease ends unless extended; stale when the entry has moved on. */
-    private record LeaseMark(Instant at, QueueEntry entry, long token) implements Comparable<LeaseMark> {
+    private record LeaseMark(Instant at, QueueEntry entry, String token) implements Comparable<LeaseMark> {
         boolean current() {
             return entry.state == ItemState.LEASED && entry.token == token && entry.leaseExpiresAt == at;
         }
@@ -211,22 +207,16 @@ final class MemoryQueue implements StoredQueue {
         int n = messages.size();
         long first = owner.reserveIds(n);
         String[] ids = new String[n];
-        QueueEntry[] made = new QueueEntry[n];
         for (int i = 0; i < n; i++) {
-            // Formatting ids, copying payloads and building entries is most of a produce's work: outside any lock.
-            String id = Long.toString(first + i);
-            id.hashCode(); // cached in the string, so the queue lock's holder does not compute it when filing the entry
-            ids[i] = id;
-            made[i] = entry(first + i, id, messages.get(i));
+            ids[i] = Long.toString(first + i); // formatting ids is most of a produce's work: outside any lock
         }
         produceLock.lock();
         try {
             Instant now = now();
+            incoming.ensureCapacity(incoming.size() + n);
             for (int i = 0; i < n; i++) {
-                Message m = messages.get(i);
-                made[i].stamp(now, m.notBefore(), m.expireAfter());
+                incoming.add(entry(first + i, ids[i], messages.get(i), now));
             }
-            Collections.addAll(incoming, made);
             incomingCount = incoming.size(); // volatile, before reading waiting: see the class comment
         } finally {
             produceLock.unlock();
@@ -238,9 +228,13 @@ final class MemoryQueue implements StoredQueue {
         return List.of(ids);
     }
 
-    /** A new entry, not yet stamped with its times ({@link QueueEntry#stamp}). */
-    private static QueueEntry entry(long seq, String id, Message m) {
-        return new QueueEntry(seq, id, m.payload(), m.headers(), m.dedupKey(), null, null, List.of(), null, null);
+    /** A new entry produced at {@code now}: its ready time is its {@code notBefore} when that is later. */
+    private static QueueEntry entry(long seq, String id, Message m, Instant now) {
+        Instant deadline = m.expireAfter() == null ? null : now.plus(m.expireAfter());
+        QueueEntry e = new QueueEntry(seq, id, m.payload(), m.headers(), m.dedupKey(), now, deadline, List.of(), null, null);
+        Instant notBefore = m.notBefore();
+        e.readyAt = notBefore != null && notBefore.isAfter(now) ? notBefore : now;
+        return e;
     }
 
     /**
@@ -270,8 +264,7 @@ final class MemoryQueue implements StoredQueue {
                     continue;
                 }
             }
-            QueueEntry e = entry(seq, Long.toString(seq), m);
-            e.stamp(now, m.notBefore(), m.expireAfter());
+            QueueEntry e = entry(seq, Long.toString(seq), m, now);
             seq++;
             if (key != null) {
                 byDedup.put(key, e);
@@ -335,53 +328,27 @@ final class MemoryQueue implements StoredQueue {
 
     @Override
     public List<Lease> lease(String holder, int max, Duration wait) {
-        boolean waits = wait.isPositive();
-        long deadline = waits ? System.nanoTime() + wait.toNanos() : 0;
-        LeaseGrant grant;
         Instant now = enter();
-        if (waits && readyCount == 0) {
-            // Nothing ready: watch for a produce briefly before parking. A parked consumer costs the
-            // producer a queue lock acquisition to wake it, and itself an unpark and a context switch.
-            exit();
-            spinForIncoming();
-            now = enter();
-        }
         try {
             int limit = max;
-            if (waits && readyCount == 0) {
+            if (readyCount == 0 && wait.isPositive()) {
                 waiting++;
                 try {
                     now = catchUp(); // counted in as waiting: whatever a producer appended before seeing us is taken in here
-                    now = await(now, deadline);
+                    now = await(now, System.nanoTime() + wait.toNanos());
                     // Share what arrived with the other waiters rather than take it all.
                     limit = Math.min(max, (readyCount + waiting - 1) / waiting);
                 } finally {
                     waiting--;
                 }
             }
-            grant = leaseLocked(holder, limit, now);
+            List<Lease> out = leaseLocked(holder, limit, now);
             if (readyCount > 0 && waiting > 0) {
                 arrived.signal(); // left some for another waiter
             }
+            return out;
         } finally {
             exit();
-        }
-        return grant.leases(name); // tokens and Lease values are built without the lock
-    }
-
-    /**
-     * Waits a bounded few microseconds, without the lock, for a producer to append: spinning, and
-     * yielding now and then so that on a machine with fewer cores than threads the producer can
-     * run. Not a poll loop: it ends after {@link #SPINS} rounds whatever happens, and the caller
-     * then parks as before.
-     */
-    private void spinForIncoming() {
-        for (int i = 0; i < SPINS && incomingCount == 0; i++) {
-            if ((i & 7) == 7) {
-                Thread.yield();
-            } else {
-                Thread.onSpinWait();
-            }
         }
     }
 
@@ -421,16 +388,15 @@ final class MemoryQueue implements StoredQueue {
         return Math.max(nanos, TimeUnit.MILLISECONDS.toNanos(1));
     }
 
-    /** Leases up to {@code max} ready items: only the state changes, under the lock; the caller builds the leases after. */
-    private LeaseGrant leaseLocked(String holder, int max, Instant now) {
+    private List<Lease> leaseLocked(String holder, int max, Instant now) {
         int n = Math.min(max, readyCount);
         if (n == 0) {
-            return LeaseGrant.NONE;
+            return List.of();
         }
         QueueOptions o = options;
         Instant expiry = now.plus(o.leaseTimeout());
-        LeaseGrant grant = new LeaseGrant(n, tokens + 1, now, expiry, holder);
-        for (int granted = 0; granted < n; ) {
+        List<Lease> out = new ArrayList<>(n);
+        while (out.size() < n) {
             QueueEntry e = ready.poll();
             if (e.state != ItemState.READY) {
                 continue; // died at its expireAfter deadline while waiting
@@ -438,54 +404,41 @@ final class MemoryQueue implements StoredQueue {
             readyCount--;
             e.state = ItemState.LEASED;
             e.attempts++;
-            e.token = ++tokens;
+            e.token = Long.toString(++tokens);
             e.leasedAt = now;
             e.leaseExpiresAt = expiry;
             e.holder = holder;
             leasedCount++;
             addMark(new LeaseMark(expiry, e, e.token));
-            grant.add(e);
-            granted++;
+            out.add(e.lease(name));
         }
-        return grant;
+        return out;
     }
 
     @Override
     public BatchResult complete(List<Lease> leases) {
-        int n = leases.size();
-        long[] tokens = new long[n];
-        for (int i = 0; i < n; i++) {
-            Lease l = leases.get(i);
-            tokens[i] = LeaseToken.parse(l.token()); // reading tokens and hashing ids need no lock
-            l.id().hashCode();
-        }
-        boolean[] done = new boolean[n];
-        int applied = 0;
-        enter();
+        Instant now = enter();
         try {
-            for (int i = 0; i < n; i++) {
-                QueueEntry e = byId.remove(leases.get(i).id()); // one hash lookup on the common path
-                if (e == null || !e.holds(tokens[i])) {
+            List<Lease> applied = new ArrayList<>(leases.size());
+            List<Lease> stale = new ArrayList<>(0);
+            for (Lease l : leases) {
+                QueueEntry e = byId.remove(l.id()); // one hash lookup on the common path
+                if (e == null || !e.holds(l)) {
                     if (e != null) {
                         byId.put(e.id, e);
                     }
+                    stale.add(l);
                 } else {
                     leasedCount--;
                     forget(e);
-                    done[i] = true;
-                    applied++;
+                    applied.add(l);
                 }
             }
             compactExpiries();
+            return new BatchResult(applied, stale);
         } finally {
             exit();
         }
-        List<Lease> appliedLeases = new ArrayList<>(applied);
-        List<Lease> stale = new ArrayList<>(n - applied);
-        for (int i = 0; i < n; i++) {
-            (done[i] ? appliedLeases : stale).add(leases.get(i));
-        }
-        return new BatchResult(appliedLeases, stale);
     }
 
     /** The entry {@code lease} currently holds, or null if the lease is stale. Call after {@link #enter()}. */

@@ -4,19 +4,16 @@ import dev.depot.Attempt;
 import dev.depot.ItemState;
 import dev.depot.Lease;
 import dev.depot.QueueItem;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
 /**
- * One item of a {@link MemoryQueue}. Mutable, and guarded by its queue's lock: every field is
- * written only while holding it, and read while holding it but for the final ones and {@link
- * #producedAt} (a producer builds an entry outside any lock, stamps its times under the queue's
- * produce lock and hands it over through the queue's incoming list, which the queue lock's holder
- * takes under the same produce lock; the time is never written again, so a consumer may read it
- * after releasing the queue lock, as {@link LeaseGrant} does). An entry that left the queue (completed, cleared, moved to a dead-letter
+ * One item of a {@link MemoryQueue}. Mutable, and guarded by its queue's lock: every field is read
+ * and written only while holding it (a producer builds an entry under the queue's produce lock and
+ * hands it over through the queue's incoming list, which the queue lock's holder takes under the
+ * same produce lock). An entry that left the queue (completed, cleared, moved to a dead-letter
  * queue), or has not yet been taken in from the incoming list, has {@code state == null}, which is
  * how stale references in the queue's lazy structures are recognised and skipped.
  */
@@ -26,10 +23,9 @@ final class QueueEntry {
     final byte[] payload;
     final Map<String, String> headers;
     final String dedupKey;
-    /** Set once, before the entry is handed over (see the class comment). */
-    Instant producedAt;
-    /** The {@code expireAfter} deadline, or null; set with {@link #producedAt}. */
-    Instant deadline;
+    final Instant producedAt;
+    /** The {@code expireAfter} deadline, or null. */
+    final Instant deadline;
     /** Came here as a dead letter: if it fails again it stays here as DEAD, so dead items never travel in circles. */
     final boolean deadLetter;
     final String deadFrom;
@@ -37,8 +33,7 @@ final class QueueEntry {
     ItemState state;
     Instant readyAt;
     int attempts;
-    /** The current lease's token ({@link LeaseToken}), or {@link LeaseToken#NONE}. */
-    long token;
+    String token;
     Instant leasedAt;
     Instant leaseExpiresAt;
     String holder;
@@ -85,22 +80,7 @@ final class QueueEntry {
     }
 
     boolean holds(Lease lease) {
-        return holds(LeaseToken.parse(lease.token()));
-    }
-
-    /** Whether the entry is leased under {@code token} (read from a lease by {@link LeaseToken#parse}). */
-    boolean holds(long token) {
-        return state == ItemState.LEASED && this.token == token && token != LeaseToken.NONE;
-    }
-
-    /**
-     * Stamps a freshly produced entry with the time it was produced at, {@code now}: its {@code
-     * expireAfter} deadline, and its ready time, {@code notBefore} when that is later.
-     */
-    void stamp(Instant now, Instant notBefore, Duration expireAfter) {
-        producedAt = now;
-        deadline = expireAfter == null ? null : now.plus(expireAfter);
-        readyAt = notBefore != null && notBefore.isAfter(now) ? notBefore : now;
+        return state == ItemState.LEASED && token.equals(lease.token());
     }
 
     void endAttempt(Instant at, Attempt.Outcome outcome, String reason) {
@@ -108,10 +88,14 @@ final class QueueEntry {
         more.addAll(history);
         more.add(new Attempt(attempts, leasedAt, at, holder, outcome, reason));
         history = List.copyOf(more);
-        token = LeaseToken.NONE;
+        token = null;
         leasedAt = null;
         leaseExpiresAt = null;
         holder = null;
+    }
+
+    Lease lease(String queue) {
+        return new Lease(queue, id, token, payload, headers, dedupKey, attempts, producedAt, leasedAt, leaseExpiresAt, holder, history);
     }
 
     QueueItem item() {
