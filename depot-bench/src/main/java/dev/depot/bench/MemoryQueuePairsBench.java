@@ -56,7 +56,7 @@ import org.openjdk.jmh.annotations.TearDown;
 public class MemoryQueuePairsBench {
     static final int ITEMS = 100_000;
     /** How far producers may run ahead of consumers, in items. */
-    static final int BACKLOG = 10_000;
+    static final int BACKLOG = 20_000;
     private static final int BATCH = MemoryQueueBench.BATCH;
     private static final Duration WAIT = Duration.ofMillis(1);
 
