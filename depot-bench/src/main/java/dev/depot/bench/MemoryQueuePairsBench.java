@@ -40,9 +40,9 @@ import org.openjdk.jmh.annotations.TearDown;
  *   <li>the same {@value #ITEMS} items per invocation whatever {@code pairs} is, split evenly among
  *       the producers, in batches of 100 both ways;
  *   <li>producers stay at most {@value #BACKLOG} items ahead of the consumers (a producer sleeps
- *       50 µs at a time while it is that far ahead). Unthrottled, a producer that is faster than its consumer
- *       filled the queue with most of an invocation's items, and the score then measured young
- *       collections copying those live items more than the queue;
+ *       50 µs at a time while it is that far ahead). Unthrottled, a producer faster than its
+ *       consumer filled the queue with most of an invocation's items, and the score then measured
+ *       young collections copying those live items more than the queue;
  *   <li>a consumer that finds nothing waits at most 1 ms; once every item has been produced it
  *       stops at the first empty look instead (what is left is leased by other consumers, who
  *       complete it). Without that, the consumers of {@code pairs=4} that were not holding the last
@@ -140,8 +140,8 @@ public class MemoryQueuePairsBench {
 
     /**
      * Sleeps 50 µs at a time while producers are {@value #BACKLOG} items or more ahead of
-     * consumers: consumers need that long to drain even a tenth of the backlog, so they never run
-     * dry, and a sleeping producer costs them nothing (a blocking semaphore would make every
+     * consumers: even the anchor's consumers need longer than that to drain a tenth of the
+     * backlog, so they do not run dry, and a sleeping producer costs them nothing (a blocking semaphore would make every
      * consumer batch unpark it; yielding handed the core to whatever else the machine runs, and
      * the anchor lost four fifths of its 4+4 score to that).
      */
