@@ -43,6 +43,44 @@ class MemoryQueueTest {
         assertThat(q.complete(List.of(held)).allApplied()).isTrue();
     }
 
+    /** A token is the text issued, not anything that reads as the same number (a sign, a leading zero, spaces). */
+    @Test
+    void onlyTheIssuedTokenTextSettlesALease() {
+        MemoryQueue q = queues.open("jobs", null);
+        q.produce(List.of(Message.of("x")));
+        Lease lease = q.lease("w", 1, Duration.ZERO).getFirst();
+
+        for (String forged : List.of("0" + lease.token(), "+" + lease.token(), " " + lease.token(), lease.token() + " ", "", "x")) {
+            assertThat(q.complete(List.of(withToken(lease, forged))).stale()).as("token %s", forged).hasSize(1);
+        }
+        assertThat(q.complete(List.of(withToken(lease, new String(lease.token())))).allApplied()).isTrue();
+    }
+
+    private static Lease withToken(Lease l, String token) {
+        return new Lease(l.queue(), l.id(), token, l.payload(), l.headers(), l.dedupKey(), l.attempt(), l.producedAt(), l.leasedAt(),
+                l.expiresAt(), l.holder(), l.history());
+    }
+
+    /** One batch's leases carry fresh tokens, and each lease its attempt number and history as of its grant. */
+    @Test
+    void leasesCarryTheirOwnTokenAttemptAndHistory() {
+        MemoryQueue q = queues.open("jobs", null);
+        q.produce(List.of(Message.of("a"), Message.of("b")));
+        List<Lease> first = q.lease("w", 2, Duration.ZERO);
+        q.retry(List.of(first.get(0)), Duration.ZERO);
+        List<Lease> second = q.lease("w", 2, Duration.ZERO);
+
+        assertThat(second).hasSize(1);
+        Lease again = second.getFirst();
+        assertThat(again.id()).isEqualTo(first.get(0).id());
+        assertThat(again.attempt()).isEqualTo(2);
+        assertThat(again.history()).hasSize(1);
+        assertThat(first.get(1).token()).isNotEqualTo(first.get(0).token());
+        assertThat(again.token()).isNotIn(first.get(0).token(), first.get(1).token());
+        assertThat(first.get(0).attempt()).as("an earlier lease keeps what it was granted with").isEqualTo(1);
+        assertThat(first.get(0).history()).isEmpty();
+    }
+
     @Test
     void idsAreUniqueAcrossQueuesOfAStore() {
         String a = queues.open("a", null).produce(List.of(Message.of("x"))).getFirst();
