@@ -191,7 +191,7 @@ final class MemoryTransaction implements Session {
                     continue;
                 }
                 Version v = c.visible(e.key(), snapshot);
-                if (v != null && Objects.equals(v.indexValue(i), value)) {
+                if (v != null && v.holds(i, e)) {
                     return i;
                 }
             }
@@ -200,7 +200,8 @@ final class MemoryTransaction implements Session {
     }
 
     private static Iterable<IndexEntry> holders(MemoryCollection c, int index, Object value) {
-        return c.indexes[index].between(new IndexEntry(value, IndexEntry.LOW), new IndexEntry(value, IndexEntry.HIGH));
+        IndexEntry low = IndexEntry.bound(value, IndexEntry.LOW);
+        return c.indexes[index].between(low, new IndexEntry(low.row(), low.from(), low.to(), IndexEntry.HIGH));
     }
 
     /** Stored with this commit's change events, see {@link MemoryChangeLog#lookup}. */
@@ -441,7 +442,7 @@ final class MemoryTransaction implements Session {
                     continue;
                 }
                 Version head = latest(c, e.key());
-                if (head != null && !head.isTombstone() && Objects.equals(head.indexValue(i), value)) {
+                if (head != null && !head.isTombstone() && head.holds(i, e)) {
                     return i;
                 }
             }
@@ -514,7 +515,7 @@ final class MemoryTransaction implements Session {
                     continue;
                 }
                 Version head = c.heads.get(e.key());
-                if (head != null && !head.isTombstone() && Objects.equals(head.indexValue(i), value)) {
+                if (head != null && !head.isTombstone() && head.holds(i, e)) {
                     throw Conflicts.unique(c.spec.name(), c.keyType.text(p.key()), specs.get(i).name());
                 }
             }

@@ -7,14 +7,14 @@ import dev.depot.spi.StoredRecord;
  * chain. Immutable but for the link to older versions, which pruning cuts once no snapshot needs
  * them, and for the cache of the decoded value, which core fills with the decoded value it shares (deeply immutable types) or copies structurally on each read.
  *
- * <p>Layout, because a million of these are the engine's heap: the index values live in fields of
- * a subclass sized for the collection's index count ({@link #of}), not in an array of their own
- * (an {@code Object[2]} costs 24 bytes), so a version of a two-index record is one 56-byte object
- * besides its document. The decoded-value cache stays a field of its own: folding it into the
+ * <p>Layout, because a million of these are the engine's heap: the index values live packed in
+ * one {@link IndexRow} (a {@code byte[]}) that the version's index entries share, not as one
+ * object per value, so a version of a two-index record is one 56-byte object, its row (48 bytes
+ * for a 14-character string and a long) and its document. The decoded-value cache stays a field of its own: folding it into the
  * document's slot (a holder object once cached) would save 8 bytes but add a dependent load, a
  * likely cache miss at a million records, to every get and every row of a range.
  */
-abstract sealed class Version implements StoredRecord permits Version.None, Version.One, Version.Two, Version.Many {
+abstract sealed class Version implements StoredRecord permits Version.None, Version.Indexed {
     final Object key;
     /**
      * {@link Heads#spread spread} hash code of {@link #key}: a lookup compares it before reading the
@@ -49,15 +49,37 @@ abstract sealed class Version implements StoredRecord permits Version.None, Vers
         if (document == null || indexValues == null || indexValues.length == 0) {
             return new None(key, version, document, commitSeq, prev);
         }
-        return switch (indexValues.length) {
-            case 1 -> new One(key, version, document, commitSeq, prev, indexValues[0]);
-            case 2 -> new Two(key, version, document, commitSeq, prev, indexValues[0], indexValues[1]);
-            default -> new Many(key, version, document, commitSeq, prev, indexValues.clone());
-        };
+        return new Indexed(key, version, document, commitSeq, prev, IndexRow.of(indexValues));
     }
 
-    /** The normalised value of index {@code i}. */
+    /** The normalised value of index {@code i} (decoded from the row: a new object each call). */
     abstract Object indexValue(int i);
+
+    /** The packed index values (null for a tombstone or a collection without indexes). */
+    abstract byte[] row();
+
+    /** The entry of index {@code i} this version adds. */
+    final IndexEntry entry(int i) {
+        return IndexEntry.of(row(), i, key);
+    }
+
+    /** Whether this version's value of index {@code i} is the entry's value. */
+    final boolean holds(int i, IndexEntry e) {
+        byte[] row = row();
+        if (row == null || i >= IndexRow.count(row)) {
+            return false;
+        }
+        if (row == e.row()) {
+            return true; // the entry this version added (or one sharing its row)
+        }
+        int from = IndexRow.start(row, i);
+        return IndexRow.equal(row, from, IndexRow.end(row, from), e.row(), e.from(), e.to());
+    }
+
+    /** Whether this version and {@code other} (neither a tombstone) have the same value of index {@code i}. */
+    final boolean sameIndexValue(int i, Version other) {
+        return holds(i, other.entry(i));
+    }
 
     /** How many index values this version carries (0 for a tombstone). */
     abstract int indexCount();
@@ -124,71 +146,35 @@ abstract sealed class Version implements StoredRecord permits Version.None, Vers
         int indexCount() {
             return 0;
         }
+
+        @Override
+        byte[] row() {
+            return null;
+        }
     }
 
-    static final class One extends Version {
-        private final Object v0;
+    /** A version with index values, packed in one {@link IndexRow}. */
+    static final class Indexed extends Version {
+        private final byte[] row;
 
-        One(Object key, long version, byte[] document, long commitSeq, Version prev, Object v0) {
+        Indexed(Object key, long version, byte[] document, long commitSeq, Version prev, byte[] row) {
             super(key, version, document, commitSeq, prev);
-            this.v0 = v0;
+            this.row = row;
         }
 
         @Override
         Object indexValue(int i) {
-            if (i != 0) {
-                throw new IndexOutOfBoundsException(i);
-            }
-            return v0;
+            return IndexRow.decode(row, IndexRow.start(row, i));
         }
 
         @Override
         int indexCount() {
-            return 1;
-        }
-    }
-
-    static final class Two extends Version {
-        private final Object v0;
-        private final Object v1;
-
-        Two(Object key, long version, byte[] document, long commitSeq, Version prev, Object v0, Object v1) {
-            super(key, version, document, commitSeq, prev);
-            this.v0 = v0;
-            this.v1 = v1;
+            return IndexRow.count(row);
         }
 
         @Override
-        Object indexValue(int i) {
-            return switch (i) {
-                case 0 -> v0;
-                case 1 -> v1;
-                default -> throw new IndexOutOfBoundsException(i);
-            };
-        }
-
-        @Override
-        int indexCount() {
-            return 2;
-        }
-    }
-
-    static final class Many extends Version {
-        private final Object[] values;
-
-        Many(Object key, long version, byte[] document, long commitSeq, Version prev, Object[] values) {
-            super(key, version, document, commitSeq, prev);
-            this.values = values;
-        }
-
-        @Override
-        Object indexValue(int i) {
-            return values[i];
-        }
-
-        @Override
-        int indexCount() {
-            return values.length;
+        byte[] row() {
+            return row;
         }
     }
 }

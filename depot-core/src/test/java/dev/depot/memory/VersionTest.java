@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import org.junit.jupiter.api.Test;
 
-/** {@link Version}: index values in per-arity fields, tombstones, the decoded-value cache slot. */
+/** {@link Version}: index values packed in its row, tombstones, the decoded-value cache slot. */
 class VersionTest {
     private static final byte[] DOC = {1, 2, 3};
 
