@@ -64,4 +64,14 @@ class VersionTest {
         assertThat(v.cachedValue()).isSameAs(decoded);
         assertThat(v.document()).isSameAs(DOC);
     }
+
+    @Test
+    void aVersionBeyondTheIntRangeIsKeptWhole() {
+        for (long version : new long[] {0, 1, Integer.MAX_VALUE, Integer.MAX_VALUE + 1L, Long.MAX_VALUE, -1}) {
+            Version v = Version.of("k", version, DOC, new Object[] {"a"}, 1, null);
+            assertThat(v.version()).isEqualTo(version);
+            assertThat(v.indexValue(0)).isEqualTo("a");
+            assertThat(Version.of("k", version, null, null, 1, null).version()).isEqualTo(version);
+        }
+    }
 }
