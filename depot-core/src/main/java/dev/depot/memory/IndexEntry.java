@@ -26,14 +26,14 @@ record IndexEntry(byte[] row, int from, int to, Object key) {
         return new IndexEntry(slice, 0, slice.length, key);
     }
 
+    /** The same value with another key (a bound at the other end of the value's entries). */
+    IndexEntry withKey(Object other) {
+        return new IndexEntry(row, from, to, other);
+    }
+
     /** The normalised value (decoded: a new object each call). */
     Object value() {
         return IndexRow.decode(row, from);
-    }
-
-    /** Whether the other entry holds the same value. */
-    boolean sameValue(IndexEntry o) {
-        return IndexRow.equal(row, from, to, o.row, o.from, o.to);
     }
 
     /** Order: value with nulls first, then key; sentinels below/above every key. */

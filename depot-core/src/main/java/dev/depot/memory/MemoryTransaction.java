@@ -201,7 +201,7 @@ final class MemoryTransaction implements Session {
 
     private static Iterable<IndexEntry> holders(MemoryCollection c, int index, Object value) {
         IndexEntry low = IndexEntry.bound(value, IndexEntry.LOW);
-        return c.indexes[index].between(low, new IndexEntry(low.row(), low.from(), low.to(), IndexEntry.HIGH));
+        return c.indexes[index].between(low, low.withKey(IndexEntry.HIGH));
     }
 
     /** Stored with this commit's change events, see {@link MemoryChangeLog#lookup}. */
@@ -530,7 +530,7 @@ final class MemoryTransaction implements Session {
             for (Pending p : e.getValue().values()) {
                 probe.at(FaultProbe.Point.INSTALL);
                 Version head = c.heads.get(p.key());
-                Version v = Version.of(p.key(), p.version(), p.document(), p.indexValues(), commitSeq, head);
+                Version v = Version.withRow(p.key(), p.version(), p.document(), p.row(), commitSeq, head);
                 boolean wasLive = head != null && !head.isTombstone();
                 installs.add(c, v, head);
                 c.heads.put(v);

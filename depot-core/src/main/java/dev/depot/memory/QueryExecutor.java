@@ -88,7 +88,7 @@ final class QueryExecutor {
         if (plan.orderIndex() != QueryPlan.KEY_ORDER) {
             values[plan.orderIndex()] = plan.after().value();
         }
-        return new Pending(plan.after().key(), 0, new byte[0], values);
+        return new Pending(plan.after().key(), 0, new byte[0], values, null); // a bound, never installed
     }
 
     /** The plan's order over stored records (a version or an own write). */

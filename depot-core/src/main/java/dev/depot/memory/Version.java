@@ -53,7 +53,16 @@ class Version implements StoredRecord {
      * ignored). {@code indexValues} holds the normalised value of each declared index, in order.
      */
     static Version of(Object key, long version, byte[] document, Object[] indexValues, long commitSeq, Version prev) {
-        byte[] row = document == null || indexValues == null || indexValues.length == 0 ? null : IndexRow.of(indexValues);
+        return withRow(key, version, document, rowOf(document, indexValues), commitSeq, prev);
+    }
+
+    /** The row a version of {@code document} with these index values holds (null: none). */
+    static byte[] rowOf(byte[] document, Object[] indexValues) {
+        return document == null || indexValues == null || indexValues.length == 0 ? null : IndexRow.of(indexValues);
+    }
+
+    /** A version holding {@code row}, made by {@link #rowOf} from its document and index values. */
+    static Version withRow(Object key, long version, byte[] document, byte[] row, long commitSeq, Version prev) {
         if (version >= 0 && version <= Integer.MAX_VALUE) {
             return new Version(key, (int) version, document, commitSeq, prev, row);
         }
