@@ -74,4 +74,19 @@ class VersionTest {
             assertThat(Version.of("k", version, null, null, 1, null).version()).isEqualTo(version);
         }
     }
+
+    @Test
+    void aVersionAndItsIndexEntriesShareOneRow() {
+        Version v = Version.of("k", 1, DOC, new Object[] {"name", 7L}, 1, null);
+        assertThat(v.entry(0).row()).isSameAs(v.row());
+        assertThat(v.entry(1).row()).isSameAs(v.row());
+        assertThat(v.entry(1).value()).isEqualTo(7L);
+        assertThat(v.entry(1).key()).isEqualTo("k");
+        Version same = Version.of("k", 2, DOC, new Object[] {"other", 7L}, 2, v);
+        assertThat(same.holds(1, v.entry(1))).as("equal bytes in another row").isTrue();
+        assertThat(same.holds(0, v.entry(0))).isFalse();
+        assertThat(same.sameIndexValue(1, v)).isTrue();
+        assertThat(same.sameIndexValue(0, v)).isFalse();
+        assertThat(Version.of("k", 3, null, null, 3, same).holds(1, v.entry(1))).as("a tombstone holds nothing").isFalse();
+    }
 }
