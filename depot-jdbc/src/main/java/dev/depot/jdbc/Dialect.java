@@ -275,6 +275,21 @@ abstract class Dialect {
         return null;
     }
 
+    /**
+     * Whether a commit leaves its events in the outbox and returns without waiting for them to be
+     * numbered ({@link Sequencer#poke}; feed reads number what is waiting before they read), instead
+     * of numbering them itself when the counter is free or waiting for a run. True where writers
+     * commit in parallel and a numbering per commit would serialize them.
+     */
+    boolean numbersAfterCommit() {
+        return false;
+    }
+
+    /** Whether every connection takes several statements in one execute (so COMMIT can ride along). */
+    boolean multiStatementsAlways() {
+        return false;
+    }
+
     /** Whether {@link #sequencerScript} and {@link #tryNumberScript} notify themselves (no NOTIFY after them). */
     boolean notifiesInScripts() {
         return false;

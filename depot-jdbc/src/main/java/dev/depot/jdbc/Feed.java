@@ -65,6 +65,9 @@ final class Feed implements ChangeLog {
     private final String insertAndAdvanceSql;
     private final String stageSql;
     private final String pendingSql;
+    private final String lastAndWaitingSql;
+    /** Commits return before numbering ({@link Dialect#numbersAfterCommit}): reads drain the outbox first. */
+    private final boolean drainsOnRead;
     private final String fenceSql;
     private final String commitsTrimSql;
     private final String sinceSql;
@@ -113,6 +116,8 @@ final class Feed implements ChangeLog {
         this.advanceSql = "UPDATE " + meta + " SET val = ? WHERE name = 'seq'";
         this.stageSql = "INSERT INTO " + prefix + "outbox (s, coll, rkey, op, ver, t_sec, t_nano, commit_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)";
         this.pendingSql = "SELECT MIN(id) FROM " + prefix + "outbox";
+        this.lastAndWaitingSql = "SELECT val, (" + pendingSql + ") FROM " + meta + " WHERE name = 'seq'";
+        this.drainsOnRead = backend.dialect.numbersAfterCommit();
         this.fenceSql = "INSERT INTO " + prefix + "commits (id, t_sec) VALUES (?, ?)";
         this.commitsTrimSql = "DELETE FROM " + prefix + "commits WHERE t_sec < ?";
         // The floor comes from the same statement, hence the same snapshot, as the events.
@@ -205,8 +210,29 @@ final class Feed implements ChangeLog {
      * numbered) and {@code commitId} (may be null), with one batch.
      */
     void stage(Connection c, long stamp, List<PendingEvent> events, Instant clockTime, String commitId) throws SQLException {
+        stage(c, stamp, events, clockTime, commitId, false);
+    }
+
+    /**
+     * As above; with {@code commit} (one event, and {@link #commitsWithStage}) the same round trip also
+     * commits, so an auto-commit write costs what a hand-written one does; a lost connection then
+     * leaves the outcome unknown ({@link JdbcBackend.CommitFailed}).
+     */
+    void stage(Connection c, long stamp, List<PendingEvent> events, Instant clockTime, String commitId, boolean commit)
+            throws SQLException {
         // Event times are instants like any other: microseconds on every backend.
         Instant time = clockTime.truncatedTo(ChronoUnit.MICROS);
+        if (commit) {
+            PendingEvent e = events.get(0);
+            try (PreparedStatement ps = c.prepareStatement(stageSql + COMMIT)) {
+                ps.setLong(1, stamp);
+                bindEvent(ps, e.collection(), e.key(), e.op().ordinal(), e.version(), time.getEpochSecond(), time.getNano(), commitId);
+                ps.execute();
+            } catch (SQLException x) {
+                throw ambiguous(x);
+            }
+            return;
+        }
         try (PreparedStatement ps = c.prepareStatement(stageSql)) {
             for (PendingEvent e : events) {
                 ps.setLong(1, stamp);
@@ -255,6 +281,11 @@ final class Feed implements ChangeLog {
         try (PreparedStatement ps = c.prepareStatement(tryLockSql); ResultSet rs = ps.executeQuery()) {
             return rs.next() ? saw(rs.getLong(1)) : null;
         }
+    }
+
+    /** Whether {@link #stage} can carry the COMMIT in its round trip (several statements in one execute). */
+    boolean commitsWithStage() {
+        return backend.dialect.multiStatementsAlways() || backend.multiStatements();
     }
 
     /** Whether {@link #stageAndTryNumber} is available (the dialect has a one-statement fast path). */
@@ -602,11 +633,22 @@ final class Feed implements ChangeLog {
     @Override
     public List<ChangeEvent> since(long afterSequence, int limit) {
         List<ChangeEvent> out = read(afterSequence, limit);
-        if (out.isEmpty() && outboxWaiting()) {
+        if (out.size() < limit && (drainsOnRead ? outboxNonEmpty() : out.isEmpty() && outboxWaiting())) {
+            // Commits return before their events are numbered: a read numbers what is waiting, so it
+            // returns every event of every commit that returned before it began, in any process.
             drain();
             out = read(afterSequence, limit);
         }
         return out;
+    }
+
+    /** Whether committed events wait in the outbox now (one indexed probe). */
+    private boolean outboxNonEmpty() {
+        return backend.read("reading the change feed", c -> {
+            try (PreparedStatement ps = c.prepareStatement(pendingSql); ResultSet rs = ps.executeQuery()) {
+                return rs.next() && rs.getObject(1) != null;
+            }
+        });
     }
 
     /** Whether committed events wait to be numbered; asks the database at most once per poll interval. */
@@ -665,6 +707,22 @@ final class Feed implements ChangeLog {
 
     @Override
     public long lastSequence() {
+        if (drainsOnRead) {
+            // The counter and whether events wait in the outbox, from one statement; if some wait, number them first.
+            long last = backend.read("reading the change feed", c -> {
+                try (PreparedStatement ps = c.prepareStatement(lastAndWaitingSql); ResultSet rs = ps.executeQuery()) {
+                    if (!rs.next()) {
+                        return 0L;
+                    }
+                    long val = rs.getLong(1);
+                    return rs.getObject(2) != null ? -1L : saw(val);
+                }
+            });
+            if (last >= 0) {
+                return last;
+            }
+            drain();
+        }
         return backend.read("reading the change feed", c -> {
             try (PreparedStatement ps = c.prepareStatement(lastSql); ResultSet rs = ps.executeQuery()) {
                 return saw(rs.next() ? rs.getLong(1) : 0L);

@@ -214,6 +214,17 @@ final class PostgresDialect extends Dialect {
     }
 
     @Override
+    boolean numbersAfterCommit() {
+        return true;
+    }
+
+    /** pgjdbc splits a statement text at its semicolons and sends the parts as one round trip. */
+    @Override
+    boolean multiStatementsAlways() {
+        return true;
+    }
+
+    @Override
     boolean notifiesInScripts() {
         return true;
     }

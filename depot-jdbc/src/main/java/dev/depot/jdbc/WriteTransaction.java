@@ -141,6 +141,15 @@ final class WriteTransaction {
             return;
         }
         CommitProbe.beforeNumbering(events);
+        if (counter < 0 && backend.dialect.numbersAfterCommit()) {
+            // Numbered after COMMIT, off the commit path (Sequencer#poke, or the next feed read):
+            // the commit does the anchor's work, its rows and its events, and takes no shared lock.
+            boolean fold = finalWrite && events.size() == 1 && backend.feed.commitsWithStage();
+            backend.feed.stage(conn, stamp, events, backend.options.clock().instant(), commitId, fold);
+            committed = fold;
+            outboxUsed = true;
+            return;
+        }
         boolean commit = finalWrite && backend.feed.mayCommitWithLastStatement();
         if (counter < 0 && !outboxUsed && backend.feed.numbersInOneStatement()) {
             // The same decision as below in one statement: try-lock; drain and number its own, or stage them.
