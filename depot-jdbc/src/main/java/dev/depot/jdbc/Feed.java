@@ -14,7 +14,6 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -81,12 +80,6 @@ final class Feed implements ChangeLog {
     private final String countSql;
     private final String lookupSql;
     private final String notifySql;
-    /** The dialect's one-statement fast path for events already in the outbox, or null. */
-    private final String tryNumberSql;
-    /** The same taking up to {@link #OWN_EVENTS} events as parameters, by their count. */
-    private final ConcurrentHashMap<Integer, String> tryNumberOwn = new ConcurrentHashMap<>();
-    private static final int OWN_EVENTS = 32;
-    private final String prefix;
     private final boolean scriptsNotify;
     /** Where a commit's last statement may carry its COMMIT ({@link #mayCommitWithLastStatement}). */
     private static final String COMMIT = "; COMMIT";
@@ -136,8 +129,6 @@ final class Feed implements ChangeLog {
         this.countSql = "SELECT COUNT(*) FROM " + changes;
         this.lookupSql = "SELECT MIN(seq), MAX(seq), " + floor + " FROM " + changes + " WHERE commit_id = ?";
         this.notifySql = backend.dialect.notify(changes);
-        this.prefix = prefix;
-        this.tryNumberSql = backend.dialect.tryNumberScript(prefix, options.changeRetentionEvents(), 0);
         this.scriptsNotify = backend.dialect.notifiesInScripts();
         this.pollMillis = notifySql == null ? POLL_MILLIS : POLL_MILLIS_NOTIFIED;
         this.maxAge = options.changeRetentionAge();
@@ -288,20 +279,15 @@ final class Feed implements ChangeLog {
         return backend.dialect.multiStatementsAlways() || backend.multiStatements();
     }
 
-    /** Whether {@link #stageAndTryNumber} is available (the dialect has a one-statement fast path). */
-    boolean numbersInOneStatement() {
-        return tryNumberSql != null;
-    }
-
     /**
      * Whether the numbering statements of a commit that numbers its own events may end with its
      * COMMIT, in the same round trip: only where the statements can be sent together (PostgreSQL's
      * script, MariaDB with multi-queries) and when no time-driven trim is due, since trimming runs
      * statements after the numbering, in its transaction. Retention by count is done by the numbering
-     * statements themselves (see {@link #stageAndTryNumber} and {@link #appendNumbered}).
+     * statements themselves (see {@link Sequencer} and {@link #appendNumbered}).
      */
     boolean mayCommitWithLastStatement() {
-        if (tryNumberSql == null && !backend.multiStatements()) {
+        if (!commitsWithStage()) {
             return false;
         }
         long tick = System.nanoTime();
@@ -310,57 +296,6 @@ final class Feed implements ChangeLog {
         }
         Instant known = oldest;
         return known != null && !known.isBefore(backend.options.clock().instant().minus(maxAge));
-    }
-
-    /**
-     * The fast path where the dialect runs it as one statement ({@link Dialect#tryNumberScript}): if
-     * the counter row is free, numbers every outbox row this transaction sees and then the commit's
-     * own events and advances the counter, else leaves the events in the outbox; one round trip (a
-     * commit of more than {@value #OWN_EVENTS} events first puts them in the outbox with a batch). With {@code commit} the same round trip also
-     * commits (the caller asked {@link #mayCommitWithLastStatement}); a lost connection then leaves the
-     * outcome unknown ({@link JdbcBackend.CommitFailed}). Returns the new counter, or -1 when another
-     * transaction holds the counter: the events then wait in the outbox for the sequencer, exactly as
-     * {@link #stage} leaves them.
-     */
-    long stageAndTryNumber(Connection c, long stamp, List<PendingEvent> events, Instant clockTime, String commitId, boolean commit)
-            throws SQLException {
-        long locked;
-        long end;
-        long count;
-        long oldestSecond;
-        int own = events.size() <= OWN_EVENTS ? events.size() : 0;
-        String sql = own == 0 ? tryNumberSql
-                : tryNumberOwn.computeIfAbsent(own, n -> backend.dialect.tryNumberScript(prefix, maxEvents, n));
-        try (PreparedStatement ps = c.prepareStatement(commit ? sql + COMMIT : sql)) {
-            if (own > 0) {
-                Instant time = clockTime.truncatedTo(ChronoUnit.MICROS);
-                for (int i = 0; i < own; i++) {
-                    PendingEvent e = events.get(i);
-                    // bindEvent binds parameters 2..8; event i's seven are 7i+1..7i+7.
-                    bindEvent(ShiftedParameters.of(ps, 7 * i - 1), e.collection(), e.key(), e.op().ordinal(), e.version(),
-                            time.getEpochSecond(), time.getNano(), commitId);
-                }
-                ps.setLong(7 * own + 1, stamp);
-            } else {
-                stage(c, stamp, events, clockTime, commitId); // a large commit: its events go through the outbox
-            }
-            try (ResultSet rs = firstResult(ps, commit)) {
-                rs.next();
-                locked = rs.getLong(1);
-                if (rs.wasNull()) {
-                    return -1;
-                }
-                end = rs.getLong(2);
-                count = rs.getLong(3);
-                oldestSecond = rs.getLong(4);
-            }
-        }
-        saw(locked);
-        if (count == 0) {
-            return locked;
-        }
-        afterScript(c, locked, end, oldestSecond, commit);
-        return end;
     }
 
     /**
@@ -381,22 +316,6 @@ final class Feed implements ChangeLog {
             dropThrough(c, end - maxEvents);
         }
         afterNumbering(c, end, oldestSecond, true, true);
-    }
-
-    /** Executes a script and returns its first result set; with {@code commit}, a lost connection is a {@link JdbcBackend.CommitFailed}. */
-    private ResultSet firstResult(PreparedStatement ps, boolean commit) throws SQLException {
-        try {
-            boolean isResult = ps.execute();
-            while (!isResult && ps.getUpdateCount() != -1) {
-                isResult = ps.getMoreResults();
-            }
-            if (!isResult) {
-                throw new SQLException("the numbering statement returned no row", "55000");
-            }
-            return ps.getResultSet();
-        } catch (SQLException e) {
-            throw commit ? ambiguous(e) : e;
-        }
     }
 
     /** A failure of a statement that carried COMMIT: unknown outcome unless the server refused it. */
@@ -592,15 +511,21 @@ final class Feed implements ChangeLog {
     }
 
     /**
-     * Drops every event, numbered or still in the outbox; {@code last} (the counter, read under the
-     * lock) becomes the floor.
+     * Drops every event; {@code last} is the counter, read under the lock. Events of commits that
+     * returned before (still in the outbox where commits do not wait for numbering) are numbered
+     * first, so the new floor covers them: a commit outcome asked for later says their events may
+     * have been dropped, never that they did not commit. Outbox rows of commits that end after this
+     * move stay and are numbered above the floor.
      */
     void clear(Connection c, long last) throws SQLException {
+        long end = sequencer.moveCommitted(c, last).end();
         try (PreparedStatement ps = c.prepareStatement(clearSql)) {
             ps.executeUpdate();
         }
-        Dialect.execute(c, clearOutboxSql);
-        raiseFloor(c, last);
+        if (!drainsOnRead) {
+            Dialect.execute(c, clearOutboxSql);
+        }
+        raiseFloor(c, end);
         oldest = null;
     }
 
@@ -632,14 +557,32 @@ final class Feed implements ChangeLog {
      */
     @Override
     public List<ChangeEvent> since(long afterSequence, int limit) {
+        if (drainsOnRead) {
+            // Commits return before their events are numbered: a read first numbers what is waiting,
+            // so it returns every event of every commit that returned before it began, in any process.
+            // (Checking after reading would race a run that commits in between: its events unread,
+            // the outbox already empty.)
+            catchUp();
+            return read(afterSequence, limit);
+        }
         List<ChangeEvent> out = read(afterSequence, limit);
-        if (out.size() < limit && (drainsOnRead ? outboxNonEmpty() : out.isEmpty() && outboxWaiting())) {
-            // Commits return before their events are numbered: a read numbers what is waiting, so it
-            // returns every event of every commit that returned before it began, in any process.
+        if (out.isEmpty() && outboxWaiting()) {
             drain();
             out = read(afterSequence, limit);
         }
         return out;
+    }
+
+    /**
+     * Where commits do not wait for numbering: numbers the events waiting in the outbox, if any, so
+     * that what is read next includes every commit that returned before this call. True if it ran.
+     */
+    boolean catchUp() {
+        if (!drainsOnRead || !outboxNonEmpty()) {
+            return false;
+        }
+        drain();
+        return true;
     }
 
     /** Whether committed events wait in the outbox now (one indexed probe). */

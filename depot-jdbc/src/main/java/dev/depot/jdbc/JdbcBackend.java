@@ -354,6 +354,7 @@ final class JdbcBackend implements Backend {
 
     @Override
     public DepotStats stats() {
+        feed.catchUp(); // the event count includes every commit that returned before
         return read("reading statistics", c -> {
             Map<String, Long> counts = new LinkedHashMap<>();
             for (Registry.Entry e : catalog.stored(c).values()) {

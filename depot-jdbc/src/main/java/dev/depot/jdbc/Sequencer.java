@@ -130,7 +130,10 @@ final class Sequencer {
         }
     }
 
-    /** Ends the background runs (the depot closes); waits for one under way. What waits stays for readers. */
+    /**
+     * Ends the background runs (the depot closes): waits for one under way, then numbers what this
+     * depot's commits left, so its events are in the feed table once it is closed.
+     */
     void stop() {
         Thread w;
         synchronized (wake) {
@@ -143,6 +146,12 @@ final class Sequencer {
                 w.join(STOP_MILLIS);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
+                return;
+            }
+            try {
+                drain(); // what this depot's last commits left: numbered before its pool closes
+            } catch (SQLException | RuntimeException e) {
+                LOG.debug("numbering at close failed; the next feed read of any process numbers the events", e);
             }
         }
     }
