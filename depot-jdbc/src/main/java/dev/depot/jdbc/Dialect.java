@@ -331,7 +331,8 @@ abstract class Dialect {
      * locks the counter row, then in a second statement (a new snapshot, which sees every commit that
      * ended while it waited) moves all outbox rows it sees into the feed and advances the counter,
      * returning the new counter, how many events it numbered and the oldest event's second; it also
-     * applies retention by count as {@link #tryNumberScript} does. Where the script also wakes other
+     * applies retention by count (dropping events through the new end minus {@code maxEvents}, as far as
+     * rows older than the statement go; {@link Feed#afterScript} drops the rest) and raises the trim floor. Where the script also wakes other
      * processes' waiters, {@link #notifiesInScripts} says so.
      */
     String sequencerScript(String prefix, long maxEvents) {
@@ -339,29 +340,21 @@ abstract class Dialect {
     }
 
     /**
-     * The fast path of a commit as one statement, or null (the default: try-lock, read the outbox and
-     * number one statement at a time, see {@link WriteTransaction#stageEvents}). With {@code
-     * ownEvents} 0 the commit has left its events in the outbox already; otherwise the statement takes
-     * that many events as parameters, six each in {@link Feed#bindEvent}'s order (without its first),
-     * then the commit's stamp, and puts them in the feed after the moved rows, or in the outbox if the
-     * counter is taken. It takes the counter row only if it is free ({@code SKIP
-     * LOCKED}, never waiting) and then, in the same statement, moves every outbox row it sees, the
-     * commit's own included, into the feed exactly as a sequencer run would, advances the counter and
-     * wakes other processes' waiters. It returns one row: the counter it locked (null if another
-     * transaction held it, when nothing else happened), the new counter, how many events it numbered
-     * and the oldest event's second. It also drops the events that retention by count ({@code
-     * maxEvents}) no longer keeps and raises the trim floor, as far as rows older than this
-     * statement go (the caller drops the rest, see {@link Feed#stageAndTryNumber}). Only for a
-     * database whose locking read of a row that changed after the statement's snapshot locks and
-     * returns the row's newest version, and whose delete skips rows a concurrent transaction deleted
-     * meanwhile (PostgreSQL in READ COMMITTED), so that the snapshot taken before the lock never
-     * numbers a row twice.
+     * Whether a commit leaves its events in the outbox and returns without waiting for them to be
+     * numbered ({@link Sequencer#poke}; feed reads number what is waiting before they read), instead
+     * of numbering them itself when the counter is free or waiting for a run. True where writers
+     * commit in parallel and a numbering per commit would serialize them.
      */
-    String tryNumberScript(String prefix, long maxEvents, int ownEvents) {
-        return null;
+    boolean numbersAfterCommit() {
+        return false;
     }
 
-    /** Whether {@link #sequencerScript} and {@link #tryNumberScript} notify themselves (no NOTIFY after them). */
+    /** Whether every connection takes several statements in one execute (so COMMIT can ride along). */
+    boolean multiStatementsAlways() {
+        return false;
+    }
+
+    /** Whether {@link #sequencerScript} notifies itself (no NOTIFY after it). */
     boolean notifiesInScripts() {
         return false;
     }

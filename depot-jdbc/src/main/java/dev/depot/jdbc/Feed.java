@@ -14,7 +14,6 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -65,6 +64,9 @@ final class Feed implements ChangeLog {
     private final String insertAndAdvanceSql;
     private final String stageSql;
     private final String pendingSql;
+    private final String lastAndWaitingSql;
+    /** Commits return before numbering ({@link Dialect#numbersAfterCommit}): reads drain the outbox first. */
+    private final boolean drainsOnRead;
     private final String fenceSql;
     private final String commitsTrimSql;
     private final String sinceSql;
@@ -78,12 +80,6 @@ final class Feed implements ChangeLog {
     private final String countSql;
     private final String lookupSql;
     private final String notifySql;
-    /** The dialect's one-statement fast path for events already in the outbox, or null. */
-    private final String tryNumberSql;
-    /** The same taking up to {@link #OWN_EVENTS} events as parameters, by their count. */
-    private final ConcurrentHashMap<Integer, String> tryNumberOwn = new ConcurrentHashMap<>();
-    private static final int OWN_EVENTS = 32;
-    private final String prefix;
     private final boolean scriptsNotify;
     /** Where a commit's last statement may carry its COMMIT ({@link #mayCommitWithLastStatement}). */
     private static final String COMMIT = "; COMMIT";
@@ -113,6 +109,8 @@ final class Feed implements ChangeLog {
         this.advanceSql = "UPDATE " + meta + " SET val = ? WHERE name = 'seq'";
         this.stageSql = "INSERT INTO " + prefix + "outbox (s, coll, rkey, op, ver, t, commit_id) VALUES (?, ?, ?, ?, ?, ?, ?)";
         this.pendingSql = "SELECT MIN(id) FROM " + prefix + "outbox";
+        this.lastAndWaitingSql = "SELECT val, (" + pendingSql + ") FROM " + meta + " WHERE name = 'seq'";
+        this.drainsOnRead = backend.dialect.numbersAfterCommit();
         this.fenceSql = "INSERT INTO " + prefix + "commits (id, t_sec) VALUES (?, ?)";
         this.commitsTrimSql = "DELETE FROM " + prefix + "commits WHERE t_sec < ?";
         // The floor comes from the same statement, hence the same snapshot, as the events.
@@ -131,8 +129,6 @@ final class Feed implements ChangeLog {
         this.countSql = "SELECT COUNT(*) FROM " + changes;
         this.lookupSql = "SELECT MIN(seq), MAX(seq), " + floor + " FROM " + changes + " WHERE commit_id = ?";
         this.notifySql = backend.dialect.notify(changes);
-        this.prefix = prefix;
-        this.tryNumberSql = backend.dialect.tryNumberScript(prefix, options.changeRetentionEvents(), 0);
         this.scriptsNotify = backend.dialect.notifiesInScripts();
         this.pollMillis = notifySql == null ? POLL_MILLIS : POLL_MILLIS_NOTIFIED;
         this.maxAge = options.changeRetentionAge();
@@ -205,8 +201,29 @@ final class Feed implements ChangeLog {
      * numbered) and {@code commitId} (may be null), with one batch.
      */
     void stage(Connection c, long stamp, List<PendingEvent> events, Instant clockTime, String commitId) throws SQLException {
+        stage(c, stamp, events, clockTime, commitId, false);
+    }
+
+    /**
+     * As above; with {@code commit} (one event, and {@link #commitsWithStage}) the same round trip also
+     * commits, so an auto-commit write costs what a hand-written one does; a lost connection then
+     * leaves the outcome unknown ({@link JdbcBackend.CommitFailed}).
+     */
+    void stage(Connection c, long stamp, List<PendingEvent> events, Instant clockTime, String commitId, boolean commit)
+            throws SQLException {
         // Event times are instants like any other: microseconds on every backend.
         Instant time = clockTime.truncatedTo(ChronoUnit.MICROS);
+        if (commit) {
+            PendingEvent e = events.get(0);
+            try (PreparedStatement ps = c.prepareStatement(stageSql + COMMIT)) {
+                ps.setLong(1, stamp);
+                bindEvent(backend.dialect, ps, e.collection(), e.key(), e.op().ordinal(), e.version(), time, commitId);
+                ps.execute();
+            } catch (SQLException x) {
+                throw ambiguous(x);
+            }
+            return;
+        }
         try (PreparedStatement ps = c.prepareStatement(stageSql)) {
             for (PendingEvent e : events) {
                 ps.setLong(1, stamp);
@@ -257,9 +274,9 @@ final class Feed implements ChangeLog {
         }
     }
 
-    /** Whether {@link #stageAndTryNumber} is available (the dialect has a one-statement fast path). */
-    boolean numbersInOneStatement() {
-        return tryNumberSql != null;
+    /** Whether {@link #stage} can carry the COMMIT in its round trip (several statements in one execute). */
+    boolean commitsWithStage() {
+        return backend.dialect.multiStatementsAlways() || backend.multiStatements();
     }
 
     /**
@@ -267,10 +284,10 @@ final class Feed implements ChangeLog {
      * COMMIT, in the same round trip: only where the statements can be sent together (PostgreSQL's
      * script, MariaDB with multi-queries) and when no time-driven trim is due, since trimming runs
      * statements after the numbering, in its transaction. Retention by count is done by the numbering
-     * statements themselves (see {@link #stageAndTryNumber} and {@link #appendNumbered}).
+     * statements themselves (see {@link Sequencer} and {@link #appendNumbered}).
      */
     boolean mayCommitWithLastStatement() {
-        if (tryNumberSql == null && !backend.multiStatements()) {
+        if (!commitsWithStage()) {
             return false;
         }
         long tick = System.nanoTime();
@@ -279,57 +296,6 @@ final class Feed implements ChangeLog {
         }
         Instant known = oldest;
         return known != null && !known.isBefore(backend.options.clock().instant().minus(maxAge));
-    }
-
-    /**
-     * The fast path where the dialect runs it as one statement ({@link Dialect#tryNumberScript}): if
-     * the counter row is free, numbers every outbox row this transaction sees and then the commit's
-     * own events and advances the counter, else leaves the events in the outbox; one round trip (a
-     * commit of more than {@value #OWN_EVENTS} events first puts them in the outbox with a batch). With {@code commit} the same round trip also
-     * commits (the caller asked {@link #mayCommitWithLastStatement}); a lost connection then leaves the
-     * outcome unknown ({@link JdbcBackend.CommitFailed}). Returns the new counter, or -1 when another
-     * transaction holds the counter: the events then wait in the outbox for the sequencer, exactly as
-     * {@link #stage} leaves them.
-     */
-    long stageAndTryNumber(Connection c, long stamp, List<PendingEvent> events, Instant clockTime, String commitId, boolean commit)
-            throws SQLException {
-        long locked;
-        long end;
-        long count;
-        long oldestSecond;
-        int own = events.size() <= OWN_EVENTS ? events.size() : 0;
-        String sql = own == 0 ? tryNumberSql
-                : tryNumberOwn.computeIfAbsent(own, n -> backend.dialect.tryNumberScript(prefix, maxEvents, n));
-        try (PreparedStatement ps = c.prepareStatement(commit ? sql + COMMIT : sql)) {
-            if (own > 0) {
-                Instant time = clockTime.truncatedTo(ChronoUnit.MICROS);
-                for (int i = 0; i < own; i++) {
-                    PendingEvent e = events.get(i);
-                    // bindEvent binds parameters 2..7; event i's six are 6i+1..6i+6.
-                    bindEvent(backend.dialect, ShiftedParameters.of(ps, 6 * i - 1), e.collection(), e.key(), e.op().ordinal(), e.version(),
-                            time, commitId);
-                }
-                ps.setLong(6 * own + 1, stamp);
-            } else {
-                stage(c, stamp, events, clockTime, commitId); // a large commit: its events go through the outbox
-            }
-            try (ResultSet rs = firstResult(ps, commit)) {
-                rs.next();
-                locked = rs.getLong(1);
-                if (rs.wasNull()) {
-                    return -1;
-                }
-                end = rs.getLong(2);
-                count = rs.getLong(3);
-                oldestSecond = rs.getLong(4);
-            }
-        }
-        saw(locked);
-        if (count == 0) {
-            return locked;
-        }
-        afterScript(c, locked, end, oldestSecond, commit);
-        return end;
     }
 
     /**
@@ -350,22 +316,6 @@ final class Feed implements ChangeLog {
             dropThrough(c, end - maxEvents);
         }
         afterNumbering(c, end, oldestSecond, true, true);
-    }
-
-    /** Executes a script and returns its first result set; with {@code commit}, a lost connection is a {@link JdbcBackend.CommitFailed}. */
-    private ResultSet firstResult(PreparedStatement ps, boolean commit) throws SQLException {
-        try {
-            boolean isResult = ps.execute();
-            while (!isResult && ps.getUpdateCount() != -1) {
-                isResult = ps.getMoreResults();
-            }
-            if (!isResult) {
-                throw new SQLException("the numbering statement returned no row", "55000");
-            }
-            return ps.getResultSet();
-        } catch (SQLException e) {
-            throw commit ? ambiguous(e) : e;
-        }
     }
 
     /** A failure of a statement that carried COMMIT: unknown outcome unless the server refused it. */
@@ -561,15 +511,21 @@ final class Feed implements ChangeLog {
     }
 
     /**
-     * Drops every event, numbered or still in the outbox; {@code last} (the counter, read under the
-     * lock) becomes the floor.
+     * Drops every event; {@code last} is the counter, read under the lock. Events of commits that
+     * returned before (still in the outbox where commits do not wait for numbering) are numbered
+     * first, so the new floor covers them: a commit outcome asked for later says their events may
+     * have been dropped, never that they did not commit. Outbox rows of commits that end after this
+     * move stay and are numbered above the floor.
      */
     void clear(Connection c, long last) throws SQLException {
+        long end = sequencer.moveCommitted(c, last).end();
         try (PreparedStatement ps = c.prepareStatement(clearSql)) {
             ps.executeUpdate();
         }
-        Dialect.execute(c, clearOutboxSql);
-        raiseFloor(c, last);
+        if (!drainsOnRead) {
+            Dialect.execute(c, clearOutboxSql);
+        }
+        raiseFloor(c, end);
         oldest = null;
     }
 
@@ -601,12 +557,41 @@ final class Feed implements ChangeLog {
      */
     @Override
     public List<ChangeEvent> since(long afterSequence, int limit) {
+        if (drainsOnRead) {
+            // Commits return before their events are numbered: a read first numbers what is waiting,
+            // so it returns every event of every commit that returned before it began, in any process.
+            // (Checking after reading would race a run that commits in between: its events unread,
+            // the outbox already empty.)
+            catchUp();
+            return read(afterSequence, limit);
+        }
         List<ChangeEvent> out = read(afterSequence, limit);
         if (out.isEmpty() && outboxWaiting()) {
             drain();
             out = read(afterSequence, limit);
         }
         return out;
+    }
+
+    /**
+     * Where commits do not wait for numbering: numbers the events waiting in the outbox, if any, so
+     * that what is read next includes every commit that returned before this call. True if it ran.
+     */
+    boolean catchUp() {
+        if (!drainsOnRead || !outboxNonEmpty()) {
+            return false;
+        }
+        drain();
+        return true;
+    }
+
+    /** Whether committed events wait in the outbox now (one indexed probe). */
+    private boolean outboxNonEmpty() {
+        return backend.read("reading the change feed", c -> {
+            try (PreparedStatement ps = c.prepareStatement(pendingSql); ResultSet rs = ps.executeQuery()) {
+                return rs.next() && rs.getObject(1) != null;
+            }
+        });
     }
 
     /** Whether committed events wait to be numbered; asks the database at most once per poll interval. */
@@ -665,6 +650,22 @@ final class Feed implements ChangeLog {
 
     @Override
     public long lastSequence() {
+        if (drainsOnRead) {
+            // The counter and whether events wait in the outbox, from one statement; if some wait, number them first.
+            long last = backend.read("reading the change feed", c -> {
+                try (PreparedStatement ps = c.prepareStatement(lastAndWaitingSql); ResultSet rs = ps.executeQuery()) {
+                    if (!rs.next()) {
+                        return 0L;
+                    }
+                    long val = rs.getLong(1);
+                    return rs.getObject(2) != null ? -1L : saw(val);
+                }
+            });
+            if (last >= 0) {
+                return last;
+            }
+            drain();
+        }
         return backend.read("reading the change feed", c -> {
             try (PreparedStatement ps = c.prepareStatement(lastSql); ResultSet rs = ps.executeQuery()) {
                 return saw(rs.next() ? rs.getLong(1) : 0L);

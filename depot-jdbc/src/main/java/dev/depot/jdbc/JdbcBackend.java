@@ -254,7 +254,9 @@ final class JdbcBackend implements Backend {
             }
         }
         if (!tx.isRollbackOnly()) {
-            if (tx.staged()) {
+            if (tx.staged() && dialect.numbersAfterCommit()) {
+                feed.sequencer.poke(); // readers number on demand, so the commit need not wait
+            } else if (tx.staged()) {
                 feed.sequencer.settle(c);
             } else if (tx.numbered()) {
                 feed.published();
@@ -352,6 +354,7 @@ final class JdbcBackend implements Backend {
 
     @Override
     public DepotStats stats() {
+        feed.catchUp(); // the event count includes every commit that returned before
         return read("reading statistics", c -> {
             Map<String, Long> counts = new LinkedHashMap<>();
             for (Registry.Entry e : catalog.stored(c).values()) {
@@ -387,6 +390,7 @@ final class JdbcBackend implements Backend {
     @Override
     public void close() {
         closed = true;
+        feed.sequencer.stop();
         if (listener != null) {
             listener.close();
         }

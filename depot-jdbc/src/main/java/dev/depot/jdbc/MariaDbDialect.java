@@ -155,6 +155,11 @@ final class MariaDbDialect extends Dialect {
     void endWrite(Connection c) {}
 
     @Override
+    boolean numbersAfterCommit() {
+        return true;
+    }
+
+    @Override
     String outboxRead() {
         return " FOR UPDATE SKIP LOCKED"; // MariaDB 10.6+
     }

@@ -186,44 +186,6 @@ final class PostgresDialect extends Dialect {
     }
 
     /**
-     * One statement: {@code lk} locks the counter only if free; everything else is conditional on it.
-     * Its snapshot is taken before the lock, which is safe here: a run that committed after the
-     * snapshot and before the lock left the counter row newer than the snapshot, and the locking read
-     * (READ COMMITTED) locks and returns that newest version, the counter UPDATE re-reads it too;
-     * that run's deleted outbox rows are skipped by this DELETE (a row deleted by a committed
-     * concurrent transaction is not deleted again, so not returned), so nothing is numbered twice.
-     * Outbox rows committed after the snapshot stay for the next run: they cannot be of a commit this
-     * one depends on, because this commit's earlier statements (its locking reads) waited for those.
-     * The commit's own events come as parameters ({@code ev}) and go straight into the feed after the
-     * moved ones, or into the outbox if the lock was taken: a lone writer never churns the outbox.
-     */
-    @Override
-    String tryNumberScript(String prefix, long maxEvents, int ownEvents) {
-        String meta = prefix + "meta";
-        String cols = "coll, rkey, op, ver, t, commit_id";
-        StringBuilder sql = new StringBuilder("WITH lk AS (SELECT val FROM " + meta + " WHERE name = 'seq' FOR UPDATE SKIP LOCKED), "
-                + "moved AS (DELETE FROM " + prefix + "outbox WHERE EXISTS (SELECT 1 FROM lk) "
-                + "RETURNING id, s, " + cols + "), ");
-        String own = "";
-        if (ownEvents > 0) {
-            sql.append("ev (ord, ").append(cols).append(") AS (VALUES ");
-            for (int i = 1; i <= ownEvents; i++) {
-                sql.append(i > 1 ? ", " : "").append('(').append(i).append(", ?, ?, ?, ?, CAST(? AS TIMESTAMPTZ), ?)");
-            }
-            // the stamp is the last parameter
-            sql.append("), staged AS (INSERT INTO ").append(prefix).append("outbox (s, ").append(cols).append(") SELECT ?, ")
-                    .append(cols).append(" FROM ev WHERE NOT EXISTS (SELECT 1 FROM lk) ORDER BY ord), ");
-            own = " UNION ALL SELECT lk.val + (SELECT COUNT(*) FROM moved) + ev.ord, ev.coll, ev.rkey, ev.op, ev.ver, ev.t, "
-                    + "ev.commit_id FROM ev, lk";
-        }
-        return sql + numberMoved(prefix, "lk", own) + ", "
-                + "adv AS (UPDATE " + meta + " SET val = (SELECT MAX(seq) FROM ins) WHERE name = 'seq' AND EXISTS (SELECT 1 FROM ins)), "
-                + trimByCount(prefix, "(SELECT val FROM lk)", maxEvents) + " "
-                + "SELECT (SELECT val FROM lk), (SELECT MAX(seq) FROM ins), (SELECT COUNT(*) FROM ins), (SELECT FLOOR(EXTRACT(EPOCH FROM MIN(t)))::BIGINT FROM ins), "
-                + wake(prefix);
-    }
-
-    /**
      * The CTE {@code ins}: inserts {@code moved} into the feed numbered after {@code base.val}, in
      * commit order, then whatever {@code own} selects (numbered after them).
      */
@@ -253,6 +215,17 @@ final class PostgresDialect extends Dialect {
     private static String wake(String prefix) {
         // NOTIFY's channel is an unquoted identifier, folded to lower case; prefixes are lower case already.
         return "CASE WHEN EXISTS (SELECT 1 FROM ins) THEN pg_notify('" + prefix + "changes', '') END";
+    }
+
+    @Override
+    boolean numbersAfterCommit() {
+        return true;
+    }
+
+    /** pgjdbc splits a statement text at its semicolons and sends the parts as one round trip. */
+    @Override
+    boolean multiStatementsAlways() {
+        return true;
     }
 
     @Override

@@ -41,6 +41,14 @@ final class Sequencer {
     private final String outbox;
     private final ConcurrentHashMap<Integer, String> deleteIn = new ConcurrentHashMap<>();
     private final Object runs = new Object();
+    private static final long PAUSE_MILLIS = 10;
+    private static final long STOP_MILLIS = 5_000;
+    /** Test seam: no background runs while set (see CommitRoundTripTest). */
+    static volatile boolean held;
+    private final Object wake = new Object();
+    private boolean wanted;
+    private boolean stopped;
+    private Thread worker;
     /** Runs started and ended in this process, counted; at most one runs at a time. */
     private long started;
     private long ended;
@@ -96,6 +104,82 @@ final class Sequencer {
                 running = false;
                 ended = mine;
                 runs.notifyAll();
+            }
+        }
+    }
+
+    /**
+     * Asks for a run soon, off the caller's thread (where commits do not wait for numbering, {@link
+     * Dialect#numbersAfterCommit}): one background virtual thread runs them, at most one every {@value
+     * #PAUSE_MILLIS} ms, so the commits of that interval share one run (and one NOTIFY). Feed reads
+     * do not depend on it: they number what waits before they read. Never blocks.
+     */
+    void poke() {
+        if (held) {
+            return; // a test counts the commit path alone; readers still number on demand
+        }
+        synchronized (wake) {
+            if (stopped) {
+                return;
+            }
+            wanted = true;
+            if (worker == null) {
+                worker = Thread.ofVirtual().name("depot-sequencer").start(this::background);
+            }
+            wake.notifyAll();
+        }
+    }
+
+    /**
+     * Ends the background runs (the depot closes): waits for one under way, then numbers what this
+     * depot's commits left, so its events are in the feed table once it is closed.
+     */
+    void stop() {
+        Thread w;
+        synchronized (wake) {
+            stopped = true;
+            wake.notifyAll();
+            w = worker;
+        }
+        if (w != null) {
+            try {
+                w.join(STOP_MILLIS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+            try {
+                drain(); // what this depot's last commits left: numbered before its pool closes
+            } catch (SQLException | RuntimeException e) {
+                LOG.debug("numbering at close failed; the next feed read of any process numbers the events", e);
+            }
+        }
+    }
+
+    private void background() {
+        while (true) {
+            synchronized (wake) {
+                while (!wanted && !stopped) {
+                    try {
+                        wake.wait();
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                }
+                if (stopped) {
+                    return;
+                }
+                wanted = false;
+            }
+            try {
+                drain();
+            } catch (SQLException | RuntimeException e) {
+                LOG.debug("a background numbering run failed; the next run or feed read numbers the events", e);
+            }
+            try {
+                Thread.sleep(PAUSE_MILLIS); // commits of the pause share the next run
+            } catch (InterruptedException e) {
+                return;
             }
         }
     }

@@ -7,8 +7,9 @@ import java.util.List;
 
 /**
  * An open data transaction: the only place rows and events are written. {@link #apply} writes a
- * session's overlay with its commit stamp and numbers its events, or leaves them in the outbox when
- * another commit is numbering (see {@link #stageEvents}); {@link #add} appends further {@link
+ * session's overlay with its commit stamp and leaves its events in the outbox, numbered after COMMIT
+ * (PostgreSQL, MariaDB), or numbers them itself when the counter is free (H2, SQLite; see {@link
+ * #stageEvents}); {@link #add} appends further {@link
  * CommitPart}s (e.g. queue operations), applied just before COMMIT in the same transaction. It never
  * waits for a lock that writers of other keys hold, except in an {@linkplain
  * JdbcBackend#writeExclusive exclusive} transaction, which takes the sequence counter's lock first
@@ -141,20 +142,16 @@ final class WriteTransaction {
             return;
         }
         CommitProbe.beforeNumbering(events);
-        boolean commit = finalWrite && backend.feed.mayCommitWithLastStatement();
-        if (counter < 0 && !outboxUsed && backend.feed.numbersInOneStatement()) {
-            // The same decision as below in one statement: try-lock; drain and number its own, or stage them.
-            long end = backend.feed.stageAndTryNumber(conn, stamp, events, backend.options.clock().instant(), commitId, commit);
-            committed = commit;
-            if (end >= 0) {
-                counter = end;
-                drained = true;
-                numbered = true;
-            } else {
-                outboxUsed = true;
-            }
+        if (counter < 0 && backend.dialect.numbersAfterCommit()) {
+            // Numbered after COMMIT, off the commit path (Sequencer#poke, or the next feed read):
+            // the commit does the anchor's work, its rows and its events, and takes no shared lock.
+            boolean fold = finalWrite && events.size() == 1 && backend.feed.commitsWithStage();
+            backend.feed.stage(conn, stamp, events, backend.options.clock().instant(), commitId, fold);
+            committed = fold;
+            outboxUsed = true;
             return;
         }
+        boolean commit = finalWrite && backend.feed.mayCommitWithLastStatement();
         if (counter < 0 && !outboxUsed) {
             Long free = backend.feed.tryLockCounter(conn);
             counter = free == null ? -1 : free;

@@ -10,6 +10,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.Locale;
 import java.util.UUID;
 import org.h2.engine.SessionLocal;
@@ -20,7 +21,6 @@ import org.h2.table.Column;
 import org.h2.table.Table;
 import org.h2.value.Value;
 import org.h2.value.ValueBigint;
-import org.h2.value.ValueInteger;
 import org.h2.value.ValueNull;
 import org.h2.value.ValueVarchar;
 import org.junit.jupiter.api.Test;
@@ -104,8 +104,7 @@ class H2StaleOutboxReadTest {
                 case "rkey" -> ValueVarchar.get("a");
                 case "op" -> ValueVarchar.get("UPDATE");
                 case "ver" -> ValueBigint.get(2);
-                case "t_sec" -> ValueBigint.get(Instant.now().getEpochSecond());
-                case "t_nano" -> ValueInteger.get(0);
+                case "t" -> ValueVarchar.get(Instant.now().truncatedTo(ChronoUnit.MICROS).toString()); // converted to the column's timestamp type
                 case "commit_id" -> ValueNull.INSTANCE;
                 default -> throw new AssertionError("unexpected outbox column " + col.getName());
             };
