@@ -70,6 +70,14 @@ abstract class Dialect {
      */
     void timeoutProperties(Properties p, Timeouts t) {}
 
+    /**
+     * A database-wide setting Depot's reads rely on, set once when a depot opens (also on an
+     * application's DataSource, where no connection init SQL of Depot's runs), or null.
+     */
+    String databaseSettingSql() {
+        return null;
+    }
+
     /** SQL run on every new connection, or null. */
     String connectionInitSql(Timeouts t) {
         return null;

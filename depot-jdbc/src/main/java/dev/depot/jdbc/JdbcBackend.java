@@ -23,6 +23,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.slf4j.LoggerFactory;
 
 /**
  * The one JDBC backend: records, transactions and the change feed over a pooled database, with a
@@ -107,10 +108,26 @@ final class JdbcBackend implements Backend {
         return start(settings, options, new Connections.Borrowed(dataSource, isolation), dataSource::getConnection);
     }
 
+    /** Sets the dialect's database-wide setting; a refusal (no admin rights) is logged, not fatal. */
+    private void applyDatabaseSetting(Connection c) {
+        String sql = dialect.databaseSettingSql();
+        if (sql == null) {
+            return;
+        }
+        try (java.sql.Statement st = c.createStatement()) {
+            st.execute(sql);
+        } catch (SQLException e) {
+            LoggerFactory.getLogger(JdbcBackend.class).warn("{} refused '{}' (SQLSTATE {}): a read right after a change event may"
+                    + " return the record as before it; grant the depot's user admin rights or set it in the URL", dialect.name(), sql,
+                    e.getSQLState());
+        }
+    }
+
     private static JdbcBackend start(JdbcSettings settings, DepotOptions options, Connections pool, SqlConnector listenOn) {
         try {
             JdbcBackend b = new JdbcBackend(settings, options, pool, listenOn);
             b.read("creating Depot's tables", c -> {
+                b.applyDatabaseSetting(c);
                 b.catalog.init(c);
                 return null;
             });

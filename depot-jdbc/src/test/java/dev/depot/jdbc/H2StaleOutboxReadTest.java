@@ -65,6 +65,46 @@ class H2StaleOutboxReadTest {
         }
     }
 
+    /**
+     * Any repeated plain read, not only the outbox read, would be served from the stale result (a
+     * record read right after its event showing the record as before it; FeedIntegrityTest saw
+     * it): Depot turns H2's result reuse off, in its own URLs and, database-wide, when it opens on
+     * an application's DataSource.
+     */
+    @Test
+    void aRepeatedPlainReadSeesARowCommittedInTheWindowOnDepotsUrlAndOnADataSource() throws Exception {
+        DepotOptions options = DepotOptions.defaults();
+        JdbcSettings settings = JdbcSettings.parse(DepotUrl.parse("h2:mem:stale-read-" + UUID.randomUUID()), options);
+        JdbcBackend backend = JdbcBackend.open(settings, options);
+        try (Connection writer = connect(settings); Connection reader = connect(settings)) {
+            assertRepeatedReadSeesUnmarkedCommit(writer, reader, settings.tablePrefix() + "outbox");
+        } finally {
+            backend.close();
+        }
+
+        org.h2.jdbcx.JdbcDataSource ds = new org.h2.jdbcx.JdbcDataSource();
+        ds.setURL("jdbc:h2:mem:stale-ds-" + UUID.randomUUID()); // the application's URL: result reuse on
+        try (Connection keep = ds.getConnection(); dev.depot.Depot depot = JdbcDepots.open(ds, options);
+                Connection writer = ds.getConnection(); Connection reader = ds.getConnection()) {
+            assertRepeatedReadSeesUnmarkedCommit(writer, reader, "depot_outbox");
+        }
+    }
+
+    private static void assertRepeatedReadSeesUnmarkedCommit(Connection writer, Connection reader, String outbox) throws SQLException {
+        try (PreparedStatement ps = reader.prepareStatement("SELECT COUNT(*) FROM " + outbox)) {
+            assertThat(countOf(ps)).isZero();
+            commitUnmarked(writer, outbox, 2_000_000L);
+            assertThat(countOf(ps)).as("the same query again, after a commit H2 has not marked").isEqualTo(1);
+        }
+    }
+
+    private static long countOf(PreparedStatement ps) throws SQLException {
+        try (ResultSet rs = ps.executeQuery()) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
     private static Connection connect(JdbcSettings s) throws SQLException {
         return DriverManager.getConnection(s.jdbcUrl(), s.user(), s.password());
     }
