@@ -4,6 +4,7 @@ import dev.depot.spi.CollectionSpec;
 import dev.depot.spi.IndexSpec;
 import dev.depot.spi.KeyType;
 import java.util.NavigableSet;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ForkJoinPool;
@@ -58,9 +59,10 @@ final class MemoryCollection {
     OrderedRuns<IndexEntry>[] newIndexes(CollectionSpec spec) {
         OrderedRuns<IndexEntry>[] out = new OrderedRuns[spec.indexes().size()];
         for (int i = 0; i < out.length; i++) {
+            IndexSpec s = spec.index(i);
             int index = i;
-            out[i] = new OrderedRuns<>(IndexEntry.comparator(spec.keyType()), e -> retained(index, e),
-                    Packing.entries(i), probe);
+            out[i] = new OrderedRuns<>(IndexEntry.comparator(s.type(), spec.keyType()), e -> retained(index, e),
+                    Packing.ENTRIES, probe);
         }
         return out;
     }
@@ -68,7 +70,7 @@ final class MemoryCollection {
     /** Whether a retained version of the entry's key still has the entry's value (for compaction). */
     private boolean retained(int index, IndexEntry e) {
         for (Version v = heads.get(e.key()); v != null; v = v.prev) {
-            if (!v.isTombstone() && v.holds(index, e)) {
+            if (!v.isTombstone() && v.indexCount() > index && Objects.equals(v.indexValue(index), e.value())) {
                 return true;
             }
         }
@@ -128,12 +130,11 @@ final class MemoryCollection {
         boolean shared = replaced != null && !replaced.isTombstone() && replaced.indexCount() == ix.length
                 && v.indexCount() == ix.length;
         for (int i = 0; i < ix.length; i++) {
-            IndexEntry e = v.entry(i);
-            if (shared && replaced.holds(i, e)) {
+            if (shared && Objects.equals(replaced.indexValue(i), v.indexValue(i))) {
                 continue;
             }
             probe.at(FaultProbe.Point.INDEX_ADD);
-            ix[i].add(e);
+            ix[i].add(new IndexEntry(v.indexValue(i), v.key));
         }
     }
 
@@ -262,7 +263,7 @@ final class MemoryCollection {
             return;
         }
         for (int i = 0; i < ix.length; i++) {
-            if (head.isTombstone() || !head.sameIndexValue(i, dead)) {
+            if (head.isTombstone() || !Objects.equals(head.indexValue(i), dead.indexValue(i))) {
                 ix[i].noteGarbage();
             }
         }

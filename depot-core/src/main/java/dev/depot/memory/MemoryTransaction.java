@@ -191,7 +191,7 @@ final class MemoryTransaction implements Session {
                     continue;
                 }
                 Version v = c.visible(e.key(), snapshot);
-                if (v != null && v.holds(i, e)) {
+                if (v != null && Objects.equals(v.indexValue(i), value)) {
                     return i;
                 }
             }
@@ -200,8 +200,7 @@ final class MemoryTransaction implements Session {
     }
 
     private static Iterable<IndexEntry> holders(MemoryCollection c, int index, Object value) {
-        IndexEntry low = IndexEntry.bound(value, IndexEntry.LOW);
-        return c.indexes[index].between(low, low.withKey(IndexEntry.HIGH));
+        return c.indexes[index].between(new IndexEntry(value, IndexEntry.LOW), new IndexEntry(value, IndexEntry.HIGH));
     }
 
     /** Stored with this commit's change events, see {@link MemoryChangeLog#lookup}. */
@@ -324,7 +323,7 @@ final class MemoryTransaction implements Session {
             c.checkDeclaration(spec); // a redeclaration holds every key lock: stable from here on
             Version head = latest(c, w.key());
             boolean exists = head != null && !head.isTombstone();
-            long currentVersion = exists ? head.version() : 0;
+            long currentVersion = exists ? head.version : 0;
             result = w.precondition(exists, currentVersion);
             if (result == null) {
                 int violated = uniqueViolationLatest(c, w.key(), w.indexValues());
@@ -354,7 +353,7 @@ final class MemoryTransaction implements Session {
             c.checkDeclaration(spec);
             Version head = latest(c, key);
             boolean exists = head != null && !head.isTombstone();
-            long currentVersion = exists ? head.version() : 0;
+            long currentVersion = exists ? head.version : 0;
             result = Write.deletePrecondition(exists, currentVersion, expectedVersion);
             if (result == null) {
                 stage(c, spec, new Pending(key, currentVersion, null, null), ChangeEvent.Op.DELETE);
@@ -442,7 +441,7 @@ final class MemoryTransaction implements Session {
                     continue;
                 }
                 Version head = latest(c, e.key());
-                if (head != null && !head.isTombstone() && head.holds(i, e)) {
+                if (head != null && !head.isTombstone() && Objects.equals(head.indexValue(i), value)) {
                     return i;
                 }
             }
@@ -515,7 +514,7 @@ final class MemoryTransaction implements Session {
                     continue;
                 }
                 Version head = c.heads.get(e.key());
-                if (head != null && !head.isTombstone() && head.holds(i, e)) {
+                if (head != null && !head.isTombstone() && Objects.equals(head.indexValue(i), value)) {
                     throw Conflicts.unique(c.spec.name(), c.keyType.text(p.key()), specs.get(i).name());
                 }
             }
@@ -530,7 +529,7 @@ final class MemoryTransaction implements Session {
             for (Pending p : e.getValue().values()) {
                 probe.at(FaultProbe.Point.INSTALL);
                 Version head = c.heads.get(p.key());
-                Version v = Version.withRow(p.key(), p.version(), p.document(), p.row(), commitSeq, head);
+                Version v = Version.of(p.key(), p.version(), p.document(), p.indexValues(), commitSeq, head);
                 boolean wasLive = head != null && !head.isTombstone();
                 installs.add(c, v, head);
                 c.heads.put(v);

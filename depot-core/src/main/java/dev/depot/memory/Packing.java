@@ -3,7 +3,6 @@ package dev.depot.memory;
 /**
  * How {@link OrderedRuns} lays elements out in its base array: {@link #width()} slots each, so an
  * index entry costs two references there instead of an object and a reference.
- * Only elements taken from a version (whole rows) are packed; bounds never are.
  */
 interface Packing<E> {
     int width();
@@ -18,29 +17,24 @@ interface Packing<E> {
         return (Packing<E>) Identity.INSTANCE;
     }
 
-    /**
-     * Entries of index {@code index} stored as (row, key) slot pairs: the row is the adding
-     * version's {@link IndexRow}, shared with it and with the entries of its other indexes.
-     */
-    static Packing<IndexEntry> entries(int index) {
-        return new Packing<>() {
-            @Override
-            public int width() {
-                return 2;
-            }
+    /** Index entries stored as (value, key) slot pairs. */
+    Packing<IndexEntry> ENTRIES = new Packing<>() {
+        @Override
+        public int width() {
+            return 2;
+        }
 
-            @Override
-            public void pack(IndexEntry e, Object[] into, int at) {
-                into[at] = e.row();
-                into[at + 1] = e.key();
-            }
+        @Override
+        public void pack(IndexEntry e, Object[] into, int at) {
+            into[at] = e.value();
+            into[at + 1] = e.key();
+        }
 
-            @Override
-            public IndexEntry unpack(Object[] from, int at) {
-                return IndexEntry.of((byte[]) from[at], index, from[at + 1]);
-            }
-        };
-    }
+        @Override
+        public IndexEntry unpack(Object[] from, int at) {
+            return new IndexEntry(from[at], from[at + 1]);
+        }
+    };
 
     /** The identity layout. */
     final class Identity implements Packing<Object> {

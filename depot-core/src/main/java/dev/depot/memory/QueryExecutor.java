@@ -2,6 +2,7 @@ package dev.depot.memory;
 
 import dev.depot.spi.AccessPath;
 import dev.depot.spi.IndexRange;
+import dev.depot.spi.IndexType;
 import dev.depot.spi.QueryPlan;
 import dev.depot.spi.StoredRecord;
 import java.util.ArrayList;
@@ -9,6 +10,7 @@ import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 
 /**
@@ -88,7 +90,7 @@ final class QueryExecutor {
         if (plan.orderIndex() != QueryPlan.KEY_ORDER) {
             values[plan.orderIndex()] = plan.after().value();
         }
-        return new Pending(plan.after().key(), 0, new byte[0], values, null); // a bound, never installed
+        return new Pending(plan.after().key(), 0, new byte[0], values);
     }
 
     /** The plan's order over stored records (a version or an own write). */
@@ -153,7 +155,7 @@ final class QueryExecutor {
     private static void scanEqualInKeyOrder(MemoryCollection c, int index, Object value, QueryPlan plan,
             Visibility visible, Sink sink) {
         Object fromKey = plan.after() == null ? IndexEntry.LOW : plan.after().key();
-        Iterable<IndexEntry> range = c.indexes[index].between(IndexEntry.bound(value, fromKey), above(value));
+        Iterable<IndexEntry> range = c.indexes[index].between(new IndexEntry(value, fromKey), above(value));
         emit(c, range, index, visible, sink);
     }
 
@@ -217,7 +219,7 @@ final class QueryExecutor {
 
     private static boolean scanAscending(MemoryCollection c, QueryPlan plan, Range range, Visibility visible, Sink sink) {
         QueryPlan.Bound after = plan.after();
-        Range from = after == null ? range : range.raiseLow(IndexEntry.bound(after.value(), after.key()));
+        Range from = after == null ? range : range.raiseLow(new IndexEntry(after.value(), after.key()));
         return emit(c, from.entries(), plan.orderIndex(), visible, sink);
     }
 
@@ -227,7 +229,7 @@ final class QueryExecutor {
         QueryPlan.Bound after = plan.after();
         IndexEntry group;
         if (after != null) {
-            Range rest = range.raiseLow(IndexEntry.bound(after.value(), after.key())).lowerHigh(above(after.value()));
+            Range rest = range.raiseLow(new IndexEntry(after.value(), after.key())).lowerHigh(above(after.value()));
             if (!emit(c, rest.entries(), index, visible, sink)) {
                 return false;
             }
@@ -261,7 +263,8 @@ final class QueryExecutor {
 
     /** An index range as a slice of the index between sentinel-keyed exclusive bounds. */
     private static Range range(MemoryCollection c, IndexRange r) {
-        Range all = new Range(c.indexes[r.index()], IndexEntry.comparator(c.keyType), null, null);
+        IndexType type = c.spec.index(r.index()).type();
+        Range all = new Range(c.indexes[r.index()], IndexEntry.comparator(type, c.keyType), null, null);
         IndexEntry low = r.lowInclusive() ? below(r.low()) : above(r.low());
         IndexEntry high = r.unboundedAbove() ? null : r.highInclusive() ? above(r.high()) : below(r.high());
         return all.raiseLow(low).lowerHigh(high);
@@ -299,11 +302,11 @@ final class QueryExecutor {
     }
 
     private static IndexEntry below(Object value) {
-        return IndexEntry.bound(value, IndexEntry.LOW);
+        return new IndexEntry(value, IndexEntry.LOW);
     }
 
     private static IndexEntry above(Object value) {
-        return IndexEntry.bound(value, IndexEntry.HIGH);
+        return new IndexEntry(value, IndexEntry.HIGH);
     }
 
     /**
@@ -322,7 +325,7 @@ final class QueryExecutor {
 
         Version byEntry(int index, IndexEntry e, Version head) {
             Version v = byHead(e.key(), head);
-            return v != null && v.holds(index, e) ? v : null;
+            return v != null && Objects.equals(v.indexValue(index), e.value()) ? v : null;
         }
     }
 }

@@ -2,9 +2,9 @@ package dev.depot.memory;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.depot.spi.KeyType;
 import java.util.ArrayList;
-import java.util.Arrays;
+import dev.depot.spi.IndexType;
+import dev.depot.spi.KeyType;
 import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
@@ -46,38 +46,26 @@ class OrderedRunsTest {
 
     @Test
     void packedIndexEntriesBehaveLikeASortedSet() {
-        Comparator<IndexEntry> order = IndexEntry.comparator(KeyType.STRING);
-        // Entries of a row's second value: unpacking must find it behind a variable-length first.
-        OrderedRuns<IndexEntry> runs = new OrderedRuns<>(order, e -> true, Packing.entries(1));
+        Comparator<IndexEntry> order = IndexEntry.comparator(IndexType.LONG, KeyType.STRING);
+        OrderedRuns<IndexEntry> runs = new OrderedRuns<>(order, e -> true, Packing.ENTRIES);
         TreeSet<IndexEntry> model = new TreeSet<>(order);
         Random random = new Random(11);
         for (int i = 0; i < 30_000; i++) {
             Long value = random.nextInt(10) == 0 ? null : (long) random.nextInt(500);
-            byte[] row = IndexRow.of(new Object[] {"x".repeat(random.nextInt(5)), value});
-            IndexEntry e = IndexEntry.of(row, 1, "k" + random.nextInt(2_000));
+            IndexEntry e = new IndexEntry(value, "k" + random.nextInt(2_000));
             runs.add(e);
             runs.mergeIfDue();
             model.add(e);
         }
-        assertThat(pairs(runs.all())).containsExactlyElementsOf(pairs(model));
+        assertThat(list(runs.all())).containsExactlyElementsOf(model);
         for (long v = -1; v < 500; v += 37) {
-            IndexEntry low = IndexEntry.bound(v, IndexEntry.LOW);
-            IndexEntry high = IndexEntry.bound(v, IndexEntry.HIGH);
-            assertThat(pairs(runs.between(low, high))).containsExactlyElementsOf(pairs(model.subSet(low, false, high, false)));
-            assertThat(pairs(runs.lower(low) == null ? List.of() : List.of(runs.lower(low))))
-                    .isEqualTo(pairs(model.lower(low) == null ? List.of() : List.of(model.lower(low))));
+            IndexEntry low = new IndexEntry(v, IndexEntry.LOW);
+            IndexEntry high = new IndexEntry(v, IndexEntry.HIGH);
+            assertThat(list(runs.between(low, high))).containsExactlyElementsOf(model.subSet(low, false, high, false));
+            assertThat(runs.lower(low)).isEqualTo(model.lower(low));
         }
-        IndexEntry afterNulls = IndexEntry.bound(null, IndexEntry.HIGH);
-        assertThat(pairs(runs.between(null, afterNulls))).containsExactlyElementsOf(pairs(model.headSet(afterNulls, false)));
-    }
-
-    /** Entries as (value, key) pairs: equal entries may point into different rows. */
-    private static List<List<Object>> pairs(Iterable<IndexEntry> entries) {
-        List<List<Object>> out = new ArrayList<>();
-        for (IndexEntry e : entries) {
-            out.add(Arrays.asList(e.value(), e.key()));
-        }
-        return out;
+        IndexEntry afterNulls = new IndexEntry(null, IndexEntry.HIGH);
+        assertThat(list(runs.between(null, afterNulls))).containsExactlyElementsOf(model.headSet(afterNulls, false));
     }
 
     @Test

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import org.junit.jupiter.api.Test;
 
-/** {@link Version}: index values packed in its row, tombstones, the decoded-value cache slot. */
+/** {@link Version}: index values in per-arity fields, tombstones, the decoded-value cache slot. */
 class VersionTest {
     private static final byte[] DOC = {1, 2, 3};
 
@@ -63,30 +63,5 @@ class VersionTest {
         v.cacheValue(decoded);
         assertThat(v.cachedValue()).isSameAs(decoded);
         assertThat(v.document()).isSameAs(DOC);
-    }
-
-    @Test
-    void aVersionBeyondTheIntRangeIsKeptWhole() {
-        for (long version : new long[] {0, 1, Integer.MAX_VALUE, Integer.MAX_VALUE + 1L, Long.MAX_VALUE, -1}) {
-            Version v = Version.of("k", version, DOC, new Object[] {"a"}, 1, null);
-            assertThat(v.version()).isEqualTo(version);
-            assertThat(v.indexValue(0)).isEqualTo("a");
-            assertThat(Version.of("k", version, null, null, 1, null).version()).isEqualTo(version);
-        }
-    }
-
-    @Test
-    void aVersionAndItsIndexEntriesShareOneRow() {
-        Version v = Version.of("k", 1, DOC, new Object[] {"name", 7L}, 1, null);
-        assertThat(v.entry(0).row()).isSameAs(v.row());
-        assertThat(v.entry(1).row()).isSameAs(v.row());
-        assertThat(v.entry(1).value()).isEqualTo(7L);
-        assertThat(v.entry(1).key()).isEqualTo("k");
-        Version same = Version.of("k", 2, DOC, new Object[] {"other", 7L}, 2, v);
-        assertThat(same.holds(1, v.entry(1))).as("equal bytes in another row").isTrue();
-        assertThat(same.holds(0, v.entry(0))).isFalse();
-        assertThat(same.sameIndexValue(1, v)).isTrue();
-        assertThat(same.sameIndexValue(0, v)).isFalse();
-        assertThat(Version.of("k", 3, null, null, 3, same).holds(1, v.entry(1))).as("a tombstone holds nothing").isFalse();
     }
 }
