@@ -455,6 +455,14 @@ abstract class Dialect {
     }
 
     /** Starts a read-committed write transaction. */
+    /**
+     * This dialect for connections that do not take several statements at once (an application's
+     * DataSource, or a pool without the {@link #multiStatementProperty}); itself by default.
+     */
+    Dialect withoutMultiStatements() {
+        return this;
+    }
+
     void beginWrite(Connection c) throws SQLException {
         c.setAutoCommit(false);
     }

@@ -54,13 +54,13 @@ final class JdbcBackend implements Backend {
 
     private JdbcBackend(JdbcSettings settings, DepotOptions options, Connections pool, SqlConnector listenOn) {
         this.settings = settings;
-        this.dialect = settings.dialect();
         this.options = options;
         this.pool = pool;
         this.scheme = settings.display().substring(0, settings.display().indexOf(':'));
-        String multi = dialect.multiStatementProperty();
+        String multi = settings.dialect().multiStatementProperty();
         this.multiStatements = multi != null && pool instanceof Connections.Owned
                 && Boolean.parseBoolean(settings.connectionProperties().getProperty(multi));
+        this.dialect = multiStatements ? settings.dialect() : settings.dialect().withoutMultiStatements();
         this.failures = new SqlFailures(dialect, settings.display(), this::evictIdleConnections, () -> closed);
         this.feed = new Feed(this, settings.tablePrefix(), options);
         this.catalog = new Catalog(this, settings.tablePrefix(), settings.ddl(), settings.display());

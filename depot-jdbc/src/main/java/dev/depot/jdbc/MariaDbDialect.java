@@ -132,27 +132,66 @@ final class MariaDbDialect extends Dialect {
         return "id BIGINT NOT NULL AUTO_INCREMENT PRIMARY KEY";
     }
 
-    // Write transactions are statement-driven, as on SQLite: Connector/J sends a round trip for each
-    // setAutoCommit, so toggling it cost two per commit (on and off); START TRANSACTION costs one and
-    // ending the transaction leaves the connection in auto-commit, as the pool expects.
+    /**
+     * Write transactions are statement-driven only on connections that send a batch as one
+     * multi-statement ({@code allowMultiQueries}, Depot's own pool): Connector/J sends a round trip
+     * for each setAutoCommit, so toggling it cost two per commit; START TRANSACTION costs one and
+     * ending the transaction leaves the connection in auto-commit, as the pool expects. Elsewhere (an
+     * application's DataSource) a batch's statements are pipelined one by one: when InnoDB rolls the
+     * transaction back on a deadlock at one of them, the server still runs the rest, and in a session
+     * left in auto-commit each of those commits on its own — a queue lease that no caller received
+     * (QueueTests' delivery test on the MariaDB DataSource, an attempt counted twice). There the
+     * session stays out of auto-commit for the whole transaction ({@code setAutoCommit(false)}), so
+     * whatever runs after the rollback is rolled back too. A multi-statement stops at its first error.
+     */
+    private final boolean statementTransactions;
+
+    MariaDbDialect() {
+        this(true);
+    }
+
+    private MariaDbDialect(boolean statementTransactions) {
+        this.statementTransactions = statementTransactions;
+    }
+
+    @Override
+    Dialect withoutMultiStatements() {
+        return statementTransactions ? new MariaDbDialect(false) : this;
+    }
 
     @Override
     void beginWrite(Connection c) throws SQLException {
-        execute(c, "START TRANSACTION");
+        if (statementTransactions) {
+            execute(c, "START TRANSACTION");
+        } else {
+            super.beginWrite(c);
+        }
     }
 
     @Override
     void commit(Connection c) throws SQLException {
-        execute(c, "COMMIT");
+        if (statementTransactions) {
+            execute(c, "COMMIT");
+        } else {
+            super.commit(c);
+        }
     }
 
     @Override
     void rollback(Connection c) throws SQLException {
-        execute(c, "ROLLBACK");
+        if (statementTransactions) {
+            execute(c, "ROLLBACK");
+        } else {
+            super.rollback(c);
+        }
     }
 
     @Override
-    void endWrite(Connection c) {}
+    void endWrite(Connection c) throws SQLException {
+        if (!statementTransactions) {
+            super.endWrite(c);
+        }
+    }
 
     @Override
     boolean numbersAfterCommit() {
