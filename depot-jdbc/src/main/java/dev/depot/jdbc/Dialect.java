@@ -454,7 +454,6 @@ abstract class Dialect {
         c.setAutoCommit(false);
     }
 
-    /** Starts a read-committed write transaction. */
     /**
      * This dialect for connections that do not take several statements at once (an application's
      * DataSource, or a pool without the {@link #multiStatementProperty}); itself by default.
@@ -463,21 +462,47 @@ abstract class Dialect {
         return this;
     }
 
-    void beginWrite(Connection c) throws SQLException {
-        c.setAutoCommit(false);
+    /**
+     * The statement that begins a write transaction where transactions are statement-driven (each
+     * setAutoCommit costs the driver a round trip; the statements leave the connection in
+     * auto-commit, as the pool expects), or null for JDBC's own {@code setAutoCommit(false)} ...
+     * {@code commit()} ... {@code setAutoCommit(true)}.
+     */
+    String beginStatement() {
+        return null;
     }
 
-    void commit(Connection c) throws SQLException {
-        c.commit();
+    /** Starts a read-committed write transaction. */
+    final void beginWrite(Connection c) throws SQLException {
+        String begin = beginStatement();
+        if (begin == null) {
+            c.setAutoCommit(false);
+        } else {
+            execute(c, begin);
+        }
+    }
+
+    final void commit(Connection c) throws SQLException {
+        if (beginStatement() == null) {
+            c.commit();
+        } else {
+            execute(c, "COMMIT");
+        }
     }
 
     void rollback(Connection c) throws SQLException {
-        c.rollback();
+        if (beginStatement() == null) {
+            c.rollback();
+        } else {
+            execute(c, "ROLLBACK");
+        }
     }
 
     /** Returns a connection to auto-commit after a write transaction ended. */
-    void endWrite(Connection c) throws SQLException {
-        c.setAutoCommit(true);
+    final void endWrite(Connection c) throws SQLException {
+        if (beginStatement() == null) {
+            c.setAutoCommit(true);
+        }
     }
 
     /** Returns a connection to auto-commit read-committed after a snapshot ended. */

@@ -160,37 +160,8 @@ final class MariaDbDialect extends Dialect {
     }
 
     @Override
-    void beginWrite(Connection c) throws SQLException {
-        if (statementTransactions) {
-            execute(c, "START TRANSACTION");
-        } else {
-            super.beginWrite(c);
-        }
-    }
-
-    @Override
-    void commit(Connection c) throws SQLException {
-        if (statementTransactions) {
-            execute(c, "COMMIT");
-        } else {
-            super.commit(c);
-        }
-    }
-
-    @Override
-    void rollback(Connection c) throws SQLException {
-        if (statementTransactions) {
-            execute(c, "ROLLBACK");
-        } else {
-            super.rollback(c);
-        }
-    }
-
-    @Override
-    void endWrite(Connection c) throws SQLException {
-        if (!statementTransactions) {
-            super.endWrite(c);
-        }
+    String beginStatement() {
+        return statementTransactions ? "START TRANSACTION" : null;
     }
 
     @Override

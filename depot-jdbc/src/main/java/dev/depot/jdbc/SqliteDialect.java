@@ -152,29 +152,20 @@ final class SqliteDialect extends Dialect {
         execute(c, "BEGIN");
     }
 
+    /** Transactions are statement-driven; the connection never leaves auto-commit mode. */
     @Override
-    void beginWrite(Connection c) throws SQLException {
-        execute(c, "BEGIN IMMEDIATE");
-    }
-
-    @Override
-    void commit(Connection c) throws SQLException {
-        execute(c, "COMMIT");
+    String beginStatement() {
+        return "BEGIN IMMEDIATE";
     }
 
     @Override
     void rollback(Connection c) {
         try {
-            execute(c, "ROLLBACK");
+            super.rollback(c);
         } catch (SQLException e) {
             // "no transaction is active": BEGIN itself failed; nothing to undo.
         }
     }
-
-    // Transactions are statement-driven; the connection never leaves auto-commit mode.
-
-    @Override
-    void endWrite(Connection c) {}
 
     @Override
     void endSnapshot(Connection c) {}
