@@ -52,7 +52,8 @@ final class H2Dialect extends Dialect {
      * Turns off H2's reuse of a session's previous result for a repeated query (see {@link
      * #outboxRead} for the window it opens): without it a reader that saw a commit's event could
      * read the record as before that commit, from the result its session cached a moment earlier
-     * (FeedIntegrityTest saw it). Database-wide, and needs an admin; Depot's own URLs also set it.
+     * (FeedIntegrityTest saw it). Database-wide (one statement at open covers every session, Depot's
+     * pool and an application's DataSource alike); it needs an admin.
      */
     @Override
     String databaseSettingSql() {

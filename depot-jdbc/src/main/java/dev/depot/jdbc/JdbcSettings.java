@@ -186,8 +186,7 @@ record JdbcSettings(Dialect dialect, String jdbcUrl, String user, String passwor
         noSsl(ssl, display);
         // LOCK_TIMEOUT: writers of one key, and sequencer runs, queue on row locks; H2's 1 s default would fail them under load.
         long statementMillis = timeouts.statement().toMillis();
-        // OPTIMIZE_REUSE_RESULTS: see H2Dialect#databaseSettingSql (a stale cached result after a commit).
-        String options = ";LOCK_TIMEOUT=" + statementMillis + ";QUERY_TIMEOUT=" + statementMillis + ";OPTIMIZE_REUSE_RESULTS=FALSE";
+        String options = ";LOCK_TIMEOUT=" + statementMillis + ";QUERY_TIMEOUT=" + statementMillis;
         if (rest.startsWith("mem:")) {
             String name = rest.substring(4);
             if (name.isEmpty()) {

@@ -68,7 +68,7 @@ class H2StaleOutboxReadTest {
     /**
      * Any repeated plain read, not only the outbox read, would be served from the stale result (a
      * record read right after its event showing the record as before it; FeedIntegrityTest saw
-     * it): Depot turns H2's result reuse off, in its own URLs and, database-wide, when it opens on
+     * it): Depot turns H2's result reuse off, database-wide, when it opens, on its own URL and on
      * an application's DataSource.
      */
     @Test
