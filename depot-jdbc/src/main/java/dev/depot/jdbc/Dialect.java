@@ -482,11 +482,25 @@ abstract class Dialect {
         }
     }
 
+    /**
+     * What commits a statement-driven write transaction (see {@link #beginStatement}) and leaves the
+     * connection in auto-commit; also what a statement that carries its own COMMIT appends after
+     * {@code "; "}.
+     */
+    String commitStatement() {
+        return "COMMIT";
+    }
+
+    /** What rolls a statement-driven write transaction back and leaves the connection in auto-commit. */
+    String rollbackStatement() {
+        return "ROLLBACK";
+    }
+
     final void commit(Connection c) throws SQLException {
         if (beginStatement() == null) {
             c.commit();
         } else {
-            execute(c, "COMMIT");
+            execute(c, commitStatement());
         }
     }
 
@@ -494,7 +508,7 @@ abstract class Dialect {
         if (beginStatement() == null) {
             c.rollback();
         } else {
-            execute(c, "ROLLBACK");
+            execute(c, rollbackStatement());
         }
     }
 

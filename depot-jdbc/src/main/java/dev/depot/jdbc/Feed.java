@@ -81,8 +81,6 @@ final class Feed implements ChangeLog {
     private final String lookupSql;
     private final String notifySql;
     private final boolean scriptsNotify;
-    /** Where a commit's last statement may carry its COMMIT ({@link #mayCommitWithLastStatement}). */
-    private static final String COMMIT = "; COMMIT";
     private final long pollMillis;
     private final Duration maxAge;
     private final long maxEvents;
@@ -215,7 +213,7 @@ final class Feed implements ChangeLog {
         Instant time = clockTime.truncatedTo(ChronoUnit.MICROS);
         if (commit) {
             PendingEvent e = events.get(0);
-            try (PreparedStatement ps = c.prepareStatement(stageSql + COMMIT)) {
+            try (PreparedStatement ps = c.prepareStatement(stageSql + "; " + backend.dialect.commitStatement())) {
                 ps.setLong(1, stamp);
                 bindEvent(backend.dialect, ps, e.collection(), e.key(), e.op().ordinal(), e.version(), time, commitId);
                 ps.execute();
@@ -363,7 +361,7 @@ final class Feed implements ChangeLog {
             // One round trip for the feed row, the counter and (with commit) COMMIT; parameter 8 is the
             // counter, 9 to 11 what retention by count drops (nothing when negative).
             PendingEvent e = events.get(0);
-            try (PreparedStatement ps = c.prepareStatement(commit ? insertAndAdvanceSql + COMMIT : insertAndAdvanceSql)) {
+            try (PreparedStatement ps = c.prepareStatement(commit ? insertAndAdvanceSql + "; " + backend.dialect.commitStatement() : insertAndAdvanceSql)) {
                 ps.setLong(1, ++seq);
                 bindEvent(backend.dialect, ps, e.collection(), e.key(), e.op().ordinal(), e.version(), time, commitId);
                 ps.setLong(8, seq);

@@ -133,16 +133,17 @@ final class MariaDbDialect extends Dialect {
     }
 
     /**
-     * Write transactions are statement-driven only on connections that send a batch as one
-     * multi-statement ({@code allowMultiQueries}, Depot's own pool): Connector/J sends a round trip
-     * for each setAutoCommit, so toggling it cost two per commit; START TRANSACTION costs one and
-     * ending the transaction leaves the connection in auto-commit, as the pool expects. Elsewhere (an
-     * application's DataSource) a batch's statements are pipelined one by one: when InnoDB rolls the
-     * transaction back on a deadlock at one of them, the server still runs the rest, and in a session
-     * left in auto-commit each of those commits on its own — a queue lease that no caller received
-     * (QueueTests' delivery test on the MariaDB DataSource, an attempt counted twice). There the
-     * session stays out of auto-commit for the whole transaction ({@code setAutoCommit(false)}), so
-     * whatever runs after the rollback is rolled back too. A multi-statement stops at its first error.
+     * Write transactions are statement-driven only on Depot's own pool ({@code allowMultiQueries}):
+     * Connector/J sends a round trip for each setAutoCommit, so JDBC's way costs three per commit;
+     * here {@code SET autocommit = 0} begins and {@code COMMIT; SET autocommit = 1} ends, two. The
+     * session stays out of auto-commit for the whole transaction, and that is what makes a deadlock
+     * safe: Connector/J pipelines a JDBC batch statement by statement (also with multi-queries), and
+     * when InnoDB rolls the transaction back on a deadlock at one of them the server still runs the
+     * rest. In a session in auto-commit (as after {@code START TRANSACTION}) each of those commits on
+     * its own — a queue lease that no caller received (QueueTests' delivery test: an attempt counted
+     * twice; {@code MariaDbBatchDeadlockTest} shows it with plain JDBC). Out of auto-commit they open
+     * a new transaction, which the caller's rollback discards. Elsewhere (an application's
+     * DataSource, no multi-statements) JDBC's {@code setAutoCommit(false)} gives the same.
      */
     private final boolean statementTransactions;
 
@@ -161,7 +162,17 @@ final class MariaDbDialect extends Dialect {
 
     @Override
     String beginStatement() {
-        return statementTransactions ? "START TRANSACTION" : null;
+        return statementTransactions ? "SET autocommit = 0" : null;
+    }
+
+    @Override
+    String commitStatement() {
+        return "COMMIT; SET autocommit = 1";
+    }
+
+    @Override
+    String rollbackStatement() {
+        return "ROLLBACK; SET autocommit = 1";
     }
 
     @Override
