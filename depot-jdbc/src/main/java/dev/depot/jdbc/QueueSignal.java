@@ -6,7 +6,7 @@ package dev.depot.jdbc;
  * the waiters' polling. The version closes the gap between a waiter's last look and its sleep.
  */
 final class QueueSignal {
-    /** Held by a woken waiter while it takes its share, never by producers. */
+    /** Held by a waiter while it computes and takes its share, and to join the waiting count; never by producers. */
     final Object claiming = new Object();
     private long version;
     private int waiting;

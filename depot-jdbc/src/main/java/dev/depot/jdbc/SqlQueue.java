@@ -238,7 +238,11 @@ final class SqlQueue implements StoredQueue {
             return got;
         }
         long deadline = System.nanoTime() + wait.toNanos();
-        signal.enter();
+        // Counted only between two waiters' share-and-claim: one that computed its share before this
+        // one counted must not claim after items arrive for both (it would take them all).
+        synchronized (signal.claiming) {
+            signal.enter();
+        }
         boolean counted = true;
         try {
             while (true) {
