@@ -12,9 +12,11 @@ import java.util.concurrent.locks.ReentrantLock;
  * prefix of the commit history, and sequence order equals visibility order.
  *
  * <p>The section holds no user code and no validation (those run before, under the committer's key
- * locks); it is a few map updates long. Waiters park instead of spinning, so a committer that the
- * OS preempts inside it delays others only for as long as it is off the CPU, without them burning
- * the CPU it needs.
+ * locks); it is a few map updates long. A committer that finds it taken tries again a bounded
+ * number of times ({@value #SECTION_TRIES}, a few microseconds) and then parks: parking and being
+ * woken cost more than a section, so on a busy store most waiters get in without a park, and a
+ * committer that the OS preempts inside it costs the others at most those few microseconds of CPU
+ * before they park (an unbounded spin, or {@code Thread.yield}, burned the CPU it needed).
  *
  * <p>A commit applies whole or not at all, whatever its step throws (an {@link Error} included):
  * the step undoes its own installs before rethrowing, and this class then neither publishes the
@@ -97,7 +99,7 @@ final class Commits {
      * and the throwable propagates.
      */
     long commit(int n, Step step) {
-        publishing.lock();
+        enterSection();
         try {
             long start = allocated + 1;
             long end = allocated + n;
@@ -108,6 +110,19 @@ final class Commits {
         } finally {
             publishing.unlock();
         }
+    }
+
+    /** How often a committer tries the section's lock before it parks (measured: BENCHMARKS.md, stop 18). */
+    private static final int SECTION_TRIES = 500;
+
+    private void enterSection() {
+        for (int i = 0; i < SECTION_TRIES; i++) {
+            if (publishing.tryLock()) {
+                return;
+            }
+            Thread.onSpinWait();
+        }
+        publishing.lock();
     }
 
     /**
