@@ -213,31 +213,27 @@ abstract class Dialect {
 
     /** Whether {@code table} has a column {@code column} (read from the catalog). */
     static boolean hasColumn(Connection c, String table, String column) throws SQLException {
+        return columnSqlType(c, table, column) != null;
+    }
+
+    /** The JDBC type ({@link Types}) of {@code table}'s column {@code column} as the catalog has it, or null if it has none. */
+    static Integer columnSqlType(Connection c, String table, String column) throws SQLException {
         for (String t : List.of(table, table.toUpperCase(java.util.Locale.ROOT))) {
             try (ResultSet rs = c.getMetaData().getColumns(c.getCatalog(), c.getSchema(), t, "%")) {
                 while (rs.next()) {
                     if (rs.getString("COLUMN_NAME").equalsIgnoreCase(column)) {
-                        return true;
+                        return rs.getInt("DATA_TYPE");
                     }
                 }
             }
         }
-        return false;
+        return null;
     }
 
     /** Whether {@code table}'s {@code op} column holds ordinals (an earlier Depot's layout): its type is a number. */
     boolean ordinalOps(Connection c, String table) throws SQLException {
-        for (String t : List.of(table, table.toUpperCase(java.util.Locale.ROOT))) {
-            try (ResultSet rs = c.getMetaData().getColumns(c.getCatalog(), c.getSchema(), t, "%")) {
-                while (rs.next()) {
-                    if (rs.getString("COLUMN_NAME").equalsIgnoreCase("op")) {
-                        int type = rs.getInt("DATA_TYPE");
-                        return type == Types.SMALLINT || type == Types.INTEGER || type == Types.TINYINT || type == Types.BIGINT;
-                    }
-                }
-            }
-        }
-        return false;
+        Integer type = columnSqlType(c, table, "op");
+        return type != null && (type == Types.SMALLINT || type == Types.INTEGER || type == Types.TINYINT || type == Types.BIGINT);
     }
 
     /** The definition of the change and outbox tables' {@code op} column: the operation by name. */

@@ -87,16 +87,19 @@ final class PostgresDialect extends Dialect {
     /** A UUID index column of the earlier layout (text) becomes {@code uuid}; its SQL index is rebuilt with it. */
     @Override
     List<String> indexUpgrade(String table, String column, IndexType type, String columnType) {
-        return type == IndexType.UUID && !columnType.equalsIgnoreCase("uuid")
-                ? List.of("ALTER TABLE " + table + " ALTER COLUMN " + column + " TYPE UUID USING " + column + "::uuid")
-                : List.of();
+        return type == IndexType.UUID ? toUuid(table, column, columnType) : List.of();
     }
 
     @Override
     List<String> keyUpgrade(String table, KeyType type, String columnType) {
-        return type == KeyType.UUID && !columnType.equalsIgnoreCase("uuid")
-                ? List.of("ALTER TABLE " + table + " ALTER COLUMN k TYPE UUID USING k::uuid")
-                : List.of();
+        return type == KeyType.UUID ? toUuid(table, "k", columnType) : List.of();
+    }
+
+    /** A text column of UUIDs (an earlier layout) becomes {@code uuid}; nothing if it is one. */
+    private static List<String> toUuid(String table, String column, String columnType) {
+        return columnType.equalsIgnoreCase("uuid")
+                ? List.of()
+                : List.of("ALTER TABLE " + table + " ALTER COLUMN " + column + " TYPE UUID USING " + column + "::uuid");
     }
 
     @Override
