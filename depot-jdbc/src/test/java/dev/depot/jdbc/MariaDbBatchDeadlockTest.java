@@ -81,6 +81,7 @@ class MariaDbBatchDeadlockTest {
             b.setAutoCommit(false);
             update(b, "id IN (2, 4, 5)");
             begin.on(a);
+            long aId = connectionId(a);
             update(a, "id = 1");
             Future<int[]> batch = batchThread.submit(() -> {
                 try (PreparedStatement ps = a.prepareStatement("UPDATE " + table + " SET v = v + 1 WHERE id = ?")) {
@@ -91,7 +92,7 @@ class MariaDbBatchDeadlockTest {
                     return ps.executeBatch();
                 }
             });
-            Thread.sleep(300); // A waits for row 2
+            awaitLockWait(aId); // A waits for row 2
             update(b, "id = 1"); // the cycle: InnoDB rolls A back
             assertThat(Dialect.sqlState(failure(batch))).as("the batch's transaction is the deadlock victim").isEqualTo("40001");
             rollback.on(a);
@@ -104,6 +105,34 @@ class MariaDbBatchDeadlockTest {
                 ResultSet rs = c.createStatement().executeQuery("SELECT v FROM " + table + " WHERE id = 3")) {
             rs.next();
             return rs.getInt(1);
+        }
+    }
+
+    private static long connectionId(Connection c) throws SQLException {
+        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT CONNECTION_ID()")) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    /** Waits (bounded) until InnoDB reports session {@code id}'s transaction waiting for a lock. */
+    private void awaitLockWait(long id) throws SQLException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        try (Connection observer = connect(false); PreparedStatement ps = observer.prepareStatement(
+                "SELECT COUNT(*) FROM information_schema.INNODB_TRX WHERE trx_mysql_thread_id = ? AND trx_state = 'LOCK WAIT'")) {
+            ps.setLong(1, id);
+            while (true) {
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    if (rs.getLong(1) > 0) {
+                        return;
+                    }
+                }
+                if (System.nanoTime() > deadline) {
+                    throw new AssertionError("session " + id + " never waited for row 2's lock");
+                }
+                Thread.onSpinWait();
+            }
         }
     }
 

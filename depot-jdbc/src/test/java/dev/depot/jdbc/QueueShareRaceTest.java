@@ -82,13 +82,14 @@ class QueueShareRaceTest {
         return ms;
     }
 
-    private static boolean awaitWaiting(WorkQueue q, int n, Duration within) throws InterruptedException {
+    /** Whether {@code n} consumers wait in lease within {@code within} (yielding between looks, as the kit's awaitWaiting). */
+    private static boolean awaitWaiting(WorkQueue q, int n, Duration within) {
         long deadline = System.nanoTime() + within.toNanos();
         while (q.stats().waitingConsumers() < n) {
             if (System.nanoTime() > deadline) {
                 return false;
             }
-            Thread.sleep(5);
+            Thread.yield();
         }
         return true;
     }
