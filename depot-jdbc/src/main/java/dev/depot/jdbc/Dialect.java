@@ -480,11 +480,15 @@ abstract class Dialect {
 
     /**
      * What commits a statement-driven write transaction (see {@link #beginStatement}) and leaves the
-     * connection in auto-commit; also what a statement that carries its own COMMIT appends after
-     * {@code "; "}.
+     * connection in auto-commit; also what {@link #withCommit} appends.
      */
     String commitStatement() {
         return "COMMIT";
+    }
+
+    /** {@code sql} followed, in the same round trip, by the commit (where several statements go in one execute). */
+    final String withCommit(String sql) {
+        return sql + "; " + commitStatement();
     }
 
     /** What rolls a statement-driven write transaction back and leaves the connection in auto-commit. */

@@ -213,7 +213,7 @@ final class Feed implements ChangeLog {
         Instant time = clockTime.truncatedTo(ChronoUnit.MICROS);
         if (commit) {
             PendingEvent e = events.get(0);
-            try (PreparedStatement ps = c.prepareStatement(stageSql + "; " + backend.dialect.commitStatement())) {
+            try (PreparedStatement ps = c.prepareStatement(backend.dialect.withCommit(stageSql))) {
                 ps.setLong(1, stamp);
                 bindEvent(backend.dialect, ps, e.collection(), e.key(), e.op().ordinal(), e.version(), time, commitId);
                 ps.execute();
@@ -361,7 +361,7 @@ final class Feed implements ChangeLog {
             // One round trip for the feed row, the counter and (with commit) COMMIT; parameter 8 is the
             // counter, 9 to 11 what retention by count drops (nothing when negative).
             PendingEvent e = events.get(0);
-            try (PreparedStatement ps = c.prepareStatement(commit ? insertAndAdvanceSql + "; " + backend.dialect.commitStatement() : insertAndAdvanceSql)) {
+            try (PreparedStatement ps = c.prepareStatement(commit ? backend.dialect.withCommit(insertAndAdvanceSql) : insertAndAdvanceSql)) {
                 ps.setLong(1, ++seq);
                 bindEvent(backend.dialect, ps, e.collection(), e.key(), e.op().ordinal(), e.version(), time, commitId);
                 ps.setLong(8, seq);

@@ -296,7 +296,7 @@ final class Sequencer {
         // COMMIT in the same round trip unless a time-driven trim is due (its statements follow the numbering).
         boolean commit = feed.mayCommitWithLastStatement();
         try (Statement st = c.createStatement()) {
-            st.execute(commit ? script + "; " + backend.dialect.commitStatement() : script);
+            st.execute(commit ? backend.dialect.withCommit(script) : script);
             ResultSet moved = null;
             while (true) {
                 ResultSet rs = st.getResultSet();
