@@ -116,7 +116,9 @@ final class Feed implements ChangeLog {
                 + " WHERE seq > ? ORDER BY seq LIMIT ?";
         this.nextSql = "SELECT MIN(seq), " + floor + " FROM " + changes + " WHERE seq > ?";
         this.raiseFloorSql = "UPDATE " + meta + " SET val = ? WHERE name = 'trim' AND val < ?";
-        this.trimCountSql = "DELETE FROM " + changes + " WHERE seq <= ?";
+        // Bounded below by the floor (every row through it is gone): an index range from the last trim
+        // up, not every dead entry below it, and never a full scan chosen for an open-ended range.
+        this.trimCountSql = "DELETE FROM " + changes + " WHERE seq > " + floor + " AND seq <= ?";
         // The feed row, the counter and retention by count: every row through the new floor is gone
         // after the DELETE (a locking statement, it sees every committed row), so the floor may rise.
         this.insertAndAdvanceSql = insertSql + "; " + advanceSql + "; " + trimCountSql + "; " + raiseFloorSql;
