@@ -15,7 +15,9 @@ import java.util.List;
  * preconditions are evaluated on their latest committed state by the same {@link WriteRules} as
  * transactions use, and the rows are written with batches; a failed precondition rolls back and
  * writes nothing. A concurrent insert of the same key or unique value makes the database refuse the
- * write, which then runs again (see {@link JdbcBackend#write}) and finds the winner. Thread-safe: it holds no state.
+ * write, which then runs again (see {@link JdbcBackend#write}) and finds the winner. An insert, or an
+ * update at a given version, of a table without unique indexes skips the locking read ({@link
+ * DirectWrite}). Thread-safe: it holds no state.
  */
 final class AutoCommitSession implements Session {
     private final JdbcBackend backend;
@@ -43,6 +45,12 @@ final class AutoCommitSession implements Session {
     @Override
     public WriteResult write(CollectionSpec spec, Write write) {
         Table t = backend.table(spec);
+        if (DirectWrite.applies(t, write)) {
+            WriteResult r = backend.write("writing to " + on(spec), tx -> DirectWrite.apply(tx, t, write));
+            if (r != null) {
+                return r;
+            } // refused: the general path below finds out why
+        }
         return backend.write("writing to " + on(spec), tx -> {
             View v = new View(tx.conn, new Overlay(), true);
             List<PendingEvent> events = new ArrayList<>(1);

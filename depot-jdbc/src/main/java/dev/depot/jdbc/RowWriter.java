@@ -50,10 +50,7 @@ final class RowWriter {
             }
             try (PreparedStatement ps = c.prepareStatement(t.update)) {
                 for (Pending p : updates) {
-                    ps.setLong(1, p.version());
-                    ps.setLong(2, stamp);
-                    int i = bindValues(ps, t.docs.bind(ps, 3, p.document(), p.anyKeyOrder()), t, p.values());
-                    d.bindKey(ps, i, t.spec.keyType(), p.key());
+                    bindUpdate(ps, t, p, stamp);
                     ps.addBatch();
                 }
                 ps.executeBatch();
@@ -62,15 +59,45 @@ final class RowWriter {
         if (!inserts.isEmpty()) {
             try (PreparedStatement ps = c.prepareStatement(t.insert)) {
                 for (Pending p : inserts) {
-                    d.bindKey(ps, 1, t.spec.keyType(), p.key());
-                    ps.setLong(2, p.version());
-                    ps.setLong(3, stamp);
-                    bindValues(ps, t.docs.bind(ps, 4, p.document(), p.anyKeyOrder()), t, p.values());
+                    bindInsert(ps, t, p, stamp);
                     ps.addBatch();
                 }
                 ps.executeBatch();
             }
         }
+    }
+
+    /** Inserts one row (a duplicate key fails with the database's unique violation). */
+    static void insert(Connection c, Table t, Pending p, long stamp) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(t.insert)) {
+            bindInsert(ps, t, p, stamp);
+            ps.executeUpdate();
+        }
+    }
+
+    /** Updates one row if it is at {@code expectedVersion}; returns whether it was. */
+    static boolean updateAt(Connection c, Table t, Pending p, long expectedVersion, long stamp) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(t.updateAt)) {
+            int next = bindUpdate(ps, t, p, stamp);
+            ps.setLong(next, expectedVersion);
+            return ps.executeUpdate() == 1;
+        }
+    }
+
+    private static void bindInsert(PreparedStatement ps, Table t, Pending p, long stamp) throws SQLException {
+        t.dialect.bindKey(ps, 1, t.spec.keyType(), p.key());
+        ps.setLong(2, p.version());
+        ps.setLong(3, stamp);
+        bindValues(ps, t.docs.bind(ps, 4, p.document(), p.anyKeyOrder()), t, p.values());
+    }
+
+    /** Binds {@link Table#update}'s parameters; returns the index of the next one. */
+    private static int bindUpdate(PreparedStatement ps, Table t, Pending p, long stamp) throws SQLException {
+        ps.setLong(1, p.version());
+        ps.setLong(2, stamp);
+        int i = bindValues(ps, t.docs.bind(ps, 3, p.document(), p.anyKeyOrder()), t, p.values());
+        t.dialect.bindKey(ps, i, t.spec.keyType(), p.key());
+        return i + 1;
     }
 
     /** Deletes the rows of {@code keys} with one batch. */

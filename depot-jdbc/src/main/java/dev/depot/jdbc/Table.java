@@ -29,6 +29,8 @@ final class Table {
     final String selectRecord;
     final String insert;
     final String update;
+    /** {@link #update} only if the row is at the version bound last (see {@link DirectWrite}). */
+    final String updateAt;
     final String delete;
     final String clearUniques;
     final String countAll;
@@ -68,6 +70,7 @@ final class Table {
         this.selectRecord = "SELECT k, ver, " + docs.columns() + " FROM " + name + " WHERE k = ?";
         this.insert = "INSERT INTO " + name + " (k, ver, s, " + docs.columns() + idx + ") VALUES (?, ?, ?, " + docs.marks() + marks + ")";
         this.update = "UPDATE " + name + " SET ver = ?, s = ?, " + docs.sets() + sets + " WHERE k = ?";
+        this.updateAt = update + " AND ver = ?";
         this.delete = "DELETE FROM " + name + " WHERE k = ?";
         this.clearUniques = hasUnique ? "UPDATE " + name + " SET " + nulls + " WHERE k = ?" : null;
         this.countAll = "SELECT COUNT(*) FROM " + name;

@@ -108,12 +108,16 @@ final class WriteTransaction {
         if (events.isEmpty()) {
             return;
         }
+        writeRows(overlay);
+        stageEvents(events);
+    }
+
+    private void writeRows(Overlay overlay) throws SQLException {
         for (TableOverlay o : overlay.tables()) {
             if (!o.isEmpty()) {
                 RowWriter.apply(conn, o.table, o.pendings(), stamp);
             }
         }
-        stageEvents(events);
     }
 
     /**
@@ -123,9 +127,18 @@ final class WriteTransaction {
      * then tells the caller not to commit again.
      */
     void applyLast(Overlay overlay, List<PendingEvent> events) throws SQLException {
+        if (events.isEmpty()) {
+            return;
+        }
+        writeRows(overlay);
+        stageLast(events);
+    }
+
+    /** As {@link #applyLast} for rows the caller wrote itself ({@link DirectWrite}): stages the events. */
+    void stageLast(List<PendingEvent> events) throws SQLException {
         finalWrite = parts.isEmpty() && last < 0 && !rollbackOnly;
         try {
-            apply(overlay, events);
+            stageEvents(events);
         } finally {
             finalWrite = false;
         }
