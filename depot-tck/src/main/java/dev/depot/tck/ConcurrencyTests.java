@@ -5,11 +5,13 @@ import static dev.depot.tck.Concurrently.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.depot.Capability;
+import dev.depot.AlreadyExistsException;
 import dev.depot.ChangeEvent;
 import dev.depot.Q;
 import dev.depot.Records;
 import dev.depot.Retry;
 import dev.depot.VersionConflictException;
+import dev.depot.Versioned;
 import dev.depot.tck.KitModel.Account;
 import dev.depot.tck.KitModel.Item;
 import java.time.Duration;
@@ -189,6 +191,9 @@ abstract class ConcurrencyTests extends FeatureTests {
                     accounts().update(account("x", thread), expected);
                     winners.incrementAndGet();
                 } catch (VersionConflictException e) {
+                    // A loser is refused only once the winner is committed, so it names the winner's version.
+                    assertThat(e.expectedVersion()).isEqualTo(expected);
+                    assertThat(e.actualVersion()).isEqualTo(expected + 1);
                     losers.incrementAndGet();
                 }
             });
@@ -196,6 +201,35 @@ abstract class ConcurrencyTests extends FeatureTests {
             assertThat(winners).as("winners at version %d", version).hasValue(1);
             assertThat(losers).hasValue(THREADS - 1);
             assertThat(accounts().getVersioned("x").orElseThrow().version()).isEqualTo(version + 1);
+        }
+    }
+
+    @Test
+    void exactlyOneConcurrentInsertOfAKeyWinsAndRecordsOneEvent() {
+        long from = has(Capability.CHANGE_FEED) ? feed().lastSequence() : 0;
+        for (int round = 0; round < VERSION_ROUNDS; round++) {
+            String key = "race-" + round;
+            AtomicInteger winner = new AtomicInteger(-1);
+            AtomicInteger refused = new AtomicInteger();
+            Concurrently.run(THREADS, thread -> {
+                try {
+                    assertThat(accounts().insert(account(key, thread))).isEqualTo(1);
+                    assertThat(winner.compareAndSet(-1, thread)).as("a second winner for %s", key).isTrue();
+                } catch (AlreadyExistsException e) {
+                    refused.incrementAndGet();
+                }
+            });
+
+            assertThat(refused).as("refused inserts of %s", key).hasValue(THREADS - 1);
+            Versioned<Account> stored = accounts().getVersioned(key).orElseThrow();
+            assertThat(stored.version()).isEqualTo(1);
+            assertThat(stored.value()).isEqualTo(account(key, winner.get()));
+        }
+        if (has(Capability.CHANGE_FEED)) {
+            List<ChangeEvent> events = feed().since(from, 10 * VERSION_ROUNDS);
+            assertThat(map(events, e -> e.key() + " " + e.op() + " " + e.version()))
+                    .containsExactlyInAnyOrderElementsOf(java.util.stream.IntStream.range(0, VERSION_ROUNDS)
+                            .mapToObj(r -> "race-" + r + " INSERT 1").toList());
         }
     }
 
