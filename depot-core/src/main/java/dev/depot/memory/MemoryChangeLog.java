@@ -13,7 +13,6 @@ import java.util.Map;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.Condition;
@@ -23,17 +22,25 @@ import java.util.concurrent.locks.ReentrantLock;
  * The change feed of a memory store. Appended only inside a commit section ({@link
  * Commits#commit}), one commit at a time in sequence order, so readers always see a gap-free
  * prefix; a commit that fails takes its events back. Trimmed to the retention after each commit.
+ * The events sit in an {@link EventRing} guarded by {@code lock}, which a reader holds only while
+ * it copies at most {@link #copyChunk} events, so a commit never waits long for a reader.
  */
 final class MemoryChangeLog implements ChangeLog {
-    private final ConcurrentSkipListMap<Long, ChangeEvent> events = new ConcurrentSkipListMap<>();
+    /** The most events a reader copies per hold of the lock (tests make it small to race retention). */
+    static volatile int copyChunk = 4096;
+
     private final InstantSource clock;
     private final Duration maxAge;
     private final long maxEvents;
-    private volatile long last;
-    private final java.util.concurrent.atomic.AtomicLong size = new java.util.concurrent.atomic.AtomicLong();
+    /** Guards {@code ring} and signals {@code appended}. */
     private final ReentrantLock lock = new ReentrantLock();
+    private final EventRing ring = new EventRing();
     private final Condition appended = lock.newCondition();
     private final AtomicInteger waiters = new AtomicInteger();
+    /** The newest appended sequence; written under {@code lock}, read without it. */
+    private volatile long last;
+    /** Events retained, for {@link #size} without the lock. */
+    private volatile int retained;
     /** The highest sequence dropped by retention or a clear. */
     private volatile long floor;
     /** Retained commits that carry an id (transactions), for {@link #lookup}; oldest first in {@code commitOrder}. */
@@ -55,26 +62,28 @@ final class MemoryChangeLog implements ChangeLog {
      */
     void append(long start, List<PendingEvent> pending, Instant time, FaultProbe probe, String commitId) {
         long seq = start;
+        lock.lock();
         try {
-            for (PendingEvent p : pending) {
-                probe.at(FaultProbe.Point.EVENT_APPEND);
-                events.put(seq, new ChangeEvent(seq, p.collection().spec.name(),
-                        p.collection().keyType.text(p.key()), p.op(), p.version(), time));
-                size.incrementAndGet();
-                seq++;
-            }
-            probe.at(FaultProbe.Point.AFTER_EVENTS);
-        } catch (Throwable t) {
-            for (long s = start; s < seq; s++) {
-                if (events.remove(s) != null) {
-                    size.decrementAndGet();
+            try {
+                for (PendingEvent p : pending) {
+                    probe.at(FaultProbe.Point.EVENT_APPEND);
+                    ring.add(new ChangeEvent(seq, p.collection().spec.name(), p.collection().keyType.text(p.key()), p.op(),
+                            p.version(), time));
+                    seq++;
                 }
+                probe.at(FaultProbe.Point.AFTER_EVENTS);
+            } catch (Throwable t) {
+                ring.dropNewest((int) (seq - start));
+                throw t;
+            } finally {
+                retained = ring.size();
             }
-            throw t;
+            last = seq - 1;
+        } finally {
+            lock.unlock();
         }
-        last = seq - 1;
         if (commitId != null) { // once its events are in: the id never outlives a half-done append
-            commitRanges.put(commitId, new long[] {start, last});
+            commitRanges.put(commitId, new long[] {start, seq - 1});
             commitOrder.add(commitId);
         }
     }
@@ -93,17 +102,17 @@ final class MemoryChangeLog implements ChangeLog {
     }
 
     private void trim() {
-        Map.Entry<Long, ChangeEvent> first;
-        while (size.get() > maxEvents && (first = events.pollFirstEntry()) != null) {
-            size.decrementAndGet();
-            dropped(first.getKey());
-        }
         Instant cutoff = clock.instant().minus(maxAge);
-        while ((first = events.firstEntry()) != null && first.getValue().time().isBefore(cutoff)) {
-            if (events.remove(first.getKey()) != null) {
-                size.decrementAndGet();
-                dropped(first.getKey());
+        lock.lock();
+        try {
+            ChangeEvent oldest;
+            while ((oldest = ring.oldest()) != null && (ring.size() > maxEvents || oldest.time().isBefore(cutoff))) {
+                ring.dropOldest();
+                dropped(oldest.sequence());
             }
+            retained = ring.size();
+        } finally {
+            lock.unlock();
         }
     }
 
@@ -120,18 +129,32 @@ final class MemoryChangeLog implements ChangeLog {
         }
     }
 
+    /**
+     * The retained events after {@code afterSequence}, oldest first, at most {@code limit}: always a
+     * run of consecutive sequences. Copied a chunk per hold of the lock; should retention drop the
+     * next event between two chunks, the run ends there.
+     */
     @Override
     public List<ChangeEvent> since(long afterSequence, int limit) {
         List<ChangeEvent> out = new ArrayList<>(Math.min(limit, 64));
         long upTo = last;
-        if (upTo <= afterSequence) {
-            return out;
-        }
-        for (ChangeEvent e : events.subMap(afterSequence, false, upTo, true).values()) {
-            if (out.size() >= limit) {
+        long after = afterSequence;
+        while (out.size() < limit && after < upTo) {
+            int before = out.size();
+            lock.lock();
+            try {
+                ChangeEvent oldest = ring.oldest();
+                if (before > 0 && (oldest == null || oldest.sequence() > after + 1)) {
+                    break; // dropped since the previous chunk: the run ends
+                }
+                ring.copy(after, upTo, Math.min(copyChunk, limit - before), out);
+            } finally {
+                lock.unlock();
+            }
+            if (out.size() == before) {
                 break;
             }
-            out.add(e);
+            after = out.getLast().sequence();
         }
         return out;
     }
@@ -157,11 +180,14 @@ final class MemoryChangeLog implements ChangeLog {
 
     /** Drops every event; sequences keep increasing. */
     void clear() {
-        Map.Entry<Long, ChangeEvent> e;
-        while ((e = events.pollFirstEntry()) != null) {
-            size.decrementAndGet();
+        lock.lock();
+        try {
+            ring.clear();
+            retained = 0;
+            dropped(last);
+        } finally {
+            lock.unlock();
         }
-        dropped(last);
     }
 
     @Override
@@ -177,6 +203,6 @@ final class MemoryChangeLog implements ChangeLog {
     }
 
     long size() {
-        return size.get();
+        return retained;
     }
 }
