@@ -122,6 +122,45 @@ final class MemoryCollection {
      * and no duplicate lands in the recent run. {@link #noteGarbage} likewise counts an entry shared
      * by two versions of a key as live.
      */
+    /** {@link #newEntries}' answer when it cannot plan (more than 63 indexes): compare at install. */
+    static final long COMPARE_AT_INSTALL = Long.MIN_VALUE;
+
+    /**
+     * Which of the index entries of a version with {@code values} (null: a tombstone) the version
+     * {@code replaced} (null: none) does not hold, by the same rule as {@link #addEntries(Version,
+     * Version)}: bit {@code i} for index {@code i} of {@code count}.
+     */
+    static long newEntries(Object[] values, Version replaced, int count) {
+        if (count > 63) {
+            return COMPARE_AT_INSTALL;
+        }
+        if (values == null) {
+            return 0;
+        }
+        boolean shared = replaced != null && !replaced.isTombstone() && replaced.indexCount() == count && values.length == count;
+        long entries = 0;
+        for (int i = 0; i < count; i++) {
+            if (!shared || !Objects.equals(replaced.indexValue(i), values[i])) {
+                entries |= 1L << i;
+            }
+        }
+        return entries;
+    }
+
+    /** As {@link #addEntries(Version, Version)} with the entries {@link #newEntries} found new. Caller holds the key's lock. */
+    void addEntries(Version v, long entries) {
+        if (v.isTombstone()) {
+            return;
+        }
+        OrderedRuns<IndexEntry>[] ix = indexes;
+        for (int i = 0; i < ix.length; i++) {
+            if ((entries & (1L << i)) != 0) {
+                probe.at(FaultProbe.Point.INDEX_ADD);
+                ix[i].add(new IndexEntry(v.indexValue(i), v.key));
+            }
+        }
+    }
+
     void addEntries(Version v, Version replaced) {
         if (v.isTombstone()) {
             return;

@@ -286,6 +286,7 @@ final class MemoryTransaction implements Session {
     private void publish() {
         Instant now = store.clock.instant().truncatedTo(ChronoUnit.MICROS); // as every database keeps it
         Installs installs = new Installs(events.size()); // allocated before the section
+        plan(installs);
         long end = store.commits.commit(events.size(), (start, last) -> {
             try {
                 install(last, installs);
@@ -521,9 +522,27 @@ final class MemoryTransaction implements Session {
         }
     }
 
+    /**
+     * Before the commit section, in install order: the head each write replaces and which of its
+     * index entries that head does not hold ({@link MemoryCollection#newEntries}). Comparing index
+     * values touches the replaced version's values, usually cache misses; done here, commits of
+     * other keys do not wait for them. The keys are locked, so the heads stay; install checks anyway.
+     */
+    private void plan(Installs installs) {
+        for (Map.Entry<MemoryCollection, Map<Object, Pending>> e : writes.entrySet()) {
+            MemoryCollection c = e.getKey();
+            OrderedRuns<IndexEntry>[] ix = c.indexes;
+            for (Pending p : e.getValue().values()) {
+                Version head = c.heads.get(p.key());
+                installs.plan(head, ix, MemoryCollection.newEntries(p.indexValues(), head, ix.length));
+            }
+        }
+    }
+
     private void install(long commitSeq, Installs installs) {
         FaultProbe probe = store.probe();
         probe.at(FaultProbe.Point.BEFORE_INSTALL);
+        int k = 0;
         for (Map.Entry<MemoryCollection, Map<Object, Pending>> e : writes.entrySet()) {
             MemoryCollection c = e.getKey();
             for (Pending p : e.getValue().values()) {
@@ -536,7 +555,12 @@ final class MemoryTransaction implements Session {
                 if (head == null) {
                     c.keys.add(p.key());
                 }
-                c.addEntries(v, head);
+                if (installs.planHolds(k, head, c.indexes)) {
+                    c.addEntries(v, installs.plannedEntries(k));
+                } else {
+                    c.addEntries(v, head);
+                }
+                k++;
                 long liveDelta = (v.isTombstone() ? 0 : 1) - (wasLive ? 1 : 0);
                 long bytesDelta = (v.isTombstone() ? 0 : v.document().length) - (wasLive ? head.document().length : 0);
                 c.live.addAndGet(liveDelta);
@@ -556,8 +580,12 @@ final class MemoryTransaction implements Session {
         private final Version[] replaced;
         private final long[] live;
         private final long[] bytes;
+        private final Version[] plannedHeads;
+        private final Object[] plannedIndexes;
+        private final long[] plannedEntries;
         private int n;
         private int counted;
+        private int planned;
 
         Installs(int capacity) {
             collections = new MemoryCollection[capacity];
@@ -565,6 +593,26 @@ final class MemoryTransaction implements Session {
             replaced = new Version[capacity];
             live = new long[capacity];
             bytes = new long[capacity];
+            plannedHeads = new Version[capacity];
+            plannedIndexes = new Object[capacity];
+            plannedEntries = new long[capacity];
+        }
+
+        /** Before the section: the next write replaces {@code head}; {@code entries} as {@link MemoryCollection#newEntries} gave them for {@code indexes}. */
+        void plan(Version head, Object indexes, long entries) {
+            plannedHeads[planned] = head;
+            plannedIndexes[planned] = indexes;
+            plannedEntries[planned] = entries;
+            planned++;
+        }
+
+        /** Whether write {@code k}'s plan still holds: same head, same index runs, a plan made. */
+        boolean planHolds(int k, Version head, Object indexes) {
+            return k < planned && plannedHeads[k] == head && plannedIndexes[k] == indexes && plannedEntries[k] != MemoryCollection.COMPARE_AT_INSTALL;
+        }
+
+        long plannedEntries(int k) {
+            return plannedEntries[k];
         }
 
         /** Called just before {@code v} replaces {@code head} (null: the key was absent). */
