@@ -39,8 +39,10 @@ final class MemoryChangeLog implements ChangeLog {
     private final AtomicInteger waiters = new AtomicInteger();
     /** The newest appended sequence; written under {@code lock}, read without it. */
     private volatile long last;
-    /** Events retained, for {@link #size} without the lock. */
+    /** Events retained, for {@link #size} and {@link #trim} without the lock. */
     private volatile int retained;
+    /** The oldest retained event's time (null: none), so most commits' {@link #trim} takes no lock. */
+    private volatile Instant oldestTime;
     /** The highest sequence dropped by retention or a clear. */
     private volatile long floor;
     /** Retained commits that carry an id (transactions), for {@link #lookup}; oldest first in {@code commitOrder}. */
@@ -76,7 +78,7 @@ final class MemoryChangeLog implements ChangeLog {
                 ring.dropNewest((int) (seq - start));
                 throw t;
             } finally {
-                retained = ring.size();
+                noteRetained();
             }
             last = seq - 1;
         } finally {
@@ -103,6 +105,10 @@ final class MemoryChangeLog implements ChangeLog {
 
     private void trim() {
         Instant cutoff = clock.instant().minus(maxAge);
+        Instant known = oldestTime;
+        if (retained <= maxEvents && (known == null || !known.isBefore(cutoff))) {
+            return; // nothing to drop: committers do not meet at the lock for nothing
+        }
         lock.lock();
         try {
             ChangeEvent oldest;
@@ -110,10 +116,17 @@ final class MemoryChangeLog implements ChangeLog {
                 ring.dropOldest();
                 dropped(oldest.sequence());
             }
-            retained = ring.size();
+            noteRetained();
         } finally {
             lock.unlock();
         }
+    }
+
+    /** Publishes the ring's size and oldest time to lock-free readers; under the lock. */
+    private void noteRetained() {
+        retained = ring.size();
+        ChangeEvent oldest = ring.oldest();
+        oldestTime = oldest == null ? null : oldest.time();
     }
 
     /** Raises the floor to {@code seq} and forgets the commit ids whose events are all gone. */
@@ -183,7 +196,7 @@ final class MemoryChangeLog implements ChangeLog {
         lock.lock();
         try {
             ring.clear();
-            retained = 0;
+            noteRetained();
             dropped(last);
         } finally {
             lock.unlock();
