@@ -112,8 +112,9 @@ final class MemoryCollection {
     }
 
     /**
-     * Adds the index entries of a newly installed version that {@code replaced} (the head it
-     * replaced; null: none) does not already hold. Caller holds the key's lock.
+     * Which index entries of a version with {@code values} (null: a tombstone, which adds none)
+     * {@code replaced} (the head it replaces; null: none) does not already hold: {@code [i]} for
+     * index {@code i} of {@code count}. Caller holds the key's lock, so {@code replaced} stays the head.
      *
      * <p>An entry the replaced head holds is in the runs: it was added when that head was installed
      * (or rebuilt by a redeclaration) and, the head being retained ever since, no compaction has
@@ -122,58 +123,29 @@ final class MemoryCollection {
      * and no duplicate lands in the recent run. {@link #noteGarbage} likewise counts an entry shared
      * by two versions of a key as live.
      */
-    /** {@link #newEntries}' answer when it cannot plan (more than 63 indexes): compare at install. */
-    static final long COMPARE_AT_INSTALL = Long.MIN_VALUE;
-
-    /**
-     * Which of the index entries of a version with {@code values} (null: a tombstone) the version
-     * {@code replaced} (null: none) does not hold, by the same rule as {@link #addEntries(Version,
-     * Version)}: bit {@code i} for index {@code i} of {@code count}.
-     */
-    static long newEntries(Object[] values, Version replaced, int count) {
-        if (count > 63) {
-            return COMPARE_AT_INSTALL;
-        }
+    static boolean[] newEntries(Object[] values, Version replaced, int count) {
+        boolean[] entries = new boolean[count];
         if (values == null) {
-            return 0;
+            return entries;
         }
         boolean shared = replaced != null && !replaced.isTombstone() && replaced.indexCount() == count && values.length == count;
-        long entries = 0;
         for (int i = 0; i < count; i++) {
-            if (!shared || !Objects.equals(replaced.indexValue(i), values[i])) {
-                entries |= 1L << i;
-            }
+            entries[i] = !shared || !Objects.equals(replaced.indexValue(i), values[i]);
         }
         return entries;
     }
 
-    /** As {@link #addEntries(Version, Version)} with the entries {@link #newEntries} found new. Caller holds the key's lock. */
-    void addEntries(Version v, long entries) {
+    /** Adds the index entries of a newly installed version that {@link #newEntries} found new. Caller holds the key's lock. */
+    void addEntries(Version v, boolean[] entries) {
         if (v.isTombstone()) {
             return;
         }
         OrderedRuns<IndexEntry>[] ix = indexes;
         for (int i = 0; i < ix.length; i++) {
-            if ((entries & (1L << i)) != 0) {
+            if (entries[i]) {
                 probe.at(FaultProbe.Point.INDEX_ADD);
                 ix[i].add(new IndexEntry(v.indexValue(i), v.key));
             }
-        }
-    }
-
-    void addEntries(Version v, Version replaced) {
-        if (v.isTombstone()) {
-            return;
-        }
-        OrderedRuns<IndexEntry>[] ix = indexes;
-        boolean shared = replaced != null && !replaced.isTombstone() && replaced.indexCount() == ix.length
-                && v.indexCount() == ix.length;
-        for (int i = 0; i < ix.length; i++) {
-            if (shared && Objects.equals(replaced.indexValue(i), v.indexValue(i))) {
-                continue;
-            }
-            probe.at(FaultProbe.Point.INDEX_ADD);
-            ix[i].add(new IndexEntry(v.indexValue(i), v.key));
         }
     }
 

@@ -526,7 +526,8 @@ final class MemoryTransaction implements Session {
      * Before the commit section, in install order: the head each write replaces and which of its
      * index entries that head does not hold ({@link MemoryCollection#newEntries}). Comparing index
      * values touches the replaced version's values, usually cache misses; done here, commits of
-     * other keys do not wait for them. The keys are locked, so the heads stay; install checks anyway.
+     * other keys do not wait for them. The keys are locked, so the heads stay; install checks anyway
+     * and compares in the section only if a head or the index runs changed.
      */
     private void plan(Installs installs) {
         for (Map.Entry<MemoryCollection, Map<Object, Pending>> e : writes.entrySet()) {
@@ -555,11 +556,9 @@ final class MemoryTransaction implements Session {
                 if (head == null) {
                     c.keys.add(p.key());
                 }
-                if (installs.planHolds(k, head, c.indexes)) {
-                    c.addEntries(v, installs.plannedEntries(k));
-                } else {
-                    c.addEntries(v, head);
-                }
+                OrderedRuns<IndexEntry>[] ix = c.indexes;
+                c.addEntries(v, installs.planHolds(k, head, ix) ? installs.plannedEntries(k)
+                        : MemoryCollection.newEntries(p.indexValues(), head, ix.length));
                 k++;
                 long liveDelta = (v.isTombstone() ? 0 : 1) - (wasLive ? 1 : 0);
                 long bytesDelta = (v.isTombstone() ? 0 : v.document().length) - (wasLive ? head.document().length : 0);
@@ -582,7 +581,7 @@ final class MemoryTransaction implements Session {
         private final long[] bytes;
         private final Version[] plannedHeads;
         private final Object[] plannedIndexes;
-        private final long[] plannedEntries;
+        private final boolean[][] plannedEntries;
         private int n;
         private int counted;
         private int planned;
@@ -595,23 +594,23 @@ final class MemoryTransaction implements Session {
             bytes = new long[capacity];
             plannedHeads = new Version[capacity];
             plannedIndexes = new Object[capacity];
-            plannedEntries = new long[capacity];
+            plannedEntries = new boolean[capacity][];
         }
 
         /** Before the section: the next write replaces {@code head}; {@code entries} as {@link MemoryCollection#newEntries} gave them for {@code indexes}. */
-        void plan(Version head, Object indexes, long entries) {
+        void plan(Version head, Object indexes, boolean[] entries) {
             plannedHeads[planned] = head;
             plannedIndexes[planned] = indexes;
             plannedEntries[planned] = entries;
             planned++;
         }
 
-        /** Whether write {@code k}'s plan still holds: same head, same index runs, a plan made. */
+        /** Whether write {@code k}'s plan still holds: a plan made, for the same head and index runs. */
         boolean planHolds(int k, Version head, Object indexes) {
-            return k < planned && plannedHeads[k] == head && plannedIndexes[k] == indexes && plannedEntries[k] != MemoryCollection.COMPARE_AT_INSTALL;
+            return k < planned && plannedHeads[k] == head && plannedIndexes[k] == indexes;
         }
 
-        long plannedEntries(int k) {
+        boolean[] plannedEntries(int k) {
             return plannedEntries[k];
         }
 

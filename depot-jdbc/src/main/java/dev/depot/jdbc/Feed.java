@@ -100,7 +100,7 @@ final class Feed implements ChangeLog {
         this.backend = backend;
         this.meta = prefix + "meta";
         this.changes = prefix + "changes";
-        String floor = "(SELECT val FROM " + meta + " WHERE name = 'trim')";
+        String floor = floor(prefix);
         this.lastSql = "SELECT val FROM " + meta + " WHERE name = 'seq'";
         this.tryLockSql = backend.dialect.tryLock() == null ? null : lastSql + backend.dialect.tryLock();
         this.insertSql = "INSERT INTO " + changes + " (seq, coll, rkey, op, ver, t, commit_id) VALUES (?, ?, ?, ?, ?, ?, ?)";
@@ -134,6 +134,11 @@ final class Feed implements ChangeLog {
         this.maxAge = options.changeRetentionAge();
         this.maxEvents = options.changeRetentionEvents();
         this.sequencer = new Sequencer(backend, this, prefix);
+    }
+
+    /** The trim floor as a scalar subquery (rows through it are gone), for statements and scripts. */
+    static String floor(String prefix) {
+        return "(SELECT val FROM " + prefix + "meta WHERE name = 'trim')";
     }
 
     // ---- opening ----

@@ -210,8 +210,7 @@ final class PostgresDialect extends Dialect {
         // No row when nothing was numbered (LEAST skips NULLs, so it must not see an empty MAX).
         return "cut AS (SELECT LEAST(e.x - " + maxEvents + ", " + locked + ") AS x FROM (SELECT MAX(seq) AS x FROM ins) e WHERE e.x IS NOT NULL), "
                 // Bounded below by the floor (see Feed#trimCountSql): without it PostgreSQL scanned the whole feed.
-                + "dropped AS (DELETE FROM " + prefix + "changes WHERE seq > (SELECT val FROM " + prefix + "meta WHERE name = 'trim') "
-                + "AND seq <= (SELECT x FROM cut) RETURNING seq), "
+                + "dropped AS (DELETE FROM " + prefix + "changes WHERE seq > " + Feed.floor(prefix) + " AND seq <= (SELECT x FROM cut) RETURNING seq), "
                 + "raised AS (UPDATE " + prefix + "meta SET val = (SELECT x FROM cut) WHERE name = 'trim' AND val < (SELECT x FROM cut) "
                 + "AND EXISTS (SELECT 1 FROM dropped))";
     }
