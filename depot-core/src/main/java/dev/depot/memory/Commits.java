@@ -13,7 +13,7 @@ import java.util.concurrent.locks.ReentrantLock;
  *
  * <p>The section holds no user code and no validation (those run before, under the committer's key
  * locks); it is a few map updates long. A committer that finds it taken tries again a bounded
- * number of times ({@value #SECTION_TRIES}, a few microseconds) and then parks: parking and being
+ * number of times ({@link SpinningLock}, a few microseconds) and then parks: parking and being
  * woken cost more than a section, so on a busy store most waiters get in without a park, and a
  * committer that the OS preempts inside it costs the others at most those few microseconds of CPU
  * before they park (an unbounded spin, or {@code Thread.yield}, burned the CPU it needed).
@@ -27,7 +27,10 @@ import java.util.concurrent.locks.ReentrantLock;
  * registered reader can still see.
  */
 final class Commits {
-    private final ReentrantLock publishing = new ReentrantLock();
+    /** How often a committer tries the section's lock before it parks (measured: BENCHMARKS.md, stop 18). */
+    private static final int SECTION_TRIES = 500;
+
+    private final ReentrantLock publishing = new SpinningLock(SECTION_TRIES);
     private long allocated; // guarded by publishing
     private volatile long visible;
     private final ConcurrentSkipListMap<Long, Integer> snapshots = new ConcurrentSkipListMap<>();
@@ -99,7 +102,7 @@ final class Commits {
      * and the throwable propagates.
      */
     long commit(int n, Step step) {
-        enterSection();
+        publishing.lock();
         try {
             long start = allocated + 1;
             long end = allocated + n;
@@ -112,18 +115,6 @@ final class Commits {
         }
     }
 
-    /** How often a committer tries the section's lock before it parks (measured: BENCHMARKS.md, stop 18). */
-    private static final int SECTION_TRIES = 500;
-
-    private void enterSection() {
-        for (int i = 0; i < SECTION_TRIES; i++) {
-            if (publishing.tryLock()) {
-                return;
-            }
-            Thread.onSpinWait();
-        }
-        publishing.lock();
-    }
 
     /**
      * Waits until the commit that may be publishing {@code seq} has left its section: then {@code
