@@ -86,8 +86,8 @@ final class OrderedRuns<E> {
     private record Level<E>(Object[] base, int size, Recent<E> recent, List<Recent<E>> frozen) {
         int pending() {
             int n = recent.count;
-            for (Recent<E> f : frozen) {
-                n += f.count;
+            for (int i = 0; i < frozen.size(); i++) { // no iterator: every add asks
+                n += frozen.get(i).count;
             }
             return n;
         }
@@ -292,16 +292,33 @@ final class OrderedRuns<E> {
         int b = 0;
         for (E e : incoming) {
             int pos = gallop(l, b, e);
-            for (; b < pos; b++) {
-                n = append(out, n, element(l.base, b), compact);
-            }
+            n = copyBase(l, b, pos, out, n, compact);
+            b = pos;
             if (b < l.size && cmp.compare(element(l.base, b), e) == 0) {
                 b++; // equal element in the base: keep one
             }
             n = append(out, n, e, compact);
         }
-        for (; b < l.size; b++) {
-            n = append(out, n, element(l.base, b), compact);
+        return copyBase(l, b, l.size, out, n, compact);
+    }
+
+    /**
+     * Appends base elements {@code [from, to)} to {@code out}. They are sorted and distinct (a base
+     * is a merge's output), and each is greater than what {@code out} ends with (the incoming
+     * element before them, or an equal base element skipped for it), so no comparison is needed:
+     * a merge copies slots, and only a compaction looks at each element, for {@code keep}. (Each
+     * look unpacks a new object; a merge of a million entries made two million of them before.)
+     */
+    private int copyBase(Level<E> l, int from, int to, Object[] out, int n, boolean compact) {
+        if (!compact) {
+            System.arraycopy(l.base, from * width, out, n * width, (to - from) * width);
+            return n + (to - from);
+        }
+        for (int b = from; b < to; b++) {
+            if (keep.test(element(l.base, b))) {
+                System.arraycopy(l.base, b * width, out, n * width, width);
+                n++;
+            }
         }
         return n;
     }
