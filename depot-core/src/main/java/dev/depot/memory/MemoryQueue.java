@@ -55,7 +55,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * time they became ready (every operation first moves due scheduled items and expired leases over
  * in time order, so appends never go back in time); scheduled items in a priority queue by (ready
  * time, id); lease expiries in a priority queue; items by id and by dedup key in hash maps; dead
- * items in a deque by death time. Removal from the priority queues and the ready deque is lazy: an
+ * items in a priority queue by death time. Removal from the priority queues and the ready deque is lazy: an
  * element is skipped when its entry's state no longer matches, and the expiry queue is compacted
  * when stale marks outnumber leases.
  *
@@ -69,6 +69,8 @@ final class MemoryQueue implements StoredQueue {
             Comparator.comparing((QueueEntry e) -> e.readyAt).thenComparingLong(e -> e.seq);
     private static final Comparator<QueueEntry> BY_DEADLINE =
             Comparator.comparing((QueueEntry e) -> e.deadline).thenComparingLong(e -> e.seq);
+    private static final Comparator<QueueEntry> BY_DEATH =
+            Comparator.comparing((QueueEntry e) -> e.deadAt).thenComparingLong(e -> e.seq);
 
     final String name;
     /** Lock order among queues, for transactions that lock several. */
@@ -100,7 +102,8 @@ final class MemoryQueue implements StoredQueue {
     /** Marks that would break that order: extensions, a shortened timeout, a clock set back. */
     private PriorityQueue<LeaseMark> outOfOrder = new PriorityQueue<>();
     private PriorityQueue<QueueEntry> deadlines = new PriorityQueue<>(BY_DEADLINE);
-    private ArrayDeque<QueueEntry> dead = new ArrayDeque<>();
+    /** By death time: one catch-up kills leased items (at their expiry) before ready ones (at their earlier deadline). */
+    private PriorityQueue<QueueEntry> dead = new PriorityQueue<>(BY_DEATH);
     private HashMap<String, QueueEntry> byId = new HashMap<>();
     private HashMap<String, QueueEntry> byDedup = new HashMap<>();
     private int readyCount;
@@ -199,6 +202,11 @@ final class MemoryQueue implements StoredQueue {
         return owner.clock.instant().truncatedTo(ChronoUnit.MICROS);
     }
 
+    /** {@code d} after {@code t}, truncated to microseconds like every stored instant (as the SQL backends count). */
+    private static Instant after(Instant t, Duration d) {
+        return t.plus(d).truncatedTo(ChronoUnit.MICROS);
+    }
+
     // ---- the operations ----
 
     @Override
@@ -239,9 +247,9 @@ final class MemoryQueue implements StoredQueue {
 
     /** A new entry produced at {@code now}: its ready time is its {@code notBefore} when that is later. */
     private static QueueEntry entry(long seq, String id, Message m, Instant now) {
-        Instant deadline = m.expireAfter() == null ? null : now.plus(m.expireAfter());
+        Instant deadline = m.expireAfter() == null ? null : after(now, m.expireAfter());
         QueueEntry e = new QueueEntry(seq, id, m.payload(), m.headers(), m.dedupKey(), now, deadline, List.of(), null, null);
-        Instant notBefore = m.notBefore();
+        Instant notBefore = m.notBefore() == null ? null : m.notBefore().truncatedTo(ChronoUnit.MICROS); // stored as every instant
         e.readyAt = notBefore != null && notBefore.isAfter(now) ? notBefore : now;
         return e;
     }
@@ -403,7 +411,7 @@ final class MemoryQueue implements StoredQueue {
             return List.of();
         }
         QueueOptions o = options;
-        Instant expiry = now.plus(o.leaseTimeout());
+        Instant expiry = after(now, o.leaseTimeout());
         List<Lease> out = new ArrayList<>(n);
         while (out.size() < n) {
             QueueEntry e = ready.poll();
@@ -487,7 +495,7 @@ final class MemoryQueue implements StoredQueue {
     void retryLocked(QueueEntry e, Duration delay, Instant now) {
         leasedCount--;
         e.endAttempt(now, Attempt.Outcome.RETRIED, "retried");
-        requeue(e, now.plus(delay), now, "retried");
+        requeue(e, after(now, delay), now, "retried");
         compactExpiries();
     }
 
@@ -521,7 +529,7 @@ final class MemoryQueue implements StoredQueue {
             if (e == null) {
                 return null;
             }
-            e.leaseExpiresAt = now.plus(by);
+            e.leaseExpiresAt = after(now, by);
             addMark(new LeaseMark(e.leaseExpiresAt, e, e.token));
             compactExpiries();
             return lease.withExpiry(e.leaseExpiresAt);
@@ -597,6 +605,16 @@ final class MemoryQueue implements StoredQueue {
 
     @Override
     public long clear() {
+        enter(); // due work first, as every call: an item that died before is counted where it went, or is gone past retention
+        try {
+            return removeAll();
+        } finally {
+            exit();
+        }
+    }
+
+    /** Removes every item as it stands, due work unprocessed: for {@code depot.clear()}, which moves nothing between queues. */
+    long removeAll() {
         lock.lock();
         produceLock.lock();
         try {
@@ -611,7 +629,7 @@ final class MemoryQueue implements StoredQueue {
             expiries = new ArrayDeque<>();
             outOfOrder = new PriorityQueue<>();
             deadlines = new PriorityQueue<>(BY_DEADLINE);
-            dead = new ArrayDeque<>();
+            dead = new PriorityQueue<>(BY_DEATH);
             byId = new HashMap<>();
             byDedup = new HashMap<>();
             readyCount = scheduledCount = leasedCount = deadCount = 0;
@@ -691,7 +709,7 @@ final class MemoryQueue implements StoredQueue {
             } // a leased item is judged when its lease ends
         }
         Duration retention = options.deadRetention();
-        while ((d = dead.peek()) != null && (d.state != ItemState.DEAD || !d.deadAt.plus(retention).isAfter(now))) {
+        while ((d = dead.peek()) != null && (d.state != ItemState.DEAD || !after(d.deadAt, retention).isAfter(now))) {
             dead.poll();
             if (d.state == ItemState.DEAD) {
                 deadCount--;

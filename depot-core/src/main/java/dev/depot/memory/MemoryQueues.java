@@ -23,7 +23,12 @@ final class MemoryQueues implements QueueStore {
     public MemoryQueue open(String name, QueueOptions options) {
         MemoryQueue q = queue(name);
         if (options != null) {
-            q.options = options;
+            q.enter(); // due work first, under the options in force when it fell due: a change affects later events only
+            try {
+                q.options = options;
+            } finally {
+                q.exit();
+            }
         }
         return q;
     }
@@ -44,7 +49,7 @@ final class MemoryQueues implements QueueStore {
     @Override
     public void clearAll() {
         for (MemoryQueue q : queues.values()) {
-            q.clear();
+            q.removeAll();
             q.options = QueueOptions.defaults();
         }
     }

@@ -148,6 +148,13 @@ final class QueueRow {
         return !deleted && state == ItemState.LEASED && lease.token().equals(token) && dueAt != null && dueAt > now;
     }
 
+    /**
+     * Lowers the ready-order number of a row made ready by due work: a call first processes what is
+     * due, then acts (CONTRACT.md "SQL specifics", memory alike), so among items ready at the same
+     * instant those made ready by due work come first, whichever call processed them.
+     */
+    static final long DUE_FIRST = 1L << 62;
+
     /** Processes what became due by {@code now}; returns whether it became ready (for waking consumers). */
     boolean catchUp(long now, QueueOptions options, Wakeups store) {
         boolean madeReady = false;
@@ -178,7 +185,11 @@ final class QueueRow {
                 break;
             }
         }
-        return madeReady && state == ItemState.READY && !deleted;
+        boolean ready = madeReady && state == ItemState.READY && !deleted;
+        if (ready) {
+            rseq -= DUE_FIRST;
+        }
+        return ready;
     }
 
     void lease(String holder, String token, long now, long expiry) {
@@ -258,7 +269,7 @@ final class QueueRow {
             attempts = 0;
             deadline = null;
             makeReady(now, store);
-            store.ready(dlq, 1);
+            store.arrived(this);
         } else {
             state = ItemState.DEAD;
             dueAt = at + retention(options);

@@ -203,6 +203,17 @@ final class SqlQueue implements StoredQueue {
         }
     }
 
+    /**
+     * Due work before a settling call acts, where it shows: items dying now reach the dead-letter
+     * queue now, as on memory (every other transition keeps its own time and place in the ready order
+     * whichever call processes it, so a queue without a dead-letter queue saves the statement).
+     */
+    private void catchUpDeaths(Connection c, long now, Wakeups w) throws SQLException {
+        if (options.deadLetterQueue() != null) {
+            catchUp(c, now, w);
+        }
+    }
+
     /** Writes rows back: deleted ones go, the others get their new state. */
     void write(Connection c, List<QueueRow> rows) throws SQLException {
         boolean deletes = false;
@@ -385,8 +396,10 @@ final class SqlQueue implements StoredQueue {
 
     @Override
     public BatchResult complete(List<Lease> leases) {
+        Wakeups w = new Wakeups(store);
         return store.inTx("completing items of queue " + name, c -> {
             long now = store.now();
+            catchUpDeaths(c, now, w);
             Map<Long, QueueRow> rows = lock(c, leases);
             List<Lease> applied = new ArrayList<>(leases.size());
             List<Lease> stale = new ArrayList<>(0);
@@ -403,7 +416,7 @@ final class SqlQueue implements StoredQueue {
             }
             write(c, done);
             return new BatchResult(applied, stale);
-        }, null);
+        }, w);
     }
 
     @Override
@@ -411,6 +424,7 @@ final class SqlQueue implements StoredQueue {
         Wakeups w = new Wakeups(store);
         return store.inTx("retrying items of queue " + name, c -> {
             long now = store.now();
+            catchUpDeaths(c, now, w);
             Map<Long, QueueRow> rows = lock(c, leases);
             List<Lease> applied = new ArrayList<>(leases.size());
             List<Lease> stale = new ArrayList<>(0);
@@ -439,6 +453,7 @@ final class SqlQueue implements StoredQueue {
         Wakeups w = new Wakeups(store);
         return store.inTx("dead-lettering an item of queue " + name, c -> {
             long now = store.now();
+            catchUpDeaths(c, now, w);
             QueueRow r = current(lock(c, List.of(lease)), lease, now);
             if (r == null) {
                 return false;
@@ -451,8 +466,10 @@ final class SqlQueue implements StoredQueue {
 
     @Override
     public Lease extend(Lease lease, Duration by) {
+        Wakeups w = new Wakeups(store);
         return store.inTx("extending a lease of queue " + name, c -> {
             long now = store.now();
+            catchUpDeaths(c, now, w);
             QueueRow r = current(lock(c, List.of(lease)), lease, now);
             if (r == null) {
                 return null;
@@ -460,7 +477,7 @@ final class SqlQueue implements StoredQueue {
             r.dueAt = now + SqlQueueStore.micros(by);
             write(c, List.of(r));
             return lease.withExpiry(EpochMicros.toInstant(r.dueAt));
-        }, null);
+        }, w);
     }
 
     // ---- inspection ----
@@ -536,12 +553,12 @@ final class SqlQueue implements StoredQueue {
     @Override
     public Optional<QueueItem> inspect(String id) {
         Long at = parseId(id);
-        if (at == null) {
-            return Optional.empty();
-        }
         Wakeups w = new Wakeups(store);
         return store.inTx("inspecting queue " + name, c -> {
             catchUp(c, store.now(), w);
+            if (at == null) {
+                return Optional.<QueueItem>empty();
+            }
             try (PreparedStatement ps = c.prepareStatement("SELECT " + QueueTables.ITEM_COLUMNS + ", payload FROM " + store.items
                     + " WHERE queue = ? AND id = ?")) {
                 ps.setString(1, name);
@@ -555,11 +572,13 @@ final class SqlQueue implements StoredQueue {
 
     @Override
     public long clear() {
+        Wakeups w = new Wakeups(store);
         return store.inTx("clearing queue " + name, c -> {
+            catchUp(c, store.now(), w); // due work first, as every call: what died before went on, or is gone past retention
             try (PreparedStatement ps = c.prepareStatement("DELETE FROM " + store.items + " WHERE queue = ?")) {
                 ps.setString(1, name);
                 return (long) ps.executeUpdate();
             }
-        }, null);
+        }, w);
     }
 }

@@ -72,8 +72,12 @@ final class SqlQueueStore implements QueueStore {
     @Override
     public SqlQueue open(String name, QueueOptions options) {
         SqlQueue q = queues.computeIfAbsent(name, n -> new SqlQueue(n, this));
+        Wakeups w = new Wakeups(this);
         inTx("opening queue " + name, c -> {
             if (options != null) {
+                // Due work first, under the options in force when it fell due: a change affects later events only.
+                q.options = loadOrCreate(c, name);
+                q.catchUp(c, now(), w);
                 saveOptions(c, name, options);
                 if (options.deadLetterQueue() != null) {
                     loadOrCreate(c, options.deadLetterQueue());
@@ -83,7 +87,7 @@ final class SqlQueueStore implements QueueStore {
                 q.options = loadOrCreate(c, name);
             }
             return null;
-        }, null);
+        }, w);
         return q;
     }
 
@@ -165,7 +169,15 @@ final class SqlQueueStore implements QueueStore {
     /** Inside the depot's clear: every item goes, every queue gets the default options again. */
     void clearAll(Connection c) throws SQLException {
         Dialect.execute(c, "DELETE FROM " + items);
-        Dialect.execute(c, "DELETE FROM " + prefix + "queues");
+        // The queues stay (listed, as on memory), with the default options.
+        QueueOptions d = QueueOptions.defaults();
+        try (PreparedStatement ps = c.prepareStatement("UPDATE " + prefix
+                + "queues SET lease_micros = ?, max_attempts = ?, dlq = NULL, retention_micros = ?")) {
+            ps.setLong(1, micros(d.leaseTimeout()));
+            ps.setInt(2, d.maxAttempts());
+            ps.setLong(3, micros(d.deadRetention()));
+            ps.executeUpdate();
+        }
         for (SqlQueue q : queues.values()) {
             q.options = QueueOptions.defaults();
         }

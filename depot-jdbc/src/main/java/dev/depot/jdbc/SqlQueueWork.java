@@ -4,9 +4,11 @@ import dev.depot.Lease;
 import dev.depot.spi.QueueConflicts;
 import dev.depot.spi.QueueOp;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -59,6 +61,11 @@ final class SqlQueueWork implements CommitPart {
     public void apply(Connection c) throws SQLException {
         wakeups.reset();
         long now = store.now();
+        Set<String> involved = new LinkedHashSet<>();
+        ops.forEach(op -> involved.add(op.queue()));
+        for (String name : involved) {
+            store.queue(name).catchUp(c, now, wakeups); // due work first, as memory's commit (an expired item releases its dedup key)
+        }
         for (int i = 0; i < ops.size(); i++) {
             QueueOp op = ops.get(i);
             SqlQueue q = store.queue(op.queue());
@@ -81,6 +88,17 @@ final class SqlQueueWork implements CommitPart {
                     row.deadLetter(now, d.reason(), q.options, wakeups);
                     q.write(c, List.of(row));
                 }
+            }
+        }
+        // Dead letters reach their queue after the transaction's own operations: memory hands them over after its commit.
+        if (!wakeups.arrivals.isEmpty()) {
+            try (PreparedStatement ps = c.prepareStatement("UPDATE " + store.items + " SET rseq = ?, ver = ver + 1 WHERE id = ?")) {
+                for (QueueRow r : wakeups.arrivals) {
+                    ps.setLong(1, store.nextId());
+                    ps.setLong(2, r.id);
+                    ps.addBatch();
+                }
+                ps.executeBatch();
             }
         }
     }

@@ -1,6 +1,8 @@
 package dev.depot.jdbc;
 
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -11,6 +13,8 @@ import java.util.Map;
 final class Wakeups {
     private final SqlQueueStore store;
     private final Map<String, Integer> ready = new HashMap<>();
+    /** Rows that moved to their dead-letter queue in this operation, in the order they died. */
+    final List<QueueRow> arrivals = new ArrayList<>(0);
 
     Wakeups(SqlQueueStore store) {
         this.store = store;
@@ -26,6 +30,12 @@ final class Wakeups {
         }
     }
 
+    /** A dead item arrived, ready, in its dead-letter queue. */
+    void arrived(QueueRow r) {
+        ready(r.queue, 1);
+        arrivals.add(r);
+    }
+
     /** After commit. */
     void signal() {
         ready.forEach(store::signal);
@@ -34,5 +44,6 @@ final class Wakeups {
     /** A retried transaction starts over. */
     void reset() {
         ready.clear();
+        arrivals.clear();
     }
 }
