@@ -33,10 +33,6 @@ import net.jqwik.api.lifecycle.AroundPropertyHook;
 import net.jqwik.api.lifecycle.PropertyExecutionResult;
 import net.jqwik.api.lifecycle.PropertyExecutor;
 import net.jqwik.api.lifecycle.PropertyLifecycleContext;
-import net.jqwik.api.lifecycle.LifecycleContext;
-import net.jqwik.api.lifecycle.SkipExecutionHook;
-import java.lang.reflect.Modifier;
-import org.opentest4j.TestAbortedException;
 
 /**
  * The differential test: the same random sequence of inserts, updates, versioned writes, saves,
@@ -50,8 +46,8 @@ import org.opentest4j.TestAbortedException;
  * <p>{@value #TRIES} programs per database by default (CI); {@value #DEEP_TRIES} with {@code
  * -Pdeep} ({@code depot.deep=true}); {@code -Ddepot.differential.tries=N} sets any number.
  */
-@AddLifecycleHook(DifferentialProperties.SkipWithoutDatabase.class)
-abstract class DifferentialProperties {
+@AddLifecycleHook(DatabaseProperties.SkipWithoutDatabase.class)
+abstract class DifferentialProperties extends DatabaseProperties {
     static final int TRIES = 50;
     static final int DEEP_TRIES = 10_000;
     private static final Instant START = Instant.parse("2030-01-01T00:00:00Z");
@@ -82,27 +78,9 @@ abstract class DifferentialProperties {
             .uniqueIndex("code", String.class, Row::code)
             .build();
 
-    /** The backend's name and URL; skips (JUnit assumption) when its server does not answer. */
-    abstract String name();
-
-    abstract String url();
-
-    /** Resolves each database's URL once, before its properties; a database that does not answer skips them. */
-    static final class SkipWithoutDatabase implements SkipExecutionHook {
-        @Override
-        public SkipResult shouldBeSkipped(LifecycleContext context) {
-            Class<?> c = context.optionalContainerClass().orElse(null);
-            if (c == null || !DifferentialProperties.class.isAssignableFrom(c) || Modifier.isAbstract(c.getModifiers())) {
-                return SkipResult.doNotSkip();
-            }
-            DifferentialProperties p = (DifferentialProperties) context.newInstance(c);
-            try {
-                URLS.computeIfAbsent(p.name(), n -> p.url());
-                return SkipResult.doNotSkip();
-            } catch (TestAbortedException e) {
-                return SkipResult.skip(e.getMessage());
-            }
-        }
+    @Override
+    Map<String, String> urls() {
+        return URLS;
     }
 
     /** Sets the number of tries: CI, deep or explicitly given; reports how many programs ran and for how long. */

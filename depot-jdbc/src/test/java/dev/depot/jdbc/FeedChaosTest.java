@@ -91,15 +91,7 @@ class FeedChaosTest {
                 }));
             }
             threads.add(Thread.ofPlatform().name("chaos-reader").start(() -> follow(chaotic, from, followed, stop, failures)));
-            Thread faults = Thread.ofPlatform().name("chaos-faults").start(() -> inject(proxy, stop));
-            Thread.sleep(TimeUnit.SECONDS.toMillis(seconds()));
-            stop.set(true);
-            faults.join();
-            proxy.up();
-            for (Thread t : threads) {
-                t.join(TimeUnit.SECONDS.toMillis(60));
-                assertThat(t.isAlive()).as(t.getName() + " ended").isFalse();
-            }
+            runFaults(proxy, stop, threads);
             assertThat(failures).as("calls failed other than as unavailable").isEmpty();
 
             List<ChangeEvent> feed = direct.changes().since(from, Integer.MAX_VALUE);
@@ -193,8 +185,21 @@ class FeedChaosTest {
         }
     }
 
+    /** Injects faults for {@link #seconds()}, then stops them and the {@code threads}, which must end. */
+    static void runFaults(FaultProxy proxy, AtomicBoolean stop, List<Thread> threads) throws InterruptedException {
+        Thread faults = Thread.ofPlatform().name("chaos-faults").start(() -> inject(proxy, stop));
+        Thread.sleep(TimeUnit.SECONDS.toMillis(seconds()));
+        stop.set(true);
+        faults.join();
+        proxy.up();
+        for (Thread t : threads) {
+            t.join(TimeUnit.SECONDS.toMillis(60));
+            assertThat(t.isAlive()).as(t.getName() + " ended").isFalse();
+        }
+    }
+
     /** Cuts, outages and stalls at random moments, each short, until told to stop. */
-    static void inject(FaultProxy proxy, AtomicBoolean stop) {
+    private static void inject(FaultProxy proxy, AtomicBoolean stop) {
         SplittableRandom random = new SplittableRandom();
         try {
             while (!stop.get()) {

@@ -81,15 +81,7 @@ class QueueChaosTest {
                 WorkQueue q = c == 2 ? clean : faulty; // the third consumer is another process, out of the faults' way
                 threads.add(Thread.ofPlatform().name("chaos-consumer-" + c).start(() -> consume(q, ledger, stop)));
             }
-            Thread faults = Thread.ofPlatform().name("chaos-faults").start(() -> FeedChaosTest.inject(proxy, stop));
-            Thread.sleep(TimeUnit.SECONDS.toMillis(FeedChaosTest.seconds()));
-            stop.set(true);
-            faults.join();
-            proxy.up();
-            for (Thread t : threads) {
-                t.join(TimeUnit.SECONDS.toMillis(60));
-                assertThat(t.isAlive()).as(t.getName() + " ended").isFalse();
-            }
+            FeedChaosTest.runFaults(proxy, stop, threads);
             assertThat(ledger.failures).as("calls failed other than as unavailable").isEmpty();
             drain(clean, ledger);
             LoggerFactory.getLogger(QueueChaosTest.class).info(

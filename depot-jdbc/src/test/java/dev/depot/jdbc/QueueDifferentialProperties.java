@@ -18,7 +18,6 @@ import dev.depot.Transaction;
 import dev.depot.TransactionQueue;
 import dev.depot.WorkQueue;
 import dev.depot.testing.TestClock;
-import java.lang.reflect.Modifier;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -42,12 +41,9 @@ import net.jqwik.api.Tuple;
 import net.jqwik.api.lifecycle.AddLifecycleHook;
 import net.jqwik.api.lifecycle.AfterContainer;
 import net.jqwik.api.lifecycle.AroundPropertyHook;
-import net.jqwik.api.lifecycle.LifecycleContext;
 import net.jqwik.api.lifecycle.PropertyExecutionResult;
 import net.jqwik.api.lifecycle.PropertyExecutor;
 import net.jqwik.api.lifecycle.PropertyLifecycleContext;
-import net.jqwik.api.lifecycle.SkipExecutionHook;
-import org.opentest4j.TestAbortedException;
 
 /**
  * The differential test of work queues: the same random program of queue operations runs step by
@@ -73,8 +69,8 @@ import org.opentest4j.TestAbortedException;
  * <p>{@value #TRIES} programs per database by default; {@value #DEEP_TRIES} with {@code -Pdeep}
  * ({@code depot.deep=true}); {@code -Ddepot.differential.tries=N} sets any number.
  */
-@AddLifecycleHook(QueueDifferentialProperties.SkipWithoutDatabase.class)
-abstract class QueueDifferentialProperties {
+@AddLifecycleHook(DatabaseProperties.SkipWithoutDatabase.class)
+abstract class QueueDifferentialProperties extends DatabaseProperties {
     static final int TRIES = 100;
     static final int DEEP_TRIES = 10_000;
     static final Instant START = Instant.parse("2030-01-01T00:00:00Z");
@@ -95,26 +91,9 @@ abstract class QueueDifferentialProperties {
 
     static final Schema<String, Note> NOTES = Schema.of("qdiff_notes", String.class, Note.class).key(Note::id).build();
 
-    abstract String name();
-
-    abstract String url();
-
-    /** Resolves each database's URL once, before its properties; a database that does not answer skips them. */
-    static final class SkipWithoutDatabase implements SkipExecutionHook {
-        @Override
-        public SkipResult shouldBeSkipped(LifecycleContext context) {
-            Class<?> c = context.optionalContainerClass().orElse(null);
-            if (c == null || !QueueDifferentialProperties.class.isAssignableFrom(c) || Modifier.isAbstract(c.getModifiers())) {
-                return SkipResult.doNotSkip();
-            }
-            QueueDifferentialProperties p = (QueueDifferentialProperties) context.newInstance(c);
-            try {
-                URLS.computeIfAbsent(p.name(), n -> p.url());
-                return SkipResult.doNotSkip();
-            } catch (TestAbortedException e) {
-                return SkipResult.skip(e.getMessage());
-            }
-        }
+    @Override
+    Map<String, String> urls() {
+        return URLS;
     }
 
     /** Sets the number of tries: CI, deep or explicitly given; reports how many programs and steps ran and for how long. */
