@@ -15,6 +15,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -39,6 +40,8 @@ final class SqlQueue implements StoredQueue {
     private final QueueSignal signal;
     volatile QueueOptions options = QueueOptions.defaults();
     private final String dueSql;
+    /** Locks due rows found by {@link #dueSql}, by primary key ({@code %s}: their ids' placeholders). */
+    private final String dueRowsSql;
     private final String claimSql;
     private final String leaseSql;
     private final String deleteSql;
@@ -48,8 +51,9 @@ final class SqlQueue implements StoredQueue {
         this.store = store;
         this.signal = store.signal(name);
         String t = store.items;
-        this.dueSql = "SELECT " + QueueTables.ITEM_COLUMNS + " FROM " + t + " WHERE queue = ? AND due_at <= ? ORDER BY due_at LIMIT "
-                + DUE_BATCH + store.skipLocked;
+        this.dueSql = "SELECT id FROM " + t + " WHERE queue = ? AND due_at <= ? ORDER BY due_at LIMIT " + DUE_BATCH;
+        this.dueRowsSql = "SELECT " + QueueTables.ITEM_COLUMNS + " FROM " + t + " WHERE due_at <= ? AND id IN (%s) ORDER BY due_at"
+                + store.skipLocked;
         this.claimSql = "SELECT " + QueueTables.ITEM_COLUMNS + ", payload FROM " + t
                 + " WHERE queue = ? AND state = 0 AND ready_at <= ? ORDER BY ready_at, rseq LIMIT ?" + store.skipLocked;
         this.leaseSql = "UPDATE " + t
@@ -176,10 +180,29 @@ final class SqlQueue implements StoredQueue {
     void catchUp(Connection c, long now, Wakeups w) throws SQLException {
         QueueOptions o = options;
         while (true) {
-            List<QueueRow> due = new ArrayList<>();
+            // Find due rows without locking, then lock exactly those by primary key. A locking range
+            // scan also locks (if only for a moment) the index record after its range, which can be
+            // another queue's ready row: a concurrent claim's SKIP LOCKED then passed over it and a
+            // lease came back empty with an item ready (MariaDB, the kit's several-queues test).
+            List<Long> ids = new ArrayList<>();
             try (PreparedStatement ps = c.prepareStatement(dueSql)) {
                 ps.setString(1, name);
                 ps.setLong(2, now);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        ids.add(rs.getLong(1));
+                    }
+                }
+            }
+            if (ids.isEmpty()) {
+                return;
+            }
+            List<QueueRow> due = new ArrayList<>(ids.size());
+            try (PreparedStatement ps = c.prepareStatement(dueRowsSql.formatted(String.join(", ", Collections.nCopies(ids.size(), "?"))))) {
+                ps.setLong(1, now);
+                for (int i = 0; i < ids.size(); i++) {
+                    ps.setLong(i + 2, ids.get(i));
+                }
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
                         due.add(QueueRow.read(rs, false));
@@ -187,7 +210,7 @@ final class SqlQueue implements StoredQueue {
                 }
             }
             if (due.isEmpty()) {
-                return;
+                return; // all taken by another caller's catch-up, which processes them
             }
             int ready = 0;
             for (QueueRow r : due) {
@@ -197,7 +220,7 @@ final class SqlQueue implements StoredQueue {
             }
             write(c, due);
             w.ready(name, ready);
-            if (due.size() < DUE_BATCH) {
+            if (ids.size() < DUE_BATCH) {
                 return;
             }
         }
