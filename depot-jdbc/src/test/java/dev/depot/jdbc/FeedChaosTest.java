@@ -120,13 +120,16 @@ class FeedChaosTest {
 
     /** Random saves, deletes and small transactions on the writer's own keys, until told to stop. */
     private static void write(int id, Depot depot, List<Attempt> out, AtomicBoolean stop) {
-        Records<String, Item> items = depot.records(ITEMS);
+        Records<String, Item> items = null; // taken inside the loop: preparing a collection during an outage may fail as unavailable
         SplittableRandom random = new SplittableRandom(id * 7919L + System.nanoTime());
         for (int n = 0; !stop.get(); n++) {
             String tag = id + "-" + n;
             int roll = random.nextInt(100);
             Map<String, String> tags = new LinkedHashMap<>();
             try {
+                if (items == null) {
+                    items = depot.records(ITEMS);
+                }
                 if (roll < 55) {
                     String key = key(id, random.nextInt(KEYS_PER_WRITER));
                     tags.put(key, tag);
