@@ -591,6 +591,13 @@ abstract class Dialect {
         return Failure.OTHER;
     }
 
+    /**
+     * What HikariCP throws, without SQLSTATE or cause, for any call on a connection it has marked
+     * broken after a connection-class failure: a rollback or cleanup after a lost connection meets
+     * this one, and may report it instead of the first.
+     */
+    private static final String POOL_MARKED_BROKEN = "Connection is closed";
+
     /** One exception of the chain, by the standard classes and SQLSTATEs; dialects add their codes. */
     Failure classifyOne(SQLException e) {
         String state = e.getSQLState() == null ? "" : e.getSQLState();
@@ -600,6 +607,9 @@ abstract class Dialect {
         // 08: connection exception; 57P01..57P03: admin shutdown, crash shutdown, cannot connect now
         if (state.startsWith("08") || state.startsWith("57P0") || e instanceof SQLNonTransientConnectionException
                 || e instanceof SQLTransientConnectionException || e instanceof SQLRecoverableException) {
+            return Failure.UNAVAILABLE;
+        }
+        if (state.isEmpty() && e.getCause() == null && POOL_MARKED_BROKEN.equals(e.getMessage())) {
             return Failure.UNAVAILABLE;
         }
         if (state.equals("40001") || state.equals("40P01")) {

@@ -780,7 +780,11 @@ final class Feed implements ChangeLog {
                 throw e;
             } finally {
                 if (!ended) {
-                    d.rollback(c);
+                    try {
+                        d.rollback(c);
+                    } catch (SQLException e) {
+                        // a broken connection rolls back by itself; the first failure is the one to report
+                    }
                 }
                 d.endWrite(c);
             }

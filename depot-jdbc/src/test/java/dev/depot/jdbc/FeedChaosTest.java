@@ -92,7 +92,7 @@ class FeedChaosTest {
             }
             threads.add(Thread.ofPlatform().name("chaos-reader").start(() -> follow(chaotic, from, followed, stop, failures)));
             runFaults(proxy, stop, threads);
-            assertThat(failures).as("calls failed other than as unavailable").isEmpty();
+            assertNoFailures(failures);
 
             List<ChangeEvent> feed = direct.changes().since(from, Integer.MAX_VALUE);
             LoggerFactory.getLogger(FeedChaosTest.class).info("{}: {} events, {} attempts ({} of unknown outcome) in {} s",
@@ -186,6 +186,12 @@ class FeedChaosTest {
         } catch (Throwable t) {
             failures.add(t);
         }
+    }
+
+    /** Fails with each unexpected failure's whole stack, which a rare fault needs to be diagnosed. */
+    static void assertNoFailures(List<Throwable> failures) {
+        failures.forEach(t -> LoggerFactory.getLogger(FeedChaosTest.class).error("a call failed other than as unavailable", t));
+        assertThat(failures).as("calls failed other than as unavailable (stacks logged above)").isEmpty();
     }
 
     /** Injects faults for {@link #seconds()}, then stops them and the {@code threads}, which must end. */

@@ -2,6 +2,7 @@ package dev.depot.jdbc;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import dev.depot.BackendUnavailableException;
 import dev.depot.ChangeEvent;
@@ -9,6 +10,10 @@ import dev.depot.Depot;
 import dev.depot.DepotOptions;
 import dev.depot.Records;
 import dev.depot.Schema;
+import dev.depot.spi.DepotUrl;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -142,6 +147,30 @@ class ProxyFaultTest {
             assertThat(docs.get("seed")).isPresent();
         } finally {
             TestDatabases.dropTables(server.get(), "pxc_");
+        }
+    }
+
+    /**
+     * After a connection-class failure the pool marks the connection broken and every later call on
+     * it fails with the pool's own "Connection is closed" (no SQLSTATE, no cause); Depot code that
+     * touches the connection again (a rollback, ending the transaction) meets that one. It is an outage
+     * too, not an unexplained failure: the chaos test once saw it reported as a plain DepotException.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("servers")
+    void aConnectionThePoolMarkedBrokenIsUnavailable(String name, Supplier<String> server, int port) throws Exception {
+        try (FaultProxy proxy = new FaultProxy(port)) {
+            JdbcSettings settings = JdbcSettings.parse(DepotUrl.parse(through(proxy, server, port, "pxb_")), DepotOptions.defaults());
+            try (var pool = Pools.open(settings); Connection c = pool.getConnection(); Statement s = c.createStatement()) {
+                s.execute("SELECT 1");
+                proxy.cut();
+                SQLException lost = catchThrowableOfType(SQLException.class, () -> s.execute("SELECT 1"));
+                SQLException marked = catchThrowableOfType(SQLException.class, c::rollback);
+                assertThat((Object) lost).isNotNull();
+                assertThat((Object) marked).as("the pool's closed connection").isNotNull();
+                assertThat(settings.dialect().classify(lost)).as(Dialect.chain(lost).toString()).isEqualTo(Dialect.Failure.UNAVAILABLE);
+                assertThat(settings.dialect().classify(marked)).as(Dialect.chain(marked).toString()).isEqualTo(Dialect.Failure.UNAVAILABLE);
+            }
         }
     }
 
