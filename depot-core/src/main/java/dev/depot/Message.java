@@ -23,11 +23,14 @@ import java.util.Objects;
  * @param dedupKey with a key, producing is idempotent while an item with the same key is in the
  *     queue (ready, scheduled or leased): the second produce returns the first item's id and adds
  *     nothing. {@code null} for none
- * @param notBefore the item is not leased before this instant (depot clock); {@code null} for now
+ * @param notBefore the item is not leased before this instant (depot clock; within 290,000 years of 1970); {@code null} for now
  * @param expireAfter an item not completed within this time after it was produced is dead-lettered
  *     with reason {@code "expired"} instead of being leased again; {@code null} for never
  */
 public record Message(byte[] payload, Map<String, String> headers, String dedupKey, Instant notBefore, Duration expireAfter) {
+
+    /** About 290,000 years: instants are stored as microseconds since 1970 in a 64-bit integer. */
+    private static final long MAX_EPOCH_SECONDS = 9_150_000_000_000L;
 
     public Message {
         Objects.requireNonNull(payload, "payload");
@@ -40,6 +43,9 @@ public record Message(byte[] payload, Map<String, String> headers, String dedupK
         headers = Map.copyOf(headers);
         if (dedupKey != null) {
             QueueRules.checkDedupKey(dedupKey);
+        }
+        if (notBefore != null && Math.abs(notBefore.getEpochSecond()) > MAX_EPOCH_SECONDS) {
+            throw new IllegalArgumentException("notBefore must be within 290,000 years of 1970, was " + notBefore);
         }
         if (expireAfter != null && (expireAfter.compareTo(Duration.ofMillis(1)) < 0 || expireAfter.compareTo(Duration.ofDays(365)) > 0)) {
             throw new IllegalArgumentException("expireAfter must be between 1 ms and 365 days, was " + expireAfter);

@@ -1,6 +1,7 @@
 package dev.depot;
 
 import java.time.Duration;
+import java.time.temporal.ChronoUnit;
 import java.util.Objects;
 
 /**
@@ -19,14 +20,19 @@ import java.util.Objects;
  *     completion the item is dead
  * @param deadLetterQueue where dead items go, or {@code null} to keep them in this queue in state
  *     {@link ItemState#DEAD}. Must be another queue, and one without a dead-letter queue of its own
- * @param deadRetention how long dead items kept in state {@code DEAD} stay before they are dropped
+ * @param deadRetention how long dead items kept in state {@code DEAD} stay before they are dropped (0 to 36,500 days)
  */
 public record QueueOptions(Duration leaseTimeout, int maxAttempts, String deadLetterQueue, Duration deadRetention) {
     static final Duration MAX_LEASE = Duration.ofDays(7);
+    /** A hundred years: "for ever" in practice, and within every backend's microsecond arithmetic. */
+    static final Duration MAX_RETENTION = Duration.ofDays(36_500);
 
+    /** Durations are kept in microseconds, as every instant a depot stores, so options compare equal on every backend. */
     public QueueOptions {
         Objects.requireNonNull(leaseTimeout, "leaseTimeout");
         Objects.requireNonNull(deadRetention, "deadRetention");
+        leaseTimeout = leaseTimeout.truncatedTo(ChronoUnit.MICROS);
+        deadRetention = deadRetention.truncatedTo(ChronoUnit.MICROS);
         if (leaseTimeout.compareTo(Duration.ofMillis(1)) < 0 || leaseTimeout.compareTo(MAX_LEASE) > 0) {
             throw new IllegalArgumentException("leaseTimeout must be between 1 ms and 7 days, was " + leaseTimeout);
         }
@@ -36,8 +42,8 @@ public record QueueOptions(Duration leaseTimeout, int maxAttempts, String deadLe
         if (deadLetterQueue != null) {
             QueueRules.checkName(deadLetterQueue, "dead-letter queue");
         }
-        if (deadRetention.isNegative()) {
-            throw new IllegalArgumentException("deadRetention must not be negative, was " + deadRetention);
+        if (deadRetention.isNegative() || deadRetention.compareTo(MAX_RETENTION) > 0) {
+            throw new IllegalArgumentException("deadRetention must be between 0 and 36,500 days, was " + deadRetention);
         }
     }
 

@@ -36,6 +36,7 @@ import org.junit.jupiter.api.Test;
 abstract class QueueTests extends FeatureTests {
     static final Duration TIMEOUT = Duration.ofSeconds(30);
     static final Duration NO_WAIT = Duration.ZERO;
+    private static final Duration HALF_MICRO = Duration.ofNanos(500);
 
     QueueTests(DepotConformanceSuite suite) {
         super(suite);
@@ -656,6 +657,7 @@ abstract class QueueTests extends FeatureTests {
 
         assertThat(q.stats().ready()).isZero();
         assertThat(q.options()).isEqualTo(QueueOptions.defaults());
+        assertThat(depot().queues()).as("the queue still exists").containsEntry("jobs", QueueOptions.defaults());
     }
 
     @Test
@@ -981,5 +983,199 @@ abstract class QueueTests extends FeatureTests {
         depot().transact(tx -> holder.add(tx.queue("jobs")));
 
         assertThatThrownBy(() -> holder.getFirst().produce(msg("late"))).isInstanceOf(IllegalStateException.class);
+    }
+
+    // ---- bounds of time and the listing ----
+
+    /** A queue named as a dead-letter queue exists from then on: items can arrive there before anyone opens it. */
+    @Test
+    void aQueueNamedAsADeadLetterQueueIsListed() {
+        assumeCapability(Capability.QUEUES);
+        depot().queue("jobs", QueueOptions.defaults().deadLetter("jobs_dead"));
+
+        assertThat(depot().queues()).containsEntry("jobs_dead", QueueOptions.defaults())
+                .containsEntry("jobs", QueueOptions.defaults().deadLetter("jobs_dead"));
+    }
+
+    /** Every stored instant is in microseconds, so are the durations of options: equal on every backend, and as listed. */
+    @Test
+    void optionDurationsAreTruncatedToMicroseconds() {
+        QueueOptions given = QueueOptions.leaseTimeout(Duration.ofNanos(1_000_999)).deadRetention(Duration.ofNanos(2_500));
+
+        assertThat(given).isEqualTo(QueueOptions.leaseTimeout(Duration.ofNanos(1_000_000)).deadRetention(Duration.ofNanos(2_000)));
+        WorkQueue q = jobs(given);
+        assertThat(depot().queues().get("jobs").leaseTimeout()).isEqualTo(Duration.ofNanos(1_000_000));
+        q.produce(msg("a"));
+        assertThat(q.lease(1, NO_WAIT).getFirst().expiresAt()).isEqualTo(DepotConformanceSuite.START.plusNanos(1_000_000));
+    }
+
+    @Test
+    void deadItemRetentionIsBoundedAndTheBoundWorks() {
+        assertThatThrownBy(() -> QueueOptions.defaults().deadRetention(Duration.ofDays(36_501)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("deadRetention");
+        WorkQueue q = jobs(QueueOptions.leaseTimeout(TIMEOUT).maxAttempts(1).deadRetention(Duration.ofDays(36_500)));
+        q.produce(msg("a"));
+        q.deadLetter(q.lease(1, NO_WAIT).getFirst(), "no");
+        clock().advance(Duration.ofDays(36_499));
+        assertThat(q.stats().dead()).isEqualTo(1);
+        clock().advance(Duration.ofDays(1));
+        assertThat(q.stats().dead()).isZero();
+    }
+
+    /** notBefore is stored in microseconds since 1970, as every instant: about 290,000 years either way. */
+    @Test
+    void aFarFutureItemWaitsAndAnInstantBeyondTheStorableRangeIsRefused() {
+        Instant far = Instant.parse("+200000-01-01T00:00:00Z");
+        assertThatThrownBy(() -> msg("a").notBefore(Instant.MAX)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("notBefore");
+        assertThatThrownBy(() -> msg("a").notBefore(Instant.parse("-300000-01-01T00:00:00Z")))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("notBefore");
+        WorkQueue q = jobs();
+        String id = q.produce(msg("later").notBefore(far));
+        q.produce(msg("past").notBefore(Instant.parse("-200000-01-01T00:00:00Z")));
+
+        assertThat(texts(q.lease(5, Duration.ofMillis(20)))).containsExactly("past");
+        assertThat(q.lease(5, Duration.ofMillis(20))).as("a wait with the next item 200,000 years away").isEmpty();
+        QueueItem item = q.inspect(id).orElseThrow();
+        assertThat(item.state()).isEqualTo(ItemState.SCHEDULED);
+        assertThat(item.readyAt()).isEqualTo(far);
+    }
+
+    // ---- due work first: what becomes due is processed before a call acts (found by the differential test) ----
+
+    /** Memory kept nanoseconds of notBefore, expireAfter, lease timeouts, extensions and retry delays; SQL stores microseconds. */
+    @Test
+    void instantsAQueueComputesAreTruncatedToMicrosecondsLikeEveryStoredInstant() {
+        assumeCapability(Capability.QUEUES);
+        WorkQueue q = depot().queue("jobs");
+        clock().set(DepotConformanceSuite.START.plus(HALF_MICRO));
+        String now = q.produce(msg("a").notBefore(clock().instant()));
+        String expiring = q.produce(msg("b").expireAfter(Duration.ofMillis(1).plus(HALF_MICRO)));
+
+        assertThat(q.inspect(now).orElseThrow().state()).as("a notBefore within this microsecond is now").isEqualTo(ItemState.READY);
+        assertThat(q.inspect(expiring).orElseThrow().expiresAt()).isEqualTo(DepotConformanceSuite.START.plusMillis(1));
+        Lease l = q.lease(1, NO_WAIT).getFirst();
+        assertThat(l.expiresAt()).isEqualTo(DepotConformanceSuite.START.plusSeconds(30));
+        assertThat(q.extend(l, Duration.ofMillis(1).plus(HALF_MICRO)).expiresAt()).isEqualTo(DepotConformanceSuite.START.plusMillis(1));
+        q.retry(l, Duration.ofNanos(1_500));
+        assertThat(q.inspect(now).orElseThrow().readyAt()).isEqualTo(DepotConformanceSuite.START.plusNanos(1_000));
+    }
+
+    /** SQL's commit inserted before processing due work, so an item past its deadline still held its dedup key. */
+    @Test
+    void aTransactionalProduceFindsTheKeyOfAnItemPastItsDeadlineReleased() {
+        assumeCapability(Capability.QUEUES);
+        WorkQueue q = depot().queue("jobs");
+        String first = q.produce(msg("first").dedupKey("k").expireAfter(Duration.ofMillis(1)));
+        clock().advance(Duration.ofMillis(1));
+
+        depot().inTransaction(tx -> tx.queue("jobs").produce(msg("second").dedupKey("k")));
+
+        assertThat(q.lease(10, NO_WAIT)).extracting(Lease::payloadText).containsExactly("second");
+        assertThat(q.inspect(first).orElseThrow().deadReason()).isEqualTo("expired");
+    }
+
+    /**
+     * A call first processes what is due, then acts: an item whose lease ended at this instant goes
+     * before one a produce or a retry makes ready at this instant (SQL numbered them in the order the
+     * rows were written, and a plain produce writes without processing due work).
+     */
+    @Test
+    void whatBecameDueAtAnInstantGoesBeforeWhatACallMakesReadyThen() {
+        assumeCapability(Capability.QUEUES);
+        WorkQueue q = depot().queue("jobs");
+        q.produce(List.of(msg("expires"), msg("retried")));
+        Lease expires = q.lease(1, NO_WAIT).getFirst();
+        clock().advance(Duration.ofSeconds(10));
+        Lease retried = q.lease(1, NO_WAIT).getFirst();
+        clock().set(expires.expiresAt());
+
+        q.produce(msg("produced"));
+        q.retry(retried, Duration.ZERO);
+
+        assertThat(q.lease(10, NO_WAIT)).extracting(Lease::payloadText).containsExactly("expires", "produced", "retried");
+    }
+
+    /**
+     * Complete, retry, dead-letter and extend process due work first on SQL too: an item that died on
+     * its last attempt reaches its dead-letter queue at the next call on its queue, not later.
+     */
+    @Test
+    void aSettlingCallHandsWhatDiedMeanwhileToTheDeadLetterQueue() {
+        assumeCapability(Capability.QUEUES);
+        WorkQueue q = depot().queue("jobs", QueueOptions.leaseTimeout(Duration.ofSeconds(30)).maxAttempts(1).deadLetter("dead"));
+        WorkQueue dead = depot().queue("dead");
+        String dies = q.produce(msg("dies"));
+        q.produce(msg("done"));
+        q.lease(1, NO_WAIT);
+        clock().advance(Duration.ofSeconds(1));
+        Lease done = q.lease(1, NO_WAIT).getFirst();
+        clock().set(DepotConformanceSuite.START.plusSeconds(30));
+
+        q.complete(done);
+
+        assertThat(dead.list(null, 10, null).items()).as("arrived at the complete call").singleElement().satisfies(i -> {
+            assertThat(i.id()).isEqualTo(dies);
+            assertThat(i.readyAt()).isEqualTo(DepotConformanceSuite.START.plusSeconds(30));
+        });
+    }
+
+    /** clear() counted items whose retention had passed but that no call had processed yet (both backends). */
+    @Test
+    void clearProcessesDueWorkFirstSoItemsPastTheirRetentionAreNotCounted() {
+        assumeCapability(Capability.QUEUES);
+        WorkQueue q = depot().queue("jobs", QueueOptions.defaults().deadRetention(Duration.ofSeconds(1)));
+        q.produce(msg("gone").expireAfter(Duration.ofMillis(1)));
+        q.produce(msg("kept"));
+        clock().advance(Duration.ofSeconds(2));
+
+        assertThat(q.clear()).isEqualTo(1);
+    }
+
+    /** "The options in force when a lease ends decide": both applied the options of the call that processed the expiry. */
+    @Test
+    void newOptionsDoNotJudgeALeaseThatEndedBefore() {
+        assumeCapability(Capability.QUEUES);
+        WorkQueue q = depot().queue("jobs", QueueOptions.leaseTimeout(Duration.ofSeconds(30)).maxAttempts(5));
+        q.produce(msg("a"));
+        q.lease(1, NO_WAIT);
+        clock().advance(Duration.ofSeconds(30));
+
+        depot().queue("jobs", QueueOptions.leaseTimeout(Duration.ofSeconds(30)).maxAttempts(1));
+
+        assertThat(q.stats().dead()).isZero();
+        assertThat(q.lease(1, NO_WAIT)).singleElement().satisfies(l -> assertThat(l.attempt()).isEqualTo(2));
+    }
+
+    /** Dead letters are handed over after the source queue's operation: after a transaction's own produce into that queue. */
+    @Test
+    void deadLettersOfATransactionsCommitArriveAfterItsOwnItems() {
+        assumeCapability(Capability.QUEUES);
+        WorkQueue dead = depot().queue("dead");
+        WorkQueue q = depot().queue("jobs", QueueOptions.defaults().deadLetter("dead"));
+        q.produce(msg("expired").expireAfter(Duration.ofMillis(1)));
+        clock().advance(Duration.ofMillis(1));
+
+        depot().inTransaction(tx -> {
+            tx.queue("jobs").produce(msg("job"));
+            tx.queue("dead").produce(msg("own"));
+        });
+
+        assertThat(dead.lease(10, NO_WAIT)).extracting(Lease::payloadText).containsExactly("own", "expired");
+    }
+
+    /** Memory kept dead items in the order they were processed, so one that died earlier waited behind later deaths. */
+    @Test
+    void aDeadItemLeavesWhenItsRetentionEndsWhateverDiedAfterItInTheSameCall() {
+        assumeCapability(Capability.QUEUES);
+        WorkQueue q = depot().queue("jobs", QueueOptions.leaseTimeout(Duration.ofSeconds(30)).maxAttempts(1)
+                .deadRetention(Duration.ofSeconds(1)));
+        q.produce(msg("leased"));
+        q.produce(msg("expires").expireAfter(Duration.ofMillis(1)));
+        q.lease(1, NO_WAIT);
+        clock().advance(Duration.ofSeconds(30)); // one call finds the lease ended now and the deadline 30 s ago
+
+        assertThat(q.list(null, 10, null).items()).extracting(i -> new String(i.payload(), StandardCharsets.UTF_8))
+                .containsExactly("leased");
     }
 }
