@@ -786,7 +786,7 @@ final class Feed implements ChangeLog {
                         // a broken connection rolls back by itself; the first failure is the one to report
                     }
                 }
-                d.endWrite(c);
+                Sequencer.endWrite(d, c);
             }
         } catch (SQLException e) {
             throw backend.failures.map(e, "looking up a commit");

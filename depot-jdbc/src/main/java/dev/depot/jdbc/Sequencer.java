@@ -279,7 +279,7 @@ final class Sequencer {
                     // a broken connection rolls back by itself
                 }
             }
-            d.endWrite(c);
+            endWrite(d, c);
         }
     }
 
@@ -351,6 +351,18 @@ final class Sequencer {
                 }
                 ps.executeUpdate();
             }
+        }
+    }
+
+    /**
+     * Back to auto-commit in a {@code finally}: a connection that fails here is broken (the pool
+     * discards it), and throwing would replace the failure the block is propagating, if any.
+     */
+    static void endWrite(Dialect d, Connection c) {
+        try {
+            d.endWrite(c);
+        } catch (SQLException e) {
+            // as above
         }
     }
 }
