@@ -45,6 +45,8 @@ final class SqlQueue implements StoredQueue {
     private final String claimSql;
     private final String leaseSql;
     private final String deleteSql;
+    /** PostgreSQL's shortcuts for claims and completes whose general path would do nothing else; null elsewhere. */
+    private final AutoCommitQueueCalls autoCommit;
 
     SqlQueue(String name, SqlQueueStore store) {
         this.name = name;
@@ -59,6 +61,7 @@ final class SqlQueue implements StoredQueue {
         this.leaseSql = "UPDATE " + t
                 + " SET state = 2, attempts = ?, token = ?, leased_at = ?, holder = ?, due_at = ?, ver = ver + 1 WHERE id = ? AND ver = ?";
         this.deleteSql = "DELETE FROM " + t + " WHERE id = ? AND ver = ?";
+        this.autoCommit = AutoCommitQueueCalls.supported(store.backend.dialect) ? new AutoCommitQueueCalls(this, store) : null;
     }
 
     @Override
@@ -329,6 +332,12 @@ final class SqlQueue implements StoredQueue {
     }
 
     private List<Lease> claim(String holder, int max) {
+        if (autoCommit != null) {
+            List<Lease> got = autoCommit.claim(holder, max, SqlQueueStore.micros(options.leaseTimeout()));
+            if (got != null) {
+                return got;
+            }
+        }
         Wakeups w = new Wakeups(store);
         return store.inTx("leasing from queue " + name, c -> {
             long now = store.now();
@@ -419,6 +428,9 @@ final class SqlQueue implements StoredQueue {
 
     @Override
     public BatchResult complete(List<Lease> leases) {
+        if (autoCommit != null && options.deadLetterQueue() == null) {
+            return autoCommit.complete(leases);
+        }
         Wakeups w = new Wakeups(store);
         return store.inTx("completing items of queue " + name, c -> {
             long now = store.now();

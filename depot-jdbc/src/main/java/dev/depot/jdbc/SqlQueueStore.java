@@ -264,6 +264,22 @@ final class SqlQueueStore implements QueueStore {
     // ---- transactions ----
 
     /**
+     * Runs {@code work} on a pooled connection in auto-commit (each statement, or a PostgreSQL batch,
+     * its own transaction). A deadlock the database reports ran nothing: the work runs again.
+     */
+    <T> T autoCommit(String what, SqlWork<Connection, T> work) {
+        for (int attempt = 1; ; attempt++) {
+            try (Connection c = backend.connection()) {
+                return work.run(c);
+            } catch (SQLException e) {
+                if (backend.dialect.classify(e) != Dialect.Failure.CONFLICT || attempt >= WRITE_ATTEMPTS) {
+                    throw backend.failures.map(e, what);
+                }
+            }
+        }
+    }
+
+    /**
      * Runs {@code work} in a write transaction of its own on a pooled connection, then wakes the
      * consumers {@code wakeups} collected. A lost race the database reports (deadlock, a dedup key
      * inserted concurrently) runs the work again from scratch; nothing was committed then.
