@@ -65,12 +65,15 @@ import java.util.concurrent.locks.ReentrantLock;
  * retention) is processed lazily by whichever operation comes next.
  */
 final class MemoryQueue implements StoredQueue {
-    private static final Comparator<QueueEntry> BY_READY_TIME =
-            Comparator.comparing((QueueEntry e) -> e.readyAt).thenComparingLong(e -> e.seq);
-    private static final Comparator<QueueEntry> BY_DEADLINE =
-            Comparator.comparing((QueueEntry e) -> e.deadline).thenComparingLong(e -> e.seq);
-    private static final Comparator<QueueEntry> BY_DEATH =
-            Comparator.comparing((QueueEntry e) -> e.deadAt).thenComparingLong(e -> e.seq);
+    // Written out rather than Comparator.comparing(...): one call instead of three, and no JDK-made
+    // lambdas in the queue's object graph, which Lincheck (MemoryQueueLincheckTest) cannot read.
+    private static final Comparator<QueueEntry> BY_READY_TIME = (a, b) -> bySeq(a.readyAt.compareTo(b.readyAt), a, b);
+    private static final Comparator<QueueEntry> BY_DEADLINE = (a, b) -> bySeq(a.deadline.compareTo(b.deadline), a, b);
+    private static final Comparator<QueueEntry> BY_DEATH = (a, b) -> bySeq(a.deadAt.compareTo(b.deadAt), a, b);
+
+    private static int bySeq(int byTime, QueueEntry a, QueueEntry b) {
+        return byTime != 0 ? byTime : Long.compare(a.seq, b.seq);
+    }
 
     final String name;
     /** Lock order among queues, for transactions that lock several. */
