@@ -37,7 +37,10 @@ final class AutoCommitQueueCalls {
                 + " leased_at = ?, holder = ?, due_at = ?, ver = ver + 1 WHERE id IN (SELECT id FROM " + t
                 + " WHERE queue = ? AND state = 0 AND ready_at <= ? ORDER BY ready_at, rseq LIMIT ? FOR UPDATE SKIP LOCKED)"
                 + " RETURNING " + QueueTables.ITEM_COLUMNS + ", payload";
-        this.completeSql = "DELETE FROM " + t + " WHERE id = ? AND queue = ? AND state = 2 AND token = ? AND due_at > ?";
+        // No queue condition: with one, PostgreSQL's generic plan may scan (queue, due_at) over every
+        // leased row instead of the primary key (measured: 5 ms a delete at 3,000 leased). A token is
+        // set only while its row is leased in the queue that leased it, which core checked is this one.
+        this.completeSql = "DELETE FROM " + t + " WHERE id = ? AND token = ? AND state = 2 AND due_at > ?";
     }
 
     /** Whether this database runs them (PostgreSQL: UPDATE … RETURNING, exact batch counts). */
@@ -103,9 +106,8 @@ final class AutoCommitQueueCalls {
                     for (int i : byId) {
                         Lease l = leases.get(i);
                         ps.setLong(1, SqlQueue.parseId(l.id()));
-                        ps.setString(2, queue.name);
-                        ps.setString(3, l.token());
-                        ps.setLong(4, now);
+                        ps.setString(2, l.token());
+                        ps.setLong(3, now);
                         ps.addBatch();
                     }
                     int[] counts = ps.executeBatch();

@@ -394,17 +394,21 @@ final class SqlQueue implements StoredQueue {
         if (ids.isEmpty()) {
             return out;
         }
+        // By primary key alone: with a queue condition PostgreSQL's generic plan may read every row of
+        // the queue through a (queue, ...) index and filter the ids. A row of another queue (a lease
+        // id from elsewhere) is locked for this short transaction and then ignored.
         try (PreparedStatement ps = c.prepareStatement("SELECT " + QueueTables.ITEM_COLUMNS + " FROM " + store.items
-                + " WHERE queue = ? AND id IN (" + "?, ".repeat(ids.size() - 1) + "?) ORDER BY id" + store.forUpdate)) {
-            ps.setString(1, name);
-            int i = 2;
+                + " WHERE id IN (" + "?, ".repeat(ids.size() - 1) + "?) ORDER BY id" + store.forUpdate)) {
+            int i = 1;
             for (Long id : ids) {
                 ps.setLong(i++, id);
             }
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     QueueRow r = QueueRow.read(rs, false);
-                    out.put(r.id, r);
+                    if (name.equals(r.queue)) {
+                        out.put(r.id, r);
+                    }
                 }
             }
         }
@@ -595,11 +599,11 @@ final class SqlQueue implements StoredQueue {
                 return Optional.<QueueItem>empty();
             }
             try (PreparedStatement ps = c.prepareStatement("SELECT " + QueueTables.ITEM_COLUMNS + ", payload FROM " + store.items
-                    + " WHERE queue = ? AND id = ?")) {
-                ps.setString(1, name);
-                ps.setLong(2, at);
+                    + " WHERE id = ?")) { // by primary key alone, as lock()
+                ps.setLong(1, at);
                 try (ResultSet rs = ps.executeQuery()) {
-                    return rs.next() ? Optional.of(QueueRow.read(rs, true).item()) : Optional.<QueueItem>empty();
+                    QueueRow r = rs.next() ? QueueRow.read(rs, true) : null;
+                    return r != null && name.equals(r.queue) ? Optional.of(r.item()) : Optional.<QueueItem>empty();
                 }
             }
         }, w);
