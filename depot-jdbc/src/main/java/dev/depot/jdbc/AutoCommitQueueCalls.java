@@ -26,7 +26,8 @@ final class AutoCommitQueueCalls {
     private final SqlQueueStore store;
     private final String anyDueSql;
     private final String claimSql;
-    private final String completeSql;
+    /** Package-private for {@code QueueSettlePlanTest}, which checks PostgreSQL's plan of it. */
+    final String completeSql;
 
     AutoCommitQueueCalls(SqlQueue queue, SqlQueueStore store) {
         this.queue = queue;

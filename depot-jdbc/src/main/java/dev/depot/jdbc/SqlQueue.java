@@ -46,7 +46,7 @@ final class SqlQueue implements StoredQueue {
     private final String leaseSql;
     private final String deleteSql;
     /** PostgreSQL's shortcuts for claims and completes whose general path would do nothing else; null elsewhere. */
-    private final AutoCommitQueueCalls autoCommit;
+    final AutoCommitQueueCalls autoCommit;
 
     SqlQueue(String name, SqlQueueStore store) {
         this.name = name;
@@ -397,8 +397,7 @@ final class SqlQueue implements StoredQueue {
         // By primary key alone: with a queue condition PostgreSQL's generic plan may read every row of
         // the queue through a (queue, ...) index and filter the ids. A row of another queue (a lease
         // id from elsewhere) is locked for this short transaction and then ignored.
-        try (PreparedStatement ps = c.prepareStatement("SELECT " + QueueTables.ITEM_COLUMNS + " FROM " + store.items
-                + " WHERE id IN (" + "?, ".repeat(ids.size() - 1) + "?) ORDER BY id" + store.forUpdate)) {
+        try (PreparedStatement ps = c.prepareStatement(lockSql(ids.size()))) {
             int i = 1;
             for (Long id : ids) {
                 ps.setLong(i++, id);
@@ -413,6 +412,12 @@ final class SqlQueue implements StoredQueue {
             }
         }
         return out;
+    }
+
+    /** Locks {@code n} rows by id, in id order (package-private for {@code QueueSettlePlanTest}). */
+    String lockSql(int n) {
+        return "SELECT " + QueueTables.ITEM_COLUMNS + " FROM " + store.items + " WHERE id IN (" + "?, ".repeat(n - 1) + "?) ORDER BY id"
+                + store.forUpdate;
     }
 
     static Long parseId(String id) {
