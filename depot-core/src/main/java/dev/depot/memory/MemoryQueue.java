@@ -67,7 +67,10 @@ import java.util.concurrent.locks.ReentrantLock;
 final class MemoryQueue implements StoredQueue {
     // Written out rather than Comparator.comparing(...): one call instead of three, and no JDK-made
     // lambdas in the queue's object graph, which Lincheck (MemoryQueueLincheckTest) cannot read.
-    private static final Comparator<QueueEntry> BY_READY_TIME = (a, b) -> bySeq(a.readyAt.compareTo(b.readyAt), a, b);
+    private static final Comparator<QueueEntry> BY_READY_TIME = (a, b) -> {
+        int c = a.readyAt.compareTo(b.readyAt);
+        return c != 0 ? c : Long.compare(a.order, b.order);
+    };
     private static final Comparator<QueueEntry> BY_DEADLINE = (a, b) -> bySeq(a.deadline.compareTo(b.deadline), a, b);
     private static final Comparator<QueueEntry> BY_DEATH = (a, b) -> bySeq(a.deadAt.compareTo(b.deadAt), a, b);
 
@@ -119,8 +122,15 @@ final class MemoryQueue implements StoredQueue {
     /** Dead items bound for the dead-letter queue, moved there once this lock is released. */
     private List<QueueEntry> outgoing = new ArrayList<>();
 
-    /** When a lease ends unless extended; stale when the entry has moved on. */
-    private record LeaseMark(Instant at, QueueEntry entry, String token) implements Comparable<LeaseMark> {
+    /**
+     * When a lease ends unless extended; stale when the entry has moved on. Leases ending at one
+     * instant end in the order they were granted: {@code order} is the item's ready order then.
+     */
+    private record LeaseMark(Instant at, long order, QueueEntry entry, String token) implements Comparable<LeaseMark> {
+        LeaseMark(Instant at, QueueEntry entry) {
+            this(at, entry.order, entry, entry.token);
+        }
+
         boolean current() {
             return entry.state == ItemState.LEASED && entry.token == token && entry.leaseExpiresAt == at;
         }
@@ -128,9 +138,12 @@ final class MemoryQueue implements StoredQueue {
         @Override
         public int compareTo(LeaseMark o) {
             int c = at.compareTo(o.at);
-            return c != 0 ? c : Long.compare(entry.seq, o.entry.seq);
+            return c != 0 ? c : Long.compare(order, o.order);
         }
     }
+
+    /** Numbers items as they are queued ready or scheduled ({@link QueueEntry#order}); under the lock. */
+    private long orders;
 
     MemoryQueue(String name, long ordinal, MemoryQueues owner) {
         this.name = name;
@@ -177,6 +190,7 @@ final class MemoryQueue implements StoredQueue {
         if (!outgoing.isEmpty()) {
             moving = outgoing;
             outgoing = new ArrayList<>();
+            moving.sort(BY_DEATH); // dead letters of one call arrive in the order they died, ties by id
         }
         lock.unlock();
         return moving;
@@ -306,6 +320,7 @@ final class MemoryQueue implements StoredQueue {
         }
         if (e.readyAt.isAfter(e.producedAt)) {
             e.state = ItemState.SCHEDULED;
+            e.order = ++orders;
             scheduled.add(e);
             scheduledCount++;
             return false;
@@ -429,7 +444,7 @@ final class MemoryQueue implements StoredQueue {
             e.leaseExpiresAt = expiry;
             e.holder = holder;
             leasedCount++;
-            addMark(new LeaseMark(expiry, e, e.token));
+            addMark(new LeaseMark(expiry, e));
             out.add(e.lease(name));
         }
         return out;
@@ -533,7 +548,7 @@ final class MemoryQueue implements StoredQueue {
                 return null;
             }
             e.leaseExpiresAt = after(now, by);
-            addMark(new LeaseMark(e.leaseExpiresAt, e, e.token));
+            addMark(new LeaseMark(e.leaseExpiresAt, e));
             compactExpiries();
             return lease.withExpiry(e.leaseExpiresAt);
         } finally {
@@ -742,6 +757,7 @@ final class MemoryQueue implements StoredQueue {
         if (readyAt.isAfter(ended)) {
             e.state = ItemState.SCHEDULED;
             e.readyAt = readyAt;
+            e.order = ++orders;
             scheduled.add(e);
             scheduledCount++;
             return false;
@@ -753,6 +769,7 @@ final class MemoryQueue implements StoredQueue {
     private void makeReady(QueueEntry e, Instant at) {
         e.state = ItemState.READY;
         e.readyAt = at;
+        e.order = ++orders;
         ready.add(e);
         readyCount++;
     }
@@ -797,7 +814,7 @@ final class MemoryQueue implements StoredQueue {
 
     private void addMark(LeaseMark m) {
         LeaseMark last = expiries.peekLast();
-        if (last == null || !m.at.isBefore(last.at)) {
+        if (last == null || m.compareTo(last) >= 0) {
             expiries.addLast(m);
         } else {
             outOfOrder.add(m);
@@ -817,7 +834,7 @@ final class MemoryQueue implements StoredQueue {
         if (a == null) {
             return b;
         }
-        return b == null || !b.at.isBefore(a.at) ? a : b;
+        return b == null || b.compareTo(a) > 0 ? a : b;
     }
 
     private void removeMark(LeaseMark m) {

@@ -32,6 +32,12 @@ final class QueueEntry {
 
     ItemState state;
     Instant readyAt;
+    /**
+     * When it was queued among items ready, or scheduled, at the same instant (SQL's {@code rseq}):
+     * scheduled items due at one instant become ready in this order, and leases that end at one
+     * instant requeue their items in the order they were granted, which is this order at the grant.
+     */
+    long order;
     int attempts;
     String token;
     Instant leasedAt;

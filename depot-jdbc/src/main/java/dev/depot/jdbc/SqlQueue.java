@@ -40,6 +40,8 @@ final class SqlQueue implements StoredQueue {
     private final QueueSignal signal;
     volatile QueueOptions options = QueueOptions.defaults();
     private final String dueSql;
+    /** Rows due at one instant in processing order, a batch at a time: for a batch that is all one such group. */
+    private final String dueTiesSql;
     /** Locks due rows found by {@link #dueSql}, by primary key ({@code %s}: their ids' placeholders). */
     private final String dueRowsSql;
     private final String claimSql;
@@ -53,7 +55,8 @@ final class SqlQueue implements StoredQueue {
         this.store = store;
         this.signal = store.signal(name);
         String t = store.items;
-        this.dueSql = "SELECT id FROM " + t + " WHERE queue = ? AND due_at <= ? ORDER BY due_at LIMIT " + DUE_BATCH;
+        this.dueSql = "SELECT id, due_at FROM " + t + " WHERE queue = ? AND due_at <= ? ORDER BY due_at LIMIT " + DUE_BATCH;
+        this.dueTiesSql = "SELECT id FROM " + t + " WHERE queue = ? AND due_at = ? ORDER BY ready_at, rseq LIMIT " + DUE_BATCH;
         this.dueRowsSql = "SELECT " + QueueTables.ITEM_COLUMNS + " FROM " + t + " WHERE due_at <= ? AND id IN (%s) ORDER BY due_at"
                 + store.skipLocked;
         this.claimSql = "SELECT " + QueueTables.ITEM_COLUMNS + ", payload FROM " + t
@@ -188,17 +191,23 @@ final class SqlQueue implements StoredQueue {
             // another queue's ready row: a concurrent claim's SKIP LOCKED then passed over it and a
             // lease came back empty with an item ready (MariaDB, the kit's several-queues test).
             List<Long> ids = new ArrayList<>();
+            List<Long> dues = new ArrayList<>();
             try (PreparedStatement ps = c.prepareStatement(dueSql)) {
                 ps.setString(1, name);
                 ps.setLong(2, now);
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
                         ids.add(rs.getLong(1));
+                        dues.add(rs.getLong(2));
                     }
                 }
             }
             if (ids.isEmpty()) {
                 return;
+            }
+            boolean more = ids.size() == DUE_BATCH;
+            if (more) {
+                wholeTieGroups(c, ids, dues);
             }
             List<QueueRow> due = new ArrayList<>(ids.size());
             try (PreparedStatement ps = c.prepareStatement(dueRowsSql.formatted(String.join(", ", Collections.nCopies(ids.size(), "?"))))) {
@@ -215,6 +224,7 @@ final class SqlQueue implements StoredQueue {
             if (due.isEmpty()) {
                 return; // all taken by another caller's catch-up, which processes them
             }
+            due.sort(DUE_ORDER);
             int ready = 0;
             for (QueueRow r : due) {
                 if (r.catchUp(now, o, w)) {
@@ -223,8 +233,48 @@ final class SqlQueue implements StoredQueue {
             }
             write(c, due);
             w.ready(name, ready);
-            if (ids.size() < DUE_BATCH) {
+            if (!more) {
                 return;
+            }
+        }
+    }
+
+    /**
+     * The order due rows are processed in, so that what becomes ready at one instant is queued as on
+     * memory: by due time; at one due time a lease's expiry (its row was ready before it was leased)
+     * before a scheduled item's time (ready then), leases in the order they were granted (their
+     * items' ready order), scheduled items in the order they were scheduled.
+     */
+    private static final java.util.Comparator<QueueRow> DUE_ORDER = (a, b) -> {
+        int c = Long.compare(a.dueAt, b.dueAt);
+        if (c == 0) {
+            c = Long.compare(a.readyAt, b.readyAt);
+        }
+        return c != 0 ? c : Long.compare(a.rseq, b.rseq);
+    };
+
+    /**
+     * A full batch may end inside a group of rows due at one instant, which must be processed in
+     * order: its tail group is left to the next batch; a batch that is all one group is replaced by
+     * the group's first rows in processing order (a processed row is never due at that instant again).
+     */
+    private void wholeTieGroups(Connection c, List<Long> ids, List<Long> dues) throws SQLException {
+        long last = dues.getLast();
+        if (dues.getFirst() != last) {
+            while (dues.getLast() == last) {
+                dues.removeLast();
+                ids.removeLast();
+            }
+            return;
+        }
+        ids.clear();
+        try (PreparedStatement ps = c.prepareStatement(dueTiesSql)) {
+            ps.setString(1, name);
+            ps.setLong(2, last);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    ids.add(rs.getLong(1));
+                }
             }
         }
     }

@@ -295,6 +295,9 @@ final class SqlQueueStore implements QueueStore {
                 boolean ended = false;
                 try {
                     T result = work.run(c);
+                    if (wakeups != null) {
+                        wakeups.orderArrivals(c);
+                    }
                     d.commit(c);
                     ended = true;
                     if (wakeups != null) {

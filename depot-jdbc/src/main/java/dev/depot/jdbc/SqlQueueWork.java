@@ -92,14 +92,9 @@ final class SqlQueueWork implements CommitPart {
         }
         // Dead letters reach their queue after the transaction's own operations: memory hands them over after its commit.
         if (!wakeups.arrivals.isEmpty()) {
-            try (PreparedStatement ps = c.prepareStatement("UPDATE " + store.items + " SET rseq = ?, ver = ver + 1 WHERE id = ?")) {
-                for (QueueRow r : wakeups.arrivals) {
-                    ps.setLong(1, store.nextId());
-                    ps.setLong(2, r.id);
-                    ps.addBatch();
-                }
-                ps.executeBatch();
-            }
+            List<QueueRow> arrived = new ArrayList<>(wakeups.arrivals);
+            arrived.sort(java.util.Comparator.comparingLong((QueueRow r) -> r.deadAt).thenComparingLong(r -> r.id)); // as they died, ties by id
+            wakeups.renumber(c, arrived);
         }
     }
 

@@ -36,6 +36,36 @@ final class Wakeups {
         arrivals.add(r);
     }
 
+    /**
+     * Dead letters of one call arrive in the order they died, ties by id (as memory): the rows got
+     * their ready-order numbers as processed; when that order differs, they are numbered again.
+     */
+    void orderArrivals(java.sql.Connection c) throws java.sql.SQLException {
+        if (arrivals.size() < 2) {
+            return;
+        }
+        List<QueueRow> sorted = new ArrayList<>(arrivals);
+        sorted.sort(java.util.Comparator.comparingLong((QueueRow r) -> r.deadAt).thenComparingLong(r -> r.id));
+        if (sorted.equals(arrivals)) {
+            return;
+        }
+        renumber(c, sorted);
+    }
+
+    /** Gives these arrived rows fresh ready-order numbers, in this order. */
+    void renumber(java.sql.Connection c, List<QueueRow> rows) throws java.sql.SQLException {
+        try (java.sql.PreparedStatement ps = c.prepareStatement("UPDATE " + store.items + " SET rseq = ?, ver = ver + 1 WHERE id = ?")) {
+            for (QueueRow r : rows) {
+                r.rseq = store.nextId();
+                r.ver++;
+                ps.setLong(1, r.rseq);
+                ps.setLong(2, r.id);
+                ps.addBatch();
+            }
+            ps.executeBatch();
+        }
+    }
+
     /** After commit. */
     void signal() {
         ready.forEach(store::signal);

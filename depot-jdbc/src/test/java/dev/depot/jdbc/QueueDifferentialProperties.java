@@ -22,10 +22,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -62,9 +60,9 @@ import net.jqwik.api.lifecycle.PropertyLifecycleContext;
  * shown. Each run keeps the leases its backend returned in a list of its own, and a step that says
  * "the k-th lease" takes the k-th of each.
  *
- * <p>Two things the contract leaves open are kept out of the comparison, each where it happens: the
- * order among items that became ready at one instant each through due work (see {@link Take}), and
- * whether a commit that fails has processed its queues' due work (see {@link Tx}).
+ * <p>One thing the contract leaves open is kept out of the comparison where it happens: whether a
+ * commit that fails has processed its queues' due work (see {@link Tx}). The order of items that
+ * become ready at one instant through due work is compared as it comes (CONTRACT.md "Queues").
  *
  * <p>{@value #TRIES} programs per database by default; {@value #DEEP_TRIES} with {@code -Pdeep}
  * ({@code depot.deep=true}); {@code -Ddepot.differential.tries=N} sets any number.
@@ -84,7 +82,6 @@ abstract class QueueDifferentialProperties extends DatabaseProperties {
     private static final Map<String, TestClock> CLOCKS = new ConcurrentHashMap<>();
     private static final AtomicInteger RUNS = new AtomicInteger();
     private static final AtomicInteger STEPS = new AtomicInteger();
-    private static final AtomicInteger CUT = new AtomicInteger();
 
     /** The record a transaction may write beside its queue operations: they commit or roll back together. */
     record Note(String id) {}
@@ -104,8 +101,8 @@ abstract class QueueDifferentialProperties extends DatabaseProperties {
             context.attributes().setTries(tries);
             long start = System.nanoTime();
             PropertyExecutionResult result = property.execute();
-            System.out.printf("queue differential %s: %d programs requested, %d run, %d steps, %d ended early at an unordered tie, %.1f s, %s%n",
-                    context.containerClass().getSimpleName(), tries, RUNS.getAndSet(0), STEPS.getAndSet(0), CUT.getAndSet(0),
+            System.out.printf("queue differential %s: %d programs requested, %d run, %d steps, %.1f s, %s%n",
+                    context.containerClass().getSimpleName(), tries, RUNS.getAndSet(0), STEPS.getAndSet(0),
                     (System.nanoTime() - start) / 1e9, result.status());
             return result;
         }
@@ -161,10 +158,6 @@ abstract class QueueDifferentialProperties extends DatabaseProperties {
                     a = step.apply(onSql);
                     b = step.apply(onMemory);
                 }
-                if (onSql.unordered || onMemory.unordered) {
-                    CUT.incrementAndGet();
-                    return; // what follows depends on an order the contract leaves open
-                }
                 assertThat(a).as("step %d %s on %s (actual) vs memory (expected), after:%n%s", log.size(), step, name, String.join("\n", log))
                         .isEqualTo(b);
                 log.add(log.size() + " " + step + " -> " + b);
@@ -187,8 +180,6 @@ abstract class QueueDifferentialProperties extends DatabaseProperties {
         final List<Instant> marks = new ArrayList<>();
         int messages;
         int transactions;
-        /** Set when the backends may rightly differ from here on (a tie group partly leased): the comparison ends. */
-        boolean unordered;
 
         Run(Depot depot, TestClock clock) {
             this.depot = depot;
@@ -373,90 +364,19 @@ abstract class QueueDifferentialProperties extends DatabaseProperties {
         }
     }
 
-    /**
-     * A lease without waiting; {@code holder} null: the default holder (the thread's name). The
-     * contract orders ready items by the instant they became ready and leaves open the order of
-     * items that became ready at one instant each through due work (lease expiries, schedules, dead
-     * letters arriving together). So the queue is listed right after the lease (at the same instant:
-     * the lease did the due work, the listing finds none), leases of one such group that came back
-     * side by side are put in payload order on both backends, and a lease that took only part of a
-     * group ends the comparison.
-     */
+    /** A lease without waiting; {@code holder} null: the default holder (the thread's name). */
     record Take(int q, String holder, int max) implements Step {
         @Override
         public String apply(Run r) {
             return attempt(() -> {
                 WorkQueue queue = r.queue(q);
-                List<Lease> got = holder == null ? queue.lease(max, Duration.ZERO) : queue.lease(holder, max, Duration.ZERO);
-                Set<String> taken = new HashSet<>();
-                got.forEach(l -> taken.add(l.id()));
-                List<Set<String>> ties = tieGroups(queue.list(null, 1000, null).items(), taken);
-                List<Lease> ordered = canonical(got, ties);
-                if (ordered == null) {
-                    r.unordered = true;
-                    return "took part of a group of items ready at one instant";
-                }
-                return r.took(ordered);
+                return r.took(holder == null ? queue.lease(max, Duration.ZERO) : queue.lease(holder, max, Duration.ZERO));
             });
         }
     }
 
-    /**
-     * Payloads of the items, ready or just leased ({@code taken}), in groups the contract leaves
-     * unordered: two or more that became ready at one instant, each through due work.
-     */
-    static List<Set<String>> tieGroups(List<QueueItem> items, Set<String> taken) {
-        Map<Instant, Set<String>> byTime = new HashMap<>();
-        for (QueueItem i : items) {
-            boolean leasedNow = taken.contains(i.id());
-            if ((leasedNow || i.state() == ItemState.READY) && readyThroughDueWork(i, leasedNow ? i.attempts() - 1 : i.attempts())) {
-                byTime.computeIfAbsent(i.readyAt(), t -> new HashSet<>()).add(payload(i.payload()));
-            }
-        }
-        return byTime.values().stream().filter(g -> g.size() > 1).toList();
-    }
-
-    /**
-     * Scheduled and now due, back from an expired lease or a delayed retry, or arrived as a dead
-     * letter (deaths may tie too); {@code attempts} as before the lease that may have just taken it.
-     */
-    static boolean readyThroughDueWork(QueueItem i, int attempts) {
-        if (attempts == 0) {
-            return i.deadFrom() != null || i.readyAt().isAfter(i.producedAt());
-        }
-        if (i.history().isEmpty()) {
-            return false;
-        }
-        Attempt last = i.history().getLast();
-        return last.outcome() == Attempt.Outcome.EXPIRED || i.readyAt().isAfter(last.endedAt());
-    }
-
     static String payload(byte[] bytes) {
         return new String(bytes, java.nio.charset.StandardCharsets.UTF_8);
-    }
-
-    /** The leases with each run of neighbours from one tie group in payload order; null if a group was only partly leased. */
-    static List<Lease> canonical(List<Lease> got, List<Set<String>> ties) {
-        for (Set<String> group : ties) {
-            long taken = got.stream().filter(l -> group.contains(l.payloadText())).count();
-            if (taken > 0 && taken < group.size()) {
-                return null;
-            }
-        }
-        List<Lease> out = new ArrayList<>(got.size());
-        for (int i = 0; i < got.size(); ) {
-            String first = got.get(i).payloadText();
-            Set<String> group = ties.stream().filter(g -> g.contains(first)).findFirst().orElse(null);
-            int j = i + 1;
-            while (group != null && j < got.size() && group.contains(got.get(j).payloadText())) {
-                j++;
-            }
-            List<Lease> run = new ArrayList<>(got.subList(i, j));
-            run.sort(java.util.Comparator.comparing(Lease::payloadText));
-            out.addAll(run);
-            i = j;
-        }
-        return out;
     }
 
     record Complete(int k, boolean forged, boolean otherQueue) implements Step {

@@ -1041,6 +1041,62 @@ abstract class QueueTests extends FeatureTests {
         assertThat(item.readyAt()).isEqualTo(far);
     }
 
+    // ---- one instant, several items: the order is defined ----
+
+    /** Leases granted in one order and ending at one instant put their items back in that order (FIFO kept). */
+    @Test
+    void leasesEndingTogetherRequeueTheirItemsInTheOrderTheyWereGranted() {
+        WorkQueue q = jobs();
+        q.produce(msg("later").notBefore(DepotConformanceSuite.START.plusNanos(1_000))); // the lower id, ready second
+        q.produce(msg("first"));
+        clock().advance(Duration.ofNanos(1_000));
+        assertThat(texts(q.lease(2, NO_WAIT))).containsExactly("first", "later");
+
+        clock().advance(TIMEOUT);
+
+        assertThat(texts(q.lease(2, NO_WAIT))).containsExactly("first", "later");
+    }
+
+    @Test
+    void itemsScheduledForOneInstantBecomeReadyInTheOrderTheyWereScheduled() {
+        WorkQueue q = jobs();
+        q.produce(List.of(msg("a"), msg("b")));
+        List<Lease> got = q.lease(2, NO_WAIT);
+        q.retry(List.of(got.get(1), got.get(0)), Duration.ofSeconds(1));
+
+        clock().advance(Duration.ofSeconds(1));
+
+        assertThat(texts(q.lease(2, NO_WAIT))).containsExactly("b", "a");
+    }
+
+    /** A lease ending at the instant an item is scheduled for: the leased item was ready first, so it goes first. */
+    @Test
+    void aLeaseEndingWhenAnItemIsScheduledRequeuesItsItemFirst() {
+        WorkQueue q = jobs();
+        q.produce(msg("scheduled").notBefore(DepotConformanceSuite.START.plus(TIMEOUT)));
+        q.produce(msg("leased"));
+        assertThat(texts(q.lease(1, NO_WAIT))).containsExactly("leased");
+
+        clock().set(DepotConformanceSuite.START.plus(TIMEOUT));
+
+        assertThat(texts(q.lease(2, NO_WAIT))).containsExactly("leased", "scheduled");
+    }
+
+    /** Dead letters that one call hands over arrive in the order the items died, those that died together by id. */
+    @Test
+    void deadLettersOfOneCallArriveInTheOrderTheyDied() {
+        WorkQueue q = jobs(QueueOptions.leaseTimeout(TIMEOUT).maxAttempts(1).deadLetter("jobs_dead"));
+        WorkQueue dead = depot().queue("jobs_dead");
+        q.produce(msg("leased"));
+        q.produce(List.of(msg("x").expireAfter(Duration.ofSeconds(10)), msg("y").expireAfter(Duration.ofSeconds(10))));
+        assertThat(texts(q.lease(1, NO_WAIT))).containsExactly("leased");
+
+        clock().advance(Duration.ofSeconds(40));
+        q.stats(); // one call finds all three dead: x and y at 10 s, the lease's item at 30 s
+
+        assertThat(texts(dead.lease(3, NO_WAIT))).containsExactly("x", "y", "leased");
+    }
+
     // ---- due work first: what becomes due is processed before a call acts (found by the differential test) ----
 
     /** Memory kept nanoseconds of notBefore, expireAfter, lease timeouts, extensions and retry delays; SQL stores microseconds. */
