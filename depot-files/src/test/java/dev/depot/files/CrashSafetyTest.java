@@ -46,10 +46,17 @@ class CrashSafetyTest {
         long leftovers = 0;
         long commitsLeft = 0;
         for (int k = 0; k < kills; k++) {
-            Process child = start(random.nextLong());
+            // The first child writes one blob and waits to be killed, so the checks below always have
+            // a blob to check however loaded the machine is; the others are killed mid-work at random.
+            Process child = start(random.nextLong(), k == 0);
             try {
-                awaitReady(child);
-                Thread.sleep(20 + random.nextInt(200)); // lets it get into its writes; where the kill lands varies
+                BufferedReader out = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8));
+                assertThat(out.readLine()).as("child started (it prints ready once the depot is open)").isEqualTo("ready");
+                if (k == 0) {
+                    assertThat(out.readLine()).as("the first child wrote a blob").isEqualTo("wrote");
+                } else {
+                    Thread.sleep(20 + random.nextInt(200)); // lets it get into its writes; where the kill lands varies
+                }
             } finally {
                 child.destroyForcibly();
                 assertThat(child.waitFor(30, TimeUnit.SECONDS)).as("child exits after kill").isTrue();
@@ -82,18 +89,12 @@ class CrashSafetyTest {
         assertThat(checked).as("the children wrote something").isPositive();
     }
 
-    private Process start(long seed) throws IOException {
+    private Process start(long seed, boolean pauseAfterFirstWrite) throws IOException {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         return new ProcessBuilder(java, "-Xmx256m", "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"),
-                CrashWriter.class.getName(), dir.toString(), Long.toString(seed))
+                CrashWriter.class.getName(), dir.toString(), Long.toString(seed), pauseAfterFirstWrite ? "pause" : "run")
                 .redirectError(ProcessBuilder.Redirect.DISCARD)
                 .start();
-    }
-
-    private static void awaitReady(Process child) throws IOException {
-        BufferedReader out = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8));
-        String line = out.readLine();
-        assertThat(line).as("child started (it prints ready once the depot is open)").isEqualTo("ready");
     }
 
     private static java.util.List<BlobInfo> all(Blobs blobs) {

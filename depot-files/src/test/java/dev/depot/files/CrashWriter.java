@@ -18,6 +18,8 @@ public final class CrashWriter {
     public static void main(String[] args) throws Exception {
         String dir = args[0];
         SplittableRandom random = new SplittableRandom(Long.parseLong(args[1]));
+        boolean pauseAfterFirstWrite = args.length > 2 && args[2].equals("pause");
+        boolean wrote = false;
         try (Depot depot = Depot.open("file:" + dir)) {
             Blobs blobs = depot.blobs("crash");
             System.out.println("ready");
@@ -35,6 +37,12 @@ public final class CrashWriter {
                             out.write(content, at, Math.min(10_000, content.length - at));
                         }
                     });
+                    if (pauseAfterFirstWrite && !wrote) {
+                        System.out.println("wrote"); // and waits to be killed: one complete blob, whatever the machine's load
+                        System.out.flush();
+                        System.in.read();
+                    }
+                    wrote = true;
                 } else if (op == 7) {
                     if (blobs.exists(path)) {
                         blobs.move(path, path(random));
