@@ -97,19 +97,22 @@ final class AutoCommitQueueCalls {
     BatchResult complete(List<Lease> leases) {
         return store.autoCommit("completing items of queue " + queue.name, c -> {
             long now = store.now();
+            long[] ids = new long[leases.size()];
             List<Integer> byId = new ArrayList<>(leases.size()); // indexes into leases, in id order
             for (int i = 0; i < leases.size(); i++) {
-                if (SqlQueue.parseId(leases.get(i).id()) != null) {
+                Long id = SqlQueue.parseId(leases.get(i).id());
+                if (id != null) {
+                    ids[i] = id;
                     byId.add(i);
                 }
             }
-            byId.sort(Comparator.comparingLong(i -> SqlQueue.parseId(leases.get(i).id())));
+            byId.sort(Comparator.comparingLong(i -> ids[i]));
             boolean[] done = new boolean[leases.size()];
             if (!byId.isEmpty()) {
                 try (PreparedStatement ps = c.prepareStatement(completeSql)) {
                     for (int i : byId) {
                         Lease l = leases.get(i);
-                        ps.setLong(1, SqlQueue.parseId(l.id()));
+                        ps.setLong(1, ids[i]);
                         ps.setString(2, l.token());
                         ps.setLong(3, now);
                         ps.addBatch();

@@ -3,6 +3,9 @@ package dev.depot.jdbc;
 import java.lang.reflect.Modifier;
 import java.util.Map;
 import net.jqwik.api.lifecycle.LifecycleContext;
+import net.jqwik.api.lifecycle.PropertyExecutionResult;
+import net.jqwik.api.lifecycle.PropertyExecutor;
+import net.jqwik.api.lifecycle.PropertyLifecycleContext;
 import net.jqwik.api.lifecycle.SkipExecutionHook;
 import org.opentest4j.TestAbortedException;
 
@@ -36,5 +39,20 @@ abstract class DatabaseProperties {
                 return SkipResult.skip(e.getMessage());
             }
         }
+    }
+
+    /**
+     * Runs a property as many times as asked ({@code -Ddepot.differential.tries=N}, else {@code deep}
+     * with {@code depot.deep=true}, else {@code ci}), then prints what {@code report} says of that
+     * number, how long it took and how it ended.
+     */
+    static PropertyExecutionResult counted(PropertyLifecycleContext context, PropertyExecutor property, int ci, int deep,
+            java.util.function.IntFunction<String> report) {
+        int tries = Integer.getInteger("depot.differential.tries", Boolean.getBoolean("depot.deep") ? deep : ci);
+        context.attributes().setTries(tries);
+        long start = System.nanoTime();
+        PropertyExecutionResult result = property.execute();
+        System.out.printf("%s, %.1f s, %s%n", report.apply(tries), (System.nanoTime() - start) / 1e9, result.status());
+        return result;
     }
 }

@@ -87,13 +87,8 @@ abstract class DifferentialProperties extends DatabaseProperties {
     static final class Tries implements AroundPropertyHook {
         @Override
         public PropertyExecutionResult aroundProperty(PropertyLifecycleContext context, PropertyExecutor property) {
-            int tries = Integer.getInteger("depot.differential.tries", Boolean.getBoolean("depot.deep") ? DEEP_TRIES : TRIES);
-            context.attributes().setTries(tries);
-            long start = System.nanoTime();
-            PropertyExecutionResult result = property.execute();
-            System.out.printf("differential %s: %d programs requested, %d run, %.1f s, %s%n", context.containerClass().getSimpleName(),
-                    tries, RUNS.getAndSet(0), (System.nanoTime() - start) / 1e9, result.status());
-            return result;
+            return counted(context, property, TRIES, DEEP_TRIES, tries -> String.format("differential %s: %d programs requested, %d run",
+                    context.containerClass().getSimpleName(), tries, RUNS.getAndSet(0)));
         }
     }
 
