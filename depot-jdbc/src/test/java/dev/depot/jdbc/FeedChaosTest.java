@@ -19,7 +19,6 @@ import java.util.SplittableRandom;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -36,8 +35,9 @@ import org.slf4j.LoggerFactory;
  * write was acknowledged holds exactly that write, and an acknowledged transaction's events are
  * consecutive. A write that failed with {@link BackendUnavailableException} may have happened or
  * not, but not half and not twice. The reader that followed the feed through the faults saw a
- * prefix of that one order. Short by default; {@code -Ddepot.deep=true} runs 60 s per server, or
- * {@code -Ddepot.chaos.seconds=N}.
+ * prefix of that one order. Faults are paced by the writers' calls ({@link ChaosPace}): 600 calls
+ * through the faults per server by default, 5,000 with {@code -Ddepot.deep=true}, or {@code
+ * -Ddepot.chaos.calls=N}.
  */
 class FeedChaosTest {
     record Item(String id, String tag) {}
@@ -52,10 +52,6 @@ class FeedChaosTest {
         return Stream.of(
                 Arguments.of("postgresql", (Supplier<String>) TestDatabases::postgres, 5432),
                 Arguments.of("mariadb", (Supplier<String>) TestDatabases::mariadb, 3306));
-    }
-
-    static long seconds() {
-        return Long.getLong("depot.chaos.seconds", Boolean.getBoolean("depot.deep") ? 60 : 4);
     }
 
     enum Outcome { OK, UNKNOWN }
@@ -73,7 +69,7 @@ class FeedChaosTest {
                 Depot chaotic = Depot.open(proxy.route(base, port) + BOUNDS);
                 Depot direct = Depot.open(base)) {
             long from = direct.changes().lastSequence();
-            AtomicBoolean stop = new AtomicBoolean();
+            ChaosPace pace = new ChaosPace();
             Map<Integer, List<Attempt>> attempts = new ConcurrentHashMap<>();
             List<Throwable> failures = new CopyOnWriteArrayList<>();
             List<ChangeEvent> followed = new CopyOnWriteArrayList<>();
@@ -85,20 +81,20 @@ class FeedChaosTest {
                 attempts.put(id, mine);
                 threads.add(Thread.ofPlatform().name("chaos-writer-" + w).start(() -> {
                     try {
-                        write(id, depot, mine, stop);
+                        write(id, depot, mine, pace);
                     } catch (Throwable t) {
                         failures.add(t);
                     }
                 }));
             }
-            threads.add(Thread.ofPlatform().name("chaos-reader").start(() -> follow(chaotic, from, followed, stop, failures)));
-            runFaults(proxy, stop, threads);
+            threads.add(Thread.ofPlatform().name("chaos-reader").start(() -> follow(chaotic, from, followed, pace, failures)));
+            runFaults(proxy, pace, threads, failures);
             assertNoFailures(failures);
 
             List<ChangeEvent> feed = direct.changes().since(from, Integer.MAX_VALUE);
-            LoggerFactory.getLogger(FeedChaosTest.class).info("{}: {} events, {} attempts ({} of unknown outcome) in {} s",
+            LoggerFactory.getLogger(FeedChaosTest.class).info("{}: {} events, {} attempts ({} of unknown outcome), {} through the faults",
                     name, feed.size(), attempts.values().stream().mapToInt(List::size).sum(),
-                    attempts.values().stream().flatMap(List::stream).filter(a -> a.outcome() == Outcome.UNKNOWN).count(), seconds());
+                    attempts.values().stream().flatMap(List::stream).filter(a -> a.outcome() == Outcome.UNKNOWN).count(), pace.calls());
             for (int i = 0; i < feed.size(); i++) {
                 assertThat(feed.get(i).sequence()).as("gap-free from %d", from).isEqualTo(from + 1 + i);
             }
@@ -119,11 +115,11 @@ class FeedChaosTest {
         }
     }
 
-    /** Random saves, deletes and small transactions on the writer's own keys, until told to stop. */
-    private static void write(int id, Depot depot, List<Attempt> out, AtomicBoolean stop) {
+    /** Random saves, deletes and small transactions on the writer's own keys, until the run ends; writer 0's calls do not pass the faults. */
+    private static void write(int id, Depot depot, List<Attempt> out, ChaosPace pace) {
         Records<String, Item> items = null; // taken inside the loop: preparing a collection during an outage may fail as unavailable
         SplittableRandom random = new SplittableRandom(id * 7919L + System.nanoTime());
-        for (int n = 0; !stop.get(); n++) {
+        for (int n = 0; pace.running(); n++) {
             String tag = id + "-" + n;
             int roll = random.nextInt(100);
             Map<String, String> tags = new LinkedHashMap<>();
@@ -162,6 +158,10 @@ class FeedChaosTest {
                 if (out.stream().noneMatch(a -> a.outcome() == Outcome.UNKNOWN)) {
                     throw new AssertionError("a conflict on keys no other call could have written", e);
                 }
+            } finally {
+                if (id != 0) {
+                    pace.called();
+                }
             }
         }
     }
@@ -171,10 +171,10 @@ class FeedChaosTest {
     }
 
     /** Follows the feed through the chaotic depot; a read the faults end is simply tried again. */
-    private static void follow(Depot depot, long from, List<ChangeEvent> seen, AtomicBoolean stop, List<Throwable> failures) {
+    private static void follow(Depot depot, long from, List<ChangeEvent> seen, ChaosPace pace, List<Throwable> failures) {
         long last = from;
         try {
-            while (!stop.get()) {
+            while (pace.running()) {
                 try {
                     List<ChangeEvent> batch = depot.changes().since(last, 50);
                     for (ChangeEvent e : batch) {
@@ -202,11 +202,18 @@ class FeedChaosTest {
         assertThat(failures).as("calls failed other than as unavailable (stacks logged above)").isEmpty();
     }
 
-    /** Injects faults for {@link #seconds()}, then stops them and the {@code threads}, which must end. */
-    static void runFaults(FaultProxy proxy, AtomicBoolean stop, List<Thread> threads) throws InterruptedException {
-        Thread faults = Thread.ofPlatform().name("chaos-faults").start(() -> inject(proxy, stop));
-        Thread.sleep(TimeUnit.SECONDS.toMillis(seconds()));
-        stop.set(true);
+    /**
+     * Injects faults until the workers have made {@link ChaosPace#runLength()} calls through them,
+     * then stops the faults and the {@code threads}, which must end.
+     */
+    static void runFaults(FaultProxy proxy, ChaosPace pace, List<Thread> threads, List<Throwable> failures)
+            throws InterruptedException {
+        Thread faults = Thread.ofPlatform().name("chaos-faults").start(() -> inject(proxy, pace, failures));
+        try {
+            pace.awaitCalls(ChaosPace.runLength());
+        } finally {
+            pace.stop();
+        }
         faults.join();
         proxy.up();
         for (Thread t : threads) {
@@ -215,29 +222,38 @@ class FeedChaosTest {
         }
     }
 
-    /** Cuts, outages and stalls at random moments, each short, until told to stop. */
-    private static void inject(FaultProxy proxy, AtomicBoolean stop) {
+    /**
+     * A cut, a cut inside the traffic, an outage or a stall every few calls; an outage or a stall
+     * lasts until a call or a few have ended in it, so callers always meet it.
+     */
+    private static void inject(FaultProxy proxy, ChaosPace pace, List<Throwable> failures) {
         SplittableRandom random = new SplittableRandom();
         try {
-            while (!stop.get()) {
-                Thread.sleep(20 + random.nextInt(180));
+            while (pace.running()) {
+                pace.awaitCalls(5 + random.nextInt(60));
+                if (!pace.running()) {
+                    break;
+                }
                 int roll = random.nextInt(100);
-                if (roll < 45) {
+                if (roll < 50) {
                     proxy.cut();
-                } else if (roll < 75) {
+                } else if (roll < 85) {
                     proxy.cutAfter(random.nextInt(20_000)); // lands inside a statement, a batch or a COMMIT
-                } else if (roll < 90) {
+                } else if (roll < 93) {
                     proxy.down();
-                    Thread.sleep(50 + random.nextInt(300));
+                    pace.awaitCalls(1 + random.nextInt(3));
                     proxy.up();
                 } else {
                     proxy.stall();
-                    Thread.sleep(50 + random.nextInt(300));
+                    pace.awaitCalls(1 + random.nextInt(3));
                     proxy.up();
                 }
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        } catch (Throwable t) {
+            failures.add(t);
+            pace.stop();
         } finally {
             proxy.cutAfter(Long.MAX_VALUE);
             proxy.up();

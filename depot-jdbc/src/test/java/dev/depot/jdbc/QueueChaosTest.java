@@ -21,7 +21,6 @@ import java.util.SplittableRandom;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -37,8 +36,8 @@ import org.slf4j.LoggerFactory;
  * complete unless a complete of it ended unknown (then at most one); no item was completed that
  * nobody produced; and an item was handed out again only after its previous lease had expired.
  * A call that failed with {@link BackendUnavailableException} may have happened or not, never
- * half. Short by default; {@code -Ddepot.deep=true} runs 60 s per server, or {@code
- * -Ddepot.chaos.seconds=N}.
+ * half. Faults are paced by the calls through them ({@link ChaosPace}): 600 per server by
+ * default, 5,000 with {@code -Ddepot.deep=true}, or {@code -Ddepot.chaos.calls=N}.
  */
 class QueueChaosTest {
     /** Short, so items whose lease the faults lost come back within the test; many attempts, so none die of it. */
@@ -71,33 +70,34 @@ class QueueChaosTest {
                 Depot direct = Depot.open(base)) {
             WorkQueue faulty = chaotic.queue("chaos_jobs", OPTIONS);
             WorkQueue clean = direct.queue("chaos_jobs", OPTIONS);
-            AtomicBoolean stop = new AtomicBoolean();
+            ChaosPace pace = new ChaosPace();
             List<Thread> threads = new ArrayList<>();
             for (int p = 0; p < 2; p++) {
                 int id = p;
-                threads.add(Thread.ofPlatform().name("chaos-producer-" + p).start(() -> produce(id, faulty, ledger, stop)));
+                threads.add(Thread.ofPlatform().name("chaos-producer-" + p).start(() -> produce(id, faulty, ledger, pace)));
             }
             for (int c = 0; c < 3; c++) {
-                WorkQueue q = c == 2 ? clean : faulty; // the third consumer is another process, out of the faults' way
-                threads.add(Thread.ofPlatform().name("chaos-consumer-" + c).start(() -> consume(q, ledger, stop)));
+                boolean faults = c != 2; // the third consumer is another process, out of the faults' way
+                WorkQueue q = faults ? faulty : clean;
+                threads.add(Thread.ofPlatform().name("chaos-consumer-" + c).start(() -> consume(q, faults, ledger, pace)));
             }
-            FeedChaosTest.runFaults(proxy, stop, threads);
+            FeedChaosTest.runFaults(proxy, pace, threads, ledger.failures);
             FeedChaosTest.assertNoFailures(ledger.failures);
             drain(clean, ledger);
             LoggerFactory.getLogger(QueueChaosTest.class).info(
-                    "{}: {} produced ({} more unknown), {} completed ({} completes unknown), {} leases in {} s",
+                    "{}: {} produced ({} more unknown), {} completed ({} completes unknown), {} leases, {} calls through the faults",
                     name, ledger.produced.size(), ledger.maybeProduced.size(), ledger.completed.size(),
-                    ledger.maybeCompleted.size(), ledger.received.size(), FeedChaosTest.seconds());
+                    ledger.maybeCompleted.size(), ledger.received.size(), pace.calls());
             check(ledger);
         } finally {
             TestDatabases.release(base, prefix);
         }
     }
 
-    private static void produce(int id, WorkQueue q, Ledger ledger, AtomicBoolean stop) {
+    private static void produce(int id, WorkQueue q, Ledger ledger, ChaosPace pace) {
         SplittableRandom random = new SplittableRandom();
         try {
-            for (int n = 0; !stop.get(); n++) {
+            for (int n = 0; pace.running(); n++) {
                 List<String> payloads = new ArrayList<>();
                 int size = 1 + random.nextInt(5);
                 for (int i = 0; i < size; i++) {
@@ -108,6 +108,8 @@ class QueueChaosTest {
                     ledger.produced.addAll(payloads);
                 } catch (BackendUnavailableException e) {
                     ledger.maybeProduced.addAll(payloads);
+                } finally {
+                    pace.called();
                 }
             }
         } catch (Throwable t) {
@@ -115,10 +117,14 @@ class QueueChaosTest {
         }
     }
 
-    private static void consume(WorkQueue q, Ledger ledger, AtomicBoolean stop) {
+    /** Lease-and-complete rounds until the run ends; a round through the faults counts as a call. */
+    private static void consume(WorkQueue q, boolean throughFaults, Ledger ledger, ChaosPace pace) {
         try {
-            while (!stop.get()) {
+            while (pace.running()) {
                 take(q, ledger, Duration.ofMillis(100));
+                if (throughFaults) {
+                    pace.called();
+                }
             }
         } catch (Throwable t) {
             ledger.failures.add(t);
