@@ -72,7 +72,7 @@ final class MemoryQueue implements StoredQueue {
         return c != 0 ? c : Long.compare(a.order, b.order);
     };
     private static final Comparator<QueueEntry> BY_DEADLINE = (a, b) -> bySeq(a.deadline.compareTo(b.deadline), a, b);
-    private static final Comparator<QueueEntry> BY_DEATH = (a, b) -> bySeq(a.deadAt.compareTo(b.deadAt), a, b);
+    static final Comparator<QueueEntry> BY_DEATH = (a, b) -> bySeq(a.deadAt.compareTo(b.deadAt), a, b);
 
     private static int bySeq(int byTime, QueueEntry a, QueueEntry b) {
         return byTime != 0 ? byTime : Long.compare(a.seq, b.seq);

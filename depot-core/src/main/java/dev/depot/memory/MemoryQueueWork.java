@@ -69,13 +69,34 @@ final class MemoryQueueWork {
                 apply(op, now);
             }
         } finally {
-            List<List<QueueEntry>> moving = new ArrayList<>(entered);
+            List<Dying> dying = new ArrayList<>();
             for (int i = entered - 1; i >= 0; i--) {
-                moving.add(locked.get(i).release());
+                MemoryQueue q = locked.get(i);
+                q.release().forEach(e -> dying.add(new Dying(e, q)));
             }
-            for (int i = 0; i < moving.size(); i++) {
-                locked.get(entered - 1 - i).handOff(moving.get(i)); // only now: no queue lock is held
+            handOff(dying); // only now: no queue lock is held
+        }
+    }
+
+    /** A dead item on its way out of {@code source}. */
+    private record Dying(QueueEntry entry, MemoryQueue source) {}
+
+    /**
+     * Hands the commit's dead items over in the order they died, those that died together by id,
+     * whichever queue they leave: as SQL inserts them, one commit's dead letters sorted together.
+     * Consecutive items of one source queue go in one hand-off.
+     */
+    private static void handOff(List<Dying> dying) {
+        dying.sort((x, y) -> MemoryQueue.BY_DEATH.compare(x.entry(), y.entry()));
+        for (int i = 0; i < dying.size(); ) {
+            MemoryQueue source = dying.get(i).source();
+            int j = i;
+            List<QueueEntry> run = new ArrayList<>();
+            while (j < dying.size() && dying.get(j).source() == source) {
+                run.add(dying.get(j++).entry());
             }
+            source.handOff(run);
+            i = j;
         }
     }
 

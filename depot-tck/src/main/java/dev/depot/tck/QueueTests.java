@@ -1097,6 +1097,41 @@ abstract class QueueTests extends FeatureTests {
         assertThat(texts(dead.lease(3, NO_WAIT))).containsExactly("x", "y", "leased");
     }
 
+    /**
+     * A transaction settling leases of two queues that share a dead-letter queue hands their dead
+     * letters over together, in the order they died, those that died together by id — not source
+     * queue by source queue (memory handed over per queue, in reverse of the order queues were opened).
+     */
+    @Test
+    void deadLettersFromTwoQueuesInOneTransactionArriveInTheOrderTheyDied() {
+        assumeCapability(Capability.QUEUES);
+        WorkQueue dead = depot().queue("shared_dead");
+        QueueOptions options = QueueOptions.leaseTimeout(TIMEOUT).maxAttempts(1).deadLetter("shared_dead");
+        WorkQueue a = depot().queue("jobs_a", options);
+        WorkQueue b = depot().queue("jobs_b", options);
+        a.produce(msg("a1"));
+        b.produce(msg("b1"));
+        a.produce(msg("a2"));
+        b.produce(msg("b-expired"));
+        Lease b1 = b.lease(1, NO_WAIT).getFirst();
+        Lease expiring = b.lease(1, NO_WAIT).getFirst();
+        clock().advance(Duration.ofSeconds(1));
+        Lease a1 = a.lease(1, NO_WAIT).getFirst();
+        Lease a2 = a.lease(1, NO_WAIT).getFirst();
+        b.extend(b1, TIMEOUT);
+        clock().advance(TIMEOUT.minusMillis(500)); // 30.5 s: b-expired's only lease ended at 30 s
+
+        depot().inTransaction(tx -> {
+            tx.queue("jobs_b").deadLetter(b1, "gave up");
+            tx.queue("jobs_a").deadLetter(a2, "gave up");
+            tx.queue("jobs_a").deadLetter(a1, "gave up");
+        });
+
+        assertThat(expiring.payloadText()).isEqualTo("b-expired");
+        assertThat(texts(dead.lease(4, NO_WAIT))).as("b-expired died first; a1, b1, a2 died at the commit, by id")
+                .containsExactly("b-expired", "a1", "b1", "a2");
+    }
+
     // ---- due work first: what becomes due is processed before a call acts (found by the differential test) ----
 
     /** Memory kept nanoseconds of notBefore, expireAfter, lease timeouts, extensions and retry delays; SQL stores microseconds. */
