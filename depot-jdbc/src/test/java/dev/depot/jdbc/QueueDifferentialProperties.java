@@ -47,8 +47,8 @@ import net.jqwik.api.lifecycle.PropertyLifecycleContext;
  * The differential test of work queues: the same random program of queue operations runs step by
  * step on memory and on a SQL database, and after every step both must have answered alike — ids,
  * leases (attempt, times, holder, history), batch results, stats, pages of items with their
- * cursors, options, and exception types. Programs use two queues (one may be the other's dead-letter
- * queue), produce with headers, dedup keys, {@code notBefore} and {@code expireAfter}, lease without
+ * cursors, options, and exception types. Programs use three queues (any may be another's
+ * dead-letter queue, most often the third, so two source queues share it), produce with headers, dedup keys, {@code notBefore} and {@code expireAfter}, lease without
  * waiting, settle current, expired, forged and foreign leases (single and batch), extend, clear,
  * and run transactions that produce and settle beside a record write and commit, throw or are
  * marked rollback-only. Time moves only by the shared {@link TestClock}: by fixed steps (also below
@@ -72,7 +72,7 @@ abstract class QueueDifferentialProperties extends DatabaseProperties {
     static final int TRIES = 100;
     static final int DEEP_TRIES = 10_000;
     static final Instant START = Instant.parse("2030-01-01T00:00:00Z");
-    static final List<String> QUEUES = List.of("qa", "qb");
+    static final List<String> QUEUES = List.of("qa", "qb", "qc");
     private static final Map<String, Depot> OPEN = new ConcurrentHashMap<>();
     private static final Map<String, String> URLS = new ConcurrentHashMap<>();
     /**
@@ -207,7 +207,7 @@ abstract class QueueDifferentialProperties extends DatabaseProperties {
         /** The queue a settle goes to: the lease's own, or (when {@code other}) the other one, which must refuse it. */
         WorkQueue queueOf(Lease l, boolean other) {
             int q = QUEUES.indexOf(l.queue());
-            return queue(other ? 1 - q : q);
+            return queue(other ? (q + 1) % QUEUES.size() : q);
         }
 
         Message message(MessageSpec spec) {
@@ -582,7 +582,7 @@ abstract class QueueDifferentialProperties extends DatabaseProperties {
 
     static TransactionQueue txQueue(Transaction tx, Lease l, boolean otherQueue) {
         int q = QUEUES.indexOf(l.queue());
-        return tx.queue(QUEUES.get(otherQueue ? 1 - q : q));
+        return tx.queue(QUEUES.get(otherQueue ? (q + 1) % QUEUES.size() : q));
     }
 
     record TxProduce(int q, List<MessageSpec> specs, boolean single) implements TxOp {
@@ -650,8 +650,9 @@ abstract class QueueDifferentialProperties extends DatabaseProperties {
     /** Below a microsecond: stored instants are truncated to microseconds, so these must act alike everywhere. */
     private static final Duration HALF_MICRO = Duration.ofNanos(500);
 
+    /** Mostly the first two queues; the third is there so that two source queues can share a dead-letter queue. */
     private static Arbitrary<Integer> queueIndex() {
-        return Arbitraries.integers().between(0, 1);
+        return Arbitraries.frequency(Tuple.of(2, 0), Tuple.of(2, 1), Tuple.of(1, 2));
     }
 
     /** Lease positions: small numbers, taken modulo how many leases a run has. */
@@ -679,7 +680,8 @@ abstract class QueueDifferentialProperties extends DatabaseProperties {
     private static Arbitrary<QueueOptions> options() {
         Arbitrary<Duration> lease = Arbitraries.of(Duration.ofMillis(1), Duration.ofSeconds(1), Duration.ofSeconds(30), Duration.ofMinutes(2));
         Arbitrary<Integer> attempts = Arbitraries.integers().between(1, 3);
-        Arbitrary<String> dlq = Arbitraries.of("qa", "qb").injectNull(0.5);
+        // mostly the third queue, so that the first two often share it
+        Arbitrary<String> dlq = Arbitraries.frequency(Tuple.of(1, "qa"), Tuple.of(1, "qb"), Tuple.of(3, "qc")).injectNull(0.4);
         Arbitrary<Duration> retention = Arbitraries.of(Duration.ZERO, Duration.ofSeconds(1), Duration.ofHours(1), Duration.ofDays(7));
         return Combinators.combine(lease, attempts, dlq, retention).as(QueueOptions::new);
     }
@@ -719,7 +721,7 @@ abstract class QueueDifferentialProperties extends DatabaseProperties {
         Arbitrary<TxOp> retry = Combinators.combine(leaseIndex(), delays(), rarely()).as(TxRetry::new);
         Arbitrary<TxOp> deadLetter = Combinators.combine(leaseIndex(), Arbitraries.of("poison", " ")).as(TxDeadLetter::new);
         return Arbitraries.frequencyOf(Tuple.of(4, produce), Tuple.of(4, complete), Tuple.of(1, completeBatch), Tuple.of(2, retry),
-                Tuple.of(1, deadLetter));
+                Tuple.of(2, deadLetter));
     }
 
     private static Arbitrary<Step> step() {
