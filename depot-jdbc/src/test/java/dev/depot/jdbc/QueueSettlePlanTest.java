@@ -19,7 +19,9 @@ import org.junit.jupiter.api.Test;
  * queue among the conditions, the generic plan (what a prepared statement gets after five runs)
  * chose the {@code (queue, due_at)} index and filtered every leased row of the queue: 5 ms a
  * complete at 3,000 leased items, and the general path's lock query read the whole queue through a
- * bitmap scan. The plans are the thing tested, forced generic, with 3,000 leased items.
+ * bitmap scan. The plans are the thing tested, forced generic, with 3,000 leased items. The
+ * one-statement claim must seek both the due and the ready index (and skip the claim by a one-time
+ * filter when something is due), never scan.
  */
 class QueueSettlePlanTest {
     private static final String PREFIX = "qplan_";
@@ -52,6 +54,12 @@ class QueueSettlePlanTest {
                     one.id(), "'" + one.token() + "'", "0");
             String lock = explain(st, "settle_lock", q.lockSql(3), leases.get(1).id(), leases.get(2).id(), leases.get(3).id());
 
+            q.produce(List.of(Message.of("ready")));
+            String claim = explain(st, "claim", q.autoCommit.claimSql,
+                    "'jobs'", "0", "'t.'", "0", "'plan'", "1", "'jobs'", "0", "10");
+
+            assertThat(claim).as("plan of the auto-commit claim").contains(PREFIX + "queue_due").contains(PREFIX + "queue_ready")
+                    .doesNotContain("Seq Scan");
             assertThat(complete).as("plan of the auto-commit complete").contains(PREFIX + "queue_items_pkey")
                     .doesNotContain(PREFIX + "queue_due").doesNotContain(PREFIX + "queue_ready");
             assertThat(lock).as("plan of the settle lock").contains(PREFIX + "queue_items_pkey")
