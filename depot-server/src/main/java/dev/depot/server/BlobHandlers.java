@@ -186,7 +186,7 @@ final class BlobHandlers {
                 return size == 0 ? null : new long[] {Math.max(0, size - suffix), size - 1};
             }
             long first = Long.parseLong(a);
-            long last = b.isEmpty() ? size - 1 : Long.parseLong(b);
+            long last = b.isEmpty() ? Long.MAX_VALUE : Long.parseLong(b); // open-ended: valid wherever it starts
             if (first < 0 || last < first) {
                 throw new NumberFormatException();
             }

@@ -216,10 +216,12 @@ public final class DepotServer implements AutoCloseable {
         // response to be written before the connector closes.
         c.jetty.modifyServer(server -> {
             server.setStopTimeout(Math.max(1, config.stopTimeout().toMillis()));
+            server.setErrorHandler(new HttpErrors());
             GracefulHandler graceful = new GracefulHandler();
             graceful.setHandler(server.getHandler());
             server.setHandler(graceful);
         });
+        c.jetty.modifyServletContextHandler(context -> context.setErrorHandler(new HttpErrors())); // what fails in the servlet layer (a path not UTF-8)
         // Method, route template, status and time: never a path (it carries keys), a body or a header.
         // Metrics take the same labels, so a key in a path never becomes a label either.
         c.requestLogger.http((ctx, ms) -> {

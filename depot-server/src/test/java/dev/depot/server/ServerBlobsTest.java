@@ -109,6 +109,9 @@ class ServerBlobsTest {
         Http.Response past = http.get("/v1/blobs/docs/abc", "Range", "bytes=10-20");
         assertThat(past.status()).isEqualTo(416);
         assertThat(past.headers().firstValue("Content-Range")).contains("bytes */10");
+        assertThat(http.get("/v1/blobs/docs/abc", "Range", "bytes=20-").status()).as("open-ended, past the end").isEqualTo(416);
+        assertThat(http.get("/v1/blobs/docs/abc", "Range", "bytes=10-").status()).isEqualTo(416);
+        assertThat(http.get("/v1/blobs/docs/abc", "Range", "bytes=5-2").status()).as("last before first").isEqualTo(400);
         assertThat(http.get("/v1/blobs/docs/abc", "Range", "bytes=1-2,4-5").status()).isEqualTo(400);
         assertThat(http.get("/v1/blobs/docs/abc", "Range", "pages=1").status()).isEqualTo(400);
         // If-Range with another etag: the whole blob.
