@@ -2,6 +2,7 @@ package dev.depot.server;
 
 import io.javalin.json.JsonMapper;
 import java.lang.reflect.Type;
+import java.nio.charset.StandardCharsets;
 import tools.jackson.databind.ObjectMapper;
 
 /**
@@ -16,9 +17,14 @@ final class JacksonMapper implements JsonMapper {
         this.mapper = mapper;
     }
 
+    /**
+     * Through UTF-8 bytes and back: Jackson's byte generator writes an unpaired surrogate (which a
+     * document may hold) as a {@code \\u} escape, while its string generator leaves the bare char,
+     * which Javalin's UTF-8 encoding of the result then turns into {@code ?}.
+     */
     @Override
     public String toJsonString(Object obj, Type type) {
-        return mapper.writeValueAsString(obj);
+        return new String(mapper.writeValueAsBytes(obj), StandardCharsets.UTF_8);
     }
 
     @Override

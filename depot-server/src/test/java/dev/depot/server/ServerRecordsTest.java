@@ -128,6 +128,24 @@ class ServerRecordsTest {
         assertThat(in.json().get("items").size()).isEqualTo(2);
     }
 
+    /** A document may hold an unpaired surrogate (CONTRACT: documents); every answer must give it back, not {@code ?}. */
+    @Test
+    void anUnpairedSurrogateInADocumentComesBackFromEveryRoute() {
+        http.put("/v1/collections/players", PLAYERS);
+        String body = "{\"id\":\"odd\",\"name\":\"x\\ud800y\",\"email\":\"odd@example.com\",\"score\":1}";
+        assertThat(http.put("/v1/collections/players/records/odd", body).status()).isEqualTo(201);
+
+        Http.Response one = http.get("/v1/collections/players/records/odd");
+        Http.Response query = http.post("/v1/collections/players/query", "{}");
+        Http.Response batch = http.post("/v1/batch", "{\"operations\":[{\"op\":\"put\",\"collection\":\"players\",\"key\":\"odd\","
+                + "\"value\":" + body + "}]}");
+
+        assertThat(one.json().get("name").asString()).isEqualTo("x\ud800y");
+        assertThat(query.json().get("items").get(0).get("name").asString()).isEqualTo("x\ud800y");
+        assertThat(query.body()).doesNotContain("x?y");
+        assertThat(batch.status()).as(batch.body()).isEqualTo(200);
+    }
+
     @Test
     void healthSaysLiveAndReady() {
         assertThat(http.get("/health/live").status()).isEqualTo(200);
