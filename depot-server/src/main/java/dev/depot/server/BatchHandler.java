@@ -21,6 +21,12 @@ import tools.jackson.databind.JsonNode;
  * document whose detail starts with {@code operations[i]}; a lost race at commit is 409.
  */
 final class BatchHandler {
+    private static final KnownFields BODY = KnownFields.of("operations");
+    private static final KnownFields PUT = KnownFields.of("op", "collection", "value", "ifVersion", "ifAbsent");
+    private static final KnownFields DELETE = KnownFields.of("op", "collection", "key", "ifVersion");
+    private static final KnownFields PRODUCE = KnownFields.of("op", "queue", "message");
+    private static final KnownFields COMPLETE = KnownFields.of("op", "queue", "lease");
+
     static final int MAX_OPERATIONS = 1000;
 
     private final Depot depot;
@@ -40,7 +46,9 @@ final class BatchHandler {
             throw new ProblemException(501, "not-supported", "Not implemented", "this backend has no transactions");
         }
         Tenant tenant = Tenant.of(ctx);
-        JsonNode ops = bodies.object(ctx).get("operations");
+        JsonNode body = bodies.object(ctx);
+        BODY.check(body, "batch");
+        JsonNode ops = body.get("operations");
         if (ops == null || !ops.isArray() || ops.isEmpty() || ops.size() > MAX_OPERATIONS) {
             throw ProblemException.badRequest("invalid-batch", "\"operations\" must be an array of 1 to " + MAX_OPERATIONS + " operations");
         }
@@ -70,6 +78,7 @@ final class BatchHandler {
         Map<String, Object> out = new LinkedHashMap<>();
         switch (op.get("op").asString()) {
             case "put" -> {
+                PUT.check(op, "a put");
                 Records<String, JsonNode> records = records(tx, tenant, op);
                 JsonNode value = op.get("value");
                 if (value == null || !value.isObject()) {
@@ -94,6 +103,7 @@ final class BatchHandler {
                 out.put("version", version);
             }
             case "delete" -> {
+                DELETE.check(op, "a delete");
                 Records<String, JsonNode> records = records(tx, tenant, op);
                 if (!op.path("key").isString()) {
                     throw ProblemException.badRequest("invalid-batch", "\"key\" must be a string");
@@ -113,12 +123,14 @@ final class BatchHandler {
                 out.put("deleted", deleted);
             }
             case "produce" -> {
+                PRODUCE.check(op, "a produce");
                 String queue = queueName(op);
                 queues.queue(tenant, queue); // 501 without queues; makes the queue known
                 tx.queue(tenant.physical("queue", queue)).produce(queues.message(op.get("message"), "message"));
                 out.put("queue", queue);
             }
             case "complete" -> {
+                COMPLETE.check(op, "a complete");
                 String queue = queueName(op);
                 var q = queues.queue(tenant, queue);
                 tx.queue(q.name()).complete(QueueHandlers.lease(q, op.get("lease"), "lease"));

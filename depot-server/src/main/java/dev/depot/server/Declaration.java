@@ -13,6 +13,9 @@ import tools.jackson.databind.JsonNode;
  * type, a pointer and whether it is unique. Two declarations are the same when these are equal.
  */
 record Declaration(String name, String key, List<IndexDecl> indexes) {
+    private static final KnownFields DECLARATION = KnownFields.of("name", "key", "indexes");
+    private static final KnownFields INDEX = KnownFields.of("name", "type", "pointer", "unique");
+
 
     record IndexDecl(String name, String type, String pointer, boolean unique) {}
 
@@ -26,6 +29,12 @@ record Declaration(String name, String key, List<IndexDecl> indexes) {
 
     /** Parses {@code {"key": "/id", "indexes": [{"name":"score","type":"long","pointer":"/score","unique":false}]}}. */
     static Declaration parse(String name, JsonNode body) {
+        DECLARATION.check(body, "collection '" + name + "'");
+        JsonNode named = body.get("name"); // a declaration as GET returns it can be PUT back
+        if (named != null && !named.isNull() && !(named.isString() && named.asString().equals(name))) {
+            throw ProblemException.badRequest("invalid-declaration",
+                    "collection '" + name + "': \"name\" differs from the collection in the path");
+        }
         JsonNode key = body.get("key");
         if (key == null || !key.isString()) {
             throw ProblemException.badRequest("invalid-declaration",
@@ -39,6 +48,9 @@ record Declaration(String name, String key, List<IndexDecl> indexes) {
                         "collection '" + name + "': \"indexes\" must be an array");
             }
             for (JsonNode i : list) {
+                if (i.isObject()) {
+                    INDEX.check(i, "collection '" + name + "': indexes[" + indexes.size() + "]");
+                }
                 String iname = text(name, i, "name");
                 String type = text(name, i, "type").toLowerCase(Locale.ROOT);
                 if (!TYPES.containsKey(type)) {

@@ -22,6 +22,10 @@ import tools.jackson.databind.JsonNode;
  *  "limit": 20, "cursor": "..."}</pre>
  */
 final class QueryHandler {
+    private static final KnownFields BODY = KnownFields.of("where", "orderBy", "limit", "cursor");
+    private static final KnownFields CONDITION = KnownFields.of("field", "op", "value", "values");
+    private static final KnownFields ORDER = KnownFields.of("field", "direction");
+
     static final int DEFAULT_LIMIT = 100;
     static final int MAX_LIMIT = 1000;
 
@@ -37,6 +41,7 @@ final class QueryHandler {
         String collection = ctx.pathParam("name");
         Records<String, JsonNode> records = collections.require(Tenant.of(ctx), collection).records();
         JsonNode body = bodies.object(ctx);
+        BODY.check(body, "query");
         Query<JsonNode> q;
         try {
             q = conditions(records.query(), body);
@@ -73,6 +78,7 @@ final class QueryHandler {
             q = q.where(condition(c));
         }
         for (JsonNode o : array(body, "orderBy")) {
+            ORDER.check(o, "orderBy");
             String field = string(o, "field", "orderBy");
             JsonNode dir = o.get("direction");
             Direction direction = Direction.ASC;
@@ -97,6 +103,9 @@ final class QueryHandler {
     }
 
     private static Condition condition(JsonNode c) {
+        if (c.isObject()) {
+            CONDITION.check(c, "where");
+        }
         String field = string(c, "field", "where");
         String op = string(c, "op", "where").toLowerCase(Locale.ROOT);
         Q.Field<Object> f = Q.field(field);

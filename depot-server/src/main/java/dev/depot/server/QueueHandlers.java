@@ -36,6 +36,15 @@ import tools.jackson.databind.ObjectMapper;
  * payload that parses as JSON comes back as {@code "payload"}, any other as {@code "payloadBase64"}.
  */
 final class QueueHandlers {
+    private static final KnownFields OPTIONS = KnownFields.of("leaseTimeout", "maxAttempts", "deadLetterQueue", "deadRetention");
+    private static final KnownFields PRODUCE = KnownFields.of("messages");
+    static final KnownFields MESSAGE = KnownFields.of("payload", "payloadBase64", "headers", "dedupKey", "delay", "expireAfter");
+    private static final KnownFields LEASE = KnownFields.of("max", "wait", "holder");
+    private static final KnownFields COMPLETE = KnownFields.of("leases");
+    private static final KnownFields RETRY = KnownFields.of("leases", "delay");
+    private static final KnownFields EXTEND = KnownFields.of("lease", "by");
+    private static final KnownFields DEAD_LETTER = KnownFields.of("lease", "reason");
+
     static final int MAX_BATCH = 1000;
     static final Duration MAX_WAIT = Duration.ofSeconds(60);
     /** A lease waits in slices, so that a stopping server answers within a slice. */
@@ -75,6 +84,7 @@ final class QueueHandlers {
         Tenant tenant = Tenant.of(ctx);
         String name = ctx.pathParam("name");
         JsonNode body = bodies.object(ctx);
+        OPTIONS.check(body, "queue options");
         QueueOptions o = QueueOptions.defaults();
         if (body.has("leaseTimeout")) {
             o = o.withLeaseTimeout(Durations.parse(text(body, "leaseTimeout"), "leaseTimeout", Duration.ofDays(7)));
@@ -111,7 +121,9 @@ final class QueueHandlers {
 
     void produce(Context ctx) {
         WorkQueue q = queue(ctx);
-        JsonNode list = bodies.object(ctx).get("messages");
+        JsonNode produce = bodies.object(ctx);
+        PRODUCE.check(produce, "produce");
+        JsonNode list = produce.get("messages");
         if (list == null || !list.isArray() || list.isEmpty() || list.size() > MAX_BATCH) {
             throw ProblemException.badRequest("invalid-messages", "\"messages\" must be an array of 1 to " + MAX_BATCH + " messages");
         }
@@ -129,6 +141,9 @@ final class QueueHandlers {
             throw ProblemException.badRequest("invalid-messages", where + " must be an object");
         }
         byte[] payload;
+        if (m.isObject()) {
+            MESSAGE.check(m, where);
+        }
         if (m.has("payload") && m.has("payloadBase64")) {
             throw ProblemException.badRequest("invalid-messages", where + ": give payload or payloadBase64, not both");
         } else if (m.has("payloadBase64")) {
@@ -176,6 +191,7 @@ final class QueueHandlers {
     void lease(Context ctx) {
         WorkQueue q = queue(ctx);
         JsonNode body = bodies.object(ctx);
+        LEASE.check(body, "lease");
         int max = body.has("max") ? integer(body, "max", 1, MAX_BATCH) : 1;
         Duration wait = body.has("wait") ? Durations.parse(text(body, "wait"), "wait", MAX_WAIT) : Duration.ZERO;
         String holder = body.hasNonNull("holder") ? text(body, "holder") : "http";
@@ -225,13 +241,16 @@ final class QueueHandlers {
 
     void complete(Context ctx) {
         WorkQueue q = queue(ctx);
-        List<Lease> leases = leases(q, bodies.object(ctx));
+        JsonNode complete = bodies.object(ctx);
+        COMPLETE.check(complete, "complete");
+        List<Lease> leases = leases(q, complete);
         bodies.send(ctx, result(q.complete(leases)));
     }
 
     void retry(Context ctx) {
         WorkQueue q = queue(ctx);
         JsonNode body = bodies.object(ctx);
+        RETRY.check(body, "retry");
         List<Lease> leases = leases(q, body);
         Duration delay = body.has("delay") ? Durations.parse(text(body, "delay"), "delay", Duration.ofDays(365)) : Duration.ZERO;
         bodies.send(ctx, result(q.retry(leases, delay)));
@@ -240,6 +259,7 @@ final class QueueHandlers {
     void extend(Context ctx) {
         WorkQueue q = queue(ctx);
         JsonNode body = bodies.object(ctx);
+        EXTEND.check(body, "extend");
         Lease lease = lease(q, body.get("lease"), "lease");
         Duration by = Durations.parse(body.has("by") ? text(body, "by") : null, "by", Duration.ofDays(7));
         if (by.isZero()) {
@@ -252,6 +272,7 @@ final class QueueHandlers {
     void deadLetter(Context ctx) {
         WorkQueue q = queue(ctx);
         JsonNode body = bodies.object(ctx);
+        DEAD_LETTER.check(body, "dead-letter");
         Lease lease = lease(q, body.get("lease"), "lease");
         String reason = body.hasNonNull("reason") ? text(body, "reason") : "dead-lettered over HTTP";
         q.deadLetter(lease, reason);

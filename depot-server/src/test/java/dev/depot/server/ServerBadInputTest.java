@@ -108,12 +108,39 @@ class ServerBadInputTest {
         assertNothingWritten(before);
     }
 
+    /** A misspelt member of a request object is refused by name, not ignored (it would do something else than asked). */
+    @Test
+    void unknownMembersOfRequestObjectsAreRefusedByName() {
+        long before = depot.changes().lastSequence();
+        assertProblem(http.put("/v1/queues/emails", "{\"deadLetter\": \"failed\"}"), 400, "\"deadLetter\"");
+        assertProblem(http.post("/v1/queues/emails/messages", "{\"messages\": [{\"payload\": 1, \"notBefore\": \"2030-01-01T00:00:00Z\"}]}"),
+                400, "messages[0]: unknown field \"notBefore\"");
+        assertProblem(http.post("/v1/queues/emails/leases", "{\"maxItems\": 5}"), 400, "\"maxItems\"");
+        assertProblem(http.post("/v1/collections/players/query", "{\"were\": []}"), 400, "\"were\"");
+        assertProblem(http.post("/v1/collections/players/query", "{\"where\": [{\"field\": \"score\", \"op\": \"eq\", \"value\": 1, \"not\": true}]}"),
+                400, "\"not\"");
+        assertProblem(http.put("/v1/collections/teams", "{\"key\": \"/id\", \"indexes\": [{\"name\": \"n\", \"type\": \"string\", \"pointer\": \"/n\", \"uniq\": true}]}"),
+                400, "\"uniq\"");
+        assertProblem(http.post("/v1/batch", "{\"operations\": [{\"op\": \"put\", \"collection\": \"players\", \"value\": "
+                + ServerRecordsTest.player("ann", 11) + ", \"ifversion\": 1}]}"), 400, "\"ifversion\"");
+        assertNothingWritten(before);
+        assertThat(http.get("/v1/queues/emails").status()).isIn(200, 404);
+        assertThat(http.get("/v1/collections/teams").status()).isEqualTo(404);
+
+        String declared = http.get("/v1/collections/players").body();
+        assertThat(http.put("/v1/collections/players", declared).status()).as("a declaration as GET returns it can be PUT back").isEqualTo(200);
+        assertProblem(http.put("/v1/collections/other", declared), 400, "differs");
+    }
+
     /** Requests Jetty refuses before routing (it answered with an HTML page or an empty body). */
     @Test
     void requestsTheHttpLayerRefusesGetProblemsToo() throws Exception {
         long before = depot.changes().lastSequence();
-        assertProblem(http.put("/v1/collections/players/records/a%00b", ServerRecordsTest.player("a", 1)), 400, "not valid HTTP");
-        assertProblem(http.put("/v1/collections/players/records/%ff", ServerRecordsTest.player("a", 1)), 400, "not valid HTTP");
+        // A client of its own for each: Jetty closes the connection after such a refusal.
+        assertProblem(new Http(server.url()).put("/v1/collections/players/records/a%00b", ServerRecordsTest.player("a", 1)), 400,
+                "not valid HTTP");
+        assertProblem(new Http(server.url()).put("/v1/collections/players/records/%ff", ServerRecordsTest.player("a", 1)), 400,
+                "not valid HTTP");
         String raw = raw("PUT /v1/blobs/docs/x HTTP/1.1\r\nHost: localhost\r\nX-Depot-Meta-Owner: a\u0001b\r\n"
                 + "Content-Length: 1\r\nConnection: close\r\n\r\nx");
         assertThat(raw).startsWith("HTTP/1.1 400").containsIgnoringCase("content-type: application/problem+json")

@@ -137,7 +137,7 @@ class ServerRecordsTest {
 
         Http.Response one = http.get("/v1/collections/players/records/odd");
         Http.Response query = http.post("/v1/collections/players/query", "{}");
-        Http.Response batch = http.post("/v1/batch", "{\"operations\":[{\"op\":\"put\",\"collection\":\"players\",\"key\":\"odd\","
+        Http.Response batch = http.post("/v1/batch", "{\"operations\":[{\"op\":\"put\",\"collection\":\"players\","
                 + "\"value\":" + body + "}]}");
 
         assertThat(one.json().get("name").asString()).isEqualTo("x\ud800y");
