@@ -81,7 +81,7 @@ final class BlobHandlers {
         Map<String, String> metadata = new LinkedHashMap<>();
         for (String name : ctx.headerMap().keySet()) {
             if (name.toLowerCase(Locale.ROOT).startsWith(META)) {
-                metadata.put(name.substring(META.length()).toLowerCase(Locale.ROOT), ctx.header(name));
+                metadata.put(name.substring(META.length()).toLowerCase(Locale.ROOT), HeaderText.decode(ctx.header(name)));
             }
         }
         options = options.metadata(metadata);
@@ -117,7 +117,7 @@ final class BlobHandlers {
         ctx.header("ETag", etag);
         ctx.header("Accept-Ranges", "bytes");
         ctx.header("Last-Modified", DateTimeFormatter.RFC_1123_DATE_TIME.format(info.modified().atOffset(ZoneOffset.UTC)));
-        info.metadata().forEach((k, v) -> ctx.header("X-Depot-Meta-" + k, v));
+        info.metadata().forEach((k, v) -> ctx.header("X-Depot-Meta-" + k, HeaderText.encode(v)));
         String inm = ctx.header("If-None-Match");
         if (inm != null && (inm.strip().equals("*") || unquote(inm).equals(info.etag()))) {
             ctx.status(304);

@@ -22,6 +22,22 @@ final class Http {
         this.base = base;
     }
 
+    /**
+     * Sends bytes the HTTP client would refuse or re-encode (control characters, raw UTF-8 in a
+     * header) on a connection of their own, and returns the whole response, one char per byte.
+     * The request should say {@code Connection: close}.
+     */
+    String raw(byte[] request) {
+        URI u = URI.create(base);
+        try (java.net.Socket s = new java.net.Socket(u.getHost(), u.getPort())) {
+            s.setSoTimeout(10_000);
+            s.getOutputStream().write(request);
+            return new String(s.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.ISO_8859_1);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     record Response(int status, java.net.http.HttpHeaders headers, String body) {
         JsonNode json() {
             return JSON.readTree(body);

@@ -141,22 +141,12 @@ class ServerBadInputTest {
                 "not valid HTTP");
         assertProblem(new Http(server.url()).put("/v1/collections/players/records/%ff", ServerRecordsTest.player("a", 1)), 400,
                 "not valid HTTP");
-        String raw = raw("PUT /v1/blobs/docs/x HTTP/1.1\r\nHost: localhost\r\nX-Depot-Meta-Owner: a\u0001b\r\n"
-                + "Content-Length: 1\r\nConnection: close\r\n\r\nx");
+        String raw = http.raw(("PUT /v1/blobs/docs/x HTTP/1.1\r\nHost: localhost\r\nX-Depot-Meta-Owner: a\u0001b\r\n"
+                + "Content-Length: 1\r\nConnection: close\r\n\r\nx").getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
         assertThat(raw).startsWith("HTTP/1.1 400").containsIgnoringCase("content-type: application/problem+json")
                 .contains("\"status\":400").doesNotContain("<html");
         assertNothingWritten(before);
         assertThat(http.get("/v1/blobs/docs/x").status()).isEqualTo(404);
-    }
-
-    /** Sends bytes the HTTP client would refuse to send, and returns the whole response. */
-    private String raw(String request) throws Exception {
-        java.net.URI u = java.net.URI.create(server.url());
-        try (java.net.Socket s = new java.net.Socket(u.getHost(), u.getPort())) {
-            s.setSoTimeout(10_000);
-            s.getOutputStream().write(request.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
-            return new String(s.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.ISO_8859_1);
-        }
     }
 
     @Test

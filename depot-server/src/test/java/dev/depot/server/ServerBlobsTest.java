@@ -56,6 +56,21 @@ class ServerBlobsTest {
         }
     }
 
+    /** Jetty reads header bytes as ISO-8859-1: a UTF-8 value was stored as {@code cafÃ©}. */
+    @Test
+    void metadataValuesTravelAsUtf8() {
+        byte[] request = ("PUT /v1/blobs/docs/menu HTTP/1.1\r\nHost: localhost\r\nX-Depot-Meta-Dish: café ☕\r\n"
+                + "Content-Length: 1\r\nConnection: close\r\n\r\nx").getBytes(StandardCharsets.UTF_8);
+        assertThat(http.raw(request)).startsWith("HTTP/1.1 201");
+
+        assertThat(depot.blobs("docs").stat("menu").orElseThrow().metadata()).containsEntry("dish", "café ☕");
+        String head = http.raw(("HEAD /v1/blobs/docs/menu HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n")
+                .getBytes(StandardCharsets.US_ASCII));
+        String headerBytes = new String("X-Depot-Meta-dish: café ☕".getBytes(StandardCharsets.UTF_8), StandardCharsets.ISO_8859_1);
+        assertThat(head).as("sent back as its UTF-8 bytes").containsIgnoringCase(headerBytes);
+        assertThat(http.get("/v1/blobs/docs").json().get("items").get(0).get("metadata").get("dish").asString()).isEqualTo("café ☕");
+    }
+
     @Test
     void putGetHeadDeleteWithEtagsAndMetadata() {
         Http.Response created = putBytes("/v1/blobs/docs/reports/q1.txt", "hello world".getBytes(StandardCharsets.UTF_8),
