@@ -88,6 +88,11 @@ final class TestDatabases {
         return "sqlite:" + tempDir("depot-sqlite").resolve("depot.db");
     }
 
+    /** A {@code file:} depot in a fresh temporary directory (deleted at exit), without fsync: for tests of the blob rules. */
+    static String files() {
+        return "file:" + tempDir("depot-files") + "?fsync=false";
+    }
+
     /** Gives a database URL when a test starts (so an unreachable server skips only that test). */
     interface UrlSource {
         String url();
