@@ -16,7 +16,8 @@ import java.util.regex.Pattern;
  *
  * <p>Limits, checked when the options are built ({@link IllegalArgumentException}): content type 1 to
  * 255 printable ASCII characters; metadata keys match {@code [A-Za-z0-9][A-Za-z0-9._-]{0,127}};
- * values are at most 1024 UTF-8 bytes without control characters; at most 8192 bytes in all.
+ * values are at most 1024 UTF-8 bytes without control characters or unpaired surrogates; at most
+ * 8192 bytes in all.
  *
  * @param contentType the media type stored with the blob
  * @param metadata user metadata stored with the blob; unmodifiable, iteration in insertion order is not
@@ -127,6 +128,10 @@ public record WriteOptions(String contentType, Map<String, String> metadata, boo
             }
             if (value.chars().anyMatch(c -> c < 0x20 || c == 0x7f)) {
                 throw new IllegalArgumentException("metadata value of '" + key + "' contains a control character");
+            }
+            if (CodePoints.hasUnpairedSurrogate(value)) {
+                // Not encodable in UTF-8: SQL backends stored it as '?', memory and file: kept it (as paths, refused).
+                throw new IllegalArgumentException("metadata value of '" + key + "' contains an unpaired surrogate");
             }
             total += key.length() + bytes;
         }

@@ -193,6 +193,22 @@ abstract class BlobTests extends BlobFeatureTests {
         assertThatThrownBy(() -> WriteOptions.contentType("")).isInstanceOf(IllegalArgumentException.class);
     }
 
+    /**
+     * Metadata holds text any backend stores as UTF-8: characters beyond the BMP round-trip, and an
+     * unpaired surrogate (not encodable, so SQL stored it as {@code ?}) is refused when the options
+     * are built, as in paths.
+     */
+    @Test
+    void metadataIsUtf8Text() {
+        Map<String, String> text = Map.of("emoji", "\ud83d\ude00 x", "spaces", " a=b ");
+        blobs().put("u.txt", utf8("u"), WriteOptions.defaults().metadata(text));
+        assertThat(blobs().stat("u.txt").orElseThrow().metadata()).isEqualTo(text);
+
+        assertThatThrownBy(() -> WriteOptions.defaults().metadata("s", "a\ud800b")).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> WriteOptions.defaults().metadata("s", "\ude00")).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> WriteOptions.defaults().metadata("s", "x\ud83d")).isInstanceOf(IllegalArgumentException.class);
+    }
+
     @Test
     void etagsFollowContentEvenWithAFrozenClockAndTheSameSize() {
         String first = blobs().put("e.txt", utf8("aaaa")).etag();
