@@ -4,7 +4,6 @@ import dev.depot.spi.CollectionSpec;
 import dev.depot.spi.IndexSpec;
 import dev.depot.spi.KeyType;
 import java.util.NavigableSet;
-import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ForkJoinPool;
@@ -62,7 +61,7 @@ final class MemoryCollection {
             IndexSpec s = spec.index(i);
             int index = i;
             out[i] = new OrderedRuns<>(IndexEntry.comparator(s.type(), spec.keyType()), e -> retained(index, e),
-                    Packing.ENTRIES, probe);
+                    Packing.entries(s.type()), probe);
         }
         return out;
     }
@@ -70,7 +69,7 @@ final class MemoryCollection {
     /** Whether a retained version of the entry's key still has the entry's value (for compaction). */
     private boolean retained(int index, IndexEntry e) {
         for (Version v = heads.get(e.key()); v != null; v = v.prev) {
-            if (!v.isTombstone() && v.indexCount() > index && Objects.equals(v.indexValue(index), e.value())) {
+            if (!v.isTombstone() && v.indexCount() > index && v.holds(index, e.value())) {
                 return true;
             }
         }
@@ -130,7 +129,7 @@ final class MemoryCollection {
         }
         boolean shared = replaced != null && !replaced.isTombstone() && replaced.indexCount() == count && values.length == count;
         for (int i = 0; i < count; i++) {
-            entries[i] = !shared || !Objects.equals(replaced.indexValue(i), values[i]);
+            entries[i] = !shared || !replaced.holds(i, values[i]);
         }
         return entries;
     }
@@ -274,7 +273,7 @@ final class MemoryCollection {
             return;
         }
         for (int i = 0; i < ix.length; i++) {
-            if (head.isTombstone() || !Objects.equals(head.indexValue(i), dead.indexValue(i))) {
+            if (head.isTombstone() || !head.holds(i, dead.indexValue(i))) {
                 ix[i].noteGarbage();
             }
         }

@@ -193,7 +193,7 @@ final class MemoryTransaction implements Session {
                     continue;
                 }
                 Version v = c.visible(e.key(), snapshot);
-                if (v != null && Objects.equals(v.indexValue(i), value)) {
+                if (v != null && v.holds(i, value)) {
                     return i;
                 }
             }
@@ -444,7 +444,7 @@ final class MemoryTransaction implements Session {
                     continue;
                 }
                 Version head = latest(c, e.key());
-                if (head != null && !head.isTombstone() && Objects.equals(head.indexValue(i), value)) {
+                if (head != null && !head.isTombstone() && head.holds(i, value)) {
                     return i;
                 }
             }
@@ -517,7 +517,7 @@ final class MemoryTransaction implements Session {
                     continue;
                 }
                 Version head = c.heads.get(e.key());
-                if (head != null && !head.isTombstone() && Objects.equals(head.indexValue(i), value)) {
+                if (head != null && !head.isTombstone() && head.holds(i, value)) {
                     throw Conflicts.unique(c.spec.name(), c.keyType.text(p.key()), specs.get(i).name());
                 }
             }

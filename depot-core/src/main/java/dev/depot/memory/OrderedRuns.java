@@ -17,7 +17,8 @@ import java.util.function.Predicate;
  * An ordered set for indexes: a sorted array (the base run) plus a small skip list of recent
  * additions. Additions touch only the small, cache-resident skip list; once it grows past a
  * fraction of the base, one merger folds it into a new base array. The array costs one reference
- * per element instead of a skip-list node and its index towers.
+ * per element (per {@link Packing} slot; entries of a {@code Long} index keep their values in a
+ * parallel {@code long[]}) instead of a skip-list node and its index towers.
  *
  * <p><b>Protocol.</b> Readers are lock-free: they read the volatile {@code level} once and merge
  * its immutable base, its current recent run and its frozen runs on the fly, each element once.
@@ -66,6 +67,8 @@ final class OrderedRuns<E> {
     private final Packing<E> packing;
     private final FaultProbe probe;
     private final int width;
+    /** Whether elements also take a slot of the {@code long} column ({@link Packing#longs()}). */
+    private final boolean longs;
     private volatile Level<E> level;
     private final AtomicInteger garbage = new AtomicInteger();
     /** Orders adds against a merge's freeze; held for one skip-list insertion or one level swap. */
@@ -82,8 +85,11 @@ final class OrderedRuns<E> {
         }
     }
 
-    /** Base run (packed, {@code size} elements), the recent run adders write to, and frozen runs. */
-    private record Level<E>(Object[] base, int size, Recent<E> recent, List<Recent<E>> frozen) {
+    /**
+     * Base run ({@code size} elements packed in {@code base} and, for a packing with a {@code long}
+     * column, {@code longs}; else an empty array), the recent run adders write to, and frozen runs.
+     */
+    private record Level<E>(Object[] base, long[] longs, int size, Recent<E> recent, List<Recent<E>> frozen) {
         int pending() {
             int n = recent.count;
             for (int i = 0; i < frozen.size(); i++) { // no iterator: every add asks
@@ -103,7 +109,8 @@ final class OrderedRuns<E> {
         this.packing = packing;
         this.probe = probe;
         this.width = packing.width();
-        this.level = new Level<>(new Object[0], 0, new Recent<>(cmp), List.of());
+        this.longs = packing.longs();
+        this.level = new Level<>(new Object[0], new long[0], 0, new Recent<>(cmp), List.of());
     }
 
     /**
@@ -153,7 +160,7 @@ final class OrderedRuns<E> {
     Iterable<E> between(E lowExclusive, E highExclusive) {
         Level<E> l = level;
         List<Iterator<E>> sources = new ArrayList<>(2 + l.frozen.size());
-        sources.add(new ArrayRun(l.base, start(l, lowExclusive), end(l, highExclusive)));
+        sources.add(new ArrayRun(l, start(l, lowExclusive), end(l, highExclusive)));
         addIfAny(sources, slice(l.recent.set, lowExclusive, highExclusive).iterator());
         for (Recent<E> f : l.frozen) {
             addIfAny(sources, slice(f.set, lowExclusive, highExclusive).iterator());
@@ -179,7 +186,7 @@ final class OrderedRuns<E> {
         E best = null;
         int i = (bound == null ? l.size : start(l, bound, true)) - 1;
         if (i >= 0) {
-            best = element(l.base, i);
+            best = element(l, i);
         }
         best = greater(best, bound == null ? lastOrNull(l.recent.set) : l.recent.set.lower(bound));
         for (Recent<E> f : l.frozen) {
@@ -258,13 +265,16 @@ final class OrderedRuns<E> {
         if (frozen.frozen.size() > 1) {
             incoming.sort(cmp); // each run is sorted; several need one sort (append folds equals)
         }
-        Object[] merged = new Object[(frozen.size + incoming.size()) * width];
-        int n = mergeSorted(frozen, incoming, compact, merged);
-        if (n * width < merged.length) {
+        int capacity = frozen.size + incoming.size();
+        Object[] merged = new Object[capacity * width];
+        long[] mergedLongs = new long[longs ? capacity : 0];
+        int n = mergeSorted(frozen, incoming, compact, merged, mergedLongs);
+        if (n < capacity) {
             merged = Arrays.copyOf(merged, n * width);
+            mergedLongs = longs ? Arrays.copyOf(mergedLongs, n) : mergedLongs;
         }
         // Only the merger replaces levels, so the current level is 'frozen' with its recent run.
-        level = new Level<>(merged, n, level.recent, List.of());
+        level = new Level<>(merged, mergedLongs, n, level.recent, List.of());
         if (compact) {
             garbage.addAndGet(-garbageSeen);
         }
@@ -278,7 +288,7 @@ final class OrderedRuns<E> {
             List<Recent<E>> frozen = new ArrayList<>(l.frozen.size() + 1);
             frozen.addAll(l.frozen);
             frozen.add(l.recent);
-            Level<E> next = new Level<>(l.base, l.size, new Recent<>(cmp), List.copyOf(frozen));
+            Level<E> next = new Level<>(l.base, l.longs, l.size, new Recent<>(cmp), List.copyOf(frozen));
             level = next;
             return next;
         } finally {
@@ -287,19 +297,19 @@ final class OrderedRuns<E> {
     }
 
     /** Merges the base of {@code l} with sorted {@code incoming} into {@code out}; returns the count. */
-    private int mergeSorted(Level<E> l, List<E> incoming, boolean compact, Object[] out) {
+    private int mergeSorted(Level<E> l, List<E> incoming, boolean compact, Object[] out, long[] outLongs) {
         int n = 0;
         int b = 0;
         for (E e : incoming) {
             int pos = gallop(l, b, e);
-            n = copyBase(l, b, pos, out, n, compact);
+            n = copyBase(l, b, pos, out, outLongs, n, compact);
             b = pos;
-            if (b < l.size && cmp.compare(element(l.base, b), e) == 0) {
+            if (b < l.size && cmp.compare(element(l, b), e) == 0) {
                 b++; // equal element in the base: keep one
             }
-            n = append(out, n, e, compact);
+            n = append(out, outLongs, n, e, compact);
         }
-        return copyBase(l, b, l.size, out, n, compact);
+        return copyBase(l, b, l.size, out, outLongs, n, compact);
     }
 
     /**
@@ -309,28 +319,36 @@ final class OrderedRuns<E> {
      * a merge copies slots, and only a compaction looks at each element, for {@code keep}. (Each
      * look unpacks a new object; a merge of a million entries made two million of them before.)
      */
-    private int copyBase(Level<E> l, int from, int to, Object[] out, int n, boolean compact) {
+    private int copyBase(Level<E> l, int from, int to, Object[] out, long[] outLongs, int n, boolean compact) {
         if (!compact) {
-            System.arraycopy(l.base, from * width, out, n * width, (to - from) * width);
+            copy(l, from, out, outLongs, n, to - from);
             return n + (to - from);
         }
         for (int b = from; b < to; b++) {
-            if (keep.test(element(l.base, b))) {
-                System.arraycopy(l.base, b * width, out, n * width, width);
+            if (keep.test(element(l, b))) {
+                copy(l, b, out, outLongs, n, 1);
                 n++;
             }
         }
         return n;
     }
 
-    private int append(Object[] out, int n, E e, boolean compact) {
-        if (n > 0 && cmp.compare(element(out, n - 1), e) == 0) {
+    /** Copies {@code count} packed elements of the base from {@code from} to the output at {@code at}. */
+    private void copy(Level<E> l, int from, Object[] out, long[] outLongs, int at, int count) {
+        System.arraycopy(l.base, from * width, out, at * width, count * width);
+        if (longs) {
+            System.arraycopy(l.longs, from, outLongs, at, count);
+        }
+    }
+
+    private int append(Object[] out, long[] outLongs, int n, E e, boolean compact) {
+        if (n > 0 && cmp.compare(packing.unpack(out, outLongs, n - 1), e) == 0) {
             return n; // duplicates from several runs
         }
         if (compact && !keep.test(e)) {
             return n;
         }
-        packing.pack(e, out, n * width);
+        packing.pack(e, out, outLongs, n);
         return n + 1;
     }
 
@@ -339,7 +357,7 @@ final class OrderedRuns<E> {
         int step = 1;
         int lo = from;
         int hi = from;
-        while (hi < l.size && cmp.compare(element(l.base, hi), e) < 0) {
+        while (hi < l.size && cmp.compare(element(l, hi), e) < 0) {
             lo = hi + 1;
             hi = from + step;
             step <<= 1;
@@ -347,7 +365,7 @@ final class OrderedRuns<E> {
         hi = Math.min(hi, l.size);
         while (lo < hi) {
             int mid = (lo + hi) >>> 1;
-            if (cmp.compare(element(l.base, mid), e) < 0) {
+            if (cmp.compare(element(l, mid), e) < 0) {
                 lo = mid + 1;
             } else {
                 hi = mid;
@@ -370,7 +388,7 @@ final class OrderedRuns<E> {
         int hi = l.size;
         while (lo < hi) {
             int mid = (lo + hi) >>> 1;
-            int c = cmp.compare(element(l.base, mid), e);
+            int c = cmp.compare(element(l, mid), e);
             if (c < 0 || (c == 0 && !orEqual)) {
                 lo = mid + 1;
             } else {
@@ -390,19 +408,19 @@ final class OrderedRuns<E> {
         return high != null ? s.headSet(high, false) : s;
     }
 
-    /** The {@code i}-th element of a packed array. */
-    private E element(Object[] a, int i) {
-        return packing.unpack(a, i * width);
+    /** The {@code i}-th element of a level's base run. */
+    private E element(Level<E> l, int i) {
+        return packing.unpack(l.base, l.longs, i);
     }
 
-    /** A slice of the base array. */
+    /** A slice of the base run. */
     private final class ArrayRun implements Iterator<E> {
-        private final Object[] a;
+        private final Level<E> l;
         private int i;
         private final int end;
 
-        ArrayRun(Object[] a, int from, int end) {
-            this.a = a;
+        ArrayRun(Level<E> l, int from, int end) {
+            this.l = l;
             this.i = from;
             this.end = Math.max(from, end);
         }
@@ -417,7 +435,7 @@ final class OrderedRuns<E> {
             if (i >= end) {
                 throw new NoSuchElementException();
             }
-            return element(a, i++);
+            return element(l, i++);
         }
     }
 

@@ -10,7 +10,6 @@ import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Set;
 
 /**
@@ -325,7 +324,7 @@ final class QueryExecutor {
 
         Version byEntry(int index, IndexEntry e, Version head) {
             Version v = byHead(e.key(), head);
-            return v != null && Objects.equals(v.indexValue(index), e.value()) ? v : null;
+            return v != null && v.holds(index, e.value()) ? v : null;
         }
     }
 }

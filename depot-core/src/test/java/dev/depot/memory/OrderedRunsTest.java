@@ -46,12 +46,45 @@ class OrderedRunsTest {
 
     @Test
     void packedIndexEntriesBehaveLikeASortedSet() {
+        packedEntriesBehaveLikeASortedSet(Packing.ENTRIES);
+    }
+
+    /** The long column, with null values and Long.MIN_VALUE (the value a null's slot holds) mixed in. */
+    @Test
+    void longColumnEntriesBehaveLikeASortedSet() {
+        packedEntriesBehaveLikeASortedSet(Packing.LONG_ENTRIES);
+    }
+
+    @Test
+    void longColumnCompactionKeepsNullAndMinimumValues() {
         Comparator<IndexEntry> order = IndexEntry.comparator(IndexType.LONG, KeyType.STRING);
-        OrderedRuns<IndexEntry> runs = new OrderedRuns<>(order, e -> true, Packing.ENTRIES);
+        Set<IndexEntry> live = ConcurrentHashMap.newKeySet();
+        OrderedRuns<IndexEntry> runs = new OrderedRuns<>(order, live::contains, Packing.LONG_ENTRIES);
+        TreeSet<IndexEntry> model = new TreeSet<>(order);
+        Random random = new Random(13);
+        for (int i = 0; i < 20_000; i++) {
+            int r = random.nextInt(8);
+            Long value = r == 0 ? null : r == 1 ? Long.MIN_VALUE : r == 2 ? Long.MAX_VALUE : (long) random.nextInt(300) - 150;
+            IndexEntry e = new IndexEntry(value, "k" + i);
+            if (random.nextBoolean()) {
+                live.add(e);
+                model.add(e);
+            }
+            runs.add(e);
+            runs.mergeIfDue();
+        }
+        runs.compactNow();
+        assertThat(list(runs.all())).containsExactlyElementsOf(model);
+    }
+
+    private static void packedEntriesBehaveLikeASortedSet(Packing<IndexEntry> packing) {
+        Comparator<IndexEntry> order = IndexEntry.comparator(IndexType.LONG, KeyType.STRING);
+        OrderedRuns<IndexEntry> runs = new OrderedRuns<>(order, e -> true, packing);
         TreeSet<IndexEntry> model = new TreeSet<>(order);
         Random random = new Random(11);
         for (int i = 0; i < 30_000; i++) {
-            Long value = random.nextInt(10) == 0 ? null : (long) random.nextInt(500);
+            int r = random.nextInt(10);
+            Long value = r == 0 ? null : r == 1 ? Long.MIN_VALUE : (long) random.nextInt(500);
             IndexEntry e = new IndexEntry(value, "k" + random.nextInt(2_000));
             runs.add(e);
             runs.mergeIfDue();
