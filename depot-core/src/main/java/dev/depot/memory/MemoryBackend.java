@@ -95,7 +95,7 @@ final class MemoryBackend implements Backend {
                     continue;
                 }
                 Object[] v = values.get(head.key);
-                Version replaced = Version.of(head.key, head.version, head.document(), v, head.commitSeq, null);
+                Version replaced = Version.of(head.key, head.version(), head.document(), v, head.commitSeq, null);
                 c.heads.put(replaced);
                 for (int i = 0; i < v.length; i++) {
                     fresh[i].add(new IndexEntry(v[i], head.key));

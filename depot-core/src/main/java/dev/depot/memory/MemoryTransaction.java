@@ -326,7 +326,7 @@ final class MemoryTransaction implements Session {
             c.checkDeclaration(spec); // a redeclaration holds every key lock: stable from here on
             Version head = latest(c, w.key());
             boolean exists = head != null && !head.isTombstone();
-            long currentVersion = exists ? head.version : 0;
+            long currentVersion = exists ? head.version() : 0;
             result = w.precondition(exists, currentVersion);
             if (result == null) {
                 int violated = uniqueViolationLatest(c, w.key(), w.indexValues());
@@ -356,7 +356,7 @@ final class MemoryTransaction implements Session {
             c.checkDeclaration(spec);
             Version head = latest(c, key);
             boolean exists = head != null && !head.isTombstone();
-            long currentVersion = exists ? head.version : 0;
+            long currentVersion = exists ? head.version() : 0;
             result = Write.deletePrecondition(exists, currentVersion, expectedVersion);
             if (result == null) {
                 stage(c, spec, new Pending(key, currentVersion, null, null), ChangeEvent.Op.DELETE);

@@ -18,12 +18,15 @@ import java.util.Objects;
  * <p>A non-null {@code Long} index value is held as a primitive ({@link OneLong}, {@link TwoLong},
  * {@link LongTwo}): the index run keeps it in a {@code long} column too ({@link
  * Packing#LONG_ENTRIES}), so no boxed {@code Long} (24 bytes; 16 with compact object headers) stays
- * on the heap. A two-index version with one such value is 64 bytes instead of 56 (56 with compact
- * headers, either way): 12 bytes a record less in all, the run's {@code long} slot included.
- * {@link #holds} compares such a value without boxing it.
+ * on the heap. {@link #holds} compares such a value without boxing it.
+ *
+ * <p>The record version is an {@code int} in every variant but {@link Many} ({@link Narrow}): it
+ * counts a key's writes from 1, and only a key written more than {@code Integer.MAX_VALUE} times
+ * needs the {@code long} that {@link Many} keeps ({@link #of} picks it then). That 4 bytes is what
+ * lets a two-index version with an unboxed {@code Long} stay 56 bytes (64 with a {@code long}
+ * version); with compact object headers a plain two-index version goes from 56 to 48.
  */
-abstract sealed class Version implements StoredRecord
-        permits Version.None, Version.One, Version.OneLong, Version.Two, Version.TwoLong, Version.LongTwo, Version.Many {
+abstract sealed class Version implements StoredRecord permits Version.Narrow, Version.Many {
     final Object key;
     /**
      * {@link Heads#spread spread} hash code of {@link #key}: a lookup compares it before reading the
@@ -32,7 +35,6 @@ abstract sealed class Version implements StoredRecord
      * the object (a two-index version stays 56 bytes).
      */
     final int hash;
-    final long version;
     /** The commit sequence that made this version; visible to snapshots >= it. */
     final long commitSeq;
 
@@ -41,10 +43,9 @@ abstract sealed class Version implements StoredRecord
     final byte[] document;
     private volatile Object cached;
 
-    private Version(Object key, long version, byte[] document, long commitSeq, Version prev) {
+    private Version(Object key, byte[] document, long commitSeq, Version prev) {
         this.key = key;
         this.hash = Heads.spread(key.hashCode());
-        this.version = version;
         this.document = document;
         this.commitSeq = commitSeq;
         this.prev = prev;
@@ -55,6 +56,10 @@ abstract sealed class Version implements StoredRecord
      * ignored). {@code indexValues} holds the normalised value of each declared index, in order.
      */
     static Version of(Object key, long version, byte[] document, Object[] indexValues, long commitSeq, Version prev) {
+        if (version != (int) version) {
+            Object[] values = document == null || indexValues == null ? NO_VALUES : indexValues.clone();
+            return new Many(key, version, document, commitSeq, prev, values);
+        }
         if (document == null || indexValues == null || indexValues.length == 0) {
             return new None(key, version, document, commitSeq, prev);
         }
@@ -88,6 +93,8 @@ abstract sealed class Version implements StoredRecord
     /** How many index values this version carries (0 for a tombstone). */
     abstract int indexCount();
 
+    private static final Object[] NO_VALUES = {};
+
     /** The index values as a new array (for core's predicate and order checks). */
     final Object[] indexValues() {
         Object[] out = new Object[indexCount()];
@@ -116,11 +123,6 @@ abstract sealed class Version implements StoredRecord
     }
 
     @Override
-    public long version() {
-        return version;
-    }
-
-    @Override
     public byte[] document() {
         return document;
     }
@@ -135,8 +137,23 @@ abstract sealed class Version implements StoredRecord
         cached = value;
     }
 
+    /** A version whose record version fits an {@code int}: every one but a key's 2^31st write on. */
+    abstract static sealed class Narrow extends Version permits None, One, OneLong, Two, TwoLong, LongTwo {
+        private final int version;
+
+        private Narrow(Object key, long version, byte[] document, long commitSeq, Version prev) {
+            super(key, document, commitSeq, prev);
+            this.version = (int) version;
+        }
+
+        @Override
+        public final long version() {
+            return version;
+        }
+    }
+
     /** A tombstone, or a version of a collection without indexes. */
-    static final class None extends Version {
+    static final class None extends Narrow {
         None(Object key, long version, byte[] document, long commitSeq, Version prev) {
             super(key, version, document, commitSeq, prev);
         }
@@ -152,7 +169,7 @@ abstract sealed class Version implements StoredRecord
         }
     }
 
-    static final class One extends Version {
+    static final class One extends Narrow {
         private final Object v0;
 
         One(Object key, long version, byte[] document, long commitSeq, Version prev, Object v0) {
@@ -175,7 +192,7 @@ abstract sealed class Version implements StoredRecord
     }
 
     /** One index value, a non-null {@code Long}, held unboxed. */
-    static final class OneLong extends Version {
+    static final class OneLong extends Narrow {
         private final long v0;
 
         OneLong(Object key, long version, byte[] document, long commitSeq, Version prev, long v0) {
@@ -205,7 +222,7 @@ abstract sealed class Version implements StoredRecord
         }
     }
 
-    static final class Two extends Version {
+    static final class Two extends Narrow {
         private final Object v0;
         private final Object v1;
 
@@ -231,7 +248,7 @@ abstract sealed class Version implements StoredRecord
     }
 
     /** Two index values, the second a non-null {@code Long}, held unboxed. */
-    static final class TwoLong extends Version {
+    static final class TwoLong extends Narrow {
         private final Object v0;
         private final long v1;
 
@@ -266,7 +283,7 @@ abstract sealed class Version implements StoredRecord
     }
 
     /** Two index values, the first a non-null {@code Long} (and the second not one), held unboxed. */
-    static final class LongTwo extends Version {
+    static final class LongTwo extends Narrow {
         private final long v0;
         private final Object v1;
 
@@ -300,12 +317,20 @@ abstract sealed class Version implements StoredRecord
         }
     }
 
+    /** Three or more index values, or a record version beyond {@code int} (then any count, tombstones too). */
     static final class Many extends Version {
+        private final long version;
         private final Object[] values;
 
         Many(Object key, long version, byte[] document, long commitSeq, Version prev, Object[] values) {
-            super(key, version, document, commitSeq, prev);
+            super(key, document, commitSeq, prev);
+            this.version = version;
             this.values = values;
+        }
+
+        @Override
+        public long version() {
+            return version;
         }
 
         @Override

@@ -22,7 +22,7 @@ class HeadsBatchTest {
         for (int n : new int[] {0, 1, 2, 3, 15, 16, 17, 31, 100}) {
             List<String> seen = new ArrayList<>();
             HeadsBatch<String> batch = new HeadsBatch<>(heads, (item, head) -> {
-                seen.add(item + "=" + (head == null ? "-" : head.version));
+                seen.add(item + "=" + (head == null ? "-" : head.version()));
                 return true;
             });
             for (int k = 0; k < n; k++) {

@@ -68,7 +68,7 @@ public class HeadsLincheckTest {
     @Operation
     public long get(@Param(name = "k") int k) {
         Version v = heads.get(new Key(k));
-        return v == null ? 0 : v.version;
+        return v == null ? 0 : v.version();
     }
 
     /** The same through the batched lookup ({@link Heads#getAll}), with a batch of one. */
@@ -76,7 +76,7 @@ public class HeadsLincheckTest {
     public long getAll(@Param(name = "k") int k) {
         Version[] out = new Version[1];
         heads.getAll(new Object[] {new Key(k)}, 1, new int[1], out);
-        return out[0] == null ? 0 : out[0].version;
+        return out[0] == null ? 0 : out[0].version();
     }
 
     private static final boolean DEEP = Boolean.getBoolean("depot.deep");

@@ -124,7 +124,7 @@ class HeadsTest {
         heads.put(v(new String("k"), 1));
         heads.put(v(new String("k"), 2));
         assertThat(heads.size()).isEqualTo(1);
-        assertThat(heads.get("k").version).isEqualTo(2);
+        assertThat(heads.get("k").version()).isEqualTo(2);
     }
 
     @Test

@@ -39,6 +39,45 @@ class VersionTest {
         assertThat(v.indexValue(1)).isEqualTo(5L);
     }
 
+    /** Long values held unboxed compare like the boxed ones did: equal only to an equal Long. */
+    @Test
+    void holdsComparesLikeEqualsWhetherOrNotAValueIsUnboxed() {
+        Object[][] shapes = {
+            {5L}, {"a"}, {null}, {"a", 5L}, {5L, "a"}, {5L, 6L}, {null, 5L}, {5L, null}, {"a", "b"}, {Long.MIN_VALUE, 1L, "c"}
+        };
+        Object[] probes = {5L, 6L, 5, "a", "b", null, Long.MIN_VALUE, 1L, "c"};
+        for (Object[] values : shapes) {
+            Version v = Version.of("k", 1, DOC, values, 1, null);
+            assertThat(v.indexValues()).containsExactly(values);
+            for (int i = 0; i < values.length; i++) {
+                for (Object probe : probes) {
+                    assertThat(v.holds(i, probe)).as("%s[%d] holds %s", java.util.Arrays.toString(values), i, probe)
+                            .isEqualTo(java.util.Objects.equals(values[i], probe));
+                }
+            }
+        }
+    }
+
+    /** A version number beyond int (a key written 2^31 times) is kept whole, with its values or as a tombstone. */
+    @Test
+    void aRecordVersionBeyondIntIsKeptWhole() {
+        long[] versions = {Integer.MAX_VALUE, Integer.MAX_VALUE + 1L, 1L << 40, Long.MAX_VALUE};
+        Object[][] shapes = {null, {}, {"a"}, {5L}, {"a", 5L}, {"a", "b", 3L}};
+        for (long version : versions) {
+            for (Object[] values : shapes) {
+                Version v = Version.of("k", version, DOC, values, 9, null);
+                assertThat(v.version()).isEqualTo(version);
+                assertThat(v.indexValues()).containsExactly(values == null ? new Object[0] : values);
+                assertThat(v.commitSeq).isEqualTo(9);
+                Version dead = Version.of("k", version, null, values, 10, v);
+                assertThat(dead.version()).isEqualTo(version);
+                assertThat(dead.isTombstone()).isTrue();
+                assertThat(dead.indexCount()).isZero();
+                assertThat(dead.prev).isSameAs(v);
+            }
+        }
+    }
+
     @Test
     void aLaterChangeToTheCallersArrayDoesNotReachTheVersion() {
         Object[] values = {"a", "b", "c"};
