@@ -119,7 +119,7 @@ final class BlobHandlers {
         ctx.header("Last-Modified", DateTimeFormatter.RFC_1123_DATE_TIME.format(info.modified().atOffset(ZoneOffset.UTC)));
         info.metadata().forEach((k, v) -> ctx.header("X-Depot-Meta-" + k, HeaderText.encode(v)));
         String inm = ctx.header("If-None-Match");
-        if (inm != null && (inm.strip().equals("*") || unquote(inm).equals(info.etag()))) {
+        if (inm != null && Etags.noneMatchHits(inm, info.etag())) {
             ctx.status(304);
             return;
         }

@@ -45,7 +45,7 @@ final class RecordHandlers {
         String etag = Etags.of(v.version());
         ctx.header("ETag", etag);
         String inm = ctx.header("If-None-Match");
-        if (inm != null && (inm.trim().equals("*") || Etags.version(inm) == v.version())) {
+        if (inm != null && Etags.noneMatchHits(inm, Long.toString(v.version()))) {
             ctx.status(304);
             return;
         }

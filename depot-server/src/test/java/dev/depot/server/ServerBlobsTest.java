@@ -87,6 +87,7 @@ class ServerBlobsTest {
         assertThat(got.etag()).isEqualTo(etag);
         assertThat(got.headers().firstValue("X-Depot-Meta-owner")).contains("ann");
         assertThat(http.get("/v1/blobs/docs/reports/q1.txt", "If-None-Match", etag).status()).isEqualTo(304);
+        assertThat(http.get("/v1/blobs/docs/reports/q1.txt", "If-None-Match", "\"other\", W/" + etag).status()).isEqualTo(304);
 
         Http.Response head = http.send("HEAD", "/v1/blobs/docs/reports/q1.txt", null);
         assertThat(head.status()).isEqualTo(200);

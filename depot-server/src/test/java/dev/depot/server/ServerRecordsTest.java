@@ -61,6 +61,9 @@ class ServerRecordsTest {
         assertThat(got.etag()).isEqualTo("\"1\"");
         assertThat(got.json().get("score").asInt()).isEqualTo(10);
         assertThat(http.get("/v1/collections/players/records/ann", "If-None-Match", "\"1\"").status()).isEqualTo(304);
+        assertThat(http.get("/v1/collections/players/records/ann", "If-None-Match", "W/\"1\"").status()).as("weak comparison").isEqualTo(304);
+        assertThat(http.get("/v1/collections/players/records/ann", "If-None-Match", "\"7\", \"1\"").status()).as("a list").isEqualTo(304);
+        assertThat(http.get("/v1/collections/players/records/ann", "If-None-Match", "\"7\", W/\"8\"").status()).isEqualTo(200);
 
         Http.Response updated = http.put("/v1/collections/players/records/ann", player("ann", 20), "If-Match", "\"1\"");
         assertThat(updated.status()).isEqualTo(200);
