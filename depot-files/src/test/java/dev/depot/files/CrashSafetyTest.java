@@ -55,7 +55,12 @@ class CrashSafetyTest {
                 if (k == 0) {
                     assertThat(out.readLine()).as("the first child wrote a blob").isEqualTo("wrote");
                 } else {
-                    Thread.sleep(20 + random.nextInt(200)); // lets it get into its writes; where the kill lands varies
+                    // Kill after a random number of its progress lines: mid-write, mid-publish or between
+                    // operations, wherever that count falls, however fast or loaded the machine is.
+                    int lines = 1 + random.nextInt(300);
+                    while (lines-- > 0 && out.readLine() != null) {
+                        // the child works on meanwhile
+                    }
                 }
             } finally {
                 child.destroyForcibly();

@@ -8,7 +8,8 @@ import java.util.SplittableRandom;
 
 /**
  * The child process of {@link CrashSafetyTest}: writes, replaces, copies, moves and deletes blobs in
- * {@code file:DIR} as fast as it can until it is killed. Every blob's content is {@link
+ * {@code file:DIR} as fast as it can until it is killed, printing a line as each operation starts
+ * and as each chunk of a write is written (except in "pause" mode). Every blob's content is {@link
  * #content(int, long)} of the size and the seed stored in its metadata, so the parent can check each
  * visible blob byte by byte.
  */
@@ -25,6 +26,7 @@ public final class CrashWriter {
             System.out.println("ready");
             System.out.flush();
             for (long i = 0; ; i++) {
+                progress(!pauseAfterFirstWrite, "op");
                 String path = path(random);
                 int op = random.nextInt(10);
                 if (op < 7) {
@@ -35,6 +37,7 @@ public final class CrashWriter {
                     blobs.write(path, options, (OutputStream out) -> {
                         for (int at = 0; at < content.length; at += 10_000) {
                             out.write(content, at, Math.min(10_000, content.length - at));
+                            progress(!pauseAfterFirstWrite, "chunk");
                         }
                     });
                     if (pauseAfterFirstWrite && !wrote) {
@@ -55,6 +58,14 @@ public final class CrashWriter {
                     blobs.delete(path);
                 }
             }
+        }
+    }
+
+    /** One line per operation and per chunk written, which the parent counts to place its kill. */
+    private static void progress(boolean report, String what) {
+        if (report) {
+            System.out.println(what);
+            System.out.flush();
         }
     }
 
