@@ -1,5 +1,7 @@
 package dev.depot.memory;
 
+import dev.depot.spi.IndexType;
+
 /**
  * How {@link OrderedRuns} lays elements out in its base run: {@link #width()} reference slots
  * each and, if {@link #longs()}, one slot of a parallel {@code long[]} column. An index entry costs
@@ -33,8 +35,8 @@ interface Packing<E> {
     Packing<IndexEntry> LONG_ENTRIES = new Entries(true);
 
     /** The packing for entries of an index of {@code type}. */
-    static Packing<IndexEntry> entries(dev.depot.spi.IndexType type) {
-        return type == dev.depot.spi.IndexType.LONG ? LONG_ENTRIES : ENTRIES;
+    static Packing<IndexEntry> entries(IndexType type) {
+        return type == IndexType.LONG ? LONG_ENTRIES : ENTRIES;
     }
 
     /**

@@ -24,9 +24,6 @@ import java.util.List;
  * reports as stale (the call itself failed as unavailable: its outcome was unknown).
  */
 final class AutoCommitQueueCalls {
-    /** The claim's last column: whether due work was found (after the item columns and the payload). */
-    private static final int DUE_COLUMN = 22;
-
     private final SqlQueue queue;
     private final SqlQueueStore store;
     /** Package-private, as {@link #completeSql}. */
@@ -45,7 +42,7 @@ final class AutoCommitQueueCalls {
                 + " leased_at = ?, holder = ?, due_at = ?, ver = ver + 1 WHERE NOT EXISTS (SELECT 1 FROM due) AND id IN (SELECT id FROM " + t
                 + " WHERE queue = ? AND state = 0 AND ready_at <= ? ORDER BY ready_at, rseq LIMIT ? FOR UPDATE SKIP LOCKED)"
                 + " RETURNING " + QueueTables.ITEM_COLUMNS + ", payload)"
-                + " SELECT claimed.*, EXISTS (SELECT 1 FROM due) FROM (VALUES (1)) AS one LEFT JOIN claimed ON true";
+                + " SELECT claimed.*, EXISTS (SELECT 1 FROM due) AS due_found FROM (VALUES (1)) AS one LEFT JOIN claimed ON true";
         // No queue condition: with one, PostgreSQL's generic plan may scan (queue, due_at) over every
         // leased row instead of the primary key (measured: 5 ms a delete at 3,000 leased). A token is
         // set only while its row is leased in the queue that leased it, which core checked is this one.
@@ -75,7 +72,7 @@ final class AutoCommitQueueCalls {
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
                         if (rs.getObject(1) == null) {
-                            return rs.getBoolean(DUE_COLUMN) ? null : List.of();
+                            return rs.getBoolean("due_found") ? null : List.of();
                         }
                         rows.add(QueueRow.read(rs, true));
                     }

@@ -16,6 +16,7 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -245,7 +246,7 @@ final class SqlQueue implements StoredQueue {
      * before a scheduled item's time (ready then), leases in the order they were granted (their
      * items' ready order), scheduled items in the order they were scheduled.
      */
-    private static final java.util.Comparator<QueueRow> DUE_ORDER = (a, b) -> {
+    private static final Comparator<QueueRow> DUE_ORDER = (a, b) -> {
         int c = Long.compare(a.dueAt, b.dueAt);
         if (c == 0) {
             c = Long.compare(a.readyAt, b.readyAt);

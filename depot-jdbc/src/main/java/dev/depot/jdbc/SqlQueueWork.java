@@ -93,7 +93,7 @@ final class SqlQueueWork implements CommitPart {
         // Dead letters reach their queue after the transaction's own operations: memory hands them over after its commit.
         if (!wakeups.arrivals.isEmpty()) {
             List<QueueRow> arrived = new ArrayList<>(wakeups.arrivals);
-            arrived.sort(java.util.Comparator.comparingLong((QueueRow r) -> r.deadAt).thenComparingLong(r -> r.id)); // as they died, ties by id
+            arrived.sort(Wakeups.BY_DEATH);
             wakeups.renumber(c, arrived);
         }
     }

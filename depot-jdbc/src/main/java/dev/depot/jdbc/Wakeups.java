@@ -1,6 +1,10 @@
 package dev.depot.jdbc;
 
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -11,6 +15,9 @@ import java.util.Map;
  * visible). Also hands out the ordering numbers of items becoming ready.
  */
 final class Wakeups {
+    /** The order dead letters of one call arrive in: as they died, those that died together by id (as memory). */
+    static final Comparator<QueueRow> BY_DEATH = Comparator.comparingLong((QueueRow r) -> r.deadAt).thenComparingLong(r -> r.id);
+
     private final SqlQueueStore store;
     private final Map<String, Integer> ready = new HashMap<>();
     /** Rows that moved to their dead-letter queue in this operation, in the order they died. */
@@ -40,12 +47,12 @@ final class Wakeups {
      * Dead letters of one call arrive in the order they died, ties by id (as memory): the rows got
      * their ready-order numbers as processed; when that order differs, they are numbered again.
      */
-    void orderArrivals(java.sql.Connection c) throws java.sql.SQLException {
+    void orderArrivals(Connection c) throws SQLException {
         if (arrivals.size() < 2) {
             return;
         }
         List<QueueRow> sorted = new ArrayList<>(arrivals);
-        sorted.sort(java.util.Comparator.comparingLong((QueueRow r) -> r.deadAt).thenComparingLong(r -> r.id));
+        sorted.sort(BY_DEATH);
         if (sorted.equals(arrivals)) {
             return;
         }
@@ -53,8 +60,8 @@ final class Wakeups {
     }
 
     /** Gives these arrived rows fresh ready-order numbers, in this order. */
-    void renumber(java.sql.Connection c, List<QueueRow> rows) throws java.sql.SQLException {
-        try (java.sql.PreparedStatement ps = c.prepareStatement("UPDATE " + store.items + " SET rseq = ?, ver = ver + 1 WHERE id = ?")) {
+    void renumber(Connection c, List<QueueRow> rows) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("UPDATE " + store.items + " SET rseq = ?, ver = ver + 1 WHERE id = ?")) {
             for (QueueRow r : rows) {
                 r.rseq = store.nextId();
                 r.ver++;

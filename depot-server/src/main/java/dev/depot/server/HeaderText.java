@@ -18,13 +18,19 @@ final class HeaderText {
 
     /** The value a client meant, from the chars Jetty made of its bytes. */
     static String decode(String latin1) {
-        if (latin1 == null || latin1.chars().allMatch(c -> c < 0x80)) {
-            return latin1;
+        if (latin1 == null) {
+            return null;
         }
+        boolean ascii = true;
         for (int i = 0; i < latin1.length(); i++) {
-            if (latin1.charAt(i) > 0xff) {
+            char ch = latin1.charAt(i);
+            if (ch > 0xff) {
                 return latin1; // not bytes: leave it
             }
+            ascii &= ch < 0x80;
+        }
+        if (ascii) {
+            return latin1;
         }
         try {
             return StandardCharsets.UTF_8.newDecoder()
