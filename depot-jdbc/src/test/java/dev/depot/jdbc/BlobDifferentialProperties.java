@@ -75,9 +75,7 @@ abstract class BlobDifferentialProperties extends DatabaseProperties {
     static final List<String> BUCKETS = List.of("pics", "docs");
     /** Streams and readers a run keeps open at once: each open long SQL read holds a pooled connection. */
     static final int MAX_OPEN = 2;
-    private static final Map<String, Depot> OPEN = new ConcurrentHashMap<>();
-    private static final Map<String, String> URLS = new ConcurrentHashMap<>();
-    private static final Map<String, TestClock> CLOCKS = new ConcurrentHashMap<>();
+    private static final DifferentialDepots DEPOTS = new DifferentialDepots("bdiff");
     /** Programs and steps run, per test class: surefire may run the classes side by side in one JVM. */
     private static final Map<String, AtomicInteger> RUNS = new ConcurrentHashMap<>();
     private static final Map<String, AtomicInteger> STEPS = new ConcurrentHashMap<>();
@@ -88,7 +86,7 @@ abstract class BlobDifferentialProperties extends DatabaseProperties {
 
     @Override
     Map<String, String> urls() {
-        return URLS;
+        return DEPOTS.urls();
     }
 
     /** Sets the number of tries: CI, deep or explicitly given; reports how many programs and steps ran and for how long. */
@@ -109,25 +107,19 @@ abstract class BlobDifferentialProperties extends DatabaseProperties {
         compare(name(), program);
     }
 
-    /** A table prefix of this run alone, so builds of other checkouts on the same server do not collide. */
-    private static final String PREFIX = "bdiff" + Long.toString(ProcessHandle.current().pid(), 36) + "_";
-
     static String prefixed(String url) {
-        return TestDatabases.fresh(url, PREFIX);
+        return DEPOTS.prefixed(url);
     }
 
     @AfterContainer
     static void closeAll() {
-        OPEN.values().forEach(Depot::close);
-        OPEN.clear();
-        URLS.values().stream().filter(u -> u.startsWith("postgresql:") || u.startsWith("mariadb:"))
-                .forEach(u -> TestDatabases.dropTables(u, PREFIX));
+        DEPOTS.closeAll();
     }
 
     /** Runs the program on both depots in lock step and stops at the first step they answer differently. */
     private static void compare(String name, List<Step> program) {
-        TestClock clock = CLOCKS.computeIfAbsent(name, n -> new TestClock(START));
-        Depot other = OPEN.computeIfAbsent(name, n -> Depot.open(URLS.get(n), DepotOptions.defaults().clock(clock)));
+        TestClock clock = DEPOTS.clock(name, START);
+        Depot other = DEPOTS.depot(name, clock);
         clock.set(START);
         other.clear();
         try (Depot memory = Depot.open("memory:", DepotOptions.defaults().clock(clock))) {

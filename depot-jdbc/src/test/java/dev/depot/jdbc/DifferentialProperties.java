@@ -19,7 +19,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
@@ -51,8 +50,7 @@ abstract class DifferentialProperties extends DatabaseProperties {
     static final int TRIES = 50;
     static final int DEEP_TRIES = 10_000;
     private static final Instant START = Instant.parse("2030-01-01T00:00:00Z");
-    private static final Map<String, Depot> OPEN = new ConcurrentHashMap<>();
-    private static final Map<String, String> URLS = new ConcurrentHashMap<>();
+    private static final DifferentialDepots DEPOTS = new DifferentialDepots("diff");
     private static final TestClock CLOCK = new TestClock(START);
 
     /** A value with a nullable string index, a nullable long index, a nullable unique index and an unindexed note. */
@@ -80,7 +78,7 @@ abstract class DifferentialProperties extends DatabaseProperties {
 
     @Override
     Map<String, String> urls() {
-        return URLS;
+        return DEPOTS.urls();
     }
 
     /** Sets the number of tries: CI, deep or explicitly given; reports how many programs ran and for how long. */
@@ -108,30 +106,20 @@ abstract class DifferentialProperties extends DatabaseProperties {
     @AddLifecycleHook(Tries.class)
     void behavesLikeMemory(@ForAll("programs") List<Op> program) {
         RUNS.incrementAndGet();
-        compare(name(), () -> URLS.get(name()), program);
+        compare(name(), program);
     }
 
-    /**
-     * A table prefix of this run alone: builds of other checkouts may run the same test on the same
-     * server at once, and each drops its prefix's tables when it starts.
-     */
-    private static final String PREFIX = "diff" + Long.toString(ProcessHandle.current().pid(), 36) + "_";
-
     static String prefixed(String url) {
-        return TestDatabases.fresh(url, PREFIX);
+        return DEPOTS.prefixed(url);
     }
 
     @AfterContainer
     static void closeAll() {
-        OPEN.values().forEach(Depot::close);
-        OPEN.clear();
-        // Opening a depot creates its tables again, so a database whose properties are still to run loses nothing.
-        URLS.values().stream().filter(u -> u.startsWith("postgresql:") || u.startsWith("mariadb:"))
-                .forEach(u -> TestDatabases.dropTables(u, PREFIX));
+        DEPOTS.closeAll();
     }
 
-    private static void compare(String name, Supplier<String> url, List<Op> program) {
-        Depot sql = OPEN.computeIfAbsent(name, n -> Depot.open(url.get(), DepotOptions.defaults().clock(CLOCK)));
+    private static void compare(String name, List<Op> program) {
+        Depot sql = DEPOTS.depot(name, CLOCK);
         sql.clear();
         try (Depot memory = Depot.open("memory:", DepotOptions.defaults().clock(CLOCK))) {
             assertThat(run(sql, program)).as("results on %s vs memory for %s", name, program).isEqualTo(run(memory, program));

@@ -25,7 +25,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 import net.jqwik.api.Arbitraries;
@@ -73,13 +72,12 @@ abstract class QueueDifferentialProperties extends DatabaseProperties {
     static final int DEEP_TRIES = 10_000;
     static final Instant START = Instant.parse("2030-01-01T00:00:00Z");
     static final List<String> QUEUES = List.of("qa", "qb", "qc");
-    private static final Map<String, Depot> OPEN = new ConcurrentHashMap<>();
-    private static final Map<String, String> URLS = new ConcurrentHashMap<>();
     /**
-     * One clock per database, read by its SQL depot and by the memory depot of each program run
-     * against it; only clock steps move it (per database, so that a test class cannot move another's).
+     * The databases' depots and one clock per database, read by its SQL depot and by the memory depot
+     * of each program run against it; only clock steps move it (per database, so that a test class
+     * cannot move another's).
      */
-    private static final Map<String, TestClock> CLOCKS = new ConcurrentHashMap<>();
+    private static final DifferentialDepots DEPOTS = new DifferentialDepots("qdiff");
     private static final AtomicInteger RUNS = new AtomicInteger();
     private static final AtomicInteger STEPS = new AtomicInteger();
 
@@ -90,7 +88,7 @@ abstract class QueueDifferentialProperties extends DatabaseProperties {
 
     @Override
     Map<String, String> urls() {
-        return URLS;
+        return DEPOTS.urls();
     }
 
     /** Sets the number of tries: CI, deep or explicitly given; reports how many programs and steps ran and for how long. */
@@ -109,26 +107,19 @@ abstract class QueueDifferentialProperties extends DatabaseProperties {
         compare(name(), program);
     }
 
-    /** A table prefix of this run alone, so builds of other checkouts on the same server do not collide. */
-    private static final String PREFIX = "qdiff" + Long.toString(ProcessHandle.current().pid(), 36) + "_";
-
     static String prefixed(String url) {
-        return TestDatabases.fresh(url, PREFIX);
+        return DEPOTS.prefixed(url);
     }
 
     @AfterContainer
     static void closeAll() {
-        OPEN.values().forEach(Depot::close);
-        OPEN.clear();
-        // Opening a depot creates its tables again, so a database whose properties are still to run loses nothing.
-        URLS.values().stream().filter(u -> u.startsWith("postgresql:") || u.startsWith("mariadb:"))
-                .forEach(u -> TestDatabases.dropTables(u, PREFIX));
+        DEPOTS.closeAll();
     }
 
     /** Runs the program on both depots in lock step and stops at the first step they answer differently. */
     private static void compare(String name, List<Step> program) {
-        TestClock clock = CLOCKS.computeIfAbsent(name, n -> new TestClock(START));
-        Depot sql = OPEN.computeIfAbsent(name, n -> Depot.open(URLS.get(n), DepotOptions.defaults().clock(clock)));
+        TestClock clock = DEPOTS.clock(name, START);
+        Depot sql = DEPOTS.depot(name, clock);
         clock.set(START);
         sql.clear();
         try (Depot memory = Depot.open("memory:", DepotOptions.defaults().clock(clock))) {
