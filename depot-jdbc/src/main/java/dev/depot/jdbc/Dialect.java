@@ -370,14 +370,18 @@ abstract class Dialect {
 
     /**
      * Appended to the sequencer's read of the outbox. Empty where a statement that starts after the
-     * previous run's commit returned its lock sees that commit (PostgreSQL, SQLite); InnoDB may
-     * release a lock before a commit is visible to new read views, and H2 may serve a repeated query
-     * from a result it cached before such a commit (see {@link H2Dialect#outboxRead}), so there the
-     * read must be a locking one, which reads the latest committed rows (on InnoDB skipping rows of
-     * commits still in flight).
+     * previous run's commit returned its lock sees that commit (PostgreSQL, SQLite); H2 may serve a
+     * repeated query from a result it cached before such a commit (see {@link H2Dialect#outboxRead}),
+     * so there the read is a locking one, which reads the latest committed rows; InnoDB's too, skipping
+     * the rows of commits in flight, and of commits still releasing their locks ({@link WholeCommits}).
      */
     String outboxRead() {
         return "";
+    }
+
+    /** Whether {@link #outboxRead} skips locked rows, so the sequencer checks each commit it read is whole ({@link WholeCommits}). */
+    boolean outboxReadSkipsLocked() {
+        return false;
     }
 
     /** Whether writers of different keys commit in parallel (false where the database has one writer). */

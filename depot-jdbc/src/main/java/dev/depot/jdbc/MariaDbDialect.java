@@ -185,6 +185,11 @@ final class MariaDbDialect extends Dialect {
         return " FOR UPDATE SKIP LOCKED"; // MariaDB 10.6+
     }
 
+    @Override
+    boolean outboxReadSkipsLocked() {
+        return true;
+    }
+
     /** MariaDB has no timestamp with time zone beyond 2038 ({@code TIMESTAMP}): UTC wall time in {@code DATETIME(6)}. */
     @Override
     String eventTimeType() {

@@ -15,7 +15,8 @@ import org.slf4j.LoggerFactory;
  * Numbers committed events: the one place sequences are handed out. Data transactions commit their
  * events into the outbox table without any shared lock; a sequencer run is one short transaction that
  * locks the counter row, then, in a new statement (so it sees every commit that ended while it
- * waited), reads all committed outbox rows, inserts them into the feed numbered counter+1..n in
+ * waited), reads all committed outbox rows (where that read skips locked rows, only up to the first
+ * commit it did not read whole, see {@link WholeCommits}), inserts them into the feed numbered counter+1..n in
  * commit order — commits ordered by their first outbox id, each commit's events together (they share
  * its stamp) in id order — deletes exactly
  * those rows, advances the counter, trims to retention and commits. Runs of all processes serialize on
@@ -39,6 +40,8 @@ final class Sequencer {
     private final String advanceSql;
     private final String script;
     private final String outbox;
+    /** Non-null where the outbox read skips locked rows: bounds each run to whole commits. */
+    private final WholeCommits whole;
     private final ConcurrentHashMap<Integer, String> deleteIn = new ConcurrentHashMap<>();
     private final Object runs = new Object();
     private static final long PAUSE_MILLIS = 10;
@@ -66,6 +69,7 @@ final class Sequencer {
                 + "VALUES (?, ?, ?, ?, ?, ?, ?)";
         this.advanceSql = "UPDATE " + meta + " SET val = ? WHERE name = 'seq'";
         this.script = backend.dialect.sequencerScript(prefix, backend.options.changeRetentionEvents());
+        this.whole = backend.dialect.outboxReadSkipsLocked() ? new WholeCommits(outbox) : null;
     }
 
     /**
@@ -191,8 +195,14 @@ final class Sequencer {
         }
     }
 
-    /** What {@link #moveCommitted} numbered: how many events, the new counter, the oldest event's second. */
-    record Moved(int count, long end, long oldestSecond) {}
+    /**
+     * What {@link #moveCommitted} numbered: how many events, the new counter, the oldest event's
+     * second; and how many committed rows it left for the next run ({@link WholeCommits}).
+     */
+    record Moved(int count, long end, long oldestSecond, int deferred) {}
+
+    /** At most this many passes of one run wait out commits releasing their locks (see below). */
+    private static final int MAX_PASSES = 100;
 
     /**
      * Under the counter lock ({@code last} is the counter): numbers every committed outbox row into the
@@ -201,33 +211,76 @@ final class Sequencer {
      * one that read this commit's data, has only higher ids; commits are ordered by their first id
      * and keep their events together (they share the commit's stamp). Stamps alone do not order
      * commits: a process takes them from its reserved block before it waits for row locks.
+     *
+     * <p>Where the read skips locked rows, a pass stops before the first commit it did not read whole
+     * ({@link WholeCommits}), and the run reads again until every commit the first pass saw is
+     * numbered (a commit that returned before the run began is among them: reads of the feed that
+     * drain first still see it); commits that arrive meanwhile may be left for the next run.
      */
     Moved moveCommitted(Connection c, long last) throws SQLException {
-        java.util.LinkedHashMap<Long, List<Staged>> commits = new java.util.LinkedHashMap<>();
-        int count = 0;
-        long oldest = Long.MAX_VALUE;
-        List<Staged> all = new ArrayList<>();
+        Pass p = pass(c, last);
+        int count = p.count();
+        long oldest = p.oldestSecond();
+        long horizon = p.bound().highest();
+        for (int n = 1; p.bound().cut() <= horizon && n < MAX_PASSES; n++) {
+            if (n > 3) {
+                pause(); // a commit releasing its locks lost its core: let it finish
+            }
+            p = pass(c, p.end());
+            count += p.count();
+            oldest = Math.min(oldest, p.oldestSecond());
+        }
+        return new Moved(count, p.end(), count == 0 ? 0 : oldest, p.deferred());
+    }
+
+    private static void pause() {
+        try {
+            Thread.sleep(1);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt(); // the run goes on; its caller sees the flag
+        }
+    }
+
+    private record Pass(int count, long end, long oldestSecond, int deferred, WholeCommits.Bound bound) {}
+
+    private static final WholeCommits.Bound ALL = new WholeCommits.Bound(Long.MAX_VALUE, -1);
+
+    /** One read of the outbox and the numbering of what it may number. */
+    private Pass pass(Connection c, long last) throws SQLException {
+        List<Staged> read = new ArrayList<>();
         try (PreparedStatement ps = c.prepareStatement(pendingSql); ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
-                Staged r = new Staged(rs.getLong(1), rs.getLong(8), rs.getString(2), rs.getString(3), Feed.op(rs.getString(4)),
-                        rs.getLong(5), backend.dialect.readEventTime(rs, 6), rs.getString(7));
-                commits.computeIfAbsent(r.stamp(), k -> new ArrayList<>()).add(r); // rows come in id order
+                read.add(new Staged(rs.getLong(1), rs.getLong(8), rs.getString(2), rs.getString(3), Feed.op(rs.getString(4)),
+                        rs.getLong(5), backend.dialect.readEventTime(rs, 6), rs.getString(7))); // in id order
+            }
+        }
+        WholeCommits.Bound bound = whole == null || read.isEmpty() ? ALL
+                : whole.cut(c, read.stream().mapToLong(Staged::id).toArray(), read.stream().mapToLong(Staged::stamp).toArray());
+        java.util.LinkedHashMap<Long, List<Staged>> commits = new java.util.LinkedHashMap<>(); // by first id
+        for (Staged r : read) {
+            commits.computeIfAbsent(r.stamp(), k -> new ArrayList<>()).add(r);
+        }
+        List<Staged> all = new ArrayList<>(read.size());
+        long oldest = Long.MAX_VALUE;
+        for (List<Staged> commit : commits.values()) {
+            if (commit.get(0).id() >= bound.cut()) {
+                break; // it and every later commit wait for the next pass or run
+            }
+            for (Staged r : commit) {
                 all.add(r);
-                count++;
                 oldest = Math.min(oldest, r.time().getEpochSecond());
             }
         }
-        if (count == 0) {
-            return new Moved(0, last, 0);
+        int deferred = read.size() - all.size();
+        if (all.isEmpty()) {
+            return new Pass(0, last, Long.MAX_VALUE, deferred, bound);
         }
         long seq = last;
         try (PreparedStatement ps = c.prepareStatement(insertSql)) {
-            for (List<Staged> commit : commits.values()) {
-                for (Staged r : commit) {
-                    ps.setLong(1, ++seq);
-                    Feed.bindEvent(backend.dialect, ps, r.coll(), r.key(), r.op(), r.version(), r.time(), r.commitId());
-                    ps.addBatch();
-                }
+            for (Staged r : all) {
+                ps.setLong(1, ++seq);
+                Feed.bindEvent(backend.dialect, ps, r.coll(), r.key(), r.op(), r.version(), r.time(), r.commitId());
+                ps.addBatch();
             }
             ps.executeBatch();
         }
@@ -236,7 +289,7 @@ final class Sequencer {
             ps.setLong(1, seq);
             ps.executeUpdate();
         }
-        return new Moved(count, seq, oldest);
+        return new Pass(all.size(), seq, oldest, deferred, bound);
     }
 
     private record Staged(long id, long stamp, String coll, String key, int op, long version, java.time.Instant time, String commitId) {}
@@ -259,6 +312,9 @@ final class Sequencer {
                 last = rs.getLong(1);
             }
             Moved moved = moveCommitted(c, last);
+            if (moved.deferred() > 0) {
+                poke(); // commits it did not read whole: the next run numbers them, even if nothing else commits
+            }
             if (moved.count() == 0) {
                 d.commit(c);
                 done = true;

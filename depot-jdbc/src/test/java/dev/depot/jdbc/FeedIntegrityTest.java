@@ -102,6 +102,7 @@ class FeedIntegrityTest {
             List<Records<String, Item>> items = List.of(a.records(ITEMS), b.records(ITEMS));
             long from = a.changes().lastSequence();
             List<String> expected = Collections.synchronizedList(new ArrayList<>());
+            List<List<String>> transactions = Collections.synchronizedList(new ArrayList<>());
             List<Observed> observed = new CopyOnWriteArrayList<>();
             AtomicBoolean writing = new AtomicBoolean(true);
             AtomicBoolean written = new AtomicBoolean();
@@ -138,7 +139,7 @@ class FeedIntegrityTest {
                 Records<String, Item> mine = items.get(w % 2);
                 writers.add(Thread.ofPlatform().name("feed-writer-" + w).start(() -> {
                     try {
-                        write(id, depot, mine, writing, expected);
+                        write(id, depot, mine, writing, expected, transactions);
                     } catch (Throwable t) {
                         writerFailures.put("writer " + id, t);
                     }
@@ -195,7 +196,41 @@ class FeedIntegrityTest {
                 Collections.sort(got);
                 assertThat(got).as(r.name + " saw exactly the committed writes").isEqualTo(want);
             }
+            Map<String, List<Integer>> positions = new java.util.HashMap<>();
+            for (int i = 0; i < order.size(); i++) {
+                positions.computeIfAbsent(order.get(i), k -> new ArrayList<>()).add(i);
+            }
+            for (List<String> tx : transactions) {
+                assertThat(together(tx, order, positions)).as("a committed transaction's events are consecutive: %s; the feed around them: %s",
+                        tx, around(tx, order, positions)).isTrue();
+            }
         }
+    }
+
+    /** Some run of consecutive positions in {@code order} holds exactly the events of {@code tx}. */
+    static boolean together(List<String> tx, List<String> order, Map<String, List<Integer>> positions) {
+        List<String> want = new ArrayList<>(tx);
+        Collections.sort(want);
+        for (int p : positions.getOrDefault(tx.get(0), List.of())) {
+            for (int start = Math.max(0, p - tx.size() + 1); start <= p && start + tx.size() <= order.size(); start++) {
+                List<String> run = new ArrayList<>(order.subList(start, start + tx.size()));
+                Collections.sort(run);
+                if (run.equals(want)) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    private static List<String> around(List<String> tx, List<String> order, Map<String, List<Integer>> positions) {
+        List<String> out = new ArrayList<>();
+        for (String e : tx) {
+            for (int p : positions.getOrDefault(e, List.of())) {
+                out.add("#" + p + ": " + order.subList(Math.max(0, p - 2), Math.min(order.size(), p + 3)));
+            }
+        }
+        return out;
     }
 
     private static final int SHARED_KEYS = 3;
@@ -399,7 +434,8 @@ class FeedIntegrityTest {
     }
 
     /** Auto-commit saves and deletes, committed transactions and rolled-back ones, until told to stop. */
-    private static void write(int id, Depot depot, Records<String, Item> items, AtomicBoolean writing, List<String> expected) {
+    private static void write(int id, Depot depot, Records<String, Item> items, AtomicBoolean writing, List<String> expected,
+            List<List<String>> transactions) {
         ThreadLocalRandom r = ThreadLocalRandom.current();
         for (int i = 0; writing.get(); i++) {
             String key = "w" + id + "-" + r.nextInt(KEYS_PER_WRITER);
@@ -422,6 +458,7 @@ class FeedIntegrityTest {
                         return out;
                     });
                     expected.addAll(events);
+                    transactions.add(events);
                 }
                 default -> {
                     try {
