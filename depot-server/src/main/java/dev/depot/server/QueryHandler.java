@@ -2,6 +2,7 @@ package dev.depot.server;
 
 import dev.depot.Condition;
 import dev.depot.Direction;
+import dev.depot.Explanation;
 import dev.depot.Page;
 import dev.depot.Q;
 import dev.depot.Query;
@@ -15,15 +16,24 @@ import java.util.Map;
 import tools.jackson.databind.JsonNode;
 
 /**
- * {@code POST /v1/collections/{name}/query}: conditions on declared indexes (AND), ordering, a
- * limit and a cursor, answered as {@code {"items": [...], "nextCursor": ...}}.
+ * {@code POST /v1/collections/{name}/query}: conditions on declared indexes (the elements of
+ * {@code where} all hold; an element may be {@code {"or": [...]}}, {@code {"and": [...]}} or {@code
+ * {"not": {...}}}, as {@link Q#or}, {@link Q#and} and {@link Q#not}), ordering, a limit and a cursor,
+ * answered as {@code {"items": [...], "nextCursor": ...}}; with {@code "explain": true}, the plan
+ * instead ({@link Query#explain()}): the same on every backend.
  *
- * <pre>{"where": [{"field": "score", "op": "ge", "value": 10}], "orderBy": [{"field": "score", "direction": "desc"}],
- *  "limit": 20, "cursor": "..."}</pre>
+ * <pre>{"where": [{"or": [{"field": "name", "op": "eq", "value": "ann"}, {"field": "score", "op": "ge", "value": 90}]}],
+ *  "orderBy": [{"field": "score", "direction": "desc"}], "limit": 20, "cursor": "..."}</pre>
  */
 final class QueryHandler {
-    private static final KnownFields BODY = KnownFields.of("where", "orderBy", "limit", "cursor");
+    private static final KnownFields BODY = KnownFields.of("where", "orderBy", "limit", "cursor", "explain");
     private static final KnownFields CONDITION = KnownFields.of("field", "op", "value", "values");
+    private static final KnownFields OR = KnownFields.of("or");
+    private static final KnownFields AND = KnownFields.of("and");
+    private static final KnownFields NOT = KnownFields.of("not");
+    /** Bounds on a request's condition tree: deeper or larger ones are refused, not planned. */
+    static final int MAX_DEPTH = 16;
+    static final int MAX_CONDITIONS = 256;
     private static final KnownFields ORDER = KnownFields.of("field", "direction");
 
     static final int DEFAULT_LIMIT = 100;
@@ -49,6 +59,14 @@ final class QueryHandler {
             // Undeclared fields and values that do not fit the index type: the message names them.
             throw bad(e.getMessage());
         }
+        JsonNode explain = body.get("explain");
+        if (explain != null && !explain.isNull() && !explain.isBoolean()) {
+            throw bad("explain must be true or false");
+        }
+        if (explain != null && explain.asBoolean()) {
+            ctx.json(explanation(q.explain()));
+            return;
+        }
         JsonNode cursor = body.get("cursor");
         if (cursor != null && !cursor.isNull()) {
             if (!cursor.isString()) {
@@ -73,9 +91,18 @@ final class QueryHandler {
         ctx.json(out);
     }
 
+    private static Map<String, Object> explanation(Explanation e) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("ranges", e.ranges().stream().map(r -> Map.of("index", r.index(), "interval", r.interval())).toList());
+        out.put("scans", e.scans());
+        out.put("order", e.order().name().toLowerCase(Locale.ROOT));
+        return out;
+    }
+
     private static Query<JsonNode> conditions(Query<JsonNode> q, JsonNode body) {
+        int[] count = {0};
         for (JsonNode c : array(body, "where")) {
-            q = q.where(condition(c));
+            q = q.where(condition(c, "where", 1, count));
         }
         for (JsonNode o : array(body, "orderBy")) {
             ORDER.check(o, "orderBy");
@@ -102,10 +129,44 @@ final class QueryHandler {
         return q.limit(limit);
     }
 
-    private static Condition condition(JsonNode c) {
-        if (c.isObject()) {
-            CONDITION.check(c, "where");
+    /**
+     * One element of a condition tree: a comparison, or {@code or}/{@code and} of two or more
+     * elements, or {@code not} of one; {@code path} names it in errors ({@code where[0].or[1]}).
+     */
+    private static Condition condition(JsonNode c, String path, int depth, int[] count) {
+        if (depth > MAX_DEPTH) {
+            throw bad(path + ": conditions nest at most " + MAX_DEPTH + " deep");
         }
+        if (++count[0] > MAX_CONDITIONS) {
+            throw bad("a query has at most " + MAX_CONDITIONS + " conditions");
+        }
+        boolean comparison = c.has("field") || c.has("op"); // then "or", "and", "not" beside it are strays
+        if (!comparison && (c.has("or") || c.has("and"))) {
+            String kind = c.has("or") ? "or" : "and";
+            (kind.equals("or") ? OR : AND).check(c, path);
+            List<JsonNode> parts = array(c, kind);
+            if (parts.size() < 2) {
+                throw bad(path + ": \"" + kind + "\" needs an array of at least two conditions");
+            }
+            Condition[] out = new Condition[parts.size()];
+            for (int i = 0; i < out.length; i++) {
+                out[i] = condition(parts.get(i), path + "." + kind + "[" + i + "]", depth + 1, count);
+            }
+            return kind.equals("or") ? Q.or(out) : Q.and(out);
+        }
+        if (!comparison && c.has("not")) {
+            NOT.check(c, path);
+            JsonNode inner = c.get("not");
+            if (!inner.isObject()) {
+                throw bad(path + ": \"not\" needs a condition object");
+            }
+            return Q.not(condition(inner, path + ".not", depth + 1, count));
+        }
+        CONDITION.check(c, path);
+        return comparison(c);
+    }
+
+    private static Condition comparison(JsonNode c) {
         String field = string(c, "field", "where");
         String op = string(c, "op", "where").toLowerCase(Locale.ROOT);
         Q.Field<Object> f = Q.field(field);
