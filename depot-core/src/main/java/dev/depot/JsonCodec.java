@@ -1,5 +1,6 @@
 package dev.depot;
 
+import java.time.Instant;
 import tools.jackson.core.StreamReadConstraints;
 import tools.jackson.core.StreamWriteConstraints;
 import tools.jackson.core.json.JsonFactory;
@@ -9,12 +10,14 @@ import tools.jackson.databind.ObjectWriter;
 import tools.jackson.databind.ValueDeserializer;
 import tools.jackson.databind.deser.bean.BeanDeserializerBase;
 import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.module.SimpleModule;
 
 /** Jackson 3 JSON codec; reader and writer are resolved once per type, so no reflection per call. */
 final class JsonCodec<V> implements Codec<V> {
     /**
      * The one mapper: it writes and reads within {@link DocumentLimits}, the same limits both ways,
-     * so every document it writes it can read back.
+     * so every document it writes it can read back; instants in their usual form are read without
+     * Jackson's formatter ({@link IsoInstantDeserializer}).
      */
     static final JsonMapper MAPPER = JsonMapper.builder(JsonFactory.builder()
                     .streamReadConstraints(StreamReadConstraints.builder()
@@ -30,6 +33,7 @@ final class JsonCodec<V> implements Codec<V> {
                     .addDecorator((factory, generator) -> new LimitedGenerator(generator))
                     .build())
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .addModule(new SimpleModule("depot-instants").addDeserializer(Instant.class, IsoInstantDeserializer.INSTANCE))
             .build();
 
     private final Class<V> type;
