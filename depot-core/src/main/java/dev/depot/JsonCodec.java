@@ -17,7 +17,8 @@ final class JsonCodec<V> implements Codec<V> {
     /**
      * The one mapper: it writes and reads within {@link DocumentLimits}, the same limits both ways,
      * so every document it writes it can read back; instants in their usual form are read without
-     * Jackson's formatter ({@link IsoInstantDeserializer}).
+     * Jackson's formatter ({@link IsoInstantDeserializer}), and creators are called through a method
+     * handle spread once per type ({@link SpreadCreators}).
      */
     static final JsonMapper MAPPER = JsonMapper.builder(JsonFactory.builder()
                     .streamReadConstraints(StreamReadConstraints.builder()
@@ -34,6 +35,12 @@ final class JsonCodec<V> implements Codec<V> {
                     .build())
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
             .addModule(new SimpleModule("depot-instants").addDeserializer(Instant.class, IsoInstantDeserializer.INSTANCE))
+            .addModule(new SimpleModule("depot-creators") {
+                @Override
+                public void setupModule(SetupContext context) {
+                    context.addValueInstantiators(new SpreadCreators());
+                }
+            })
             .build();
 
     private final Class<V> type;
