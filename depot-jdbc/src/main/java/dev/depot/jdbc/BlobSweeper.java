@@ -72,7 +72,7 @@ final class BlobSweeper {
      * False if it was not there to claim (published, renewed or reclaimed meanwhile).
      */
     boolean reclaim(long id, long before) {
-        return backend.read("deleting unpublished blob content", c -> {
+        return backend.read("deleting unreferenced blob content", c -> {
             try (PreparedStatement ps = c.prepareStatement(claimUpload)) {
                 ps.setLong(1, id);
                 ps.setLong(2, before);

@@ -25,6 +25,8 @@ import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Blobs in SQL tables ({@link BlobTables}): content as chunk rows streamed in both directions, never
@@ -37,6 +39,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * replaced or deleted meanwhile. Thread-safe.
  */
 final class SqlBlobStore implements BlobStore {
+    private static final Logger LOG = LoggerFactory.getLogger(SqlBlobStore.class);
     /** How long an upload without a new chunk stays alive before a sweep may take it for abandoned. */
     static final Duration LEASE = Duration.ofHours(1);
     /** Sweeps run at open and then, piggybacked on a new upload, at most this often per depot. */
@@ -373,6 +376,8 @@ final class SqlBlobStore implements BlobStore {
      * Runs {@code work} in a write transaction that first locks the bucket's row (creating it if
      * new), so changes of one bucket are serialised. Runtime exceptions of the work (a precondition,
      * a path conflict) roll back and pass through; a lost race of the database is retried from scratch.
+     * Once it committed, the change has happened: content it replaced is deleted then, and a failure of
+     * that deletion is the sweep's to finish, never the caller's (a retried move would find nothing).
      */
     <T> T inBucket(String bucket, String what, BucketWork<T> work) {
         Garbage[] later = new Garbage[1];
@@ -382,7 +387,11 @@ final class SqlBlobStore implements BlobStore {
             return work.run(c, later[0]);
         });
         for (long id : later[0].ids) {
-            reclaim(id, 0); // garbage (-1) is below 0; a sweep finishes what a failure here leaves
+            try {
+                reclaim(id, 0); // garbage (-1) is below 0
+            } catch (RuntimeException e) {
+                LOG.debug("deleting replaced blob content failed after the commit; the sweep deletes it", e);
+            }
         }
         return result;
     }
