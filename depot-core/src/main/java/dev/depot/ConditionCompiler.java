@@ -16,6 +16,16 @@ import java.util.TreeSet;
  * result follows SQL's three-valued logic on every backend without any backend handling NOT.
  */
 final class ConditionCompiler {
+    /** Conditions nest at most this deep ({@code or}, {@code and}, {@code not} each add a level). */
+    static final int MAX_DEPTH = 32;
+    /**
+     * A query's tests carry at most this many operands (and hold at most this many tests), counted
+     * after NOT is pushed down (a negated {@code in} of n values becomes n + 1 ranges): below the
+     * parameters a statement may bind on every SQL backend (SQLite 32,766, PostgreSQL 65,535), so a
+     * query that runs in memory runs everywhere.
+     */
+    static final int MAX_OPERANDS = 30_000;
+
     private final Schema<?, ?> schema;
 
     ConditionCompiler(Schema<?, ?> schema) {
@@ -25,8 +35,47 @@ final class ConditionCompiler {
     /** The top-level conjuncts of {@code condition}: an AND is split so backends see a flat list. */
     List<Filter> conjuncts(Condition condition) {
         java.util.Objects.requireNonNull(condition, "condition");
+        checkDepth(condition, 1);
         Filter f = compile(condition, false);
         return f instanceof Filter.AllOf all ? all.filters() : List.of(f);
+    }
+
+    /**
+     * Refuses a query whose tests, all where-conditions together, carry more than {@link
+     * #MAX_OPERANDS} operands or number more than that; names the collection and the limit.
+     */
+    static void checkSize(String collection, List<Filter> filters) {
+        long size = 0;
+        for (Filter f : filters) {
+            size += size(f);
+        }
+        if (size > MAX_OPERANDS) {
+            throw new IllegalArgumentException(collection + ": a query's conditions hold at most " + MAX_OPERANDS
+                    + " operands and tests (a negated in() of n values counts n + 1 ranges); this one holds " + size
+                    + " (split the query, or use fewer values)");
+        }
+    }
+
+    private static long size(Filter f) {
+        return switch (f) {
+            case Predicate p -> Math.max(1, p.values().size());
+            case Filter.AnyOf a -> a.filters().stream().mapToLong(ConditionCompiler::size).sum();
+            case Filter.AllOf a -> a.filters().stream().mapToLong(ConditionCompiler::size).sum();
+        };
+    }
+
+    /** Refuses nesting deeper than {@link #MAX_DEPTH}, looking no deeper than that (no stack overflow). */
+    private void checkDepth(Condition c, int depth) {
+        if (depth > MAX_DEPTH) {
+            throw new IllegalArgumentException(schema.name() + ": conditions nest at most " + MAX_DEPTH
+                    + " deep (each or, and, not adds a level)");
+        }
+        switch (c) {
+            case Condition.Test t -> { }
+            case Condition.Not n -> checkDepth(n.condition(), depth + 1);
+            case Condition.AnyOf any -> any.conditions().forEach(x -> checkDepth(x, depth + 1));
+            case Condition.AllOf all -> all.conditions().forEach(x -> checkDepth(x, depth + 1));
+        }
     }
 
     private Filter compile(Condition c, boolean negated) {

@@ -48,6 +48,7 @@ final class DefaultQuery<K, V> implements Query<V> {
     public Query<V> where(Condition condition) {
         List<Filter> next = new ArrayList<>(filters);
         next.addAll(new ConditionCompiler(records.schemaInternal()).conjuncts(condition));
+        ConditionCompiler.checkSize(records.schemaInternal().name(), next);
         return new DefaultQuery<>(records, List.copyOf(next), orderIndex, descending, cursor, offset, limit);
     }
 

@@ -21,6 +21,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * texts are cached per plan shape; only the parameters change between calls.
  */
 final class QuerySql {
+    /** An OR or AND of more parts than this is written in nested halves (see {@code Builder#joined}). */
+    static final int FLAT_PARTS = 64;
     private final Table table;
     private static final AtomicLong FRESH = new AtomicLong();
     private final ConcurrentHashMap<String, String> texts = new ConcurrentHashMap<>();
@@ -153,7 +155,18 @@ final class QuerySql {
             };
         }
 
+        /**
+         * The parts joined by {@code op}, parenthesized. Past {@value QuerySql#FLAT_PARTS} parts they are
+         * grouped in halves: SQLite parses {@code a OR b OR c …} into a tree as deep as the parts are
+         * many and refuses one deeper than 1,000, so a wide OR (or a negated {@code in}) would run in
+         * memory and fail there; halves keep it {@code log2} deep. The databases flatten nested ORs
+         * and ANDs again when they plan.
+         */
         private String joined(List<Filter> parts, String op) {
+            if (parts.size() > FLAT_PARTS) {
+                int half = parts.size() / 2;
+                return "(" + joined(parts.subList(0, half), op) + op + joined(parts.subList(half, parts.size()), op) + ")";
+            }
             StringBuilder s = new StringBuilder("(");
             for (int i = 0; i < parts.size(); i++) {
                 s.append(i == 0 ? "" : op).append(filter(parts.get(i)));

@@ -266,4 +266,64 @@ abstract class OrNotTests extends FeatureTests {
         assertThatThrownBy(() -> players().query().where(Q.or(Q.field("score").eq(1), Q.field("nope").eq(2))))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("nope");
     }
+
+    /**
+     * Shapes that run in memory run on every backend: an OR of 2,000 tests and a negated {@code in}
+     * of 1,500 values (1,501 ranges) once failed on SQLite, which refuses expressions nested 1,000
+     * deep, while memory and the other databases answered.
+     */
+    @Test
+    void aWideOrAndANegatedLongInAnswerAsInMemory() {
+        List<Player> all = insertPlayers();
+        Condition[] wide = new Condition[2_000];
+        for (int i = 0; i < wide.length; i++) {
+            wide[i] = Q.field("score").eq((long) i * 10);
+        }
+        assertThat(names(players().query().where(Q.or(wide)).orderBy("score").list()))
+                .isEqualTo(expected(all, p -> true, false));
+        List<Object> notTens = new ArrayList<>();
+        for (long v = 1; notTens.size() < 1_500; v++) {
+            if (v % 10 != 0) {
+                notTens.add(v);
+            }
+        }
+        assertThat(names(players().query().where(Q.not(Q.field("score").in(notTens))).orderBy("score").list()))
+                .isEqualTo(expected(all, p -> true, false));
+        assertThat(players().query().where(Q.field("score").in(notTens)).count()).isZero();
+    }
+
+    /**
+     * Conditions nest at most 32 deep and a query holds at most 30,000 operands, on every backend:
+     * past that, memory overflowed its stack and PostgreSQL refused more than 65,535 parameters.
+     */
+    @Test
+    void conditionsBeyondTheLimitsAreRefusedNamingTheLimit() {
+        List<Player> all = insertPlayers();
+        Condition c = Q.field("score").ge(30L);
+        for (int depth = 1; depth < 32; depth++) {
+            c = Q.not(c); // 31 nots around the test: 32 levels, an odd number of nots
+        }
+        assertThat(names(players().query().where(c).orderBy("score").list())).isEqualTo(expected(all, p -> p.score() < 30, false));
+        Condition tooDeep = Q.not(c);
+        assertThatThrownBy(() -> players().query().where(tooDeep))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("players").hasMessageContaining("32 deep");
+        Condition hostile = Q.field("score").eq(1L);
+        for (int i = 0; i < 100_000; i++) {
+            hostile = Q.not(hostile);
+        }
+        Condition deep = hostile;
+        assertThatThrownBy(() -> players().query().where(deep)).isInstanceOf(IllegalArgumentException.class);
+
+        List<Object> many = new ArrayList<>();
+        for (long v = 0; v < 30_000; v++) {
+            many.add(v);
+        }
+        assertThat(players().query().where(Q.field("score").in(many)).count()).isEqualTo(all.size());
+        many.add(30_000L);
+        assertThatThrownBy(() -> players().query().where(Q.field("score").in(many)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("players").hasMessageContaining("30000");
+        List<Object> half = many.subList(0, 20_000);
+        assertThatThrownBy(() -> players().query().where(Q.field("score").in(half)).where(Q.field("score").in(half)))
+                .as("counted over all where() calls").isInstanceOf(IllegalArgumentException.class).hasMessageContaining("40000");
+    }
 }
