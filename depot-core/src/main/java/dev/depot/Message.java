@@ -18,7 +18,7 @@ import java.util.Objects;
  *         .notBefore(clock.instant().plus(Duration.ofMinutes(5))).expireAfter(Duration.ofHours(1)));
  * }</pre>
  *
- * @param payload the bytes the consumer gets (at most 16 MiB)
+ * @param payload the bytes the consumer gets (at most 4 MiB)
  * @param headers small text attributes (at most 64, names and values at most 1024 UTF-8 bytes)
  * @param dedupKey with a key, producing is idempotent while an item with the same key is in the
  *     queue (ready, scheduled or leased): the second produce returns the first item's id and adds

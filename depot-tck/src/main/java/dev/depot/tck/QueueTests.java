@@ -64,6 +64,30 @@ abstract class QueueTests extends FeatureTests {
         return IntStream.range(0, n).mapToObj(i -> msg("m" + i)).toList();
     }
 
+    /**
+     * A payload of exactly 4 MiB made only of the bytes SQL text protocols escape (NUL, quotes,
+     * backslash, newline) round-trips on every backend; one byte more is refused at the call, naming
+     * the queue and the limit, and nothing is produced.
+     */
+    @Test
+    void payloadsAtTheLimitRoundTripAndLargerOnesAreRefused() {
+        WorkQueue q = jobs();
+        byte[] hostile = {0, '\'', '"', '\\', '\n', '\r', 0x1a};
+        byte[] payload = new byte[4 << 20];
+        for (int i = 0; i < payload.length; i++) {
+            payload[i] = hostile[i % hostile.length];
+        }
+        q.produce(Message.of(payload).header("h", "v"));
+        List<Lease> got = q.lease(1, NO_WAIT);
+        assertThat(got).hasSize(1);
+        assertThat(got.get(0).payload()).isEqualTo(payload);
+        q.complete(got.get(0));
+        byte[] over = java.util.Arrays.copyOf(payload, payload.length + 1);
+        assertThatThrownBy(() -> q.produce(Message.of(over)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("jobs").hasMessageContaining("4194304");
+        assertThat(q.lease(1, NO_WAIT)).as("nothing produced").isEmpty();
+    }
+
     // ---- capability ----
 
     @Test
