@@ -1,5 +1,6 @@
 package dev.depot;
 
+import dev.depot.spi.CodePoints;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Collection;
@@ -106,20 +107,24 @@ final class QueueRules {
     /** Limits of the parts of a message, checked as the message is built. */
     static String checkDedupKey(String key) {
         if (key == null || key.isEmpty() || key.getBytes(StandardCharsets.UTF_8).length > MAX_DEDUP_KEY_BYTES
-                || key.indexOf('\0') >= 0) {
-            throw new IllegalArgumentException("a dedup key is 1 to " + MAX_DEDUP_KEY_BYTES + " UTF-8 bytes without U+0000");
+                || key.indexOf('\0') >= 0 || CodePoints.hasUnpairedSurrogate(key)) {
+            throw new IllegalArgumentException("a dedup key is 1 to " + MAX_DEDUP_KEY_BYTES
+                    + " UTF-8 bytes without U+0000 or an unpaired surrogate");
         }
         return key;
     }
 
     static void checkHeader(String name, String value, int count) {
+        // An unpaired surrogate has no UTF-8 form: SQL backends stored it as '?', memory kept it.
         if (name == null || name.isEmpty() || name.getBytes(StandardCharsets.UTF_8).length > MAX_HEADER_BYTES
-                || name.indexOf('\0') >= 0) {
-            throw new IllegalArgumentException("a header name is 1 to " + MAX_HEADER_BYTES + " UTF-8 bytes without U+0000");
+                || name.indexOf('\0') >= 0 || CodePoints.hasUnpairedSurrogate(name)) {
+            throw new IllegalArgumentException("a header name is 1 to " + MAX_HEADER_BYTES
+                    + " UTF-8 bytes without U+0000 or an unpaired surrogate");
         }
-        if (value == null || value.getBytes(StandardCharsets.UTF_8).length > MAX_HEADER_BYTES || value.indexOf('\0') >= 0) {
+        if (value == null || value.getBytes(StandardCharsets.UTF_8).length > MAX_HEADER_BYTES || value.indexOf('\0') >= 0
+                || CodePoints.hasUnpairedSurrogate(value)) {
             throw new IllegalArgumentException("header '" + name + "': a value is 0 to " + MAX_HEADER_BYTES
-                    + " UTF-8 bytes without U+0000");
+                    + " UTF-8 bytes without U+0000 or an unpaired surrogate");
         }
         if (count > MAX_HEADERS) {
             throw new IllegalArgumentException("a message holds at most " + MAX_HEADERS + " headers");

@@ -88,6 +88,26 @@ abstract class QueueTests extends FeatureTests {
         assertThat(q.lease(1, NO_WAIT)).as("nothing produced").isEmpty();
     }
 
+    /**
+     * Header names and values and dedup keys are UTF-8 text: an unpaired surrogate (which has no
+     * UTF-8 form; SQL backends stored it as '?', memory kept it) is refused when the message is built,
+     * and text with real surrogate pairs round-trips on every backend.
+     */
+    @Test
+    void headersAndDedupKeysAreUtf8Text() {
+        assertThatThrownBy(() -> Message.of("x").header("h", "a\ud800b"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("unpaired surrogate");
+        assertThatThrownBy(() -> Message.of("x").header("k\udc00", "v"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("unpaired surrogate");
+        assertThatThrownBy(() -> Message.of("x").dedupKey("d\ud800"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("unpaired surrogate");
+        WorkQueue q = jobs();
+        q.produce(Message.of("x").header("ключ \ud83d\ude00", "значение \ud83d\ude00").dedupKey("d \ud83d\ude00"));
+        Lease got = q.lease(1, NO_WAIT).get(0);
+        assertThat(got.headers()).containsExactly(java.util.Map.entry("ключ \ud83d\ude00", "значение \ud83d\ude00"));
+        assertThat(got.dedupKey()).isEqualTo("d \ud83d\ude00");
+    }
+
     // ---- capability ----
 
     @Test
