@@ -1,7 +1,6 @@
 package dev.depot;
 
 import dev.depot.spi.CodePoints;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.regex.Pattern;
@@ -106,8 +105,7 @@ final class QueueRules {
 
     /** Limits of the parts of a message, checked as the message is built. */
     static String checkDedupKey(String key) {
-        if (key == null || key.isEmpty() || key.getBytes(StandardCharsets.UTF_8).length > MAX_DEDUP_KEY_BYTES
-                || key.indexOf('\0') >= 0 || CodePoints.hasUnpairedSurrogate(key)) {
+        if (key == null || key.isEmpty() || !isText(key, MAX_DEDUP_KEY_BYTES)) {
             throw new IllegalArgumentException("a dedup key is 1 to " + MAX_DEDUP_KEY_BYTES
                     + " UTF-8 bytes without U+0000 or an unpaired surrogate");
         }
@@ -115,19 +113,24 @@ final class QueueRules {
     }
 
     static void checkHeader(String name, String value, int count) {
-        // An unpaired surrogate has no UTF-8 form: SQL backends stored it as '?', memory kept it.
-        if (name == null || name.isEmpty() || name.getBytes(StandardCharsets.UTF_8).length > MAX_HEADER_BYTES
-                || name.indexOf('\0') >= 0 || CodePoints.hasUnpairedSurrogate(name)) {
+        if (name == null || name.isEmpty() || !isText(name, MAX_HEADER_BYTES)) {
             throw new IllegalArgumentException("a header name is 1 to " + MAX_HEADER_BYTES
                     + " UTF-8 bytes without U+0000 or an unpaired surrogate");
         }
-        if (value == null || value.getBytes(StandardCharsets.UTF_8).length > MAX_HEADER_BYTES || value.indexOf('\0') >= 0
-                || CodePoints.hasUnpairedSurrogate(value)) {
+        if (value == null || !isText(value, MAX_HEADER_BYTES)) {
             throw new IllegalArgumentException("header '" + name + "': a value is 0 to " + MAX_HEADER_BYTES
                     + " UTF-8 bytes without U+0000 or an unpaired surrogate");
         }
         if (count > MAX_HEADERS) {
             throw new IllegalArgumentException("a message holds at most " + MAX_HEADERS + " headers");
         }
+    }
+
+    /**
+     * Whether {@code s} is UTF-8 text of at most {@code maxBytes} bytes without U+0000. An unpaired
+     * surrogate has no UTF-8 form: SQL backends stored it as '?' while memory kept it.
+     */
+    private static boolean isText(String s, int maxBytes) {
+        return s.indexOf('\0') < 0 && !CodePoints.hasUnpairedSurrogate(s) && CodePoints.utf8Length(s) <= maxBytes;
     }
 }
