@@ -7,16 +7,22 @@ import java.util.Comparator;
 /**
  * An entry of an ordered secondary index: (value, key). An entry means "some retained version of
  * this key has this value"; readers confirm against the version visible to their snapshot.
- * {@link #LOW} and {@link #HIGH} are sentinel keys for range bounds.
+ * {@link #LOW} and {@link #HIGH} are sentinel keys for range bounds. The value is always in its
+ * {@link StoredIndexValues stored form} (a {@code String} given is stored), so the runs and range
+ * bounds compare like with like.
  */
 record IndexEntry(Object value, Object key) {
+    IndexEntry {
+        value = StoredIndexValues.store(value);
+    }
+
     static final Object LOW = new Object();
     static final Object HIGH = new Object();
 
     /** Order: value with nulls first, then key; sentinels below/above every key. */
     static Comparator<IndexEntry> comparator(IndexType valueType, KeyType keyType) {
         return (a, b) -> {
-            int c = valueType.compareNullsFirst(a.value, b.value);
+            int c = StoredIndexValues.compareNullsFirst(valueType, a.value, b.value);
             return c != 0 ? c : compareKeys(keyType, a.key, b.key);
         };
     }

@@ -98,7 +98,7 @@ final class MemoryBackend implements Backend {
                 Version replaced = Version.of(head.key, head.version(), head.document(), v, head.commitSeq, null);
                 c.heads.put(replaced);
                 for (int i = 0; i < v.length; i++) {
-                    fresh[i].add(new IndexEntry(v[i], head.key));
+                    fresh[i].add(new IndexEntry(replaced.storedValue(i), head.key)); // shares the version's stored value
                 }
             }
             c.indexes = fresh;

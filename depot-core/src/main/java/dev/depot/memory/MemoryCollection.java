@@ -143,7 +143,7 @@ final class MemoryCollection {
         for (int i = 0; i < ix.length; i++) {
             if (entries[i]) {
                 probe.at(FaultProbe.Point.INDEX_ADD);
-                ix[i].add(new IndexEntry(v.indexValue(i), v.key));
+                ix[i].add(new IndexEntry(v.storedValue(i), v.key)); // shares the version's stored value
             }
         }
     }
@@ -273,7 +273,7 @@ final class MemoryCollection {
             return;
         }
         for (int i = 0; i < ix.length; i++) {
-            if (head.isTombstone() || !head.holds(i, dead.indexValue(i))) {
+            if (head.isTombstone() || !head.holds(i, dead.storedValue(i))) {
                 ix[i].noteGarbage();
             }
         }

@@ -537,7 +537,8 @@ final class MemoryTransaction implements Session {
             OrderedRuns<IndexEntry>[] ix = c.indexes;
             for (Pending p : e.getValue().values()) {
                 Version head = c.heads.get(p.key());
-                installs.plan(head, ix, MemoryCollection.newEntries(p.indexValues(), head, ix.length));
+                Object[] stored = p.isDelete() || p.indexValues() == null ? null : StoredIndexValues.storeAll(p.indexValues());
+                installs.plan(head, ix, MemoryCollection.newEntries(p.indexValues(), head, ix.length), p, stored);
             }
         }
     }
@@ -551,7 +552,7 @@ final class MemoryTransaction implements Session {
             for (Pending p : e.getValue().values()) {
                 probe.at(FaultProbe.Point.INSTALL);
                 Version head = c.heads.get(p.key());
-                Version v = Version.of(p.key(), p.version(), p.document(), p.indexValues(), commitSeq, head);
+                Version v = Version.of(p.key(), p.version(), p.document(), installs.plannedValues(k, p), commitSeq, head);
                 boolean wasLive = head != null && !head.isTombstone();
                 installs.add(c, v, head);
                 c.heads.put(v);
@@ -584,6 +585,8 @@ final class MemoryTransaction implements Session {
         private final Version[] plannedHeads;
         private final Object[] plannedIndexes;
         private final boolean[][] plannedEntries;
+        private final Pending[] plannedWrites;
+        private final Object[][] plannedValues;
         private int n;
         private int counted;
         private int planned;
@@ -597,14 +600,27 @@ final class MemoryTransaction implements Session {
             plannedHeads = new Version[capacity];
             plannedIndexes = new Object[capacity];
             plannedEntries = new boolean[capacity][];
+            plannedWrites = new Pending[capacity];
+            plannedValues = new Object[capacity][];
         }
 
-        /** Before the section: the next write replaces {@code head}; {@code entries} as {@link MemoryCollection#newEntries} gave them for {@code indexes}. */
-        void plan(Version head, Object indexes, boolean[] entries) {
+        /**
+         * Before the section: the next write replaces {@code head}; {@code entries} as {@link
+         * MemoryCollection#newEntries} gave them for {@code indexes}; {@code stored} its index values
+         * in {@link StoredIndexValues stored form} (encoded here, not in the section; null for a deletion).
+         */
+        void plan(Version head, Object indexes, boolean[] entries, Pending write, Object[] stored) {
             plannedHeads[planned] = head;
+            plannedWrites[planned] = write;
             plannedIndexes[planned] = indexes;
             plannedEntries[planned] = entries;
+            plannedValues[planned] = stored;
             planned++;
+        }
+
+        /** Write {@code k}'s index values, stored if planned (a version stores them itself otherwise). */
+        Object[] plannedValues(int k, Pending p) {
+            return k < planned && plannedWrites[k] == p && plannedValues[k] != null ? plannedValues[k] : p.indexValues();
         }
 
         /** Whether write {@code k}'s plan still holds: a plan made, for the same head and index runs. */

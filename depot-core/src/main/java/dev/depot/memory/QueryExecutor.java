@@ -1,8 +1,10 @@
 package dev.depot.memory;
 
 import dev.depot.spi.AccessPath;
+import dev.depot.spi.Filter;
 import dev.depot.spi.IndexRange;
 import dev.depot.spi.IndexType;
+import dev.depot.spi.Predicate;
 import dev.depot.spi.QueryPlan;
 import dev.depot.spi.StoredRecord;
 import java.util.ArrayList;
@@ -300,6 +302,23 @@ final class QueryExecutor {
         }
     }
 
+    /** Which index values {@code filters} read: only those are decoded for a row's test. */
+    static boolean[] testedIndexes(List<Filter> filters, int indexCount) {
+        boolean[] tested = new boolean[indexCount];
+        markTested(filters, tested);
+        return tested;
+    }
+
+    private static void markTested(List<Filter> filters, boolean[] tested) {
+        for (Filter f : filters) {
+            switch (f) {
+                case Predicate p -> tested[p.index()] = true;
+                case Filter.AnyOf any -> markTested(any.filters(), tested);
+                case Filter.AllOf all -> markTested(all.filters(), tested);
+            }
+        }
+    }
+
     private static IndexEntry below(Object value) {
         return new IndexEntry(value, IndexEntry.LOW);
     }
@@ -313,13 +332,17 @@ final class QueryExecutor {
      * HeadsBatch}), to the version a snapshot sees, skipping keys the transaction itself wrote
      * (those come from its own writes), stale entries and non-matches.
      */
-    private record Visibility(MemoryCollection c, QueryPlan plan, long snapshot, Map<Object, Pending> own) {
+    private record Visibility(MemoryCollection c, QueryPlan plan, long snapshot, Map<Object, Pending> own, boolean[] tested) {
+        Visibility(MemoryCollection c, QueryPlan plan, long snapshot, Map<Object, Pending> own) {
+            this(c, plan, snapshot, own, testedIndexes(plan.filters(), c.spec.indexes().size()));
+        }
+
         Version byHead(Object key, Version head) {
             if (!own.isEmpty() && own.containsKey(key)) {
                 return null;
             }
             Version v = MemoryCollection.visibleFrom(head, snapshot);
-            return v != null && (plan.filters().isEmpty() || plan.matches(c.spec, v.indexValues())) ? v : null;
+            return v != null && (plan.filters().isEmpty() || plan.matches(c.spec, v.indexValues(tested))) ? v : null;
         }
 
         Version byEntry(int index, IndexEntry e, Version head) {

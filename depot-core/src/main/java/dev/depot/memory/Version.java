@@ -1,7 +1,6 @@
 package dev.depot.memory;
 
 import dev.depot.spi.StoredRecord;
-import java.util.Objects;
 
 /**
  * One committed (or committing) version of a record: a node in the record's newest-first version
@@ -18,7 +17,9 @@ import java.util.Objects;
  * <p>A non-null {@code Long} index value is held as a primitive ({@link OneLong}, {@link TwoLong},
  * {@link LongTwo}): the index run keeps it in a {@code long} column too ({@link
  * Packing#LONG_ENTRIES}), so no boxed {@code Long} (24 bytes; 16 with compact object headers) stays
- * on the heap. {@link #holds} compares such a value without boxing it.
+ * on the heap. {@link #holds} compares such a value without boxing it. A {@code String} value is
+ * held as its UTF-8 bytes ({@link StoredIndexValues}), shared with its index entry: no 24-byte {@code
+ * String} object per record and index.
  *
  * <p>The record version is an {@code int} in every variant but {@link Many} ({@link Narrow}): it
  * counts a key's writes from 1, and only a key written more than {@code Integer.MAX_VALUE} times
@@ -53,11 +54,12 @@ abstract sealed class Version implements StoredRecord permits Version.Narrow, Ve
 
     /**
      * A version of {@code key}; {@code document} null makes a tombstone (its index values are
-     * ignored). {@code indexValues} holds the normalised value of each declared index, in order.
+     * ignored). {@code indexValues} holds the value of each declared index, in order, normalised or
+     * already in its {@link StoredIndexValues stored form} (the version keeps stored forms).
      */
     static Version of(Object key, long version, byte[] document, Object[] indexValues, long commitSeq, Version prev) {
         if (version != (int) version) {
-            Object[] values = document == null || indexValues == null ? NO_VALUES : indexValues.clone();
+            Object[] values = document == null || indexValues == null ? NO_VALUES : StoredIndexValues.storeAll(indexValues);
             return new Many(key, version, document, commitSeq, prev, values);
         }
         if (document == null || indexValues == null || indexValues.length == 0) {
@@ -66,9 +68,10 @@ abstract sealed class Version implements StoredRecord permits Version.Narrow, Ve
         return switch (indexValues.length) {
             case 1 -> indexValues[0] instanceof Long l0
                     ? new OneLong(key, version, document, commitSeq, prev, l0)
-                    : new One(key, version, document, commitSeq, prev, indexValues[0]);
-            case 2 -> two(key, version, document, commitSeq, prev, indexValues[0], indexValues[1]);
-            default -> new Many(key, version, document, commitSeq, prev, indexValues.clone());
+                    : new One(key, version, document, commitSeq, prev, StoredIndexValues.store(indexValues[0]));
+            case 2 -> two(key, version, document, commitSeq, prev, StoredIndexValues.store(indexValues[0]),
+                    StoredIndexValues.store(indexValues[1]));
+            default -> new Many(key, version, document, commitSeq, prev, StoredIndexValues.storeAll(indexValues));
         };
     }
 
@@ -82,12 +85,20 @@ abstract sealed class Version implements StoredRecord permits Version.Narrow, Ve
         return new Two(key, version, document, commitSeq, prev, v0, v1);
     }
 
-    /** The normalised value of index {@code i}. */
-    abstract Object indexValue(int i);
+    /** The normalised value of index {@code i} (a {@code String} is decoded from its stored bytes). */
+    final Object indexValue(int i) {
+        return StoredIndexValues.load(storedValue(i));
+    }
 
-    /** Whether index value {@code i} equals {@code value} (a primitive one is compared unboxed). */
+    /** The {@link StoredIndexValues stored form} of index value {@code i}, the object its index entries share. */
+    abstract Object storedValue(int i);
+
+    /**
+     * Whether index value {@code i} equals {@code value}, given stored or normalised (a primitive
+     * one is compared unboxed, a {@code String} without encoding it).
+     */
     boolean holds(int i, Object value) {
-        return Objects.equals(indexValue(i), value);
+        return StoredIndexValues.same(storedValue(i), value);
     }
 
     /** How many index values this version carries (0 for a tombstone). */
@@ -100,6 +111,20 @@ abstract sealed class Version implements StoredRecord permits Version.Narrow, Ve
         Object[] out = new Object[indexCount()];
         for (int i = 0; i < out.length; i++) {
             out[i] = indexValue(i);
+        }
+        return out;
+    }
+
+    /**
+     * The values of the indexes {@code wanted} marks, by position, the others null: a filter that
+     * reads one index does not decode the rest.
+     */
+    final Object[] indexValues(boolean[] wanted) {
+        Object[] out = new Object[indexCount()];
+        for (int i = 0; i < out.length; i++) {
+            if (i < wanted.length && wanted[i]) {
+                out[i] = indexValue(i);
+            }
         }
         return out;
     }
@@ -159,7 +184,7 @@ abstract sealed class Version implements StoredRecord permits Version.Narrow, Ve
         }
 
         @Override
-        Object indexValue(int i) {
+        Object storedValue(int i) {
             throw new IndexOutOfBoundsException(i);
         }
 
@@ -178,7 +203,7 @@ abstract sealed class Version implements StoredRecord permits Version.Narrow, Ve
         }
 
         @Override
-        Object indexValue(int i) {
+        Object storedValue(int i) {
             if (i != 0) {
                 throw new IndexOutOfBoundsException(i);
             }
@@ -201,7 +226,7 @@ abstract sealed class Version implements StoredRecord permits Version.Narrow, Ve
         }
 
         @Override
-        Object indexValue(int i) {
+        Object storedValue(int i) {
             if (i != 0) {
                 throw new IndexOutOfBoundsException(i);
             }
@@ -233,7 +258,7 @@ abstract sealed class Version implements StoredRecord permits Version.Narrow, Ve
         }
 
         @Override
-        Object indexValue(int i) {
+        Object storedValue(int i) {
             return switch (i) {
                 case 0 -> v0;
                 case 1 -> v1;
@@ -259,7 +284,7 @@ abstract sealed class Version implements StoredRecord permits Version.Narrow, Ve
         }
 
         @Override
-        Object indexValue(int i) {
+        Object storedValue(int i) {
             return switch (i) {
                 case 0 -> v0;
                 case 1 -> v1;
@@ -270,7 +295,7 @@ abstract sealed class Version implements StoredRecord permits Version.Narrow, Ve
         @Override
         boolean holds(int i, Object value) {
             return switch (i) {
-                case 0 -> Objects.equals(v0, value);
+                case 0 -> StoredIndexValues.same(v0, value);
                 case 1 -> value instanceof Long l && l == v1;
                 default -> throw new IndexOutOfBoundsException(i);
             };
@@ -294,7 +319,7 @@ abstract sealed class Version implements StoredRecord permits Version.Narrow, Ve
         }
 
         @Override
-        Object indexValue(int i) {
+        Object storedValue(int i) {
             return switch (i) {
                 case 0 -> v0;
                 case 1 -> v1;
@@ -306,7 +331,7 @@ abstract sealed class Version implements StoredRecord permits Version.Narrow, Ve
         boolean holds(int i, Object value) {
             return switch (i) {
                 case 0 -> value instanceof Long l && l == v0;
-                case 1 -> Objects.equals(v1, value);
+                case 1 -> StoredIndexValues.same(v1, value);
                 default -> throw new IndexOutOfBoundsException(i);
             };
         }
@@ -334,7 +359,7 @@ abstract sealed class Version implements StoredRecord permits Version.Narrow, Ve
         }
 
         @Override
-        Object indexValue(int i) {
+        Object storedValue(int i) {
             return values[i];
         }
 
