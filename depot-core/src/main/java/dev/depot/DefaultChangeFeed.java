@@ -181,7 +181,7 @@ final class DefaultChangeFeed implements ChangeFeed {
                         state = State.ACTIVE;
                     }
                     return true;
-                } catch (RuntimeException | Error failure) {
+                } catch (Throwable failure) { // checked ones too: Kotlin, Groovy and @SneakyThrows code throw them undeclared
                     if (!open()) {
                         return false;
                     }

@@ -193,10 +193,22 @@ final class MemoryChangeLog implements ChangeLog {
 
     /** Drops every event; sequences keep increasing. */
     void clear() {
+        clearThrough(last);
+    }
+
+    /**
+     * Drops every event and takes {@code seq} (at least the last) as the last sequence, given to a
+     * commit that appends no events ({@code depot.clear()}): the next event follows it, and the floor
+     * covers it, so no reader sees a gap. Called inside the commit section for such a commit.
+     */
+    void clearThrough(long seq) {
         lock.lock();
         try {
             ring.clear();
             noteRetained();
+            if (seq > last) {
+                last = seq;
+            }
             dropped(last);
         } finally {
             lock.unlock();

@@ -207,6 +207,17 @@ final class MemoryTransaction implements Session {
 
     /** Stored with this commit's change events, see {@link MemoryChangeLog#lookup}. */
     private String commitId;
+    /** Set by {@link #clearFeedOnCommit()}: the commit appends no events and empties the feed. */
+    private boolean clearsFeed;
+
+    /**
+     * Makes the commit empty the change feed instead of appending its events ({@code depot.clear()},
+     * which SQL backends do with plain deletes): it takes one sequence, for its versions, and the
+     * feed's floor moves to it in the same section, so no reader ever sees the deletions' events.
+     */
+    void clearFeedOnCommit() {
+        clearsFeed = true;
+    }
 
     @Override
     public void commit(String commitId) {
@@ -289,10 +300,14 @@ final class MemoryTransaction implements Session {
         Instant now = store.clock.instant().truncatedTo(ChronoUnit.MICROS); // as every database keeps it
         Installs installs = new Installs(events.size()); // allocated before the section
         plan(installs);
-        long end = store.commits.commit(events.size(), (start, last) -> {
+        long end = store.commits.commit(clearsFeed ? 1 : events.size(), (start, last) -> {
             try {
                 install(last, installs);
-                store.log.append(start, events, now, store.probe(), commitId);
+                if (clearsFeed) {
+                    store.log.clearThrough(last);
+                } else {
+                    store.log.append(start, events, now, store.probe(), commitId);
+                }
             } catch (Throwable t) {
                 installs.undo();
                 throw t;

@@ -523,7 +523,14 @@ final class Feed implements ChangeLog {
      * move stay and are numbered above the floor.
      */
     void clear(Connection c, long last) throws SQLException {
-        long end = sequencer.moveCommitted(c, last).end();
+        // depot.clear() takes one sequence of its own, which no event has and the floor covers: the
+        // memory engine needs one for the deletions it keeps for open snapshots, and every backend
+        // answers lastSequence() alike.
+        long end = sequencer.moveCommitted(c, last).end() + 1;
+        try (PreparedStatement ps = c.prepareStatement(advanceSql)) {
+            ps.setLong(1, end);
+            ps.executeUpdate();
+        }
         try (PreparedStatement ps = c.prepareStatement(clearSql)) {
             ps.executeUpdate();
         }
