@@ -2,19 +2,26 @@ package dev.depot;
 
 import dev.depot.spi.IndexType;
 import dev.depot.spi.QueryPlan;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.Base64;
+import java.util.zip.CRC32C;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.JsonNodeFactory;
 
 /**
- * Opaque keyset cursors. A cursor records the order it belongs to (index name, direction), the
- * order value and the key of the last item, as base64url JSON. The format is the same on every
- * backend, so a cursor survives a change of backend.
+ * Opaque keyset cursors. A cursor records the collection and the order it belongs to (index name,
+ * direction), the order value and the key of the last item, as a JSON array followed by the CRC-32C
+ * of its bytes, in base64url. The format is the same on every backend, so a cursor survives a change
+ * of backend. A cursor of another collection, or one damaged in transit (a character changed, cut
+ * short), is refused as invalid rather than taken as another position, which would skip rows. The
+ * checksum is not a signature: a cursor is user input, and its values are checked like any other.
  */
 final class Cursors {
-    private static final int FORMAT = 1;
+    private static final int FORMAT = 2;
+    private static final int CHECK_BYTES = 4;
     private final Schema<?, ?> schema;
 
     Cursors(Schema<?, ?> schema) {
@@ -24,6 +31,7 @@ final class Cursors {
     String encode(int orderIndex, boolean descending, Object orderValue, Object key) {
         ArrayNode a = JsonNodeFactory.instance.arrayNode();
         a.add(FORMAT);
+        a.add(schema.name());
         a.add(orderIndex == QueryPlan.KEY_ORDER ? "" : schema.spec().index(orderIndex).name());
         a.add(descending ? "d" : "a");
         if (orderValue == null) {
@@ -38,25 +46,47 @@ final class Cursors {
         }
         a.add(schema.spec().keyType().text(key));
         byte[] json = JsonCodec.MAPPER.writeValueAsBytes(a);
-        return Base64.getUrlEncoder().withoutPadding().encodeToString(json);
+        byte[] out = Arrays.copyOf(json, json.length + CHECK_BYTES);
+        ByteBuffer.wrap(out, json.length, CHECK_BYTES).putInt(check(json, json.length));
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(out);
+    }
+
+    /** CRC-32C of the first {@code length} bytes. */
+    static int check(byte[] bytes, int length) {
+        CRC32C crc = new CRC32C();
+        crc.update(bytes, 0, length);
+        return (int) crc.getValue();
     }
 
     QueryPlan.Bound decode(String cursor, int orderIndex, boolean descending) {
-        JsonNode a;
+        byte[] raw;
         try {
-            a = JsonCodec.MAPPER.readTree(Base64.getUrlDecoder().decode(cursor.getBytes(StandardCharsets.US_ASCII)));
+            raw = Base64.getUrlDecoder().decode(cursor.getBytes(StandardCharsets.US_ASCII));
         } catch (RuntimeException e) {
             throw invalid("it is not a cursor this library produced");
         }
-        if (!a.isArray() || a.size() != 5 || !a.get(0).isInt() || a.get(0).intValue() != FORMAT
-                || !a.get(1).isString() || !a.get(2).isString()) {
+        int length = raw.length - CHECK_BYTES;
+        if (length <= 0 || ByteBuffer.wrap(raw, length, CHECK_BYTES).getInt() != check(raw, length)) {
+            throw invalid("it is not a cursor this library produced, or it was changed");
+        }
+        JsonNode a;
+        try {
+            a = JsonCodec.MAPPER.readTree(Arrays.copyOf(raw, length));
+        } catch (RuntimeException e) {
             throw invalid("it is not a cursor this library produced");
         }
+        if (!a.isArray() || a.size() != 6 || !a.get(0).isInt() || a.get(0).intValue() != FORMAT
+                || !a.get(1).isString() || !a.get(2).isString() || !a.get(3).isString()) {
+            throw invalid("it is not a cursor this library produced");
+        }
+        if (!a.get(1).stringValue().equals(schema.name())) {
+            throw invalid("it belongs to another collection");
+        }
         String order = orderIndex == QueryPlan.KEY_ORDER ? "" : schema.spec().index(orderIndex).name();
-        if (!a.get(1).stringValue().equals(order) || !a.get(2).stringValue().equals(descending ? "d" : "a")) {
+        if (!a.get(2).stringValue().equals(order) || !a.get(3).stringValue().equals(descending ? "d" : "a")) {
             throw invalid("it belongs to a query with another order");
         }
-        JsonNode v = a.get(3);
+        JsonNode v = a.get(4);
         if (!v.isNull() && orderIndex == QueryPlan.KEY_ORDER) {
             throw invalid("it carries an order value for key order");
         }
@@ -66,7 +96,7 @@ final class Cursors {
         Object key;
         try {
             value = v.isNull() ? null : orderValue(schema.spec().index(orderIndex).type(), v);
-            key = keyOf(a.get(4));
+            key = keyOf(a.get(5));
         } catch (IllegalArgumentException e) {
             value = null;
             key = null;

@@ -94,7 +94,8 @@ final class DefaultQuery<K, V> implements Query<V> {
     @Override
     public Page<V> page() {
         int size = limit == 0 ? DEFAULT_PAGE_SIZE : limit;
-        List<StoredRecord> rows = records.session().query(records.spec(), plan(size + 1));
+        // One more than the page tells whether another follows; a page of every match (NO_LIMIT) has none after it.
+        List<StoredRecord> rows = records.session().query(records.spec(), plan(size == QueryPlan.NO_LIMIT ? size : size + 1));
         boolean more = rows.size() > size;
         List<V> items = new ArrayList<>(Math.min(rows.size(), size));
         V last = null;

@@ -34,7 +34,7 @@ final class QueryExecutor {
 
     static List<StoredRecord> list(MemoryCollection c, QueryPlan plan, long snapshot, Map<Object, Pending> own) {
         List<Pending> ownMatches = ownMatches(c, plan, own);
-        long wanted = plan.limit() == QueryPlan.NO_LIMIT ? Long.MAX_VALUE : plan.offset() + plan.limit();
+        long wanted = needed(plan);
         List<StoredRecord> rows = new ArrayList<>();
         if (ownMatches.isEmpty()) {
             long[] skip = {plan.offset()};
@@ -57,6 +57,14 @@ final class QueryExecutor {
         int from = (int) Math.min(rows.size(), plan.offset());
         int to = (int) Math.min(rows.size(), wanted);
         return new ArrayList<>(rows.subList(from, to));
+    }
+
+    /** Rows a plan needs before its limit is reached: offset + limit, saturated (an offset may be near {@code Long.MAX_VALUE}). */
+    private static long needed(QueryPlan plan) {
+        if (plan.limit() == QueryPlan.NO_LIMIT || plan.offset() > Long.MAX_VALUE - plan.limit()) {
+            return Long.MAX_VALUE;
+        }
+        return plan.offset() + plan.limit();
     }
 
     static long count(MemoryCollection c, QueryPlan plan, long snapshot, Map<Object, Pending> own) {
@@ -167,8 +175,8 @@ final class QueryExecutor {
      */
     private static boolean collectThenSort(MemoryCollection c, List<IndexRange> ranges, QueryPlan plan,
             Visibility visible, Sink sink) {
-        long needed = plan.limit() == QueryPlan.NO_LIMIT ? Long.MAX_VALUE : plan.offset() + plan.limit();
-        long budget = needed == Long.MAX_VALUE ? Long.MAX_VALUE : needed * 8 + SORT_BUDGET;
+        long needed = needed(plan);
+        long budget = needed > (Long.MAX_VALUE - SORT_BUDGET) / 8 ? Long.MAX_VALUE : needed * 8 + SORT_BUDGET;
         Comparator<StoredRecord> order = order(c, plan);
         StoredRecord bound = plan.after() == null ? null : boundRecord(c, plan);
         // Ranges of one index are disjoint; rows reached through two indexes must be counted once.

@@ -138,9 +138,20 @@ abstract class HostileInputTests extends FeatureTests {
         }
     }
 
-    /** A cursor as Depot encodes one: base64url of a JSON array. */
-    static String forgedCursor(String json) {
-        return Base64.getUrlEncoder().withoutPadding().encodeToString(json.getBytes(StandardCharsets.UTF_8));
+    /**
+     * A cursor as Depot encodes one, with a correct checksum so that its values are what is judged:
+     * base64url of a JSON array {@code [2, collection, order, direction, value, key]} and the
+     * CRC-32C of the array's bytes (4 bytes, big-endian). {@code json} is written in the old form
+     * {@code [1, order, direction, value, key]} and gets the collection put in.
+     */
+    static String forgedCursor(String collection, String json) {
+        String body = json.startsWith("[1,") ? "[2," + jsonString(collection) + "," + json.substring(3) : json;
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
+        crc.update(bytes);
+        byte[] out = java.util.Arrays.copyOf(bytes, bytes.length + 4);
+        java.nio.ByteBuffer.wrap(out, bytes.length, 4).putInt((int) crc.getValue());
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(out);
     }
 
     /** JSON string literal with every non-ASCII char escaped, so lone surrogates survive as escapes. */
@@ -228,6 +239,32 @@ abstract class HostileInputTests extends FeatureTests {
         }
     }
 
+    /**
+     * A cursor names its collection and carries a checksum: one from another collection, or one
+     * with a character changed or cut short, is an invalid cursor, not another position (which
+     * would skip rows silently).
+     */
+    @Test
+    void cursorsOfAnotherCollectionOrChangedInTransitAreRefused() {
+        for (int i = 0; i < 3; i++) {
+            accounts().insert(account("a" + i, i));
+            docs().insert(Doc.tagged("a" + i, "t"));
+        }
+        String fromDocs = docs().query().limit(1).page().nextCursor();
+        rejected(null, () -> accounts().query().limit(1).after(fromDocs).page(), "accounts", "invalid cursor", "another collection");
+        String cursor = accounts().query().limit(1).page().nextCursor();
+        assertThat(accounts().query().limit(5).after(cursor).page().items()).extracting(Account::id).containsExactly("a1", "a2");
+        for (int at = 0; at < cursor.length() - 1; at++) { // the last character may carry unused bits only
+            char c = cursor.charAt(at);
+            String changed = cursor.substring(0, at) + (c == 'A' ? 'B' : 'A') + cursor.substring(at + 1);
+            rejected(null, () -> accounts().query().limit(1).after(changed).page(), "accounts", "invalid cursor");
+        }
+        for (int cut = 1; cut < cursor.length(); cut++) {
+            String shorter = cursor.substring(0, cut);
+            rejected(null, () -> accounts().query().limit(1).after(shorter).page(), "accounts", "invalid cursor");
+        }
+    }
+
     @Test
     void forgedCursorsAreInvalidCursorsNotDatabaseErrors() {
         accounts().insert(account("a", 1));
@@ -245,7 +282,7 @@ abstract class HostileInputTests extends FeatureTests {
                 "[1,\"\",\"a\",{},\"a\"]",
                 "{\"a\":1}");
         for (String json : keyOrder) {
-            rejected(null, () -> accounts().query().after(forgedCursor(json)).page(), "accounts", "invalid cursor");
+            rejected(null, () -> accounts().query().after(forgedCursor("accounts", json)).page(), "accounts", "invalid cursor");
         }
         List<String> tagOrder = List.of(
                 "[1,\"tag\",\"a\"," + jsonString("t\u0000") + ",\"d\"]",
@@ -253,16 +290,16 @@ abstract class HostileInputTests extends FeatureTests {
                 "[1,\"tag\",\"a\"," + jsonString("t".repeat(IndexType.MAX_STRING_CODE_POINTS + 1)) + ",\"d\"]",
                 "[1,\"tag\",\"a\",7,\"d\"]");
         for (String json : tagOrder) {
-            rejected(null, () -> docs().query().orderBy("tag").after(forgedCursor(json)).page(), "docs", "invalid cursor");
+            rejected(null, () -> docs().query().orderBy("tag").after(forgedCursor("docs", json)).page(), "docs", "invalid cursor");
         }
         List<String> ratioOrder = List.of("[1,\"ratio\",\"a\",\"1.5\",\"d\"]", "[1,\"ratio\",\"a\",true,\"d\"]");
         for (String json : ratioOrder) {
-            rejected(null, () -> docs().query().orderBy("ratio").after(forgedCursor(json)).page(), "docs", "invalid cursor");
+            rejected(null, () -> docs().query().orderBy("ratio").after(forgedCursor("docs", json)).page(), "docs", "invalid cursor");
         }
-        rejected(null, () -> accounts().query().orderBy("balance").after(forgedCursor("[1,\"balance\",\"a\",\"x\",\"a\"]")).page(),
+        rejected(null, () -> accounts().query().orderBy("balance").after(forgedCursor("accounts", "[1,\"balance\",\"a\",\"x\",\"a\"]")).page(),
                 "accounts", "invalid cursor");
         rejected(null, () -> players().query().orderBy("joined")
-                .after(forgedCursor("[1,\"joined\",\"a\",\"+1000000000-12-31T23:59:59.999999999Z\","
+                .after(forgedCursor("players", "[1,\"joined\",\"a\",\"+1000000000-12-31T23:59:59.999999999Z\","
                         + jsonString(new UUID(0, 1).toString()) + "]")).page(), "players", "invalid cursor");
     }
 
