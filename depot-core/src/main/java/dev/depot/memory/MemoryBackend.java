@@ -58,8 +58,7 @@ final class MemoryBackend implements Backend {
             return;
         }
         if (c.keyType != spec.keyType()) {
-            throw new IllegalArgumentException(spec.name() + ": collection exists with key type " + c.keyType
-                    + ", cannot open it with key type " + spec.keyType());
+            throw Conflicts.keyTypeChanged(spec.name(), c.keyType, spec.keyType());
         }
         synchronized (c) {
             if (!c.spec.equals(spec)) {
@@ -120,7 +119,7 @@ final class MemoryBackend implements Backend {
             for (Map.Entry<Object, Object[]> e : values.entrySet()) {
                 Object v = e.getValue()[i];
                 if (v != null && !seen.add(v)) {
-                    throw Conflicts.unique(spec.name(), c.keyType.text(e.getKey()), spec.index(i).name());
+                    throw Conflicts.uniqueOnExistingRecords(spec.name(), spec.index(i).name());
                 }
             }
         }

@@ -1,6 +1,7 @@
 package dev.depot.memory;
 
 import dev.depot.spi.CollectionSpec;
+import dev.depot.spi.Conflicts;
 import dev.depot.spi.IndexSpec;
 import dev.depot.spi.KeyType;
 import java.util.NavigableSet;
@@ -83,8 +84,7 @@ final class MemoryCollection {
     void checkDeclaration(CollectionSpec handle) {
         CollectionSpec current = spec;
         if (handle != current && !handle.equals(current)) {
-            throw new IllegalStateException("collection '" + current.name()
-                    + "' was redeclared with another schema since this handle was opened; open it again");
+            throw Conflicts.redeclared(current.name());
         }
     }
 

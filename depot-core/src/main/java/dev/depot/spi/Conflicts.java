@@ -23,4 +23,22 @@ public final class Conflicts {
         return new UniqueConstraintException(collection + ": key " + keyText + ": unique index '" + index
                 + "' already holds this value for another key", collection, keyText, index);
     }
+
+    /** A collection opened with another key type than it is stored with (refused on every backend). */
+    public static IllegalArgumentException keyTypeChanged(String collection, KeyType stored, KeyType requested) {
+        return new IllegalArgumentException(collection + ": collection exists with key type " + stored
+                + ", cannot open it with key type " + requested);
+    }
+
+    /** A unique index declared on a collection whose records already share one of its values. */
+    public static UniqueConstraintException uniqueOnExistingRecords(String collection, String index) {
+        return new UniqueConstraintException("collection '" + collection + "': cannot add unique index '" + index
+                + "': existing records share a value", collection, null, index);
+    }
+
+    /** A handle (schema) used after its collection was opened with another declaration. */
+    public static IllegalStateException redeclared(String collection) {
+        return new IllegalStateException("collection '" + collection
+                + "' was redeclared with another schema since this handle was opened; open it again");
+    }
 }

@@ -1,6 +1,7 @@
 package dev.depot.jdbc;
 
 import dev.depot.spi.CollectionSpec;
+import dev.depot.spi.Conflicts;
 import dev.depot.spi.Reindexer;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -287,8 +288,7 @@ final class Catalog {
                     + " (JdbcDepots.ddl) or open once with ddl=create");
         }
         if (stored.keyType() != spec.keyType()) {
-            throw new IllegalArgumentException("collection '" + spec.name() + "' is stored with " + stored.keyType()
-                    + " keys; it cannot be opened with " + spec.keyType() + " keys");
+            throw Conflicts.keyTypeChanged(spec.name(), stored.keyType(), spec.keyType());
         }
         List<String> columns = new java.util.ArrayList<>();
         List<String> sqlIndexes = new java.util.ArrayList<>();
@@ -332,8 +332,7 @@ final class Catalog {
             throw new IllegalStateException("collection '" + spec.name() + "' was not prepared");
         }
         if (!t.spec.equals(spec)) {
-            throw new IllegalStateException("collection '" + spec.name()
-                    + "' was redeclared with other indexes since this schema was opened; open it again");
+            throw Conflicts.redeclared(spec.name());
         }
         return t;
     }

@@ -1,7 +1,7 @@
 package dev.depot.jdbc;
 
-import dev.depot.UniqueConstraintException;
 import dev.depot.spi.CollectionSpec;
+import dev.depot.spi.Conflicts;
 import dev.depot.spi.IndexSpec;
 import dev.depot.spi.Reindexer;
 import java.sql.Connection;
@@ -314,8 +314,7 @@ final class SchemaEvolution {
     Registry.Entry evolve(Connection c, Registry.Entry stored, CollectionSpec spec, Reindexer reindexer, boolean rebuild)
             throws SQLException {
         if (stored.keyType() != spec.keyType()) {
-            throw new IllegalArgumentException("collection '" + spec.name() + "' is stored with " + stored.keyType()
-                    + " keys; it cannot be opened with " + spec.keyType() + " keys");
+            throw Conflicts.keyTypeChanged(spec.name(), stored.keyType(), spec.keyType());
         }
         boolean current = true;
         for (int i = 0; i < stored.indexes().size(); i++) {
@@ -445,9 +444,7 @@ final class SchemaEvolution {
             for (int u = 0; u < unique.size(); u++) {
                 Object v = values[unique.get(u)];
                 if (v != null && !seen.get(u).add(v)) {
-                    throw new UniqueConstraintException("collection '" + spec.name() + "': cannot add unique index '"
-                            + spec.index(unique.get(u)).name() + "': existing records share a value", spec.name(), null,
-                            spec.index(unique.get(u)).name());
+                    throw Conflicts.uniqueOnExistingRecords(spec.name(), spec.index(unique.get(u)).name());
                 }
             }
         });
