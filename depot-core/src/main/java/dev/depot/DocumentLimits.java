@@ -7,9 +7,10 @@ package dev.depot;
  * read back.
  *
  * <ul>
- *   <li>{@link #MAX_DOCUMENT_BYTES}: the encoded document, whatever the codec; half of MariaDB's
- *       default 16 MiB packet, which also carries the statement and, in the text protocol, escapes
- *       of quote, backslash and NUL bytes.
+ *   <li>{@link #MAX_DOCUMENT_BYTES}: the encoded document, whatever the codec: 8 MiB less 64 KiB.
+ *       MariaDB's default 16 MiB packet carries the document with every quote, backslash and NUL
+ *       byte escaped by the text protocol (twice its size at worst: a document of backslashes) and
+ *       the rest of the statement, for which the 128 KiB left is room enough.
  *   <li>{@link #MAX_NESTING_DEPTH}: objects and arrays inside each other (JSON codec).
  *   <li>{@link #MAX_NUMBER_LENGTH}: the JSON text of one number, sign, point and exponent included;
  *       parsing longer numbers costs super-linear time (JSON codec).
@@ -21,8 +22,8 @@ package dev.depot;
 public final class DocumentLimits {
     private DocumentLimits() {}
 
-    /** Largest encoded document: 8 MiB. */
-    public static final int MAX_DOCUMENT_BYTES = 8 * 1024 * 1024;
+    /** Largest encoded document: 8 MiB less 64 KiB (8,323,072 bytes). */
+    public static final int MAX_DOCUMENT_BYTES = 8 * 1024 * 1024 - 64 * 1024;
 
     /** Deepest nesting of JSON objects and arrays. */
     public static final int MAX_NESTING_DEPTH = 500;
