@@ -1,5 +1,6 @@
 package dev.depot.cli;
 
+import dev.depot.spi.DepotUrl;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -23,7 +24,35 @@ public final class DepotCommand implements Runnable {
 
     /** The command line with the real server; tests build their own with a fake starter. */
     static CommandLine commandLine() {
-        return new CommandLine(new DepotCommand());
+        return new CommandLine(new DepotCommand()).setParameterExceptionHandler(DepotCommand::refuse);
+    }
+
+    /**
+     * Picocli's answer to a command line it cannot parse, without echoing the arguments it did not
+     * match: such an argument is often a URL with its password (a forgotten {@code --url}, a misspelt
+     * {@code --urll=postgresql://u:pw@…}) or an API key. Other messages are printed with passwords redacted.
+     */
+    private static int refuse(CommandLine.ParameterException ex, String[] args) {
+        CommandLine cmd = ex.getCommandLine();
+        java.io.PrintWriter err = cmd.getErr();
+        String message = ex instanceof CommandLine.UnmatchedArgumentException u ? unmatched(u) : DepotUrl.redact(String.valueOf(ex.getMessage()));
+        err.println(cmd.getColorScheme().errorText(message));
+        if (!CommandLine.UnmatchedArgumentException.printSuggestions(ex, err)) {
+            cmd.usage(err, cmd.getColorScheme());
+        }
+        return cmd.getExitCodeExceptionMapper() != null ? cmd.getExitCodeExceptionMapper().getExitCode(ex)
+                : cmd.getCommandSpec().exitCodeOnInvalidInput();
+    }
+
+    /** "Unknown option: '--urll=…'": option names are shown, values never. */
+    private static String unmatched(CommandLine.UnmatchedArgumentException u) {
+        java.util.List<String> shown = new java.util.ArrayList<>();
+        for (String a : u.getUnmatched()) {
+            int eq = a.indexOf('=');
+            shown.add(a.startsWith("-") ? "'" + (eq > 0 ? a.substring(0, eq) + "=…" : a) + "'" : "a value");
+        }
+        return (u.isUnknownOption() ? "Unknown option: " : "Unmatched argument: ") + String.join(", ", shown)
+                + (shown.contains("a value") ? " (values are not shown: they may hold a password or a key)" : "");
     }
 
     @Override
