@@ -24,15 +24,10 @@ final class Pools {
     static HikariDataSource open(JdbcSettings s) {
         HikariConfig c = new HikariConfig();
         c.setPoolName("depot-" + s.dialect().name() + "-" + COUNTER.incrementAndGet());
-        c.setDriverClassName(s.dialect().driverClass());
-        c.setJdbcUrl(s.jdbcUrl());
-        if (s.user() != null) {
-            c.setUsername(s.user());
-        }
-        if (s.password() != null) {
-            c.setPassword(s.password());
-        }
-        c.setDataSourceProperties(s.connectionProperties());
+        // Connections come from the driver through DriverSource, not from Hikari's own jdbcUrl, username
+        // and dataSourceProperties: Hikari logs those at DEBUG, and masks only a property named exactly
+        // "password" (not driver.sslpassword=, driver.trustStorePassword=, nor H2's ;PASSWORD= in the URL).
+        c.setDataSource(new DriverSource(driver(s), s.jdbcUrl(), properties(s), s.display()));
         String init = s.dialect().connectionInitSql(s.timeouts());
         if (init != null) {
             c.setConnectionInitSql(init);
@@ -73,6 +68,21 @@ final class Pools {
      * go), and closed after the pool: the last depot to close drops the database and its memory.
      */
     private static Connection probe(JdbcSettings s) {
+        Properties p = properties(s);
+        Driver driver = driver(s);
+        try {
+            Connection c = driver.connect(s.jdbcUrl(), p);
+            if (c == null) {
+                throw new SQLException("the driver " + s.dialect().driverClass() + " does not accept the URL of " + s.display(), "08001");
+            }
+            return c;
+        } catch (SQLException e) {
+            throw new HikariPool.PoolInitializationException(e);
+        }
+    }
+
+    /** What every connection is opened with: the driver properties and the credentials. */
+    private static Properties properties(JdbcSettings s) {
         Properties p = s.connectionProperties();
         if (s.user() != null) {
             p.setProperty("user", s.user());
@@ -80,20 +90,14 @@ final class Pools {
         if (s.password() != null) {
             p.setProperty("password", s.password());
         }
-        Driver driver;
+        return p;
+    }
+
+    private static Driver driver(JdbcSettings s) {
         try {
-            driver = (Driver) Class.forName(s.dialect().driverClass()).getDeclaredConstructor().newInstance();
+            return (Driver) Class.forName(s.dialect().driverClass()).getDeclaredConstructor().newInstance();
         } catch (ReflectiveOperationException e) {
             throw new IllegalStateException("the JDBC driver " + s.dialect().driverClass() + " is not on the class path", e);
-        }
-        try {
-            Connection c = driver.connect(s.jdbcUrl(), p);
-            if (c == null) {
-                throw new SQLException("the driver " + s.dialect().driverClass() + " does not accept " + s.jdbcUrl(), "08001");
-            }
-            return c;
-        } catch (SQLException e) {
-            throw new HikariPool.PoolInitializationException(e);
         }
     }
 
