@@ -53,6 +53,25 @@ final class FileBlobs implements BlobStore {
         return FileRoot.under(root.bucketMeta(bucket), path);
     }
 
+    /** The sidecar's path if no link (or non-directory) is on the way to it under meta/, else null: never followed. */
+    private Path reachableSidecar(String bucket, String path) {
+        return FileRoot.reachable(root.bucketMeta(bucket), path) ? sidecar(bucket, path) : null;
+    }
+
+    /** Deletes a sidecar, unless reaching it would follow a link. */
+    private void deleteSidecar(String bucket, String path) throws IOException {
+        Path s = reachableSidecar(bucket, path);
+        if (s != null) {
+            Files.deleteIfExists(s);
+        }
+    }
+
+    private static byte[] readNoFollow(Path file) throws IOException {
+        try (InputStream in = Files.newInputStream(file, LinkOption.NOFOLLOW_LINKS)) {
+            return in.readAllBytes();
+        }
+    }
+
     private static UncheckedIOException io(String what, String bucket, String path, IOException e) {
         return new UncheckedIOException(what + " " + BlobRules.where(bucket, path) + ": " + e.getClass().getSimpleName(), e);
     }
@@ -83,12 +102,13 @@ final class FileBlobs implements BlobStore {
         try {
             BasicFileAttributes a = Files.readAttributes(c, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
             try {
-                BlobInfo info = Sidecar.decode(Files.readAllBytes(sidecar(bucket, path)));
-                if (info.size() == a.size() && info.path().equals(path)) {
+                Path s = reachableSidecar(bucket, path);
+                BlobInfo info = s == null ? null : Sidecar.decode(readNoFollow(s));
+                if (info != null && info.size() == a.size() && info.path().equals(path)) {
                     return info;
                 }
-            } catch (NoSuchFileException | RuntimeException e) {
-                // no sidecar, or one that does not describe this file: describe the file itself
+            } catch (IOException | RuntimeException e) {
+                // no sidecar, a link (never followed), or one that does not describe this file: describe the file itself
             }
             Instant t = a.lastModifiedTime().toInstant().truncatedTo(ChronoUnit.MICROS);
             return new BlobInfo(path, a.size(), hash(c), WriteOptions.DEFAULT_CONTENT_TYPE, Map.of(), t, t);
@@ -150,6 +170,7 @@ final class FileBlobs implements BlobStore {
                     current == null ? now : current.created(), now);
             Path meta = root.temp(".meta");
             root.write(meta, Sidecar.encode(info));
+            FileRoot.clearWay(root.bucketMeta(bucket), path);
             Files.createDirectories(content(bucket, path).getParent());
             if (current == null) {
                 // A new blob needs no commit record: the sidecar goes first, and the content's rename
@@ -192,7 +213,7 @@ final class FileBlobs implements BlobStore {
             }
             Path c = content(bucket, path);
             Files.delete(c); // the blob is gone from here on; a sidecar left by a crash is ignored
-            Files.deleteIfExists(sidecar(bucket, path));
+            deleteSidecar(bucket, path);
             root.syncDirectory(c.getParent());
             return true;
         } catch (IOException e) {
@@ -264,10 +285,11 @@ final class FileBlobs implements BlobStore {
             BlobInfo moved = source.withPath(to);
             Path meta = root.temp(".meta");
             root.write(meta, Sidecar.encode(moved));
+            FileRoot.clearWay(root.bucketMeta(bucket), to);
             Files.createDirectories(content(bucket, to).getParent());
             root.commit(List.of(new FileRoot.Rename(content(bucket, from), content(bucket, to)),
                     new FileRoot.Rename(meta, sidecar(bucket, to))));
-            Files.deleteIfExists(sidecar(bucket, from));
+            deleteSidecar(bucket, from);
             return Optional.of(moved);
         } catch (IOException e) {
             throw io("moving", bucket, from, e);
@@ -392,7 +414,9 @@ final class FileBlobs implements BlobStore {
                 }
             }
             Files.delete(d);
-            deleteTree(sidecar(bucket, path)); // sidecars a crash may have orphaned there
+            if (FileRoot.reachable(root.bucketMeta(bucket), path)) {
+                deleteTree(sidecar(bucket, path)); // sidecars a crash may have orphaned there (links deleted, never followed)
+            }
             root.syncDirectory(d.getParent());
             return true;
         } catch (IOException e) {

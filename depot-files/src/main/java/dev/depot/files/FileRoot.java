@@ -70,10 +70,19 @@ final class FileRoot {
         this.meta = root.resolve("meta");
         this.tmp = root.resolve("tmp");
         this.fsync = fsync;
-        Files.createDirectories(blobs);
-        Files.createDirectories(meta);
-        Files.createDirectories(tmp);
-        this.lockChannel = FileChannel.open(root.resolve(".lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+        for (Path own : List.of(blobs, meta, tmp)) {
+            // A link here would put every blob, sidecar or temp file elsewhere, and the open's cleanup
+            // of tmp/ would empty the directory it points to: links are never followed, here neither.
+            if (kind(own) == Kind.MISSING) {
+                Files.createDirectories(own);
+            }
+            if (kind(own) != Kind.DIRECTORY) {
+                throw new IllegalStateException("file:" + root + ": " + root.relativize(own)
+                        + " is a symbolic link or not a directory; file: never follows links in its own directories");
+            }
+        }
+        this.lockChannel = FileChannel.open(root.resolve(".lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                LinkOption.NOFOLLOW_LINKS);
         FileLock l;
         try {
             l = lockChannel.tryLock();
@@ -188,6 +197,75 @@ final class FileRoot {
         return null;
     }
 
+    /**
+     * True if every proper ancestor of {@code path} under {@code base}, and {@code base} itself, is a real
+     * directory or missing: then nothing on the way to {@code base/path} is a link to be followed.
+     */
+    static boolean reachable(Path base, String path) {
+        Kind top = kind(base);
+        if (top == Kind.MISSING) {
+            return true;
+        }
+        if (top != Kind.DIRECTORY) {
+            return false;
+        }
+        Path cur = base;
+        int from = 0;
+        for (int i = path.indexOf('/'); i >= 0; i = path.indexOf('/', i + 1)) {
+            cur = cur.resolve(path.substring(from, i));
+            from = i + 1;
+            Kind k = kind(cur);
+            if (k == Kind.MISSING) {
+                return true;
+            }
+            if (k != Kind.DIRECTORY) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * Makes way for a file at {@code base/path} in Depot's own area ({@code meta/}): whatever is not a
+     * real directory on the way (a link, which is removed and never followed, or a sidecar a crash
+     * orphaned) and whatever directory sits at the path itself (orphaned sidecars) is deleted.
+     */
+    static void clearWay(Path base, String path) throws IOException {
+        Path cur = base;
+        Kind k = kind(cur);
+        int from = 0;
+        for (int i = path.indexOf('/'); k == Kind.DIRECTORY; i = path.indexOf('/', i + 1)) {
+            if (i < 0) {
+                cur = cur.resolve(path.substring(from));
+                k = kind(cur);
+                if (k == Kind.DIRECTORY) {
+                    deleteTree(cur);
+                } else if (k == Kind.OTHER) {
+                    Files.delete(cur);
+                }
+                return;
+            }
+            cur = cur.resolve(path.substring(from, i));
+            from = i + 1;
+            k = kind(cur);
+        }
+        if (k == Kind.FILE || k == Kind.OTHER) {
+            Files.delete(cur); // a link goes, never what it points to
+        }
+    }
+
+    /** Deletes a tree without following any link in it (a link is deleted, not its target). */
+    static void deleteTree(Path p) throws IOException {
+        if (kind(p) == Kind.MISSING) {
+            return;
+        }
+        try (java.util.stream.Stream<Path> s = Files.walk(p)) {
+            for (Path x : s.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(x);
+            }
+        }
+    }
+
     /** Makes the directories of {@code dir} durable after a rename or delete in it. */
     void syncDirectory(Path dir) {
         if (!fsync) {
@@ -217,7 +295,24 @@ final class FileRoot {
         write(part, JSON.writeValueAsBytes(list));
         Files.move(part, record, StandardCopyOption.ATOMIC_MOVE);
         syncDirectory(tmp); // the commit point
-        apply(renames);
+        try {
+            apply(renames);
+        } catch (IOException | RuntimeException e) {
+            // A rename refused (EACCES, EPERM, ENOSPC, EIO...) while this process lives. If none ran, the
+            // change did not happen: the record goes, else the next open would roll it forward over
+            // whatever is written meanwhile (a stale sidecar on newer content, a newer blob moved away).
+            // If some ran, it stays, to be finished at the next open.
+            if (renames.stream().allMatch(r -> Files.exists(r.from(), LinkOption.NOFOLLOW_LINKS))) {
+                Files.deleteIfExists(record);
+                syncDirectory(tmp);
+                for (Rename r : renames) {
+                    if (r.from().startsWith(tmp)) {
+                        Files.deleteIfExists(r.from()); // this change's own temp files
+                    }
+                }
+            }
+            throw e;
+        }
         Files.delete(record);
         syncDirectory(tmp);
     }
@@ -262,7 +357,11 @@ final class FileRoot {
             if (p.getFileName().toString().endsWith(COMMIT)) {
                 List<Rename> renames = new ArrayList<>();
                 for (JsonNode pair : JSON.readTree(Files.readAllBytes(p))) {
-                    renames.add(new Rename(root.resolve(pair.get(0).asString()), root.resolve(pair.get(1).asString())));
+                    Path from = root.resolve(pair.get(0).asString()).normalize();
+                    Path to = root.resolve(pair.get(1).asString()).normalize();
+                    if (from.startsWith(root) && to.startsWith(root)) { // a record we wrote names nothing else
+                        renames.add(new Rename(from, to));
+                    }
                 }
                 apply(renames);
                 Files.delete(p);
