@@ -94,6 +94,7 @@ final class DefaultWorkQueue implements WorkQueue {
         depot.checkOpen();
         QueueRules.checkMax(name, max);
         QueueRules.checkWait(name, wait);
+        QueueRules.checkHolder(name, holder);
         return queue.lease(holder == null ? "" : holder, max, wait);
     }
 

@@ -79,7 +79,23 @@ final class QueueRules {
             throw new IllegalArgumentException(queue + ": a dead-letter reason holds at most " + MAX_REASON_CHARS
                     + " characters, was " + reason.length());
         }
+        if (!storable(reason)) {
+            throw new IllegalArgumentException(queue + ": a dead-letter reason may not hold U+0000 or an unpaired surrogate");
+        }
         return reason;
+    }
+
+    /** A lease holder is free text, stored with the lease: what SQL databases can store (PostgreSQL refuses U+0000). */
+    static String checkHolder(String queue, String holder) {
+        if (holder != null && !storable(holder)) {
+            throw new IllegalArgumentException(queue + ": a lease holder may not hold U+0000 or an unpaired surrogate");
+        }
+        return holder;
+    }
+
+    /** Text every backend stores as given: no U+0000 (PostgreSQL refuses it), no unpaired surrogate (SQL stored '?'). */
+    private static boolean storable(String s) {
+        return s.indexOf('\0') < 0 && !CodePoints.hasUnpairedSurrogate(s);
     }
 
     /** A lease handed back to the queue it came from. */
