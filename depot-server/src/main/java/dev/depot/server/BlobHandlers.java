@@ -46,9 +46,19 @@ final class BlobHandlers {
         return depot.blobs(Tenant.of(ctx).physical("bucket", ctx.pathParam("bucket")));
     }
 
+    /**
+     * The blob path as the request spells it. The router ignores a trailing slash, so {@code <path>}
+     * alone would turn {@code a/} into {@code a} (a PUT would write, a DELETE delete, another blob than
+     * named); put back, it is refused by the path rules like any other illegal path.
+     */
+    private static String blobPath(Context ctx) {
+        String path = ctx.pathParam("path");
+        return ctx.path().endsWith("/") && !path.endsWith("/") ? path + "/" : path;
+    }
+
     void put(Context ctx) {
         Blobs blobs = blobs(ctx);
-        String path = ctx.pathParam("path");
+        String path = blobPath(ctx);
         WriteOptions options = options(ctx);
         long declared = ctx.req().getContentLengthLong();
         if (declared > maxBlobBytes) {
@@ -111,7 +121,7 @@ final class BlobHandlers {
 
     private void serve(Context ctx, boolean body) throws IOException {
         Blobs blobs = blobs(ctx);
-        String path = ctx.pathParam("path");
+        String path = blobPath(ctx);
         BlobInfo info = blobs.stat(path).orElseThrow(() -> missing(ctx));
         String etag = quote(info.etag());
         ctx.header("ETag", etag);
@@ -201,7 +211,7 @@ final class BlobHandlers {
 
     void delete(Context ctx) {
         Blobs blobs = blobs(ctx);
-        String path = ctx.pathParam("path");
+        String path = blobPath(ctx);
         String ifMatch = ctx.header("If-Match");
         if (ifMatch != null && !ifMatch.strip().equals("*")) {
             // Checked, then deleted: the blob API has no conditional delete, so this narrows the race, not closes it.

@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import tools.jackson.core.JacksonException;
+import tools.jackson.core.StreamReadFeature;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.ObjectMapper;
 
@@ -30,8 +31,18 @@ final class Bodies {
         }
         JsonNode node;
         try {
-            node = json.readTree(bytes);
+            // A member given twice is refused, not resolved by the last one winning: request objects are strict.
+            node = json.reader().with(StreamReadFeature.STRICT_DUPLICATE_DETECTION).readTree(bytes);
         } catch (JacksonException e) {
+            String original = e.getOriginalMessage();
+            if (original != null && original.startsWith("Duplicate Object property ")) {
+                // Jackson's own words name the member (never a value): Duplicate Object property "max"
+                String member = original.substring("Duplicate Object property ".length());
+                throw ProblemException.badRequest("malformed-json", "the request body gives the member "
+                        + (member.length() > 100 ? member.substring(0, 100) + "…" : member) + " twice"
+                        + (e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNr()
+                                + ", column " + e.getLocation().getColumnNr() + ")"));
+            }
             // The parser's location, not its message: the message can quote the body.
             throw ProblemException.badRequest("malformed-json", "the request body is not valid JSON"
                     + (e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNr()
