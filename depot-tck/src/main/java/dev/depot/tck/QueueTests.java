@@ -108,6 +108,24 @@ abstract class QueueTests extends FeatureTests {
         assertThat(got.dedupKey()).isEqualTo("d \ud83d\ude00");
     }
 
+    /** Holders and dead-letter reasons are text every backend stores (PostgreSQL refuses U+0000). */
+    @Test
+    void leaseHoldersAndDeadLetterReasonsAreStorableText() {
+        WorkQueue q = jobs();
+        q.produce(Message.of("x"));
+        for (String bad : List.of("w\u0000", "w\ud800")) {
+            assertThatThrownBy(() -> q.lease(bad, 1, NO_WAIT)).isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("jobs").hasMessageContaining("holder");
+        }
+        Lease got = q.lease("worker \ud83d\ude00", 1, NO_WAIT).get(0);
+        for (String bad : List.of("r\u0000", "r\udc00")) {
+            assertThatThrownBy(() -> q.deadLetter(got, bad)).isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("jobs").hasMessageContaining("reason");
+        }
+        q.deadLetter(got, "gave up \ud83d\ude00");
+        assertThat(q.stats().dead()).isEqualTo(1);
+    }
+
     // ---- capability ----
 
     @Test
