@@ -520,9 +520,10 @@ final class Feed implements ChangeLog {
      * returned before (still in the outbox where commits do not wait for numbering) are numbered
      * first, so the new floor covers them: a commit outcome asked for later says their events may
      * have been dropped, never that they did not commit. Outbox rows of commits that end after this
-     * move stay and are numbered above the floor.
+     * move stay and are numbered above the floor. Returns the sequence the clear took, for {@link
+     * #saw} once it committed: a transaction begun later must know a sequence at least the floor.
      */
-    void clear(Connection c, long last) throws SQLException {
+    long clear(Connection c, long last) throws SQLException {
         // depot.clear() takes one sequence of its own, which no event has and the floor covers: the
         // memory engine needs one for the deletions it keeps for open snapshots, and every backend
         // answers lastSequence() alike.
@@ -539,6 +540,7 @@ final class Feed implements ChangeLog {
         }
         raiseFloor(c, end);
         oldest = null;
+        return end;
     }
 
     long count(Connection c) throws SQLException {

@@ -358,14 +358,17 @@ final class JdbcBackend implements Backend {
 
     @Override
     public void clearAll() {
-        writeExclusive("clearing the depot", tx -> {
+        long cleared = writeExclusive("clearing the depot", tx -> {
             for (Registry.Entry e : catalog.stored(tx.conn).values()) {
                 Dialect.execute(tx.conn, "DELETE FROM " + e.table());
             }
-            feed.clear(tx.conn, tx.last());
+            long end = feed.clear(tx.conn, tx.last());
             queues.clearAll(tx.conn);
-            return null;
+            return end;
         });
+        // Committed: transactions begun from now on take at least the new floor as their bound, so a
+        // rolled-back one is certainly NOT_COMMITTED, not UNKNOWN (see DefaultDepot.commitOutcome).
+        feed.saw(cleared);
         blobStore.clear();
     }
 
