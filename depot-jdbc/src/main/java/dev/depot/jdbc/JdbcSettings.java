@@ -207,10 +207,14 @@ record JdbcSettings(Dialect dialect, String jdbcUrl, String user, String passwor
     private static JdbcSettings sqlite(Dialect dialect, String rest, boolean ssl, int poolSize, String prefix, String display,
             Timeouts timeouts) {
         noSsl(ssl, display);
-        if (rest.isEmpty() || rest.startsWith(":memory:")) {
+        // sqlite://PATH is sqlx's (and DATABASE_URL's) spelling of sqlite:PATH: sqlite://./app.db and
+        // sqlite://app.db are relative, sqlite:///srv/app.db absolute. Passed on as //app.db, the
+        // driver took it from the root of the file system.
+        String path = rest.startsWith("//") ? rest.substring(2) : rest;
+        if (path.isEmpty() || path.startsWith(":memory:")) {
             throw new IllegalArgumentException("expected sqlite:PATH (a file; use memory: for an in-memory depot) in " + display);
         }
-        return new JdbcSettings(dialect, "jdbc:sqlite:" + rest, null, null, poolSize, prefix, true, display, timeouts,
+        return new JdbcSettings(dialect, "jdbc:sqlite:" + path, null, null, poolSize, prefix, true, display, timeouts,
                 Map.of(), null, Ddl.CREATE);
     }
 

@@ -66,6 +66,11 @@ class JdbcSettingsTest {
         assertThat(parse("h2:file:./data/app").jdbcUrl()).startsWith("jdbc:h2:file:./data/app;");
         assertThat(parse("h2:file:./data/app").durable()).isTrue();
         assertThat(parse("sqlite:/tmp/app.db").jdbcUrl()).isEqualTo("jdbc:sqlite:/tmp/app.db");
+        // sqlx's DATABASE_URL forms: relative after sqlite://, absolute after sqlite:///
+        assertThat(parse("sqlite://./app.db").jdbcUrl()).isEqualTo("jdbc:sqlite:./app.db");
+        assertThat(parse("sqlite://app.db").jdbcUrl()).isEqualTo("jdbc:sqlite:app.db");
+        assertThat(parse("sqlite:///tmp/app.db").jdbcUrl()).isEqualTo("jdbc:sqlite:/tmp/app.db");
+        assertThatThrownBy(() -> parse("sqlite://")).isInstanceOf(IllegalArgumentException.class);
         assertThat(parse("h2:mem:").jdbcUrl()).as("a private database").startsWith("jdbc:h2:mem:depot-");
     }
 
