@@ -13,12 +13,15 @@ public record CommitOutcome(Status status, long firstSequence, long lastSequence
 
     /** What the feed says about a commit id. */
     public enum Status {
-        /** The commit was applied: its change events are in the feed. Do not apply it again. */
+        /**
+         * The commit was applied: its change events are in the feed, or it had none (queue operations
+         * only; then both sequences are 0). Do not apply it again.
+         */
         COMMITTED,
         /**
          * The commit was not applied and never will be: no event carries its id, and none it could have
-         * had was dropped. Retrying is safe. (A transaction that wrote nothing has no events and is
-         * reported here too: there was nothing to apply.)
+         * had was dropped. Retrying is safe. (A transaction that wrote nothing and did no queue work
+         * is reported here too: there was nothing to apply.)
          */
         NOT_COMMITTED,
         /**

@@ -176,8 +176,12 @@ final class DefaultDepot implements Depot {
         if (found.found()) {
             return CommitOutcome.committed(found.first(), found.last());
         }
-        // Its events would all be above the bound; none above the floor was dropped.
-        return CommitOutcome.of(found.trimFloor() <= bound ? CommitOutcome.Status.NOT_COMMITTED : CommitOutcome.Status.UNKNOWN);
+        if (found.trimFloor() > bound) {
+            return CommitOutcome.of(CommitOutcome.Status.UNKNOWN); // events it could have had were dropped
+        }
+        // Its events would all be above the bound, and none above the floor was dropped: it had none.
+        // Applied without events (queue operations only), or never applied.
+        return found.applied() ? CommitOutcome.committed(0, 0) : CommitOutcome.of(CommitOutcome.Status.NOT_COMMITTED);
     }
 
     @Override

@@ -48,6 +48,9 @@ final class MemoryChangeLog implements ChangeLog {
     /** Retained commits that carry an id (transactions), for {@link #lookup}; oldest first in {@code commitOrder}. */
     private final Map<String, long[]> commitRanges = new ConcurrentHashMap<>();
     private final Queue<String> commitOrder = new ConcurrentLinkedQueue<>();
+    /** Ids of applied commits that had no events (queue operations only), with when; kept as long as events are, by age. */
+    private final Map<String, Instant> eventless = new ConcurrentHashMap<>();
+    private final Queue<Map.Entry<String, Instant>> eventlessOrder = new ConcurrentLinkedQueue<>();
 
     MemoryChangeLog(DepotOptions options) {
         this.clock = options.clock();
@@ -224,7 +227,23 @@ final class MemoryChangeLog implements ChangeLog {
     public CommitLookup lookup(String commitId) {
         long[] range = commitRanges.get(commitId); // before the floor: see ChangeLog#lookup
         long f = floor;
-        return range == null || range[1] <= f ? new CommitLookup(0, 0, f) : new CommitLookup(Math.max(range[0], f + 1), range[1], f);
+        if (range == null || range[1] <= f) {
+            return new CommitLookup(0, 0, f, eventless.containsKey(commitId));
+        }
+        return new CommitLookup(Math.max(range[0], f + 1), range[1], f);
+    }
+
+    /** Remembers that the commit {@code commitId} was applied without events (its queue operations). */
+    void appliedWithoutEvents(String commitId) {
+        Instant now = clock.instant();
+        eventless.put(commitId, now);
+        eventlessOrder.add(Map.entry(commitId, now));
+        Instant cutoff = now.minus(maxAge);
+        Map.Entry<String, Instant> oldest;
+        while ((oldest = eventlessOrder.peek()) != null && oldest.getValue().isBefore(cutoff)) {
+            eventlessOrder.poll();
+            eventless.remove(oldest.getKey(), oldest.getValue());
+        }
     }
 
     long size() {

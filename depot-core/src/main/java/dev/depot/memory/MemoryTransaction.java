@@ -238,6 +238,9 @@ final class MemoryTransaction implements Session {
                         apply();
                     }
                 });
+                if (events.isEmpty() && commitId != null) {
+                    store.log.appliedWithoutEvents(commitId); // commitOutcome says COMMITTED, as SQL's fence does
+                }
             } else if (!events.isEmpty()) {
                 apply();
             }

@@ -69,6 +69,7 @@ final class Feed implements ChangeLog {
     private final boolean drainsOnRead;
     private final String fenceSql;
     private final String commitsTrimSql;
+    private final String fenceKindSql;
     private final String sinceSql;
     private final String nextSql;
     private final String raiseFloorSql;
@@ -110,7 +111,9 @@ final class Feed implements ChangeLog {
         this.lastAndWaitingSql = "SELECT val, (" + pendingSql + ") FROM " + meta + " WHERE name = 'seq'";
         this.drainsOnRead = backend.dialect.numbersAfterCommit();
         this.fenceSql = "INSERT INTO " + prefix + "commits (id, t_sec) VALUES (?, ?)";
-        this.commitsTrimSql = "DELETE FROM " + prefix + "commits WHERE t_sec < ?";
+        // A commit records its id with its time; a lookup fences an id with minus its time (never applied).
+        this.commitsTrimSql = "DELETE FROM " + prefix + "commits WHERE t_sec < ? AND t_sec > ?";
+        this.fenceKindSql = "SELECT t_sec FROM " + prefix + "commits WHERE id = ?";
         // The floor comes from the same statement, hence the same snapshot, as the events.
         this.sinceSql = "SELECT seq, coll, rkey, op, ver, t, " + floor + " FROM " + changes
                 + " WHERE seq > ? ORDER BY seq LIMIT ?";
@@ -471,6 +474,7 @@ final class Feed implements ChangeLog {
             lastCommitsTrim = tick;
             try (PreparedStatement ps = c.prepareStatement(commitsTrimSql)) {
                 ps.setLong(1, cutoff.getEpochSecond());
+                ps.setLong(2, -cutoff.getEpochSecond());
                 ps.executeUpdate();
             }
         }
@@ -754,7 +758,8 @@ final class Feed implements ChangeLog {
      */
     @Override
     public CommitLookup lookup(String commitId) {
-        if (fence(commitId)) {
+        boolean applied = fence(commitId) && appliedByItsCommit(commitId);
+        if (applied) {
             drain();
         }
         return backend.read("looking up a commit", c -> {
@@ -763,13 +768,29 @@ final class Feed implements ChangeLog {
                 try (ResultSet rs = ps.executeQuery()) {
                     rs.next();
                     long first = rs.getLong(1);
-                    return new CommitLookup(rs.wasNull() ? 0 : first, rs.getLong(2), rs.getLong(3));
+                    return new CommitLookup(rs.wasNull() ? 0 : first, rs.getLong(2), rs.getLong(3), applied);
                 }
             }
         });
     }
 
-    /** Inserts the fence; true if the id was already there (the commit was applied). */
+    /**
+     * Whether the id's row was written by its commit (its time, not negative) rather than by an
+     * earlier lookup's fence (minus its time): a commit of queue operations only has no events to
+     * show it was applied, and a second lookup of a fenced id must not take the fence for a commit.
+     */
+    private boolean appliedByItsCommit(String commitId) {
+        return backend.read("looking up a commit", c -> {
+            try (PreparedStatement ps = c.prepareStatement(fenceKindSql)) {
+                ps.setString(1, commitId);
+                try (ResultSet rs = ps.executeQuery()) {
+                    return rs.next() && rs.getLong(1) >= 0;
+                }
+            }
+        });
+    }
+
+    /** Inserts the fence; true if the id was already there (applied by its commit, or fenced by a lookup before). */
     private boolean fence(String commitId) {
         Dialect d = backend.dialect;
         try (Connection c = backend.connection()) {
@@ -777,7 +798,7 @@ final class Feed implements ChangeLog {
             boolean ended = false;
             try (PreparedStatement ps = c.prepareStatement(fenceSql)) {
                 ps.setString(1, commitId);
-                ps.setLong(2, backend.options.clock().instant().getEpochSecond());
+                ps.setLong(2, -backend.options.clock().instant().getEpochSecond());
                 ps.executeUpdate();
                 d.commit(c);
                 ended = true;

@@ -188,9 +188,19 @@ final class SqlQueueStore implements QueueStore {
         return new SqlQueueWork(this);
     }
 
-    SqlQueue queue(String name) {
+    /**
+     * The queue as a transaction's commit uses it: one open in this process, else one whose options
+     * are read, or stored as the defaults, in the caller's transaction {@code c}, so that a
+     * transaction rolled back creates no queue (memory creates none either).
+     */
+    SqlQueue queueIn(Connection c, String name) throws SQLException {
         SqlQueue q = queues.get(name);
-        return q != null ? q : open(name, null);
+        if (q != null) {
+            return q;
+        }
+        SqlQueue fresh = new SqlQueue(name, this);
+        fresh.options = loadOrCreate(c, name);
+        return fresh;
     }
 
     // ---- time, ids, tokens ----

@@ -8,7 +8,7 @@ import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.LinkedHashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -48,7 +48,6 @@ final class SqlQueueWork implements CommitPart {
         for (Lease l : leases) {
             settled.add(op.queue() + "/" + l.id());
         }
-        store.queue(op.queue()); // the queue exists (with its options) before the commit needs it
         ids.add(op instanceof QueueOp.Produce p ? store.reserveIds(p.messages().size()) : null);
         ops.add(op);
     }
@@ -61,14 +60,19 @@ final class SqlQueueWork implements CommitPart {
     public void apply(Connection c) throws SQLException {
         wakeups.reset();
         long now = store.now();
-        Set<String> involved = new LinkedHashSet<>();
-        ops.forEach(op -> involved.add(op.queue()));
-        for (String name : involved) {
-            store.queue(name).catchUp(c, now, wakeups); // due work first, as memory's commit (an expired item releases its dedup key)
+        Map<String, SqlQueue> involved = new LinkedHashMap<>();
+        for (QueueOp op : ops) {
+            if (!involved.containsKey(op.queue())) {
+                // A queue new to this process is created in this transaction: one rolled back leaves none behind.
+                involved.put(op.queue(), store.queueIn(c, op.queue()));
+            }
+        }
+        for (SqlQueue q : involved.values()) {
+            q.catchUp(c, now, wakeups); // due work first, as memory's commit (an expired item releases its dedup key)
         }
         for (int i = 0; i < ops.size(); i++) {
             QueueOp op = ops.get(i);
-            SqlQueue q = store.queue(op.queue());
+            SqlQueue q = involved.get(op.queue());
             switch (op) {
                 case QueueOp.Produce p -> q.insert(c, p.messages(), ids.get(i), now, wakeups);
                 case QueueOp.Complete cp -> {

@@ -913,6 +913,40 @@ abstract class QueueTests extends FeatureTests {
         assertThat(q.inspect(l.id())).isEmpty();
     }
 
+    /**
+     * A transaction of queue operations only has no change events, and was applied all the same:
+     * commitOutcome must say COMMITTED (a caller recovering from an unknown outcome would otherwise
+     * produce again), with no sequences; a rolled-back one stays NOT_COMMITTED; and a queue first
+     * named in a rolled-back transaction is not created.
+     */
+    @Test
+    void aTransactionOfQueueOperationsOnlyIsCommittedAndARolledBackOneCreatesNoQueue() {
+        WorkQueue q = jobs();
+        String produced = depot().transact(tx -> {
+            tx.queue("jobs").produce(msg("a"));
+            return tx.id();
+        });
+        Lease lease = q.lease(1, NO_WAIT).get(0);
+        String completed = depot().transact(tx -> {
+            tx.queue("jobs").complete(lease);
+            return tx.id();
+        });
+        List<String> rolledBack = new java.util.ArrayList<>();
+        assertThatThrownBy(() -> depot().transact(tx -> {
+            rolledBack.add(tx.id());
+            tx.queue("never_made").produce(msg("b"));
+            throw new IllegalStateException("roll back on purpose");
+        })).isInstanceOf(IllegalStateException.class);
+
+        for (String id : List.of(produced, completed)) {
+            assertThat(depot().commitOutcome(id)).as(id).isEqualTo(new dev.depot.CommitOutcome(dev.depot.CommitOutcome.Status.COMMITTED, 0, 0));
+            assertThat(depot().commitOutcome(id).status()).as("asked twice").isEqualTo(dev.depot.CommitOutcome.Status.COMMITTED);
+        }
+        assertThat(depot().commitOutcome(rolledBack.get(0)).status()).isEqualTo(dev.depot.CommitOutcome.Status.NOT_COMMITTED);
+        assertThat(depot().commitOutcome(rolledBack.get(0)).status()).as("asked twice").isEqualTo(dev.depot.CommitOutcome.Status.NOT_COMMITTED);
+        assertThat(depot().queues()).containsKey("jobs").doesNotContainKey("never_made");
+    }
+
     @Test
     void aRolledBackTransactionLeavesTheQueueUnchanged() {
         WorkQueue q = jobs();
