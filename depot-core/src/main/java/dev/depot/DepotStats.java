@@ -8,8 +8,8 @@ import java.util.Map;
  * @param backend the backend's scheme
  * @param records record count per collection that this depot has opened or that the backend knows
  * @param changeEvents change events currently retained
- * @param approximateHeapBytes heap held by the data (memory backend), or -1 where not applicable;
- *     watch it to avoid running out of memory
+ * @param approximateHeapBytes heap held by the data — records, change events, blobs and queue items
+ *     (memory backend), or -1 where not applicable; watch it to avoid running out of memory
  * @param blobs blob count and bytes per bucket that holds blobs (empty without {@link Capability#BLOBS})
  */
 public record DepotStats(String backend, Map<String, Long> records, long changeEvents, long approximateHeapBytes,

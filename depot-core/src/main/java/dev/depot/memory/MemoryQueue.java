@@ -405,7 +405,7 @@ final class MemoryQueue implements StoredQueue {
         return now;
     }
 
-    /** Clock time until the next scheduled item or lease expiry, at least 1 ms; unbounded when none. */
+    /** Clock time until the next scheduled item or lease expiry, 1 to 100 ms; unbounded when none. */
     private long nanosUntilDue(Instant now) {
         Instant next = null;
         QueueEntry s = scheduled.peek();
@@ -578,6 +578,29 @@ final class MemoryQueue implements StoredQueue {
             ready.poll();
         }
         return head;
+    }
+
+    /**
+     * Heap an item costs beyond its payload: the entry (~100 bytes), its id string, its map node and
+     * its slot in the ready or scheduled order. An estimate, as the records' overhead is.
+     */
+    static final long ITEM_OVERHEAD_BYTES = 200;
+
+    /** Heap bytes this queue's items hold, payloads and headers' text included; walks them, under the lock. */
+    long heapBytes() {
+        enter();
+        try {
+            long n = 0;
+            for (QueueEntry e : byId.values()) {
+                n += ITEM_OVERHEAD_BYTES + e.payload.length;
+                for (Map.Entry<String, String> h : e.headers.entrySet()) {
+                    n += 2L * (h.getKey().length() + h.getValue().length());
+                }
+            }
+            return n;
+        } finally {
+            exit();
+        }
     }
 
     @Override

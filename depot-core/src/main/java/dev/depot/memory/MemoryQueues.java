@@ -58,4 +58,13 @@ final class MemoryQueues implements QueueStore {
     long reserveIds(int n) {
         return ids.getAndAdd(n) + 1;
     }
+
+    /** Heap bytes the queues' items hold (payloads and a per-item estimate), for {@code depot.stats()}: walks them. */
+    long heapBytes() {
+        long n = 0;
+        for (MemoryQueue q : queues.values()) {
+            n += q.heapBytes();
+        }
+        return n;
+    }
 }
