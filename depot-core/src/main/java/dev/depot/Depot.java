@@ -112,7 +112,10 @@ public interface Depot extends AutoCloseable {
      */
     CommitOutcome commitOutcome(String commitId);
 
-    /** Empties every collection, the change feed and every blob bucket. What a test calls between cases. */
+    /**
+     * Empties every collection, the change feed (no event for the removed records), every blob
+     * bucket and every queue (whose options go back to the defaults). What a test calls between cases.
+     */
     void clear();
 
     DepotStats stats();

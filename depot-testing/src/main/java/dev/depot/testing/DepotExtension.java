@@ -48,7 +48,18 @@ public final class DepotExtension implements ParameterResolver {
 
     private static Optional<DepotTest> annotation(ExtensionContext context) {
         Optional<DepotTest> onMethod = context.getTestMethod().flatMap(m -> find(m));
-        return onMethod.or(() -> context.getTestClass().flatMap(DepotExtension::find));
+        return onMethod.or(() -> context.getTestClass().flatMap(DepotExtension::findOnClass));
+    }
+
+    /** On the class, else on the classes a {@code @Nested} (inner) class sits in: nested tests run where their outer ones do. */
+    private static Optional<DepotTest> findOnClass(Class<?> type) {
+        for (Class<?> c = type; c != null; c = java.lang.reflect.Modifier.isStatic(c.getModifiers()) ? null : c.getEnclosingClass()) {
+            Optional<DepotTest> found = find(c);
+            if (found.isPresent()) {
+                return found;
+            }
+        }
+        return Optional.empty();
     }
 
     private static Optional<DepotTest> find(AnnotatedElement element) {
