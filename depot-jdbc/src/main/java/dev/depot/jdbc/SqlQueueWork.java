@@ -116,6 +116,24 @@ final class SqlQueueWork implements CommitPart {
         return out;
     }
 
+    /**
+     * Locks the items this transaction settles and checks that its leases still hold them, before
+     * the records are checked: a stale lease fails the commit as {@link dev.depot.LeaseExpiredException}
+     * whether or not a record lost its race too, as on memory, which takes the queues first (a
+     * record conflict first would make {@code Retry.onConflict} run the callback again for nothing).
+     */
+    void checkLeases(Connection c) throws SQLException {
+        long now = store.now();
+        for (QueueOp op : ops) {
+            switch (op) {
+                case QueueOp.Complete cp -> settle(c, store.queueIn(c, op.queue()), cp.leases(), now, "complete");
+                case QueueOp.Retry r -> settle(c, store.queueIn(c, op.queue()), List.of(r.lease()), now, "retry");
+                case QueueOp.DeadLetter d -> settle(c, store.queueIn(c, op.queue()), List.of(d.lease()), now, "dead-letter");
+                case QueueOp.Produce p -> { }
+            }
+        }
+    }
+
     @Override
     public void committed() {
         wakeups.signal();

@@ -180,6 +180,9 @@ final class TransactionSession implements Session {
             try {
                 backend.inWrite(conn, false, tx -> {
                     tx.commitId(commitId); // first: a lookup of this id now waits for this transaction
+                    if (queueWork != null) {
+                        queueWork.checkLeases(tx.conn); // queues before records, as memory locks them
+                    }
                     checkNotWrittenSince();
                     tx.apply(overlay, events);
                     parts.forEach(tx::add);
