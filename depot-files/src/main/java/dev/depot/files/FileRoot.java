@@ -203,26 +203,7 @@ final class FileRoot {
      */
     static boolean reachable(Path base, String path) {
         Kind top = kind(base);
-        if (top == Kind.MISSING) {
-            return true;
-        }
-        if (top != Kind.DIRECTORY) {
-            return false;
-        }
-        Path cur = base;
-        int from = 0;
-        for (int i = path.indexOf('/'); i >= 0; i = path.indexOf('/', i + 1)) {
-            cur = cur.resolve(path.substring(from, i));
-            from = i + 1;
-            Kind k = kind(cur);
-            if (k == Kind.MISSING) {
-                return true;
-            }
-            if (k != Kind.DIRECTORY) {
-                return false;
-            }
-        }
-        return true;
+        return top == Kind.MISSING || (top == Kind.DIRECTORY && blockingAncestor(base, path) == null);
     }
 
     /**

@@ -46,7 +46,7 @@ class RecordsProbeTest {
     }
 
     /** A transcript: every answer, or the exception's class and message. */
-    static final class Log {
+    static class Log {
         final List<String> lines = new ArrayList<>();
 
         void add(String what, Supplier<?> call) {

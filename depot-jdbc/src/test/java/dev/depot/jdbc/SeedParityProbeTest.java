@@ -84,25 +84,8 @@ class SeedParityProbeTest {
 
     // ------------------------------------------------------------------ harness
 
-    /** A transcript: every answer, or the exception's class and message. */
-    static final class Log {
-        final List<String> lines = new ArrayList<>();
-
-        void add(String what, Supplier<?> call) {
-            try {
-                lines.add(what + " -> " + call.get());
-            } catch (RuntimeException e) {
-                lines.add(what + " -> " + e.getClass().getSimpleName() + ": " + e.getMessage());
-            }
-        }
-
-        void run(String what, Runnable call) {
-            add(what, () -> {
-                call.run();
-                return "ok";
-            });
-        }
-    }
+    /** The records probes' transcript: every answer, or the exception's class and message. */
+    static final class Log extends RecordsProbeTest.Log {}
 
     interface Scenario {
         void run(Depot depot, TestClock clock, Log log) throws Exception;
