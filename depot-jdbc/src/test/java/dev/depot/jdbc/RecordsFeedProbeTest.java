@@ -167,12 +167,11 @@ class RecordsFeedProbeTest {
     // ---- focused reproductions ----
 
     static Stream<Arguments> everyBackend() {
-        return Stream.concat(Stream.of(Arguments.of("memory", (TestDatabases.UrlSource) () -> "memory:")), TestDatabases.all(PREFIX));
+        return TestDatabases.memoryAndAll(PREFIX);
     }
 
     static Depot open(TestDatabases.UrlSource opener) {
-        String url = opener.url();
-        return Depot.open(url.startsWith("memory:") ? url : ReadableSchemaTest.url(() -> url, PREFIX));
+        return TestDatabases.open(opener, PREFIX);
     }
 
     /**

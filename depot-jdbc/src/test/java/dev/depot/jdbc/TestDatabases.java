@@ -102,6 +102,17 @@ final class TestDatabases {
      * Every database as parameterized-test arguments (name, {@link UrlSource}); server databases get
      * {@code prefix} as table prefix, with their tables of that prefix dropped first.
      */
+    /** Memory first, then {@link #all}: for probes that run one scenario on every backend. */
+    static Stream<Arguments> memoryAndAll(String prefix) {
+        return Stream.concat(Stream.of(Arguments.of("memory", (UrlSource) () -> "memory:")), all(prefix));
+    }
+
+    /** Opens a depot on {@code opener}'s URL: memory as it is, a database with the readable schema under {@code prefix}. */
+    static dev.depot.Depot open(UrlSource opener, String prefix) {
+        String url = opener.url();
+        return dev.depot.Depot.open(url.startsWith("memory:") ? url : ReadableSchemaTest.url(() -> url, prefix));
+    }
+
     static Stream<Arguments> all(String prefix) {
         return Stream.of(
                 Arguments.of("h2-mem", (UrlSource) TestDatabases::h2Mem),
