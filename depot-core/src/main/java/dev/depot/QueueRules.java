@@ -147,6 +147,6 @@ final class QueueRules {
      * surrogate has no UTF-8 form: SQL backends stored it as '?' while memory kept it.
      */
     private static boolean isText(String s, int maxBytes) {
-        return s.indexOf('\0') < 0 && !CodePoints.hasUnpairedSurrogate(s) && CodePoints.utf8Length(s) <= maxBytes;
+        return storable(s) && CodePoints.utf8Length(s) <= maxBytes;
     }
 }

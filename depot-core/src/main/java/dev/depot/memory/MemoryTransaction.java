@@ -555,7 +555,8 @@ final class MemoryTransaction implements Session {
             OrderedRuns<IndexEntry>[] ix = c.indexes;
             for (Pending p : e.getValue().values()) {
                 Version head = c.heads.get(p.key());
-                Object[] stored = p.isDelete() || p.indexValues() == null ? null : StoredIndexValues.storeAll(p.indexValues());
+                // Only values with text to encode get a copy; the others are their own stored forms.
+                Object[] stored = p.isDelete() || p.indexValues() == null ? null : StoredIndexValues.storeAllIfText(p.indexValues());
                 installs.plan(head, ix, MemoryCollection.newEntries(p.indexValues(), head, ix.length), p, stored);
             }
         }

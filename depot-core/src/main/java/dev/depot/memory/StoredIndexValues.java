@@ -37,6 +37,16 @@ final class StoredIndexValues {
         return out;
     }
 
+    /** The stored forms of {@code values} as a new array, or null when none is a {@code String} (the values are their own stored forms). */
+    static Object[] storeAllIfText(Object[] values) {
+        for (Object v : values) {
+            if (v instanceof String) {
+                return storeAll(values);
+            }
+        }
+        return null;
+    }
+
     /** Whether a stored form holds {@code value}, given as a stored form or as a normalised value. */
     static boolean same(Object stored, Object value) {
         if (stored instanceof byte[] b) {

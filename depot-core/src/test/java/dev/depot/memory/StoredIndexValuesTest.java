@@ -73,6 +73,12 @@ class StoredIndexValuesTest {
         assertThat(StoredIndexValues.same(5L, 5)).isFalse();
         assertThat(StoredIndexValues.same(StoredIndexValues.store("5"), 5L)).isFalse();
         assertThat(StoredIndexValues.compareNullsFirst(IndexType.STRING, null, StoredIndexValues.store(""))).isNegative();
+        assertThat(StoredIndexValues.storeAllIfText(new Object[] {5L, null, u})).isNull();
+        Object[] withText = {5L, "n\u00e9"};
+        assertThat(StoredIndexValues.storeAllIfText(withText)).isNotSameAs(withText).satisfies(a -> {
+            assertThat(a[0]).isEqualTo(5L);
+            assertThat(StoredIndexValues.load(a[1])).isEqualTo("n\u00e9");
+        });
     }
 
     /** UTF-16 puts U+FFFD after an emoji's surrogates; code points (and UTF-8 bytes) put it before. */
