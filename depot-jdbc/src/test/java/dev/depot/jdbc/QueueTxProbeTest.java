@@ -323,10 +323,7 @@ class QueueTxProbeTest {
             // A consumer waiting in lease is woken by a transaction's commit.
             log.add("waiting consumer", () -> {
                 CompletableFuture<List<Lease>> consumer = CompletableFuture.supplyAsync(() -> q.lease(1, Duration.ofSeconds(20)));
-                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-                while (q.stats().waitingConsumers() == 0 && System.nanoTime() < deadline) {
-                    Thread.sleep(5);
-                }
+                RecordsFeedProbeTest.await(() -> q.stats().waitingConsumers() > 0, 5000);
                 long t0 = System.nanoTime();
                 depot.inTransaction(tx -> {
                     tx.records(NOTES).save(new Note("n2", "y"));
@@ -734,11 +731,7 @@ class QueueTxProbeTest {
             for (String what : List.of("scheduled item due", "lease expired")) {
                 log.add(what, () -> {
                     CompletableFuture<List<Lease>> consumer = CompletableFuture.supplyAsync(() -> q.lease(1, Duration.ofSeconds(8)));
-                    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-                    while (q.stats().waitingConsumers() == 0 && System.nanoTime() < deadline) {
-                        Thread.sleep(5);
-                    }
-                    Thread.sleep(50);
+                    RecordsFeedProbeTest.await(() -> q.stats().waitingConsumers() > 0, 5000);
                     long t0 = System.nanoTime();
                     clock.advance(Duration.ofHours(1)); // 1h: "later" is due; 2h: "held"'s lease has ended
                     List<Lease> got = consumer.get(30, TimeUnit.SECONDS);

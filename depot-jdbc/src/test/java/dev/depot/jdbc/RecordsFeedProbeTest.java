@@ -26,6 +26,11 @@ class RecordsFeedProbeTest {
         return TestDatabases.all(PREFIX);
     }
 
+    /** Whether the subscription has delivered everything committed so far (it delivers in order). */
+    static boolean caughtUp(Depot depot, Subscription s) {
+        return s.position() >= depot.changes().lastSequence();
+    }
+
     static void await(BooleanSupplier condition, long millis) {
         long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
         while (!condition.getAsBoolean() && System.nanoTime() < end) {
@@ -104,7 +109,7 @@ class RecordsFeedProbeTest {
                     }
                 }, SubscribeOptions.onError(policy).withBackoff(Duration.ofMillis(10), Duration.ofMillis(20)));
                 await(() -> seen.size() >= 6 || s.state() == Subscription.State.STOPPED, 3000);
-                await(() -> false, 100);
+                await(() -> caughtUp(depot, s) || s.state() == Subscription.State.STOPPED, 3000); // nothing more to come
                 log.lines.add(policy + ": seen " + seen + " state " + s.state() + " position " + (s.position() - base));
                 s.close();
             }
@@ -128,7 +133,7 @@ class RecordsFeedProbeTest {
             Subscription ac = depot.changes().subscribe(base + 2, e -> after.add(e.sequence() - base));
             write(depot, 20, 2);
             await(() -> after.size() >= 2, 3000);
-            await(() -> false, 100);
+            await(() -> caughtUp(depot, ac), 3000); // nothing more to come
             log.lines.add("resubscribed from before clear: " + after);
             ac.close();
             log.add("count after clear", () -> depot.records(RecordsProbeTest.ITEMS).count());
@@ -218,12 +223,11 @@ class RecordsFeedProbeTest {
             depot.records(RecordsProbeTest.ITEMS).saveAll(items);
             List<ChangeEvent> seen = new CopyOnWriteArrayList<>();
             Subscription s = depot.changes().subscribe(base + 2000, seen::add);
-            await(() -> false, 200); // the subscriber is waiting for the next event
             depot.clear();
             long afterClear = depot.changes().lastSequence() - base;
             write(depot, 10, 1);
             await(() -> seen.stream().anyMatch(e -> e.key().equals("k10")), 3000);
-            await(() -> false, 200);
+            await(() -> caughtUp(depot, s), 3000); // nothing more to come
             s.close();
             List<String> got = seen.stream().map(e -> e.op() + " " + e.key() + " " + (e.sequence() - base)).toList();
             System.out.println(db + " after clear " + afterClear + " seen " + got.size() + " events, first "

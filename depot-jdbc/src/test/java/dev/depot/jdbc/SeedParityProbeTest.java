@@ -931,7 +931,7 @@ class SeedParityProbeTest {
                     return q.lease(1, Duration.ofSeconds(20));
                 });
                 started.await();
-                Thread.sleep(300);
+                RecordsFeedProbeTest.await(() -> q.stats().waitingConsumers() >= 1, 5000);
                 long t0 = System.nanoTime();
                 q.produce(Message.of("wake"));
                 List<Lease> got = waiting.get(10, TimeUnit.SECONDS);
@@ -962,10 +962,7 @@ class SeedParityProbeTest {
                     }));
                 }
                 started.await();
-                long deadline = System.nanoTime() + 5_000_000_000L;
-                while (q.stats().waitingConsumers() < 2 && System.nanoTime() < deadline) {
-                    Thread.sleep(10);
-                }
+                RecordsFeedProbeTest.await(() -> q.stats().waitingConsumers() >= 2, 5000);
                 int waitingNow = q.stats().waitingConsumers();
                 List<Message> batch = new ArrayList<>();
                 for (int i = 0; i < 10; i++) {
@@ -1296,7 +1293,7 @@ class SeedParityProbeTest {
                             + " v" + e.version() + " " + e.time());
                 }
                 log.lines.add("pushed -> " + events);
-                Thread.sleep(200);
+                RecordsFeedProbeTest.await(() -> RecordsFeedProbeTest.caughtUp(depot, s), 5000); // nothing more to come
                 log.lines.add("extra -> " + got.size());
                 log.add("state", s::state);
             }
