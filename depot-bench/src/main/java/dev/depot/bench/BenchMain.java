@@ -188,19 +188,7 @@ public final class BenchMain implements Callable<Integer> {
 
     /** Measures the footprint in a fresh JVM, so benchmark leftovers cannot count. */
     private void runFootprint(Path footprint) throws IOException, InterruptedException {
-        String java = ProcessHandle.current().info().command().orElse("java");
-        List<String> cmd = List.of(java, "-Xms4g", "-Xmx4g", "-cp", System.getProperty("java.class.path"),
-                Footprint.class.getName(), Integer.toString(footprintRecords));
-        System.out.println("# Footprint: " + String.join(" ", cmd));
-        Process p = new ProcessBuilder(cmd)
-                .redirectError(ProcessBuilder.Redirect.INHERIT)
-                .redirectOutput(footprint.toFile())
-                .start();
-        int rc = p.waitFor();
-        if (rc != 0) {
-            System.err.println("footprint measurement failed with exit code " + rc);
-            Files.deleteIfExists(footprint);
-        }
+        Footprint.inFreshJvm(footprint, footprintRecords);
     }
 
     static void writeReport(Path results, Path footprint, Path dir) throws IOException {

@@ -10,6 +10,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.results.RunResult;
 import org.openjdk.jmh.runner.Runner;
+import org.openjdk.jmh.runner.RunnerException;
 import org.openjdk.jmh.runner.options.OptionsBuilder;
 import org.openjdk.jmh.runner.options.TimeValue;
 import picocli.CommandLine;
@@ -52,7 +53,17 @@ public final class CommitBenchMain implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        // ops/s keyed by "db/benchmark/threads"
+        Map<String, Double> score = measure(dbs, threads, warmup, iterations, seconds);
+        String md = table(score);
+        Files.createDirectories(out);
+        Files.writeString(out.resolve("commits.md"), md);
+        System.out.println(md);
+        return 0;
+    }
+
+    /** Runs {@link SqlCommitBench}; ops/s keyed by "db/benchmark/threads". */
+    static Map<String, Double> measure(String[] dbs, int[] threads, int warmup, int iterations, int seconds)
+            throws RunnerException {
         Map<String, Double> score = new LinkedHashMap<>();
         for (int t : threads) {
             Collection<RunResult> results = new Runner(new OptionsBuilder()
@@ -72,11 +83,7 @@ public final class CommitBenchMain implements Callable<Integer> {
                 score.put(r.getParams().getParam("db") + "/" + bench + "/" + t, r.getPrimaryResult().getScore());
             }
         }
-        String md = table(score);
-        Files.createDirectories(out);
-        Files.writeString(out.resolve("commits.md"), md);
-        System.out.println(md);
-        return 0;
+        return score;
     }
 
     private String table(Map<String, Double> s) {

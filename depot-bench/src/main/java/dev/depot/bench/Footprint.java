@@ -3,9 +3,12 @@ package dev.depot.bench;
 import dev.depot.Depot;
 import dev.depot.DepotOptions;
 import dev.depot.Records;
+import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;
 import java.lang.ref.Reference;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -122,6 +125,28 @@ public final class Footprint {
             last = used;
         }
         return last;
+    }
+
+    /**
+     * Runs this program in a fresh JVM (so nothing a benchmark left behind counts) and writes its
+     * JSON to {@code json}; returns false, with the file removed, when the measurement failed.
+     */
+    static boolean inFreshJvm(Path json, int records) throws IOException, InterruptedException {
+        String java = ProcessHandle.current().info().command().orElse("java");
+        List<String> cmd = List.of(java, "-Xms4g", "-Xmx4g", "-cp", System.getProperty("java.class.path"),
+                Footprint.class.getName(), Integer.toString(records));
+        System.out.println("# Footprint: " + String.join(" ", cmd));
+        Process p = new ProcessBuilder(cmd)
+                .redirectError(ProcessBuilder.Redirect.INHERIT)
+                .redirectOutput(json.toFile())
+                .start();
+        int rc = p.waitFor();
+        if (rc != 0) {
+            System.err.println("footprint measurement failed with exit code " + rc);
+            Files.deleteIfExists(json);
+            return false;
+        }
+        return true;
     }
 
     /** Reads the JSON this program printed. */
