@@ -4,10 +4,9 @@ import dev.depot.spi.Backend;
 import dev.depot.spi.CommitLookup;
 import dev.depot.spi.DepotUrl;
 import dev.depot.spi.Session;
-import java.util.Collections;
-import java.util.IdentityHashMap;
+import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
@@ -17,7 +16,12 @@ final class DefaultDepot implements Depot {
     private final DepotObserver observer;
     private final DepotUrl url;
     private final DefaultChangeFeed changes;
-    private final Set<Schema<?, ?>> prepared = Collections.synchronizedSet(Collections.newSetFromMap(new IdentityHashMap<>()));
+    /**
+     * The schema each collection was last prepared with through this depot. Keyed by collection, not
+     * a set of schemas: after another declaration of the collection, opening it again with an earlier
+     * schema must prepare (redeclare) it again, or the new handle would be stale from the start.
+     */
+    private final Map<String, Schema<?, ?>> prepared = new ConcurrentHashMap<>();
     private volatile boolean closed;
     private final java.time.InstantSource clock;
 
@@ -53,9 +57,13 @@ final class DefaultDepot implements Depot {
     }
 
     void prepare(Schema<?, ?> schema) {
-        if (!prepared.contains(schema)) {
-            backend.prepare(schema.spec(), doc -> reindex(schema, doc));
-            prepared.add(schema);
+        if (prepared.get(schema.name()) != schema) {
+            synchronized (prepared) {
+                if (prepared.get(schema.name()) != schema) {
+                    backend.prepare(schema.spec(), doc -> reindex(schema, doc));
+                    prepared.put(schema.name(), schema);
+                }
+            }
         }
     }
 

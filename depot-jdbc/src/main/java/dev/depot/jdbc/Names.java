@@ -62,6 +62,19 @@ final class Names {
     }
 
     /**
+     * The {@code n}th spare column of an index ({@code n >= 2}), for a declaration of it when both
+     * {@link #column} and {@link #hashedColumn} still hold other declarations of that name (kept for
+     * processes that still run with them). It ends in {@code _n}: a hashed column ends in 16 hex
+     * digits after its last underscore, so none has this form.
+     */
+    static String spareColumn(String indexName, int n) {
+        if (n < 2 || n > 99) {
+            throw new IllegalArgumentException("spare column number out of range: " + n);
+        }
+        return hashedColumn(indexName) + "_" + n;
+    }
+
+    /**
      * The SQL index on a column; schema-wide unique on PostgreSQL, H2 and SQLite, so it hashes the
      * table (unique in the schema) and the column (unique in the table) with 96 bits.
      */

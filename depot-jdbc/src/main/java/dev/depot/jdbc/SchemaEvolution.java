@@ -27,6 +27,8 @@ final class SchemaEvolution {
     private static final Logger LOG = LoggerFactory.getLogger(SchemaEvolution.class);
     private static final int PAGE = 500;
     private static final int PROGRESS_EVERY = 10_000;
+    /** Spare columns one index name may take for its kept declarations (see {@link Names#spareColumn}). */
+    private static final int MAX_SPARE_COLUMNS = 20;
 
     private final Dialect d;
     private final String prefix;
@@ -281,9 +283,14 @@ final class SchemaEvolution {
             if (columns.contains(column) || kept.contains(column)) {
                 column = Names.hashedColumn(name);
             }
+            // Earlier declarations of this name (another type or uniqueness) keep their columns for
+            // processes still running with them: take the next spare one, as memory takes any redeclaration.
+            for (int n = 2; kept.contains(column) && n <= MAX_SPARE_COLUMNS; n++) {
+                column = Names.spareColumn(name, n);
+            }
             if (kept.contains(column)) {
-                throw new IllegalStateException("collection '" + spec.name() + "': index '" + name + "' needs a new SQL column, and "
-                        + column + " still holds the index of that name as another declaration has it; drop that one first");
+                throw new IllegalStateException("collection '" + spec.name() + "': index '" + name + "' has been declared in "
+                        + MAX_SPARE_COLUMNS + " other ways whose columns are kept; drop them with JdbcDepots.dropStaleIndexes first");
             }
             int other = columns.indexOf(column);
             if (other >= 0) {

@@ -1,6 +1,7 @@
 package dev.depot.jdbc;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.charset.StandardCharsets;
 import java.util.zip.CRC32;
@@ -52,6 +53,21 @@ class NamesTest {
         String longName = "v".repeat(63);
         assertThat(Names.column(longName)).hasSizeLessThanOrEqualTo(63).isNotEqualTo(Names.column("v".repeat(62) + "w"));
         assertThat(Names.hashedColumn("a_d3d99e8b")).startsWith("x__").isNotEqualTo(Names.column("a_d3d99e8b"));
+    }
+
+    @Test
+    void spareColumnsFitAndMeetNoHashedOrPlainColumn() {
+        String longName = "v".repeat(63);
+        for (int n = 2; n <= 20; n++) {
+            String spare = Names.spareColumn(longName, n);
+            assertThat(spare).hasSizeLessThanOrEqualTo(63).matches("[a-z0-9_]+")
+                    .isNotEqualTo(Names.hashedColumn(longName)).isNotEqualTo(Names.column(longName));
+            // A hashed column ends in 16 hex digits after its last underscore; a spare one never does.
+            assertThat(Names.hashedColumn(spare)).isNotEqualTo(spare);
+            assertThat(spare.substring(spare.lastIndexOf('_') + 1)).isEqualTo(Integer.toString(n));
+        }
+        assertThat(Names.spareColumn("v", 2)).isNotEqualTo(Names.spareColumn("v", 3)).isNotEqualTo(Names.spareColumn("w", 2));
+        assertThatThrownBy(() -> Names.spareColumn("v", 1)).isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test

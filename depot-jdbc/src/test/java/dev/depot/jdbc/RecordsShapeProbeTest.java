@@ -229,8 +229,10 @@ class RecordsShapeProbeTest {
                     new Object[] {"v", Long.class, false},
                     new Object[] {"v", String.class, false},
                     new Object[] {"v", Long.class, false},
-                    // (a third declaration of one index name, by type or by uniqueness, is refused on
-                    // SQL and taken by memory: a known difference, not compared here)
+                    // a third and fourth declaration of one name (SQL keeps the others' columns)
+                    new Object[] {"v", Double.class, false},
+                    new Object[] {"v", String.class, true},
+                    new Object[] {"v", Long.class, false},
                     new Object[] {"V", Long.class, false},
                     new Object[] {"v", Long.class, false});
             for (Object[] step : steps) {

@@ -105,6 +105,30 @@ abstract class SchemaTests extends FeatureTests {
         assertThatThrownBy(() -> asText.query().where(Q.field("b").eq(2))).isInstanceOf(IllegalArgumentException.class);
     }
 
+    /**
+     * One index name declared in four ways, then back: each declaration is taken and answers from the
+     * stored records (a SQL backend keeps the columns of the others for processes still running with
+     * them, and once refused a third).
+     */
+    @Test
+    void anIndexNameCanBeRedeclaredInManyWays() {
+        Schema<String, Account> asNumber = accountsIn("evolve_many").index("b", Long.class, Account::balance).build();
+        depot().records(asNumber).saveAll(ACCOUNTS);
+        Schema<String, Account> asText = accountsIn("evolve_many").index("b", String.class, a -> "v" + a.balance()).build();
+        Schema<String, Account> asDouble = accountsIn("evolve_many").index("b", Double.class, a -> a.balance() / 2.0).build();
+        Schema<String, Account> asFlag = accountsIn("evolve_many").index("b", Boolean.class, a -> a.balance() > 1).build();
+
+        assertThat(map(depot().records(asText).query().where(Q.field("b").eq("v2")).list(), Account::id)).containsExactly("b", "c");
+        assertThat(map(depot().records(asDouble).query().where(Q.field("b").gt(0.5)).list(), Account::id))
+                .containsExactly("b", "c", "d");
+        Records<String, Account> flags = depot().records(asFlag);
+        assertThat(map(flags.query().where(Q.field("b").eq(false)).list(), Account::id)).containsExactly("a");
+        flags.insert(new Account("e", 0));
+        Records<String, Account> numbers = depot().records(asNumber);
+        assertThat(map(numbers.query().where(Q.field("b").lt(2)).list(), Account::id)).containsExactly("a", "e");
+        assertThat(map(depot().records(asText).query().where(Q.field("b").eq("v0")).list(), Account::id)).containsExactly("e");
+    }
+
     @Test
     void changingTheKeyTypeIsRefused() {
         depot().records(accountsIn("evolve_key").build()).save(new Account("a", 1));
