@@ -103,6 +103,20 @@ public interface Depot extends AutoCloseable {
     ChangeFeed changes();
 
     /**
+     * This depot's calls as {@link java.util.concurrent.CompletableFuture}s, each run on a virtual
+     * thread of its own (see {@link AsyncDepot}). Nothing to close: a call made after the depot
+     * closed fails as the blocking call would.
+     */
+    default AsyncDepot async() {
+        return new DefaultAsyncDepot(this, DefaultAsyncDepot.VIRTUAL_THREADS);
+    }
+
+    /** As {@link #async()}, running calls on {@code executor}. */
+    default AsyncDepot async(java.util.concurrent.Executor executor) {
+        return new DefaultAsyncDepot(this, executor);
+    }
+
+    /**
      * Whether the transaction with this {@link Transaction#id() id} was committed, from the change
      * feed: {@code COMMITTED} with its sequences, {@code NOT_COMMITTED} (certain: retrying is safe) or
      * {@code UNKNOWN} when retention or a {@link #clear()} has dropped events it could have had. Waits

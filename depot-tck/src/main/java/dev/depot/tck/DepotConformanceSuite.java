@@ -199,6 +199,13 @@ public abstract class DepotConformanceSuite {
     }
 
     @Nested
+    class Async extends AsyncTests {
+        Async() {
+            super(DepotConformanceSuite.this);
+        }
+    }
+
+    @Nested
     class Queues extends QueueTests {
         Queues() {
             super(DepotConformanceSuite.this);
