@@ -13,8 +13,10 @@ import java.util.Objects;
  * @param op what happened
  * @param version the record's version after the write (for a delete: the version it had)
  * @param time the depot clock's time at commit
+ * @param origin the {@link Depot#origin() origin} of the depot that committed the write; empty for
+ *     events written before origins were kept
  */
-public record ChangeEvent(long sequence, String collection, String key, Op op, long version, Instant time) {
+public record ChangeEvent(long sequence, String collection, String key, Op op, long version, Instant time, String origin) {
 
     /** Kinds of change. An upsert of an existing key is an {@code UPDATE}. */
     public enum Op {
@@ -28,5 +30,11 @@ public record ChangeEvent(long sequence, String collection, String key, Op op, l
         Objects.requireNonNull(key, "key");
         Objects.requireNonNull(op, "op");
         Objects.requireNonNull(time, "time");
+        Objects.requireNonNull(origin, "origin");
+    }
+
+    /** An event of no known origin. */
+    public ChangeEvent(long sequence, String collection, String key, Op op, long version, Instant time) {
+        this(sequence, collection, key, op, version, time, "");
     }
 }

@@ -31,11 +31,14 @@ final class DefaultChangeFeed implements ChangeFeed {
     private final ChangeLog log;
     private final Runnable checkOpen;
     private final BooleanSupplier depotClosed;
+    /** This depot's origin: what {@link SubscribeOptions#withoutOwnWrites()} leaves out. */
+    private final String origin;
     private final Set<Sub> subscriptions = ConcurrentHashMap.newKeySet();
 
     /** {@code checkOpen} throws once the depot is closed; {@code depotClosed} tells without throwing. */
-    DefaultChangeFeed(ChangeLog log, Runnable checkOpen, BooleanSupplier depotClosed) {
+    DefaultChangeFeed(ChangeLog log, Runnable checkOpen, BooleanSupplier depotClosed, String origin) {
         this.log = log;
+        this.origin = origin;
         this.checkOpen = checkOpen;
         this.depotClosed = depotClosed;
     }
@@ -171,6 +174,10 @@ final class DefaultChangeFeed implements ChangeFeed {
 
         /** Hands one event to the listener as the policy says; false when the subscription ends. */
         private boolean deliver(ChangeEvent e) throws InterruptedException {
+            if (!options.ownWrites() && !origin.isEmpty() && origin.equals(e.origin())) {
+                position = e.sequence(); // this depot's own write: passed over, not delivered
+                return true;
+            }
             for (int attempt = 1; ; attempt++) {
                 try {
                     listener.onChange(e);

@@ -29,8 +29,13 @@ final class DefaultDepot implements Depot {
         this.observer = GuardedObserver.of(options.observer());
         this.backend = ObservedBackend.wrap(backend, observer);
         this.url = url;
-        this.changes = new DefaultChangeFeed(backend.changes(), this::checkOpen, this::isClosed);
+        this.changes = new DefaultChangeFeed(backend.changes(), this::checkOpen, this::isClosed, backend.origin());
         this.clock = options.clock();
+    }
+
+    @Override
+    public String origin() {
+        return backend.origin();
     }
 
     @Override

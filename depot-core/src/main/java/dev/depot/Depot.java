@@ -39,6 +39,14 @@ public interface Depot extends AutoCloseable {
         return Backends.fromEnvironment(System.getenv(), DepotOptions.defaults());
     }
 
+    /**
+     * The name this depot's writes carry in the change feed ({@link ChangeEvent#origin()}): the one
+     * {@link DepotOptions#origin(String)} gave, else a random one fixed when the depot opened. A
+     * subscriber can leave out its own depot's writes ({@link SubscribeOptions#withoutOwnWrites()}),
+     * e.g. a cache that applies its own writes at once and needs only other processes'.
+     */
+    String origin();
+
     /** The records of a collection; each call on them is its own atomic transaction. */
     <K, V> Records<K, V> records(Schema<K, V> schema);
 

@@ -1,5 +1,6 @@
 package dev.depot;
 
+import dev.depot.spi.Origins;
 import java.time.Duration;
 import java.time.InstantSource;
 import java.util.Objects;
@@ -14,9 +15,11 @@ import java.util.Objects;
  * @param changeRetentionAge change events older than this are dropped
  * @param changeRetentionEvents at most this many change events are kept
  * @param observer told of every operation and retry, for metrics; {@link DepotObserver#NONE} by default
+ * @param origin the name this depot's writes carry in the change feed ({@link ChangeEvent#origin()});
+ *     {@code null}, the default: a random one per opened depot (see {@link Depot#origin()})
  */
 public record DepotOptions(InstantSource clock, int poolSize, Duration changeRetentionAge, long changeRetentionEvents,
-        DepotObserver observer) {
+        DepotObserver observer, String origin) {
 
     public DepotOptions {
         Objects.requireNonNull(clock, "clock");
@@ -31,6 +34,16 @@ public record DepotOptions(InstantSource clock, int poolSize, Duration changeRet
         if (changeRetentionEvents < 0) {
             throw new IllegalArgumentException("changeRetentionEvents must be >= 0, was " + changeRetentionEvents);
         }
+        if (origin != null && !Origins.valid(origin)) {
+            throw new IllegalArgumentException("origin must be 1 to " + Origins.MAX_LENGTH
+                    + " printable ASCII characters without spaces");
+        }
+    }
+
+    /** The settings with a random origin per opened depot. */
+    public DepotOptions(InstantSource clock, int poolSize, Duration changeRetentionAge, long changeRetentionEvents,
+            DepotObserver observer) {
+        this(clock, poolSize, changeRetentionAge, changeRetentionEvents, observer, null);
     }
 
     /** The settings without an observer. */
@@ -44,20 +57,30 @@ public record DepotOptions(InstantSource clock, int poolSize, Duration changeRet
     }
 
     public DepotOptions clock(InstantSource newClock) {
-        return new DepotOptions(newClock, poolSize, changeRetentionAge, changeRetentionEvents, observer);
+        return new DepotOptions(newClock, poolSize, changeRetentionAge, changeRetentionEvents, observer, origin);
     }
 
     public DepotOptions poolSize(int size) {
-        return new DepotOptions(clock, size, changeRetentionAge, changeRetentionEvents, observer);
+        return new DepotOptions(clock, size, changeRetentionAge, changeRetentionEvents, observer, origin);
     }
 
     /** Keeps change events for at most {@code maxAge} and at most {@code maxEvents} of them. */
     public DepotOptions changeRetention(Duration maxAge, long maxEvents) {
-        return new DepotOptions(clock, poolSize, maxAge, maxEvents, observer);
+        return new DepotOptions(clock, poolSize, maxAge, maxEvents, observer, origin);
     }
 
     /** Reports every operation and transaction retry to {@code newObserver}; see {@link DepotObserver}. */
     public DepotOptions observer(DepotObserver newObserver) {
-        return new DepotOptions(clock, poolSize, changeRetentionAge, changeRetentionEvents, newObserver);
+        return new DepotOptions(clock, poolSize, changeRetentionAge, changeRetentionEvents, newObserver, origin);
+    }
+
+    /**
+     * Names this depot's writes in the change feed (1 to 64 printable ASCII characters, no spaces),
+     * e.g. a service instance, so its subscribers can tell their own writes from others'; without
+     * it each opened depot gets a random origin.
+     */
+    public DepotOptions origin(String newOrigin) {
+        Objects.requireNonNull(newOrigin, "origin");
+        return new DepotOptions(clock, poolSize, changeRetentionAge, changeRetentionEvents, observer, newOrigin);
     }
 }

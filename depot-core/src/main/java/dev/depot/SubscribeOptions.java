@@ -17,8 +17,10 @@ import java.util.Objects;
  * @param onError what to do with the event the listener failed on
  * @param initialBackoff the pause before the first retry; it doubles with each further failure
  * @param maxBackoff the longest pause between retries
+ * @param ownWrites whether the subscribing depot's own writes are delivered (they are by default);
+ *     see {@link #withoutOwnWrites()}
  */
-public record SubscribeOptions(OnError onError, Duration initialBackoff, Duration maxBackoff) {
+public record SubscribeOptions(OnError onError, Duration initialBackoff, Duration maxBackoff, boolean ownWrites) {
 
     /** What a subscription does when its listener throws. */
     public enum OnError {
@@ -49,6 +51,11 @@ public record SubscribeOptions(OnError onError, Duration initialBackoff, Duratio
         }
     }
 
+    /** The options with a policy and back-off, delivering own writes. */
+    public SubscribeOptions(OnError onError, Duration initialBackoff, Duration maxBackoff) {
+        this(onError, initialBackoff, maxBackoff, true);
+    }
+
     /** Retry with back-off from 100 ms to 30 s. */
     public static SubscribeOptions defaults() {
         return new SubscribeOptions(OnError.RETRY, Duration.ofMillis(100), Duration.ofSeconds(30));
@@ -60,12 +67,23 @@ public record SubscribeOptions(OnError onError, Duration initialBackoff, Duratio
     }
 
     public SubscribeOptions withOnError(OnError policy) {
-        return new SubscribeOptions(policy, initialBackoff, maxBackoff);
+        return new SubscribeOptions(policy, initialBackoff, maxBackoff, ownWrites);
     }
 
     /** Retry pauses: {@code initial}, doubling up to {@code max}. */
     public SubscribeOptions withBackoff(Duration initial, Duration max) {
-        return new SubscribeOptions(onError, initial, max);
+        return new SubscribeOptions(onError, initial, max, ownWrites);
+    }
+
+    /**
+     * Leaves out the events of writes the subscribing depot made itself (those whose {@link
+     * ChangeEvent#origin()} is its {@link Depot#origin()}): the subscription passes over them, its
+     * position moving on, and delivers only other depots' writes — what a cache needs that applies
+     * its own writes at once (EveryDatabase's cross-process cache sync leaves out its own origin the
+     * same way).
+     */
+    public SubscribeOptions withoutOwnWrites() {
+        return new SubscribeOptions(onError, initialBackoff, maxBackoff, false);
     }
 
     /** The pause before retry number {@code attempt} (1-based). */

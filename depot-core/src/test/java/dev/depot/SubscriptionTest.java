@@ -105,7 +105,7 @@ class SubscriptionTest {
             if (depotClosed.get()) {
                 throw new IllegalStateException("closed");
             }
-        }, depotClosed::get);
+        }, depotClosed::get, "me");
     }
 
     @AfterEach

@@ -21,9 +21,11 @@ import java.util.function.Function;
 final class MemoryAutoCommit implements Session {
     private static final int MAX_ATTEMPTS = 10_000;
     private final MemoryStore store;
+    private final String origin;
 
-    MemoryAutoCommit(MemoryStore store) {
+    MemoryAutoCommit(MemoryStore store, String origin) {
         this.store = store;
+        this.origin = origin;
     }
 
     @Override
@@ -60,7 +62,7 @@ final class MemoryAutoCommit implements Session {
     }
 
     private <T> T read(Function<MemoryTransaction, T> work) {
-        MemoryTransaction tx = new MemoryTransaction(store);
+        MemoryTransaction tx = new MemoryTransaction(store, origin);
         try {
             return work.apply(tx);
         } finally {
@@ -70,7 +72,7 @@ final class MemoryAutoCommit implements Session {
 
     @Override
     public WriteResult write(CollectionSpec spec, Write w) {
-        return new MemoryTransaction(store).writeLatest(spec, w);
+        return new MemoryTransaction(store, origin).writeLatest(spec, w);
     }
 
     @Override
@@ -80,13 +82,13 @@ final class MemoryAutoCommit implements Session {
 
     @Override
     public WriteResult delete(CollectionSpec spec, Object key, long expectedVersion) {
-        return new MemoryTransaction(store).deleteLatest(spec, key, expectedVersion);
+        return new MemoryTransaction(store, origin).deleteLatest(spec, key, expectedVersion);
     }
 
     /** Runs a write as its own transaction, committing when {@code succeeded}, retrying lost races. */
     <T> T writeOnce(Function<MemoryTransaction, T> work, java.util.function.Predicate<T> succeeded) {
         for (int attempt = 1; ; attempt++) {
-            MemoryTransaction tx = new MemoryTransaction(store);
+            MemoryTransaction tx = new MemoryTransaction(store, origin);
             try {
                 T result = work.apply(tx);
                 if (succeeded.test(result)) {

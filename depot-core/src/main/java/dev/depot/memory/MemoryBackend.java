@@ -37,13 +37,20 @@ final class MemoryBackend implements Backend {
 
     private final MemoryStore store;
     private final String name; // null for a private store
+    private final String origin;
     private final MemoryAutoCommit autoCommit;
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    MemoryBackend(MemoryStore store, String name) {
+    MemoryBackend(MemoryStore store, String name, String origin) {
         this.store = store;
         this.name = name;
-        this.autoCommit = new MemoryAutoCommit(store);
+        this.origin = origin;
+        this.autoCommit = new MemoryAutoCommit(store, origin);
+    }
+
+    @Override
+    public String origin() {
+        return origin;
     }
 
     @Override
@@ -132,7 +139,7 @@ final class MemoryBackend implements Backend {
 
     @Override
     public Session begin() {
-        return new MemoryTransaction(store);
+        return new MemoryTransaction(store, origin);
     }
 
     @Override

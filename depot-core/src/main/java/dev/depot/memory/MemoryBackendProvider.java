@@ -4,6 +4,7 @@ import dev.depot.DepotOptions;
 import dev.depot.spi.Backend;
 import dev.depot.spi.BackendProvider;
 import dev.depot.spi.DepotUrl;
+import dev.depot.spi.Origins;
 import java.util.Set;
 import java.util.regex.Pattern;
 
@@ -23,12 +24,12 @@ public final class MemoryBackendProvider implements BackendProvider {
     public Backend open(DepotUrl url, DepotOptions options) {
         String name = url.rest();
         if (name.isEmpty()) {
-            return new MemoryBackend(new MemoryStore(options), null);
+            return new MemoryBackend(new MemoryStore(options), null, Origins.of(options));
         }
         if (!NAME.matcher(name).matches()) {
             throw new IllegalArgumentException("invalid memory store name in " + url
                     + ": use memory: or memory:NAME with NAME of letters, digits, '_', '.', '-'");
         }
-        return new MemoryBackend(MemoryStores.acquire(name, options), name);
+        return new MemoryBackend(MemoryStores.acquire(name, options), name, Origins.of(options));
     }
 }

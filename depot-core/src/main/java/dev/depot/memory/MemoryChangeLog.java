@@ -65,7 +65,7 @@ final class MemoryChangeLog implements ChangeLog {
      * and the id is recorded only once every event is in. Readers see the events only once all are
      * in ({@link #since} stops at {@link #lastSequence()}, which moves last).
      */
-    void append(long start, List<PendingEvent> pending, Instant time, FaultProbe probe, String commitId) {
+    void append(long start, List<PendingEvent> pending, Instant time, FaultProbe probe, String commitId, String origin) {
         long seq = start;
         lock.lock();
         try {
@@ -73,7 +73,7 @@ final class MemoryChangeLog implements ChangeLog {
                 for (PendingEvent p : pending) {
                     probe.at(FaultProbe.Point.EVENT_APPEND);
                     ring.add(new ChangeEvent(seq, p.collection().spec.name(), p.collection().keyType.text(p.key()), p.op(),
-                            p.version(), time));
+                            p.version(), time, origin));
                     seq++;
                 }
                 probe.at(FaultProbe.Point.AFTER_EVENTS);

@@ -32,6 +32,8 @@ import org.slf4j.LoggerFactory;
 final class MemoryTransaction implements Session {
     private static final Logger LOG = LoggerFactory.getLogger(MemoryTransaction.class);
     private final MemoryStore store;
+    /** The origin of the depot this transaction belongs to, stamped on its events. */
+    private final String origin;
     private long snapshot = -1;
     private boolean snapshotOpen;
     private boolean ended;
@@ -43,8 +45,9 @@ final class MemoryTransaction implements Session {
     private final Map<MemoryCollection, CollectionSpec> declared = new IdentityHashMap<>(1);
     private MemoryQueueWork queueWork; // buffered queue operations, null until the first
 
-    MemoryTransaction(MemoryStore store) {
+    MemoryTransaction(MemoryStore store, String origin) {
         this.store = store;
+        this.origin = origin;
     }
 
     private long snapshot() {
@@ -309,7 +312,7 @@ final class MemoryTransaction implements Session {
                 if (clearsFeed) {
                     store.log.clearThrough(last);
                 } else {
-                    store.log.append(start, events, now, store.probe(), commitId);
+                    store.log.append(start, events, now, store.probe(), commitId, origin);
                 }
             } catch (Throwable t) {
                 installs.undo();

@@ -22,6 +22,14 @@ public interface Backend extends AutoCloseable {
      */
     void prepare(CollectionSpec collection, Reindexer reindexer);
 
+    /**
+     * The origin this backend stamps on its commits' change events, fixed when it opened (see
+     * {@link Origins#of}); empty for a backend that keeps none.
+     */
+    default String origin() {
+        return "";
+    }
+
     /** The shared auto-commit session. */
     Session autoCommit();
 

@@ -27,6 +27,11 @@ public abstract class ForwardingBackend implements Backend {
     }
 
     @Override
+    public String origin() {
+        return delegate.origin();
+    }
+
+    @Override
     public void prepare(CollectionSpec collection, Reindexer reindexer) {
         delegate.prepare(collection, reindexer);
     }

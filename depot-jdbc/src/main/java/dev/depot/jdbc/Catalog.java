@@ -54,7 +54,42 @@ final class Catalog {
         }
         insertCounter(c);
         upgradeOps(c);
+        addOriginColumns(c);
         backend.feed.init(c);
+    }
+
+    /**
+     * Adds the {@code origin} column to the feed tables of an earlier Depot under {@code ddl=create};
+     * refuses them, with the statements, under {@code validate}. Their events, and those a process of
+     * an earlier version still numbers, have none: they read as an empty origin.
+     */
+    private void addOriginColumns(Connection c) throws SQLException {
+        if (ddl == Ddl.NONE) {
+            return;
+        }
+        List<String> missing = new java.util.ArrayList<>();
+        for (String table : List.of(prefix + "changes", prefix + "outbox")) {
+            if (!Dialect.hasColumn(c, table, "origin")) {
+                missing.add("ALTER TABLE " + table + " ADD COLUMN origin VARCHAR(64)");
+            }
+        }
+        if (missing.isEmpty()) {
+            return;
+        }
+        if (ddl == Ddl.VALIDATE) {
+            throw new IllegalStateException("opening the depot: tables " + prefix + "changes and " + prefix + "outbox lack the"
+                    + " origin column of change events (" + display + "); with ddl=validate Depot changes nothing. Run: "
+                    + String.join("; ", missing));
+        }
+        for (String sql : missing) {
+            try {
+                Dialect.execute(c, sql);
+            } catch (SQLException e) {
+                if (!Dialect.hasColumn(c, sql.substring("ALTER TABLE ".length(), sql.indexOf(" ADD")), "origin")) {
+                    throw e; // else another process added it first
+                }
+            }
+        }
     }
 
     /**
@@ -173,12 +208,12 @@ final class Catalog {
                 "CREATE TABLE IF NOT EXISTS " + prefix + "meta (name VARCHAR(64) NOT NULL PRIMARY KEY, val BIGINT NOT NULL)" + opts,
                 "CREATE TABLE IF NOT EXISTS " + prefix + "changes (seq BIGINT NOT NULL PRIMARY KEY, coll VARCHAR(64) NOT NULL, "
                         + "rkey " + d.textType() + " NOT NULL, " + d.opColumn() + ", ver BIGINT NOT NULL, t " + d.eventTimeType()
-                        + " NOT NULL, commit_id VARCHAR(64))" + opts,
+                        + " NOT NULL, commit_id VARCHAR(64), origin VARCHAR(64))" + opts,
                 changesTimeIndex(prefix),
                 Registry.ddl(prefix, d),
                 "CREATE TABLE IF NOT EXISTS " + prefix + "outbox (" + d.identityColumn() + ", s BIGINT NOT NULL, "
                         + "coll VARCHAR(64) NOT NULL, rkey " + d.textType() + " NOT NULL, " + d.opColumn() + ", ver BIGINT NOT NULL, "
-                        + "t " + d.eventTimeType() + " NOT NULL, commit_id VARCHAR(64))" + opts,
+                        + "t " + d.eventTimeType() + " NOT NULL, commit_id VARCHAR(64), origin VARCHAR(64))" + opts,
                 "CREATE TABLE IF NOT EXISTS " + prefix + "commits (id VARCHAR(64) NOT NULL PRIMARY KEY, t_sec BIGINT NOT NULL)" + opts));
         out.addAll(BlobTables.ddl(d, prefix));
         out.addAll(QueueTables.ddl(d, prefix));

@@ -104,9 +104,9 @@ final class Feed implements ChangeLog {
         String floor = floor(prefix);
         this.lastSql = "SELECT val FROM " + meta + " WHERE name = 'seq'";
         this.tryLockSql = backend.dialect.tryLock() == null ? null : lastSql + backend.dialect.tryLock();
-        this.insertSql = "INSERT INTO " + changes + " (seq, coll, rkey, op, ver, t, commit_id) VALUES (?, ?, ?, ?, ?, ?, ?)";
+        this.insertSql = "INSERT INTO " + changes + " (seq, coll, rkey, op, ver, t, commit_id, origin) VALUES (?, ?, ?, ?, ?, ?, ?, ?)";
         this.advanceSql = "UPDATE " + meta + " SET val = ? WHERE name = 'seq'";
-        this.stageSql = "INSERT INTO " + prefix + "outbox (s, coll, rkey, op, ver, t, commit_id) VALUES (?, ?, ?, ?, ?, ?, ?)";
+        this.stageSql = "INSERT INTO " + prefix + "outbox (s, coll, rkey, op, ver, t, commit_id, origin) VALUES (?, ?, ?, ?, ?, ?, ?, ?)";
         this.pendingSql = "SELECT MIN(id) FROM " + prefix + "outbox";
         this.lastAndWaitingSql = "SELECT val, (" + pendingSql + ") FROM " + meta + " WHERE name = 'seq'";
         this.drainsOnRead = backend.dialect.numbersAfterCommit();
@@ -115,7 +115,7 @@ final class Feed implements ChangeLog {
         this.commitsTrimSql = "DELETE FROM " + prefix + "commits WHERE t_sec < ? AND t_sec > ?";
         this.fenceKindSql = "SELECT t_sec FROM " + prefix + "commits WHERE id = ?";
         // The floor comes from the same statement, hence the same snapshot, as the events.
-        this.sinceSql = "SELECT seq, coll, rkey, op, ver, t, " + floor + " FROM " + changes
+        this.sinceSql = "SELECT seq, coll, rkey, op, ver, t, " + floor + ", origin FROM " + changes
                 + " WHERE seq > ? ORDER BY seq LIMIT ?";
         this.nextSql = "SELECT MIN(seq), " + floor + " FROM " + changes + " WHERE seq > ?";
         this.raiseFloorSql = "UPDATE " + meta + " SET val = ? WHERE name = 'trim' AND val < ?";
@@ -225,7 +225,7 @@ final class Feed implements ChangeLog {
             PendingEvent e = events.get(0);
             try (PreparedStatement ps = c.prepareStatement(backend.dialect.withCommit(stageSql))) {
                 ps.setLong(1, stamp);
-                bindEvent(backend.dialect, ps, e.collection(), e.key(), e.op().ordinal(), e.version(), time, commitId);
+                bindEvent(backend.dialect, ps, e.collection(), e.key(), e.op().ordinal(), e.version(), time, commitId, backend.origin());
                 ps.execute();
             } catch (SQLException x) {
                 throw ambiguous(x);
@@ -235,7 +235,7 @@ final class Feed implements ChangeLog {
         try (PreparedStatement ps = c.prepareStatement(stageSql)) {
             for (PendingEvent e : events) {
                 ps.setLong(1, stamp);
-                bindEvent(backend.dialect, ps, e.collection(), e.key(), e.op().ordinal(), e.version(), time, commitId);
+                bindEvent(backend.dialect, ps, e.collection(), e.key(), e.op().ordinal(), e.version(), time, commitId, backend.origin());
                 ps.addBatch();
             }
             ps.executeBatch();
@@ -248,12 +248,12 @@ final class Feed implements ChangeLog {
     }
 
     /**
-     * Binds an event's columns as parameters 2..7 of the outbox or feed insert (parameter 1 is the
+     * Binds an event's columns as parameters 2..8 of the outbox or feed insert (parameter 1 is the
      * stamp or the sequence): collection, key, operation, version, time (microseconds, see
-     * {@link Dialect#bindEventTime}), commit id (may be null).
+     * {@link Dialect#bindEventTime}), commit id (may be null), origin (null when empty).
      */
     static void bindEvent(Dialect d, PreparedStatement ps, String coll, String key, int op, long version, Instant time,
-            String commitId) throws SQLException {
+            String commitId, String origin) throws SQLException {
         ps.setString(2, coll);
         ps.setString(3, key);
         ps.setString(4, OPS[op].name());
@@ -263,6 +263,11 @@ final class Feed implements ChangeLog {
             ps.setNull(7, Types.VARCHAR);
         } else {
             ps.setString(7, commitId);
+        }
+        if (origin == null || origin.isEmpty()) {
+            ps.setNull(8, Types.VARCHAR);
+        } else {
+            ps.setString(8, origin);
         }
     }
 
@@ -368,16 +373,16 @@ final class Feed implements ChangeLog {
         Instant time = clockTime.truncatedTo(ChronoUnit.MICROS);
         long seq = last;
         if (events.size() == 1 && backend.multiStatements()) { // MariaDB
-            // One round trip for the feed row, the counter and (with commit) COMMIT; parameter 8 is the
-            // counter, 9 to 11 what retention by count drops (nothing when negative).
+            // One round trip for the feed row, the counter and (with commit) COMMIT; parameter 9 is the
+            // counter, 10 to 12 what retention by count drops (nothing when negative).
             PendingEvent e = events.get(0);
             try (PreparedStatement ps = c.prepareStatement(commit ? backend.dialect.withCommit(insertAndAdvanceSql) : insertAndAdvanceSql)) {
                 ps.setLong(1, ++seq);
-                bindEvent(backend.dialect, ps, e.collection(), e.key(), e.op().ordinal(), e.version(), time, commitId);
-                ps.setLong(8, seq);
-                ps.setLong(9, seq - maxEvents);
+                bindEvent(backend.dialect, ps, e.collection(), e.key(), e.op().ordinal(), e.version(), time, commitId, backend.origin());
+                ps.setLong(9, seq);
                 ps.setLong(10, seq - maxEvents);
                 ps.setLong(11, seq - maxEvents);
+                ps.setLong(12, seq - maxEvents);
                 try {
                     ps.execute();
                 } catch (SQLException x) {
@@ -394,7 +399,7 @@ final class Feed implements ChangeLog {
         try (PreparedStatement ps = c.prepareStatement(insertSql)) {
             for (PendingEvent e : events) {
                 ps.setLong(1, ++seq);
-                bindEvent(backend.dialect, ps, e.collection(), e.key(), e.op().ordinal(), e.version(), time, commitId);
+                bindEvent(backend.dialect, ps, e.collection(), e.key(), e.op().ordinal(), e.version(), time, commitId, backend.origin());
                 ps.addBatch();
             }
             ps.executeBatch();
@@ -653,8 +658,9 @@ final class Feed implements ChangeLog {
                         if (seq > expected) {
                             break; // a hole: an earlier commit not visible yet; a later call returns it
                         }
+                        String origin = rs.getString(8);
                         out.add(new ChangeEvent(seq, rs.getString(2), rs.getString(3), ChangeEvent.Op.valueOf(rs.getString(4)),
-                                rs.getLong(5), backend.dialect.readEventTime(rs, 6)));
+                                rs.getLong(5), backend.dialect.readEventTime(rs, 6), origin == null ? "" : origin));
                         expected++;
                     }
                 }

@@ -51,10 +51,13 @@ final class JdbcBackend implements Backend {
     private final StampBlock stamps;
     private final PgListener listener;
     private volatile boolean closed;
+    /** Stamped on this backend's commits' events. */
+    private final String origin;
 
     private JdbcBackend(JdbcSettings settings, DepotOptions options, Connections pool, SqlConnector listenOn) {
         this.settings = settings;
         this.options = options;
+        this.origin = dev.depot.spi.Origins.of(options);
         this.pool = pool;
         this.scheme = settings.display().substring(0, settings.display().indexOf(':'));
         String multi = settings.dialect().multiStatementProperty();
@@ -309,6 +312,11 @@ final class JdbcBackend implements Backend {
     @Override
     public void prepare(CollectionSpec collection, Reindexer reindexer) {
         catalog.prepare(collection, reindexer);
+    }
+
+    @Override
+    public String origin() {
+        return origin;
     }
 
     @Override

@@ -180,7 +180,7 @@ final class PostgresDialect extends Dialect {
     String sequencerScript(String prefix, long maxEvents) {
         String meta = prefix + "meta";
         return "SELECT val FROM " + meta + " WHERE name = 'seq' FOR UPDATE; "
-                + "WITH moved AS (DELETE FROM " + prefix + "outbox RETURNING id, s, coll, rkey, op, ver, t, commit_id), "
+                + "WITH moved AS (DELETE FROM " + prefix + "outbox RETURNING id, s, coll, rkey, op, ver, t, commit_id, origin), "
                 + "base AS (SELECT val FROM " + meta + " WHERE name = 'seq'), "
                 + numberMoved(prefix, "base", "") + ", "
                 + trimByCount(prefix, "(SELECT val FROM base)", maxEvents) + " "
@@ -193,9 +193,9 @@ final class PostgresDialect extends Dialect {
      * commit order, then whatever {@code own} selects (numbered after them).
      */
     private static String numberMoved(String prefix, String base, String own) {
-        return "ins AS (INSERT INTO " + prefix + "changes (seq, coll, rkey, op, ver, t, commit_id) "
+        return "ins AS (INSERT INTO " + prefix + "changes (seq, coll, rkey, op, ver, t, commit_id, origin) "
                 // commit order: commits by their first outbox id, each commit's events together (Sequencer#moveCommitted)
-                + "SELECT " + base + ".val + ROW_NUMBER() OVER (ORDER BY m.first, m.id), m.coll, m.rkey, m.op, m.ver, m.t, m.commit_id "
+                + "SELECT " + base + ".val + ROW_NUMBER() OVER (ORDER BY m.first, m.id), m.coll, m.rkey, m.op, m.ver, m.t, m.commit_id, m.origin "
                 + "FROM (SELECT moved.*, MIN(id) OVER (PARTITION BY s) AS first FROM moved) m, " + base + own + " RETURNING seq, t)";
     }
 

@@ -63,10 +63,10 @@ final class Sequencer {
         String meta = prefix + "meta";
         this.outbox = prefix + "outbox";
         this.lockSql = "SELECT val FROM " + meta + " WHERE name = 'seq'" + backend.dialect.forUpdate();
-        this.pendingSql = "SELECT id, coll, rkey, op, ver, t, commit_id, s FROM " + outbox + " ORDER BY id"
+        this.pendingSql = "SELECT id, coll, rkey, op, ver, t, commit_id, s, origin FROM " + outbox + " ORDER BY id"
                 + backend.dialect.outboxRead();
-        this.insertSql = "INSERT INTO " + prefix + "changes (seq, coll, rkey, op, ver, t, commit_id) "
-                + "VALUES (?, ?, ?, ?, ?, ?, ?)";
+        this.insertSql = "INSERT INTO " + prefix + "changes (seq, coll, rkey, op, ver, t, commit_id, origin) "
+                + "VALUES (?, ?, ?, ?, ?, ?, ?, ?)";
         this.advanceSql = "UPDATE " + meta + " SET val = ? WHERE name = 'seq'";
         this.script = backend.dialect.sequencerScript(prefix, backend.options.changeRetentionEvents());
         this.whole = backend.dialect.outboxReadSkipsLocked() ? new WholeCommits(outbox) : null;
@@ -251,7 +251,7 @@ final class Sequencer {
         try (PreparedStatement ps = c.prepareStatement(pendingSql); ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
                 read.add(new Staged(rs.getLong(1), rs.getLong(8), rs.getString(2), rs.getString(3), Feed.op(rs.getString(4)),
-                        rs.getLong(5), backend.dialect.readEventTime(rs, 6), rs.getString(7))); // in id order
+                        rs.getLong(5), backend.dialect.readEventTime(rs, 6), rs.getString(7), rs.getString(9))); // in id order
             }
         }
         WholeCommits.Bound bound = whole == null || read.isEmpty() ? ALL
@@ -279,7 +279,7 @@ final class Sequencer {
         try (PreparedStatement ps = c.prepareStatement(insertSql)) {
             for (Staged r : all) {
                 ps.setLong(1, ++seq);
-                Feed.bindEvent(backend.dialect, ps, r.coll(), r.key(), r.op(), r.version(), r.time(), r.commitId());
+                Feed.bindEvent(backend.dialect, ps, r.coll(), r.key(), r.op(), r.version(), r.time(), r.commitId(), r.origin());
                 ps.addBatch();
             }
             ps.executeBatch();
@@ -292,7 +292,8 @@ final class Sequencer {
         return new Pass(all.size(), seq, oldest, deferred, bound);
     }
 
-    private record Staged(long id, long stamp, String coll, String key, int op, long version, java.time.Instant time, String commitId) {}
+    private record Staged(long id, long stamp, String coll, String key, int op, long version, java.time.Instant time, String commitId,
+            String origin) {}
 
     private void run(Connection c) throws SQLException {
         Dialect d = backend.dialect;

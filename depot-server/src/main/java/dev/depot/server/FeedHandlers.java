@@ -131,6 +131,7 @@ final class FeedHandlers {
         m.put("op", e.op().name().toLowerCase(java.util.Locale.ROOT));
         m.put("version", e.version());
         m.put("time", e.time().toString());
+        m.put("origin", e.origin());
         return m;
     }
 

@@ -28,6 +28,11 @@ final class RecordsOnlyDepot implements Depot {
     }
 
     @Override
+    public String origin() {
+        return inner.origin();
+    }
+
+    @Override
     public <K, V> Records<K, V> records(Schema<K, V> schema) {
         return inner.records(schema);
     }

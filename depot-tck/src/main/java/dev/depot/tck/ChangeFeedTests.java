@@ -115,6 +115,35 @@ abstract class ChangeFeedTests extends FeatureTests {
     }
 
     @Test
+    void eventsCarryTheOriginOfTheDepotThatWroteThem() {
+        long from = feed().lastSequence();
+        accounts().insert(account("o1", 1));
+        depot().inTransaction(tx -> {
+            tx.records(KitModel.ACCOUNTS).insert(account("o2", 2));
+            tx.records(KitModel.ACCOUNTS).delete("o1");
+        });
+
+        assertThat(depot().origin()).isNotBlank().doesNotContain(" ");
+        List<ChangeEvent> events = feed().since(from);
+        assertThat(events).hasSize(3).allSatisfy(e -> assertThat(e.origin()).isEqualTo(depot().origin()));
+    }
+
+    @Test
+    void aSubscriptionWithoutOwnWritesPassesOverThemAndMovesOn() {
+        long from = feed().lastSequence();
+        Recorder own = new Recorder(2);
+        Recorder others = new Recorder(0);
+        try (Subscription all = feed().subscribe(from, own);
+                Subscription notOwn = feed().subscribe(from, others, SubscribeOptions.defaults().withoutOwnWrites())) {
+            List<String> keys = insertAccounts("own", 2);
+            assertThat(keys(own.awaitEvents())).containsExactlyElementsOf(keys);
+            long last = feed().lastSequence();
+            awaitUntil("the subscription without own writes passed them", () -> notOwn.position() >= last);
+            assertThat(others.events).isEmpty();
+        }
+    }
+
+    @Test
     void everyWriteEmitsOneEventWithOpVersionKeyAndClockTime() {
         long from = feed().lastSequence();
         Player ann = player("Ann", 1);
