@@ -23,6 +23,14 @@ final class Catalog {
     private final Registry registry;
     private final SchemaEvolution evolution;
     private final Map<String, Table> tables = new ConcurrentHashMap<>();
+    /**
+     * The tables this process created, with the {@link #ddlEpoch} of their creation: a transaction
+     * whose snapshot began before cannot read them (InnoDB refuses a consistent read of a table newer
+     * than the read view, SQLite's snapshot has no such table, H2's snapshot does not cover it and
+     * shows later commits), and needs none of them: the collection was empty for it.
+     */
+    private final Map<String, Long> born = new ConcurrentHashMap<>();
+    private final java.util.concurrent.atomic.AtomicLong ddlEpoch = new java.util.concurrent.atomic.AtomicLong();
     private final Ddl ddl;
     private final String display;
 
@@ -248,6 +256,20 @@ final class Catalog {
         }
     }
 
+    /** Counts the tables this process created; a transaction notes it before taking its snapshot. */
+    long ddlEpoch() {
+        return ddlEpoch.get();
+    }
+
+    /**
+     * Whether {@code t} was created by this process after {@code epoch} (read before a snapshot
+     * began), so that the snapshot may predate the table: the collection was empty in it.
+     */
+    boolean bornAfter(Table t, long epoch) {
+        Long b = born.get(t.name);
+        return b != null && b > epoch;
+    }
+
     synchronized void prepare(CollectionSpec spec, Reindexer reindexer) {
         Table known = tables.get(spec.name());
         if (known != null && known.spec.equals(spec)) {
@@ -257,8 +279,10 @@ final class Catalog {
             tables.put(spec.name(), backend.read("checking collection '" + spec.name() + "'", c -> adopt(c, spec)));
             return;
         }
+        boolean[] created = new boolean[1];
         Registry.Entry e = backend.writeExclusive("preparing collection '" + spec.name() + "'", tx -> {
             Registry.Entry stored = registry.find(tx.conn, spec.name());
+            created[0] = stored == null;
             String table = stored == null ? Names.table(prefix, spec.name()) : stored.table();
             // Never adopt (nor keep using) a table whose records belong to another collection.
             String owner = registry.otherOwner(tx.conn, table, spec.name());
@@ -272,6 +296,9 @@ final class Catalog {
             }
             return evolution.evolve(tx.conn, evolution.upgrade(tx.conn, stored), spec, reindexer);
         });
+        if (created[0]) {
+            born.put(e.table(), ddlEpoch.incrementAndGet()); // before the table can be used
+        }
         tables.put(spec.name(), new Table(spec, e.table(), e.columnsFor(spec), d));
     }
 

@@ -15,7 +15,9 @@ import java.util.List;
  * Runs queries and counts. Without own writes the database does all the work. With them, the
  * database returns enough rows (offset + limit + number of written keys) from the snapshot; rows of
  * written keys are replaced by their written state, and the merge is sorted in Java with the same
- * order the SQL uses: so a transaction sees its own writes in queries and counts.
+ * order the SQL uses: so a transaction sees its own writes in queries and counts. Without a
+ * connection ({@code c} null: the table is newer than the transaction's snapshot, {@link
+ * View#unseen}) the database holds nothing for the query and only the own writes answer.
  */
 final class QueryRunner {
     private QueryRunner() {}
@@ -25,6 +27,9 @@ final class QueryRunner {
 
     static List<StoredRecord> query(Connection c, Table t, QueryPlan plan, TableOverlay own) throws SQLException {
         if (own == null) {
+            if (c == null) {
+                return new ArrayList<>();
+            }
             QuerySql.Sql sql = t.queries.select(plan, plan.offset(), plan.limit(), false);
             List<StoredRecord> out = new ArrayList<>();
             run(c, t, sql, rs -> out.add(StoredRecord.of(Reads.key(rs, t), rs.getLong(2), t.docs.read(rs, 3))));
@@ -82,6 +87,9 @@ final class QueryRunner {
     }
 
     private static void run(Connection c, Table t, QuerySql.Sql sql, RowConsumer each) throws SQLException {
+        if (c == null) {
+            return; // no rows: see the class comment
+        }
         try (PreparedStatement ps = c.prepareStatement(sql.text())) {
             sql.bind(t, ps);
             try (ResultSet rs = ps.executeQuery()) {

@@ -37,6 +37,8 @@ final class TransactionSession implements Session {
     private final List<PendingEvent> events = new ArrayList<>();
     private Connection conn;
     private View view;
+    /** {@link Catalog#ddlEpoch} before the snapshot began: tables created after it read as empty ({@link View#unseen}). */
+    private long epoch;
     private boolean ended;
     /** Stored with the commit's change events, see {@link Feed#lookup}. */
     private String commitId;
@@ -54,6 +56,7 @@ final class TransactionSession implements Session {
         }
         if (view == null) {
             Connection c = backend.connection();
+            epoch = backend.catalog.ddlEpoch(); // before the snapshot: a table created later may be missing from it
             try {
                 backend.dialect.beginSnapshot(c);
             } catch (SQLException e) {
@@ -61,7 +64,7 @@ final class TransactionSession implements Session {
                 throw e;
             }
             conn = c;
-            view = new View(c, overlay);
+            view = new View(c, overlay, t -> backend.catalog.bornAfter(t, epoch));
         }
         return view;
     }
@@ -82,7 +85,7 @@ final class TransactionSession implements Session {
             if (p != null) {
                 return p.present() ? p : null;
             }
-            return Reads.record(v.conn, t, key);
+            return v.unseen(t) ? null : Reads.record(v.conn, t, key);
         });
     }
 
@@ -101,7 +104,9 @@ final class TransactionSession implements Session {
                     out.add(p);
                 }
             }
-            out.addAll(Reads.records(v.conn, t, unwritten));
+            if (!v.unseen(t)) {
+                out.addAll(Reads.records(v.conn, t, unwritten));
+            }
             return out;
         });
     }
@@ -127,13 +132,13 @@ final class TransactionSession implements Session {
     @Override
     public List<StoredRecord> query(CollectionSpec spec, QueryPlan plan) {
         Table t = backend.table(spec);
-        return call(spec, v -> QueryRunner.query(v.conn, t, plan, overlay.peek(t)));
+        return call(spec, v -> QueryRunner.query(v.unseen(t) ? null : v.conn, t, plan, overlay.peek(t)));
     }
 
     @Override
     public long count(CollectionSpec spec, QueryPlan plan) {
         Table t = backend.table(spec);
-        return call(spec, v -> QueryRunner.count(v.conn, t, plan, overlay.peek(t)));
+        return call(spec, v -> QueryRunner.count(v.unseen(t) ? null : v.conn, t, plan, overlay.peek(t)));
     }
 
     @Override

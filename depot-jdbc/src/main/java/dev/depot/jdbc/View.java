@@ -14,10 +14,18 @@ final class View {
     final Connection conn;
     final Overlay overlay;
     private final boolean lock;
+    private final java.util.function.Predicate<Table> unseen;
 
-    /** A snapshot's view: reads lock nothing. */
-    View(Connection conn, Overlay overlay) {
-        this(conn, overlay, false);
+    /**
+     * A snapshot's view: reads lock nothing. Tables for which {@code unseen} holds were created after
+     * the snapshot began: the database is not asked about them (it may refuse, or show later
+     * commits); they read as empty, with the session's own writes laid over.
+     */
+    View(Connection conn, Overlay overlay, java.util.function.Predicate<Table> unseen) {
+        this.conn = conn;
+        this.overlay = overlay;
+        this.lock = false;
+        this.unseen = unseen;
     }
 
     /** With {@code lock}, the bases of keys to write are read with a row lock held until commit. */
@@ -25,6 +33,12 @@ final class View {
         this.conn = conn;
         this.overlay = overlay;
         this.lock = lock;
+        this.unseen = t -> false;
+    }
+
+    /** Whether {@code t} did not exist in this view's snapshot (so it holds no committed rows here). */
+    boolean unseen(Table t) {
+        return unseen.test(t);
     }
 
     /** The committed state of {@code key}, read once per transaction and then remembered. */
@@ -32,7 +46,7 @@ final class View {
         TableOverlay o = overlay.of(t);
         Base b = o.cachedBase(key);
         if (b == null) {
-            b = Reads.bases(conn, t, List.of(key), lock).get(0);
+            b = unseen(t) ? Base.absent(key) : Reads.bases(conn, t, List.of(key), lock).get(0);
             o.cacheBase(b);
         }
         return b;
@@ -48,7 +62,7 @@ final class View {
                 missing.add(k);
             }
         }
-        if (!missing.isEmpty()) {
+        if (!missing.isEmpty() && !unseen(t)) {
             for (Base b : Reads.bases(conn, t, missing, lock)) {
                 o.cacheBase(b);
             }
@@ -68,6 +82,9 @@ final class View {
             Object holder = o.holder(i, values[i]);
             if (holder != null && !holder.equals(key)) {
                 return i;
+            }
+            if (unseen(t)) {
+                continue;
             }
             for (Object other : Reads.uniqueHolders(conn, t, i, values[i])) {
                 // A holder this session rewrote no longer counts; if it still holds the value the map above said so.
