@@ -602,6 +602,24 @@ abstract class Dialect {
      */
     private static final String POOL_MARKED_BROKEN = "Connection is closed";
 
+    /**
+     * Whether {@code e}, from a read in a transaction's snapshot, says the snapshot is older than the
+     * table it read (created or altered by another process since it began). PostgreSQL and H2 read
+     * such a table without complaint; MariaDB and SQLite refuse.
+     */
+    boolean tableNewerThanSnapshot(SQLException e) {
+        return false;
+    }
+
+    /**
+     * Whether a snapshot also fixes the schema, so that a table {@link #tableNewerThanSnapshot newer}
+     * than it was certainly created after it began and held nothing for it (SQLite: the schema is
+     * in the database file, read under the same read transaction).
+     */
+    boolean snapshotHasSchema() {
+        return false;
+    }
+
     /** One exception of the chain, by the standard classes and SQLSTATEs; dialects add their codes. */
     Failure classifyOne(SQLException e) {
         String state = e.getSQLState() == null ? "" : e.getSQLState();

@@ -260,6 +260,12 @@ final class MariaDbDialect extends Dialect {
         return type == IndexType.DOUBLE ? Types.BIGINT : super.sqlType(type);
     }
 
+    /** 1412: "Table definition has changed, please retry transaction" (created or altered after the read view). */
+    @Override
+    boolean tableNewerThanSnapshot(SQLException e) {
+        return e.getErrorCode() == 1412;
+    }
+
     @Override
     Failure classifyOne(SQLException e) {
         return switch (e.getErrorCode()) {

@@ -171,6 +171,16 @@ final class SqliteDialect extends Dialect {
     void endSnapshot(Connection c) {}
 
     @Override
+    boolean tableNewerThanSnapshot(SQLException e) {
+        return String.valueOf(e.getMessage()).contains("no such table");
+    }
+
+    @Override
+    boolean snapshotHasSchema() {
+        return true;
+    }
+
+    @Override
     Failure classifyOne(SQLException e) {
         if (e instanceof SQLiteException s) {
             SQLiteErrorCode code = s.getResultCode();

@@ -39,6 +39,8 @@ final class TransactionSession implements Session {
     private View view;
     /** {@link Catalog#ddlEpoch} before the snapshot began: tables created after it read as empty ({@link View#unseen}). */
     private long epoch;
+    /** Tables another process created after this snapshot began, found by reading them ({@link Dialect#snapshotHasSchema}). */
+    private final java.util.Set<String> newerTables = new java.util.HashSet<>();
     private boolean ended;
     /** Stored with the commit's change events, see {@link Feed#lookup}. */
     private String commitId;
@@ -64,14 +66,30 @@ final class TransactionSession implements Session {
                 throw e;
             }
             conn = c;
-            view = new View(c, overlay, t -> backend.catalog.bornAfter(t, epoch));
+            view = new View(c, overlay, t -> backend.catalog.bornAfter(t, epoch) || newerTables.contains(t.name));
         }
         return view;
     }
 
     private <T> T call(CollectionSpec spec, SqlWork<View, T> work) {
         try {
-            return work.run(view());
+            try {
+                return work.run(view());
+            } catch (SQLException e) {
+                if (view == null || !backend.dialect.tableNewerThanSnapshot(e)) {
+                    throw e;
+                }
+                // Another process created (or altered) the table after this snapshot began. Where the
+                // snapshot fixes the schema too, the collection was empty in it: read it so (a
+                // refused read changed nothing, so it can run again). Elsewhere a fresh snapshot
+                // reads it: a conflict, which Retry.onConflict runs again.
+                String table = backend.table(spec).name;
+                if (backend.dialect.snapshotHasSchema() && newerTables.add(table)) {
+                    return work.run(view);
+                }
+                throw new ConflictException("a transaction on collection '" + spec.name() + "': its snapshot is older than the"
+                        + " collection's table, which another process created or changed since; retry the transaction");
+            }
         } catch (SQLException e) {
             throw backend.failures.map(e, "a transaction on collection '" + spec.name() + "'");
         }

@@ -864,6 +864,54 @@ class IsolationProbeTest {
         });
     }
 
+    /**
+     * The same with the table created by another process (a second depot on the database): a
+     * snapshot older than the table reads the collection as empty (PostgreSQL) or the transaction
+     * fails with a retryable {@link ConflictException}; under {@code Retry.onConflict} it then
+     * succeeds on a fresh snapshot, on every backend, never with another exception.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("databases")
+    void aCollectionAnotherProcessCreatedAfterTheSnapshotIsEmptyOrARetryableConflict(String db, TestDatabases.UrlSource opener) {
+        String url = ReadableSchemaTest.url(opener, PREFIX);
+        try (Depot a = Depot.open(url); Depot b = Depot.open(url)) {
+            try {
+                a.records(ACCTS).save(acct("x", 10));
+                Schema<String, Note> remote = Schema.of("notes_remote", String.class, Note.class).key(Note::id)
+                        .index("tag", String.class, Note::tag).build();
+                AtomicInteger attempts = new AtomicInteger();
+                String seen = a.transact(Retry.onConflict(3), tx -> {
+                    tx.records(ACCTS).count();
+                    if (attempts.incrementAndGet() == 1) {
+                        b.records(remote).insert(new Note("r", "t"));
+                    }
+                    Records<String, Note> n = tx.records(remote);
+                    return n.count() + " " + n.exists("r");
+                });
+                if (db.startsWith("h2")) {
+                    // KNOWN GAP (reported, not fixed): H2's SNAPSHOT covers the tables that existed
+                    // when it began; a table another depot created later shows that depot's later
+                    // commits. Only a second depot on one H2 database in one JVM can meet it.
+                    assertThat(seen + " " + attempts.get()).as(db).isEqualTo("1 true 1");
+                } else {
+                    assertThat(seen).as(db).isIn("0 false", "1 true");
+                    assertThat(seen.equals("0 false") ? attempts.get() : attempts.get() - 1).as(db + " " + seen).isEqualTo(1);
+                }
+                b.records(remote).clear();
+            } finally {
+                a.clear();
+            }
+        }
+    }
+
+    static Stream<Arguments> databases() {
+        return Stream.of(
+                Arguments.of("h2-file", (TestDatabases.UrlSource) TestDatabases::h2File),
+                Arguments.of("sqlite", (TestDatabases.UrlSource) TestDatabases::sqlite),
+                Arguments.of("postgresql", (TestDatabases.UrlSource) () -> TestDatabases.fresh(TestDatabases.postgres(), PREFIX)),
+                Arguments.of("mariadb", (TestDatabases.UrlSource) () -> TestDatabases.fresh(TestDatabases.mariadb(), PREFIX)));
+    }
+
     /** Runs a step that needs the transaction itself (another collection) inside {@code t}. */
     private static <T> T stepOn(Tx t, Function<Transaction, T> work) {
         return t.runTx(work);
