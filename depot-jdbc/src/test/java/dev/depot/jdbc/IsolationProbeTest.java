@@ -1017,6 +1017,126 @@ class IsolationProbeTest {
         });
     }
 
+    /**
+     * A stream is read lazily in batches of 256. Inside a transaction every batch comes from its
+     * snapshot; outside one each batch is its own read, and a row nobody wrote is still met exactly
+     * once (keyset continuation), whatever others commit between batches.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("everyBackend")
+    void aLazyStreamWhileOthersWriteBetweenBatches(String db, TestDatabases.UrlSource opener) {
+        with(opener, depot -> {
+            Records<String, Acct> r = depot.records(ACCTS);
+            List<Acct> seed = new ArrayList<>();
+            for (int i = 0; i < 900; i++) {
+                seed.add(acct(String.format("s%03d", i), i % 11));
+            }
+            r.saveAll(seed);
+            Tx t1 = begin(depot);
+            List<String> snapshot = t1.run(a -> a.query().orderBy("balance").list().stream().map(Acct::id).toList());
+            List<String> inTx = t1.run(a -> {
+                List<String> out = new ArrayList<>();
+                java.util.Iterator<Acct> it = a.query().orderBy("balance").stream().iterator();
+                int n = 0;
+                while (it.hasNext()) {
+                    out.add(it.next().id());
+                    if (++n % 200 == 0) {
+                        int round = n;
+                        // Another thread commits while this stream is half read.
+                        get(threads.submit(() -> depot.inTransaction(tx -> {
+                            Records<String, Acct> o = tx.records(ACCTS);
+                            o.delete(String.format("s%03d", round % 900));
+                            o.update(acct(String.format("s%03d", (round + 1) % 900), 0));
+                            o.insert(acct("new" + round, 0));
+                        })));
+                    }
+                }
+                return out;
+            });
+            assertThat(inTx).as(db).isEqualTo(snapshot);
+            assertThat(t1.commit()).isNull();
+
+            Set<String> touched = new HashSet<>();
+            List<String> outside = new ArrayList<>();
+            java.util.Iterator<Acct> it = r.query().orderBy("balance").stream().iterator();
+            int n = 0;
+            while (it.hasNext()) {
+                outside.add(it.next().id());
+                if (++n % 150 == 0) {
+                    String gone = String.format("s%03d", (n * 7) % 900);
+                    String moved = String.format("s%03d", (n * 13 + 5) % 900);
+                    touched.add(gone);
+                    touched.add(moved);
+                    r.delete(gone);
+                    r.get(moved).ifPresent(v -> r.update(acct(moved, (v.balance() + 5) % 11)));
+                    r.insert(acct("late" + n, n % 11));
+                }
+            }
+            Set<String> expected = new HashSet<>(snapshot);
+            expected.removeAll(touched);
+            expected.removeIf(k -> !k.startsWith("s"));
+            List<String> untouchedSeen = outside.stream().filter(expected::contains).toList();
+            assertThat(untouchedSeen).as(db).doesNotHaveDuplicates();
+            assertThat(new HashSet<>(untouchedSeen)).as(db).isEqualTo(r.query().list().stream().map(Acct::id)
+                    .filter(expected::contains).collect(Collectors.toSet()));
+        });
+    }
+
+    /**
+     * Outside a transaction a write never throws {@link ConflictException}: many threads saving,
+     * updating, deleting and batch-saving overlapping keys (batches in opposite key orders, inserts
+     * of new keys among them) all complete, and each key ends at the version its writes add up to.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("everyBackend")
+    void autoCommitWritesUnderContentionNeverConflict(String db, TestDatabases.UrlSource opener) {
+        with(opener, depot -> {
+            Records<String, RecordsProbeTest.Item> r = depot.records(RecordsProbeTest.ITEMS);
+            Map<String, Integer> failures = new ConcurrentHashMap<>();
+            AtomicInteger increments = new AtomicInteger();
+            r.save(new RecordsProbeTest.Item("hot", "n", 0L, null));
+            CountDownLatch go = new CountDownLatch(1);
+            List<Future<?>> all = new ArrayList<>();
+            for (int t = 0; t < 8; t++) {
+                int me = t;
+                all.add(threads.submit(() -> {
+                    await(go);
+                    for (int i = 0; i < 30; i++) {
+                        try {
+                            List<RecordsProbeTest.Item> batch = new ArrayList<>();
+                            for (int k = 0; k < 6; k++) {
+                                int key = me % 2 == 0 ? k : 5 - k;
+                                batch.add(new RecordsProbeTest.Item("b" + key + "_" + (i % 3), "t" + me, (long) i, null));
+                            }
+                            r.saveAll(batch);
+                            r.save(new RecordsProbeTest.Item("s" + (i % 4), "t" + me, (long) i, null));
+                            r.delete("s" + ((i + me) % 4));
+                            while (true) {
+                                var v = r.getVersioned("hot").orElseThrow();
+                                try {
+                                    r.update(new RecordsProbeTest.Item("hot", "n", v.value().score() + 1, null), v.version());
+                                    increments.incrementAndGet();
+                                    break;
+                                } catch (dev.depot.VersionConflictException lost) {
+                                    // someone else incremented first: read again
+                                }
+                            }
+                        } catch (RuntimeException e) {
+                            failures.merge(e.getClass().getSimpleName() + ": " + e.getMessage(), 1, Integer::sum);
+                        }
+                    }
+                    return null;
+                }));
+            }
+            go.countDown();
+            all.forEach(IsolationProbeTest::get);
+            assertThat(failures).as(db).isEmpty();
+            var hot = r.getVersioned("hot").orElseThrow();
+            assertThat(hot.value().score()).isEqualTo(increments.get());
+            assertThat(hot.version()).isEqualTo(increments.get() + 1L);
+        });
+    }
+
     /** Runs a step that needs the transaction itself (another collection) inside {@code t}. */
     private static <T> T stepOn(Tx t, Function<Transaction, T> work) {
         return t.runTx(work);
