@@ -1137,6 +1137,81 @@ class IsolationProbeTest {
         });
     }
 
+    static Stream<Arguments> parallelWriters() {
+        return TestDatabases.all(PREFIX).filter(a -> !a.get()[0].equals("sqlite"));
+    }
+
+    /**
+     * One commit held inside its data transaction (rows written, not committed) while others read and
+     * write: readers see none of it (no dirty or intermediate read), a transaction whose snapshot is
+     * older and that wrote the same key loses with {@link ConflictException}, one that gave the same
+     * unique value to another key gets {@link UniqueConstraintException}, an auto-commit insert of
+     * the same key gets {@link dev.depot.AlreadyExistsException} (never a conflict).
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("parallelWriters")
+    void aCommitHeldMidwayIsInvisibleAndItsRivalsLoseCleanly(String db, TestDatabases.UrlSource opener) {
+        with(opener, depot -> {
+            Records<String, Acct> r = depot.records(ACCTS);
+            seedXY(r);
+            Tx rival = begin(depot);
+            rival.run(a -> a.count());
+            rival.run(a -> a.update(acct("x", 77)));
+            rival.run(a -> a.insert(new Acct("b", 1, "o", "e@")));
+            Tx reader = begin(depot);
+            reader.run(a -> a.count());
+            List<String> seen = new ArrayList<>();
+            List<Future<String>> racers = new ArrayList<>();
+            new JdbcFixture.ProbeHold().holdNext("x", () -> {
+                // Held: x, y and a are written in the open data transaction.
+                seen.add(elsewhere(() -> depot.transact(tx -> {
+                    Records<String, Acct> a = tx.records(ACCTS);
+                    return balance(a, "x") + " " + balance(a, "y") + " " + a.exists("a") + " "
+                            + a.query().where(Q.field("email").eq("e@")).count();
+                })));
+                seen.add(elsewhere(() -> reader.run(a -> balance(a, "x") + " " + a.exists("a"))));
+                seen.add(elsewhere(() -> balance(r, "x") + " " + r.exists("a")));
+                racers.add(threads.submit(() -> name(rival.commit())));
+                racers.add(threads.submit(() -> {
+                    try {
+                        r.insert(new Acct("a", 5, "o", null));
+                        return "inserted";
+                    } catch (RuntimeException e) {
+                        return e.getClass().getSimpleName();
+                    }
+                }));
+            });
+            depot.inTransaction(tx -> {
+                Records<String, Acct> a = tx.records(ACCTS);
+                a.update(acct("x", 11));
+                a.update(acct("y", 21));
+                a.insert(new Acct("a", 1, "o", "e@"));
+            });
+            assertThat(seen).as(db).containsExactly("10 20 false 0", "10 false", "10 false");
+            assertThat(racers.stream().map(IsolationProbeTest::get).toList()).as(db)
+                    .containsExactly("ConflictException", "AlreadyExistsException");
+            assertThat((Object) reader.run(a -> balance(a, "x") + " " + balance(a, "y") + " " + a.exists("a")))
+                    .isEqualTo("10 20 false");
+            assertThat(reader.commit()).isNull();
+            assertThat(r.query().orderBy("balance").list().stream().map(v -> v.id() + v.balance()).toList())
+                    .containsExactly("a1", "x11", "y21");
+
+            // The same unique value for another key, decided while the holder is in flight.
+            Tx claimer = begin(depot);
+            claimer.run(a -> a.count());
+            claimer.run(a -> a.insert(new Acct("c", 1, "o", "f@")));
+            List<Future<String>> claim = new ArrayList<>();
+            new JdbcFixture.ProbeHold().holdNext("d", () -> claim.add(threads.submit(() -> name(claimer.commit()))));
+            r.insert(new Acct("d", 1, "o", "f@"));
+            assertThat(get(claim.get(0))).as(db).isEqualTo("UniqueConstraintException");
+            assertThat(r.query().where(Q.field("email").eq("f@")).list()).extracting(Acct::id).containsExactly("d");
+        });
+    }
+
+    private <T> T elsewhere(java.util.concurrent.Callable<T> task) {
+        return get(threads.submit(task));
+    }
+
     /** Runs a step that needs the transaction itself (another collection) inside {@code t}. */
     private static <T> T stepOn(Tx t, Function<Transaction, T> work) {
         return t.runTx(work);
