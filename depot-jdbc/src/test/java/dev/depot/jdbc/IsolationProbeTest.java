@@ -1208,6 +1208,30 @@ class IsolationProbeTest {
         });
     }
 
+    /** A conflict on one collection undoes the transaction's writes to every other collection too. */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("everyBackend")
+    void aConflictInOneCollectionAppliesNothingInAnother(String db, TestDatabases.UrlSource opener) {
+        with(opener, depot -> {
+            Records<String, Acct> r = depot.records(ACCTS);
+            Records<String, RecordsProbeTest.Item> items = depot.records(RecordsProbeTest.ITEMS);
+            seedXY(r);
+            items.save(new RecordsProbeTest.Item("i", "before", 1L, null));
+            long seq = depot.changes().lastSequence();
+            Tx t1 = begin(depot);
+            t1.runTx(tx -> {
+                tx.records(RecordsProbeTest.ITEMS).update(new RecordsProbeTest.Item("i", "t1", 2L, null));
+                tx.records(RecordsProbeTest.ITEMS).insert(new RecordsProbeTest.Item("j", "t1", 3L, null));
+                return tx.records(ACCTS).update(acct("y", 0));
+            });
+            r.update(acct("y", 5));
+            assertThat(t1.commit()).isInstanceOf(ConflictException.class);
+            assertThat(items.get("i").orElseThrow().name()).isEqualTo("before");
+            assertThat(items.exists("j")).isFalse();
+            assertThat(depot.changes().since(seq).stream().map(e -> e.collection() + "/" + e.key()).toList()).containsExactly("accts/y");
+        });
+    }
+
     private <T> T elsewhere(java.util.concurrent.Callable<T> task) {
         return get(threads.submit(task));
     }
