@@ -103,13 +103,14 @@ final class FileBlobs implements BlobStore {
             BasicFileAttributes a = Files.readAttributes(c, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
             try {
                 Path s = reachableSidecar(bucket, path);
-                BlobInfo info = s == null ? null : Sidecar.decode(readNoFollow(s));
-                if (info != null && info.size() == a.size() && info.path().equals(path)) {
-                    return info;
+                Sidecar.Entry entry = s == null ? null : Sidecar.read(readNoFollow(s));
+                if (entry != null && entry.describes(path, a.size(), a.lastModifiedTime().toInstant())) {
+                    return entry.info();
                 }
             } catch (IOException | RuntimeException e) {
                 // no sidecar, a link (never followed), or one that does not describe this file: describe the file itself
             }
+            // (also a file edited in place behind Depot's back: its size or modification time no longer match)
             Instant t = a.lastModifiedTime().toInstant().truncatedTo(ChronoUnit.MICROS);
             return new BlobInfo(path, a.size(), hash(c), WriteOptions.DEFAULT_CONTENT_TYPE, Map.of(), t, t);
         } catch (NoSuchFileException e) {
@@ -117,6 +118,11 @@ final class FileBlobs implements BlobStore {
         } catch (IOException e) {
             throw io("reading", bucket, path, e);
         }
+    }
+
+    /** The content file's modification time, as its sidecar records it. */
+    private static Instant fileModified(Path file) throws IOException {
+        return Files.getLastModifiedTime(file, LinkOption.NOFOLLOW_LINKS).toInstant();
     }
 
     private static String hash(Path file) throws IOException {
@@ -169,7 +175,7 @@ final class FileBlobs implements BlobStore {
             BlobInfo info = new BlobInfo(path, size, etag, options.contentType(), options.metadata(),
                     current == null ? now : current.created(), now);
             Path meta = root.temp(".meta");
-            root.write(meta, Sidecar.encode(info));
+            root.write(meta, Sidecar.encode(info, fileModified(data))); // renames keep the time
             FileRoot.clearWay(root.bucketMeta(bucket), path);
             Files.createDirectories(content(bucket, path).getParent());
             if (current == null) {
@@ -284,7 +290,7 @@ final class FileBlobs implements BlobStore {
             checkBlobTarget(bucket, to);
             BlobInfo moved = source.withPath(to);
             Path meta = root.temp(".meta");
-            root.write(meta, Sidecar.encode(moved));
+            root.write(meta, Sidecar.encode(moved, fileModified(content(bucket, from))));
             FileRoot.clearWay(root.bucketMeta(bucket), to);
             Files.createDirectories(content(bucket, to).getParent());
             root.commit(List.of(new FileRoot.Rename(content(bucket, from), content(bucket, to)),

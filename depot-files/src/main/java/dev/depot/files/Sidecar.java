@@ -8,11 +8,31 @@ import java.util.TreeMap;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
-/** A blob's sidecar: its {@link BlobInfo} as indented JSON, readable by a person browsing the directory. */
+/**
+ * A blob's sidecar: its {@link BlobInfo} as indented JSON, readable by a person browsing the directory,
+ * and the modification time its content file had when Depot placed it ({@code fileModified}, to the
+ * nanosecond the file system keeps). A sidecar describes the content file only while both its size and
+ * that time still match: a file edited in place behind Depot's back, even to the same size, gets a new
+ * modification time and so its etag computed afresh. (A sidecar written before this field existed is
+ * trusted on its size alone, as then.)
+ */
 final class Sidecar {
     private Sidecar() {}
 
+    /** What a sidecar holds; {@code fileModified} null for a sidecar of the earlier layout. */
+    record Entry(BlobInfo info, Instant fileModified) {
+        /** Whether this sidecar describes a content file of {@code size} bytes last modified at {@code modified}. */
+        boolean describes(String path, long size, Instant modified) {
+            return info.path().equals(path) && info.size() == size && (fileModified == null || fileModified.equals(modified));
+        }
+    }
+
+    /** A sidecar without the content file's time (tests; a sidecar of the earlier layout). */
     static byte[] encode(BlobInfo info) {
+        return encode(info, null);
+    }
+
+    static byte[] encode(BlobInfo info, Instant fileModified) {
         ObjectNode o = FileRoot.JSON.createObjectNode();
         o.put("path", info.path());
         o.put("size", info.size());
@@ -22,15 +42,24 @@ final class Sidecar {
         new TreeMap<>(info.metadata()).forEach(m::put);
         o.put("created", info.created().toString());
         o.put("modified", info.modified().toString());
+        if (fileModified != null) {
+            o.put("fileModified", fileModified.toString());
+        }
         return FileRoot.JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(o);
     }
 
     static BlobInfo decode(byte[] json) {
+        return read(json).info();
+    }
+
+    static Entry read(byte[] json) {
         JsonNode o = FileRoot.JSON.readTree(json);
         Map<String, String> metadata = new LinkedHashMap<>();
         o.get("metadata").properties().forEach(e -> metadata.put(e.getKey(), e.getValue().asString()));
-        return new BlobInfo(o.get("path").asString(), o.get("size").asLong(), o.get("etag").asString(),
+        BlobInfo info = new BlobInfo(o.get("path").asString(), o.get("size").asLong(), o.get("etag").asString(),
                 o.get("contentType").asString(), metadata, Instant.parse(o.get("created").asString()),
                 Instant.parse(o.get("modified").asString()));
+        JsonNode f = o.get("fileModified");
+        return new Entry(info, f == null || f.isNull() ? null : Instant.parse(f.asString()));
     }
 }
