@@ -94,7 +94,12 @@ public final class BlobPaths {
         }
     }
 
-    /** Checks a listing prefix or cursor: any text of at most {@link #MAX_BYTES} + 1 bytes without control characters. */
+    /**
+     * Checks a listing prefix or cursor: any text of at most {@link #MAX_BYTES} + 1 bytes without
+     * control characters or unpaired surrogates. An unpaired surrogate (say a prefix cut inside an
+     * emoji) has no UTF-8 form: SQL backends, which compare paths as UTF-8 bytes, would see it as
+     * {@code ?} and list other blobs than memory and {@code file:}, which compare strings.
+     */
     public static String checkFragment(String what, String text) {
         Objects.requireNonNull(text, what);
         if (CodePoints.utf8Length(text) > MAX_BYTES + 1) {
@@ -104,6 +109,14 @@ public final class BlobPaths {
             char c = text.charAt(i);
             if (c < 0x20 || c == 0x7f) {
                 throw new IllegalArgumentException(what + " contains a control character at index " + i);
+            }
+            if (Character.isSurrogate(c)) {
+                if (Character.isHighSurrogate(c) && i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1))) {
+                    i++;
+                } else {
+                    throw new IllegalArgumentException(what + " contains an unpaired surrogate at index " + i
+                            + " (not encodable in UTF-8)");
+                }
             }
         }
         return text;
