@@ -148,7 +148,7 @@ final class DefaultBlobs implements Blobs {
             throw new IllegalArgumentException("offset and length must be >= 0, not " + offset + " and " + length);
         }
         InputStream in = store.open(bucket, p, offset, length).orElseThrow(() -> missing(p));
-        return new GuardedInputStream(in, depot);
+        return new GuardedInputStream(in, depot, where(p));
     }
 
     @Override
