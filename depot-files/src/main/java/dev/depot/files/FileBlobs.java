@@ -335,7 +335,8 @@ final class FileBlobs implements BlobStore {
             for (Path p : s) {
                 String name = p.getFileName().toString();
                 FileRoot.Kind k = FileRoot.kind(p);
-                if (k == FileRoot.Kind.FILE || k == FileRoot.Kind.DIRECTORY) { // links and special files are no blobs
+                // links and special files are no blobs, nor are files no path can name
+                if ((k == FileRoot.Kind.FILE || k == FileRoot.Kind.DIRECTORY) && addressable(dir.resolve(name), p, keyPrefix + name)) {
                     boolean d = k == FileRoot.Kind.DIRECTORY;
                     children.add(new Child(keyPrefix + name + (d ? "/" : ""), name, d));
                 }
@@ -374,6 +375,22 @@ final class FileBlobs implements BlobStore {
                 walk(bucket, dir.resolve(c.name()), c.key(), prefix, start, inclusive, limit, out);
             }
         }
+    }
+
+    /**
+     * Whether a file found on disk at {@code found} is one the API can name: its path obeys the path
+     * rules (a file put there by hand may hold a control character, or lie deeper than 1,024 bytes)
+     * and {@code named}, the file that path names, is this very file (a name whose bytes are not
+     * UTF-8 decodes to U+FFFD, which names another file). Such files are left alone and never listed
+     * or counted, like links: no call could read, stat or delete them.
+     */
+    private static boolean addressable(Path named, Path found, String path) {
+        try {
+            BlobPaths.check(path);
+        } catch (dev.depot.InvalidPathException e) {
+            return false;
+        }
+        return named.equals(found);
     }
 
     @Override
@@ -483,11 +500,13 @@ final class FileBlobs implements BlobStore {
         try {
             for (String bucket : buckets()) {
                 long[] count = new long[2];
-                try (Stream<Path> s = Files.walk(root.bucketBlobs(bucket))) {
+                Path base = root.bucketBlobs(bucket);
+                try (Stream<Path> s = Files.walk(base)) {
                     s.forEach(p -> {
                         try {
                             BasicFileAttributes a = Files.readAttributes(p, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
-                            if (a.isRegularFile()) {
+                            String path = a.isRegularFile() ? base.relativize(p).toString() : null;
+                            if (path != null && addressable(base.resolve(path), p, path)) { // what list shows
                                 count[0]++;
                                 count[1] += a.size();
                             }

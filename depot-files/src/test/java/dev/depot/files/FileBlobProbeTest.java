@@ -20,6 +20,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -125,6 +126,45 @@ class FileBlobProbeTest {
             assertThat(Sidecar.read(Sidecar.encode(info, Instant.parse("2030-01-01T00:00:00.123456789Z"))))
                     .isEqualTo(new Sidecar.Entry(info, Instant.parse("2030-01-01T00:00:00.123456789Z")));
             assertThat(info.metadata()).isEqualTo(Map.of("k", "v"));
+        }
+    }
+    /**
+     * Files put under {@code blobs/} by hand whose names no blob path can take (a control character,
+     * bytes that are not UTF-8, a path beyond 1,024 bytes) cannot be read, stat'ed or deleted through
+     * the API: they are no blobs, so listings, stats and sync must not show them (like links).
+     */
+    @Test
+    void handPlacedFilesNoPathCanNameAreNotListed() throws Exception {
+        try (Depot depot = open()) {
+            Blobs blobs = depot.blobs("hand");
+            blobs.put("ok", utf8("ok"));
+            Path base = dir.resolve("blobs/hand");
+            Files.writeString(base.resolve("bad\nname"), "control");
+            Files.createDirectories(base.resolve("dir\u0001"));
+            Files.writeString(base.resolve("dir\u0001/inside"), "under a bad directory");
+            Path deep = base;
+            for (int i = 0; i < 5; i++) {
+                deep = deep.resolve("d".repeat(250));
+            }
+            Files.createDirectories(deep);
+            Files.writeString(deep.resolve("too-long"), "beyond 1024 bytes");
+            Process p = new ProcessBuilder("sh", "-c", "printf latin1 > \"$(printf 'x\\377y')\"").directory(base.toFile()).start();
+            assertThat(p.waitFor()).isZero();
+
+            List<String> listed = new java.util.ArrayList<>();
+            for (BlobEntry e : blobs.list(ListOptions.all()).items()) {
+                listed.add(e.path());
+                assertThat(blobs.stat(e.path())).as("a listed blob can be stat'ed: %s", e.path()).isPresent();
+            }
+            assertThat(listed).containsExactly("ok");
+            List<String> folded = blobs.list(ListOptions.prefix("").delimiter("/")).items().stream().map(BlobEntry::path).toList();
+            assertThat(folded).containsExactly("d".repeat(250) + "/", "ok");
+            assertThat(depot.stats().blobs().get("hand").blobs()).isEqualTo(1);
+            try (Depot memory = Depot.open("memory:")) {
+                SyncReport r = Blobs.sync(blobs, memory.blobs("copy"), SyncOptions.defaults());
+                assertThat(r.errors()).isEmpty();
+                assertThat(r.copied()).isEqualTo(1);
+            }
         }
     }
 }
