@@ -451,6 +451,9 @@ class BlobProbeTest {
                     }
                 });
             }
+            log.add("range from 5 to the end of time", () -> blobs.read("e/big", 5, Long.MAX_VALUE).readNBytes(3));
+            log.add("range at the end of time", () -> blobs.read("e/big", Long.MAX_VALUE, Long.MAX_VALUE).readAllBytes());
+            log.add("range of an empty blob to the end of time", () -> blobs.read("e/empty", 1, Long.MAX_VALUE).readAllBytes());
             log.add("stream api", () -> {
                 List<Object> out = new ArrayList<>();
                 try (InputStream in = blobs.read("e/big", (1 << 20) - 2, 10)) {
@@ -528,6 +531,25 @@ class BlobProbeTest {
                 }
                 out.close();
             }
+            // Streams of several SQL chunks whose publish is refused: precondition, a directory there, a blob above.
+            blobs.mkdir("f/dir");
+            for (String[] refused : new String[][] {{"f/kept", "create-only"}, {"f/dir", "plain"}, {"f/kept/below", "plain"},
+                    {"f/none", "if-match"}}) {
+                WriteOptions o = switch (refused[1]) {
+                    case "create-only" -> WriteOptions.ifNoneMatch();
+                    case "if-match" -> WriteOptions.ifMatch(etag(old));
+                    default -> WriteOptions.defaults();
+                };
+                BlobOutputStream out = blobs.write(refused[0], o);
+                out.write(new byte[(1 << 20) * 2 + 3]);
+                try {
+                    out.close();
+                    throw new AssertionError("published onto " + refused[0]);
+                } catch (dev.depot.PreconditionFailedException | dev.depot.PathConflictException e) {
+                    assertThat(e.getMessage()).contains("bucket 'leaks'");
+                }
+            }
+            blobs.rmdir("f/dir");
             assertThat(blobs.get("f/kept")).isEqualTo(old);
             assertThat(blobs.list(ListOptions.prefix("f/")).items()).extracting(BlobEntry::path).containsExactly("f/kept");
             assertThat(depot.stats().blobs().get("leaks").blobs()).isEqualTo(1);
