@@ -832,4 +832,126 @@ class BlobProbeTest {
             }
         });
     }
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("backends")
+    void pathsUnderABlobAndDirectoriesAnswerAlike(String db, TestDatabases.UrlSource opener) throws Exception {
+        compare(db, opener, (blobs, clock, log) -> {
+            blobs.put("a", utf8("a blob"));
+            for (String p : List.of("a/b", "a/b/c")) {
+                log.add("stat " + p, () -> blobs.stat(p));
+                log.add("exists " + p, () -> blobs.exists(p));
+                log.add("get " + p, () -> blobs.get(p));
+                log.add("read " + p, () -> blobs.read(p, 1, 2));
+                log.add("delete " + p, () -> blobs.delete(p));
+                log.run("rmdir " + p, () -> blobs.rmdir(p));
+                log.run("mkdir " + p, () -> blobs.mkdir(p));
+                log.add("put " + p, () -> blobs.put(p, utf8("x")));
+                log.add("copy to " + p, () -> blobs.copy("a", p));
+                log.add("move to " + p, () -> blobs.move("a", p));
+                log.add("copy from " + p, () -> blobs.copy(p, "z"));
+            }
+            log.add("list a/", () -> blobs.list(ListOptions.prefix("a/")));
+            log.run("mkdir d/e", () -> blobs.mkdir("d/e"));
+            log.run("mkdir d/e again", () -> blobs.mkdir("d/e"));
+            log.run("mkdir a", () -> blobs.mkdir("a"));
+            log.add("put d", () -> blobs.put("d", utf8("x")));
+            log.add("put d create-only", () -> blobs.put("d", utf8("x"), WriteOptions.ifNoneMatch()));
+            log.add("delete d", () -> blobs.delete("d"));
+            log.add("get d", () -> blobs.get("d"));
+            log.add("stat d", () -> blobs.stat("d"));
+            log.add("copy d", () -> blobs.copy("d", "x"));
+            log.add("copy d to itself", () -> blobs.copy("d", "d"));
+            log.add("move d to itself", () -> blobs.move("d", "d"));
+            log.add("folded", () -> blobs.list(ListOptions.prefix("").delimiter("/")));
+            log.add("folded d", () -> blobs.list(ListOptions.prefix("d").delimiter("/")));
+            log.add("folded d/", () -> blobs.list(ListOptions.prefix("d/").delimiter("/")));
+            log.add("flat", () -> blobs.list(ListOptions.all()));
+            log.run("rmdir d", () -> blobs.rmdir("d"));
+            log.run("rmdir d/e", () -> blobs.rmdir("d/e"));
+            log.run("rmdir d", () -> blobs.rmdir("d"));
+            log.run("rmdir d again", () -> blobs.rmdir("d"));
+            log.add("put d now", () -> blobs.put("d", utf8("now a blob")));
+            log.add("folded after", () -> blobs.list(ListOptions.prefix("").delimiter("/")));
+        });
+    }
+
+    /** Two depots on one store (two processes, in effect): of two create-only writes of a path exactly one wins, whole. */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("everyBackend")
+    void createOnlyWritesFromTwoDepotsOnOneStoreLetExactlyOneWin(String db, TestDatabases.UrlSource opener) throws Exception {
+        String given = url(opener, "");
+        String url = given.equals("memory:") ? "memory:blobprobe-" + System.nanoTime() : given;
+        try (Depot one = Depot.open(url); Depot two = Depot.open(url)) {
+            Blobs[] sides = {one.blobs("shared"), two.blobs("shared")};
+            for (int round = 0; round < 8; round++) {
+                String path = "r/" + round;
+                CountDownLatch go = new CountDownLatch(1);
+                ConcurrentLinkedQueue<String> winners = new ConcurrentLinkedQueue<>();
+                ConcurrentLinkedQueue<Throwable> errors = new ConcurrentLinkedQueue<>();
+                List<Thread> threads = new ArrayList<>();
+                for (int s = 0; s < 2; s++) {
+                    int side = s;
+                    threads.add(new Thread(() -> {
+                        try {
+                            go.await();
+                            byte[] content = new byte[100_000 + side];
+                            Arrays.fill(content, (byte) side);
+                            sides[side].put(path, content, WriteOptions.ifNoneMatch());
+                            winners.add("side " + side);
+                        } catch (dev.depot.PreconditionFailedException e) {
+                            // the other won
+                        } catch (Throwable t) {
+                            errors.add(t);
+                        }
+                    }));
+                }
+                threads.forEach(Thread::start);
+                go.countDown();
+                for (Thread t : threads) {
+                    t.join();
+                }
+                assertThat(errors).isEmpty();
+                assertThat(winners).hasSize(1);
+                int side = winners.peek().equals("side 0") ? 0 : 1;
+                for (Blobs b : sides) {
+                    byte[] got = b.get(path);
+                    assertThat(got).hasSize(100_000 + side);
+                    assertThat(b.stat(path).orElseThrow().etag()).isEqualTo(etag(got));
+                }
+            }
+            assertThat(sides[1].list(ListOptions.prefix("r/")).items()).hasSize(8);
+            one.clear();
+        }
+    }
+    /** Sizes and ranges right at memory's 64 KiB and SQL's 1 MiB chunk edges, written whole and streamed in odd pieces. */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("backends")
+    void sizesAndRangesAtChunkEdges(String db, TestDatabases.UrlSource opener) throws Exception {
+        int mib = 1 << 20;
+        int kib64 = 64 * 1024;
+        compare(db, opener, (blobs, clock, log) -> {
+            for (int size : new int[] {1, kib64 - 1, kib64, kib64 + 1, mib - 1, mib, mib + 1, 2 * mib, 2 * mib + kib64}) {
+                byte[] content = random(size, size);
+                log.add("put " + size, () -> blobs.put("k/put" + size, content));
+                log.add("stream " + size, () -> blobs.write("k/stream" + size, WriteOptions.defaults(), out -> {
+                    for (int at = 0; at < size; ) {
+                        int n = Math.min(size - at, at % 3 == 0 ? 8191 : 65_537);
+                        out.write(content, at, n);
+                        at += n;
+                    }
+                }));
+                for (long[] r : new long[][] {{0, size}, {size - 1, 1}, {size - 1, 2}, {mib - 1, 2}, {mib, 1}, {kib64 - 1, 2},
+                        {Math.max(0, size - mib), mib}}) {
+                    log.add("range " + size + " " + r[0] + "+" + r[1], () -> {
+                        byte[] got = blobs.read("k/stream" + size, r[0], r[1]).readAllBytes();
+                        int from = (int) Math.min(r[0], size);
+                        int to = (int) Math.min(size, r[0] + r[1]);
+                        return got.length + " " + Arrays.equals(got, Arrays.copyOfRange(content, from, to));
+                    });
+                }
+                log.add("whole " + size, () -> Arrays.equals(blobs.get("k/put" + size), content));
+            }
+            log.add("list", () -> blobs.list(ListOptions.prefix("k/")));
+        });
+    }
 }
