@@ -101,18 +101,24 @@ final class FileBlobs implements BlobStore {
         Path c = content(bucket, path);
         try {
             BasicFileAttributes a = Files.readAttributes(c, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+            Sidecar.Entry entry = null;
             try {
                 Path s = reachableSidecar(bucket, path);
-                Sidecar.Entry entry = s == null ? null : Sidecar.read(readNoFollow(s));
-                if (entry != null && entry.describes(path, a.size(), a.lastModifiedTime().toInstant())) {
-                    return entry.info();
-                }
+                entry = s == null ? null : Sidecar.read(readNoFollow(s));
             } catch (IOException | RuntimeException e) {
-                // no sidecar, a link (never followed), or one that does not describe this file: describe the file itself
+                // no sidecar, a link (never followed), or not one of ours: describe the file itself
             }
-            // (also a file edited in place behind Depot's back: its size or modification time no longer match)
+            if (entry != null && entry.describes(path, a.size(), a.lastModifiedTime().toInstant())) {
+                return entry.info();
+            }
+            String etag = hash(c);
+            if (entry != null && entry.info().path().equals(path) && entry.info().size() == a.size()
+                    && entry.info().etag().equals(etag)) {
+                return entry.info(); // only the time changed (copied without times, touched): the content is the one described
+            }
+            // no sidecar, or the file was edited behind Depot's back: describe the file itself
             Instant t = a.lastModifiedTime().toInstant().truncatedTo(ChronoUnit.MICROS);
-            return new BlobInfo(path, a.size(), hash(c), WriteOptions.DEFAULT_CONTENT_TYPE, Map.of(), t, t);
+            return new BlobInfo(path, a.size(), etag, WriteOptions.DEFAULT_CONTENT_TYPE, Map.of(), t, t);
         } catch (NoSuchFileException e) {
             return null;
         } catch (IOException e) {

@@ -11,17 +11,18 @@ import tools.jackson.databind.node.ObjectNode;
 /**
  * A blob's sidecar: its {@link BlobInfo} as indented JSON, readable by a person browsing the directory,
  * and the modification time its content file had when Depot placed it ({@code fileModified}, to the
- * nanosecond the file system keeps). A sidecar describes the content file only while both its size and
- * that time still match: a file edited in place behind Depot's back, even to the same size, gets a new
- * modification time and so its etag computed afresh. (A sidecar written before this field existed is
- * trusted on its size alone, as then.)
+ * nanosecond the file system keeps). A sidecar is trusted as it stands only while both the file's size
+ * and that time still match; when only the time differs the content is hashed, and the sidecar still
+ * describes it if the etag is the same (a copy without times, a {@code touch}), else the file is
+ * described by itself: a file edited in place behind Depot's back, even to the same size, gets its new
+ * content's etag. (A sidecar written before this field existed is trusted on its size alone, as then.)
  */
 final class Sidecar {
     private Sidecar() {}
 
     /** What a sidecar holds; {@code fileModified} null for a sidecar of the earlier layout. */
     record Entry(BlobInfo info, Instant fileModified) {
-        /** Whether this sidecar describes a content file of {@code size} bytes last modified at {@code modified}. */
+        /** Whether this sidecar surely describes a content file of {@code size} bytes last modified at {@code modified}. */
         boolean describes(String path, long size, Instant modified) {
             return info.path().equals(path) && info.size() == size && (fileModified == null || fileModified.equals(modified));
         }

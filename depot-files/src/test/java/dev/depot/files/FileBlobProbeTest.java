@@ -113,6 +113,23 @@ class FileBlobProbeTest {
         }
     }
 
+    /**
+     * A directory copied without its times ({@code cp -r}, a checkout) or a blob merely touched: the
+     * content is still the one the sidecar describes, so type, metadata and times stay.
+     */
+    @Test
+    void aBlobWhoseTimeAloneChangedKeepsItsSidecar() throws IOException {
+        try (Depot depot = open()) {
+            Blobs blobs = depot.blobs("touched");
+            BlobInfo info = blobs.put("t.txt", utf8("same"), WriteOptions.contentType("text/plain").metadata("k", "v"));
+            Files.setLastModifiedTime(dir.resolve("blobs/touched/t.txt"), FileTime.from(Instant.parse("2001-01-01T00:00:00Z")));
+            assertThat(blobs.stat("t.txt")).contains(info);
+            assertThat(blobs.list(ListOptions.all()).items()).extracting(BlobEntry::blob).containsExactly(info);
+            BlobInfo next = blobs.put("t.txt", utf8("next"), WriteOptions.ifMatch(info.etag()));
+            assertThat(blobs.stat("t.txt")).contains(next);
+        }
+    }
+
     @Test
     void aSidecarOfTheEarlierLayoutIsStillTrustedOnItsSize() throws IOException {
         try (Depot depot = open()) {
