@@ -86,5 +86,12 @@ abstract class BlobListTests extends BlobFeatureTests {
         assertThatThrownBy(() -> ListOptions.all().limit(0)).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> ListOptions.all().limit(10_001)).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> blobs().list(ListOptions.prefix("a\nb"))).isInstanceOf(IllegalArgumentException.class);
+        // A prefix or cursor cut inside a surrogate pair has no UTF-8 form (SQL compared it as '?').
+        blobs().put("e/\uD83D\uDE00", new byte[] {1});
+        assertThatThrownBy(() -> blobs().list(ListOptions.prefix("e/\uD83D"))).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("prefix contains an unpaired surrogate");
+        assertThatThrownBy(() -> blobs().list(ListOptions.prefix("e/").after("e/\uDE00"))).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("cursor contains an unpaired surrogate");
+        assertThat(paths(listAll(blobs(), ListOptions.prefix("e/\uD83D\uDE00")))).containsExactly("e/\uD83D\uDE00");
     }
 }

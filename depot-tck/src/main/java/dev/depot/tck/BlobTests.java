@@ -22,6 +22,7 @@ import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.junit.jupiter.api.Test;
@@ -171,6 +172,22 @@ abstract class BlobTests extends BlobFeatureTests {
         assertThatThrownBy(() -> blobs().read("r.bin", -1, 5)).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> blobs().read("r.bin", 0, -5)).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> blobs().read("missing.bin", 0, 5)).isInstanceOf(NotFoundException.class);
+    }
+
+    @Test
+    void aClosedReadStreamFailsNamingBucketAndPath() throws IOException {
+        blobs().put("c.bin", bytes(200_000, 5));
+        for (InputStream in : List.of(blobs().read("c.bin"), blobs().read("c.bin", 10, 100_000))) {
+            assertThat(in.read()).isNotNegative();
+            in.close();
+            in.close(); // twice is fine
+            for (ThrowingCallable call : List.<ThrowingCallable>of(in::read, () -> in.read(new byte[10], 0, 10), in::readAllBytes,
+                    () -> in.skip(1), in::available, () -> in.transferTo(java.io.OutputStream.nullOutputStream()))) {
+                assertThatThrownBy(call).isInstanceOf(IOException.class)
+                        .hasMessage("the read stream of bucket '" + blobs().bucket() + "' path 'c.bin' is closed");
+            }
+        }
+        assertThat(blobs().get("c.bin")).isEqualTo(bytes(200_000, 5));
     }
 
     static byte[] range(byte[] b, int from, int length) {
