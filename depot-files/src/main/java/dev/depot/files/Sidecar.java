@@ -49,10 +49,6 @@ final class Sidecar {
         return FileRoot.JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(o);
     }
 
-    static BlobInfo decode(byte[] json) {
-        return read(json).info();
-    }
-
     static Entry read(byte[] json) {
         JsonNode o = FileRoot.JSON.readTree(json);
         Map<String, String> metadata = new LinkedHashMap<>();
