@@ -56,6 +56,8 @@ final class Sequencer {
     private long started;
     private long ended;
     private boolean running;
+    /** How the run that ended last ({@link #ended}) failed, or null. */
+    private Exception lastFailure;
 
     Sequencer(JdbcBackend backend, Feed feed, String prefix) {
         this.backend = backend;
@@ -78,12 +80,25 @@ final class Sequencer {
      * run is logged, never thrown: what called it has already committed.
      */
     void settle(Connection c) {
+        Exception failed = runAfterCall(c);
+        if (failed != null && !(failed instanceof Interrupted)) {
+            LOG.warn("numbering committed change events failed (SQLSTATE {}); the next commit or feed read numbers them",
+                    Dialect.sqlState(failed instanceof SQLException s ? s : new SQLException(failed)), failed);
+        }
+    }
+
+    /**
+     * As {@link #settle}, and returns the failure of the run it waited for (its own or another
+     * thread's), or null: what a feed read needs, since a read after a failed run would silently
+     * leave out commits that returned before it.
+     */
+    private Exception runAfterCall(Connection c) {
         long mine;
         synchronized (runs) {
             long need = started + 1;
             while (true) {
                 if (ended >= need) {
-                    return;
+                    return lastFailure;
                 }
                 if (!running) {
                     running = true;
@@ -94,21 +109,30 @@ final class Sequencer {
                     runs.wait();
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
-                    return; // the events are numbered by the run under way or a later one
+                    return new Interrupted(e); // the run under way or a later one numbers the events
                 }
             }
         }
+        Exception failed = null;
         try {
             run(c);
         } catch (SQLException | RuntimeException e) {
-            LOG.warn("numbering committed change events failed (SQLSTATE {}); the next commit or feed read numbers them",
-                    Dialect.sqlState(e instanceof SQLException s ? s : new SQLException(e)), e);
+            failed = e;
         } finally {
             synchronized (runs) {
                 running = false;
                 ended = mine;
+                lastFailure = failed;
                 runs.notifyAll();
             }
+        }
+        return failed;
+    }
+
+    /** The caller was interrupted while a run was under way: its numbering is not known to be done. */
+    private static final class Interrupted extends SQLException {
+        Interrupted(InterruptedException e) {
+            super("interrupted while waiting for the numbering of committed change events", e);
         }
     }
 
@@ -188,10 +212,21 @@ final class Sequencer {
         }
     }
 
-    /** Numbers whatever is committed in the outbox now, on a pooled connection (feed readers, lookups). */
+    /**
+     * Numbers whatever is committed in the outbox now, on a pooled connection (feed readers, lookups),
+     * and throws if that numbering failed: the reader must not go on as if every commit that returned
+     * before it were in the feed.
+     */
     void drain() throws SQLException {
+        Exception failed;
         try (Connection c = backend.connection()) {
-            settle(c);
+            failed = runAfterCall(c);
+        }
+        if (failed instanceof SQLException e) {
+            throw e;
+        }
+        if (failed != null) {
+            throw (RuntimeException) failed;
         }
     }
 
