@@ -3,6 +3,7 @@ package dev.depot.jdbc;
 import com.zaxxer.hikari.HikariDataSource;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.sql.SQLTransientConnectionException;
 import javax.sql.DataSource;
 
 /**
@@ -23,7 +24,16 @@ sealed interface Connections extends AutoCloseable {
     record Owned(HikariDataSource pool) implements Connections {
         @Override
         public Connection get() throws SQLException {
-            return pool.getConnection();
+            try {
+                return pool.getConnection();
+            } catch (SQLTransientConnectionException e) {
+                // Hikari's timeout carries the last failure to connect, if any since the last success:
+                // without one, the database answers and every connection stayed busy.
+                if (e.getCause() == null) {
+                    throw new PoolExhausted(e, pool.getMaximumPoolSize(), pool.getConnectionTimeout());
+                }
+                throw e;
+            }
         }
 
         @Override
@@ -70,6 +80,22 @@ sealed interface Connections extends AutoCloseable {
         @Override
         public void close() {
             // not Depot's to close
+        }
+    }
+
+    /**
+     * No pooled connection became free within {@code poolTimeout}, and none failed to connect: all are
+     * held (open transactions, blob streams not read to the end, more concurrent calls than connections,
+     * or calls stuck on a stalled network). An outage of the pool, not a lost connection: nothing to evict.
+     */
+    final class PoolExhausted extends SQLTransientConnectionException {
+        final int size;
+        final long timeoutMillis;
+
+        PoolExhausted(SQLTransientConnectionException e, int size, long timeoutMillis) {
+            super(e.getMessage(), e.getSQLState(), e);
+            this.size = size;
+            this.timeoutMillis = timeoutMillis;
         }
     }
 }

@@ -190,9 +190,12 @@ final class JdbcBackend implements Backend {
         }
     }
 
-    /** The connection died (not a timeout) and the depot is open: the pool drops its idle connections. */
+    /**
+     * The connection died (not a timeout, not a pool with every connection busy) and the depot is open:
+     * the pool drops its idle connections.
+     */
     private boolean lostConnection(SQLException e) {
-        if (closed || dialect.classify(e) != Dialect.Failure.UNAVAILABLE) {
+        if (closed || e instanceof Connections.PoolExhausted || dialect.classify(e) != Dialect.Failure.UNAVAILABLE) {
             return false;
         }
         evictIdleConnections();

@@ -38,6 +38,12 @@ final class SqlFailures {
         if (closed.getAsBoolean()) {
             return new IllegalStateException("the depot is closed (" + where + "); " + what + " did not complete", e);
         }
+        if (e instanceof Connections.PoolExhausted x) {
+            return new BackendUnavailableException("all " + x.size + " connections of the pool stayed in use for "
+                    + x.timeoutMillis + " ms while " + what + " (" + where + "): they are held by open transactions, blob"
+                    + " streams not read to the end or closed, more concurrent calls than connections, or calls waiting for"
+                    + " the database; end those sooner, or raise the poolSize or poolTimeout parameters", e);
+        }
         String found = Dialect.sqlState(e);
         String state = found == null ? "none" : found;
         Dialect.Failure failure = dialect.classify(e);
