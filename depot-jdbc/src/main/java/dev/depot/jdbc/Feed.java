@@ -631,11 +631,21 @@ final class Feed implements ChangeLog {
         });
     }
 
+    /**
+     * Numbers what waits in the outbox, or throws: a read must not go on without it. A run that lost a
+     * race (a deadlock; nothing of it applied) is run again, a few times, before that counts.
+     */
     private void drain() {
-        try {
-            sequencer.drain();
-        } catch (SQLException e) {
-            throw backend.failures.map(e, "numbering committed change events");
+        for (int attempt = 1; ; attempt++) {
+            try {
+                sequencer.drain();
+                return;
+            } catch (SQLException e) {
+                Dialect.Failure f = backend.dialect.classify(e);
+                if (attempt >= 3 || f != Dialect.Failure.CONFLICT && f != Dialect.Failure.UNIQUE) {
+                    throw backend.failures.map(e, "numbering committed change events");
+                }
+            }
         }
     }
 
