@@ -12,12 +12,15 @@ import org.slf4j.LoggerFactory;
  * Wakes change-feed waiters when another process commits on PostgreSQL: commits send {@code NOTIFY}
  * on the feed's channel (delivered at commit), and this daemon thread {@code LISTEN}s on a dedicated
  * connection outside the pool. Started on the first wait. If the connection drops it reconnects
- * after a pause; meanwhile waiters still poll, so a lost notification only costs latency.
+ * after a pause; meanwhile waiters still poll, so a lost notification only costs latency. A connection
+ * that dies silently (half-open, no reset) is found by a round trip after 10 s without a notification.
  */
 final class PgListener implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(PgListener.class);
     private static final int WAIT_MILLIS = 500;
     private static final long RECONNECT_MILLIS = 1_000;
+    /** After this long without a notification, one round trip checks the connection is alive. */
+    private static final long CHECK_NANOS = 10_000_000_000L;
 
     private final JdbcSettings settings;
     private final SqlConnector connector;
@@ -46,10 +49,17 @@ final class PgListener implements AutoCloseable {
                 try {
                     PGConnection pg = c.unwrap(PGConnection.class);
                     onNotify.run(); // anything committed while not listening
+                    long heard = System.nanoTime();
                     while (!closed) {
                         var notifications = pg.getNotifications(WAIT_MILLIS);
                         if (notifications != null && notifications.length > 0) {
                             onNotify.run();
+                            heard = System.nanoTime();
+                        } else if (System.nanoTime() - heard > CHECK_NANOS) {
+                            // Waiting for notifications never finds a silently dead connection (no reset
+                            // arrives on a half-open one): a round trip does, within the socket timeout.
+                            Dialect.execute(c, "SELECT 1");
+                            heard = System.nanoTime();
                         }
                     }
                 } finally {

@@ -359,6 +359,75 @@ class OutageProbeTest {
         }
     }
 
+    /**
+     * PostgreSQL's LISTEN connection goes silently dead (a half-open TCP connection: the server's host
+     * vanished, a NAT or firewall forgot the flow; no reset ever arrives), while new connections work.
+     * The subscription must go on delivering, and the listener must notice and listen again on a new
+     * connection: it only ever waited for notifications, which a dead connection never brings, so it
+     * stayed deaf for good and other processes' commits reached waiters only by the slow poll.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("servers")
+    void aSilentlyDeadListenConnectionIsNoticedAndReplaced(String name, Supplier<String> server, int port) throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(name.equals("postgresql"), "only PostgreSQL listens");
+        String direct = url(server);
+        Set<Long> others = Killer.present(direct);
+        try (HalfOpenRelay relay = new HalfOpenRelay(port);
+                Depot writer = Depot.open(direct);
+                Depot reader = Depot.open(relay.route(direct, port))) {
+            Records<String, Doc> docs = writer.records(DOCS);
+            List<ChangeEvent> seen = new CopyOnWriteArrayList<>();
+            try (Subscription sub = reader.changes().subscribe(reader.changes().lastSequence(), seen::add)) {
+                docs.save(new Doc("a", "x"));
+                awaitTrue(() -> seen.size() == 1, "the first event");
+                awaitTrue(() -> Killer.listeners(direct, others).size() == 1, "one LISTEN session");
+                long deaf = Killer.listeners(direct, others).iterator().next();
+                relay.freezeAll(); // every connection the reader has now: the listener's and the pool's
+                for (int i = 0; i < 5; i++) {
+                    docs.save(new Doc("b" + i, "y"));
+                }
+                awaitTrue(() -> seen.size() == 6, "every event after the freeze");
+                assertThat(seen).extracting(ChangeEvent::key).containsExactly("a", "b0", "b1", "b2", "b3", "b4");
+                awaitTrue(() -> Killer.listeners(direct, others).stream().anyMatch(pid -> pid != deaf),
+                        "the listener noticed its dead connection and listens on a new one");
+            }
+        }
+    }
+
+    /**
+     * A relay whose {@link #freezeAll} turns every connection open at that moment half-open: no byte
+     * moves on it any more, either way, and nothing tells either end; later connections work.
+     */
+    static final class HalfOpenRelay extends LoopbackRelay {
+        private final Set<Conversation> open = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        private final Set<Conversation> frozen = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+        HalfOpenRelay(int targetPort) throws java.io.IOException {
+            super(targetPort, 8192, "half-open-relay-accept");
+        }
+
+        void freezeAll() {
+            frozen.addAll(open);
+        }
+
+        @Override
+        boolean relay(Conversation conversation, boolean fromClient, int bytes) throws java.io.IOException {
+            open.add(conversation);
+            while (frozen.contains(conversation)) {
+                if (closed) {
+                    throw new java.io.IOException("closed");
+                }
+                try {
+                    Thread.sleep(100); // holding this pump is the fault itself, not a wait for a test condition
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new java.io.IOException("interrupted");
+                }
+            }
+            return true;
+        }
+    }
+
     // ---- FaultProxy: stalls and cuts ----
 
     /**
