@@ -428,6 +428,158 @@ class OutageProbeTest {
         }
     }
 
+    /**
+     * Blob writes of several chunks while the server keeps killing the depot's connections: a write
+     * that returned is stored whole; one that failed failed as unavailable (through its cause chain)
+     * and left either nothing or (its outcome unknown) the whole new content, never a part.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("servers")
+    void blobWritesUnderRandomKillsAreWholeOrAbsent(String name, Supplier<String> server, int port) throws Exception {
+        String url = url(server);
+        Set<Long> others = Killer.present(url);
+        try (Depot depot = Depot.open(url)) {
+            var blobs = depot.blobs("outage");
+            java.util.Map<String, byte[]> stored = new java.util.HashMap<>();
+            List<String> failed = new ArrayList<>();
+            var running = new java.util.concurrent.atomic.AtomicBoolean(true);
+            Thread killer = Thread.ofPlatform().daemon().start(() -> {
+                java.util.Random r = new java.util.Random(11);
+                while (running.get()) {
+                    Killer.kill(url, others);
+                    try {
+                        Thread.sleep(20 + r.nextInt(80));
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                }
+            });
+            java.util.Random r = new java.util.Random(3);
+            try {
+                for (int i = 0; i < 20; i++) {
+                    String path = "f" + (i % 5);
+                    byte[] bytes = new byte[(1 << 20) * 2 + r.nextInt(1 << 19)]; // three chunks
+                    r.nextBytes(bytes);
+                    try {
+                        if (i % 2 == 0) {
+                            blobs.put(path, bytes);
+                        } else {
+                            try (var out = blobs.write(path)) {
+                                for (int at = 0; at < bytes.length; at += 100_000) {
+                                    out.write(bytes, at, Math.min(100_000, bytes.length - at));
+                                }
+                            }
+                        }
+                        stored.put(path, bytes);
+                        failed.remove(path);
+                    } catch (RuntimeException | java.io.IOException e) {
+                        expectUnavailable(e);
+                        failed.add(path);
+                        stored.put(path + "#candidate", bytes);
+                    }
+                }
+            } finally {
+                running.set(false);
+                killer.join();
+            }
+            for (int i = 0; i < 5; i++) {
+                String path = "f" + i;
+                byte[] now = readWhenUp(() -> blobs.exists(path) ? blobs.get(path) : null);
+                byte[] acknowledged = stored.get(path);
+                byte[] candidate = stored.get(path + "#candidate");
+                if (failed.contains(path)) {
+                    // The last write failed: the blob is the one before it, or the failed one whole.
+                    assertThat(now == null && acknowledged == null || java.util.Arrays.equals(now, acknowledged)
+                            || java.util.Arrays.equals(now, candidate)).as(path + " whole or previous").isTrue();
+                } else if (acknowledged != null) {
+                    assertThat(now).as(path + " acknowledged").isEqualTo(acknowledged);
+                }
+            }
+            blobs.put("after", new byte[] {1, 2, 3});
+            assertThat(blobs.get("after")).containsExactly(1, 2, 3);
+        }
+    }
+
+    private static void expectUnavailable(Throwable t) {
+        for (Throwable c = t; c != null; c = c.getCause()) {
+            if (c instanceof BackendUnavailableException) {
+                assertThat(c.getMessage()).doesNotContain("password");
+                return;
+            }
+        }
+        throw new AssertionError("a blob write failed other than as unavailable", t);
+    }
+
+    /**
+     * A transaction of two records, again and again, with the connections cut after a growing number
+     * of bytes, so that some cut lands at every moment of a commit, COMMIT itself included: a commit
+     * that returned is stored, one that failed with an unknown outcome is settled by {@code
+     * commitOutcome} as the data shows, one that failed otherwise applied nothing; a subscription sees
+     * every stored write once, in order.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("servers")
+    void cutsAtEveryByteOfACommitLeaveItWholeOrAbsentAndOutcomesTrue(String name, Supplier<String> server, int port)
+            throws Exception {
+        String direct = url(server);
+        try (FaultProxy proxy = new FaultProxy(port); Depot depot = Depot.open(proxy.route(direct, port))) {
+            Records<String, Doc> docs = depot.records(DOCS);
+            List<ChangeEvent> seen = new CopyOnWriteArrayList<>();
+            Subscription sub = depot.changes().subscribe(depot.changes().lastSequence(), seen::add);
+            java.util.Map<String, Boolean> expected = new java.util.LinkedHashMap<>();
+            int unknown = 0;
+            for (int i = 0, cut = 40; cut < 4_000; i++, cut += 23) {
+                String key = "c" + i;
+                proxy.cutAfter(cut);
+                try {
+                    if (i % 3 == 2) {
+                        docs.saveAll(List.of(new Doc(key, "x"), new Doc(key + "-pair", "y"))); // retried if cut before COMMIT
+                    } else {
+                        depot.transact(tx -> {
+                            tx.records(DOCS).get(key);
+                            tx.records(DOCS).save(new Doc(key, "x"));
+                            tx.records(DOCS).save(new Doc(key + "-pair", "y"));
+                            return null;
+                        });
+                    }
+                    expected.put(key, true);
+                } catch (CommitOutcomeUnknownException e) {
+                    proxy.cutAfter(Long.MAX_VALUE);
+                    unknown++;
+                    CommitOutcome o = readWhenUp(() -> depot.commitOutcome(e.commitId()));
+                    assertThat(o.status()).isNotEqualTo(CommitOutcome.Status.UNKNOWN);
+                    expected.put(key, o.committed());
+                } catch (BackendUnavailableException e) {
+                    expected.put(key, i % 3 == 2 ? null : false); // auto-commit: unknown; a transaction: in its callback
+                } catch (AssertionError e) {
+                    if (!e.getStackTrace()[0].getClassName().startsWith("org.postgresql")) {
+                        throw e;
+                    }
+                    expected.put(key, null);
+                }
+                proxy.cutAfter(Long.MAX_VALUE);
+            }
+            long total = 0;
+            for (var e : expected.entrySet()) {
+                int n = readWhenUp(() -> docs.getAll(List.of(e.getKey(), e.getKey() + "-pair")).size());
+                assertThat(n).as("%s whole or absent", e.getKey()).isIn(0, 2);
+                if (e.getValue() != null) {
+                    assertThat(n == 2).as("%s stored as its call or commitOutcome said", e.getKey()).isEqualTo(e.getValue());
+                }
+                total += n;
+            }
+            long count = total;
+            awaitTrue(() -> seen.size() >= count, "the subscription caught up");
+            sub.close();
+            assertThat(seen).hasSize((int) count);
+            for (int i = 1; i < seen.size(); i++) {
+                assertThat(seen.get(i).sequence()).as("no gap, no repeat").isEqualTo(seen.get(i - 1).sequence() + 1);
+            }
+            org.slf4j.LoggerFactory.getLogger(OutageProbeTest.class).info("{}: {} commits cut, {} with an unknown outcome",
+                    name, expected.size(), unknown);
+        }
+    }
+
     // ---- FaultProxy: stalls and cuts ----
 
     /**
