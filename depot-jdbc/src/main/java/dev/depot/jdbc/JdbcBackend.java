@@ -375,12 +375,13 @@ final class JdbcBackend implements Backend {
             }
             long end = feed.clear(tx.conn, tx.last());
             queues.clearAll(tx.conn);
+            blobStore.clearAll(tx.conn); // in the same transaction: a failed clear leaves no blobs behind records
             return end;
         });
         // Committed: transactions begun from now on take at least the new floor as their bound, so a
         // rolled-back one is certainly NOT_COMMITTED, not UNKNOWN (see DefaultDepot.commitOutcome).
         feed.saw(cleared);
-        blobStore.clear();
+        blobStore.sweep(); // deletes the content the clear marked garbage, in batches; never throws
     }
 
     @Override

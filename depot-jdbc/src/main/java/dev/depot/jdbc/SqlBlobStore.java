@@ -320,17 +320,7 @@ final class SqlBlobStore implements BlobStore {
         for (int attempt = 1; ; attempt++) {
             try (Connection c = backend.connection()) {
                 transact(c, () -> {
-                    // Every bucket's row first, in one order: no publish is half-way through while rows go.
-                    try (PreparedStatement ps = c.prepareStatement("SELECT bucket FROM " + t.buckets + " ORDER BY bucket" + d.forUpdate());
-                            ResultSet rs = ps.executeQuery()) {
-                        while (rs.next()) {
-                            // locked
-                        }
-                    }
-                    Dialect.execute(c, "INSERT INTO " + t.uploads + " (id, expires) SELECT DISTINCT id, " + GARBAGE + " FROM "
-                            + t.blobs + " WHERE id IS NOT NULL");
-                    Dialect.execute(c, "DELETE FROM " + t.blobs);
-                    Dialect.execute(c, "UPDATE " + t.buckets + " SET blobs = 0, bytes = 0");
+                    clearAll(c);
                     return null;
                 });
                 break;
@@ -341,6 +331,25 @@ final class SqlBlobStore implements BlobStore {
             }
         }
         sweep(); // deletes the content just marked garbage, in batches
+    }
+
+    /**
+     * In the caller's data transaction (the depot's clear, so records, feed, queues and blobs go
+     * together or not at all): every blob goes, its content marked garbage for {@link #sweep} to delete
+     * in batches once the transaction committed.
+     */
+    void clearAll(Connection c) throws SQLException {
+        // Every bucket's row first, in one order: no publish is half-way through while rows go.
+        try (PreparedStatement ps = c.prepareStatement("SELECT bucket FROM " + t.buckets + " ORDER BY bucket" + d.forUpdate());
+                ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                // locked
+            }
+        }
+        Dialect.execute(c, "INSERT INTO " + t.uploads + " (id, expires) SELECT DISTINCT id, " + GARBAGE + " FROM "
+                + t.blobs + " WHERE id IS NOT NULL");
+        Dialect.execute(c, "DELETE FROM " + t.blobs);
+        Dialect.execute(c, "UPDATE " + t.buckets + " SET blobs = 0, bytes = 0");
     }
 
     // ---- abandoned uploads ----

@@ -674,6 +674,49 @@ class OutageProbeTest {
         }
     }
 
+    /**
+     * {@code depot.clear()} cut at every moment: it empties records, feed and blobs together or, when it
+     * fails, leaves them all as they were (or, its outcome unknown, all emptied): never records gone
+     * and blobs still there, which is what a clear in two transactions leaves when the second one fails.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("servers")
+    void aClearCutAtAnyMomentEmptiesRecordsAndBlobsTogetherOrNeither(String name, Supplier<String> server, int port)
+            throws Exception {
+        String direct = url(server);
+        try (FaultProxy proxy = new FaultProxy(port); Depot depot = Depot.open(proxy.route(direct, port))) {
+            Records<String, Doc> docs = depot.records(DOCS);
+            var blobs = depot.blobs("outage");
+            List<String> halves = new ArrayList<>();
+            int failures = 0;
+            for (int cut = 10; cut < 3_000; cut += 17) {
+                readWhenUp(() -> {
+                    docs.save(new Doc("a", "x"));
+                    return blobs.put("x", new byte[] {1, 2, 3});
+                });
+                proxy.cutAfter(cut);
+                try {
+                    depot.clear();
+                } catch (BackendUnavailableException e) {
+                    failures++;
+                } finally {
+                    proxy.cutAfter(Long.MAX_VALUE);
+                }
+                long records = readWhenUp(docs::count);
+                boolean blob = readWhenUp(() -> blobs.exists("x"));
+                if ((records == 0) == blob) {
+                    halves.add("cut after " + cut + " bytes: " + records + " records, blob " + (blob ? "kept" : "gone"));
+                    readWhenUp(() -> {
+                        depot.clear();
+                        return null;
+                    });
+                }
+            }
+            assertThat(failures).as("some cuts hit the clear").isPositive();
+            assertThat(halves).as("clears that applied in part").isEmpty();
+        }
+    }
+
     // ---- helpers ----
 
     private static void assertUnavailable(Throwable t, String what) {
