@@ -219,7 +219,14 @@ final class JdbcBackend implements Backend {
 
     private <T> T write(String what, boolean exclusive, SqlWork<WriteTransaction, T> work) {
         for (int attempt = 1; ; attempt++) {
-            try (Connection c = connection()) {
+            Connection c;
+            try {
+                c = connection();
+            } catch (SQLException e) {
+                // No connection within poolTimeout: nothing ran, and a second wait would double the bound.
+                throw failures.map(e, what);
+            }
+            try (c) {
                 return inWrite(c, exclusive, work);
             } catch (SQLException e) {
                 Dialect.Failure f = dialect.classify(e);
@@ -406,6 +413,9 @@ final class JdbcBackend implements Backend {
         try (Connection c = connection()) {
             boolean up = c.isValid(2);
             return new Health(up, scheme, Duration.ofNanos(System.nanoTime() - start), up ? "ok" : "the connection did not answer");
+        } catch (Connections.PoolExhausted e) {
+            return new Health(false, scheme, Duration.ofNanos(System.nanoTime() - start),
+                    "all " + e.size + " connections of the pool are in use");
         } catch (SQLException | RuntimeException e) {
             String state = e instanceof SQLException s && s.getSQLState() != null ? " (SQLSTATE " + s.getSQLState() + ")" : "";
             return new Health(false, scheme, Duration.ofNanos(System.nanoTime() - start), "unavailable" + state);

@@ -172,6 +172,7 @@ class OutageProbeTest {
                 Throwable w = catchThrowable(() -> docs.save(new Doc("b", "secret-body-value")));
                 assertThat(w).isInstanceOf(BackendUnavailableException.class);
                 assertThat(w.getMessage()).contains("all 2 connections of the pool").doesNotContain("secret-body-value");
+                assertThat(depot.health().detail()).isEqualTo("all 2 connections of the pool are in use");
             } finally {
                 release.countDown();
             }
@@ -635,7 +636,10 @@ class OutageProbeTest {
     @MethodSource("servers")
     void aPageWalkCutHalfWayFailsCleanlyAndLeaksNoConnection(String name, Supplier<String> server, int port) throws Exception {
         String direct = url(server);
-        try (FaultProxy proxy = new FaultProxy(port); Depot depot = Depot.open(proxy.route(direct, port))) {
+        var pool = new java.util.concurrent.atomic.AtomicReference<com.zaxxer.hikari.HikariDataSource>();
+        try (FaultProxy proxy = new FaultProxy(port);
+                Depot depot = JdbcDepots.open(proxy.route(direct, port), DepotOptions.defaults(),
+                        p -> pool.set((com.zaxxer.hikari.HikariDataSource) p))) {
             Records<String, Doc> docs = depot.records(DOCS);
             List<Doc> all = new ArrayList<>();
             for (int i = 0; i < 1_000; i++) {
@@ -654,7 +658,8 @@ class OutageProbeTest {
                 return n;
             }));
             assertThat(t).isInstanceOf(BackendUnavailableException.class);
-            for (int round = 0; round < 4; round++) { // more than poolSize: a leaked connection would show
+            awaitTrue(() -> pool.get().getHikariPoolMXBean().getActiveConnections() == 0, "every connection back in the pool");
+            for (int round = 0; round < 4; round++) {
                 long n = readWhenUp(() -> depot.transact(tx -> {
                     try (Stream<Doc> s = tx.records(DOCS).query().stream()) {
                         return s.count();
@@ -714,6 +719,47 @@ class OutageProbeTest {
             }
             assertThat(failures).as("some cuts hit the clear").isPositive();
             assertThat(halves).as("clears that applied in part").isEmpty();
+        }
+    }
+
+    /**
+     * A blob read stream (three chunks, so it holds a connection of its own) cut half-way: the read
+     * fails as unavailable through its cause chain, closing the stream is quiet, its connection goes
+     * back to the pool, and the blob reads whole afterwards.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("servers")
+    void aBlobReadCutHalfWayFailsCleanlyAndReleasesItsConnection(String name, Supplier<String> server, int port) throws Exception {
+        String direct = url(server);
+        var pool = new java.util.concurrent.atomic.AtomicReference<com.zaxxer.hikari.HikariDataSource>();
+        try (FaultProxy proxy = new FaultProxy(port);
+                Depot depot = JdbcDepots.open(proxy.route(direct, port), DepotOptions.defaults(),
+                        p -> pool.set((com.zaxxer.hikari.HikariDataSource) p))) {
+            var blobs = depot.blobs("outage");
+            byte[] bytes = new byte[(1 << 20) * 3];
+            new java.util.Random(5).nextBytes(bytes);
+            blobs.put("big", bytes);
+            Throwable t;
+            try (var in = blobs.read("big")) {
+                byte[] buf = new byte[64 * 1024];
+                long read = 0;
+                int n;
+                t = null;
+                try {
+                    while ((n = in.read(buf)) >= 0) {
+                        read += n;
+                        if (read >= (1 << 20) + 100_000 && read - n < (1 << 20) + 100_000) {
+                            proxy.cut(); // inside the second chunk: the third is still to be fetched
+                        }
+                    }
+                } catch (java.io.IOException | RuntimeException e) {
+                    t = e;
+                }
+            }
+            assertThat(t).as("the read after the cut").isNotNull();
+            expectUnavailable(t);
+            awaitTrue(() -> pool.get().getHikariPoolMXBean().getActiveConnections() == 0, "every connection back in the pool");
+            assertThat(readWhenUp(() -> blobs.get("big"))).isEqualTo(bytes);
         }
     }
 
