@@ -125,7 +125,7 @@ class OutageProbeTest {
             assertThat(events.get(1).sequence()).isEqualTo(events.get(0).sequence() + 1);
             CommitOutcome o = depot.commitOutcome(id);
             assertThat(o.status()).isEqualTo(CommitOutcome.Status.COMMITTED);
-            assertThat(o.toString()).contains(Long.toString(events.get(0).sequence()));
+            assertThat(o.firstSequence()).isEqualTo(events.get(0).sequence());
         }
     }
 
@@ -581,6 +581,63 @@ class OutageProbeTest {
         }
     }
 
+    /**
+     * An administrator cancels the depot's statement (PostgreSQL {@code pg_cancel_backend}, MariaDB
+     * {@code KILL QUERY}) while it waits for a row lock: the call fails the same way on both, as
+     * unavailable (the statement was cut off, as by its timeout), nothing of it is applied, and the
+     * depot goes on.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("servers")
+    void aCancelledStatementFailsAsUnavailableOnBothServers(String name, Supplier<String> server, int port) throws Exception {
+        String url = TestDatabases.fresh(server.get(), PREFIX) + "&statementTimeout=30s";
+        try (Depot depot = Depot.open(url)) {
+            Records<String, Doc> docs = depot.records(DOCS);
+            docs.save(new Doc("a", "before"));
+            long before = depot.changes().lastSequence();
+            var threads = java.util.concurrent.Executors.newCachedThreadPool();
+            try (Connection holder = jdbc(url); Connection admin = jdbc(url)) {
+                holder.setAutoCommit(false);
+                try (Statement st = holder.createStatement()) {
+                    st.executeQuery("SELECT * FROM " + PREFIX + "c_docs FOR UPDATE").close();
+                }
+                CompletableFuture<Object> save = CompletableFuture.supplyAsync(() -> docs.save(new Doc("a", "during")), threads);
+                boolean postgres = name.equals("postgresql");
+                String waiting = postgres
+                        ? "SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'"
+                        : "SELECT t.trx_mysql_thread_id FROM information_schema.innodb_trx t JOIN information_schema.processlist p"
+                                + " ON p.id = t.trx_mysql_thread_id WHERE t.trx_state = 'LOCK WAIT' AND p.db = DATABASE()";
+                long[] waiter = {-1};
+                awaitTrue(() -> {
+                    try (Statement st = admin.createStatement(); ResultSet rs = st.executeQuery(waiting)) {
+                        waiter[0] = rs.next() ? rs.getLong(1) : -1;
+                        return waiter[0] > 0;
+                    } catch (SQLException e) {
+                        throw new IllegalStateException(e);
+                    }
+                }, "the save waits for the row lock");
+                try (Statement st = admin.createStatement()) {
+                    st.execute(postgres ? "SELECT pg_cancel_backend(" + waiter[0] + ")" : "KILL QUERY " + waiter[0]);
+                }
+                Throwable t = null;
+                try {
+                    save.get(STUCK_SECONDS, TimeUnit.SECONDS);
+                } catch (ExecutionException e) {
+                    t = e.getCause();
+                }
+                holder.rollback();
+                assertThat(t).as("the cancelled save").isInstanceOf(BackendUnavailableException.class);
+                assertThat(t.getMessage()).doesNotContain("during");
+            } finally {
+                threads.shutdown();
+            }
+            assertThat(docs.get("a").orElseThrow().body()).isEqualTo("before");
+            assertThat(depot.changes().since(before, 10)).isEmpty();
+            docs.save(new Doc("a", "after"));
+            assertThat(docs.get("a").orElseThrow().body()).isEqualTo("after");
+        }
+    }
+
     // ---- FaultProxy: stalls and cuts ----
 
     /**
@@ -760,6 +817,55 @@ class OutageProbeTest {
             expectUnavailable(t);
             awaitTrue(() -> pool.get().getHikariPoolMXBean().getActiveConnections() == 0, "every connection back in the pool");
             assertThat(readWhenUp(() -> blobs.get("big"))).isEqualTo(bytes);
+        }
+    }
+
+    /**
+     * {@code commitOutcome} itself cut at every moment (its fence insert, its COMMIT, the numbering, the
+     * event lookup): each call either fails as unavailable or answers the truth, for a committed
+     * transaction and for one that never committed, however many earlier lookups were cut half-way.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("servers")
+    void commitOutcomeCutAtAnyMomentAnswersTheTruthOrFails(String name, Supplier<String> server, int port) throws Exception {
+        String direct = url(server);
+        try (FaultProxy proxy = new FaultProxy(port); Depot depot = Depot.open(proxy.route(direct, port))) {
+            String[] ids = new String[2];
+            depot.transact(tx -> {
+                ids[0] = tx.id();
+                tx.records(DOCS).save(new Doc("yes", "x"));
+                return null;
+            });
+            catchThrowable(() -> depot.transact(tx -> {
+                ids[1] = tx.id();
+                tx.records(DOCS).save(new Doc("no", "x"));
+                throw new IllegalStateException("rolled back on purpose");
+            }));
+            long seq = depot.changes().lastSequence();
+            int answered = 0;
+            int failed = 0;
+            for (int cut = 5; cut < 1_500; cut += 11) {
+                for (int which = 0; which < 2; which++) {
+                    proxy.cutAfter(cut);
+                    try {
+                        CommitOutcome o = depot.commitOutcome(ids[which]);
+                        answered++;
+                        if (which == 0) {
+                            assertThat(o.status()).as("committed, cut after %d", cut).isEqualTo(CommitOutcome.Status.COMMITTED);
+                            assertThat(o.firstSequence()).as("its sequence").isEqualTo(seq);
+                        } else {
+                            assertThat(o.status()).as("never committed, cut after %d", cut).isEqualTo(CommitOutcome.Status.NOT_COMMITTED);
+                        }
+                    } catch (BackendUnavailableException e) {
+                        failed++;
+                    } finally {
+                        proxy.cutAfter(Long.MAX_VALUE);
+                    }
+                }
+            }
+            assertThat(failed).as("some cuts hit the lookups").isPositive();
+            assertThat(answered).isPositive();
+            assertThat(readWhenUp(() -> depot.records(DOCS).getAll(List.of("yes", "no"))).keySet()).containsExactly("yes");
         }
     }
 
