@@ -185,6 +185,57 @@ class OutageProbeTest {
         }
     }
 
+    /**
+     * Many more threads than connections, each call short: every call waits its turn and succeeds. A
+     * call that held one connection while it waited for a second (a feed read numbering events, a
+     * transaction's commit, a blob write, a commit lookup) would deadlock the pool here and fail with
+     * the pool's timeout.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("servers")
+    void moreThreadsThanConnectionsAllSucceed(String name, Supplier<String> server, int port) throws Exception {
+        String url = TestDatabases.fresh(server.get(), PREFIX) + "&poolSize=2&poolTimeout=20s";
+        try (Depot depot = Depot.open(url)) {
+            Records<String, Doc> docs = depot.records(DOCS);
+            var blobs = depot.blobs("outage");
+            List<Throwable> failures = new CopyOnWriteArrayList<>();
+            List<Thread> threads = new ArrayList<>();
+            for (int t = 0; t < 12; t++) {
+                int me = t;
+                threads.add(Thread.ofPlatform().start(() -> {
+                    try {
+                        for (int i = 0; i < 15; i++) {
+                            String key = "k" + me + "-" + i;
+                            switch (i % 5) {
+                                case 0 -> docs.save(new Doc(key, "x"));
+                                case 1 -> {
+                                    String[] id = new String[1];
+                                    depot.transact(tx -> {
+                                        id[0] = tx.id();
+                                        tx.records(DOCS).get("k" + me + "-0");
+                                        return tx.records(DOCS).save(new Doc(key, "y"));
+                                    });
+                                    assertThat(depot.commitOutcome(id[0]).committed()).isTrue();
+                                }
+                                case 2 -> depot.changes().since(Math.max(0, depot.changes().lastSequence() - 5), 10);
+                                case 3 -> blobs.put(key, new byte[(1 << 20) + 10]); // two chunks: an upload of its own
+                                default -> docs.saveAll(List.of(new Doc(key, "a"), new Doc(key + "b", "b")));
+                            }
+                        }
+                    } catch (Throwable e) {
+                        failures.add(e);
+                    }
+                }));
+            }
+            for (Thread t : threads) {
+                t.join(TimeUnit.SECONDS.toMillis(STUCK_SECONDS * 5));
+                assertThat(t.isAlive()).as("a thread stuck").isFalse();
+            }
+            assertThat(failures).as("calls that failed waiting for the pool").isEmpty();
+            assertThat(docs.count()).isEqualTo(12 * (3 + 3 + 3 * 2));
+        }
+    }
+
     // ---- server-side kills at chosen moments ----
 
     /**
