@@ -656,8 +656,8 @@ class OutageProbeTest {
                 boolean postgres = name.equals("postgresql");
                 String waiting = postgres
                         ? "SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'"
-                        : "SELECT t.trx_mysql_thread_id FROM information_schema.innodb_trx t JOIN information_schema.processlist p"
-                                + " ON p.id = t.trx_mysql_thread_id WHERE t.trx_state = 'LOCK WAIT' AND p.db = DATABASE()";
+                        : "SELECT id FROM information_schema.processlist WHERE db = DATABASE() AND command = 'Query'"
+                                + " AND id <> CONNECTION_ID() AND time_ms > 200 AND id <> " + holderId(holder);
                 long[] waiter = {-1};
                 awaitTrue(() -> {
                     try (Statement st = admin.createStatement(); ResultSet rs = st.executeQuery(waiting)) {
@@ -925,6 +925,17 @@ class OutageProbeTest {
     }
 
     // ---- helpers ----
+
+    /** The session id of a MariaDB connection (unused on PostgreSQL). */
+    private static long holderId(Connection c) throws SQLException {
+        if (c.getMetaData().getDatabaseProductName().toLowerCase().contains("postgres")) {
+            return -1;
+        }
+        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT CONNECTION_ID()")) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
 
     private static void assertUnavailable(Throwable t, String what) {
         assertThat(t).as(what).isInstanceOf(BackendUnavailableException.class);
