@@ -51,6 +51,11 @@ final class FaultProxy extends LoopbackRelay {
         cutBudget.set(bytes);
     }
 
+    /** What {@link #cutAfter} has left: {@code Long.MAX_VALUE} less the bytes clients sent since, when no cut is set. */
+    long budgetLeft() {
+        return cutBudget.get();
+    }
+
     @Override
     boolean admit(Socket client) {
         return mode != Mode.DOWN;
