@@ -59,7 +59,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * element is skipped when its entry's state no longer matches, and the expiry queue is compacted
  * when stale marks outnumber leases.
  *
- * <p><b>Time</b> is the store's clock, read under a lock (a consumer reads it after taking the
+ * <p><b>Time</b> is the store's clock, never going back ({@link dev.depot.spi.QueueTime}), read under a lock (a consumer reads it after taking the
  * incoming list in, so nothing it takes in is younger than its clock reading), truncated to microseconds as every
  * stored instant is. Due work (scheduled items, expired leases, expireAfter deadlines, dead-item
  * retention) is processed lazily by whichever operation comes next.
@@ -216,7 +216,7 @@ final class MemoryQueue implements StoredQueue {
     }
 
     Instant now() {
-        return owner.clock.instant().truncatedTo(ChronoUnit.MICROS);
+        return owner.time.instant();
     }
 
     /** {@code d} after {@code t}, truncated to microseconds like every stored instant (as the SQL backends count). */
@@ -777,10 +777,10 @@ final class MemoryQueue implements StoredQueue {
             die(e, how + " on its last attempt (" + e.attempts + " of " + max + ")", ended);
             return false;
         }
-        if (e.deadline != null && !e.deadline.isAfter(readyAt)) {
-            die(e, "expired", e.deadline.isAfter(ended) ? e.deadline : ended);
+        if (e.deadline != null && !e.deadline.isAfter(ended)) {
+            die(e, "expired", ended);
             return false;
-        }
+        } // a retry delay past the deadline schedules it: it dies at the deadline, scheduled (catchUp)
         if (readyAt.isAfter(ended)) {
             e.state = ItemState.SCHEDULED;
             e.readyAt = readyAt;

@@ -2,6 +2,7 @@ package dev.depot.memory;
 
 import dev.depot.QueueOptions;
 import dev.depot.spi.QueueStore;
+import dev.depot.spi.QueueTime;
 import java.time.InstantSource;
 import java.util.HashMap;
 import java.util.Map;
@@ -10,13 +11,14 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /** The work queues of one memory store. Item ids are unique across its queues, so an item keeps its id in a dead-letter queue. */
 final class MemoryQueues implements QueueStore {
-    final InstantSource clock;
+    /** The clock every queue of this store reads, never going back (CONTRACT.md "Queues", "Time"). */
+    final QueueTime time;
     private final Map<String, MemoryQueue> queues = new ConcurrentHashMap<>();
     private final AtomicLong ids = new AtomicLong();
     private final AtomicLong ordinals = new AtomicLong();
 
     MemoryQueues(InstantSource clock) {
-        this.clock = clock;
+        this.time = new QueueTime(clock);
     }
 
     @Override
@@ -52,6 +54,7 @@ final class MemoryQueues implements QueueStore {
             q.removeAll();
             q.options = QueueOptions.defaults();
         }
+        time.reset(); // nothing is queued any more: queue time follows the clock again, also one set back
     }
 
     /** The first of {@code n} fresh item sequence numbers. */

@@ -229,10 +229,10 @@ final class QueueRow {
             die(how + " on its last attempt (" + attempts + " of " + max + ")", ended, options, store, now);
             return false;
         }
-        if (deadline != null && deadline <= ready) {
-            die("expired", Math.max(deadline, ended), options, store, now);
+        if (deadline != null && deadline <= ended) {
+            die("expired", ended, options, store, now);
             return false;
-        }
+        } // a retry delay past the deadline schedules it: it dies at the deadline, scheduled (catchUp)
         if (ready > ended) {
             state = ItemState.SCHEDULED;
             readyAt = ready;

@@ -2,6 +2,7 @@ package dev.depot.jdbc;
 
 import dev.depot.QueueOptions;
 import dev.depot.spi.QueueStore;
+import dev.depot.spi.QueueTime;
 import java.security.SecureRandom;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -46,6 +47,7 @@ final class SqlQueueStore implements QueueStore {
     private final Map<String, QueueSignal> signals = new ConcurrentHashMap<>();
     private final String tokenPrefix;
     private final AtomicLong tokens = new AtomicLong();
+    private final QueueTime time;
     /**
      * Ready-order tie breaker among items that became ready in the same microsecond. Seeded with the
      * wall clock in microseconds so that a process started later numbers after one started earlier
@@ -67,6 +69,7 @@ final class SqlQueueStore implements QueueStore {
         byte[] seed = new byte[8];
         new SecureRandom().nextBytes(seed);
         this.tokenPrefix = java.util.HexFormat.of().formatHex(seed) + "-";
+        this.time = new QueueTime(backend.options.clock());
     }
 
     @Override
@@ -181,6 +184,7 @@ final class SqlQueueStore implements QueueStore {
         for (SqlQueue q : queues.values()) {
             q.options = QueueOptions.defaults();
         }
+        time.reset(); // nothing is queued any more: queue time follows the clock again, also one set back
     }
 
     /** A new queue operation context of a transaction ({@code tx.queue}). */
@@ -205,8 +209,9 @@ final class SqlQueueStore implements QueueStore {
 
     // ---- time, ids, tokens ----
 
+    /** Queue time: the depot clock in microseconds, never going back (CONTRACT.md "Queues", "Time"). */
     long now() {
-        return EpochMicros.of(backend.options.clock().instant());
+        return time.micros();
     }
 
     static long micros(Duration d) {

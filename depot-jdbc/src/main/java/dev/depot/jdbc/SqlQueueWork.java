@@ -18,8 +18,8 @@ import java.util.Set;
  * applied in the transaction's own database transaction, after its record rows and before COMMIT:
  * records and queue changes commit together or not at all. Every lease is checked at that moment
  * (locked row, token, expiry by the depot clock); a stale one throws {@code LeaseExpiredException},
- * which rolls everything back. Produced items' ids are reserved when the operation is buffered, so
- * the commit itself never waits for the id counter.
+ * which rolls everything back. Produced items' ids are reserved when the commit begins, before its
+ * database transaction, so the commit itself never waits for the id counter.
  */
 final class SqlQueueWork implements CommitPart {
     private final SqlQueueStore store;
@@ -48,8 +48,23 @@ final class SqlQueueWork implements CommitPart {
         for (Lease l : leases) {
             settled.add(op.queue() + "/" + l.id());
         }
-        ids.add(op instanceof QueueOp.Produce p ? store.reserveIds(p.messages().size()) : null);
+        ids.add(null);
         ops.add(op);
+    }
+
+    /**
+     * Numbers the items to produce, just before the commit's database transaction (whose write lock
+     * the id counter's own short transaction must not wait for): ids follow the order items are
+     * produced in, a transaction's at its commit, as on memory, so {@code list} (in id order) shows
+     * an item produced by another producer while this transaction was open before this one's.
+     * Buffering reserved them, so such an item listed after the transaction's on SQL only.
+     */
+    void reserveIds() {
+        for (int i = 0; i < ops.size(); i++) {
+            if (ops.get(i) instanceof QueueOp.Produce p) {
+                ids.set(i, store.reserveIds(p.messages().size()));
+            }
+        }
     }
 
     boolean isEmpty() {

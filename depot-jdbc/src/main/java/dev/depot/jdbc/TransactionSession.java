@@ -175,6 +175,9 @@ final class TransactionSession implements Session {
             return;
         }
         try {
+            if (queueWork != null) {
+                queueWork.reserveIds(); // at commit, as memory numbers them: ids follow the order items are produced in
+            }
             if (conn == null) {
                 conn = backend.connection(); // only queue operations, nothing read
             } else {
