@@ -471,9 +471,20 @@ final class SqlQueue implements StoredQueue {
                 + store.forUpdate;
     }
 
+    /**
+     * The row id an item id names, or null if it names none: only the id as produced (decimal, no
+     * sign, no leading zero), as memory looks ids up by their text. {@code "07"} or {@code "+7"} named
+     * row 7 here: a lease carrying such an id completed item 7, and inspect found it, where memory
+     * reported a stale lease and no item.
+     */
     static Long parseId(String id) {
+        Long v = parseLong(id);
+        return v != null && Long.toString(v).equals(id) ? v : null;
+    }
+
+    private static Long parseLong(String s) {
         try {
-            return Long.parseLong(id);
+            return Long.parseLong(s);
         } catch (NumberFormatException e) {
             return null;
         }
@@ -638,7 +649,7 @@ final class SqlQueue implements StoredQueue {
         if (cursor == null) {
             return Long.MIN_VALUE;
         }
-        Long at = parseId(cursor);
+        Long at = parseLong(cursor); // as memory reads a cursor
         if (at == null) {
             throw new IllegalArgumentException("queue " + name + ": invalid list cursor");
         }

@@ -220,4 +220,233 @@ class QueueProbe2Test {
             assertThat(q.stats().dead()).isEqualTo(3);
         });
     }
+
+    // ---- visibility timeouts, lease extension, fencing ----
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("databases")
+    void visibilityTimeoutsExtensionAndFencing(String db, TestDatabases.UrlSource opener) throws Exception {
+        compare(db, opener, (depot, clock, log) -> {
+            WorkQueue q = depot.queue("jobs", QueueOptions.leaseTimeout(Duration.ofSeconds(10)).maxAttempts(10));
+            q.produce(List.of(Message.of("a"), Message.of("b")));
+            List<Lease> first = q.lease("w1", 1, Duration.ZERO);
+            Lease a1 = first.getFirst();
+            clock.advance(Duration.ofSeconds(8));
+            Lease a1x = q.extend(a1, Duration.ofSeconds(5)); // ends at 13 s
+            log.add("extended", () -> log.lease(a1x));
+            assertThat(a1x.token()).isEqualTo(a1.token());
+            assertThat(a1x.expiresAt()).isEqualTo(START.plusSeconds(13));
+            clock.set(START.plusSeconds(12));
+            log.add("invisible while extended", () -> payloads(q.lease("w2", 10, Duration.ZERO)));
+            clock.set(START.plusSeconds(13));
+            log.add("extend at its end", () -> log.lease(q.extend(a1x, Duration.ofSeconds(1))));
+            List<Lease> again = q.lease("w3", 10, Duration.ZERO);
+            log.add("redelivered at its end", () -> log.leases(again));
+            Lease a2 = again.stream().filter(l -> l.payloadText().equals("a")).findFirst().orElseThrow();
+            assertThat(a2.attempt()).isEqualTo(2);
+            assertThat(a2.token()).isNotEqualTo(a1.token());
+            // The first holder wakes up late: every use of its lease is fenced off, and changes nothing.
+            log.add("complete with the old lease", () -> {
+                q.complete(a1x);
+                return "completed";
+            });
+            log.add("retry with the old lease", () -> {
+                q.retry(a1, Duration.ZERO);
+                return "retried";
+            });
+            log.add("dead-letter with the old lease", () -> {
+                q.deadLetter(a1, "late");
+                return "dead";
+            });
+            log.add("batch: old and current", () -> {
+                var r = q.complete(List.of(a1x, a2));
+                return "applied " + payloads(r.applied()) + " stale " + payloads(r.stale());
+            });
+            log.add("items", () -> log.items(q));
+            assertThat(q.inspect(a1.id())).isEmpty();
+            log.add("extend by 0", () -> q.extend(again.getLast(), Duration.ZERO));
+            log.add("extend by 7 days + 1 ms", () -> q.extend(again.getLast(), Duration.ofDays(7).plusMillis(1)));
+            log.add("extend by 7 days", () -> log.lease(q.extend(again.getLast(), Duration.ofDays(7))));
+            log.add("extend by sub-microsecond", () -> log.lease(q.extend(again.getLast(), Duration.ofNanos(1_000_999))));
+            log.add("stats", () -> log.stats(q.stats()));
+        });
+    }
+
+    // ---- receive counts, dead letters, redrive ----
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("databases")
+    void attemptsDeadLettersAndARedriveInATransaction(String db, TestDatabases.UrlSource opener) throws Exception {
+        compare(db, opener, (depot, clock, log) -> {
+            WorkQueue dlq = depot.queue("dlq", QueueOptions.leaseTimeout(Duration.ofSeconds(5)).maxAttempts(1));
+            WorkQueue q = depot.queue("jobs", QueueOptions.leaseTimeout(Duration.ofSeconds(5)).maxAttempts(3).deadLetter("dlq"));
+            String id = q.produce(Message.of("poison").header("h", "v").dedupKey("p"));
+            for (int i = 1; i <= 3; i++) {
+                int n = i;
+                List<Lease> got = q.lease("w" + i, 1, Duration.ZERO);
+                log.add("attempt " + n, () -> log.leases(got));
+                assertThat(got.getFirst().attempt()).isEqualTo(n);
+                if (n == 2) {
+                    q.retry(got.getFirst(), Duration.ofSeconds(1));
+                    clock.advance(Duration.ofSeconds(1));
+                } else {
+                    clock.advance(Duration.ofSeconds(5)); // expires
+                }
+            }
+            log.add("source", () -> log.stats(q.stats()) + " " + log.items(q));
+            log.add("dlq", () -> log.stats(dlq.stats()) + " " + log.items(dlq));
+            QueueItem dead = dlq.inspect(id).orElseThrow();
+            assertThat(dead.deadFrom()).isEqualTo("jobs");
+            assertThat(dead.attempts()).isZero();
+            assertThat(dead.history()).hasSize(3);
+            // The key went with the item's death: the source takes a new one.
+            log.add("produce p again", () -> log.id(q.produce(Message.of("poison again").dedupKey("p"))));
+            // Redrive: lease from the dead-letter queue, produce into the source and complete, atomically.
+            Lease d = dlq.lease(1, Duration.ZERO).getFirst();
+            log.add("redrive with a failing transaction", () -> depot.transact(tx -> {
+                tx.queue("jobs").produce(Message.of(d.payload()).dedupKey("redriven"));
+                tx.queue("dlq").complete(d);
+                throw new IllegalStateException("crash mid-redrive");
+            }));
+            log.add("after the failed redrive", () -> log.stats(q.stats()) + " | dlq " + log.stats(dlq.stats()));
+            assertThat(dlq.stats().leased()).isEqualTo(1);
+            log.add("redrive", () -> depot.transact(tx -> {
+                tx.queue("jobs").produce(Message.of(d.payload()).dedupKey("redriven"));
+                tx.queue("dlq").complete(d);
+                return "committed";
+            }));
+            log.add("after the redrive", () -> log.stats(q.stats()) + " | dlq " + log.stats(dlq.stats()) + " " + log.items(q));
+            // A dead letter that fails in its dead-letter queue stays there, dead.
+            q.produce(Message.of("twice"));
+            Lease t = q.lease(1, Duration.ZERO).stream().filter(l -> l.payloadText().equals("poison again")).findFirst().orElseThrow();
+            q.deadLetter(t, "bad input");
+            Lease t2 = dlq.lease(1, Duration.ZERO).getFirst();
+            log.add("dead letter leased", () -> log.lease(t2));
+            dlq.retry(t2, Duration.ZERO);
+            log.add("dlq after its last attempt", () -> log.stats(dlq.stats()) + " " + log.items(dlq));
+            assertThat(dlq.stats().dead()).isEqualTo(1);
+        });
+    }
+
+    // ---- dedup windows ----
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("databases")
+    void dedupHoldsWhileLiveAndIsReleasedByCompletionDeathAndClear(String db, TestDatabases.UrlSource opener) throws Exception {
+        compare(db, opener, (depot, clock, log) -> {
+            WorkQueue q = depot.queue("jobs", QueueOptions.leaseTimeout(Duration.ofSeconds(5)).maxAttempts(1));
+            WorkQueue other = depot.queue("other");
+            log.add("batch with a repeated key", () -> q.produce(List.of(Message.of("1").dedupKey("k"), Message.of("2").dedupKey("k"),
+                    Message.of("3").dedupKey("j"))).stream().map(log::id).toList());
+            log.add("another queue's key space", () -> log.id(other.produce(Message.of("o").dedupKey("k"))));
+            log.add("scheduled holds it", () -> log.id(q.produce(Message.of("s").dedupKey("s").notBefore(START.plusSeconds(60)))) + " "
+                    + log.id(q.produce(Message.of("s2").dedupKey("s"))));
+            List<Lease> ls = q.lease(10, Duration.ZERO);
+            log.add("leased holds it", () -> log.id(q.produce(Message.of("k2").dedupKey("k"))));
+            q.complete(ls.getFirst());
+            log.add("completed releases it", () -> log.id(q.produce(Message.of("k3").dedupKey("k"))));
+            clock.advance(Duration.ofSeconds(5)); // j's lease expires on its last attempt: dead
+            log.add("dead releases it", () -> log.id(q.produce(Message.of("j2").dedupKey("j"))) + " " + log.stats(q.stats()));
+            log.add("unicode key of 255 bytes", () -> log.id(q.produce(Message.of("u").dedupKey("é".repeat(127) + "x"))));
+            log.add("key of 256 bytes", () -> log.id(q.produce(Message.of("u").dedupKey("é".repeat(128)))));
+            log.add("cleared", q::clear);
+            log.add("cleared releases it", () -> log.id(q.produce(Message.of("k4").dedupKey("k"))));
+            log.add("stale after clear", () -> q.complete(List.of(ls.get(1))).stale().size());
+            log.add("items", () -> log.items(q));
+        });
+    }
+
+    // ---- limits and hostile input: a clear error naming what was wrong, nothing changed ----
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("databases")
+    void limitsAndHostileInputAreRefusedAlikeAndChangeNothing(String db, TestDatabases.UrlSource opener) throws Exception {
+        compare(db, opener, (depot, clock, log) -> {
+            WorkQueue q = depot.queue("jobs", QueueOptions.leaseTimeout(Duration.ofSeconds(30)));
+            WorkQueue other = depot.queue("other");
+            List<Message> thousand = new ArrayList<>();
+            for (int i = 0; i < 1000; i++) {
+                thousand.add(Message.of("m" + i));
+            }
+            List<Message> tooMany = new ArrayList<>(thousand);
+            tooMany.add(Message.of("one more"));
+            log.add("1001 messages", () -> q.produce(tooMany));
+            log.add("empty batch", () -> q.produce(List.of()));
+            List<Message> withNull = new ArrayList<>(List.of(Message.of("x")));
+            withNull.add(null);
+            log.add("batch with null", () -> q.produce(withNull));
+            log.add("stats", () -> log.stats(q.stats()));
+            log.add("1000 messages", () -> q.produce(thousand).size());
+            log.add("lease 0", () -> q.lease(0, Duration.ZERO));
+            log.add("lease 1001", () -> q.lease(1001, Duration.ZERO));
+            log.add("wait -1 ns", () -> q.lease(1, Duration.ofNanos(-1)));
+            log.add("wait 1 day + 1 ns", () -> q.lease(1, Duration.ofDays(1).plusNanos(1)));
+            log.add("holder with NUL", () -> q.lease("a\0b", 1, Duration.ZERO));
+            log.add("holder with a lone surrogate", () -> q.lease("a\uD800", 1, Duration.ZERO));
+            List<Lease> all = q.lease(1000, Duration.ZERO);
+            log.add("leased 1000", () -> all.size() + " first " + all.getFirst().payloadText() + " last " + all.getLast().payloadText());
+            Lease l = all.getFirst();
+            Lease forged = new Lease(l.queue(), l.id(), l.token() + "x", l.payload(), l.headers(), l.dedupKey(), l.attempt(), l.producedAt(),
+                    l.leasedAt(), l.expiresAt(), l.holder(), l.history());
+            log.add("forged token", () -> {
+                q.complete(forged);
+                return "completed";
+            });
+            Lease padded = new Lease(l.queue(), "0" + l.id(), l.token(), l.payload(), l.headers(), l.dedupKey(), l.attempt(), l.producedAt(),
+                    l.leasedAt(), l.expiresAt(), l.holder(), l.history());
+            log.add("id with a leading zero", () -> {
+                q.complete(padded);
+                return "completed";
+            });
+            log.add("inspect with a leading zero", () -> q.inspect("0" + l.id()).isPresent());
+            log.add("inspect with a plus sign", () -> q.inspect("+" + l.id()).isPresent());
+            log.add("inspect garbage", () -> q.inspect("'; DROP TABLE x; --").isPresent());
+            log.add("inspect empty", () -> q.inspect("").isPresent());
+            log.add("inspect another queue's item", () -> other.inspect(l.id()).isPresent());
+            Lease foreign = new Lease("other", l.id(), l.token(), l.payload(), l.headers(), l.dedupKey(), l.attempt(), l.producedAt(),
+                    l.leasedAt(), l.expiresAt(), l.holder(), l.history());
+            log.add("lease of this queue given to another", () -> {
+                other.complete(l);
+                return "completed";
+            });
+            log.add("a lease naming another queue", () -> {
+                q.complete(foreign);
+                return "completed";
+            });
+            log.add("the same lease twice in a batch", () -> q.complete(List.of(l, l)));
+            log.add("1001 leases", () -> {
+                List<Lease> more = new ArrayList<>(all);
+                more.add(l);
+                return q.complete(more);
+            });
+            log.add("retry delay -1 ns", () -> q.retry(List.of(l), Duration.ofNanos(-1)));
+            log.add("retry delay 365 days + 1 ns", () -> q.retry(List.of(l), Duration.ofDays(365).plusNanos(1)));
+            log.add("dead-letter reason blank", () -> {
+                q.deadLetter(l, " ");
+                return "dead";
+            });
+            log.add("dead-letter reason with NUL", () -> {
+                q.deadLetter(l, "a\0");
+                return "dead";
+            });
+            log.add("dead-letter reason of 1001 chars", () -> {
+                q.deadLetter(l, "r".repeat(1001));
+                return "dead";
+            });
+            log.add("list limit 0", () -> q.list(null, 0, null));
+            log.add("list limit 1001", () -> q.list(null, 1001, null));
+            log.add("list cursor garbage", () -> q.list(null, 10, "abc"));
+            log.add("list cursor past the end", () -> q.list(null, 10, "9223372036854775807").items().size());
+            log.add("list cursor overflowing", () -> q.list(null, 10, "9223372036854775808"));
+            log.add("list cursor negative", () -> q.list(ItemState.LEASED, 2, "-5").items().size());
+            log.add("stats unchanged", () -> log.stats(q.stats()) + " " + log.stats(other.stats()));
+            log.add("complete all 1000", () -> q.complete(all).applied().size());
+            log.add("empty", () -> log.stats(q.stats()));
+            log.add("queue name", () -> depot.queue("Jobs"));
+            log.add("own dead-letter queue", () -> depot.queue("jobs", QueueOptions.defaults().deadLetter("jobs")));
+            log.add("max attempts 0", () -> QueueOptions.defaults().maxAttempts(0));
+            log.add("lease timeout 0", () -> QueueOptions.leaseTimeout(Duration.ZERO));
+            log.add("options kept", () -> q.options());
+        });
+    }
 }
