@@ -1,0 +1,193 @@
+package dev.depot.jdbc;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.depot.Depot;
+import dev.depot.Lease;
+import dev.depot.LeaseExpiredException;
+import dev.depot.Message;
+import dev.depot.QueueOptions;
+import dev.depot.WorkQueue;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Races a hostile user runs into, on memory and every SQL backend: the same dedup key produced at
+ * once by many producers (plain and in transactions), one lease settled by several threads at once,
+ * and calls made by a thread whose interrupt flag is set.
+ */
+class QueueRaceProbeTest {
+    static final String PREFIX = "qrp_";
+    static final int THREADS = 6;
+
+    static Stream<Arguments> backends() {
+        return TestDatabases.memoryAndAll(PREFIX);
+    }
+
+    /** With H2 on a file too: its file channels close when an interrupted thread does I/O. */
+    static Stream<Arguments> backendsAndH2File() {
+        return Stream.concat(backends(), Stream.of(Arguments.of("h2-file", (TestDatabases.UrlSource) TestDatabases::h2File)));
+    }
+
+    interface Body {
+        Object run(int thread) throws Exception;
+    }
+
+    /** Runs {@code body} on THREADS threads released together; returns their answers (or exceptions). */
+    static List<Object> race(Body body) throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(THREADS);
+        try {
+            CountDownLatch go = new CountDownLatch(1);
+            List<Future<Object>> fs = new ArrayList<>();
+            for (int t = 0; t < THREADS; t++) {
+                int thread = t;
+                fs.add(pool.submit(() -> {
+                    go.await();
+                    try {
+                        return body.run(thread);
+                    } catch (Exception e) {
+                        return e;
+                    }
+                }));
+            }
+            go.countDown();
+            List<Object> out = new ArrayList<>();
+            for (Future<Object> f : fs) {
+                out.add(f.get(60, TimeUnit.SECONDS));
+            }
+            return out;
+        } finally {
+            pool.shutdownNow();
+            assertThat(pool.awaitTermination(30, TimeUnit.SECONDS)).isTrue();
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("backends")
+    void oneDedupKeyProducedAtOnceEverywhereMakesOneItem(String db, TestDatabases.UrlSource opener) throws Exception {
+        try (Depot depot = TestDatabases.open(opener, PREFIX)) {
+            WorkQueue q = depot.queue("dedup");
+            try {
+                for (int round = 0; round < 5; round++) {
+                    String key = "k" + round;
+                    List<Object> answers = race(t -> {
+                        if (t % 2 == 0) {
+                            return q.produce(List.of(Message.of("plain " + t).dedupKey(key), Message.of("other " + t)));
+                        }
+                        depot.transact(tx -> {
+                            tx.queue("dedup").produce(Message.of("tx " + t).dedupKey(key));
+                            return null;
+                        });
+                        return "committed";
+                    });
+                    assertThat(answers).as("round %d on %s", round, db).noneMatch(a -> a instanceof Exception);
+                    Set<String> keyed = ConcurrentHashMap.newKeySet();
+                    for (Object a : answers) {
+                        if (a instanceof List<?> ids) {
+                            keyed.add((String) ids.getFirst());
+                        }
+                    }
+                    long withKey = q.list(null, 1000, null).items().stream().filter(i -> key.equals(i.dedupKey())).count();
+                    assertThat(withKey).as("items with key %s on %s", key, db).isEqualTo(1);
+                    assertThat(keyed).as("ids plain producers got for %s", key).hasSize(1);
+                }
+                assertThat(q.stats().ready()).isEqualTo(5 + 5 * (THREADS / 2));
+            } finally {
+                depot.clear();
+            }
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("backends")
+    void oneLeaseSettledByManyThreadsAtOnceIsSettledOnce(String db, TestDatabases.UrlSource opener) throws Exception {
+        try (Depot depot = TestDatabases.open(opener, PREFIX)) {
+            WorkQueue q = depot.queue("settle", QueueOptions.leaseTimeout(Duration.ofMinutes(5)).maxAttempts(100));
+            try {
+                for (int round = 0; round < 5; round++) {
+                    q.produce(Message.of("item " + round));
+                    Lease l = q.lease(1, Duration.ZERO).getFirst();
+                    AtomicInteger applied = new AtomicInteger();
+                    List<Object> answers = race(t -> {
+                        switch (t % 4) {
+                            case 0 -> q.complete(l);
+                            case 1 -> q.retry(l, Duration.ZERO);
+                            case 2 -> {
+                                if (!q.complete(List.of(l)).allApplied()) {
+                                    throw new LeaseExpiredException("stale in batch");
+                                }
+                            }
+                            default -> depot.transact(tx -> {
+                                tx.queue("settle").complete(l);
+                                return null;
+                            });
+                        }
+                        applied.incrementAndGet();
+                        return "applied";
+                    });
+                    assertThat(answers).as("round %d on %s: %s", round, db, answers)
+                            .allMatch(a -> a.equals("applied") || a instanceof LeaseExpiredException);
+                    assertThat(applied.get()).as("settled on %s: %s", db, answers).isEqualTo(1);
+                    long left = q.stats().ready();
+                    // Retried: the item is back, ready, once; completed: gone.
+                    assertThat(left).isLessThanOrEqualTo(1);
+                    q.clear();
+                }
+            } finally {
+                depot.clear();
+            }
+        }
+    }
+
+    /**
+     * A worker whose interrupt flag is set (an executor shutting down) still produces, leases
+     * without waiting and settles — the flag stays set — and a lease that would wait returns at
+     * once: "an interrupt ends the wait (the flag stays set)".
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("backendsAndH2File")
+    void callsOfAnInterruptedThreadWorkAndLeaveTheFlagSet(String db, TestDatabases.UrlSource opener) throws Exception {
+        try (Depot depot = TestDatabases.open(opener, PREFIX)) {
+            WorkQueue q = depot.queue("interrupted", QueueOptions.leaseTimeout(Duration.ofMinutes(5)));
+            try {
+                List<String> seen = new ArrayList<>();
+                Thread worker = new Thread(() -> {
+                    Thread.currentThread().interrupt();
+                    try {
+                        seen.add("produce " + (q.produce(Message.of("a")) != null));
+                        seen.add("flag " + Thread.currentThread().isInterrupted());
+                        List<Lease> got = q.lease(1, Duration.ZERO);
+                        seen.add("lease " + got.size());
+                        q.complete(got.getFirst());
+                        seen.add("completed, flag " + Thread.currentThread().isInterrupted());
+                        List<Lease> none = q.lease(1, Duration.ofMinutes(10));
+                        seen.add("waiting lease " + none.size() + ", flag " + Thread.currentThread().isInterrupted());
+                    } catch (RuntimeException e) {
+                        seen.add("failed: " + e);
+                    }
+                });
+                worker.start();
+                worker.join(TimeUnit.SECONDS.toMillis(60));
+                assertThat(worker.isAlive()).as("the waiting lease ended").isFalse();
+                assertThat(seen).as(db).containsExactly("produce true", "flag true", "lease 1", "completed, flag true",
+                        "waiting lease 0, flag true");
+                assertThat(q.stats().ready() + q.stats().leased()).isZero();
+            } finally {
+                depot.clear();
+            }
+        }
+    }
+}
