@@ -95,7 +95,11 @@ final class DefaultWorkQueue implements WorkQueue {
         QueueRules.checkMax(name, max);
         QueueRules.checkWait(name, wait);
         QueueRules.checkHolder(name, holder);
-        return queue.lease(holder == null ? "" : holder, max, wait);
+        List<Lease> got = queue.lease(holder == null ? "" : holder, max, wait, depot::isClosed);
+        if (got.isEmpty()) {
+            depot.checkOpen(); // a wait the depot's closing ended: closed, as every call on a closed depot
+        }
+        return got;
     }
 
     @Override

@@ -216,8 +216,11 @@ final class MemoryBackend implements Backend {
 
     @Override
     public void close() {
-        if (closed.compareAndSet(false, true) && name != null) {
-            MemoryStores.release(name, store);
+        if (closed.compareAndSet(false, true)) {
+            store.queues.wakeAll(); // consumers waiting through this depot end their wait (others wait on)
+            if (name != null) {
+                MemoryStores.release(name, store);
+            }
         }
     }
 

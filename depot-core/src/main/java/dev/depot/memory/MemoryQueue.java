@@ -24,6 +24,7 @@ import java.util.PriorityQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.BooleanSupplier;
 
 /**
  * One in-memory work queue.
@@ -361,8 +362,15 @@ final class MemoryQueue implements StoredQueue {
         }
     }
 
+    private static final BooleanSupplier NEVER = () -> false;
+
     @Override
     public List<Lease> lease(String holder, int max, Duration wait) {
+        return lease(holder, max, wait, NEVER);
+    }
+
+    @Override
+    public List<Lease> lease(String holder, int max, Duration wait, BooleanSupplier stop) {
         Instant now = enter();
         try {
             int limit = max;
@@ -370,7 +378,13 @@ final class MemoryQueue implements StoredQueue {
                 waiting++;
                 try {
                     now = catchUp(); // counted in as waiting: whatever a producer appended before seeing us is taken in here
-                    now = await(now, System.nanoTime() + wait.toNanos());
+                    now = await(now, System.nanoTime() + wait.toNanos(), stop);
+                    if (stop.getAsBoolean()) {
+                        if (readyCount > 0) {
+                            arrived.signal(); // a wakeup meant for an item goes to another waiter
+                        }
+                        return List.of(); // its depot closed: nothing leased through it
+                    }
                     // Share what arrived with the other waiters rather than take it all.
                     limit = Math.min(max, (readyCount + waiting - 1) / waiting);
                 } finally {
@@ -387,9 +401,9 @@ final class MemoryQueue implements StoredQueue {
         }
     }
 
-    /** Waits (parked, lock released) until something is ready or the deadline passes; returns the time then. */
-    private Instant await(Instant now, long deadlineNanos) {
-        while (readyCount == 0) {
+    /** Waits (parked, lock released) until something is ready, the deadline passes or {@code stop} says so; returns the time then. */
+    private Instant await(Instant now, long deadlineNanos, BooleanSupplier stop) {
+        while (readyCount == 0 && !stop.getAsBoolean()) {
             long left = deadlineNanos - System.nanoTime();
             if (left <= 0) {
                 break;
@@ -877,6 +891,16 @@ final class MemoryQueue implements StoredQueue {
         if (expiries.size() + outOfOrder.size() > 2 * leasedCount + 1024) {
             expiries.removeIf(m -> !m.current());
             outOfOrder.removeIf(m -> !m.current());
+        }
+    }
+
+    /** Wakes every consumer waiting here, to look at its stop condition again (a depot closing). */
+    void wakeAll() {
+        lock.lock();
+        try {
+            arrived.signalAll();
+        } finally {
+            lock.unlock();
         }
     }
 

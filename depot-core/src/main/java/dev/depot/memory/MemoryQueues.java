@@ -57,6 +57,13 @@ final class MemoryQueues implements QueueStore {
         time.reset(); // nothing is queued any more: queue time follows the clock again, also one set back
     }
 
+    /** Wakes every waiting consumer to look at its stop condition: a depot on this store closed. */
+    void wakeAll() {
+        for (MemoryQueue q : queues.values()) {
+            q.wakeAll();
+        }
+    }
+
     /** The first of {@code n} fresh item sequence numbers. */
     long reserveIds(int n) {
         return ids.getAndAdd(n) + 1;

@@ -11,6 +11,7 @@ import dev.depot.QueueStats;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.BooleanSupplier;
 
 /**
  * One queue of a {@link QueueStore}, with arguments already validated by core (leases belong to
@@ -28,6 +29,16 @@ public interface StoredQueue {
 
     /** Waits at most {@code wait}; an interrupt ends the wait early with what is there (flag kept). */
     List<Lease> lease(String holder, int max, Duration wait);
+
+    /**
+     * As {@link #lease(String, int, Duration)}, but a wait also ends, with nothing leased, once
+     * {@code stop} says so (core passes its depot's closed state; the backend wakes its waiters when
+     * it closes). A consumer waiting when its depot closed stayed parked on memory for the rest of
+     * its wait (up to a day), while SQL's next look failed as closed.
+     */
+    default List<Lease> lease(String holder, int max, Duration wait, BooleanSupplier stop) {
+        return lease(holder, max, wait);
+    }
 
     BatchResult complete(List<Lease> leases);
 

@@ -321,6 +321,12 @@ final class SqlQueue implements StoredQueue {
 
     @Override
     public List<Lease> lease(String holder, int max, Duration wait) {
+        return lease(holder, max, wait, () -> false);
+    }
+
+    /** Waits as memory does; {@code stop} (the depot closed) ends the wait at the next look, with nothing leased. */
+    @Override
+    public List<Lease> lease(String holder, int max, Duration wait, java.util.function.BooleanSupplier stop) {
         List<Lease> got = claim(holder, max);
         if (!got.isEmpty() || !wait.isPositive()) {
             return got;
@@ -350,7 +356,7 @@ final class SqlQueue implements StoredQueue {
                     }
                 }
                 long left = deadline - System.nanoTime();
-                if (left <= 0 || !signal.await(seen, Math.min(left, SqlQueueStore.POLL_NANOS))) {
+                if (left <= 0 || !signal.await(seen, Math.min(left, SqlQueueStore.POLL_NANOS)) || stop.getAsBoolean()) {
                     return List.of();
                 }
             }

@@ -190,4 +190,100 @@ class QueueRaceProbeTest {
             }
         }
     }
+
+    /** Another thread interrupts a consumer waiting in lease: the wait ends, with the flag set, and it no longer counts as waiting. */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("backends")
+    void anInterruptEndsAWaitingLease(String db, TestDatabases.UrlSource opener) throws Exception {
+        try (Depot depot = TestDatabases.open(opener, PREFIX)) {
+            WorkQueue q = depot.queue("waits");
+            try {
+                List<String> seen = new ArrayList<>();
+                Thread consumer = new Thread(() -> {
+                    try {
+                        List<Lease> got = q.lease(1, Duration.ofMinutes(10));
+                        seen.add("lease " + got.size() + ", flag " + Thread.currentThread().isInterrupted());
+                    } catch (RuntimeException e) {
+                        seen.add("failed: " + e);
+                    }
+                });
+                consumer.start();
+                RecordsFeedProbeTest.await(() -> q.stats().waitingConsumers() == 1, 30_000);
+                consumer.interrupt();
+                consumer.join(TimeUnit.SECONDS.toMillis(60));
+                assertThat(consumer.isAlive()).as("the wait ended").isFalse();
+                assertThat(seen).as(db).containsExactly("lease 0, flag true");
+                assertThat(q.stats().waitingConsumers()).isZero();
+            } finally {
+                depot.clear();
+            }
+        }
+    }
+
+    /**
+     * Closing the depot ends a consumer's wait in lease, which fails as every call on a closed depot.
+     * Memory left it parked for the rest of its wait (here 10 minutes, up to a day), SQL failed it at
+     * its next look with the engine's own wording.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("backends")
+    void closingTheDepotEndsAWaitingLease(String db, TestDatabases.UrlSource opener) throws Exception {
+        Depot depot = TestDatabases.open(opener, PREFIX);
+        WorkQueue q = depot.queue("waits");
+        List<String> seen = new ArrayList<>();
+        Thread consumer = new Thread(() -> {
+            try {
+                List<Lease> got = q.lease(1, Duration.ofMinutes(10));
+                seen.add("lease " + got.size());
+            } catch (RuntimeException e) {
+                seen.add(e.getClass().getSimpleName() + (e.getMessage().contains("is closed") ? ": closed" : ": " + e.getMessage()));
+            }
+        });
+        try {
+            consumer.start();
+            RecordsFeedProbeTest.await(() -> q.stats().waitingConsumers() == 1, 30_000);
+        } finally {
+            depot.close();
+        }
+        consumer.join(TimeUnit.SECONDS.toMillis(30));
+        boolean ended = !consumer.isAlive();
+        if (!ended) {
+            consumer.interrupt();
+            consumer.join(TimeUnit.SECONDS.toMillis(30));
+        }
+        System.out.println(db + ": waiting lease at close -> " + seen);
+        assertThat(ended).as("%s: a lease waiting when the depot closed returned within 30 s", db).isTrue();
+        assertThat(seen).as("%s: as every call on a closed depot", db).containsExactly("IllegalStateException: closed");
+    }
+
+    /** Two depots on one named memory store: closing one ends its own consumers' waits, not the other's. */
+    @org.junit.jupiter.api.Test
+    void closingOneDepotOfASharedMemoryStoreLeavesTheOthersWaitersWaiting() throws Exception {
+        String url = "memory:qrp_shared_" + System.nanoTime();
+        try (Depot other = Depot.open(url)) {
+            WorkQueue q = other.queue("waits");
+            ExecutorService pool = Executors.newFixedThreadPool(2); // the common pool may have one thread
+            java.util.concurrent.CompletableFuture<List<Lease>> waiter = java.util.concurrent.CompletableFuture.supplyAsync(
+                    () -> q.lease(1, Duration.ofMinutes(10)), pool);
+            Depot closing = Depot.open(url);
+            WorkQueue mine = closing.queue("waits");
+            java.util.concurrent.CompletableFuture<Object> ended = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+                try {
+                    return mine.lease(1, Duration.ofMinutes(10));
+                } catch (IllegalStateException e) {
+                    return "closed";
+                }
+            }, pool);
+            RecordsFeedProbeTest.await(() -> q.stats().waitingConsumers() == 2, 30_000);
+            assertThat(q.stats().waitingConsumers()).isEqualTo(2);
+            closing.close();
+            assertThat(ended.get(30, TimeUnit.SECONDS)).isEqualTo("closed");
+            RecordsFeedProbeTest.await(() -> q.stats().waitingConsumers() == 1, 30_000);
+            assertThat(waiter).isNotDone();
+            q.produce(Message.of("for the open depot"));
+            assertThat(waiter.get(30, TimeUnit.SECONDS)).extracting(Lease::payloadText).containsExactly("for the open depot");
+            other.clear();
+            pool.shutdown();
+        }
+    }
 }
