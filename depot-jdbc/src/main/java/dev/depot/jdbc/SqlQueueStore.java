@@ -229,17 +229,64 @@ final class SqlQueueStore implements QueueStore {
 
     /** {@code n} fresh item ids, unique across the database's processes. */
     synchronized long[] reserveIds(int n) {
+        try {
+            return reserveIds(n, block -> inTx("numbering queue items", c -> allocate(c, block), null));
+        } catch (SQLException e) {
+            throw new IllegalStateException(e); // inTx reports its own failures
+        }
+    }
+
+    /**
+     * As {@link #reserveIds(int)}, taking a new block of ids on {@code c} (idle, in auto-commit) in a
+     * short transaction of its own, committed before {@code c}'s next: a transaction's commit numbers
+     * its items on its own connection, with no second one from the pool (a pool of one waited for
+     * itself, and the commit failed).
+     */
+    synchronized long[] reserveIds(Connection c, int n) throws SQLException {
+        return reserveIds(n, block -> allocateOn(c, block));
+    }
+
+    private long[] reserveIds(int n, SqlWork<Integer, Long> blocks) throws SQLException {
         long[] out = new long[n];
         for (int i = 0; i < n; i++) {
             if (nextId == idsEnd) {
                 int block = Math.max(ID_BLOCK, n - i);
-                long end = inTx("numbering queue items", c -> allocate(c, block), null);
+                long end = blocks.run(block);
                 nextId = end - block;
                 idsEnd = end;
             }
             out[i] = ++nextId;
         }
         return out;
+    }
+
+    /** {@link #allocate} in a transaction of its own on {@code c}, run again on a race as {@link #inTx} does. */
+    private long allocateOn(Connection c, int block) throws SQLException {
+        Dialect d = backend.dialect;
+        for (int attempt = 1; ; attempt++) {
+            d.beginWrite(c);
+            boolean ended = false;
+            try {
+                long end = allocate(c, block);
+                d.commit(c);
+                ended = true;
+                return end;
+            } catch (SQLException e) {
+                Dialect.Failure f = d.classify(e);
+                if (!(f == Dialect.Failure.CONFLICT || f == Dialect.Failure.UNIQUE) || attempt >= WRITE_ATTEMPTS) {
+                    throw e;
+                }
+            } finally {
+                if (!ended) {
+                    try {
+                        d.rollback(c);
+                    } catch (SQLException e) {
+                        // a broken connection: the database rolls back, and the commit fails on it next
+                    }
+                }
+                d.endWrite(c);
+            }
+        }
     }
 
     /** Moves the counter on by {@code block}; returns its new value (ids up to it are ours). */

@@ -53,16 +53,17 @@ final class SqlQueueWork implements CommitPart {
     }
 
     /**
-     * Numbers the items to produce, just before the commit's database transaction (whose write lock
-     * the id counter's own short transaction must not wait for): ids follow the order items are
+     * Numbers the items to produce on the commit's connection, just before its database transaction
+     * (in a short one of their own, which the commit's write lock must not hold up, and which stays
+     * committed if the commit fails: ids are never handed out twice): ids follow the order items are
      * produced in, a transaction's at its commit, as on memory, so {@code list} (in id order) shows
      * an item produced by another producer while this transaction was open before this one's.
      * Buffering reserved them, so such an item listed after the transaction's on SQL only.
      */
-    void reserveIds() {
+    void reserveIds(Connection c) throws SQLException {
         for (int i = 0; i < ops.size(); i++) {
             if (ops.get(i) instanceof QueueOp.Produce p) {
-                ids.set(i, store.reserveIds(p.messages().size()));
+                ids.set(i, store.reserveIds(c, p.messages().size()));
             }
         }
     }

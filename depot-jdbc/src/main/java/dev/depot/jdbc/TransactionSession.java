@@ -175,14 +175,14 @@ final class TransactionSession implements Session {
             return;
         }
         try {
-            if (queueWork != null) {
-                queueWork.reserveIds(); // at commit, as memory numbers them: ids follow the order items are produced in
-            }
             if (conn == null) {
                 conn = backend.connection(); // only queue operations, nothing read
             } else {
                 backend.dialect.rollback(conn); // the snapshot was read-only; end it
                 backend.dialect.endSnapshot(conn);
+            }
+            if (queueWork != null) {
+                queueWork.reserveIds(conn); // at commit, as memory numbers them: ids follow the order items are produced in
             }
             if (!events.isEmpty() || !parts.isEmpty()) {
                 apply();

@@ -449,4 +449,26 @@ class QueueProbe2Test {
             log.add("options kept", () -> q.options());
         });
     }
+
+    /** Dedup keys compare as exact text on every backend: case, trailing spaces, normalization forms and supplementary characters count. */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("databases")
+    void dedupKeysCompareAsExactText(String db, TestDatabases.UrlSource opener) throws Exception {
+        compare(db, opener, (depot, clock, log) -> {
+            WorkQueue q = depot.queue("jobs");
+            List<String> keys = List.of("k", "K", "k ", " k", "\u00e9", "e\u0301", "\u00df", "ss", "\uD83D\uDE00", "\uD83D\uDE01", "a\tb", "a b");
+            List<String> first = new ArrayList<>();
+            for (String k : keys) {
+                first.add(q.produce(Message.of("first " + k).dedupKey(k)));
+            }
+            log.add("distinct items", () -> first.stream().distinct().count());
+            assertThat(first).doesNotHaveDuplicates();
+            for (int i = 0; i < keys.size(); i++) {
+                String k = keys.get(i);
+                assertThat(q.produce(Message.of("again").dedupKey(k))).as("key %s", k).isEqualTo(first.get(i));
+            }
+            log.add("keys read back", () -> q.list(null, 100, null).items().stream().map(QueueItem::dedupKey).toList());
+            assertThat(q.list(null, 100, null).items()).extracting(QueueItem::dedupKey).containsExactlyElementsOf(keys);
+        });
+    }
 }

@@ -286,4 +286,47 @@ class QueueRaceProbeTest {
             pool.shutdown();
         }
     }
+
+    record Note(String id, String text) {}
+
+    static final dev.depot.Schema<String, Note> NOTES = dev.depot.Schema.of("qrp_notes", String.class, Note.class).key(Note::id).build();
+
+    /**
+     * With one pooled connection a transaction that reads a record and produces commits (item ids
+     * come from a counter advanced in a short transaction of its own, taken before the commit's).
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("backends")
+    void aTransactionReadingAndProducingCommitsWithAPoolOfOne(String db, TestDatabases.UrlSource opener) throws Exception {
+        TestDatabases.UrlSource one = () -> {
+            String u = opener.url();
+            return u.startsWith("memory:") ? u : u + (u.contains("?") ? "&" : "?") + "poolSize=1";
+        };
+        try (Depot depot = TestDatabases.open(one, PREFIX)) {
+            WorkQueue q = depot.queue("pool");
+            try {
+                depot.records(NOTES).save(new Note("n", "v"));
+                java.util.concurrent.CompletableFuture<Object> run = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+                    for (int i = 0; i < 1005; i += 1) { // past one block of ids
+                        int n = i;
+                        depot.transact(tx -> {
+                            if (n % 2 == 0) {
+                                tx.records(NOTES).get("n");
+                                tx.queue("pool").produce(Message.of("read first " + n));
+                            } else {
+                                tx.queue("pool").produce(Message.of("produced first " + n));
+                                tx.records(NOTES).get("n");
+                            }
+                            return null;
+                        });
+                    }
+                    return "done";
+                }, Executors.newSingleThreadExecutor());
+                assertThat(run.get(120, TimeUnit.SECONDS)).isEqualTo("done");
+                assertThat(q.stats().ready()).isEqualTo(1005);
+            } finally {
+                depot.clear();
+            }
+        }
+    }
 }
