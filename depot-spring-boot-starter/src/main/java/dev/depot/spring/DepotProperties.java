@@ -38,6 +38,12 @@ public class DepotProperties {
      */
     private String ddl;
 
+    /**
+     * The name this application's writes carry in the change feed (ChangeEvent.origin), e.g. the
+     * service instance; 1 to 64 printable ASCII characters without spaces. Unset: random per start.
+     */
+    private String origin;
+
     private final ChangeRetention changeRetention = new ChangeRetention();
 
     private final Metrics metrics = new Metrics();
@@ -86,6 +92,14 @@ public class DepotProperties {
         return p.toString();
     }
 
+    public String getOrigin() {
+        return origin;
+    }
+
+    public void setOrigin(String origin) {
+        this.origin = origin;
+    }
+
     public ChangeRetention getChangeRetention() {
         return changeRetention;
     }
@@ -96,9 +110,10 @@ public class DepotProperties {
 
     /** These settings as depot options (before customizers run); invalid values fail here, by name. */
     public DepotOptions toOptions() {
-        return DepotOptions.defaults()
+        DepotOptions options = DepotOptions.defaults()
                 .poolSize(poolSize)
                 .changeRetention(changeRetention.getMaxAge(), changeRetention.getMaxEvents());
+        return origin == null || origin.isBlank() ? options : options.origin(origin);
     }
 
     /** How long the change feed keeps events. */

@@ -55,7 +55,7 @@ class DepotAutoConfigurationTest {
     @Test
     void bindsPropertiesIntoTheOptionsThenAppliesCustomizersInOrder() {
         runner.withPropertyValues("depot.pool-size=3", "depot.change-retention.max-age=2h",
-                        "depot.change-retention.max-events=500")
+                        "depot.change-retention.max-events=500", "depot.origin=orders-1")
                 .withUserConfiguration(RecordingCustomizers.class)
                 .run(context -> {
                     assertThat(context).hasSingleBean(Depot.class);
@@ -65,8 +65,18 @@ class DepotAutoConfigurationTest {
                     assertThat(first.poolSize()).isEqualTo(3);
                     assertThat(first.changeRetentionAge()).isEqualTo(Duration.ofHours(2));
                     assertThat(first.changeRetentionEvents()).isEqualTo(500);
+                    assertThat(first.origin()).isEqualTo("orders-1");
+                    assertThat(context.getBean(Depot.class).origin()).isEqualTo("orders-1");
                     assertThat(seen.get(1).poolSize()).as("the first customizer ran before the second").isEqualTo(4);
                 });
+    }
+
+    @Test
+    void anInvalidOriginFailsStartupNamingIt() {
+        runner.withPropertyValues("depot.origin=two words").run(context -> {
+            assertThat(context).hasFailed();
+            assertThat(context.getStartupFailure()).rootCause().hasMessageContaining("origin must be");
+        });
     }
 
     @Test
