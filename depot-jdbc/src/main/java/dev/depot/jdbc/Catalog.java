@@ -78,25 +78,16 @@ final class Catalog {
         List<String> missing = new java.util.ArrayList<>();
         for (String table : List.of(prefix + "changes", prefix + "outbox")) {
             if (!Dialect.hasColumn(c, table, "origin")) {
-                missing.add("ALTER TABLE " + table + " ADD COLUMN origin VARCHAR(64)");
+                missing.add(table);
             }
         }
-        if (missing.isEmpty()) {
-            return;
-        }
-        if (ddl == Ddl.VALIDATE) {
+        if (ddl == Ddl.VALIDATE && !missing.isEmpty()) {
             throw new IllegalStateException("opening the depot: tables " + prefix + "changes and " + prefix + "outbox lack the"
                     + " origin column of change events (" + display + "); with ddl=validate Depot changes nothing. Run: "
-                    + String.join("; ", missing));
+                    + String.join("; ", missing.stream().map(t -> Dialect.addColumnSql(t, "origin", "VARCHAR(64)")).toList()));
         }
-        for (String sql : missing) {
-            try {
-                Dialect.execute(c, sql);
-            } catch (SQLException e) {
-                if (!Dialect.hasColumn(c, sql.substring("ALTER TABLE ".length(), sql.indexOf(" ADD")), "origin")) {
-                    throw e; // else another process added it first
-                }
-            }
+        for (String table : missing) {
+            Dialect.addColumnIfMissing(c, table, "origin", "VARCHAR(64)");
         }
     }
 

@@ -152,15 +152,7 @@ final class Feed implements ChangeLog {
      * trimmed is what it lacks: the sequence before its oldest event, or the counter when it is empty.
      */
     void init(Connection c) throws SQLException {
-        if (!hasCommitIdColumn(c)) {
-            try {
-                Dialect.execute(c, "ALTER TABLE " + changes + " ADD COLUMN commit_id VARCHAR(64)");
-            } catch (SQLException e) {
-                if (!hasCommitIdColumn(c)) {
-                    throw e; // else another process added it first
-                }
-            }
-        }
+        Dialect.addColumnIfMissing(c, changes, "commit_id", "VARCHAR(64)");
         if (floorRow(c) == null) {
             backend.inWrite(c, true, tx -> { // under the counter lock, so concurrent openers insert it once
                 if (floorRow(c) == null) {
@@ -183,15 +175,6 @@ final class Feed implements ChangeLog {
             if (rs.next()) {
                 saw(rs.getLong(1));
             }
-        }
-    }
-
-    private boolean hasCommitIdColumn(Connection c) {
-        try (PreparedStatement ps = c.prepareStatement("SELECT commit_id FROM " + changes + " WHERE seq < 0");
-                ResultSet rs = ps.executeQuery()) {
-            return true;
-        } catch (SQLException e) {
-            return false;
         }
     }
 

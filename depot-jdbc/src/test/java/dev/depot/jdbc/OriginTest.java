@@ -60,7 +60,7 @@ class OriginTest {
                 viaA.update(new Item("b1", 2));
                 b.inTransaction(tx -> tx.records(ITEMS).delete("a1"));
                 long last = b.changes().lastSequence();
-                ChangeFeedWait.until("a's subscription passed every event", () -> sub.position() >= last);
+                OutageProbeTest.awaitTrue(() -> sub.position() >= last, "a's subscription passed every event");
             }
             assertThat(othersOnly).extracting(ChangeEvent::key, ChangeEvent::origin)
                     .containsExactly(org.assertj.core.groups.Tuple.tuple("b1", "service-b/1"), org.assertj.core.groups.Tuple.tuple("a1", "service-b/1"));
@@ -116,18 +116,5 @@ class OriginTest {
                     .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("origin");
         }
         assertThat(DepotOptions.defaults().origin("x".repeat(64)).origin()).hasSize(64);
-    }
-
-    /** Waits on a condition, up to a hang guard; never a timing assertion. */
-    static final class ChangeFeedWait {
-        static void until(String what, java.util.function.BooleanSupplier condition) throws InterruptedException {
-            long deadline = System.nanoTime() + 30_000_000_000L;
-            while (!condition.getAsBoolean()) {
-                if (System.nanoTime() > deadline) {
-                    throw new AssertionError("gave up waiting until " + what);
-                }
-                Thread.sleep(2);
-            }
-        }
     }
 }
