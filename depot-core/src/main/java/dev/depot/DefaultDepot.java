@@ -153,6 +153,12 @@ final class DefaultDepot implements Depot {
     }
 
     @Override
+    public java.util.List<String> migrate(java.util.List<Migration> migrations) {
+        checkOpen();
+        return Migrator.migrate(this, migrations, clock);
+    }
+
+    @Override
     public WorkQueue queue(String name) {
         checkOpen();
         return DefaultWorkQueue.open(this, backend, url, name, null);

@@ -87,6 +87,39 @@ public interface Depot extends AutoCloseable {
     }
 
     /**
+     * Applies, in list order, every migration this depot has not recorded as applied, each in a
+     * transaction of its own that also records it (in the reserved collection {@code
+     * depot_migrations}), so each is applied at most once per depot — also when several processes
+     * migrate at once: the ledger is one record, first committer wins, and the loser's retry finds the
+     * step recorded and skips it. Returns the ids this call applied, in order.
+     *
+     * <p>Refused before anything runs: a null or repeated entry ({@link NullPointerException}, {@link
+     * IllegalArgumentException} naming it), and a listed migration that is not applied while one
+     * listed after it is ({@link IllegalStateException} naming both: it would run after its
+     * successor). Applied ids that are not listed are ignored. If a step fails, {@link
+     * MigrationFailedException} names it; nothing of it or of the migrations after it is applied, and
+     * calling again applies only what is not recorded. A step's writes through its transaction are
+     * atomic with its record; anything else it does (another depot, blobs, queues outside the
+     * transaction) may run again if its transaction does not commit. Declare new schemas (open them
+     * with {@link #records}) before migrating, not inside a step. {@link UnsupportedOperationException}
+     * on a backend without {@link Capability#RECORDS}.
+     */
+    default java.util.List<String> migrate(java.util.List<Migration> migrations) {
+        return Migrator.migrate(this, migrations, java.time.InstantSource.system());
+    }
+
+    /** {@link #migrate(java.util.List)} of these migrations. */
+    default java.util.List<String> migrate(Migration... migrations) {
+        java.util.Objects.requireNonNull(migrations, "migrations");
+        return migrate(java.util.Arrays.asList(migrations));
+    }
+
+    /** The migrations this depot has recorded as applied, in the order they were applied. */
+    default java.util.List<AppliedMigration> migrations() {
+        return Migrator.applied(this);
+    }
+
+    /**
      * The work queue {@code name} (same rule as collection names), created on first use with
      * {@link QueueOptions#defaults()}, else with the options it has. Throws
      * {@link UnsupportedOperationException} on a backend without {@link Capability#QUEUES}.

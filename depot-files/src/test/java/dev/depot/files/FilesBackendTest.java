@@ -58,6 +58,15 @@ class FilesBackendTest {
     }
 
     @Test
+    void migrationsNeedRecordsWhichThisBackendLacks() {
+        try (Depot depot = open()) {
+            assertThatThrownBy(() -> depot.migrate(dev.depot.Migration.of("001-a", tx -> {})))
+                    .isInstanceOf(UnsupportedOperationException.class);
+            assertThatThrownBy(depot::migrations).isInstanceOf(UnsupportedOperationException.class);
+        }
+    }
+
+    @Test
     void aFilePutThereByHandIsABlobWithAComputedEtag() throws IOException {
         try (Depot depot = open()) {
             Files.createDirectories(dir.resolve("blobs/hand/in"));

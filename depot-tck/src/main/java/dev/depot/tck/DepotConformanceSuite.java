@@ -206,6 +206,13 @@ public abstract class DepotConformanceSuite {
     }
 
     @Nested
+    class Migrations extends MigrationTests {
+        Migrations() {
+            super(DepotConformanceSuite.this);
+        }
+    }
+
+    @Nested
     class Queues extends QueueTests {
         Queues() {
             super(DepotConformanceSuite.this);

@@ -118,6 +118,8 @@ abstract class LifecycleTests extends FeatureTests {
         calls.put("clear", second::clear);
         calls.put("stats", second::stats);
         calls.put("transact", () -> second.transact(tx -> null));
+        calls.put("migrate", () -> second.migrate(dev.depot.Migration.of("001-a", tx -> {})));
+        calls.put("migrations", second::migrations);
         calls.put("changes", second::changes);
         calls.put("capabilities", second::capabilities);
         if (earlyFeed != null) {
