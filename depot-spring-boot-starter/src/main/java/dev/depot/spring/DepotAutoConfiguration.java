@@ -2,6 +2,7 @@ package dev.depot.spring;
 
 import dev.depot.Depot;
 import dev.depot.DepotOptions;
+import dev.depot.Migration;
 import java.util.List;
 import javax.sql.DataSource;
 import org.springframework.beans.factory.ObjectProvider;
@@ -21,8 +22,9 @@ import org.springframework.core.env.Environment;
  * DataSource ({@code JdbcDepots.open(dataSource, …)}, with {@code depot.table-prefix} and
  * {@code depot.ddl}; the pool stays the application's and outlives the depot); else
  * {@code DATABASE_URL}; else {@code memory:} with a warning. The pool Depot builds for a SQL URL goes
- * through every {@link DepotPoolCustomizer}. An application that defines its own {@code Depot} bean
- * gets none.
+ * through every {@link DepotPoolCustomizer}. Every {@link Migration} bean is applied to it, in id
+ * order, before any other bean gets it ({@code depot.migrate=false} turns that off). An application
+ * that defines its own {@code Depot} bean gets none of this, and migrates its depot itself.
  */
 @AutoConfiguration(afterName = "org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration")
 @ConditionalOnClass(Depot.class)
@@ -37,22 +39,26 @@ public class DepotAutoConfiguration {
         @Bean(destroyMethod = "close")
         @ConditionalOnMissingBean
         Depot depot(DepotProperties properties, Environment environment, DataSource dataSource,
-                ObjectProvider<DepotOptionsCustomizer> customizers, ObjectProvider<DepotPoolCustomizer> pools) {
+                ObjectProvider<DepotOptionsCustomizer> customizers, ObjectProvider<DepotPoolCustomizer> pools,
+                ObjectProvider<Migration> migrations) {
             DepotOptions options = options(properties, customizers);
             String url = DepotUrlResolver.explicit(properties, environment);
             if (url != null) {
-                return open(url, properties, options, pools);
+                return StartupMigrations.apply(open(url, properties, options, pools), properties, migrations);
             }
             // The DataSource is a parameter, so Spring closes the depot before the pool.
-            return SqlDepots.open(dataSource, properties.dataSourceParameters(), options);
+            return StartupMigrations.apply(SqlDepots.open(dataSource, properties.dataSourceParameters(), options),
+                    properties, migrations);
         }
     }
 
     @Bean(destroyMethod = "close")
     @ConditionalOnMissingBean
     public Depot depot(DepotProperties properties, Environment environment,
-            ObjectProvider<DepotOptionsCustomizer> customizers, ObjectProvider<DepotPoolCustomizer> pools) {
-        return open(DepotUrlResolver.resolve(properties, environment), properties, options(properties, customizers), pools);
+            ObjectProvider<DepotOptionsCustomizer> customizers, ObjectProvider<DepotPoolCustomizer> pools,
+            ObjectProvider<Migration> migrations) {
+        Depot depot = open(DepotUrlResolver.resolve(properties, environment), properties, options(properties, customizers), pools);
+        return StartupMigrations.apply(depot, properties, migrations);
     }
 
     static Depot open(String url, DepotProperties properties, DepotOptions options, ObjectProvider<DepotPoolCustomizer> pools) {

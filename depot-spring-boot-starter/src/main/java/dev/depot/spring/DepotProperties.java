@@ -44,6 +44,12 @@ public class DepotProperties {
      */
     private String origin;
 
+    /**
+     * Whether the application's Migration beans are applied to the depot at startup (in id order,
+     * each once per depot; see Depot.migrate).
+     */
+    private boolean migrate = true;
+
     private final ChangeRetention changeRetention = new ChangeRetention();
 
     private final Metrics metrics = new Metrics();
@@ -98,6 +104,14 @@ public class DepotProperties {
 
     public void setOrigin(String origin) {
         this.origin = origin;
+    }
+
+    public boolean isMigrate() {
+        return migrate;
+    }
+
+    public void setMigrate(boolean migrate) {
+        this.migrate = migrate;
     }
 
     public ChangeRetention getChangeRetention() {

@@ -18,6 +18,6 @@ class ConfigurationMetadataTest {
         }
         assertThat(json).contains("\"depot.url\"", "\"depot.pool-size\"", "\"depot.change-retention.max-age\"",
                 "\"depot.change-retention.max-events\"", "\"depot.metrics.enabled\"", "\"depot.metrics.stats-refresh\"",
-                "\"management.health.depot.enabled\"", "\"depot.table-prefix\"", "\"depot.ddl\"", "\"depot.origin\"");
+                "\"management.health.depot.enabled\"", "\"depot.table-prefix\"", "\"depot.ddl\"", "\"depot.origin\"", "\"depot.migrate\"");
     }
 }

@@ -160,6 +160,58 @@ class DepotAutoConfigurationTest {
         });
     }
 
+    @Test
+    void appliesMigrationBeansInIdOrderBeforeTheDepotIsHandedOut() {
+        runner.withUserConfiguration(Migrations.class).run(context -> {
+            Depot depot = context.getBean(Depot.class);
+            assertThat(depot.migrations()).extracting(dev.depot.AppliedMigration::id)
+                    .containsExactly("001-greet", "002-amend");
+            assertThat(depot.records(NOTES).get("n1")).contains(new Note("n1", "hello, amended"));
+        });
+    }
+
+    @Test
+    void depotMigrateFalseLeavesMigrationsToTheApplication() {
+        runner.withUserConfiguration(Migrations.class).withPropertyValues("depot.migrate=false").run(context -> {
+            assertThat(context.getBean(Depot.class).migrations()).isEmpty();
+            assertThat(context.getBean(Depot.class).records(NOTES).count()).isZero();
+        });
+    }
+
+    @Test
+    void aFailingMigrationFailsStartupNamingIt() {
+        List<Depot> opened = new ArrayList<>();
+        runner.withUserConfiguration(Migrations.class)
+                .withBean("broken", dev.depot.Migration.class, () -> dev.depot.Migration.of("003-broken", tx -> {
+                    opened.add(null);
+                    throw new IllegalStateException("broken on purpose");
+                }))
+                .run(context -> {
+                    assertThat(context).hasFailed();
+                    assertThat(context.getStartupFailure()).rootCause().hasMessage("broken on purpose");
+                    assertThat(context.getStartupFailure()).hasStackTraceContaining("migration '003-broken'");
+                });
+        assertThat(opened).as("the broken step ran once").hasSize(1);
+    }
+
+    /** Declared out of order on purpose: the starter applies them by id. */
+    @Configuration(proxyBeanMethods = false)
+    static class Migrations {
+        @Bean
+        dev.depot.Migration amend() {
+            return dev.depot.Migration.of("002-amend", tx -> {
+                var notes = tx.records(NOTES);
+                Note n = notes.get("n1").orElseThrow();
+                notes.save(new Note(n.id(), n.text() + ", amended"));
+            });
+        }
+
+        @Bean
+        dev.depot.Migration greet() {
+            return dev.depot.Migration.of("001-greet", tx -> tx.records(NOTES).insert(new Note("n1", "hello")));
+        }
+    }
+
     @Configuration(proxyBeanMethods = false)
     static class OwnDepot {
         @Bean(destroyMethod = "close")
