@@ -152,6 +152,7 @@ final class MemoryChangeLog implements ChangeLog {
      */
     @Override
     public List<ChangeEvent> since(long afterSequence, int limit) {
+        trim(); // the clock may have moved past the retention since the last commit
         List<ChangeEvent> out = new ArrayList<>(Math.min(limit, 64));
         long upTo = last;
         long after = afterSequence;
@@ -247,6 +248,7 @@ final class MemoryChangeLog implements ChangeLog {
     }
 
     long size() {
+        trim();
         return retained;
     }
 }

@@ -440,6 +440,28 @@ final class Feed implements ChangeLog {
         trim(c, end, backend.options.clock().instant(), !countTrimmed);
     }
 
+    /**
+     * Under the counter lock the caller holds ({@code end} is the counter), in a run that numbered
+     * nothing: applies retention by time if an event this process knows the feed holds has expired
+     * since it was numbered (runs trim when they number; without new commits nothing else would).
+     */
+    void trimExpired(Connection c, long end) throws SQLException {
+        if (expiredEventsKnown()) {
+            trim(c, end, backend.options.clock().instant(), false);
+        }
+    }
+
+    /**
+     * Whether the oldest event this process knows the feed holds is older than the retention now: a
+     * run that decided on an earlier clock (PostgreSQL's script decides before it reads the outbox)
+     * or the clock moving on without commits leaves it there. In memory; stale only on the safe side
+     * (another process may have trimmed it already).
+     */
+    private boolean expiredEventsKnown() {
+        Instant known = oldest;
+        return known != null && known.isBefore(backend.options.clock().instant().minus(maxAge));
+    }
+
     /** Events from {@code oldestSecond} were numbered: the oldest retained event is known no longer if older. */
     private void noteNumbered(long oldestSecond) {
         Instant known = oldest;
@@ -571,6 +593,7 @@ final class Feed implements ChangeLog {
             catchUp();
             return read(afterSequence, limit);
         }
+        catchUp();
         List<ChangeEvent> out = read(afterSequence, limit);
         if (out.isEmpty() && outboxWaiting()) {
             drain();
@@ -580,11 +603,12 @@ final class Feed implements ChangeLog {
     }
 
     /**
-     * Where commits do not wait for numbering: numbers the events waiting in the outbox, if any, so
-     * that what is read next includes every commit that returned before this call. True if it ran.
+     * Before a read: drops events this process knows to be past the retention (as memory does), and,
+     * where commits do not wait for numbering, numbers the events waiting in the outbox, so that what
+     * is read next includes every commit that returned before this call. True if a run was needed.
      */
     boolean catchUp() {
-        if (!drainsOnRead || !outboxNonEmpty()) {
+        if (!expiredEventsKnown() && !(drainsOnRead && outboxNonEmpty())) {
             return false;
         }
         drain();

@@ -352,6 +352,7 @@ final class Sequencer {
                 poke(); // commits it did not read whole: the next run numbers them, even if nothing else commits
             }
             if (moved.count() == 0) {
+                feed.trimExpired(c, last);
                 d.commit(c);
                 done = true;
                 feed.saw(last);
@@ -422,6 +423,10 @@ final class Sequencer {
         }
         if (count > 0) {
             feed.afterScript(c, last, end, oldest, commit);
+        } else if (!commit) {
+            // A run that decided on an earlier clock may have numbered newer events with COMMIT in
+            // its script and trimmed nothing.
+            feed.trimExpired(c, end);
         }
         if (!commit) {
             backend.dialect.commit(c);

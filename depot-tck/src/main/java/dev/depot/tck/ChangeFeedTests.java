@@ -617,6 +617,20 @@ abstract class ChangeFeedTests extends FeatureTests {
     }
 
     @Test
+    void eventsPastTheRetentionAreNotReadAlsoWithoutLaterCommits() {
+        long from = feed().lastSequence();
+        insertAccounts("old", 2);
+        assertThat(keys(feed().since(from))).containsExactly("old00", "old01");
+
+        clock().advance(DEFAULT_RETENTION.plusDays(1));
+
+        assertThat(feed().since(from)).isEmpty();
+        assertThat(depot().stats().changeEvents()).isZero();
+        insertAccounts("new", 1);
+        assertThat(keys(feed().since(from))).containsExactly("new00");
+    }
+
+    @Test
     void clearingTheDepotEmptiesTheFeedButSequencesKeepIncreasing() {
         insertAccounts("a", 2);
         long before = feed().lastSequence();
