@@ -17,6 +17,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -28,6 +29,12 @@ import tools.jackson.databind.json.JsonMapper;
 abstract class MigrationTests extends FeatureTests {
     MigrationTests(DepotConformanceSuite suite) {
         super(suite);
+    }
+
+    /** As CONTRACT §4b advises: schemas a step uses are declared before migrating. */
+    @BeforeEach
+    void declareTheCollectionsTheStepsUse() {
+        accounts();
     }
 
     /** A migration adding {@code amount} to account {@code id} (created at 0 if absent). */
