@@ -270,8 +270,11 @@ final class Catalog {
             tables.put(spec.name(), backend.read("checking collection '" + spec.name() + "'", c -> adopt(c, spec)));
             return;
         }
+        if (known != null) {
+            backend.refuseInOwnTransaction(spec.name()); // before any DDL, which would wait for that transaction
+        }
         boolean[] created = new boolean[1];
-        Registry.Entry e = backend.writeExclusive("preparing collection '" + spec.name() + "'", tx -> {
+        Registry.Entry e = backend.alter("preparing collection '" + spec.name() + "'", true, tx -> {
             Registry.Entry stored = registry.find(tx.conn, spec.name());
             created[0] = stored == null;
             String table = stored == null ? Names.table(prefix, spec.name()) : stored.table();
@@ -295,7 +298,7 @@ final class Catalog {
 
     /** Prepares the collection and refills every declared index from the stored documents ({@link JdbcDepots#rebuildIndexes}). */
     synchronized void rebuild(CollectionSpec spec, Reindexer reindexer) {
-        Registry.Entry e = backend.write("rebuilding the indexes of collection '" + spec.name() + "'", tx -> {
+        Registry.Entry e = backend.alter("rebuilding the indexes of collection '" + spec.name() + "'", false, tx -> {
             Registry.Entry stored = registry.find(tx.conn, spec.name());
             if (stored == null) {
                 throw new IllegalStateException("collection '" + spec.name() + "' has no table in the database (" + display
@@ -308,7 +311,7 @@ final class Catalog {
 
     /** Drops the stale index columns of these collections (all stored ones when none is named); index names by collection. */
     Map<String, List<String>> dropStale(List<String> collections) {
-        return backend.write("dropping stale indexes", tx -> {
+        return backend.alter("dropping stale indexes", false, tx -> {
             Map<String, Registry.Entry> all = registry.all(tx.conn);
             for (String name : collections) {
                 if (!all.containsKey(name)) {

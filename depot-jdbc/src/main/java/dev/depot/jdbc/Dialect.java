@@ -315,6 +315,36 @@ abstract class Dialect {
         return false;
     }
 
+    /**
+     * Whether new index columns and their SQL indexes are added by one {@code ALTER TABLE}, before any
+     * row is written: where each DDL statement commits by itself, that one statement is atomic, so a
+     * schema change refused at its table lock (see {@link #boundLockWaits}) has changed nothing.
+     */
+    boolean addsIndexesInOneAlter() {
+        return false;
+    }
+
+    /**
+     * The statement that bounds each lock wait of the schema change about to run in this transaction
+     * to a short time, or null where a waiting DDL statement makes no other statement wait behind it
+     * (H2, SQLite: readers hold no lock a schema change waits for). On PostgreSQL and MariaDB a DDL
+     * statement waiting for a table lock makes every later query of that table queue behind it, so
+     * it must give up soon and try again ({@link JdbcBackend#alter}). Undone by {@link #unboundLockWaits}.
+     */
+    String boundLockWaits() {
+        return null;
+    }
+
+    /** Undoes {@link #boundLockWaits} on the connection, or null where it ends with the transaction. */
+    String unboundLockWaits() {
+        return null;
+    }
+
+    /** Whether {@code e} says a lock wait bounded by {@link #boundLockWaits} ran out (nothing of the statement applied). */
+    boolean lockWaitRanOut(SQLException e) {
+        return false;
+    }
+
     // ---- ORDER BY with Depot's NULL placement: first ascending, last descending ----
 
     String ascending(String column) {

@@ -51,6 +51,8 @@ final class JdbcBackend implements Backend {
     private final StampBlock stamps;
     private final PgListener listener;
     private volatile boolean closed;
+    /** Transactions whose snapshot is open, for {@link #refuseInOwnTransaction}. */
+    final java.util.Set<TransactionSession> openSessions = java.util.concurrent.ConcurrentHashMap.newKeySet();
     /** Stamped on this backend's commits' events. */
     private final String origin;
 
@@ -214,10 +216,65 @@ final class JdbcBackend implements Backend {
 
     /** As {@link #write}, also holding the sequence counter's lock: one such transaction at a time. */
     <T> T writeExclusive(String what, SqlWork<WriteTransaction, T> work) {
-        return write(what, true, work);
+        return write(what, true, null, work);
+    }
+
+    /**
+     * As {@link #write} (with the counter lock if {@code exclusive}), for work that changes tables
+     * (DDL): every lock wait of an attempt is short ({@link Dialect#boundLockWaits}), and an attempt
+     * whose wait ran out rolls back and runs again after a pause, until the statement timeout has
+     * passed ({@link TableLockWaits}). So a transaction holding the table delays the change, not every
+     * other query of the table, and the change goes through soon after that transaction ends.
+     */
+    <T> T alter(String what, boolean exclusive, SqlWork<WriteTransaction, T> work) {
+        TableLockWaits waits = dialect.boundLockWaits() == null ? null
+                : new TableLockWaits(settings.timeouts().statement(), what, settings.display());
+        SqlWork<WriteTransaction, T> bounded = waits == null ? work : tx -> {
+            Dialect.execute(tx.conn, dialect.boundLockWaits());
+            SQLException failed = null;
+            try {
+                return work.run(tx);
+            } catch (SQLException e) {
+                failed = e;
+                throw e;
+            } finally {
+                String unbound = dialect.unboundLockWaits();
+                if (unbound != null) {
+                    try {
+                        Dialect.execute(tx.conn, unbound);
+                    } catch (SQLException e) {
+                        if (failed == null) {
+                            throw e;
+                        }
+                        failed.addSuppressed(e); // the connection broke: the first failure is the one to report
+                    }
+                }
+            }
+        };
+        return write(what, exclusive, waits, bounded);
+    }
+
+    /**
+     * Refuses, at once, a schema change of {@code collection} while a transaction of the calling thread
+     * that has used it is open: the change would wait for the table that transaction holds, and the
+     * transaction cannot end while its own thread waits.
+     */
+    void refuseInOwnTransaction(String collection) {
+        for (TransactionSession s : openSessions) {
+            if (s.owner == Thread.currentThread() && s.uses(collection)) {
+                throw new IllegalStateException("collection '" + collection + "' cannot be declared anew (other indexes) inside"
+                        + " a transaction of this thread that has used it: the change needs the collection's table, which that"
+                        + " transaction holds until it ends; nothing was changed. Declare it before the transaction begins or"
+                        + " after it ends");
+            }
+        }
     }
 
     private <T> T write(String what, boolean exclusive, SqlWork<WriteTransaction, T> work) {
+        return write(what, exclusive, null, work);
+    }
+
+    private <T> T write(String what, boolean exclusive, TableLockWaits waits, SqlWork<WriteTransaction, T> work) {
         for (int attempt = 1; ; attempt++) {
             Connection c;
             try {
@@ -229,6 +286,11 @@ final class JdbcBackend implements Backend {
             try (c) {
                 return inWrite(c, exclusive, work);
             } catch (SQLException e) {
+                if (waits != null && dialect.lockWaitRanOut(e) && !(e instanceof CommitFailed)) {
+                    waits.ranOut(e); // rolled back: nothing of this attempt applied
+                    attempt = 0;
+                    continue;
+                }
                 Dialect.Failure f = dialect.classify(e);
                 boolean raced = f == Dialect.Failure.CONFLICT || f == Dialect.Failure.UNIQUE;
                 // A connection lost before COMMIT was sent rolled back: safe to run once more. Never after.

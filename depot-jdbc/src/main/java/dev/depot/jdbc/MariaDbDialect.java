@@ -222,6 +222,36 @@ final class MariaDbDialect extends Dialect {
         return "ALTER TABLE " + table + " RENAME INDEX " + from + " TO " + to; // MariaDB 10.5.2+
     }
 
+    /** Each DDL statement commits by itself here: new columns and their indexes go in one atomic ALTER. */
+    @Override
+    boolean addsIndexesInOneAlter() {
+        return true;
+    }
+
+    /**
+     * One second per attempt, the least {@code lock_wait_timeout} takes (whole seconds): a waiting
+     * ALTER's metadata lock request holds up every later query of its table.
+     */
+    @Override
+    String boundLockWaits() {
+        return "SET SESSION lock_wait_timeout = 1";
+    }
+
+    @Override
+    String unboundLockWaits() {
+        return "SET SESSION lock_wait_timeout = DEFAULT";
+    }
+
+    @Override
+    boolean lockWaitRanOut(SQLException e) {
+        for (Throwable t : chain(e)) {
+            if (t instanceof SQLException s && s.getErrorCode() == 1205) { // ER_LOCK_WAIT_TIMEOUT
+                return true;
+            }
+        }
+        return false;
+    }
+
     @Override
     String dropIndex(String table, String index) {
         return "DROP INDEX IF EXISTS " + index + " ON " + table;

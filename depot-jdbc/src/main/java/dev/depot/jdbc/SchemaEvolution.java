@@ -368,11 +368,28 @@ final class SchemaEvolution {
         List<Integer> refill = new ArrayList<>(added);
         refill.addAll(revived);
         checkUnique(c, spec, stored, refill, reindexer);
+        boolean oneAlter = d.addsIndexesInOneAlter() && !added.isEmpty();
+        if (oneAlter) {
+            // DDL commits by itself here: one atomic statement before any write, so a change refused at the
+            // table lock (or failing) leaves nothing behind; IF NOT EXISTS takes up what a process that died
+            // after it, before the registry line, left.
+            List<String> clauses = new ArrayList<>();
+            for (int i : added) {
+                clauses.add("ADD COLUMN IF NOT EXISTS " + columns.get(i) + " " + d.columnType(spec.index(i).type())
+                        + d.columnComment(TableComments.index(spec.index(i))));
+            }
+            for (int i : added) {
+                boolean unique = spec.index(i).unique();
+                clauses.add("ADD " + (unique ? "UNIQUE " : "") + "INDEX IF NOT EXISTS " + sqlIndexes.get(i) + " ("
+                        + (unique ? columns.get(i) : d.indexColumns(columns.get(i))) + ")");
+            }
+            Dialect.execute(c, "ALTER TABLE " + table + " " + String.join(", ", clauses));
+        }
         for (int i : revived) {
             // Written around by another declaration: start from nothing so the refill cannot collide with stale values.
             Dialect.execute(c, "UPDATE " + table + " SET " + columns.get(i) + " = NULL");
         }
-        for (int i : added) {
+        for (int i : oneAlter ? List.<Integer>of() : added) {
             String text = TableComments.index(spec.index(i));
             Dialect.execute(c, "ALTER TABLE " + table + " ADD COLUMN " + columns.get(i) + " " + d.columnType(spec.index(i).type())
                     + d.columnComment(text));
@@ -381,7 +398,7 @@ final class SchemaEvolution {
             }
         }
         backfill(c, spec, table, columns, refill, reindexer);
-        for (int i : added) {
+        for (int i : oneAlter ? List.<Integer>of() : added) {
             createIndex(c, table, columns.get(i), sqlIndexes.get(i), spec.index(i));
         }
         Registry.Entry e = new Registry.Entry(spec.name(), spec.keyType(), table, indexes, columns, sqlIndexes, stale);
