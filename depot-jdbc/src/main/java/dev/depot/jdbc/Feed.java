@@ -813,36 +813,41 @@ final class Feed implements ChangeLog {
         });
     }
 
-    /** Inserts the fence; true if the id was already there (applied by its commit, or fenced by a lookup before). */
+    /**
+     * Inserts the fence; true if the id was already there (applied by its commit, or fenced by a lookup
+     * before). On a pooled connection that turns out dead it runs once more on a fresh one, as a read
+     * does ({@link JdbcBackend#read}): safe even if the first insert committed and only its answer was
+     * lost, since the second then finds the fence, which {@link #appliedByItsCommit} tells from a commit.
+     */
     private boolean fence(String commitId) {
+        return backend.read("looking up a commit", c -> fence(c, commitId));
+    }
+
+    private boolean fence(Connection c, String commitId) throws SQLException {
         Dialect d = backend.dialect;
-        try (Connection c = backend.connection()) {
-            d.beginWrite(c);
-            boolean ended = false;
-            try (PreparedStatement ps = c.prepareStatement(fenceSql)) {
-                ps.setString(1, commitId);
-                ps.setLong(2, -backend.options.clock().instant().getEpochSecond());
-                ps.executeUpdate();
-                d.commit(c);
-                ended = true;
-                return false;
-            } catch (SQLException e) {
-                if (d.classify(e) == Dialect.Failure.UNIQUE) {
-                    return true;
-                }
-                throw e;
-            } finally {
-                if (!ended) {
-                    try {
-                        d.rollback(c);
-                    } catch (SQLException e) {
-                        // a broken connection rolls back by itself; the first failure is the one to report
-                    }
-                }
-                Sequencer.endWrite(d, c);
-            }
+        d.beginWrite(c);
+        boolean ended = false;
+        try (PreparedStatement ps = c.prepareStatement(fenceSql)) {
+            ps.setString(1, commitId);
+            ps.setLong(2, -backend.options.clock().instant().getEpochSecond());
+            ps.executeUpdate();
+            d.commit(c);
+            ended = true;
+            return false;
         } catch (SQLException e) {
-            throw backend.failures.map(e, "looking up a commit");
+            if (d.classify(e) == Dialect.Failure.UNIQUE) {
+                return true;
+            }
+            throw e;
+        } finally {
+            if (!ended) {
+                try {
+                    d.rollback(c);
+                } catch (SQLException e) {
+                    // a broken connection rolls back by itself; the first failure is the one to report
+                }
+            }
+            Sequencer.endWrite(d, c);
         }
     }
 }

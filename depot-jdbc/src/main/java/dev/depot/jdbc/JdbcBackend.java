@@ -196,7 +196,7 @@ final class JdbcBackend implements Backend {
      * The connection died (not a timeout, not a pool with every connection busy) and the depot is open:
      * the pool drops its idle connections.
      */
-    private boolean lostConnection(SQLException e) {
+    boolean lostConnection(SQLException e) {
         if (closed || e instanceof Connections.PoolExhausted || dialect.classify(e) != Dialect.Failure.UNAVAILABLE) {
             return false;
         }

@@ -215,17 +215,25 @@ final class Sequencer {
     /**
      * Numbers whatever is committed in the outbox now, on a pooled connection (feed readers, lookups),
      * and throws if that numbering failed: the reader must not go on as if every commit that returned
-     * before it were in the feed.
+     * before it were in the feed. A run that met a dead connection (killed while idle, the server
+     * restarted) runs once more on a fresh one, as a read does: a run numbers whatever is committed in
+     * the outbox when it runs, so one more is safe even after a run whose COMMIT was lost.
      */
     void drain() throws SQLException {
-        Exception failed;
-        try (Connection c = backend.connection()) {
-            failed = runAfterCall(c);
-        }
-        if (failed instanceof SQLException e) {
-            throw e;
-        }
-        if (failed != null) {
+        for (int attempt = 1; ; attempt++) {
+            Exception failed;
+            try (Connection c = backend.connection()) { // none within poolTimeout: not retried, as for reads
+                failed = runAfterCall(c);
+            }
+            if (failed == null) {
+                return;
+            }
+            if (attempt == 1 && failed instanceof SQLException e && backend.lostConnection(e)) {
+                continue;
+            }
+            if (failed instanceof SQLException e) {
+                throw e;
+            }
             throw (RuntimeException) failed;
         }
     }
