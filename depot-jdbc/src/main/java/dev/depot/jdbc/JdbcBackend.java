@@ -231,10 +231,10 @@ final class JdbcBackend implements Backend {
                 : new TableLockWaits(settings.timeouts().statement(), what, settings.display());
         SqlWork<WriteTransaction, T> bounded = waits == null ? work : tx -> {
             Dialect.execute(tx.conn, dialect.boundLockWaits());
-            SQLException failed = null;
+            Throwable failed = null;
             try {
                 return work.run(tx);
-            } catch (SQLException e) {
+            } catch (SQLException | RuntimeException | Error e) {
                 failed = e;
                 throw e;
             } finally {
