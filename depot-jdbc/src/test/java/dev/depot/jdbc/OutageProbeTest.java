@@ -909,11 +909,13 @@ class OutageProbeTest {
             }));
             long seq = depot.changes().lastSequence();
             int answered = 0;
-            int failed = 0;
+            int cutLookups = 0;
             for (int cut = 5; cut < 1_500; cut += 11) {
                 for (int which = 0; which < 2; which++) {
                     proxy.cutAfter(cut);
                     try {
+                        // Each step that meets the cut connection runs once more on a fresh one (the fence
+                        // and the numbering too): most cut lookups answer, none may answer wrong.
                         CommitOutcome o = depot.commitOutcome(ids[which]);
                         answered++;
                         if (which == 0) {
@@ -923,13 +925,17 @@ class OutageProbeTest {
                             assertThat(o.status()).as("never committed, cut after %d", cut).isEqualTo(CommitOutcome.Status.NOT_COMMITTED);
                         }
                     } catch (BackendUnavailableException e) {
-                        failed++;
+                        // allowed: the one retry of a step met a second failure
                     } finally {
+                        // The proxy resets its budget to the maximum when it cuts: then this lookup was cut.
+                        if (proxy.budgetLeft() > Long.MAX_VALUE / 2) {
+                            cutLookups++;
+                        }
                         proxy.cutAfter(Long.MAX_VALUE);
                     }
                 }
             }
-            assertThat(failed).as("some cuts hit the lookups").isPositive();
+            assertThat(cutLookups).as("some cuts hit the lookups").isPositive();
             assertThat(answered).isPositive();
             assertThat(readWhenUp(() -> depot.records(DOCS).getAll(List.of("yes", "no"))).keySet()).containsExactly("yes");
         }
