@@ -18,7 +18,8 @@ import java.util.Optional;
  * <p><b>Publishing.</b> A written blob becomes visible only when its write completes, atomically:
  * readers see the old content or the new one, never a mix or a prefix. A write that fails or is
  * abandoned leaves nothing. Conditions ({@link WriteOptions#ifNoneMatch()}, {@link
- * WriteOptions#ifMatch(String)}) are decided at that moment: of two create-only writers, one wins.
+ * WriteOptions#ifExists()}, {@link WriteOptions#ifMatch(String)}) are decided at that moment: of two
+ * create-only writers, one wins. {@link #deleteIfMatch} decides its condition the same way.
  *
  * <p><b>Etags</b> are derived from the content alone (size and two CRC-32 checksums, computed by core
  * while the bytes stream), so equal content has the equal etag on every backend, and a change of
@@ -85,6 +86,16 @@ public interface Blobs {
      * PathConflictException} (use {@link #rmdir}).
      */
     boolean delete(String path);
+
+    /**
+     * Deletes the blob at {@code path} only if it still has {@code etag} (say the one a {@link #stat}
+     * or write returned): decided atomically with the delete, so a blob replaced in between, even by
+     * another process, is kept and this throws {@link PreconditionFailedException}, as it does when no
+     * blob is there (like {@link WriteOptions#ifMatch}). A directory is a {@link PathConflictException}.
+     * An etag that is not 1 to 128 printable ASCII characters is an {@link IllegalArgumentException}
+     * (null: {@link NullPointerException}), and nothing is deleted.
+     */
+    void deleteIfMatch(String path, String etag);
 
     /**
      * Copies the blob at {@code from} to {@code to}, replacing a blob there. Same content and etag,

@@ -173,13 +173,26 @@ final class DefaultBlobs implements Blobs {
     @Override
     public boolean delete(String path) {
         String p = path(path);
-        if (store.delete(bucket, p)) {
+        if (store.delete(bucket, p, null)) {
             return true;
         }
         if (isDirectory(p)) {
             throw BlobRules.isADirectory(bucket, p);
         }
         return false;
+    }
+
+    @Override
+    public void deleteIfMatch(String path, String etag) {
+        String p = path(path);
+        WriteOptions.checkEtag(etag);
+        if (!store.delete(bucket, p, etag)) {
+            // No blob was there when the store decided; only what to call it is looked up now.
+            if (isDirectory(p)) {
+                throw BlobRules.isADirectory(bucket, p);
+            }
+            BlobRules.checkIfMatch(bucket, p, etag, null);
+        }
     }
 
     @Override

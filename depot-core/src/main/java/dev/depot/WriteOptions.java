@@ -19,31 +19,59 @@ import java.util.regex.Pattern;
  * values are at most 1024 UTF-8 bytes without control characters or unpaired surrogates; at most
  * 8192 bytes in all.
  *
+ * <p>At most one precondition: {@link #ifNoneMatch()} (create only), {@link #ifExists()} (replace
+ * only, any content) or {@link #ifMatch(String)} (replace only this content). Each {@code with…}
+ * precondition method replaces the one set before.
+ *
  * @param contentType the media type stored with the blob
  * @param metadata user metadata stored with the blob; unmodifiable, iteration in insertion order is not
  *     promised
  * @param createOnly publish only if no blob exists at the path then ({@code If-None-Match: *})
  * @param expectedEtag publish only if the blob at the path then has this etag ({@code If-Match}), or
  *     {@code null}
+ * @param replaceOnly publish only if a blob exists at the path then, whatever its etag ({@code If-Match: *})
  */
-public record WriteOptions(String contentType, Map<String, String> metadata, boolean createOnly, String expectedEtag) {
+public record WriteOptions(String contentType, Map<String, String> metadata, boolean createOnly, String expectedEtag,
+        boolean replaceOnly) {
     /** The content type of a blob written without one. */
     public static final String DEFAULT_CONTENT_TYPE = "application/octet-stream";
 
     private static final Pattern KEY = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
     private static final int MAX_VALUE_BYTES = 1024;
     private static final int MAX_METADATA_BYTES = 8192;
-    private static final WriteOptions DEFAULTS = new WriteOptions(DEFAULT_CONTENT_TYPE, Map.of(), false, null);
+    /** Longest etag a precondition may name; Depot's own are at most 36 characters. */
+    static final int MAX_ETAG_LENGTH = 128;
+    private static final WriteOptions DEFAULTS = new WriteOptions(DEFAULT_CONTENT_TYPE, Map.of(), false, null, false);
 
     public WriteOptions {
         checkContentType(contentType);
         metadata = checkMetadata(metadata);
-        if (createOnly && expectedEtag != null) {
-            throw new IllegalArgumentException("a write cannot be both create-only (ifNoneMatch) and ifMatch");
+        if ((createOnly ? 1 : 0) + (replaceOnly ? 1 : 0) + (expectedEtag != null ? 1 : 0) > 1) {
+            throw new IllegalArgumentException("a write has at most one precondition: ifNoneMatch, ifExists or ifMatch");
         }
-        if (expectedEtag != null && (expectedEtag.isEmpty() || expectedEtag.length() > 128)) {
-            throw new IllegalArgumentException("ifMatch etag must be 1 to 128 characters");
+        if (expectedEtag != null) {
+            checkEtag(expectedEtag);
         }
+    }
+
+    /**
+     * The rule for an etag a precondition names ({@code ifMatch} here, {@link Blobs#deleteIfMatch}): 1
+     * to 128 printable ASCII characters, so that an error message quoting it stays one plain line.
+     * Anything else could never match a Depot etag; it is an {@link IllegalArgumentException}.
+     */
+    static String checkEtag(String etag) {
+        Objects.requireNonNull(etag, "ifMatch etag");
+        if (etag.isEmpty() || etag.length() > MAX_ETAG_LENGTH) {
+            throw new IllegalArgumentException("ifMatch etag must be 1 to " + MAX_ETAG_LENGTH + " characters, not "
+                    + etag.length());
+        }
+        for (int i = 0; i < etag.length(); i++) {
+            char c = etag.charAt(i);
+            if (c < 0x20 || c > 0x7e) {
+                throw new IllegalArgumentException("ifMatch etag must be printable ASCII (character " + i + " is not)");
+            }
+        }
+        return etag;
     }
 
     /** Content type {@code application/octet-stream}, no metadata, no precondition. */
@@ -66,8 +94,16 @@ public record WriteOptions(String contentType, Map<String, String> metadata, boo
         return DEFAULTS.withIfMatch(etag);
     }
 
+    /**
+     * Defaults, replace only: fails with {@link PreconditionFailedException} if no blob exists at
+     * publish time, whatever the existing blob holds ({@code If-Match: *}).
+     */
+    public static WriteOptions ifExists() {
+        return DEFAULTS.withIfExists();
+    }
+
     public WriteOptions withContentType(String type) {
-        return new WriteOptions(type, metadata, createOnly, expectedEtag);
+        return new WriteOptions(type, metadata, createOnly, expectedEtag, replaceOnly);
     }
 
     /** These options plus one metadata entry (replacing the key's value if present). */
@@ -76,26 +112,30 @@ public record WriteOptions(String contentType, Map<String, String> metadata, boo
         Objects.requireNonNull(value, "metadata value");
         Map<String, String> m = new LinkedHashMap<>(metadata);
         m.put(key, value);
-        return new WriteOptions(contentType, m, createOnly, expectedEtag);
+        return new WriteOptions(contentType, m, createOnly, expectedEtag, replaceOnly);
     }
 
     /** These options with exactly this metadata. */
     public WriteOptions metadata(Map<String, String> entries) {
-        return new WriteOptions(contentType, entries, createOnly, expectedEtag);
+        return new WriteOptions(contentType, entries, createOnly, expectedEtag, replaceOnly);
     }
 
     public WriteOptions withIfNoneMatch() {
-        return new WriteOptions(contentType, metadata, true, null);
+        return new WriteOptions(contentType, metadata, true, null, false);
     }
 
     public WriteOptions withIfMatch(String etag) {
         Objects.requireNonNull(etag, "etag");
-        return new WriteOptions(contentType, metadata, false, etag);
+        return new WriteOptions(contentType, metadata, false, etag, false);
+    }
+
+    public WriteOptions withIfExists() {
+        return new WriteOptions(contentType, metadata, false, null, true);
     }
 
     /** These options without a precondition (what copies made by {@link Blobs#sync} use). */
     public WriteOptions unconditional() {
-        return new WriteOptions(contentType, metadata, false, null);
+        return new WriteOptions(contentType, metadata, false, null, false);
     }
 
     private static void checkContentType(String type) {

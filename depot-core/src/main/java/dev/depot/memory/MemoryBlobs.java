@@ -139,13 +139,16 @@ final class MemoryBlobs implements BlobStore {
     }
 
     @Override
-    public boolean delete(String bucket, String path) {
+    public boolean delete(String bucket, String path, String ifMatch) {
         Bucket b = bucket(bucket);
         b.lock.lock();
         try {
             MemoryBlob m = blob(b, path);
             if (m == null) {
                 return false;
+            }
+            if (ifMatch != null) {
+                BlobRules.checkIfMatch(bucket, path, ifMatch, m.info()); // under the lock every publish takes
             }
             b.entries.remove(path);
             b.blobs--;

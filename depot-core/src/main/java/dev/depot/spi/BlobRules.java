@@ -19,15 +19,27 @@ public final class BlobRules {
         if (options.createOnly() && current != null) {
             throw new PreconditionFailedException(where(bucket, path) + ": a blob exists (ifNoneMatch)");
         }
+        if (options.replaceOnly() && current == null) {
+            throw new PreconditionFailedException(where(bucket, path) + ": no blob exists (ifExists)");
+        }
         if (options.expectedEtag() != null) {
-            if (current == null) {
-                throw new PreconditionFailedException(where(bucket, path) + ": no blob exists (ifMatch "
-                        + options.expectedEtag() + ")");
-            }
-            if (!current.etag().equals(options.expectedEtag())) {
-                throw new PreconditionFailedException(where(bucket, path) + ": etag is " + current.etag()
-                        + ", not " + options.expectedEtag() + " (ifMatch)");
-            }
+            checkIfMatch(bucket, path, options.expectedEtag(), current);
+        }
+    }
+
+    /**
+     * Decides an {@code ifMatch} precondition (of a write, or of a conditional delete) against the blob
+     * there now ({@code null} if none): it holds only if that blob has exactly {@code etag}; throws
+     * {@link PreconditionFailedException} otherwise. Backends call it under the lock or in the
+     * transaction of the change it guards.
+     */
+    public static void checkIfMatch(String bucket, String path, String etag, BlobInfo current) {
+        if (current == null) {
+            throw new PreconditionFailedException(where(bucket, path) + ": no blob exists (ifMatch " + etag + ")");
+        }
+        if (!current.etag().equals(etag)) {
+            throw new PreconditionFailedException(where(bucket, path) + ": etag is " + current.etag()
+                    + ", not " + etag + " (ifMatch)");
         }
     }
 

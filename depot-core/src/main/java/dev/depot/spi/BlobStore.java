@@ -26,7 +26,8 @@ import java.util.Optional;
  *       directory, or one of whose ancestors is a blob, fails with {@link BlobRules#isADirectory} /
  *       {@link BlobRules#notADirectory}; writing a blob creates its missing ancestor directories;
  *   <li>preconditions are checked with {@link BlobRules#checkPrecondition} at publish, against the
- *       blob the publish replaces.
+ *       blob the publish replaces, and a conditional delete's with {@link BlobRules#checkIfMatch},
+ *       against the blob it deletes.
  * </ul>
  *
  * <p>The SPI is shaped so that a SQL backend can keep content as numbered chunk rows ({@code bucket,
@@ -52,8 +53,14 @@ public interface BlobStore {
     /** Starts a write of the blob at {@code path}; nothing is visible until it publishes. */
     BlobUpload begin(String bucket, String path);
 
-    /** Deletes the blob at {@code path}; false if there is no blob there (directories are left alone). */
-    boolean delete(String bucket, String path);
+    /**
+     * Deletes the blob at {@code path}; false if there is no blob there (directories are left alone).
+     * With {@code ifMatch} non-null (a valid etag, checked by core) the blob is deleted only if it has
+     * that etag: decided with {@link BlobRules#checkIfMatch} under the same lock or transaction as the
+     * delete, so no write published in between is lost. With no blob there it still returns false
+     * (core tells a directory from nothing and words the failure).
+     */
+    boolean delete(String bucket, String path, String ifMatch);
 
     /**
      * Copies the blob {@code from} to {@code to} (distinct paths), replacing a blob there; the copy's

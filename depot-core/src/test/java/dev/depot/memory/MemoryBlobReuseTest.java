@@ -86,7 +86,7 @@ class MemoryBlobReuseTest {
         assertThat(reading.read()).isEqualTo(1);
 
         put("a", (byte) 2);
-        store.delete("b", "a");
+        store.delete("b", "a", null);
         put("c", (byte) 3); // would take the first chunks if they had been let go
         assertThat(sharesAChunk(store.storedChunks("b", "c"), first)).isFalse();
 
@@ -117,7 +117,7 @@ class MemoryBlobReuseTest {
         put("c", (byte) 3);
 
         assertThat(get("copy")).isEqualTo(filled(TWO_CHUNKS, (byte) 1));
-        store.delete("b", "copy");
+        store.delete("b", "copy", null);
         assertThat(store.pool.bytes()).as("the last holder let go").isEqualTo(TWO_CHUNKS);
     }
 
@@ -147,7 +147,7 @@ class MemoryBlobReuseTest {
     @Test
     void reusedChunksNeverShowStaleBytesPastWhatWasWritten() throws IOException {
         put("a", (byte) 1);
-        store.delete("b", "a");
+        store.delete("b", "a", null);
         byte[] shorter = filled(MemoryBlobs.CHUNK + 10, (byte) 2);
         MemoryBlobUpload upload = new MemoryBlobUpload(store, "b", "short");
         upload.write(shorter, 0, 5); // a small first chunk, then chunks from the pool
@@ -164,7 +164,7 @@ class MemoryBlobReuseTest {
             put("p" + i, (byte) i);
         }
         for (int i = 0; i < MemoryBlobPool.MAX; i++) {
-            store.delete("b", "p" + i);
+            store.delete("b", "p" + i, null);
         }
         assertThat(store.pool.bytes()).isEqualTo((long) MemoryBlobPool.MAX * MemoryBlobs.CHUNK);
         assertThat(store.heapBytes()).as("the pool counts in the heap estimate").isEqualTo(store.pool.bytes());

@@ -216,12 +216,20 @@ final class FileBlobs implements BlobStore {
     }
 
     @Override
-    public boolean delete(String bucket, String path) {
+    public boolean delete(String bucket, String path, String ifMatch) {
         Lock l = root.lock(bucket).writeLock();
         l.lock();
         try {
             if (!isBlob(bucket, path)) {
                 return false;
+            }
+            if (ifMatch != null) {
+                // Under the write lock every publish takes, against the etag stat shows (a file edited by hand included).
+                BlobInfo current = info(bucket, path);
+                if (current == null) {
+                    return false;
+                }
+                BlobRules.checkIfMatch(bucket, path, ifMatch, current);
             }
             Path c = content(bucket, path);
             Files.delete(c); // the blob is gone from here on; a sidecar left by a crash is ignored

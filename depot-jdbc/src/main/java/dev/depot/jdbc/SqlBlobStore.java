@@ -217,11 +217,15 @@ final class SqlBlobStore implements BlobStore {
     }
 
     @Override
-    public boolean delete(String bucket, String path) {
+    public boolean delete(String bucket, String path, String ifMatch) {
         return inBucket(bucket, "deleting blob " + BlobRules.where(bucket, path), (c, later) -> {
             BlobRow row = row(c, bucket, path);
             if (row == null || !row.isBlob()) {
                 return false;
+            }
+            if (ifMatch != null) {
+                // Read after the bucket's row lock, which every publish takes first: nothing changes it until commit.
+                BlobRules.checkIfMatch(bucket, path, ifMatch, row.info());
             }
             removeRow(c, bucket, path);
             release(c, later, row);

@@ -2,6 +2,7 @@ package dev.depot.tck;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.depot.BlobInfo;
 import dev.depot.BlobOutputStream;
 import dev.depot.PreconditionFailedException;
 import dev.depot.WriteOptions;
@@ -9,6 +10,9 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.util.Arrays;
+import java.util.Optional;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -86,6 +90,83 @@ abstract class BlobConcurrencyTests extends BlobFeatureTests {
         assertThat(won.get()).isEqualTo(1);
         assertThat(refused.get()).isEqualTo(writers - 1);
         assertWhole(blobs().get("only-once"), 1000);
+    }
+
+    @Test
+    void ofConcurrentConditionalDeletesOfOneVersionExactlyOneWins() {
+        int deleters = 6;
+        for (int round = 0; round < 5; round++) {
+            String etag = blobs().put("doomed", utf8("version " + round)).etag();
+            AtomicInteger won = new AtomicInteger();
+            AtomicInteger refused = new AtomicInteger();
+            CyclicBarrier together = new CyclicBarrier(deleters);
+            Concurrently.run(deleters, d -> {
+                Concurrently.await(together);
+                try {
+                    blobs().deleteIfMatch("doomed", etag);
+                    won.incrementAndGet();
+                } catch (PreconditionFailedException e) {
+                    refused.incrementAndGet();
+                }
+            });
+            assertThat(won.get()).as("round %d", round).isEqualTo(1);
+            assertThat(refused.get()).isEqualTo(deleters - 1);
+            assertThat(blobs().exists("doomed")).isFalse();
+        }
+    }
+
+    /**
+     * Threads race on one path, each reading the blob and then deleting it if it still has that etag,
+     * or replacing it (if it still has that etag, or if any blob is there), or creating it when none
+     * is. Every content is unique, so its etag names one version: each version ends at most once (by
+     * one delete or one replace that named it), and only creates make a blob appear, so creates minus
+     * deletes is whether a blob is there at the end. A check-then-act delete or replace breaks both.
+     */
+    @Test
+    void conditionalDeletesAndRewritesRacingOnOnePathEndEachVersionOnce() {
+        int threads = 6;
+        int rounds = 100;
+        Queue<String> ended = new ConcurrentLinkedQueue<>();
+        AtomicInteger created = new AtomicInteger();
+        AtomicInteger deleted = new AtomicInteger();
+        AtomicInteger replaced = new AtomicInteger();
+        CyclicBarrier start = new CyclicBarrier(threads);
+        Concurrently.run(threads, t -> {
+            Concurrently.await(start);
+            for (int i = 0; i < rounds; i++) {
+                byte[] content = utf8("thread " + t + " write " + i);
+                Optional<BlobInfo> seen = blobs().stat("race");
+                try {
+                    if (seen.isEmpty()) {
+                        blobs().put("race", content, WriteOptions.ifNoneMatch());
+                        created.incrementAndGet();
+                        continue;
+                    }
+                    String etag = seen.get().etag();
+                    switch ((t + i) % 3) {
+                        case 0 -> {
+                            blobs().deleteIfMatch("race", etag);
+                            ended.add(etag);
+                            deleted.incrementAndGet();
+                        }
+                        case 1 -> {
+                            blobs().put("race", content, WriteOptions.ifMatch(etag));
+                            ended.add(etag);
+                            replaced.incrementAndGet();
+                        }
+                        default -> blobs().put("race", content, WriteOptions.ifExists());
+                    }
+                } catch (PreconditionFailedException e) {
+                    // lost the race: someone changed the blob since it was read
+                }
+            }
+        });
+
+        assertThat(ended).as("each version ends once").doesNotHaveDuplicates();
+        assertThat(created.get() - deleted.get()).as("creates minus deletes")
+                .isEqualTo(blobs().exists("race") ? 1 : 0);
+        assertThat(deleted.get()).as("some deletes won").isPositive();
+        assertThat(replaced.get()).as("some replaces won").isPositive();
     }
 
     @Test

@@ -259,6 +259,89 @@ abstract class BlobTests extends BlobFeatureTests {
     }
 
     @Test
+    void replaceOnlyWritesNeedABlobThereWhateverItsEtag() throws IOException {
+        assertThatThrownBy(() -> blobs().put("r.txt", utf8("x"), WriteOptions.ifExists()))
+                .isInstanceOf(PreconditionFailedException.class).hasMessageContaining("r.txt").hasMessageContaining("ifExists");
+        assertThat(blobs().exists("r.txt")).as("nothing published").isFalse();
+
+        blobs().put("r.txt", utf8("one"));
+        BlobInfo replaced = blobs().put("r.txt", utf8("two"), WriteOptions.contentType("text/plain").withIfExists());
+        assertThat(blobs().get("r.txt")).isEqualTo(utf8("two"));
+        assertThat(blobs().stat("r.txt").orElseThrow()).isEqualTo(replaced);
+        assertThat(replaced.contentType()).isEqualTo("text/plain");
+
+        blobs().put("dir/inside", utf8("d"));
+        assertThatThrownBy(() -> blobs().put("dir", utf8("x"), WriteOptions.ifExists())).isInstanceOf(PathConflictException.class);
+
+        // Decided when the stream publishes, not when it opens.
+        BlobOutputStream late = blobs().write("late.txt", WriteOptions.ifExists());
+        late.write(utf8("late"));
+        blobs().put("late.txt", utf8("there by publish time"));
+        late.close();
+        assertThat(blobs().get("late.txt")).isEqualTo(utf8("late"));
+        BlobOutputStream gone = blobs().write("late.txt", WriteOptions.ifExists());
+        gone.write(1);
+        blobs().delete("late.txt");
+        assertThatThrownBy(gone::close).isInstanceOf(PreconditionFailedException.class);
+        assertThat(blobs().exists("late.txt")).isFalse();
+
+        // One precondition at a time: each with… replaces the one before.
+        assertThat(WriteOptions.ifMatch("e").withIfExists()).isEqualTo(WriteOptions.ifExists());
+        assertThat(WriteOptions.ifExists().withIfNoneMatch()).isEqualTo(WriteOptions.ifNoneMatch());
+        assertThatThrownBy(() -> new WriteOptions(WriteOptions.DEFAULT_CONTENT_TYPE, Map.of(), true, null, true))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("one precondition");
+        assertThatThrownBy(() -> new WriteOptions(WriteOptions.DEFAULT_CONTENT_TYPE, Map.of(), false, "e", true))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("one precondition");
+    }
+
+    @Test
+    void deleteIfMatchDeletesOnlyTheContentItNames() {
+        BlobInfo first = blobs().put("d.txt", utf8("one"));
+        BlobInfo second = blobs().put("d.txt", utf8("two"));
+
+        assertThatThrownBy(() -> blobs().deleteIfMatch("d.txt", first.etag()))
+                .isInstanceOf(PreconditionFailedException.class).hasMessageContaining(BUCKET).hasMessageContaining("d.txt");
+        assertThat(blobs().get("d.txt")).as("a replaced blob is kept").isEqualTo(utf8("two"));
+        assertThatThrownBy(() -> blobs().deleteIfMatch("d.txt", "\"" + second.etag() + "\""))
+                .as("an HTTP-quoted etag is another etag").isInstanceOf(PreconditionFailedException.class);
+        assertThatThrownBy(() -> blobs().deleteIfMatch("d.txt", "x".repeat(128))).isInstanceOf(PreconditionFailedException.class);
+
+        blobs().deleteIfMatch("d.txt", second.etag());
+        assertThat(blobs().exists("d.txt")).isFalse();
+        assertThatThrownBy(() -> blobs().deleteIfMatch("d.txt", second.etag())).as("no blob, as WriteOptions.ifMatch")
+                .isInstanceOf(PreconditionFailedException.class).hasMessageContaining("no blob");
+
+        // Move and copy keep the etag: an etag read before a move deletes the moved blob.
+        BlobInfo kept = blobs().put("m.txt", utf8("moving"));
+        blobs().move("m.txt", "n/m.txt");
+        blobs().copy("n/m.txt", "copy.txt");
+        blobs().deleteIfMatch("n/m.txt", kept.etag());
+        assertThat(blobs().get("copy.txt")).isEqualTo(utf8("moving"));
+
+        assertThatThrownBy(() -> blobs().deleteIfMatch("n", kept.etag())).as("a directory")
+                .isInstanceOf(PathConflictException.class).hasMessageContaining("directory");
+        assertThatThrownBy(() -> blobs().deleteIfMatch("/bad", kept.etag())).isInstanceOf(dev.depot.InvalidPathException.class);
+        assertThat(blobs().list(ListOptions.prefix("n/")).items()).isEmpty();
+        blobs().rmdir("n"); // still there, empty: a delete leaves directories
+    }
+
+    @Test
+    void aBadEtagForDeleteIfMatchIsRefusedAndDeletesNothing() {
+        BlobInfo keep = blobs().put("keep.txt", utf8("k"));
+        for (String bad : List.of("", "x".repeat(129), "a\nb", "tab\there", "caf\u00e9", "\u007f")) {
+            assertThatThrownBy(() -> blobs().deleteIfMatch("keep.txt", bad)).as("etag of length %d", bad.length())
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("etag");
+            assertThatThrownBy(() -> blobs().deleteIfMatch("missing.txt", bad)).as("checked before the blob is looked at")
+                    .isInstanceOf(IllegalArgumentException.class);
+            assertThatThrownBy(() -> WriteOptions.ifMatch(bad)).as("the rule of WriteOptions.ifMatch")
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("etag");
+        }
+        assertThatThrownBy(() -> blobs().deleteIfMatch("keep.txt", null)).isInstanceOf(NullPointerException.class)
+                .hasMessageContaining("etag");
+        assertThat(blobs().stat("keep.txt")).contains(keep);
+    }
+
+    @Test
     void createOnlyIsDecidedWhenTheStreamPublishes() throws IOException {
         BlobOutputStream first = blobs().write("once.txt", WriteOptions.ifNoneMatch());
         BlobOutputStream second = blobs().write("once.txt", WriteOptions.ifNoneMatch());
@@ -429,6 +512,7 @@ abstract class BlobTests extends BlobFeatureTests {
         calls.put("stat", () -> early.stat("closing.txt"));
         calls.put("exists", () -> early.exists("closing.txt"));
         calls.put("delete", () -> early.delete("closing.txt"));
+        calls.put("deleteIfMatch", () -> early.deleteIfMatch("closing.txt", "etag"));
         calls.put("copy", () -> early.copy("closing.txt", "c"));
         calls.put("move", () -> early.move("closing.txt", "c"));
         calls.put("list", () -> early.list(ListOptions.all()));
