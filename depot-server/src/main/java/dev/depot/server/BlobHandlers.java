@@ -7,6 +7,7 @@ import dev.depot.Capability;
 import dev.depot.Depot;
 import dev.depot.ListOptions;
 import dev.depot.Page;
+import dev.depot.PreconditionFailedException;
 import dev.depot.WriteOptions;
 import io.javalin.http.Context;
 import java.io.IOException;
@@ -59,13 +60,28 @@ final class BlobHandlers {
     void put(Context ctx) {
         Blobs blobs = blobs(ctx);
         String path = blobPath(ctx);
-        WriteOptions options = options(ctx);
+        WriteOptions options = options(ctx, blobs, path);
         long declared = ctx.req().getContentLengthLong();
         if (declared > maxBlobBytes) {
             throw tooLarge();
         }
-        boolean existed = blobs.exists(path);
-        BlobInfo info = blobs.write(path, options, out -> {
+        // A conditional write's precondition says what was there when it published; else this is a guess.
+        boolean existed = options.expectedEtag() != null || options.replaceOnly()
+                || (!options.createOnly() && blobs.exists(path));
+        BlobInfo info;
+        try {
+            info = write(blobs, path, options, ctx);
+        } catch (PreconditionFailedException e) {
+            throw failed(options.createOnly() ? "a blob exists at this path (If-None-Match: *)"
+                    : options.replaceOnly() ? "no blob at this path (If-Match: *)"
+                    : "no blob with the etag If-Match names at this path");
+        }
+        ctx.header("ETag", quote(info.etag()));
+        ctx.status(existed ? 200 : 201).json(describe(info));
+    }
+
+    private BlobInfo write(Blobs blobs, String path, WriteOptions options, Context ctx) {
+        return blobs.write(path, options, out -> {
             try (InputStream in = ctx.req().getInputStream()) {
                 byte[] buffer = new byte[BUFFER];
                 long total = 0;
@@ -78,11 +94,9 @@ final class BlobHandlers {
                 }
             }
         });
-        ctx.header("ETag", quote(info.etag()));
-        ctx.status(existed ? 200 : 201).json(describe(info));
     }
 
-    private WriteOptions options(Context ctx) {
+    private WriteOptions options(Context ctx, Blobs blobs, String path) {
         WriteOptions options = WriteOptions.defaults();
         String type = ctx.header("Content-Type");
         if (type != null && !type.isBlank()) {
@@ -106,9 +120,40 @@ final class BlobHandlers {
             }
             options = options.withIfNoneMatch();
         } else if (ifMatch != null) {
-            options = options.withIfMatch(unquote(ifMatch));
+            options = ifMatch.strip().equals("*") ? options.withIfExists() : options.withIfMatch(matching(ifMatch, blobs, path));
         }
         return options;
+    }
+
+    /**
+     * The one etag of an {@code If-Match} list (other than {@code *}) to make the change conditional on:
+     * the only tag that can match, or of several the blob's current one (the conditional change then
+     * fails if the blob changes meanwhile). 412 when no tag can match: weak ones never do (strong
+     * comparison), nor ones no etag can be.
+     */
+    private static String matching(String header, Blobs blobs, String path) {
+        List<String> tags = new ArrayList<>();
+        for (String t : Etags.strongTags(header)) {
+            try {
+                WriteOptions.ifMatch(t); // the etag rule: what it refuses can never match
+                tags.add(t);
+            } catch (IllegalArgumentException e) {
+                // cannot match
+            }
+        }
+        if (tags.size() > 1) {
+            String current = blobs.stat(path).map(BlobInfo::etag).orElse(null);
+            tags = tags.contains(current) ? List.of(current) : List.of();
+        }
+        if (tags.isEmpty()) {
+            blobs.exists(path); // an illegal path is still a 400, not a 412
+            throw failed("no blob with the etag If-Match names at this path");
+        }
+        return tags.get(0);
+    }
+
+    private static ProblemException failed(String detail) {
+        return new ProblemException(412, "precondition-failed", "Precondition failed", detail);
     }
 
     void get(Context ctx) throws IOException {
@@ -213,17 +258,21 @@ final class BlobHandlers {
         Blobs blobs = blobs(ctx);
         String path = blobPath(ctx);
         String ifMatch = ctx.header("If-Match");
-        if (ifMatch != null && !ifMatch.strip().equals("*")) {
-            // Checked, then deleted: the blob API has no conditional delete, so this narrows the race, not closes it.
-            BlobInfo info = blobs.stat(path).orElseThrow(() -> new ProblemException(412, "precondition-failed",
-                    "Precondition failed", "no blob at this path (If-Match)"));
-            if (!info.etag().equals(unquote(ifMatch))) {
-                throw new ProblemException(412, "precondition-failed", "Precondition failed",
-                        "the blob does not have the etag If-Match names");
+        if (ifMatch == null) {
+            if (!blobs.delete(path)) {
+                throw missing(ctx);
             }
-        }
-        if (!blobs.delete(path)) {
-            throw missing(ctx);
+        } else if (ifMatch.strip().equals("*")) {
+            if (!blobs.delete(path)) {
+                throw failed("no blob at this path (If-Match: *)");
+            }
+        } else {
+            String etag = matching(ifMatch, blobs, path);
+            try {
+                blobs.deleteIfMatch(path, etag); // decided atomically with the delete
+            } catch (PreconditionFailedException e) {
+                throw failed("no blob with the etag If-Match names at this path");
+            }
         }
         ctx.status(204);
     }

@@ -1,8 +1,12 @@
 package dev.depot.server;
 
+import java.util.ArrayList;
+import java.util.List;
+
 /**
- * A record's version as an HTTP entity tag: version 3 is the strong tag {@code "3"}. Conditional
- * headers accept the quoted or the bare number; a tag that is no version can never match.
+ * Entity tags in conditional headers. A record's version is the strong tag {@code "3"}; conditional
+ * headers accept the quoted or the bare number; a tag that is no version can never match. A blob's
+ * tag is its content etag, quoted.
  */
 final class Etags {
     static final long NO_MATCH = -1;
@@ -36,6 +40,28 @@ final class Etags {
             }
         }
         return false;
+    }
+
+    /**
+     * The tags of an {@code If-Match} list that can match, unquoted: RFC 9110 compares them strongly,
+     * so a weak tag ({@code W/"…"}) never matches and is left out; quoted or bare tags are kept. The
+     * caller handles {@code *} first. Empty when no tag can match.
+     */
+    static List<String> strongTags(String header) {
+        List<String> out = new ArrayList<>();
+        for (String part : header.split(",")) {
+            String t = part.strip();
+            if (t.startsWith("W/")) {
+                continue;
+            }
+            if (t.length() >= 2 && t.startsWith("\"") && t.endsWith("\"")) {
+                t = t.substring(1, t.length() - 1);
+            }
+            if (!t.isEmpty()) {
+                out.add(t);
+            }
+        }
+        return out;
     }
 
     /** The version an {@code If-Match} names, or {@link #NO_MATCH}. Lists and weak tags are not supported. */

@@ -112,6 +112,62 @@ class ServerBlobsTest {
         assertThat(http.delete("/v1/blobs/docs/reports/q1.txt").status()).isEqualTo(404);
     }
 
+    private static byte[] utf8(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** RFC 9110: {@code If-Match: *} holds when a current representation exists. It used to be always 412. */
+    @Test
+    void ifMatchStarReplacesOrDeletesOnlyAnExistingBlob() {
+        String url = "/v1/blobs/docs/star.txt";
+        assertThat(putBytes(url, utf8("x"), "If-Match", "*").status()).as("nothing there").isEqualTo(412);
+        assertThat(depot.blobs("docs").exists("star.txt")).isFalse();
+
+        assertThat(putBytes(url, utf8("one")).status()).isEqualTo(201);
+        Http.Response replaced = putBytes(url, utf8("two"), "If-Match", "*", "Content-Type", "text/plain");
+        assertThat(replaced.status()).as(replaced.body()).isEqualTo(200);
+        assertThat(http.get(url).body()).isEqualTo("two");
+        assertThat(depot.blobs("docs").stat("star.txt").orElseThrow().contentType()).isEqualTo("text/plain");
+
+        assertThat(http.delete(url, "If-Match", " * ").status()).isEqualTo(204);
+        Http.Response absent = http.delete(url, "If-Match", "*");
+        assertThat(absent.status()).as("absent: the precondition fails, as for records").isEqualTo(412);
+        assertThat(absent.contentType()).startsWith("application/problem+json");
+        assertThat(absent.body()).doesNotContain("star.txt");
+    }
+
+    /**
+     * If-Match compares strongly, so a weak tag never matches; a list matches when any tag is the
+     * blob's; a tag no etag can be (empty, over 128 characters, stray quotes) is a 412, never a 400 or
+     * a 500; and none of them changes the blob.
+     */
+    @Test
+    void ifMatchTagsOnPutAndDelete() {
+        String url = "/v1/blobs/docs/tags.txt";
+        String etag = putBytes(url, utf8("v1")).etag();
+        String bare = etag.substring(1, etag.length() - 1);
+        String tooLong = "\"" + "a".repeat(129) + "\"";
+        for (String never : List.of("W/" + etag, "\"\"", tooLong, "\"\"" + bare + "\"\"", "\"" + bare, "W/" + etag + ", \"zz\"",
+                ",", "\"" + bare + "x\"")) {
+            Http.Response put = putBytes(url, utf8("changed"), "If-Match", never);
+            assertThat(put.status()).as("PUT If-Match: %s", never).isEqualTo(412);
+            assertThat(put.body()).doesNotContain(bare);
+            assertThat(http.delete(url, "If-Match", never).status()).as("DELETE If-Match: %s", never).isEqualTo(412);
+        }
+        assertThat(http.get(url).body()).isEqualTo("v1");
+
+        Http.Response listed = putBytes(url, utf8("v2"), "If-Match", "\"other\", W/\"x\", " + etag);
+        assertThat(listed.status()).as("a list naming the current etag").isEqualTo(200);
+        Http.Response bareTag = putBytes(url, utf8("v3"), "If-Match", listed.etag().replace("\"", ""));
+        assertThat(bareTag.status()).as("a bare etag, as before").isEqualTo(200);
+        assertThat(http.delete(url, "If-Match", etag).status()).as("the old etag").isEqualTo(412);
+        assertThat(http.delete(url, "If-Match", "\"nope\", " + bareTag.etag()).status()).isEqualTo(204);
+        assertThat(depot.blobs("docs").exists("tags.txt")).isFalse();
+
+        assertThat(putBytes("/v1/blobs/docs/a//b", utf8("x"), "If-Match", "W/\"x\"").status()).as("an illegal path").isEqualTo(400);
+        assertThat(http.delete("/v1/blobs/docs/a//b", "If-Match", "W/\"x\"").status()).isEqualTo(400);
+    }
+
     @Test
     void rangesAreCutAtTheEndAndAnUnsatisfiableOneIs416() {
         putBytes("/v1/blobs/docs/abc", "0123456789".getBytes(StandardCharsets.UTF_8));

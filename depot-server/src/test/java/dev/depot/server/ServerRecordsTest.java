@@ -87,6 +87,26 @@ class ServerRecordsTest {
         assertThat(http.delete("/v1/collections/players/records/ann").status()).isEqualTo(404);
     }
 
+    /** RFC 9110: {@code If-Match: *} holds when the record exists; a weak tag never matches (strong comparison). */
+    @Test
+    void ifMatchStarAndWeakTagsOnRecords() {
+        http.put("/v1/collections/players", PLAYERS);
+        String url = "/v1/collections/players/records/cat";
+        assertThat(http.put(url, player("cat", 1), "If-Match", "*").status()).as("absent").isEqualTo(412);
+        assertThat(http.get(url).status()).isEqualTo(404);
+        assertThat(http.delete(url, "If-Match", "*").status()).as("absent").isEqualTo(412);
+
+        assertThat(http.put(url, player("cat", 1)).status()).isEqualTo(201);
+        Http.Response star = http.put(url, player("cat", 2), "If-Match", "*");
+        assertThat(star.status()).isEqualTo(200);
+        assertThat(star.etag()).isEqualTo("\"2\"");
+        assertThat(http.put(url, player("cat", 3), "If-Match", "W/\"2\"").status()).as("weak").isEqualTo(412);
+        assertThat(http.delete(url, "If-Match", "W/\"2\"").status()).as("weak").isEqualTo(412);
+        assertThat(http.get(url).json().get("score").asInt()).isEqualTo(2);
+        assertThat(http.delete(url, "If-Match", "*").status()).isEqualTo(204);
+        assertThat(http.get(url).status()).isEqualTo(404);
+    }
+
     @Test
     void aTakenUniqueValueIs409AndWritesNothing() {
         http.put("/v1/collections/players", PLAYERS);
