@@ -127,9 +127,9 @@ final class BlobHandlers {
 
     /**
      * The one etag of an {@code If-Match} list (other than {@code *}) to make the change conditional on:
-     * the only tag that can match, or of several the blob's current one (the conditional change then
-     * fails if the blob changes meanwhile). 412 when no tag can match: weak ones never do (strong
-     * comparison), nor ones no etag can be.
+     * the only tag that can match, or of several the blob's current one if listed (the conditional
+     * change then fails if the blob changes meanwhile). 412 when no tag can match: weak ones never do
+     * (strong comparison), nor ones no etag can be.
      */
     private static String matching(String header, Blobs blobs, String path) {
         List<String> tags = new ArrayList<>();
@@ -142,8 +142,9 @@ final class BlobHandlers {
             }
         }
         if (tags.size() > 1) {
+            // The current etag if listed; else any listed one, which fails as it should unless the blob changed to it.
             String current = blobs.stat(path).map(BlobInfo::etag).orElse(null);
-            tags = tags.contains(current) ? List.of(current) : List.of();
+            tags = tags.contains(current) ? List.of(current) : tags;
         }
         if (tags.isEmpty()) {
             blobs.exists(path); // an illegal path is still a 400, not a 412

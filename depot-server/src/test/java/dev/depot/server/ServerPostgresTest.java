@@ -85,6 +85,12 @@ class ServerPostgresTest {
         if (depot.capabilities().has(Capability.BLOBS)) {
             assertThat(blob.status()).isEqualTo(201);
             assertThat(new Http(b.url()).get("/v1/blobs/docs/a.txt").body()).isEqualTo("{\"x\": 1}");
+            Http other = new Http(b.url());
+            assertThat(other.put("/v1/blobs/docs/a.txt", "{\"x\": 2}", "If-Match", "*").status()).isEqualTo(200);
+            assertThat(h.delete("/v1/blobs/docs/a.txt", "If-Match", blob.etag()).status()).as("replaced meanwhile").isEqualTo(412);
+            assertThat(h.delete("/v1/blobs/docs/a.txt", "If-Match", "*").status()).isEqualTo(204);
+            assertThat(other.delete("/v1/blobs/docs/a.txt", "If-Match", "*").status()).isEqualTo(412);
+            assertThat(other.put("/v1/blobs/docs/a.txt", "{}", "If-Match", "*").status()).isEqualTo(412);
         } else {
             assertThat(blob.status()).isEqualTo(501);
         }

@@ -2,7 +2,11 @@ package dev.depot.tck;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.depot.BlobEntry;
 import dev.depot.BlobInfo;
+import dev.depot.BucketStats;
+import dev.depot.ListOptions;
+import dev.depot.NotFoundException;
 import dev.depot.BlobOutputStream;
 import dev.depot.PreconditionFailedException;
 import dev.depot.WriteOptions;
@@ -10,8 +14,11 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.util.Arrays;
+import java.util.Map;
+import java.util.Random;
 import java.util.Optional;
 import java.util.Queue;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -167,6 +174,57 @@ abstract class BlobConcurrencyTests extends BlobFeatureTests {
                 .isEqualTo(blobs().exists("race") ? 1 : 0);
         assertThat(deleted.get()).as("some deletes won").isPositive();
         assertThat(replaced.get()).as("some replaces won").isPositive();
+    }
+
+    /**
+     * Conditional deletes (of the etag just read) and creates racing moves and copies among the same
+     * paths: each call does its whole change or fails with {@link PreconditionFailedException} or
+     * {@link NotFoundException}; afterwards every blob holds the content its etag names and the
+     * bucket's counts are its listing's.
+     */
+    @Test
+    void conditionalDeletesRacingMovesAndCopiesLeaveEveryBlobWhole() {
+        Map<String, byte[]> byEtag = new ConcurrentHashMap<>();
+        String[] paths = {"m/p0", "m/p1", "m/p2", "m/q"};
+        for (int v = 0; v < 3; v++) {
+            byEtag.put(blobs().put(paths[v], utf8("content " + v)).etag(), utf8("content " + v));
+        }
+        CyclicBarrier start = new CyclicBarrier(4);
+        Concurrently.run(4, t -> {
+            Random random = new Random(t);
+            Concurrently.await(start);
+            for (int i = 0; i < 50; i++) {
+                String from = paths[random.nextInt(paths.length)];
+                String to = paths[random.nextInt(paths.length)];
+                try {
+                    switch (t) {
+                        case 0 -> blobs().move(from, to);
+                        case 1 -> blobs().copy(from, to);
+                        default -> {
+                            Optional<BlobInfo> seen = blobs().stat(from);
+                            if (seen.isPresent()) {
+                                blobs().deleteIfMatch(from, seen.get().etag());
+                            } else {
+                                blobs().put(from, utf8("content " + random.nextInt(3)), WriteOptions.ifNoneMatch());
+                            }
+                        }
+                    }
+                } catch (PreconditionFailedException | NotFoundException e) {
+                    // lost a race
+                }
+            }
+        });
+
+        long count = 0;
+        long bytes = 0;
+        for (BlobEntry e : listAll(blobs(), ListOptions.all())) {
+            BlobInfo info = e.blob();
+            assertThat(byEtag).as("etag of %s", info.path()).containsKey(info.etag());
+            assertThat(blobs().get(info.path())).as(info.path()).isEqualTo(byEtag.get(info.etag()));
+            count++;
+            bytes += info.size();
+        }
+        assertThat(depot().stats().blobs().getOrDefault(BUCKET, new BucketStats(0, 0))).isEqualTo(new BucketStats(count, bytes));
     }
 
     @Test
