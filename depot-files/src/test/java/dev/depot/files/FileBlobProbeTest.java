@@ -89,6 +89,29 @@ class FileBlobProbeTest {
         }
     }
 
+    /** deleteIfMatch decides on the etag stat shows: an edit behind Depot's back is another version. */
+    @Test
+    void aConditionalDeleteSeesAnEditBehindDepotsBack() throws IOException {
+        try (Depot depot = open()) {
+            Blobs blobs = depot.blobs("edits");
+            BlobInfo original = blobs.put("docs/a.txt", utf8("version 1"));
+            editInPlace(dir.resolve("blobs/edits/docs/a.txt"), "version 2");
+
+            assertThatThrownBy(() -> blobs.deleteIfMatch("docs/a.txt", original.etag()))
+                    .isInstanceOf(PreconditionFailedException.class);
+            assertThat(blobs.get("docs/a.txt")).isEqualTo(utf8("version 2"));
+            blobs.deleteIfMatch("docs/a.txt", ContentHash.of(utf8("version 2")));
+            assertThat(blobs.exists("docs/a.txt")).isFalse();
+            assertThat(dir.resolve("meta/edits/docs/a.txt")).as("its sidecar went too").doesNotExist();
+
+            Files.writeString(dir.resolve("blobs/edits/docs/by-hand.txt"), "placed by hand");
+            assertThatThrownBy(() -> blobs.deleteIfMatch("docs/by-hand.txt", original.etag()))
+                    .isInstanceOf(PreconditionFailedException.class);
+            blobs.deleteIfMatch("docs/by-hand.txt", ContentHash.of(utf8("placed by hand")));
+            assertThat(dir.resolve("blobs/edits/docs/by-hand.txt")).doesNotExist();
+        }
+    }
+
     @Test
     void copiesAndMovesKeepDetectingEditsBehindDepotsBack() throws IOException {
         try (Depot depot = open()) {
