@@ -56,8 +56,9 @@ public record WriteOptions(String contentType, Map<String, String> metadata, boo
 
     /**
      * The rule for an etag a precondition names ({@code ifMatch} here, {@link Blobs#deleteIfMatch}): 1
-     * to 128 printable ASCII characters, so that an error message quoting it stays one plain line.
-     * Anything else could never match a Depot etag; it is an {@link IllegalArgumentException}.
+     * to 128 printable ASCII characters, so that an error message quoting it stays one plain line, and
+     * not {@code *} (HTTP's "any", which is {@link #ifExists()}). Anything else could never match a
+     * Depot etag; it is an {@link IllegalArgumentException}.
      */
     static String checkEtag(String etag) {
         Objects.requireNonNull(etag, "ifMatch etag");
@@ -70,6 +71,11 @@ public record WriteOptions(String contentType, Map<String, String> metadata, boo
             if (c < 0x20 || c > 0x7e) {
                 throw new IllegalArgumentException("ifMatch etag must be printable ASCII (character " + i + " is not)");
             }
+        }
+        if (etag.equals("*")) {
+            // HTTP's If-Match: * taken as an etag would fail every time (how the server's PUT came to).
+            throw new IllegalArgumentException("ifMatch etag '*' is no etag: use WriteOptions.ifExists() to replace"
+                    + " whatever blob is there, delete(path) to delete it");
         }
         return etag;
     }
