@@ -126,7 +126,9 @@ public interface Blobs {
     /**
      * Makes {@code target} hold what {@code source} holds: copies every source blob (under the
      * prefix) that the target lacks or holds with a different size or etag, with its content type and
-     * metadata; optionally deletes target blobs the source lacks. A blob that fails is reported in
+     * metadata; optionally deletes target blobs the source lacks ({@link SyncOptions#deletingExtraneous()},
+     * which also deletes a target directory, with all under it, where the source has a blob, so one run
+     * converges; without it that blob fails, naming the directory). A blob that fails is reported in
      * {@link SyncReport#errors()} and the rest go on. Source and target may be on any two backends.
      * Not a snapshot: blobs changed during the sync may be seen old or new.
      */

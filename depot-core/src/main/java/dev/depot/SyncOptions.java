@@ -7,7 +7,8 @@ import java.util.function.Consumer;
  * How {@link Blobs#sync(Blobs, Blobs, SyncOptions)} runs. Immutable.
  *
  * @param prefix only blobs whose path starts with this (empty: all)
- * @param deleteExtraneous also delete target blobs under the prefix that the source lacks
+ * @param deleteExtraneous also delete target blobs under the prefix that the source lacks, and a target
+ *     directory (with all under it) where the source has a blob
  * @param dryRun decide and report, change nothing
  * @param progress called on the syncing thread after each blob is decided (copied, skipped, deleted or
  *     failed); must not throw
