@@ -177,6 +177,14 @@ final class DefaultDepot implements Depot {
         return java.util.Collections.unmodifiableSortedMap(new java.util.TreeMap<>(backend.queues().options()));
     }
 
+    @Override
+    public boolean dropQueue(String name) {
+        checkOpen();
+        QueueRules.checkName(name, "queue");
+        requireQueues();
+        return backend.queues().drop(name);
+    }
+
     void requireQueues() {
         DefaultWorkQueue.require(backend, url);
     }

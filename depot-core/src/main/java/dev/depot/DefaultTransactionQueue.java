@@ -2,9 +2,7 @@ package dev.depot;
 
 import dev.depot.spi.QueueOp;
 import java.time.Duration;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
 
 /** {@link TransactionQueue}: validates at the call, buffers in the transaction's session, applied at commit. */
 final class DefaultTransactionQueue implements TransactionQueue {
@@ -44,14 +42,7 @@ final class DefaultTransactionQueue implements TransactionQueue {
 
     @Override
     public void complete(List<Lease> leases) {
-        QueueRules.checkBatch(name, leases, "leases");
-        Set<String> ids = new HashSet<>();
-        for (Lease l : leases) {
-            QueueRules.checkLease(name, l);
-            if (!ids.add(l.id())) {
-                throw new IllegalArgumentException(name + ": item " + l.id() + " appears twice in one batch");
-            }
-        }
+        QueueRules.checkLeases(name, leases);
         tx.session().queue(new QueueOp.Complete(name, leases));
     }
 

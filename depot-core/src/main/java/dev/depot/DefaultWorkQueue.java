@@ -8,7 +8,6 @@ import dev.depot.spi.StoredQueue;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
 
 /** {@link WorkQueue} over a backend's {@link StoredQueue}: validation and error wording, once for all backends. */
@@ -54,7 +53,7 @@ final class DefaultWorkQueue implements WorkQueue {
             }
             for (Map.Entry<String, QueueOptions> e : existing.entrySet()) {
                 if (name.equals(e.getValue().deadLetterQueue()) && !e.getKey().equals(name)) {
-                    throw new IllegalArgumentException("queue " + name + " is the dead-letter queue of " + e.getKey()
+                    throw new IllegalArgumentException("queue " + name + ": it is the dead-letter queue of " + e.getKey()
                             + ", so it cannot have a dead-letter queue of its own");
                 }
             }
@@ -168,7 +167,7 @@ final class DefaultWorkQueue implements WorkQueue {
     public Page<QueueItem> list(ItemState state, int limit, String cursor) {
         depot.checkOpen();
         if (limit < 1 || limit > QueueRules.MAX_BATCH) {
-            throw new IllegalArgumentException(name + ": list limit must be 1 to " + QueueRules.MAX_BATCH + ", was " + limit);
+            throw new IllegalArgumentException(QueueRules.in(name) + "list limit must be 1 to " + QueueRules.MAX_BATCH + ", was " + limit);
         }
         return queue.list(state, limit, cursor);
     }
@@ -176,8 +175,7 @@ final class DefaultWorkQueue implements WorkQueue {
     @Override
     public Optional<QueueItem> inspect(String id) {
         depot.checkOpen();
-        Objects.requireNonNull(id, "id");
-        return queue.inspect(id);
+        return queue.inspect(QueueRules.checkId(name, id));
     }
 
     @Override
@@ -187,10 +185,7 @@ final class DefaultWorkQueue implements WorkQueue {
     }
 
     private void checkLeases(List<Lease> leases) {
-        QueueRules.checkBatch(name, leases, "leases");
-        for (Lease l : leases) {
-            QueueRules.checkLease(name, l);
-        }
+        QueueRules.checkLeases(name, leases);
     }
 
     private static LeaseExpiredException stale(String queue, Lease lease, String action) {

@@ -135,10 +135,25 @@ public interface Depot extends AutoCloseable {
 
     /**
      * The name and options of every work queue that exists in this depot (was opened once and not
-     * dropped), by name: what tools such as {@code depot copy} walk. {@link
+     * dropped with {@link #dropQueue}), by name: what tools such as {@code depot copy} walk. {@link
      * UnsupportedOperationException} on a backend without {@link Capability#QUEUES}.
      */
     java.util.SortedMap<String, QueueOptions> queues();
+
+    /**
+     * Drops the work queue {@code name}: its items in every state (ready, scheduled, leased, dead),
+     * their dedup keys and its options go, so {@link #queues()} no longer lists it and a later
+     * {@link #queue(String, QueueOptions)} starts a fresh queue. Returns whether it existed. Leases
+     * of its items become stale ({@link LeaseExpiredException}); consumers of this depot waiting in
+     * {@code lease} return an empty list. A handle opened before the drop names the queue: its
+     * {@code produce} fails with {@link IllegalStateException} while no queue of that name exists,
+     * its other calls see an empty queue, and once the queue is opened again it acts on the new one.
+     * Not transactional (a {@link Transaction} has no drop). Refused with {@link
+     * IllegalStateException}, changing nothing, while another queue names it as its dead-letter
+     * queue; a name not matching the queue-name rule is an {@link IllegalArgumentException}. {@link
+     * UnsupportedOperationException} on a backend without {@link Capability#QUEUES}.
+     */
+    boolean dropQueue(String name);
 
     /** The change feed of every committed write. */
     ChangeFeed changes();

@@ -9,6 +9,7 @@ import dev.depot.Page;
 import dev.depot.QueueItem;
 import dev.depot.QueueOptions;
 import dev.depot.QueueStats;
+import dev.depot.spi.QueueConflicts;
 import dev.depot.spi.StoredQueue;
 import java.time.Duration;
 import java.time.Instant;
@@ -84,6 +85,15 @@ final class MemoryQueue implements StoredQueue {
     final long ordinal;
     private final MemoryQueues owner;
     volatile QueueOptions options = QueueOptions.defaults();
+    /**
+     * Whether the queue exists (is listed). False once dropped, until opened again: the object stays
+     * in its store, so handles opened before the drop keep naming the queue and act on the new one.
+     * Set false under both locks, so a producer that checks it under either sees the drop or is
+     * emptied by it.
+     */
+    volatile boolean declared = true;
+    /** Drops so far; a consumer waiting in lease returns empty when it changes. Under {@link #lock}. */
+    private int drops;
 
     /**
      * How often a thread tries a queue's lock before it parks. A lease or complete of 100 items
@@ -233,6 +243,9 @@ final class MemoryQueue implements StoredQueue {
             if (m.dedupKey() != null) {
                 enter();
                 try {
+                    if (!declared) {
+                        throw QueueConflicts.dropped(name);
+                    }
                     return produceLocked(messages);
                 } finally {
                     exit();
@@ -247,6 +260,9 @@ final class MemoryQueue implements StoredQueue {
         }
         produceLock.lock();
         try {
+            if (!declared) {
+                throw QueueConflicts.dropped(name);
+            }
             Instant now = now();
             incoming.ensureCapacity(incoming.size() + n);
             for (int i = 0; i < n; i++) {
@@ -351,6 +367,7 @@ final class MemoryQueue implements StoredQueue {
         produceLock.lock(); // like a produce under the queue lock: after every plain produce before it
         try {
             Instant now = catchUp();
+            declared = true; // a dead-letter queue exists once named; one dropped meanwhile is made again
             for (QueueEntry source : entries) {
                 QueueEntry e = new QueueEntry(source, from);
                 byId.put(e.id, e);
@@ -377,8 +394,12 @@ final class MemoryQueue implements StoredQueue {
             if (readyCount == 0 && wait.isPositive()) {
                 waiting++;
                 try {
+                    int dropsSeen = drops;
                     now = catchUp(); // counted in as waiting: whatever a producer appended before seeing us is taken in here
-                    now = await(now, System.nanoTime() + wait.toNanos(), stop);
+                    now = await(now, System.nanoTime() + wait.toNanos(), stop, dropsSeen);
+                    if (drops != dropsSeen) {
+                        return List.of(); // the queue it waited on was dropped: the consumer decides what next
+                    }
                     if (stop.getAsBoolean()) {
                         if (readyCount > 0) {
                             arrived.signal(); // a wakeup meant for an item goes to another waiter
@@ -402,8 +423,8 @@ final class MemoryQueue implements StoredQueue {
     }
 
     /** Waits (parked, lock released) until something is ready, the deadline passes or {@code stop} says so; returns the time then. */
-    private Instant await(Instant now, long deadlineNanos, BooleanSupplier stop) {
-        while (readyCount == 0 && !stop.getAsBoolean()) {
+    private Instant await(Instant now, long deadlineNanos, BooleanSupplier stop, int dropsSeen) {
+        while (readyCount == 0 && !stop.getAsBoolean() && drops == dropsSeen) {
             long left = deadlineNanos - System.nanoTime();
             if (left <= 0) {
                 break;
@@ -669,6 +690,39 @@ final class MemoryQueue implements StoredQueue {
             return removeAll();
         } finally {
             exit();
+        }
+    }
+
+    /** Makes a dropped queue exist again, empty, with the default options (it was emptied and reset when dropped). */
+    void declare() {
+        lock.lock();
+        try {
+            declared = true;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Drops the queue: every item goes as in {@link #removeAll()} (their leases become stale, their
+     * dedup keys free), the options go back to the defaults, it is no longer declared, and consumers
+     * waiting in lease return empty. Returns whether it was declared.
+     */
+    boolean drop() {
+        lock.lock();
+        produceLock.lock();
+        try {
+            boolean was = declared;
+            removeAll();
+            outgoing = new ArrayList<>(); // nothing is pending here (handed off at every release), but nothing of it may leave
+            options = QueueOptions.defaults();
+            declared = false;
+            drops++;
+            arrived.signalAll();
+            return was;
+        } finally {
+            produceLock.unlock();
+            lock.unlock();
         }
     }
 

@@ -122,7 +122,10 @@ final class MemoryQueueWork {
     private void apply(QueueOp op, Instant now) {
         MemoryQueue q = queues.queue(op.queue());
         switch (op) {
-            case QueueOp.Produce p -> q.produceLocked(p.messages());
+            case QueueOp.Produce p -> {
+                q.declared = true; // tx.queue(name) creates on first use: after a drop, a fresh queue
+                q.produceLocked(p.messages());
+            }
             case QueueOp.Complete c -> c.leases().forEach(l -> q.completeLocked(q.current(l)));
             case QueueOp.Retry r -> q.retryLocked(q.current(r.lease()), r.delay(), now);
             case QueueOp.DeadLetter d -> q.deadLetterLocked(q.current(d.lease()), d.reason(), now);

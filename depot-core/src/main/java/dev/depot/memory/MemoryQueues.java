@@ -1,6 +1,7 @@
 package dev.depot.memory;
 
 import dev.depot.QueueOptions;
+import dev.depot.spi.QueueConflicts;
 import dev.depot.spi.QueueStore;
 import dev.depot.spi.QueueTime;
 import java.time.InstantSource;
@@ -21,21 +22,59 @@ final class MemoryQueues implements QueueStore {
         this.time = new QueueTime(clock);
     }
 
+    /**
+     * Held while options change and while a queue is dropped, so a drop's check that no queue names
+     * it as its dead-letter queue and the drop are one step against {@code queue(other, options)}.
+     */
+    private final Object declarations = new Object();
+
     @Override
     public MemoryQueue open(String name, QueueOptions options) {
         MemoryQueue q = queue(name);
-        if (options != null) {
+        if (options == null) {
+            if (!q.declared) {
+                q.declare(); // dropped before: opening it again makes a fresh queue
+            }
+            return q;
+        }
+        synchronized (declarations) {
             q.enter(); // due work first, under the options in force when it fell due: a change affects later events only
             try {
+                q.declared = true;
                 q.options = options;
             } finally {
                 q.exit();
+            }
+            if (options.deadLetterQueue() != null) {
+                MemoryQueue dlq = queue(options.deadLetterQueue());
+                if (!dlq.declared) {
+                    dlq.declare(); // named as a dead-letter queue, it exists (as on SQL): items can arrive there first
+                }
             }
         }
         return q;
     }
 
-    /** The queue, created with the default options on first use. */
+    @Override
+    public boolean drop(String name) {
+        synchronized (declarations) {
+            String referrer = null;
+            for (MemoryQueue other : queues.values()) {
+                if (other.declared && !other.name.equals(name) && name.equals(other.options.deadLetterQueue())
+                        && (referrer == null || other.name.compareTo(referrer) < 0)) {
+                    referrer = other.name;
+                }
+            }
+            if (referrer != null) {
+                throw QueueConflicts.deadLetterQueueInUse(name, referrer);
+            }
+            MemoryQueue q = queues.get(name);
+            // The object stays (undeclared, empty): handles opened before keep naming the queue.
+            return q != null && q.drop();
+        }
+    }
+
+    /** The queue, created with the default options on first use (a dropped one stays undeclared until opened again). */
     MemoryQueue queue(String name) {
         MemoryQueue q = queues.get(name);
         return q != null ? q : queues.computeIfAbsent(name, n -> new MemoryQueue(n, ordinals.incrementAndGet(), this));
@@ -44,7 +83,11 @@ final class MemoryQueues implements QueueStore {
     @Override
     public Map<String, QueueOptions> options() {
         Map<String, QueueOptions> out = new HashMap<>();
-        queues.forEach((n, q) -> out.put(n, q.options));
+        queues.forEach((n, q) -> {
+            if (q.declared) {
+                out.put(n, q.options);
+            }
+        });
         return out;
     }
 

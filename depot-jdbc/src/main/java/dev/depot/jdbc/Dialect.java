@@ -374,6 +374,15 @@ abstract class Dialect {
     }
 
     /**
+     * Locks the selected row until commit against deletion (and changes of its key) only, so that
+     * many transactions may hold it at once; {@link #forUpdate()} where the database has no such
+     * lock. A produce holds its queue's declaration row so, and dropping the queue deletes it.
+     */
+    String forKeyShare() {
+        return forUpdate();
+    }
+
+    /**
      * Appended to a read of the counter row to lock it only if it is free (no row is returned when
      * another transaction holds it); null where the database cannot, which leaves every commit to the
      * sequencer.

@@ -323,4 +323,9 @@ final class MariaDbDialect extends Dialect {
             return Double.longBitsToDouble(s ^ ((s >> 63) & Long.MAX_VALUE));
         }
     }
+
+    @Override
+    String forKeyShare() {
+        return " LOCK IN SHARE MODE"; // shared: producers do not wait for each other, only a drop waits for them
+    }
 }

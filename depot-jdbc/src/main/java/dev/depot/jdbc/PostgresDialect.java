@@ -260,4 +260,9 @@ final class PostgresDialect extends Dialect {
         }
         return false;
     }
+
+    @Override
+    String forKeyShare() {
+        return " FOR KEY SHARE"; // shared: producers do not wait for each other, only a drop waits for them
+    }
 }

@@ -10,6 +10,7 @@ final class QueueSignal {
     final Object claiming = new Object();
     private long version;
     private int waiting;
+    private long drops;
 
     synchronized void enter() {
         waiting++;
@@ -25,6 +26,17 @@ final class QueueSignal {
 
     synchronized long version() {
         return version;
+    }
+
+    /** Drops of the queue by this process so far; a waiter returns empty when it changes. */
+    synchronized long drops() {
+        return drops;
+    }
+
+    /** The queue was dropped: wakes every waiter, to return empty. */
+    synchronized void dropped() {
+        drops++;
+        signal();
     }
 
     synchronized void signal() {

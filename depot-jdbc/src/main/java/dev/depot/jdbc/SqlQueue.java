@@ -8,6 +8,7 @@ import dev.depot.Page;
 import dev.depot.QueueItem;
 import dev.depot.QueueOptions;
 import dev.depot.QueueStats;
+import dev.depot.spi.QueueConflicts;
 import dev.depot.spi.StoredQueue;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -85,6 +86,9 @@ final class SqlQueue implements StoredQueue {
         long[] ids = store.reserveIds(messages.size());
         Wakeups w = new Wakeups(store);
         return store.inTx("producing to queue " + name, c -> {
+            if (!store.declared(c, name)) {
+                throw QueueConflicts.dropped(name); // a handle opened before a drop (here or in another process)
+            }
             long now = store.now();
             boolean dedup = messages.stream().anyMatch(m -> m.dedupKey() != null);
             if (dedup) {
@@ -327,6 +331,7 @@ final class SqlQueue implements StoredQueue {
     /** Waits as memory does; {@code stop} (the depot closed) ends the wait at the next look, with nothing leased. */
     @Override
     public List<Lease> lease(String holder, int max, Duration wait, java.util.function.BooleanSupplier stop) {
+        long dropsSeen = signal.drops(); // before anything: a drop from here on ends the wait
         List<Lease> got = claim(holder, max);
         if (!got.isEmpty() || !wait.isPositive()) {
             return got;
@@ -341,6 +346,9 @@ final class SqlQueue implements StoredQueue {
         try {
             while (true) {
                 long seen = signal.version();
+                if (signal.drops() != dropsSeen) {
+                    return List.of(); // the queue it waited on was dropped (by this process): the consumer decides what next
+                }
                 // Woken waiters of this process take their shares one at a time, each leaving the
                 // waiting count before the next computes its share (as memory does under its lock).
                 synchronized (signal.claiming) {

@@ -94,10 +94,14 @@ final class SqlQueueStore implements QueueStore {
         return q;
     }
 
-    /** The queue's stored options, storing the defaults for a new one. */
+    /**
+     * The queue's stored options, storing the defaults for a new one (or one dropped). The row stays
+     * locked against a drop until commit, so what this transaction then writes for the queue is
+     * either dropped with it or belongs to a queue that exists.
+     */
     private QueueOptions loadOrCreate(Connection c, String name) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("SELECT lease_micros, max_attempts, dlq, retention_micros FROM " + prefix
-                + "queues WHERE name = ?")) {
+                + "queues WHERE name = ?" + backend.dialect.forKeyShare())) {
             ps.setString(1, name);
             try (ResultSet rs = ps.executeQuery()) {
                 if (rs.next()) {
@@ -161,6 +165,57 @@ final class SqlQueueStore implements QueueStore {
         });
     }
 
+    /**
+     * Whether the queue is declared, locking its row against a drop until commit: a produce through
+     * a handle checks it, so no item is ever stored for a queue that does not exist (a drop in
+     * another process deletes the row; its items then go with it, or the produce fails).
+     */
+    boolean declared(Connection c, String name) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT name FROM " + prefix + "queues WHERE name = ?"
+                + backend.dialect.forKeyShare())) {
+            ps.setString(1, name);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next();
+            }
+        }
+    }
+
+    /**
+     * One transaction: delete the declaration first (its row lock waits for producers and openers
+     * holding it, so what they commit is seen below), then refuse if a queue still names it as its
+     * dead-letter queue (rolling back), then delete every item. This process's handles keep the
+     * queue object: it has the default options until the queue is opened again.
+     */
+    @Override
+    public boolean drop(String name) {
+        boolean existed = inTx("dropping queue " + name, c -> {
+            int deleted;
+            try (PreparedStatement ps = c.prepareStatement("DELETE FROM " + prefix + "queues WHERE name = ?")) {
+                ps.setString(1, name);
+                deleted = ps.executeUpdate();
+            }
+            try (PreparedStatement ps = c.prepareStatement("SELECT name FROM " + prefix + "queues WHERE dlq = ? ORDER BY name")) {
+                ps.setString(1, name);
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (rs.next()) {
+                        throw dev.depot.spi.QueueConflicts.deadLetterQueueInUse(name, rs.getString(1)); // rolls back
+                    }
+                }
+            }
+            try (PreparedStatement ps = c.prepareStatement("DELETE FROM " + items + " WHERE queue = ?")) {
+                ps.setString(1, name);
+                ps.executeUpdate();
+            }
+            SqlQueue q = queues.get(name);
+            if (q != null) {
+                q.options = QueueOptions.defaults(); // before commit: an open waiting for the row sets its own after
+            }
+            return deleted > 0;
+        }, null);
+        signal(name).dropped(); // this process's waiters return empty
+        return existed;
+    }
+
     @Override
     public void clearAll() {
         inTx("clearing the queues", c -> {
@@ -202,6 +257,26 @@ final class SqlQueueStore implements QueueStore {
         if (q != null) {
             return q;
         }
+        return fresh(c, name);
+    }
+
+    /**
+     * As {@link #queueIn}, for a transaction that produces to it: its declaration is read (or stored
+     * again, if it was dropped: {@code tx.queue(name)} creates on first use) and locked against a
+     * drop until commit, so the items are never stored for a queue that does not exist.
+     */
+    SqlQueue queueToProduceIn(Connection c, String name) throws SQLException {
+        SqlQueue q = queues.get(name);
+        if (q == null) {
+            return fresh(c, name);
+        }
+        if (!declared(c, name)) {
+            q.options = loadOrCreate(c, name); // dropped (here or by another process): a fresh queue, default options
+        }
+        return q;
+    }
+
+    private SqlQueue fresh(Connection c, String name) throws SQLException {
         SqlQueue fresh = new SqlQueue(name, this);
         fresh.options = loadOrCreate(c, name);
         return fresh;

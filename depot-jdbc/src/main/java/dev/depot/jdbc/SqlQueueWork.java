@@ -77,10 +77,22 @@ final class SqlQueueWork implements CommitPart {
         wakeups.reset();
         long now = store.now();
         Map<String, SqlQueue> involved = new LinkedHashMap<>();
+        java.util.SortedSet<String> producedTo = new java.util.TreeSet<>(); // by name: declaration rows locked in one order
+        for (QueueOp op : ops) {
+            if (op instanceof QueueOp.Produce) {
+                producedTo.add(op.queue());
+            }
+        }
+        Map<String, SqlQueue> declared = new java.util.HashMap<>();
+        for (String queue : producedTo) {
+            // Declared (again, after a drop) in this transaction: one rolled back leaves none behind.
+            declared.put(queue, store.queueToProduceIn(c, queue));
+        }
         for (QueueOp op : ops) {
             if (!involved.containsKey(op.queue())) {
                 // A queue new to this process is created in this transaction: one rolled back leaves none behind.
-                involved.put(op.queue(), store.queueIn(c, op.queue()));
+                SqlQueue q = declared.get(op.queue());
+                involved.put(op.queue(), q != null ? q : store.queueIn(c, op.queue()));
             }
         }
         for (SqlQueue q : involved.values()) {

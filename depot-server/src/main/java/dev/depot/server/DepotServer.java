@@ -83,6 +83,7 @@ public final class DepotServer implements AutoCloseable {
         table.add(new Route(HandlerType.DELETE, "/v1/blobs/{bucket}/<path>", Role.WRITE, false, "blobs", "delete a blob", blobs::delete));
         table.add(new Route(HandlerType.PUT, "/v1/queues/{name}", Role.ADMIN, false, "queues", "set a queue's options", queues::configure));
         table.add(new Route(HandlerType.GET, "/v1/queues/{name}", Role.READ, false, "queues", "a queue's options", queues::describe));
+        table.add(new Route(HandlerType.DELETE, "/v1/queues/{name}", Role.ADMIN, false, "queues", "drop a queue and its items", queues::drop));
         table.add(new Route(HandlerType.POST, "/v1/queues/{name}/messages", Role.WRITE, false, "queues", "produce 1 to 1000 items", queues::produce));
         table.add(new Route(HandlerType.POST, "/v1/queues/{name}/leases", Role.WRITE, false, "queues", "lease items, long poll", queues::lease));
         table.add(new Route(HandlerType.POST, "/v1/queues/{name}/complete", Role.WRITE, false, "queues", "complete leases (ack)", queues::complete));

@@ -106,6 +106,30 @@ final class QueueHandlers {
         ctx.json(options(tenant, o));
     }
 
+    /**
+     * Drops the queue: 204 if it existed, 404 if not, 409 ({@code queue-in-use}) while another queue
+     * names it as its dead-letter queue. Its items go in every state; leases of them are stale.
+     */
+    void drop(Context ctx) {
+        Tenant tenant = Tenant.of(ctx);
+        String name = ctx.pathParam("name");
+        if (!depot.capabilities().has(Capability.QUEUES)) {
+            throw new ProblemException(501, "not-supported", "Not implemented", "this backend has no queues");
+        }
+        String physical = tenant.physical("queue", name);
+        boolean existed;
+        try {
+            existed = depot.dropQueue(physical);
+        } catch (IllegalStateException e) {
+            throw new ProblemException(409, "queue-in-use", "Conflict", e.getMessage());
+        }
+        handles.remove(physical); // the next request opens it again, as a fresh queue
+        if (!existed) {
+            throw new ProblemException(404, "not-found", "Not found", "queue " + physical + " does not exist");
+        }
+        ctx.status(204);
+    }
+
     void describe(Context ctx) {
         ctx.json(options(Tenant.of(ctx), queue(ctx).options()));
     }

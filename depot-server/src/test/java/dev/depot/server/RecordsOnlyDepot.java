@@ -68,6 +68,11 @@ final class RecordsOnlyDepot implements Depot {
     }
 
     @Override
+    public boolean dropQueue(String name) {
+        throw new UnsupportedOperationException("records-only does not support QUEUES");
+    }
+
+    @Override
     public ChangeFeed changes() {
         return inner.changes();
     }

@@ -1365,4 +1365,227 @@ abstract class QueueTests extends FeatureTests {
         assertThat(q.list(null, 10, null).items()).extracting(i -> new String(i.payload(), StandardCharsets.UTF_8))
                 .containsExactly("leased");
     }
+
+    // ---- dropping a queue ----
+
+    /**
+     * A drop takes the queue's items in every state, their dedup keys and its options: it is no
+     * longer listed, its leases are stale, and opening the name again gives a fresh queue with the
+     * options given then.
+     */
+    @Test
+    void droppingAQueueRemovesItsItemsInEveryStateAndItsOptions() {
+        assumeCapability(Capability.QUEUES);
+        WorkQueue q = depot().queue("jobs", QueueOptions.leaseTimeout(TIMEOUT).maxAttempts(1));
+        String ready = q.produce(msg("ready"));
+        String scheduled = q.produce(msg("scheduled").notBefore(clock().instant().plusSeconds(60)));
+        q.produce(List.of(msg("leased"), msg("dies")));
+        List<Lease> leases = q.lease("w", 3, NO_WAIT);
+        assertThat(texts(leases)).containsExactly("ready", "leased", "dies");
+        q.retry(leases.get(0), NO_WAIT); // its last attempt: dead
+        q.deadLetter(leases.get(2), "no");
+        String again = q.produce(msg("ready again").dedupKey("k"));
+        assertThat(q.stats()).isEqualTo(new QueueStats(1, 1, 1, 2, Duration.ZERO, 0));
+
+        assertThat(depot().dropQueue("jobs")).isTrue();
+
+        assertThat(depot().queues()).doesNotContainKey("jobs");
+        assertThat(depot().dropQueue("jobs")).as("gone: nothing to drop").isFalse();
+        assertThatThrownBy(() -> q.complete(leases.get(1))).isInstanceOf(LeaseExpiredException.class)
+                .hasMessageContaining("queue jobs");
+        assertThat(q.complete(List.of(leases.get(1))).stale()).containsExactly(leases.get(1));
+
+        QueueOptions other = QueueOptions.leaseTimeout(Duration.ofMinutes(2)).maxAttempts(3);
+        WorkQueue fresh = depot().queue("jobs", other);
+        assertThat(depot().queues()).containsEntry("jobs", other);
+        assertThat(fresh.options()).isEqualTo(other);
+        assertThat(fresh.stats()).isEqualTo(new QueueStats(0, 0, 0, 0, Duration.ZERO, 0));
+        assertThat(fresh.list(null, 10, null).items()).isEmpty();
+        for (String id : List.of(ready, scheduled, leases.get(1).id(), leases.get(2).id(), again)) {
+            assertThat(fresh.inspect(id)).as("item " + id).isEmpty();
+        }
+        assertThat(fresh.produce(msg("new").dedupKey("k"))).as("the dedup key is free").isNotEqualTo(again);
+        clock().advance(Duration.ofSeconds(61));
+        List<Lease> got = fresh.lease(10, NO_WAIT);
+        assertThat(texts(got)).as("nothing of the dropped queue, scheduled or expired, comes back").containsExactly("new");
+        assertThat(got.getFirst().expiresAt()).isEqualTo(clock().instant().plus(Duration.ofMinutes(2)));
+    }
+
+    /**
+     * A handle opened before a drop names the queue: while none exists its produce fails naming the
+     * queue (creating nothing) and its other calls see an empty queue; once the queue is opened
+     * again, the handle acts on the new one, with its options.
+     */
+    @Test
+    void aHandleOpenedBeforeADropRefusesToProduceUntilTheQueueIsOpenedAgain() {
+        assumeCapability(Capability.QUEUES);
+        WorkQueue old = depot().queue("jobs", QueueOptions.leaseTimeout(TIMEOUT));
+        old.produce(msg("a"));
+        depot().dropQueue("jobs");
+
+        assertThatThrownBy(() -> old.produce(msg("b"))).isInstanceOf(IllegalStateException.class)
+                .hasMessageStartingWith("queue jobs: ").hasMessageContaining("dropped");
+        assertThatThrownBy(() -> old.produce(List.of(msg("c").dedupKey("d")))).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("dropped");
+        assertThat(old.lease(10, NO_WAIT)).isEmpty();
+        assertThat(old.stats()).isEqualTo(new QueueStats(0, 0, 0, 0, Duration.ZERO, 0));
+        assertThat(old.clear()).isZero();
+        assertThat(depot().queues()).as("a refused produce creates nothing").doesNotContainKey("jobs");
+
+        QueueOptions other = QueueOptions.leaseTimeout(Duration.ofMinutes(3));
+        WorkQueue fresh = depot().queue("jobs", other);
+        assertThat(old.options()).isEqualTo(other);
+        old.produce(msg("c"));
+        assertThat(texts(fresh.lease(10, NO_WAIT))).containsExactly("c");
+    }
+
+    /** Opening a dropped queue without options gives it the defaults, not what it had before the drop. */
+    @Test
+    void aDroppedQueueOpenedAgainWithoutOptionsHasTheDefaults() {
+        assumeCapability(Capability.QUEUES);
+        depot().queue("jobs", QueueOptions.leaseTimeout(Duration.ofMinutes(5)).maxAttempts(2));
+        depot().dropQueue("jobs");
+
+        assertThat(depot().queue("jobs").options()).isEqualTo(QueueOptions.defaults());
+        assertThat(depot().queues()).containsEntry("jobs", QueueOptions.defaults());
+    }
+
+    /**
+     * A queue that another queue names as its dead-letter queue cannot be dropped: the error names
+     * both and nothing changes. Dropping the source queue (which takes its options with it) frees it.
+     */
+    @Test
+    void aDeadLetterQueueInUseCannotBeDropped() {
+        assumeCapability(Capability.QUEUES);
+        WorkQueue dead = depot().queue("jobs_dead");
+        WorkQueue q = depot().queue("jobs", QueueOptions.leaseTimeout(TIMEOUT).deadLetter("jobs_dead"));
+        q.produce(msg("a"));
+        q.deadLetter(q.lease(1, NO_WAIT).getFirst(), "no");
+
+        assertThatThrownBy(() -> depot().dropQueue("jobs_dead")).isInstanceOf(IllegalStateException.class)
+                .hasMessageStartingWith("queue jobs_dead: ").hasMessageContaining("dead-letter queue of queue jobs");
+
+        assertThat(depot().queues()).containsKeys("jobs", "jobs_dead");
+        assertThat(dead.stats().ready()).as("nothing changed").isEqualTo(1);
+        assertThat(depot().dropQueue("jobs")).isTrue();
+        assertThat(depot().queues()).doesNotContainKey("jobs").containsKey("jobs_dead");
+        assertThat(dead.stats().ready()).as("dead letters already moved stay").isEqualTo(1);
+        assertThat(depot().dropQueue("jobs_dead")).isTrue();
+        assertThat(depot().queues()).doesNotContainKeys("jobs", "jobs_dead");
+    }
+
+    /** Names follow queue(name)'s rule (changing nothing); a backend without queues refuses the call. */
+    @Test
+    void droppingAQueueChecksItsNameAndTheCapability() {
+        for (String bad : java.util.Arrays.asList(null, "", "Jobs", "9jobs", "jobs-1")) {
+            assertThatThrownBy(() -> depot().dropQueue(bad)).as(String.valueOf(bad)).isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("queue name");
+        }
+        if (!has(Capability.QUEUES)) {
+            assertThatThrownBy(() -> depot().dropQueue("jobs")).isInstanceOf(UnsupportedOperationException.class)
+                    .hasMessageContaining("QUEUES");
+            return;
+        }
+        assertThat(depot().dropQueue("never_made")).isFalse();
+        assertThat(depot().queues()).doesNotContainKey("never_made");
+    }
+
+    /** A consumer parked in lease on a queue that is dropped returns an empty list at once, not at the end of its wait. */
+    @Test
+    void aConsumerWaitingOnADroppedQueueReturnsEmpty() {
+        WorkQueue q = jobs();
+        Future<List<Lease>> waiting = async(() -> q.lease(1, Duration.ofDays(1)));
+        awaitWaiting(q, 1);
+
+        depot().dropQueue("jobs");
+
+        assertThat(result(waiting)).isEmpty();
+    }
+
+    /**
+     * A drop is not transactional: a transaction settling a lease of a dropped queue fails at commit
+     * as with any stale lease (records included); one producing to the name creates the queue again,
+     * as {@code tx.queue(name)} creates a queue on first use.
+     */
+    @Test
+    void transactionsSeeADroppedQueueAsGone() {
+        WorkQueue q = jobs();
+        q.produce(msg("a"));
+        Lease l = q.lease(1, NO_WAIT).getFirst();
+        depot().dropQueue("jobs");
+
+        assertThatThrownBy(() -> depot().inTransaction(tx -> {
+            tx.records(KitModel.ACCOUNTS).insert(account("a", 1));
+            tx.queue("jobs").complete(l);
+        })).isInstanceOf(LeaseExpiredException.class);
+        assertThat(accounts().exists("a")).isFalse();
+        assertThat(depot().queues()).doesNotContainKey("jobs");
+
+        depot().inTransaction(tx -> tx.queue("jobs").produce(msg("b")));
+
+        assertThat(depot().queues()).containsEntry("jobs", QueueOptions.defaults());
+        assertThat(texts(depot().queue("jobs").lease(10, NO_WAIT))).containsExactly("b");
+    }
+
+    // ---- batches and arguments ----
+
+    /**
+     * A batch naming an item twice is refused whole, as saveAll refuses a key twice, through a
+     * handle and in a transaction alike: the handle applied one copy and reported the other stale,
+     * while the transaction refused it.
+     */
+    @Test
+    void aBatchNamingAnItemTwiceIsRefusedAndChangesNothing() {
+        WorkQueue q = jobs();
+        q.produce(messages(2));
+        List<Lease> leases = q.lease(2, NO_WAIT);
+        Lease a = leases.get(0);
+        Lease b = leases.get(1);
+
+        assertThatThrownBy(() -> q.complete(List.of(a, b, a))).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("queue jobs: ").hasMessageContaining("item " + a.id()).hasMessageContaining("twice");
+        assertThatThrownBy(() -> q.retry(List.of(b, b), NO_WAIT)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("queue jobs: ").hasMessageContaining("item " + b.id()).hasMessageContaining("twice");
+        assertThatThrownBy(() -> depot().inTransaction(tx -> tx.queue("jobs").complete(List.of(a, a))))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("queue jobs: ").hasMessageContaining("item " + a.id()).hasMessageContaining("twice");
+        assertThat(q.stats().leased()).as("nothing applied").isEqualTo(2);
+
+        assertThat(q.complete(List.of(a, b)).applied()).containsExactly(a, b);
+    }
+
+    /**
+     * Every queue call refuses a missing or bad argument with an IllegalArgumentException that
+     * starts with the queue ("queue jobs: ") and names the argument; {@code inspect(null)} was a bare
+     * NullPointerException, and the messages started "jobs:" or "queue jobs:" by call.
+     */
+    @Test
+    void badArgumentsAreRefusedNamingTheQueueAndTheArgument() {
+        WorkQueue q = jobs();
+        q.produce(msg("a"));
+        Lease l = q.lease(1, NO_WAIT).getFirst();
+        java.util.Map<String, org.assertj.core.api.ThrowableAssert.ThrowingCallable> calls = new java.util.LinkedHashMap<>();
+        calls.put("message", () -> q.produce((Message) null));
+        calls.put("messages", () -> q.produce((List<Message>) null));
+        calls.put("batch of messages", () -> q.produce(List.of()));
+        calls.put("lease max", () -> q.lease(0, NO_WAIT));
+        calls.put("wait", () -> q.lease(1, null));
+        calls.put("lease", () -> q.complete((Lease) null));
+        calls.put("leases", () -> q.complete((List<Lease>) null));
+        calls.put("retry delay", () -> q.retry(l, null));
+        calls.put("retry delay ", () -> q.retry(List.of(l), Duration.ofSeconds(-1)));
+        calls.put("reason", () -> q.deadLetter(l, null));
+        calls.put("extension", () -> q.extend(l, null));
+        calls.put("list limit", () -> q.list(null, 0, null));
+        calls.put("cursor", () -> q.list(null, 10, "not a cursor"));
+        calls.put("item id", () -> q.inspect(null));
+        calls.put("leased from queue 'other'", () -> q.complete(new Lease("other", l.id(), l.token(), l.payload(), l.headers(),
+                l.dedupKey(), l.attempt(), l.producedAt(), l.leasedAt(), l.expiresAt(), l.holder(), l.history())));
+        calls.put("message ", () -> depot().inTransaction(tx -> tx.queue("jobs").produce((Message) null)));
+        calls.put("lease ", () -> depot().inTransaction(tx -> tx.queue("jobs").retry(null, NO_WAIT)));
+        calls.put("reason ", () -> depot().inTransaction(tx -> tx.queue("jobs").deadLetter(l, " ")));
+        calls.forEach((what, call) -> assertThatThrownBy(call).as(what).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("queue jobs: ").hasMessageContaining(what.strip()));
+        assertThat(q.stats()).as("nothing changed").isEqualTo(new QueueStats(0, 1, 0, 0, Duration.ZERO, 0));
+    }
 }
