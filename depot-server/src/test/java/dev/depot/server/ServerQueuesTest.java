@@ -206,4 +206,36 @@ class ServerQueuesTest {
         assertThat(http.put("/v1/queues/Bad", "{}").status()).isEqualTo(400);
         assertThat(depot.queue("q").stats().pending()).isEqualTo(before);
     }
+
+    /**
+     * DELETE drops the queue and its items (204), answers 404 for a queue that does not exist and a
+     * 409 problem while another queue names it as its dead-letter queue (nothing dropped); a tenant
+     * sees its own names in the problem. A later request starts a fresh queue.
+     */
+    @Test
+    void deleteDropsAQueueAndRefusesADeadLetterQueueInUse() {
+        String[] acme = {"X-Depot-Tenant", "acme"};
+        assertThat(http.put("/v1/queues/jobs_dead", "{}", acme).status()).isEqualTo(200);
+        assertThat(http.put("/v1/queues/jobs", "{\"deadLetterQueue\": \"jobs_dead\", \"maxAttempts\": 2}", acme).status())
+                .isEqualTo(200);
+        assertThat(http.post("/v1/queues/jobs/messages", "{\"messages\": [{\"payload\": 1}]}", acme).status()).isEqualTo(201);
+
+        Http.Response inUse = http.delete("/v1/queues/jobs_dead", acme);
+        assertThat(inUse.status()).as(inUse.body()).isEqualTo(409);
+        assertThat(inUse.contentType()).startsWith("application/problem+json");
+        assertThat(inUse.json().get("type").asString()).endsWith("queue-in-use");
+        assertThat(inUse.json().get("detail").asString()).contains("queue jobs_dead").contains("queue jobs").doesNotContain("acme__");
+
+        Http.Response dropped = http.delete("/v1/queues/jobs", acme);
+        assertThat(dropped.status()).as(dropped.body()).isEqualTo(204);
+        assertThat(depot.queues()).doesNotContainKey("acme__jobs").containsKey("acme__jobs_dead");
+        Http.Response missing = http.delete("/v1/queues/jobs", acme);
+        assertThat(missing.status()).isEqualTo(404);
+        assertThat(missing.json().get("detail").asString()).contains("queue jobs").doesNotContain("acme__");
+
+        JsonNode fresh = http.get("/v1/queues/jobs", acme).json();
+        assertThat(fresh.get("maxAttempts").asInt()).as("a fresh queue, default options").isEqualTo(5);
+        assertThat(http.get("/v1/queues/jobs/stats", acme).json().get("ready").asLong()).isZero();
+        assertThat(http.delete("/v1/queues/bad-name", acme).status()).isEqualTo(400);
+    }
 }
