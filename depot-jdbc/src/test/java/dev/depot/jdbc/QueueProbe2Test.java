@@ -258,8 +258,14 @@ class QueueProbe2Test {
                 q.deadLetter(a1, "late");
                 return "dead";
             });
+            // Two leases of one item in a batch name the item twice: refused whole, as saveAll refuses a key twice.
             log.add("batch: old and current", () -> {
                 var r = q.complete(List.of(a1x, a2));
+                return "applied " + payloads(r.applied()) + " stale " + payloads(r.stale());
+            });
+            assertThat(q.inspect(a1.id())).as("the refused batch changed nothing").isPresent();
+            log.add("batch: current", () -> {
+                var r = q.complete(List.of(a2));
                 return "applied " + payloads(r.applied()) + " stale " + payloads(r.stale());
             });
             log.add("items", () -> log.items(q));
