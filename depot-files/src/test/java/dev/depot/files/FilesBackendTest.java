@@ -195,4 +195,21 @@ class FilesBackendTest {
             assertThat(b.blobs("s").get("p")).isEqualTo(utf8("from a"));
         }
     }
+
+    /**
+     * {@code file:} has no queues (the kit's queue tests are skipped here, as it has no records
+     * either): opening, listing and dropping one are refused naming the capability, a bad name first.
+     */
+    @Test
+    void queuesAreRefusedNamingTheCapability() {
+        try (Depot depot = open()) {
+            assertThatThrownBy(() -> depot.queue("jobs")).isInstanceOf(UnsupportedOperationException.class)
+                    .hasMessageContaining("QUEUES");
+            assertThatThrownBy(depot::queues).isInstanceOf(UnsupportedOperationException.class).hasMessageContaining("QUEUES");
+            assertThatThrownBy(() -> depot.dropQueue("jobs")).isInstanceOf(UnsupportedOperationException.class)
+                    .hasMessageContaining("QUEUES");
+            assertThatThrownBy(() -> depot.dropQueue("Bad")).isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("'Bad'");
+        }
+    }
 }
