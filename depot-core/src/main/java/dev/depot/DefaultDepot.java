@@ -167,7 +167,10 @@ final class DefaultDepot implements Depot {
     @Override
     public WorkQueue queue(String name, QueueOptions options) {
         checkOpen();
-        return DefaultWorkQueue.open(this, backend, url, name, java.util.Objects.requireNonNull(options, "options"));
+        if (options == null) {
+            throw new IllegalArgumentException(QueueRules.in(QueueRules.checkName(name, "queue")) + "options must not be null");
+        }
+        return DefaultWorkQueue.open(this, backend, url, name, options);
     }
 
     @Override

@@ -1556,8 +1556,9 @@ abstract class QueueTests extends FeatureTests {
 
     /**
      * Every queue call refuses a missing or bad argument with an IllegalArgumentException that
-     * starts with the queue ("queue jobs: ") and names the argument; {@code inspect(null)} was a bare
-     * NullPointerException, and the messages started "jobs:" or "queue jobs:" by call.
+     * starts with the queue ("queue jobs: ") and names the argument; {@code inspect(null)} and
+     * {@code queue(name, null)} were bare NullPointerExceptions, and the messages started "jobs:" or
+     * "queue jobs:" by call.
      */
     @Test
     void badArgumentsAreRefusedNamingTheQueueAndTheArgument() {
@@ -1579,6 +1580,7 @@ abstract class QueueTests extends FeatureTests {
         calls.put("list limit", () -> q.list(null, 0, null));
         calls.put("cursor", () -> q.list(null, 10, "not a cursor"));
         calls.put("item id", () -> q.inspect(null));
+        calls.put("options", () -> depot().queue("jobs", null));
         calls.put("leased from queue 'other'", () -> q.complete(new Lease("other", l.id(), l.token(), l.payload(), l.headers(),
                 l.dedupKey(), l.attempt(), l.producedAt(), l.leasedAt(), l.expiresAt(), l.holder(), l.history())));
         calls.put("message ", () -> depot().inTransaction(tx -> tx.queue("jobs").produce((Message) null)));
