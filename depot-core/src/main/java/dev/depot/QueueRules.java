@@ -63,7 +63,7 @@ final class QueueRules {
 
     static void checkBatch(String queue, Collection<?> items, String what) {
         if (items == null) {
-            throw new IllegalArgumentException(in(queue) + "" + what + " must not be null");
+            throw new IllegalArgumentException(in(queue) + what + " must not be null");
         }
         if (items.isEmpty() || items.size() > MAX_BATCH) {
             throw new IllegalArgumentException(in(queue) + "a batch of " + what + " holds 1 to " + MAX_BATCH
@@ -90,7 +90,7 @@ final class QueueRules {
 
     static void checkDelay(String queue, Duration delay, String what) {
         if (delay == null || delay.isNegative() || delay.compareTo(Duration.ofDays(365)) > 0) {
-            throw new IllegalArgumentException(in(queue) + "" + what + " must be between 0 and 365 days, was " + delay);
+            throw new IllegalArgumentException(in(queue) + what + " must be between 0 and 365 days, was " + delay);
         }
     }
 
