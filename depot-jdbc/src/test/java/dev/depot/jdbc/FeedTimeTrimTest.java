@@ -58,16 +58,16 @@ class FeedTimeTrimTest {
     }
 
     private static void awaitEmptyOutbox(Statement st) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (true) {
-            try (ResultSet rs = st.executeQuery("SELECT COUNT(*) FROM " + PREFIX + "outbox")) {
-                rs.next();
-                if (rs.getLong(1) == 0) {
-                    return;
-                }
-            }
-            assertThat(System.nanoTime()).as("the background run numbers the outbox").isLessThan(deadline);
-            Thread.sleep(5);
+        OutageProbeTest.awaitTrue(() -> count(st, "SELECT COUNT(*) FROM " + PREFIX + "outbox") == 0,
+                "the background run numbers the outbox");
+    }
+
+    private static long count(Statement st, String sql) {
+        try (ResultSet rs = st.executeQuery(sql)) {
+            rs.next();
+            return rs.getLong(1);
+        } catch (java.sql.SQLException e) {
+            throw new AssertionError("counting the outbox", e);
         }
     }
 }

@@ -194,19 +194,14 @@ class SchemaChangeWaitTest {
                             + " AND query LIKE 'ALTER TABLE%'"
                     : "SELECT COUNT(*) FROM information_schema.processlist WHERE db = DATABASE()"
                             + " AND state LIKE 'Waiting for table metadata lock%' AND info LIKE 'ALTER TABLE%'";
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(STUCK_SECONDS);
-            while (true) {
+            OutageProbeTest.awaitTrue(() -> {
                 try (ResultSet rs = st.executeQuery(sql)) {
                     rs.next();
-                    if (rs.getLong(1) > 0) {
-                        return;
-                    }
+                    return rs.getLong(1) > 0;
+                } catch (java.sql.SQLException e) {
+                    throw new AssertionError("reading the server's sessions", e);
                 }
-                if (System.nanoTime() > deadline) {
-                    throw new AssertionError("no ALTER TABLE waited for a lock within " + STUCK_SECONDS + " s");
-                }
-                Thread.sleep(2);
-            }
+            }, "an ALTER TABLE waits for a lock");
         }
     }
 
