@@ -491,8 +491,12 @@ class OutageProbeTest {
         Set<Long> others = Killer.present(url);
         try (Depot depot = Depot.open(url)) {
             var blobs = depot.blobs("outage");
-            java.util.Map<String, byte[]> stored = new java.util.HashMap<>();
-            List<String> failed = new ArrayList<>();
+            // Per path: the last acknowledged write, and every write that failed after it. A failed
+            // write's outcome is unknown (a cut during COMMIT may have stored it), so after several
+            // failures in a row any one of them may be the stored blob, whole.
+            java.util.Map<String, byte[]> acknowledged = new java.util.HashMap<>();
+            java.util.Map<String, List<byte[]>> unknown = new java.util.HashMap<>();
+            List<byte[]> written = new ArrayList<>(); // every write in order, to name the one a failure found
             var running = new java.util.concurrent.atomic.AtomicBoolean(true);
             Thread killer = Thread.ofPlatform().daemon().start(() -> {
                 java.util.Random r = new java.util.Random(11);
@@ -511,6 +515,7 @@ class OutageProbeTest {
                     String path = "f" + (i % 5);
                     byte[] bytes = new byte[(1 << 20) * 2 + r.nextInt(1 << 19)]; // three chunks
                     r.nextBytes(bytes);
+                    written.add(bytes);
                     try {
                         if (i % 2 == 0) {
                             blobs.put(path, bytes);
@@ -521,12 +526,11 @@ class OutageProbeTest {
                                 }
                             }
                         }
-                        stored.put(path, bytes);
-                        failed.remove(path);
+                        acknowledged.put(path, bytes);
+                        unknown.remove(path);
                     } catch (RuntimeException | java.io.IOException e) {
                         expectUnavailable(e);
-                        failed.add(path);
-                        stored.put(path + "#candidate", bytes);
+                        unknown.computeIfAbsent(path, p -> new ArrayList<>()).add(bytes);
                     }
                 }
             } finally {
@@ -536,19 +540,35 @@ class OutageProbeTest {
             for (int i = 0; i < 5; i++) {
                 String path = "f" + i;
                 byte[] now = readWhenUp(() -> blobs.exists(path) ? blobs.get(path) : null);
-                byte[] acknowledged = stored.get(path);
-                byte[] candidate = stored.get(path + "#candidate");
-                if (failed.contains(path)) {
-                    // The last write failed: the blob is the one before it, or the failed one whole.
-                    assertThat(now == null && acknowledged == null || java.util.Arrays.equals(now, acknowledged)
-                            || java.util.Arrays.equals(now, candidate)).as(path + " whole or previous").isTrue();
-                } else if (acknowledged != null) {
-                    assertThat(now).as(path + " acknowledged").isEqualTo(acknowledged);
+                byte[] last = acknowledged.get(path);
+                List<byte[]> failedSince = unknown.getOrDefault(path, List.of());
+                boolean isLast = now == null ? last == null : java.util.Arrays.equals(now, last);
+                boolean isFailed = now != null && failedSince.stream().anyMatch(b -> java.util.Arrays.equals(now, b));
+                assertThat(isLast || isFailed)
+                        .as("%s: the acknowledged write or one failed after it, whole; stored: %s; acknowledged: %s;"
+                                + " failed since: %s", path, which(written, now), which(written, last),
+                                failedSince.stream().map(b -> which(written, b)).toList())
+                        .isTrue();
+                if (failedSince.isEmpty() && last != null) {
+                    assertThat(now).as(path + " acknowledged").isEqualTo(last);
                 }
             }
             blobs.put("after", new byte[] {1, 2, 3});
             assertThat(blobs.get("after")).containsExactly(1, 2, 3);
         }
+    }
+
+    /** Names a blob content by the write that made it, for a failure message (never the bytes). */
+    private static String which(List<byte[]> written, byte[] content) {
+        if (content == null) {
+            return "none";
+        }
+        for (int i = 0; i < written.size(); i++) {
+            if (java.util.Arrays.equals(written.get(i), content)) {
+                return "write " + i;
+            }
+        }
+        return content.length + " bytes matching no write";
     }
 
     private static void expectUnavailable(Throwable t) {
