@@ -22,6 +22,8 @@ final class DefaultDepot implements Depot {
      * schema must prepare (redeclare) it again, or the new handle would be stale from the start.
      */
     private final Map<String, Schema<?, ?>> prepared = new ConcurrentHashMap<>();
+    /** Transactions whose callback is running, for {@link #refuseInOwnTransaction}. */
+    private final java.util.Set<DefaultTransaction> open = ConcurrentHashMap.newKeySet();
     private volatile boolean closed;
     private final java.time.InstantSource clock;
 
@@ -64,10 +66,32 @@ final class DefaultDepot implements Depot {
     void prepare(Schema<?, ?> schema) {
         if (prepared.get(schema.name()) != schema) {
             synchronized (prepared) {
-                if (prepared.get(schema.name()) != schema) {
+                Schema<?, ?> last = prepared.get(schema.name());
+                if (last != schema) {
+                    if (last != null && !last.spec().equals(schema.spec())) {
+                        refuseInOwnTransaction(schema.name());
+                    }
                     backend.prepare(schema.spec(), doc -> reindex(schema, doc));
                     prepared.put(schema.name(), schema);
                 }
+            }
+        }
+    }
+
+    /**
+     * Refuses, on every backend alike, declaring {@code collection} anew while a transaction of the
+     * calling thread that has used it is open: on SQL the change needs the table that transaction holds
+     * until it ends, and it cannot end while its own thread waits; that transaction could not go on
+     * with the other declaration anyway. Memory has no such lock, and refuses it too, so code that
+     * passes in memory does not hang on a database.
+     */
+    private void refuseInOwnTransaction(String collection) {
+        for (DefaultTransaction tx : open) {
+            if (tx.owner == Thread.currentThread() && tx.uses(collection)) {
+                throw new IllegalStateException("collection '" + collection + "' cannot be declared anew (other indexes) inside"
+                        + " a transaction of this thread that has used it: the change needs the collection's table, which that"
+                        + " transaction holds until it ends; nothing was changed. Declare it before the transaction begins or"
+                        + " after it ends");
             }
         }
     }
@@ -104,12 +128,15 @@ final class DefaultDepot implements Depot {
         Session session = backend.begin();
         DefaultTransaction tx = new DefaultTransaction(this, session, known);
         T result;
+        open.add(tx);
         try {
             result = work.run(tx);
         } catch (RuntimeException | Error e) {
             tx.end();
             rollbackQuietly(session, e);
             throw e;
+        } finally {
+            open.remove(tx);
         }
         tx.end();
         if (tx.isRollbackOnly()) {

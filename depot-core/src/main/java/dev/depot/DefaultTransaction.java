@@ -9,6 +9,10 @@ final class DefaultTransaction implements Transaction {
     private final String id;
     private volatile boolean active = true;
     private volatile boolean rollbackOnly;
+    /** The thread that began the transaction, where its callback runs. */
+    final Thread owner = Thread.currentThread();
+    /** Collections this transaction has called on (a SQL snapshot may hold their tables until it ends). */
+    private final java.util.Set<String> used = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     /** {@code knownSequence}: a sequence committed before this transaction began, see {@link CommitIds}. */
     DefaultTransaction(DefaultDepot depot, Session session, long knownSequence) {
@@ -26,7 +30,12 @@ final class DefaultTransaction implements Transaction {
     public <K, V> Records<K, V> records(Schema<K, V> schema) {
         checkActive();
         depot.prepare(schema);
-        return new DefaultRecords<>(schema, this::session, null);
+        String collection = schema.name();
+        return new DefaultRecords<>(schema, () -> {
+            Session s = session();
+            used.add(collection);
+            return s;
+        }, null);
     }
 
     @Override
@@ -45,6 +54,11 @@ final class DefaultTransaction implements Transaction {
     @Override
     public boolean isRollbackOnly() {
         return rollbackOnly;
+    }
+
+    /** Whether a call of this transaction has named {@code collection}. */
+    boolean uses(String collection) {
+        return used.contains(collection);
     }
 
     Session session() {

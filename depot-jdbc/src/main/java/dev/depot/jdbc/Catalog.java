@@ -270,9 +270,6 @@ final class Catalog {
             tables.put(spec.name(), backend.read("checking collection '" + spec.name() + "'", c -> adopt(c, spec)));
             return;
         }
-        if (known != null) {
-            backend.refuseInOwnTransaction(spec.name()); // before any DDL, which would wait for that transaction
-        }
         boolean[] created = new boolean[1];
         Registry.Entry e = backend.alter("preparing collection '" + spec.name() + "'", true, tx -> {
             Registry.Entry stored = registry.find(tx.conn, spec.name());

@@ -51,8 +51,6 @@ final class JdbcBackend implements Backend {
     private final StampBlock stamps;
     private final PgListener listener;
     private volatile boolean closed;
-    /** Transactions whose snapshot is open, for {@link #refuseInOwnTransaction}. */
-    final java.util.Set<TransactionSession> openSessions = java.util.concurrent.ConcurrentHashMap.newKeySet();
     /** Stamped on this backend's commits' events. */
     private final String origin;
 
@@ -252,22 +250,6 @@ final class JdbcBackend implements Backend {
             }
         };
         return write(what, exclusive, waits, bounded);
-    }
-
-    /**
-     * Refuses, at once, a schema change of {@code collection} while a transaction of the calling thread
-     * that has used it is open: the change would wait for the table that transaction holds, and the
-     * transaction cannot end while its own thread waits.
-     */
-    void refuseInOwnTransaction(String collection) {
-        for (TransactionSession s : openSessions) {
-            if (s.owner == Thread.currentThread() && s.uses(collection)) {
-                throw new IllegalStateException("collection '" + collection + "' cannot be declared anew (other indexes) inside"
-                        + " a transaction of this thread that has used it: the change needs the collection's table, which that"
-                        + " transaction holds until it ends; nothing was changed. Declare it before the transaction begins or"
-                        + " after it ends");
-            }
-        }
     }
 
     private <T> T write(String what, boolean exclusive, SqlWork<WriteTransaction, T> work) {

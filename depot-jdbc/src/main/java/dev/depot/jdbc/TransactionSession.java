@@ -48,22 +48,8 @@ final class TransactionSession implements Session {
     private final List<CommitPart> parts = new ArrayList<>();
     private SqlQueueWork queueWork;
 
-    /** The thread that began the transaction, where its callback runs. */
-    final Thread owner = Thread.currentThread();
-    /**
-     * Collections this transaction has called on: its snapshot may hold their tables (a lock on
-     * PostgreSQL and MariaDB) until it ends. Written by the owner, read by the owner
-     * ({@link JdbcBackend#refuseInOwnTransaction}).
-     */
-    private final java.util.Set<String> used = new java.util.HashSet<>();
-
     TransactionSession(JdbcBackend backend) {
         this.backend = backend;
-    }
-
-    /** Whether this open transaction has called on {@code collection}. */
-    boolean uses(String collection) {
-        return used.contains(collection);
     }
 
     private View view() throws SQLException {
@@ -80,14 +66,12 @@ final class TransactionSession implements Session {
                 throw e;
             }
             conn = c;
-            backend.openSessions.add(this);
             view = new View(c, overlay, t -> backend.catalog.bornAfter(t, epoch) || newerTables.contains(t.name));
         }
         return view;
     }
 
     private <T> T call(CollectionSpec spec, SqlWork<View, T> work) {
-        used.add(spec.name());
         try {
             try {
                 return work.run(view());
@@ -354,7 +338,6 @@ final class TransactionSession implements Session {
     }
 
     private void release() {
-        backend.openSessions.remove(this);
         if (conn == null) {
             return; // getting a connection for a queue-only commit failed
         }
