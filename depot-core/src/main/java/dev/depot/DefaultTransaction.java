@@ -11,8 +11,12 @@ final class DefaultTransaction implements Transaction {
     private volatile boolean rollbackOnly;
     /** The thread that began the transaction, where its callback runs. */
     final Thread owner = Thread.currentThread();
-    /** Collections this transaction has called on (a SQL snapshot may hold their tables until it ends). */
-    private final java.util.Set<String> used = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    /**
+     * Collections this transaction has called on (a SQL snapshot may hold their tables until it ends):
+     * a copy-on-write array, since a transaction names a few collections and checks each call.
+     */
+    private volatile String[] used = NONE;
+    private static final String[] NONE = {};
 
     /** {@code knownSequence}: a sequence committed before this transaction began, see {@link CommitIds}. */
     DefaultTransaction(DefaultDepot depot, Session session, long knownSequence) {
@@ -33,7 +37,9 @@ final class DefaultTransaction implements Transaction {
         String collection = schema.name();
         return new DefaultRecords<>(schema, () -> {
             Session s = session();
-            used.add(collection);
+            if (!uses(collection)) {
+                noteUse(collection);
+            }
             return s;
         }, null);
     }
@@ -58,7 +64,20 @@ final class DefaultTransaction implements Transaction {
 
     /** Whether a call of this transaction has named {@code collection}. */
     boolean uses(String collection) {
-        return used.contains(collection);
+        for (String name : used) {
+            if (name.equals(collection)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private synchronized void noteUse(String collection) {
+        if (!uses(collection)) {
+            String[] more = java.util.Arrays.copyOf(used, used.length + 1);
+            more[used.length] = collection;
+            used = more;
+        }
     }
 
     Session session() {
