@@ -45,6 +45,12 @@ final class AutoCommitSession implements Session {
     @Override
     public WriteResult write(CollectionSpec spec, Write write) {
         Table t = backend.table(spec);
+        try (var held = backend.catalog.holdDeclarations(List.of(t))) {
+            return write(spec, t, write);
+        }
+    }
+
+    private WriteResult write(CollectionSpec spec, Table t, Write write) {
         if (DirectWrite.applies(t, write)) {
             WriteResult r = backend.write("writing to " + on(spec), tx -> DirectWrite.apply(tx, t, write));
             if (r != null) {
@@ -61,6 +67,12 @@ final class AutoCommitSession implements Session {
     @Override
     public List<WriteResult> writeAll(CollectionSpec spec, List<Write> writes) {
         Table t = backend.table(spec);
+        try (var held = backend.catalog.holdDeclarations(List.of(t))) {
+            return writeAll(spec, t, writes);
+        }
+    }
+
+    private List<WriteResult> writeAll(CollectionSpec spec, Table t, List<Write> writes) {
         return backend.write("writing to " + on(spec), tx -> {
             View v = new View(tx.conn, new Overlay(), true);
             List<PendingEvent> events = new ArrayList<>(writes.size());
@@ -74,6 +86,12 @@ final class AutoCommitSession implements Session {
     @Override
     public WriteResult delete(CollectionSpec spec, Object key, long expectedVersion) {
         Table t = backend.table(spec);
+        try (var held = backend.catalog.holdDeclarations(List.of(t))) {
+            return delete(spec, t, key, expectedVersion);
+        }
+    }
+
+    private WriteResult delete(CollectionSpec spec, Table t, Object key, long expectedVersion) {
         return backend.write("deleting from " + on(spec), tx -> {
             View v = new View(tx.conn, new Overlay(), true);
             List<PendingEvent> events = new ArrayList<>(1);

@@ -23,6 +23,8 @@ final class Catalog {
     private final Registry registry;
     private final SchemaEvolution evolution;
     private final Map<String, Table> tables = new ConcurrentHashMap<>();
+    /** Orders this process's writes against declarations of their collections ({@link #holdDeclarations}). */
+    private final DeclarationLocks declarations = new DeclarationLocks();
     /**
      * The tables this process created, with the {@link #ddlEpoch} of their creation: a transaction
      * whose snapshot began before cannot read them (InnoDB refuses a consistent read of a table newer
@@ -261,7 +263,31 @@ final class Catalog {
         return b != null && b > epoch;
     }
 
-    synchronized void prepare(CollectionSpec spec, Reindexer reindexer) {
+    /**
+     * Makes the collection ready for {@code spec}, holding its declaration lock exclusively, so no write
+     * of this process made with another declaration commits after the change ({@link DeclarationLocks}).
+     */
+    void prepare(CollectionSpec spec, Reindexer reindexer) {
+        Table known = tables.get(spec.name());
+        if (known != null && known.spec.equals(spec)) {
+            return;
+        }
+        declarations.declaring(spec.name(), () -> {
+            prepareDeclaring(spec, reindexer);
+            return null;
+        });
+    }
+
+    /**
+     * Holds the declarations of the tables {@code written} until the result is closed (from before a
+     * write's data transaction through its COMMIT); throws {@code IllegalStateException} when one has
+     * been redeclared since the write took it, holding nothing.
+     */
+    DeclarationLocks.Held holdDeclarations(java.util.Collection<Table> written) {
+        return declarations.share(written, tables::get);
+    }
+
+    private synchronized void prepareDeclaring(CollectionSpec spec, Reindexer reindexer) {
         Table known = tables.get(spec.name());
         if (known != null && known.spec.equals(spec)) {
             return;

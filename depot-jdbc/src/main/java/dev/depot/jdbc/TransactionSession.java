@@ -185,7 +185,10 @@ final class TransactionSession implements Session {
                 queueWork.reserveIds(conn); // at commit, as memory numbers them: ids follow the order items are produced in
             }
             if (!events.isEmpty() || !parts.isEmpty()) {
-                apply();
+                // After the snapshot ended: a declaration waiting for this table may go on meanwhile.
+                try (var held = backend.catalog.holdDeclarations(writtenTables())) {
+                    apply();
+                }
                 parts.forEach(CommitPart::committed);
             }
         } catch (SQLException e) {
@@ -193,6 +196,16 @@ final class TransactionSession implements Session {
         } finally {
             release();
         }
+    }
+
+    private List<Table> writtenTables() {
+        List<Table> written = new ArrayList<>();
+        for (TableOverlay o : overlay.tables()) {
+            if (!o.isEmpty()) {
+                written.add(o.table);
+            }
+        }
+        return written;
     }
 
     /**

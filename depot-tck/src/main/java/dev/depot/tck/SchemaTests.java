@@ -171,4 +171,89 @@ abstract class SchemaTests extends FeatureTests {
         assertThat(map(depot().records(v2).query().where(Q.field("balance").eq(2)).list(), Account::id))
                 .containsExactly("b", "c", "e", "f");
     }
+
+    /**
+     * Writers keep writing through the declaration they opened while another thread adds one index
+     * after another (each declaration once, never back, so nothing refills an index afterwards): every
+     * write either committed — and then every index finds it — or was refused as stale, naming the
+     * collection, and left nothing. Before, on SQL, a transaction that committed after a change's
+     * backfill wrote its rows in the old layout, and the new index missed them for good. Auto-commit
+     * inserts and transactions alike.
+     */
+    @Test
+    void writesRacingRedeclarationsAreIndexedOrRefused() throws InterruptedException {
+        assumeCapability(Capability.TRANSACTIONS);
+        int declarations = 6;
+        List<Schema<String, Account>> versions = new java.util.ArrayList<>();
+        for (int k = 0; k <= declarations; k++) {
+            Schema.Builder<String, Account> b = accountsIn("evolve_race");
+            for (int j = 0; j < k; j++) {
+                b.index("b" + j, Long.class, Account::balance);
+            }
+            versions.add(b.build());
+        }
+        java.util.concurrent.atomic.AtomicInteger latest = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.Semaphore attempts = new java.util.concurrent.Semaphore(0);
+        java.util.concurrent.atomic.AtomicBoolean declared = new java.util.concurrent.atomic.AtomicBoolean();
+        java.util.Map<String, Long> acknowledged = new java.util.concurrent.ConcurrentHashMap<>();
+        java.util.concurrent.atomic.AtomicInteger refused = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.atomic.AtomicInteger tried = new java.util.concurrent.atomic.AtomicInteger();
+        depot().records(versions.get(0)).clear(); // a persistent backend runs the kit again over its leftovers
+        int writers = 3;
+        Concurrently.run(writers + 1, thread -> {
+            if (thread == writers) {
+                for (int k = 1; k <= declarations; k++) {
+                    try {
+                        // Let the writers go on for a while with the declaration before.
+                        assertThat(attempts.tryAcquire(4, HANG_GUARD.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)).isTrue();
+                    } catch (InterruptedException e) {
+                        throw new IllegalStateException(e);
+                    }
+                    latest.set(k); // first: a writer refused from now on reopens with this one
+                    depot().records(versions.get(k)); // declares it (a writer may have already)
+                }
+                declared.set(true);
+                return;
+            }
+            int version = latest.get();
+            Records<String, Account> handle = depot().records(versions.get(version));
+            for (int i = 0; i < 400 && (i < 10 || !declared.get()); i++) {
+                Account a = new Account("w" + thread + "-" + i, 1000L * thread + i);
+                tried.incrementAndGet();
+                try {
+                    if (i % 2 == 0) {
+                        handle.insert(a);
+                    } else {
+                        // The newest declaration (opening an older one would declare it back).
+                        Schema<String, Account> mine = versions.get(latest.get());
+                        depot().inTransaction(tx -> {
+                            Records<String, Account> rows = tx.records(mine);
+                            rows.insert(a);
+                            rows.count(); // keeps the transaction open a little longer
+                        });
+                    }
+                    acknowledged.put(a.id(), a.balance());
+                } catch (IllegalStateException e) {
+                    assertThat(e).hasMessageContaining("evolve_race");
+                    refused.incrementAndGet();
+                    version = latest.get();
+                    handle = depot().records(versions.get(version));
+                } finally {
+                    attempts.release();
+                }
+            }
+        });
+
+        Records<String, Account> now = depot().records(versions.get(declarations));
+        List<Account> all = now.query().list();
+        assertThat(map(all, Account::id)).as("acknowledged writes, and only those").containsExactlyInAnyOrderElementsOf(acknowledged.keySet());
+        for (Account a : all) {
+            assertThat(a.balance()).isEqualTo(acknowledged.get(a.id()));
+            for (int j = 0; j < declarations; j++) {
+                assertThat(map(now.query().where(Q.field("b" + j).eq(a.balance())).list(), Account::id))
+                        .as("index b%d's entry of %s", j, a.id()).containsExactly(a.id());
+            }
+        }
+        assertThat(acknowledged.size() + refused.get()).as("each write acknowledged or refused").isEqualTo(tried.get());
+    }
 }
