@@ -22,6 +22,8 @@ final class DefaultDepot implements Depot {
      * schema must prepare (redeclare) it again, or the new handle would be stale from the start.
      */
     private final Map<String, Schema<?, ?>> prepared = new ConcurrentHashMap<>();
+    /** One monitor per collection name, held while it is prepared. */
+    private final Map<String, Object> preparing = new ConcurrentHashMap<>();
     /** Transactions whose callback is running, for {@link #refuseInOwnTransaction}. */
     private final java.util.Set<DefaultTransaction> open = ConcurrentHashMap.newKeySet();
     private volatile boolean closed;
@@ -65,7 +67,9 @@ final class DefaultDepot implements Depot {
 
     void prepare(Schema<?, ?> schema) {
         if (prepared.get(schema.name()) != schema) {
-            synchronized (prepared) {
+            // One collection at a time, not the whole depot: a change that waits for a transaction
+            // holding its table must not hold up that transaction's declaration of another collection.
+            synchronized (preparing.computeIfAbsent(schema.name(), n -> new Object())) {
                 Schema<?, ?> last = prepared.get(schema.name());
                 if (last != schema) {
                     if (last != null && !last.spec().equals(schema.spec())) {

@@ -14,7 +14,9 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * Depot's own tables (registry, sequence counter, change feed) and the prepared collections of this
  * backend. {@link #prepare} runs under the sequence counter's lock, so concurrent opens of one
- * collection (from any process) evolve it once.
+ * collection (from any process) evolve it once; in this process, one collection's preparation holds
+ * that collection's declaration lock ({@link DeclarationLocks}), not the whole catalog, so a change
+ * waiting for a transaction does not hold up that transaction's declaration of another collection.
  */
 final class Catalog {
     private final JdbcBackend backend;
@@ -287,7 +289,7 @@ final class Catalog {
         return declarations.share(written, tables::get);
     }
 
-    private synchronized void prepareDeclaring(CollectionSpec spec, Reindexer reindexer) {
+    private void prepareDeclaring(CollectionSpec spec, Reindexer reindexer) {
         Table known = tables.get(spec.name());
         if (known != null && known.spec.equals(spec)) {
             return;
@@ -320,7 +322,14 @@ final class Catalog {
     }
 
     /** Prepares the collection and refills every declared index from the stored documents ({@link JdbcDepots#rebuildIndexes}). */
-    synchronized void rebuild(CollectionSpec spec, Reindexer reindexer) {
+    void rebuild(CollectionSpec spec, Reindexer reindexer) {
+        declarations.declaring(spec.name(), () -> {
+            rebuildDeclaring(spec, reindexer);
+            return null;
+        });
+    }
+
+    private void rebuildDeclaring(CollectionSpec spec, Reindexer reindexer) {
         Registry.Entry e = backend.alter("rebuilding the indexes of collection '" + spec.name() + "'", false, tx -> {
             Registry.Entry stored = registry.find(tx.conn, spec.name());
             if (stored == null) {

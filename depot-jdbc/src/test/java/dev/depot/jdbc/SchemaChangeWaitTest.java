@@ -209,6 +209,56 @@ class SchemaChangeWaitTest {
         }
     }
 
+    /**
+     * While a change of one collection waits for a transaction holding its table, that transaction can
+     * still declare another collection: preparing is serialised per collection, not per depot. Before,
+     * the transaction's declaration waited for the change, which waited for the transaction, until the
+     * statement timeout failed the change.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("servers")
+    void aTransactionHoldingATableMayDeclareAnotherCollectionWhileAChangeOfTheFirstWaits(String name,
+            TestDatabases.UrlSource source) throws Exception {
+        String url = url(source, "120s");
+        ExecutorService threads = Executors.newCachedThreadPool();
+        CountDownLatch read = new CountDownLatch(1);
+        CountDownLatch declareOther = new CountDownLatch(1);
+        CountDownLatch declared = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        Schema<String, Player> other = Schema.of("scores", String.class, Player.class).key(Player::id)
+                .index("score", Integer.class, Player::score).build();
+        try (Depot depot = Depot.open(url)) {
+            depot.records(V1).save(new Player("p1", "Ada", 10));
+            Future<?> holder = threads.submit(() -> depot.inTransaction(tx -> {
+                tx.records(V1).get("p1");
+                read.countDown();
+                await(declareOther);
+                tx.records(other).save(new Player("s1", "Bea", 20));
+                declared.countDown();
+                await(release);
+            }));
+            try {
+                assertThat(read.await(STUCK_SECONDS, TimeUnit.SECONDS)).isTrue();
+                Future<Records<String, Player>> change = threads.submit(() -> depot.records(V2));
+                awaitWaitingAlter(url);
+                declareOther.countDown();
+                assertThat(declared.await(STUCK_SECONDS, TimeUnit.SECONDS))
+                        .as("the holding transaction declared another collection while the change waited").isTrue();
+                assertThat(change).as("the change, still waiting for the transaction").isNotDone();
+                release.countDown();
+                holder.get(STUCK_SECONDS, TimeUnit.SECONDS);
+                Records<String, Player> newer = change.get(STUCK_SECONDS, TimeUnit.SECONDS);
+                assertThat(newer.query().where(Q.field("name").eq("Ada")).list()).extracting(Player::id).containsExactly("p1");
+                assertThat(depot.records(other).get("s1")).isPresent();
+            } finally {
+                declareOther.countDown();
+                release.countDown();
+            }
+        } finally {
+            threads.shutdownNow();
+        }
+    }
+
     private static Throwable failure(Future<?> call) throws Exception {
         try {
             call.get(STUCK_SECONDS, TimeUnit.SECONDS);
