@@ -30,6 +30,14 @@ public abstract class BlobOutputStream extends OutputStream {
     /** The published blob; {@link IllegalStateException} before a successful {@link #close()}. */
     public abstract BlobInfo published();
 
+    /**
+     * Whether the publish replaced a blob at the path (false: it created the blob). Decided at the
+     * publish, atomically with it, like a precondition: of writers racing to a new path exactly one
+     * reports false, even across processes. {@link IllegalStateException} before a successful
+     * {@link #close()}.
+     */
+    public abstract boolean replaced();
+
     /** Publishes what was written (unless aborted), atomically. */
     @Override
     public abstract void close();

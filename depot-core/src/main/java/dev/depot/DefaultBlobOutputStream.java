@@ -1,5 +1,6 @@
 package dev.depot;
 
+import dev.depot.spi.BlobPublished;
 import dev.depot.spi.BlobUpload;
 import dev.depot.spi.ContentHash;
 import java.io.IOException;
@@ -27,7 +28,7 @@ final class DefaultBlobOutputStream extends BlobOutputStream {
     private byte[] buffer;
     private int buffered;
     private State state = State.OPEN;
-    private BlobInfo published;
+    private BlobPublished published;
 
     DefaultBlobOutputStream(DefaultBlobs blobs, String path, WriteOptions options, BlobUpload upload) {
         this.blobs = blobs;
@@ -164,6 +165,15 @@ final class DefaultBlobOutputStream extends BlobOutputStream {
 
     @Override
     public BlobInfo published() {
+        return outcome().info();
+    }
+
+    @Override
+    public boolean replaced() {
+        return outcome().replaced();
+    }
+
+    private BlobPublished outcome() {
         if (published == null) {
             throw new IllegalStateException("blob stream for " + blobs.where(path) + " has not published"
                     + (state == State.DISCARDED ? " (aborted or failed)" : " yet (close it)"));

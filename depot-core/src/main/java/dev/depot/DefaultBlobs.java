@@ -1,6 +1,7 @@
 package dev.depot;
 
 import dev.depot.spi.BlobPaths;
+import dev.depot.spi.BlobPublished;
 import dev.depot.spi.BlobRules;
 import dev.depot.spi.BlobStore;
 import dev.depot.spi.BlobUpload;
@@ -112,11 +113,11 @@ final class DefaultBlobs implements Blobs {
             upload.abort();
             throw e;
         }
-        return publish(p, options, upload, bytes.length, hash.etag());
+        return publish(p, options, upload, bytes.length, hash.etag()).info();
     }
 
     /** Publishes an upload (which discards itself on failure), refusing once the depot is closed. */
-    BlobInfo publish(String path, WriteOptions options, BlobUpload upload, long size, String etag) {
+    BlobPublished publish(String path, WriteOptions options, BlobUpload upload, long size, String etag) {
         if (depot.isClosed()) {
             upload.abort();
             depot.checkOpen();

@@ -2,6 +2,7 @@ package dev.depot.memory;
 
 import dev.depot.BlobInfo;
 import dev.depot.spi.BlobPublish;
+import dev.depot.spi.BlobPublished;
 import dev.depot.spi.BlobUpload;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -80,7 +81,7 @@ final class MemoryBlobUpload implements BlobUpload {
     }
 
     @Override
-    public BlobInfo publish(BlobPublish publish) {
+    public BlobPublished publish(BlobPublish publish) {
         if (chunks == null) {
             throw new IllegalStateException("upload already ended");
         }

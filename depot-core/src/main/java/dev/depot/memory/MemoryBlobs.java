@@ -5,6 +5,7 @@ import dev.depot.BlobInfo;
 import dev.depot.BucketStats;
 import dev.depot.spi.BlobPaths;
 import dev.depot.spi.BlobPublish;
+import dev.depot.spi.BlobPublished;
 import dev.depot.spi.BlobRules;
 import dev.depot.spi.BlobStore;
 import dev.depot.spi.BlobUpload;
@@ -89,7 +90,7 @@ final class MemoryBlobs implements BlobStore {
     }
 
     /** Publishes {@code content}, held once for the new blob; refused content is released. */
-    BlobInfo publish(String bucket, String path, MemoryBlobContent content, BlobPublish p) {
+    BlobPublished publish(String bucket, String path, MemoryBlobContent content, BlobPublish p) {
         Bucket b = bucket(bucket);
         b.lock.lock();
         try {
@@ -104,7 +105,7 @@ final class MemoryBlobs implements BlobStore {
             BlobInfo info = new BlobInfo(path, p.size(), p.etag(), p.options().contentType(), p.options().metadata(),
                     current == null ? p.now() : current.info().created(), p.now());
             install(b, path, new MemoryBlob(info, content), current);
-            return info;
+            return new BlobPublished(info, current != null);
         } finally {
             b.lock.unlock();
         }

@@ -17,8 +17,9 @@ public interface BlobUpload {
     /**
      * Publishes the content atomically as {@code publish} describes, after the path and precondition
      * checks of {@link BlobStore}. On any failure nothing is published and the upload is discarded.
+     * Reports whether a blob was replaced, as seen when the precondition was decided.
      */
-    BlobInfo publish(BlobPublish publish);
+    BlobPublished publish(BlobPublish publish);
 
     /** Discards the upload and its storage. Idempotent, never throws. */
     void abort();

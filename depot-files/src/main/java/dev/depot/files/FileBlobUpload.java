@@ -2,6 +2,7 @@ package dev.depot.files;
 
 import dev.depot.BlobInfo;
 import dev.depot.spi.BlobPublish;
+import dev.depot.spi.BlobPublished;
 import dev.depot.spi.BlobUpload;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -39,7 +40,7 @@ final class FileBlobUpload implements BlobUpload {
     }
 
     @Override
-    public BlobInfo publish(BlobPublish publish) {
+    public BlobPublished publish(BlobPublish publish) {
         try {
             synchronized (this) {
                 if (channel == null) {

@@ -5,6 +5,7 @@ import dev.depot.BlobInfo;
 import dev.depot.BucketStats;
 import dev.depot.WriteOptions;
 import dev.depot.spi.BlobPaths;
+import dev.depot.spi.BlobPublished;
 import dev.depot.spi.BlobRules;
 import dev.depot.spi.BlobStore;
 import dev.depot.spi.BlobUpload;
@@ -170,7 +171,7 @@ final class FileBlobs implements BlobStore {
      * Moves a finished content file into place with a new sidecar, atomically (see {@link FileRoot});
      * {@code created} is the replaced blob's, or now.
      */
-    BlobInfo install(String bucket, String path, Path data, long size, String etag, WriteOptions options, Instant now)
+    BlobPublished install(String bucket, String path, Path data, long size, String etag, WriteOptions options, Instant now)
             throws IOException {
         Lock l = root.lock(bucket).writeLock();
         l.lock();
@@ -193,7 +194,7 @@ final class FileBlobs implements BlobStore {
                 root.commit(List.of(new FileRoot.Rename(data, content(bucket, path)),
                         new FileRoot.Rename(meta, sidecar(bucket, path))));
             }
-            return info;
+            return new BlobPublished(info, current != null);
         } finally {
             l.unlock();
         }
@@ -276,7 +277,7 @@ final class FileBlobs implements BlobStore {
         }
         try {
             WriteOptions options = WriteOptions.contentType(source.contentType()).metadata(source.metadata());
-            return Optional.of(install(bucket, to, data, source.size(), source.etag(), options, now));
+            return Optional.of(install(bucket, to, data, source.size(), source.etag(), options, now).info());
         } catch (IOException e) {
             throw io("copying to", bucket, to, e);
         } finally {

@@ -4,6 +4,7 @@ import dev.depot.BlobEntry;
 import dev.depot.BlobInfo;
 import dev.depot.BucketStats;
 import dev.depot.spi.BlobPaths;
+import dev.depot.spi.BlobPublished;
 import dev.depot.spi.BlobRules;
 import dev.depot.spi.BlobStore;
 import dev.depot.spi.BlobUpload;
@@ -196,7 +197,7 @@ final class SqlBlobStore implements BlobStore {
      * {@code path}, inside {@link #inBucket}: checks the path and the precondition, creates missing
      * parent directories, points the row at {@code id} and releases the replaced content.
      */
-    BlobInfo install(Connection c, Garbage later, String bucket, String path, long id, byte[] firstChunk, int firstLength,
+    BlobPublished install(Connection c, Garbage later, String bucket, String path, long id, byte[] firstChunk, int firstLength,
             dev.depot.spi.BlobPublish p) throws SQLException {
         Map<String, BlobRow> found = rows(c, bucket, targetKeys(path, null));
         checkBlobTarget(found, bucket, path);
@@ -213,7 +214,7 @@ final class SqlBlobStore implements BlobStore {
         BlobInfo info = new BlobInfo(path, p.size(), p.etag(), p.options().contentType(), p.options().metadata(),
                 current == null ? p.now() : current.info().created(), p.now());
         place(c, later, bucket, found, info, id, current);
-        return info;
+        return new BlobPublished(info, current != null);
     }
 
     @Override

@@ -2,6 +2,7 @@ package dev.depot.jdbc;
 
 import dev.depot.BlobInfo;
 import dev.depot.spi.BlobPublish;
+import dev.depot.spi.BlobPublished;
 import dev.depot.spi.BlobRules;
 import dev.depot.spi.BlobUpload;
 import java.io.IOException;
@@ -102,12 +103,12 @@ final class SqlBlobUpload implements BlobUpload {
     }
 
     @Override
-    public BlobInfo publish(BlobPublish publish) {
+    public BlobPublished publish(BlobPublish publish) {
         if (ended) {
             throw new IllegalStateException("upload already ended");
         }
         try {
-            BlobInfo info;
+            BlobPublished info;
             if (!registered) {
                 byte[] data = buffer;
                 int length = used;

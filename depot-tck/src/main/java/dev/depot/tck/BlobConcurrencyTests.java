@@ -1,6 +1,7 @@
 package dev.depot.tck;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.depot.BlobEntry;
 import dev.depot.BlobInfo;
@@ -97,6 +98,68 @@ abstract class BlobConcurrencyTests extends BlobFeatureTests {
         assertThat(won.get()).isEqualTo(1);
         assertThat(refused.get()).isEqualTo(writers - 1);
         assertWhole(blobs().get("only-once"), 1000);
+    }
+
+    @Test
+    void replacedTellsWhetherThePublishCreatedTheBlob() throws IOException {
+        BlobOutputStream first = blobs().write("told");
+        assertThatThrownBy(first::replaced).isInstanceOf(IllegalStateException.class);
+        first.write(1);
+        first.close();
+        assertThat(first.replaced()).as("first write creates").isFalse();
+        BlobOutputStream second = blobs().write("told");
+        second.write(2);
+        second.close();
+        assertThat(second.replaced()).as("second write replaces").isTrue();
+        blobs().delete("told");
+        BlobOutputStream third = blobs().write("told", WriteOptions.defaults());
+        third.close();
+        assertThat(third.replaced()).as("a write after a delete creates again").isFalse();
+        BlobOutputStream aborted = blobs().write("told");
+        aborted.abort();
+        assertThatThrownBy(aborted::replaced).isInstanceOf(IllegalStateException.class);
+    }
+
+    /**
+     * Unconditional writers of a new path racing each other and deleters: every write says whether it
+     * created or replaced as decided at its publish, so creates minus successful deletes is whether a
+     * blob remains. A check before the write (exists, then write) lets two writers both claim to have
+     * created it.
+     */
+    @Test
+    void ofConcurrentWritersOfANewPathExactlyOneCreatesBetweenDeletes() {
+        int writers = 6;
+        for (int round = 0; round < 20; round++) {
+            String path = "created-" + round;
+            AtomicInteger created = new AtomicInteger();
+            AtomicInteger deleted = new AtomicInteger();
+            CyclicBarrier together = new CyclicBarrier(writers + 2);
+            Concurrently.run(writers + 2, w -> {
+                if (w >= writers) {
+                    Concurrently.await(together);
+                    for (int i = 0; i < 3; i++) {
+                        if (blobs().delete(path)) {
+                            deleted.incrementAndGet();
+                        }
+                    }
+                    return;
+                }
+                BlobOutputStream out = blobs().write(path);
+                try {
+                    out.write(uniform(w + 1, 100));
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+                Concurrently.await(together);
+                out.close();
+                if (!out.replaced()) {
+                    created.incrementAndGet();
+                }
+            });
+            int remaining = blobs().exists(path) ? 1 : 0;
+            assertThat(created.get() - deleted.get()).as("round %d: creates minus deletes", round).isEqualTo(remaining);
+            assertThat(created.get()).as("round %d: creates", round).isPositive();
+        }
     }
 
     @Test
