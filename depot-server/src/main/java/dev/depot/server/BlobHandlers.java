@@ -2,6 +2,7 @@ package dev.depot.server;
 
 import dev.depot.BlobEntry;
 import dev.depot.BlobInfo;
+import dev.depot.BlobOutputStream;
 import dev.depot.Blobs;
 import dev.depot.Capability;
 import dev.depot.Depot;
@@ -9,6 +10,7 @@ import dev.depot.ListOptions;
 import dev.depot.Page;
 import dev.depot.PreconditionFailedException;
 import dev.depot.WriteOptions;
+import dev.depot.spi.BlobRules;
 import io.javalin.http.Context;
 import java.io.IOException;
 import java.io.InputStream;
@@ -57,6 +59,12 @@ final class BlobHandlers {
         return ctx.path().endsWith("/") && !path.endsWith("/") ? path + "/" : path;
     }
 
+    /**
+     * 201 when this write created the blob, 200 when it replaced one: what the publish itself saw, so
+     * of racing creators exactly one answers 201. A precondition is checked before the body is read
+     * (so a failing one is refused without streaming it; with {@code Expect: 100-continue} the client
+     * never sends it) and decided again, atomically, at the publish.
+     */
     void put(Context ctx) {
         Blobs blobs = blobs(ctx);
         String path = blobPath(ctx);
@@ -65,35 +73,44 @@ final class BlobHandlers {
         if (declared > maxBlobBytes) {
             throw tooLarge();
         }
-        // A conditional write's precondition says what was there when it published; else this is a guess.
-        boolean existed = options.expectedEtag() != null || options.replaceOnly()
-                || (!options.createOnly() && blobs.exists(path));
-        BlobInfo info;
-        try {
-            info = write(blobs, path, options, ctx);
-        } catch (PreconditionFailedException e) {
-            throw failed(options.createOnly() ? "a blob exists at this path (If-None-Match: *)"
-                    : options.replaceOnly() ? "no blob at this path (If-Match: *)"
-                    : "no blob with the etag If-Match names at this path");
+        if (options.createOnly() || options.replaceOnly() || options.expectedEtag() != null) {
+            try {
+                BlobRules.checkPrecondition(blobs.bucket(), path, options, blobs.stat(path).orElse(null));
+            } catch (PreconditionFailedException e) {
+                throw failed(options);
+            }
         }
-        ctx.header("ETag", quote(info.etag()));
-        ctx.status(existed ? 200 : 201).json(describe(info));
+        BlobOutputStream out = blobs.write(path, options);
+        try (InputStream in = ctx.req().getInputStream()) {
+            byte[] buffer = new byte[BUFFER];
+            long total = 0;
+            for (int n; (n = in.read(buffer)) != -1; ) {
+                total += n;
+                if (total > maxBlobBytes) {
+                    throw tooLarge(); // aborted below: nothing is published
+                }
+                out.write(buffer, 0, n);
+            }
+        } catch (IOException e) {
+            out.abort();
+            throw new UncheckedIOException(e);
+        } catch (RuntimeException | Error e) {
+            out.abort();
+            throw e;
+        }
+        try {
+            out.close();
+        } catch (PreconditionFailedException e) {
+            throw failed(options);
+        }
+        ctx.header("ETag", quote(out.published().etag()));
+        ctx.status(out.replaced() ? 200 : 201).json(describe(out.published()));
     }
 
-    private BlobInfo write(Blobs blobs, String path, WriteOptions options, Context ctx) {
-        return blobs.write(path, options, out -> {
-            try (InputStream in = ctx.req().getInputStream()) {
-                byte[] buffer = new byte[BUFFER];
-                long total = 0;
-                for (int n; (n = in.read(buffer)) != -1; ) {
-                    total += n;
-                    if (total > maxBlobBytes) {
-                        throw tooLarge(); // thrown inside the write: nothing is published
-                    }
-                    out.write(buffer, 0, n);
-                }
-            }
-        });
+    private static ProblemException failed(WriteOptions options) {
+        return failed(options.createOnly() ? "a blob exists at this path (If-None-Match: *)"
+                : options.replaceOnly() ? "no blob at this path (If-Match: *)"
+                : "no blob with the etag If-Match names at this path");
     }
 
     private WriteOptions options(Context ctx, Blobs blobs, String path) {

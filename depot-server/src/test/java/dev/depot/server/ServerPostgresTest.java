@@ -7,6 +7,7 @@ import dev.depot.Capability;
 import dev.depot.Depot;
 import dev.depot.jdbc.JdbcDepots;
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
@@ -75,6 +76,15 @@ class ServerPostgresTest {
         assertThat(hb.get("/v1/collections/players/records/bob", "X-Depot-Tenant", "acme").status()).isEqualTo(404);
         assertThat(hb.post("/v1/collections/players/query", "{}", "X-Depot-Tenant", "acme").json().get("items")).isEmpty();
         assertThat(hb.post("/v1/collections/players/query", "{}").json().get("items")).hasSize(2);
+    }
+
+    /** Creators and deleters of one new path over two servers: 201 exactly for the one write that created. */
+    @Test
+    void racingPutsAndDeletesOfOneBlobAnswer201ExactlyWhenTheyCreate() {
+        Assumptions.assumeTrue(depot.capabilities().has(Capability.BLOBS));
+        List<Http> both = List.of(new Http(a.url()), new Http(b.url()));
+        BlobPutRace.run(both, "raced", 6, 0, 5);
+        BlobPutRace.run(both, "raced2", 4, 2, 8);
     }
 
     @Test
