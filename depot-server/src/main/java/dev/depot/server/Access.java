@@ -16,6 +16,8 @@ final class Access {
 
     /** Sets the request's tenant, or throws the 400/401/403 problem. */
     void check(Context ctx, Route route) {
+        once(ctx, Tenant.HEADER);
+        once(ctx, "Authorization");
         Tenant tenant = Tenant.of(ctx.header(Tenant.HEADER));
         ctx.attribute(Tenant.ATTRIBUTE, tenant);
         if (!keys.enabled() || route.role() == null) {
@@ -37,6 +39,20 @@ final class Access {
         if (!entry.allows(needed)) {
             throw forbidden(route.global() ? "this route needs a key for every tenant (*)"
                     : "the key is not allowed in tenant '" + tenant.name() + "'");
+        }
+    }
+
+    /**
+     * Refuses a header given twice: the server read the first, while a proxy in front may have
+     * checked or set the other (say the tenant it allows), so either choice can be the wrong one.
+     */
+    private static void once(Context ctx, String header) {
+        java.util.Enumeration<String> values = ctx.req().getHeaders(header);
+        if (values != null && values.hasMoreElements()) {
+            values.nextElement();
+            if (values.hasMoreElements()) {
+                throw ProblemException.badRequest("duplicate-header", header + " is given more than once; give it once");
+            }
         }
     }
 

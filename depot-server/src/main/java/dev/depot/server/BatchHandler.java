@@ -160,7 +160,7 @@ final class BatchHandler {
         if (v == null || v.isNull()) {
             return 0;
         }
-        if (!v.isIntegralNumber() || v.asLong() < 1) {
+        if (!v.isIntegralNumber() || !v.canConvertToLong() || v.asLong() < 1) { // a BigInteger has no asLong: 400, not 500
             throw ProblemException.badRequest("invalid-batch", "\"ifVersion\" must be a version number >= 1");
         }
         return v.asLong();

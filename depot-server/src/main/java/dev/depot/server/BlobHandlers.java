@@ -252,14 +252,14 @@ final class BlobHandlers {
             String a = spec.substring(0, dash).strip();
             String b = spec.substring(dash + 1).strip();
             if (a.isEmpty()) {
-                long suffix = Long.parseLong(b);
+                long suffix = position(b);
                 if (suffix <= 0) {
                     return null;
                 }
                 return size == 0 ? null : new long[] {Math.max(0, size - suffix), size - 1};
             }
-            long first = Long.parseLong(a);
-            long last = b.isEmpty() ? Long.MAX_VALUE : Long.parseLong(b); // open-ended: valid wherever it starts
+            long first = position(a);
+            long last = b.isEmpty() ? Long.MAX_VALUE : position(b); // open-ended: valid wherever it starts
             if (first < 0 || last < first) {
                 throw new NumberFormatException();
             }
@@ -269,6 +269,22 @@ final class BlobHandlers {
             return new long[] {first, Math.min(last, size - 1)};
         } catch (NumberFormatException e) {
             throw ProblemException.badRequest("invalid-range", "Range must be one range: bytes=first-last, bytes=first- or bytes=-suffix");
+        }
+    }
+
+    /**
+     * A byte position: digits only (RFC 9110 has no sign, so {@code bytes=--1} is malformed, not a
+     * suffix), and one past any blob's size is as good as the end ({@code bytes=0-99999999999999999999}
+     * is the whole blob, not a 400).
+     */
+    private static long position(String digits) {
+        if (digits.isEmpty() || !digits.chars().allMatch(c -> c >= '0' && c <= '9')) {
+            throw new NumberFormatException();
+        }
+        try {
+            return Long.parseLong(digits);
+        } catch (NumberFormatException e) {
+            return Long.MAX_VALUE; // too many digits for a long: past the end of anything stored
         }
     }
 

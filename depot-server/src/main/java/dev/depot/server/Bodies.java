@@ -23,8 +23,12 @@ final class Bodies {
         this.maxBytes = maxBytes;
     }
 
-    /** The body as a JSON object; 400 when it is empty, malformed or not an object, 413 when too large. */
+    /**
+     * The body as a JSON object; 415 when it is declared as something else, 400 when it is empty,
+     * malformed or not an object, 413 when too large.
+     */
     JsonNode object(Context ctx) {
+        requireJson(ctx);
         byte[] bytes = read(ctx);
         if (bytes.length == 0) {
             throw ProblemException.badRequest("malformed-json", "the request body is empty; a JSON object is expected");
@@ -61,6 +65,24 @@ final class Bodies {
      */
     void send(Context ctx, Object value) {
         ctx.contentType("application/json").result(json.writeValueAsBytes(value));
+    }
+
+    /**
+     * Refuses, before reading, a body declared as anything but JSON ({@code application/json} or
+     * {@code application/*+json}; no {@code Content-Type} is taken as JSON). A form or plain-text body
+     * that happened to parse was stored as if it were JSON; those two are also what a web page may
+     * send to a server on localhost without the browser asking first (no CORS preflight).
+     */
+    private static void requireJson(Context ctx) {
+        java.util.Enumeration<String> types = ctx.req().getHeaders("Content-Type");
+        while (types != null && types.hasMoreElements()) {
+            String media = types.nextElement().split(";", 2)[0].strip().toLowerCase(java.util.Locale.ROOT);
+            boolean json = media.equals("application/json") || (media.startsWith("application/") && media.endsWith("+json"));
+            if (!json) {
+                throw new ProblemException(415, "unsupported-media-type", "Unsupported media type",
+                        "Content-Type must be application/json (or absent): this route takes a JSON object");
+            }
+        }
     }
 
     private byte[] read(Context ctx) {

@@ -9,6 +9,7 @@ import io.javalin.http.Context;
 import io.javalin.http.HandlerType;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -99,6 +100,8 @@ public final class DepotServer implements AutoCloseable {
             c.routes.exception(Exception.class, problems::handle);
             c.routes.error(404, ctx -> unmatched(ctx, problems, 404));
             c.routes.error(405, ctx -> unmatched(ctx, problems, 405));
+            // A method the path does not have is 405 with Allow, not 404 "no route" (the path exists).
+            c.http.prefer405over404 = true;
             for (Route r : routes) {
                 route(c, r, access, problems);
             }
@@ -243,6 +246,7 @@ public final class DepotServer implements AutoCloseable {
                     return;
                 }
                 access.check(ctx, route);
+                queryParametersOnce(ctx);
                 route.handler().handle(ctx);
             } finally {
                 inFlight.decrementAndGet();
@@ -250,13 +254,42 @@ public final class DepotServer implements AutoCloseable {
         });
     }
 
-    private static void unmatched(Context ctx, Problems problems, int status) {
+    private void unmatched(Context ctx, Problems problems, int status) {
         String type = ctx.res().getContentType();
         if (type != null && type.startsWith("application/problem+json")) {
             return; // a handler's own 404 (unknown collection or record) already says what is missing
         }
-        problems.write(ctx, status, status == 404 ? "no-route" : "method-not-allowed",
-                status == 404 ? "Not found" : "Method not allowed",
+        if (status == 405) {
+            java.util.Set<String> allowed = new java.util.TreeSet<>();
+            for (Route r : routes) {
+                if (r.matches(ctx.path())) {
+                    allowed.add(r.method().name());
+                    if (r.method() == HandlerType.GET) {
+                        allowed.add("HEAD");
+                    }
+                }
+            }
+            ctx.header("Allow", String.join(", ", allowed));
+            problems.write(ctx, 405, "method-not-allowed", "Method not allowed", "this path has no route " + ctx.method()
+                    + "; it allows " + String.join(", ", allowed) + " (see docs/CONTRACT.md, section Server (HTTP))");
+            return;
+        }
+        problems.write(ctx, status, "no-route", "Not found",
                 "no route " + ctx.method() + " for this path; see docs/CONTRACT.md, section Server (HTTP)");
+    }
+
+    /**
+     * Refuses a query parameter given twice ({@code ?limit=1&limit=100000}): the server read the
+     * first, a proxy or the client's own check may have read the other.
+     */
+    private static void queryParametersOnce(Context ctx) {
+        for (Map.Entry<String, List<String>> e : ctx.queryParamMap().entrySet()) {
+            if (e.getValue().size() > 1) {
+                String name = e.getKey();
+                boolean plain = name.length() <= 64 && name.chars().allMatch(ch -> ch > 0x20 && ch < 0x7f);
+                throw ProblemException.badRequest("duplicate-parameter", (plain ? "query parameter '" + name + "'" : "a query parameter")
+                        + " is given " + e.getValue().size() + " times; give it once");
+            }
+        }
     }
 }

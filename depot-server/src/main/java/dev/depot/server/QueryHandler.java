@@ -121,7 +121,7 @@ final class QueryHandler {
         int limit = DEFAULT_LIMIT;
         JsonNode l = body.get("limit");
         if (l != null && !l.isNull()) {
-            if (!l.isIntegralNumber() || l.asLong() < 1 || l.asLong() > MAX_LIMIT) {
+            if (!l.isIntegralNumber() || !l.canConvertToLong() || l.asLong() < 1 || l.asLong() > MAX_LIMIT) {
                 throw bad("limit must be an integer from 1 to " + MAX_LIMIT);
             }
             limit = l.asInt();

@@ -17,6 +17,25 @@ import io.javalin.http.HandlerType;
  */
 record Route(HandlerType method, String path, Role role, boolean global, String tag, String summary, Handler handler) {
 
+    /**
+     * Whether a request path falls under this route's template, whatever its method: what a 405's
+     * {@code Allow} header lists. A trailing slash is ignored, as the router ignores it.
+     */
+    boolean matches(String requestPath) {
+        StringBuilder regex = new StringBuilder();
+        for (String segment : path.substring(1).split("/")) {
+            regex.append('/');
+            if (segment.startsWith("{")) {
+                regex.append("[^/]+");
+            } else if (segment.startsWith("<")) {
+                regex.append(".+");
+            } else {
+                regex.append(java.util.regex.Pattern.quote(segment));
+            }
+        }
+        return requestPath.matches(regex + "/?");
+    }
+
     /** The OpenAPI form of the path: {@code <path>} becomes {@code {path}}. */
     String openApiPath() {
         return path.replace('<', '{').replace('>', '}');

@@ -179,7 +179,9 @@ class ServerHostileProbeTest {
         refused("list ?after=%01", http.get("/v1/blobs/docs?after=%01"), "cursor"); // after= is the cursor
         {
         }
-        for (String range : List.of("bytes=5-2", "bytes=99999999999999999999-", "bytes=-99999999999999999999", "bytes=a-b",
+        // bytes=-99999999999999999999 is not here: a suffix longer than the blob is the whole blob (RFC 9110 14.1.3);
+        // ServerFreshProbeTest.rangePositionsAreDigitsAndAHugeLastOneMeansTheEnd.
+        for (String range : List.of("bytes=5-2", "bytes=99999999999999999999-", "bytes=a-b",
                 "bytes=0-1,3-4", "items=0-1", "bytes=--1", "bytes=-0")) {
             Http.Response r = http.get("/v1/blobs/docs/keep/a.txt", "Range", range);
             soft.assertThat(r.status()).as("Range " + range + ": " + r.body()).isIn(400, 416);
