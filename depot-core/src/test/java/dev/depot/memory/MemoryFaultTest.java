@@ -173,7 +173,9 @@ class MemoryFaultTest {
         Records<String, Row> again = depot.records(ROWS); // back to the first declaration
         assertThatThrownBy(() -> depot.transact(tx -> {
             tx.records(ROWS).save(new Row("late", 1, "t", 98L));
-            depot.records(redeclared); // someone redeclares while the transaction is open
+            // Someone else redeclares while the transaction is open (this thread may not: it used the collection).
+            java.util.concurrent.CompletableFuture.runAsync(() -> depot.records(redeclared),
+                    r -> Thread.ofPlatform().start(r)).join();
             return null;
         })).isInstanceOf(IllegalStateException.class).hasMessageContaining("faults");
         assertThat(other.get("late")).isEmpty();
