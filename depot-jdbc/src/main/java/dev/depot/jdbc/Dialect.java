@@ -383,6 +383,16 @@ abstract class Dialect {
     }
 
     /**
+     * The locking clause that makes {@link QueueTables#lockedInsert} hold the queue's declaration row
+     * (its table aliased {@code q}) as {@link #forKeyShare()} does, or null where the database cannot
+     * lock in an {@code INSERT ... SELECT} or a produce's separate locking read costs no round trip
+     * (an embedded database): the produce then reads the declaration first.
+     */
+    String queueLockInInsert() {
+        return null;
+    }
+
+    /**
      * Appended to a read of the counter row to lock it only if it is free (no row is returned when
      * another transaction holds it); null where the database cannot, which leaves every commit to the
      * sequencer.

@@ -328,4 +328,9 @@ final class MariaDbDialect extends Dialect {
     String forKeyShare() {
         return " LOCK IN SHARE MODE"; // shared: producers do not wait for each other, only a drop waits for them
     }
+
+    @Override
+    String queueLockInInsert() {
+        return " LOCK IN SHARE MODE"; // on the queues row; the derived table of the rows is materialized, nothing to lock
+    }
 }

@@ -265,4 +265,10 @@ final class PostgresDialect extends Dialect {
     String forKeyShare() {
         return " FOR KEY SHARE"; // shared: producers do not wait for each other, only a drop waits for them
     }
+
+    /** Of {@code q} only: the rows inserted come from a {@code UNION ALL}, which cannot be locked. */
+    @Override
+    String queueLockInInsert() {
+        return " FOR KEY SHARE OF q";
+    }
 }

@@ -89,24 +89,32 @@ final class QueueRow {
 
     /** Binds {@link QueueTables#insert}: the mutable columns, then id, produced_at, dedup_key, headers, payload. */
     void bindInsert(PreparedStatement ps) throws SQLException {
-        bindMutable(ps);
-        ps.setLong(17, id);
-        ps.setLong(18, producedAt);
-        ps.setString(19, dedupKey);
-        setBytes(ps, 20, QueueCodec.headers(headers));
-        ps.setBytes(21, payload);
+        bindInsert(ps, 0);
+    }
+
+    /**
+     * Binds the {@value QueueTables#INSERT_COLUMNS} columns of {@link QueueTables#insert} from parameter
+     * {@code base + 1}: one row of a statement that inserts several ({@link QueueTables#lockedInsert}).
+     */
+    void bindInsert(PreparedStatement ps, int base) throws SQLException {
+        bindMutable(ps, base);
+        ps.setLong(base + 17, id);
+        ps.setLong(base + 18, producedAt);
+        ps.setString(base + 19, dedupKey);
+        setBytes(ps, base + 20, QueueCodec.headers(headers));
+        ps.setBytes(base + 21, payload);
     }
 
     /** Binds {@link QueueTables#update}: the mutable columns, then the id and the version read. */
     void bindUpdate(PreparedStatement ps) throws SQLException {
-        bindMutable(ps);
+        bindMutable(ps, 0);
         ps.setLong(17, id);
         ps.setLong(18, ver);
     }
 
-    /** The 16 columns of {@link QueueTables#MUTABLE}, from parameter 1. */
-    private void bindMutable(PreparedStatement ps) throws SQLException {
-        int i = 1;
+    /** The 16 columns of {@link QueueTables#MUTABLE}, from parameter {@code base + 1}. */
+    private void bindMutable(PreparedStatement ps, int base) throws SQLException {
+        int i = base + 1;
         ps.setString(i, queue);
         ps.setInt(i + 1, state.ordinal());
         ps.setLong(i + 2, readyAt);

@@ -22,11 +22,34 @@ final class QueueTables {
     static final String MUTABLE = "queue, state, ready_at, rseq, due_at, attempts, token, leased_at, holder, deadline, dedup, "
             + "dead_from, dead_reason, dead_at, history, ver";
 
+    /** How many columns {@link #insert} binds per row. */
+    static final int INSERT_COLUMNS = 21;
+
     private QueueTables() {}
 
     static String insert(String prefix) {
         return "INSERT INTO " + prefix + "queue_items (" + MUTABLE + ", id, produced_at, dedup_key, headers, payload) VALUES ("
-                + "?, ".repeat(20) + "?)";
+                + "?, ".repeat(INSERT_COLUMNS - 1) + "?)";
+    }
+
+    /**
+     * Inserts {@code rows} items (bound as {@link #insert}'s columns, row after row, then the queue's
+     * name) only if the queue's declaration row exists, locking that row against a drop with
+     * {@code lock} ({@link Dialect#queueLockInInsert}) in the same statement: it inserts every row or,
+     * for a queue dropped, none. The rows are a derived table of {@code SELECT ... UNION ALL} (named
+     * columns: MariaDB refuses a derived table whose columns share a name, as {@code VALUES} with
+     * equal values would).
+     */
+    static String lockedInsert(String prefix, int rows, String lock) {
+        StringBuilder sql = new StringBuilder("INSERT INTO ").append(prefix).append("queue_items (").append(MUTABLE)
+                .append(", id, produced_at, dedup_key, headers, payload) SELECT v.* FROM (SELECT ");
+        for (int c = 1; c <= INSERT_COLUMNS; c++) {
+            sql.append(c > 1 ? ", " : "").append("? AS c").append(c);
+        }
+        for (int r = 1; r < rows; r++) {
+            sql.append(" UNION ALL SELECT ").append("?, ".repeat(INSERT_COLUMNS - 1)).append('?');
+        }
+        return sql.append(") v, ").append(prefix).append("queues q WHERE q.name = ?").append(lock).toString();
     }
 
     static String update(String prefix) {

@@ -36,6 +36,11 @@ import java.util.Set;
  */
 final class SqlQueue implements StoredQueue {
     private static final int DUE_BATCH = 256;
+    /**
+     * The most rows a produce's first insert, which also locks the queue's declaration, takes in one
+     * statement ({@value QueueTables#INSERT_COLUMNS} parameters each); later rows go in a batch.
+     */
+    static final int LOCKED_INSERT_ROWS = 64;
 
     final String name;
     private final SqlQueueStore store;
@@ -85,57 +90,92 @@ final class SqlQueue implements StoredQueue {
     public List<String> produce(List<Message> messages) {
         long[] ids = store.reserveIds(messages.size());
         Wakeups w = new Wakeups(store);
+        // A handle may be opened before a drop (here or in another process): the declaration row is
+        // locked against a drop until commit, so no item is stored for a queue that does not exist.
+        boolean dedup = messages.stream().anyMatch(m -> m.dedupKey() != null);
+        // Without dedup keys the first insert takes the lock itself (one round trip fewer). With
+        // them the lock comes first, as in every other transaction: before the due work locks items
+        // (a drop locks the declaration, then the items).
+        String lock = dedup ? null : store.backend.dialect.queueLockInInsert();
         return store.inTx("producing to queue " + name, c -> {
-            if (!store.declared(c, name)) {
-                throw QueueConflicts.dropped(name); // a handle opened before a drop (here or in another process)
+            if (lock == null && !store.declared(c, name)) {
+                throw QueueConflicts.dropped(name);
             }
             long now = store.now();
-            boolean dedup = messages.stream().anyMatch(m -> m.dedupKey() != null);
             if (dedup) {
                 catchUp(c, now, w); // an item past its deadline releases its key first, as on memory
             }
-            return insert(c, messages, ids, now, w);
+            return insert(c, messages, ids, now, w, lock);
         }, w);
     }
 
     /** Inserts the items in order (a dedup key held by a live item, or earlier in the batch, yields that item's id). */
     List<String> insert(Connection c, List<Message> messages, long[] ids, long now, Wakeups w) throws SQLException {
+        return insert(c, messages, ids, now, w, null);
+    }
+
+    /**
+     * As {@link #insert(Connection, List, long[], long, Wakeups)}; with {@code lock} (a
+     * {@link Dialect#queueLockInInsert}) the first rows go in one statement that locks the queue's
+     * declaration and inserts nothing if the queue is gone, which fails the call as dropped.
+     */
+    private List<String> insert(Connection c, List<Message> messages, long[] ids, long now, Wakeups w, String lock)
+            throws SQLException {
         Map<String, String> held = dedupHolders(c, messages);
         List<String> out = new ArrayList<>(messages.size());
+        List<QueueRow> rows = new ArrayList<>(messages.size());
         int ready = 0;
-        int added = 0;
-        try (PreparedStatement ps = c.prepareStatement(store.insertSql)) {
-            for (int i = 0; i < messages.size(); i++) {
-                Message m = messages.get(i);
-                String key = m.dedupKey();
-                if (key != null && held.containsKey(key)) {
-                    out.add(held.get(key));
-                    continue;
-                }
-                QueueRow r = new QueueRow(ids[i], name, now, key, m.headers(), m.payload());
-                r.dedup = key;
-                r.deadline = m.expireAfter() == null ? null : now + SqlQueueStore.micros(m.expireAfter());
-                long notBefore = m.notBefore() == null ? now : EpochMicros.of(m.notBefore());
-                if (notBefore > now) {
-                    r.state = ItemState.SCHEDULED;
-                    r.readyAt = notBefore;
-                    r.rseq = store.nextId();
-                    r.dueAt = r.deadline == null ? notBefore : Math.min(notBefore, r.deadline);
-                } else {
-                    r.makeReady(now, w);
-                    ready++;
-                }
-                r.bindInsert(ps);
-                ps.addBatch();
-                added++;
-                String id = Long.toString(r.id);
-                if (key != null) {
-                    held.put(key, id);
-                }
-                out.add(id);
+        for (int i = 0; i < messages.size(); i++) {
+            Message m = messages.get(i);
+            String key = m.dedupKey();
+            if (key != null && held.containsKey(key)) {
+                out.add(held.get(key));
+                continue;
             }
-            if (added > 0) {
-                executeBatch(ps);
+            QueueRow r = new QueueRow(ids[i], name, now, key, m.headers(), m.payload());
+            r.dedup = key;
+            r.deadline = m.expireAfter() == null ? null : now + SqlQueueStore.micros(m.expireAfter());
+            long notBefore = m.notBefore() == null ? now : EpochMicros.of(m.notBefore());
+            if (notBefore > now) {
+                r.state = ItemState.SCHEDULED;
+                r.readyAt = notBefore;
+                r.rseq = store.nextId();
+                r.dueAt = r.deadline == null ? notBefore : Math.min(notBefore, r.deadline);
+            } else {
+                r.makeReady(now, w);
+                ready++;
+            }
+            rows.add(r);
+            String id = Long.toString(r.id);
+            if (key != null) {
+                held.put(key, id);
+            }
+            out.add(id);
+        }
+        int first = 0;
+        if (lock != null && !rows.isEmpty()) {
+            first = Math.min(rows.size(), LOCKED_INSERT_ROWS);
+            try (PreparedStatement ps = c.prepareStatement(QueueTables.lockedInsert(store.prefix, first, lock))) {
+                for (int i = 0; i < first; i++) {
+                    rows.get(i).bindInsert(ps, i * QueueTables.INSERT_COLUMNS);
+                }
+                ps.setString(first * QueueTables.INSERT_COLUMNS + 1, name);
+                int inserted = ps.executeUpdate();
+                if (inserted == 0) {
+                    throw QueueConflicts.dropped(name); // a handle opened before a drop (here or in another process)
+                }
+                if (inserted != first) {
+                    throw new SQLException("a queue insert stored " + inserted + " of " + first + " rows", "40001"); // runs again
+                }
+            }
+        }
+        if (first < rows.size()) {
+            try (PreparedStatement ps = c.prepareStatement(store.insertSql)) {
+                for (QueueRow r : rows.subList(first, rows.size())) {
+                    r.bindInsert(ps);
+                    ps.addBatch();
+                }
+                executeBatch(ps); // the declaration row is locked already: by the statement above or a read before
             }
         }
         w.ready(name, ready);
