@@ -91,9 +91,37 @@ final class Catalog {
                     + String.join("; ", missing.stream().map(t -> Dialect.addColumnSql(t, "origin", "VARCHAR(64)")).toList()));
         }
         for (String table : missing) {
-            Dialect.addColumnIfMissing(c, table, "origin", "VARCHAR(64)");
+            addFeedColumn(c, table, "origin", "VARCHAR(64)");
         }
     }
+
+    /**
+     * Adds a nullable column to one of the feed tables unless it has it, waiting for the table in
+     * short attempts ({@link JdbcBackend#alterOn}): a transaction holding the table delays the open,
+     * not the table's readers, until statementTimeout. A failed ALTER is fine when another process
+     * added the column meanwhile (opens of an upgraded Depot race).
+     */
+    void addFeedColumn(Connection c, String table, String column, String type) throws SQLException {
+        if (Dialect.hasColumn(c, table, column)) {
+            return;
+        }
+        try {
+            backend.alterOn(c, "opening the depot: adding column " + column + " to " + table, "table " + table, FEED_HOLDERS, false,
+                    tx -> {
+                        if (!Dialect.hasColumn(c, table, column)) {
+                            Dialect.execute(c, Dialect.addColumnSql(table, column, type));
+                        }
+                        return null;
+                    });
+        } catch (SQLException e) {
+            if (!Dialect.hasColumn(c, table, column)) {
+                throw e;
+            }
+        }
+    }
+
+    /** What a transaction has done to hold a feed table (for the message when an upgrade waited too long). */
+    private static final String FEED_HOLDERS = "written to or read it";
 
     /**
      * Brings the feed's {@code op} columns of an earlier Depot to names: in place under {@code
@@ -109,13 +137,20 @@ final class Catalog {
                     + " an earlier Depot (the operation as a number, or event times as t_sec and t_nano) (" + display + "); with ddl=validate Depot changes nothing. Run: "
                     + String.join("; ", opUpgrade(c)));
         }
-        backend.inWrite(c, true, tx -> {
-            List<String> statements = opUpgrade(c);
-            for (String sql : statements) {
-                Dialect.execute(c, sql);
+        // A table at a time (MariaDB commits each ALTER: what a later table's wait refuses leaves the
+        // earlier one done), each with short lock waits: a waiting ALTER queues the table's readers.
+        for (String t : OP_TABLES) {
+            String table = prefix + t;
+            if (opUpgrade(c, t).isEmpty()) {
+                continue;
             }
-            return null;
-        });
+            backend.alterOn(c, "opening the depot: upgrading the feed table " + table, "table " + table, FEED_HOLDERS, true, tx -> {
+                for (String sql : opUpgrade(c, t)) {
+                    Dialect.execute(c, sql);
+                }
+                return null;
+            });
+        }
     }
 
     private void createOwnTables(Connection c) throws SQLException {
@@ -182,12 +217,19 @@ final class Catalog {
     List<String> opUpgrade(Connection c) throws SQLException {
         List<String> out = new java.util.ArrayList<>();
         for (String t : OP_TABLES) {
-            if (d.ordinalOps(c, prefix + t)) {
-                out.addAll(d.opsToNames(prefix + t));
-            }
-            if (Dialect.hasColumn(c, prefix + t, "t_sec")) {
-                out.addAll(d.eventTimesToOneColumn(prefix + t, t.equals("changes") ? prefix + "changes_time" : null));
-            }
+            out.addAll(opUpgrade(c, t));
+        }
+        return out;
+    }
+
+    /** {@link #opUpgrade(Connection)}'s statements for one of {@link #OP_TABLES}. */
+    private List<String> opUpgrade(Connection c, String t) throws SQLException {
+        List<String> out = new java.util.ArrayList<>();
+        if (d.ordinalOps(c, prefix + t)) {
+            out.addAll(d.opsToNames(prefix + t));
+        }
+        if (Dialect.hasColumn(c, prefix + t, "t_sec")) {
+            out.addAll(d.eventTimesToOneColumn(prefix + t, t.equals("changes") ? prefix + "changes_time" : null));
         }
         return out;
     }

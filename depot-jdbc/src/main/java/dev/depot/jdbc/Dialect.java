@@ -217,23 +217,6 @@ abstract class Dialect {
         return "ALTER TABLE " + table + " ADD COLUMN " + column + " " + type;
     }
 
-    /**
-     * Adds a nullable column unless the table has it; a failed ALTER is fine when another process
-     * added the column meanwhile (opens of an upgraded Depot race).
-     */
-    static void addColumnIfMissing(Connection c, String table, String column, String type) throws SQLException {
-        if (hasColumn(c, table, column)) {
-            return;
-        }
-        try {
-            execute(c, addColumnSql(table, column, type));
-        } catch (SQLException e) {
-            if (!hasColumn(c, table, column)) {
-                throw e;
-            }
-        }
-    }
-
     static boolean hasColumn(Connection c, String table, String column) throws SQLException {
         return columnSqlType(c, table, column) != null;
     }

@@ -152,7 +152,7 @@ final class Feed implements ChangeLog {
      * trimmed is what it lacks: the sequence before its oldest event, or the counter when it is empty.
      */
     void init(Connection c) throws SQLException {
-        Dialect.addColumnIfMissing(c, changes, "commit_id", "VARCHAR(64)");
+        backend.catalog.addFeedColumn(c, changes, "commit_id", "VARCHAR(64)");
         if (floorRow(c) == null) {
             backend.inWrite(c, true, tx -> { // under the counter lock, so concurrent openers insert it once
                 if (floorRow(c) == null) {

@@ -227,7 +227,36 @@ final class JdbcBackend implements Backend {
     <T> T alter(String what, boolean exclusive, SqlWork<WriteTransaction, T> work) {
         TableLockWaits waits = dialect.boundLockWaits() == null ? null
                 : new TableLockWaits(settings.timeouts().statement(), what, settings.display());
-        SqlWork<WriteTransaction, T> bounded = waits == null ? work : tx -> {
+        return write(what, exclusive, waits, bounded(waits, work));
+    }
+
+    /**
+     * As {@link #alter}, on {@code c} (idle, in auto-commit): for the upgrades of Depot's own tables
+     * that an open applies on the connection it opens with (a second one from the pool could wait for
+     * the first). {@code table} and {@code holders} name, for the message at the deadline, the table
+     * waited for and what a transaction has done to hold it. Failures other than a lock wait that ran
+     * out are thrown as they are, to the open's own handling.
+     */
+    <T> T alterOn(Connection c, String what, String table, String holders, boolean exclusive, SqlWork<WriteTransaction, T> work)
+            throws SQLException {
+        TableLockWaits waits = dialect.boundLockWaits() == null ? null
+                : new TableLockWaits(settings.timeouts().statement(), what, table, holders, settings.display());
+        SqlWork<WriteTransaction, T> bounded = bounded(waits, work);
+        while (true) {
+            try {
+                return inWrite(c, exclusive, bounded);
+            } catch (SQLException e) {
+                if (waits == null || !dialect.lockWaitRanOut(e) || e instanceof CommitFailed) {
+                    throw e;
+                }
+                waits.ranOut(e); // rolled back: nothing of this attempt applied
+            }
+        }
+    }
+
+    /** {@code work} with every lock wait short ({@link Dialect#boundLockWaits}) where {@code waits} is set. */
+    private <T> SqlWork<WriteTransaction, T> bounded(TableLockWaits waits, SqlWork<WriteTransaction, T> work) {
+        return waits == null ? work : tx -> {
             Dialect.execute(tx.conn, dialect.boundLockWaits());
             Throwable failed = null;
             try {
@@ -249,7 +278,6 @@ final class JdbcBackend implements Backend {
                 }
             }
         };
-        return write(what, exclusive, waits, bounded);
     }
 
     private <T> T write(String what, boolean exclusive, SqlWork<WriteTransaction, T> work) {

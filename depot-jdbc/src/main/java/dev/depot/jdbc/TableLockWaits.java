@@ -21,13 +21,28 @@ final class TableLockWaits {
     private final Duration bound;
     private final long deadline;
     private final String what;
+    /** The table waited for, as the message names it ("the collection's table", "table x_changes"). */
+    private final String table;
+    /** Who holds it: a transaction that has ... */
+    private final String holders;
     private final String display;
     private long pause = FIRST_PAUSE_MILLIS;
 
+    /** For a change of a collection's table. */
     TableLockWaits(Duration bound, String what, String display) {
+        this(bound, what, "the collection's table", "read or written the collection", display);
+    }
+
+    /**
+     * For a change of {@code table}, a table transactions hold once they have {@code holders} (e.g.
+     * "written a record or read the change feed").
+     */
+    TableLockWaits(Duration bound, String what, String table, String holders, String display) {
         this.bound = bound;
         this.deadline = System.nanoTime() + bound.toNanos();
         this.what = what;
+        this.table = table;
+        this.holders = holders;
         this.display = display;
     }
 
@@ -39,8 +54,8 @@ final class TableLockWaits {
         long left = deadline - System.nanoTime();
         if (left <= 0) {
             throw new BackendUnavailableException(what + ": the schema change waited " + bound.toMillis() + " ms (statementTimeout)"
-                    + " for the collection's table, which a transaction held all that time (one that has read or written the"
-                    + " collection and not ended yet, in this or another process); nothing was changed. Retry once that"
+                    + " for " + table + ", which a transaction held all that time (one that has " + holders
+                    + " and not ended yet, in this or another process); nothing was changed. Retry once that"
                     + " transaction has ended (" + display + ")", e);
         }
         long sleep = Math.min(ThreadLocalRandom.current().nextLong(pause / 2, pause + 1), left / 1_000_000 + 1);
@@ -49,7 +64,7 @@ final class TableLockWaits {
             Thread.sleep(sleep);
         } catch (InterruptedException ie) {
             Thread.currentThread().interrupt();
-            throw new BackendUnavailableException(what + ": interrupted while waiting for the collection's table; nothing was"
+            throw new BackendUnavailableException(what + ": interrupted while waiting for " + table + "; nothing was"
                     + " changed (" + display + ")", e);
         }
     }

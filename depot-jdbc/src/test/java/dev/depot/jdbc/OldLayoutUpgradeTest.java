@@ -36,6 +36,11 @@ class OldLayoutUpgradeTest {
 
     /** The feed tables as the earlier Depot's DDL made them: the operation as its ordinal. */
     private static List<String> oldFeedTables(String db) {
+        return oldFeedTables(db, "ol_");
+    }
+
+    /** As {@link #oldFeedTables(String)}, for tables prefixed {@code p}. */
+    static List<String> oldFeedTables(String db, String p) {
         String text = "TEXT";
         String opts = db.equals("mariadb") ? " ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_nopad_bin" : "";
         String id = switch (db) {
@@ -44,11 +49,11 @@ class OldLayoutUpgradeTest {
             default -> "id INTEGER PRIMARY KEY";
         };
         return List.of(
-                "CREATE TABLE IF NOT EXISTS ol_changes (seq BIGINT NOT NULL PRIMARY KEY, coll VARCHAR(64) NOT NULL, "
+                "CREATE TABLE IF NOT EXISTS " + p + "changes (seq BIGINT NOT NULL PRIMARY KEY, coll VARCHAR(64) NOT NULL, "
                         + "rkey " + text + " NOT NULL, op SMALLINT NOT NULL, ver BIGINT NOT NULL, t_sec BIGINT NOT NULL, "
                         + "t_nano INTEGER NOT NULL, commit_id VARCHAR(64))" + opts,
-                "CREATE INDEX IF NOT EXISTS ol_changes_time ON ol_changes (t_sec, t_nano)",
-                "CREATE TABLE IF NOT EXISTS ol_outbox (" + id + ", s BIGINT NOT NULL, "
+                "CREATE INDEX IF NOT EXISTS " + p + "changes_time ON " + p + "changes (t_sec, t_nano)",
+                "CREATE TABLE IF NOT EXISTS " + p + "outbox (" + id + ", s BIGINT NOT NULL, "
                         + "coll VARCHAR(64) NOT NULL, rkey " + text + " NOT NULL, op SMALLINT NOT NULL, ver BIGINT NOT NULL, "
                         + "t_sec BIGINT NOT NULL, t_nano INTEGER NOT NULL, commit_id VARCHAR(64))" + opts);
     }

@@ -279,7 +279,7 @@ class SchemaChangeWaitTest {
     }
 
     /** Waits until the server shows an ALTER TABLE of this database waiting for a lock. */
-    private static void awaitWaitingAlter(String url) throws Exception {
+    static void awaitWaitingAlter(String url) throws Exception {
         try (Connection c = ReadableSchemaTest.jdbc(url); Statement st = c.createStatement()) {
             boolean postgres = c.getMetaData().getDatabaseProductName().toLowerCase(Locale.ROOT).contains("postgres");
             String sql = postgres
