@@ -99,7 +99,7 @@ final class SqlQueueStore implements QueueStore {
      * locked against a drop until commit, so what this transaction then writes for the queue is
      * either dropped with it or belongs to a queue that exists.
      */
-    private QueueOptions loadOrCreate(Connection c, String name) throws SQLException {
+    QueueOptions loadOrCreate(Connection c, String name) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("SELECT lease_micros, max_attempts, dlq, retention_micros FROM " + prefix
                 + "queues WHERE name = ?" + backend.dialect.forKeyShare())) {
             ps.setString(1, name);
@@ -433,6 +433,7 @@ final class SqlQueueStore implements QueueStore {
                 try {
                     T result = work.run(c);
                     if (wakeups != null) {
+                        wakeups.declareArrivals(c);
                         wakeups.orderArrivals(c);
                     }
                     d.commit(c);

@@ -124,6 +124,7 @@ final class SqlQueueWork implements CommitPart {
         }
         // Dead letters reach their queue after the transaction's own operations: memory hands them over after its commit.
         if (!wakeups.arrivals.isEmpty()) {
+            wakeups.declareArrivals(c);
             List<QueueRow> arrived = new ArrayList<>(wakeups.arrivals);
             arrived.sort(Wakeups.BY_DEATH);
             wakeups.renumber(c, arrived);

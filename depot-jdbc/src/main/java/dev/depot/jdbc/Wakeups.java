@@ -44,6 +44,23 @@ final class Wakeups {
     }
 
     /**
+     * Makes sure the dead-letter queues items arrived in are declared, locking each declaration
+     * against a drop until commit, as a produce does: this process may still have a queue's options
+     * naming a dead-letter queue that another process has since stopped using and dropped; its dead
+     * letters then declare it again (default options) rather than be stored for a queue that is not
+     * listed, which a queue of that name created later would inherit.
+     */
+    void declareArrivals(Connection c) throws SQLException {
+        java.util.Set<String> queues = new java.util.TreeSet<>(); // by name: declaration rows locked in one order
+        for (QueueRow r : arrivals) {
+            queues.add(r.queue);
+        }
+        for (String q : queues) {
+            store.loadOrCreate(c, q);
+        }
+    }
+
+    /**
      * Dead letters of one call arrive in the order they died, ties by id (as memory): the rows got
      * their ready-order numbers as processed; when that order differs, they are numbered again.
      */

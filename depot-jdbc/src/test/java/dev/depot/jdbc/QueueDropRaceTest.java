@@ -50,6 +50,36 @@ class QueueDropRaceTest {
         return Stream.concat(Stream.of(Arguments.of("memory", (TestDatabases.UrlSource) () -> shared)), TestDatabases.all(PREFIX));
     }
 
+    /**
+     * Another process stops using a dead-letter queue, then drops it, while this one still has the
+     * old options (it reads them when it opens the queue): an item dying here must not be stored
+     * for the dropped queue, unlisted, to be inherited by a queue of that name created later. Either
+     * the queue it moves to is listed again, holding it, or it stays dead where it was.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("backends")
+    void aDeadLetterNeverLandsInADroppedQueueThatAnotherProcessStoppedUsing(String db, TestDatabases.UrlSource opener) {
+        String url = opener.url();
+        String full = url.startsWith("memory:") ? url : ReadableSchemaTest.url(() -> url, PREFIX);
+        try (Depot a = Depot.open(full); Depot b = Depot.open(full)) {
+            WorkQueue jobs = a.queue("dl_jobs", QueueOptions.leaseTimeout(Duration.ofSeconds(30)).deadLetter("dl_dead"));
+            jobs.produce(Message.of("poison"));
+            b.queue("dl_jobs", QueueOptions.leaseTimeout(Duration.ofSeconds(30))); // no dead-letter queue any more
+            assertThat(b.dropQueue("dl_dead")).isTrue();
+            Lease lease = jobs.lease(1, Duration.ZERO).getFirst();
+            jobs.deadLetter(lease, "cannot parse");
+            if (a.queues().containsKey("dl_dead")) {
+                assertThat(a.queue("dl_dead").stats().ready()).as("the dead letter, in its listed queue").isEqualTo(1);
+            } else {
+                assertThat(b.queue("dl_jobs").stats().dead()).as("the item, dead where it was").isEqualTo(1);
+                assertThat(b.queue("dl_dead").stats().pending() + b.queue("dl_dead").stats().dead())
+                        .as("items a queue created anew under the dropped name inherited").isZero();
+            }
+            a.dropQueue("dl_jobs");
+            b.dropQueue("dl_dead");
+        }
+    }
+
     @ParameterizedTest(name = "{0}")
     @MethodSource("backends")
     void nothingOfADroppedQueueSurvivesIntoTheRecreatedOne(String db, TestDatabases.UrlSource opener) throws Exception {
