@@ -158,10 +158,21 @@ final class Catalog {
         boolean fresh = !exists(c, prefix + "meta");
         // A feed of the earlier layout has no t to index yet: its conversion (upgradeOps) makes the index.
         boolean oldTimes = Dialect.hasColumn(c, prefix + "changes", "t_sec");
+        Map<String, java.util.Set<String>> indexes = new java.util.HashMap<>();
         for (String sql : ownTables(d, prefix)) {
-            if (!(oldTimes && sql.equals(changesTimeIndex(prefix)))) {
-                Dialect.execute(c, sql);
+            if (oldTimes && sql.equals(changesTimeIndex(prefix))) {
+                continue;
             }
+            java.util.regex.Matcher index = CREATE_INDEX.matcher(sql);
+            if (!fresh && index.matches() && !indexes.containsKey(index.group(2))) {
+                indexes.put(index.group(2), SchemaCheck.indexes(c, index.group(2)));
+            }
+            if (!fresh && index.matches() && indexes.get(index.group(2)).contains(index.group(1).toLowerCase(java.util.Locale.ROOT))) {
+                // Present: PostgreSQL's CREATE INDEX IF NOT EXISTS would first wait for a SHARE lock on
+                // the table, behind every open write transaction, and every later write would queue behind it.
+                continue;
+            }
+            Dialect.execute(c, sql);
         }
         if (fresh) {
             for (String sql : ownComments(d, prefix)) {
@@ -169,6 +180,10 @@ final class Catalog {
             }
         }
     }
+
+    /** One of {@link #ownTables}' index statements: group 1 the index, group 2 the table. */
+    private static final java.util.regex.Pattern CREATE_INDEX =
+            java.util.regex.Pattern.compile("CREATE (?:UNIQUE )?INDEX IF NOT EXISTS (\\S+) ON (\\S+) .*");
 
     private static boolean exists(Connection c, String table) throws SQLException {
         var md = c.getMetaData();

@@ -151,6 +151,45 @@ class UpgradeWaitTest {
         assertThat(columns(url, PREFIX + layout.held)).as("the upgrade, once the transaction ended").contains(layout.column);
     }
 
+    /**
+     * An open of a depot whose tables are current changes nothing, so it must not wait for a write
+     * transaction on them either: PostgreSQL's {@code CREATE INDEX IF NOT EXISTS} takes a SHARE lock
+     * on the table before it finds the index present, behind the writer, and every write that comes
+     * later queues behind it (so one slow transaction of another process stalled every commit).
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("servers")
+    void anOpenOfCurrentTablesDoesNotWaitForWriteTransactionsOnThem(String db, TestDatabases.UrlSource source) throws Exception {
+        String url = url(source, "120s");
+        ExecutorService threads = Executors.newCachedThreadPool();
+        try (Depot first = Depot.open(url)) {
+            first.queue("warm").produce(dev.depot.Message.of("x"));
+            try (Connection holder = ReadableSchemaTest.jdbc(url)) {
+                holder.setAutoCommit(false);
+                try (Statement st = holder.createStatement()) {
+                    for (String t : List.of("changes", "queue_items", "blobs", "blob_uploads")) {
+                        st.executeUpdate("DELETE FROM " + PREFIX + t + " WHERE 1 = 0"); // holds the table as a writer does
+                    }
+                }
+                Future<Depot> open = threads.submit(() -> Depot.open(url));
+                try {
+                    open.get(STUCK_SECONDS, TimeUnit.SECONDS).close();
+                } finally {
+                    holder.rollback();
+                    if (!open.isDone()) {
+                        open.cancel(true);
+                    }
+                }
+            }
+        } finally {
+            threads.shutdownNow();
+        }
+    }
+
+    static Stream<Arguments> servers() {
+        return TestDatabases.all(PREFIX).filter(a -> a.get()[0].equals("postgresql") || a.get()[0].equals("mariadb"));
+    }
+
     private static long count(String url, String table) throws SQLException {
         try (Connection c = ReadableSchemaTest.jdbc(url); Statement st = c.createStatement();
                 ResultSet rs = st.executeQuery("SELECT COUNT(*) FROM " + PREFIX + table)) {
