@@ -180,6 +180,19 @@ final class SqlQueueStore implements QueueStore {
         }
     }
 
+    /** Stores the default options for {@code name} unless it is declared (read without a lock). */
+    void declareIfMissing(Connection c, String name) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT name FROM " + prefix + "queues WHERE name = ?")) {
+            ps.setString(1, name);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (rs.next()) {
+                    return;
+                }
+            }
+        }
+        loadOrCreate(c, name); // a concurrent insert fails as UNIQUE and the call runs again
+    }
+
     /**
      * One transaction: delete the declaration first (its row lock waits for producers and openers
      * holding it, so what they commit is seen below), then refuse if a queue still names it as its

@@ -44,11 +44,14 @@ final class Wakeups {
     }
 
     /**
-     * Makes sure the dead-letter queues items arrived in are declared, locking each declaration
-     * against a drop until commit, as a produce does: this process may still have a queue's options
-     * naming a dead-letter queue that another process has since stopped using and dropped; its dead
-     * letters then declare it again (default options) rather than be stored for a queue that is not
-     * listed, which a queue of that name created later would inherit.
+     * Makes sure the dead-letter queues items arrived in are declared: this process may still have a
+     * queue's options naming a dead-letter queue that another process has since stopped using and
+     * dropped; its dead letters then declare it again (default options) rather than be stored for a
+     * queue that is not listed, which a queue of that name created later would inherit. A plain read
+     * when it is declared, no lock: this runs after the call has locked items, and H2's lock on a
+     * declaration is exclusive, so locking here deadlocked with a transaction producing to the
+     * dead-letter queue (which locks declarations first). A drop racing with the arrival itself is
+     * not covered.
      */
     void declareArrivals(Connection c) throws SQLException {
         java.util.Set<String> queues = new java.util.TreeSet<>(); // by name: declaration rows locked in one order
@@ -56,7 +59,7 @@ final class Wakeups {
             queues.add(r.queue);
         }
         for (String q : queues) {
-            store.loadOrCreate(c, q);
+            store.declareIfMissing(c, q);
         }
     }
 
