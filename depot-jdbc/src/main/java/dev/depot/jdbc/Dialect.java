@@ -318,6 +318,15 @@ abstract class Dialect {
         return null;
     }
 
+    /**
+     * A lock shared by every depot of this JVM on the database {@code c} is connected to, that data
+     * transactions hold shared and schema changes exclusively, or null where the database's own locks
+     * keep them apart. See {@link H2Dialect#schemaChangeGate}.
+     */
+    java.util.concurrent.locks.ReadWriteLock schemaChangeGate(Connection c) throws SQLException {
+        return null;
+    }
+
     /** Undoes {@link #boundLockWaits} on the connection, or null where it ends with the transaction. */
     String unboundLockWaits() {
         return null;

@@ -60,6 +60,37 @@ final class H2Dialect extends Dialect {
         return "SET OPTIMIZE_REUSE_RESULTS FALSE";
     }
 
+    /** One gate per database (its file, or its in-memory name) in this JVM; a few bytes each. */
+    private static final java.util.concurrent.ConcurrentHashMap<String, java.util.concurrent.locks.ReadWriteLock> GATES =
+            new java.util.concurrent.ConcurrentHashMap<>();
+
+    /**
+     * H2 (2.4.240) adds a column by copying the table into a new one and dropping the old. Its
+     * exclusive table lock does not keep data transactions out: {@code SELECT … FOR UPDATE} takes no
+     * table lock, so the copy went through while a data transaction held row locks in the old table,
+     * and that transaction then wrote its rows, checked against the old table, into the new one while
+     * another writer locked the same keys there; and a statement that began before the copy and waited
+     * for the table wrote into the old table, whose rows were then dropped, after its commit had been
+     * acknowledged. Two depots writing while a third added an index made two writes of one key the same
+     * version, deleted a key twice, updated a deleted key and lost acknowledged writes
+     * ({@code MultiDepotChurnProbeTest}; the copy is H2's, plain JDBC shows it too). An embedded H2
+     * database is reachable from one JVM only (a file is locked by the JVM that opened it), so a lock
+     * of this JVM, per database, keeps data transactions and schema changes apart completely: every
+     * Depot data transaction holds it shared, every schema change ({@link JdbcBackend#alter}) exclusively.
+     * H2 reached through a server ({@code AUTO_SERVER}, an application's DataSource) from several JVMs
+     * is not covered: there, declare new indexes while no other process writes the collection.
+     */
+    @Override
+    java.util.concurrent.locks.ReadWriteLock schemaChangeGate(Connection c) throws SQLException {
+        String database;
+        try (PreparedStatement ps = c.prepareStatement("SELECT COALESCE(DATABASE_PATH(), 'mem:' || DATABASE())");
+                ResultSet rs = ps.executeQuery()) {
+            rs.next();
+            database = rs.getString(1);
+        }
+        return GATES.computeIfAbsent(database, k -> new java.util.concurrent.locks.ReentrantReadWriteLock());
+    }
+
     @Override
     String outboxRead() {
         return " FOR UPDATE";

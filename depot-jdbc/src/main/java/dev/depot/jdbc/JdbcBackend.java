@@ -51,6 +51,8 @@ final class JdbcBackend implements Backend {
     private final StampBlock stamps;
     private final PgListener listener;
     private volatile boolean closed;
+    /** Held shared by data transactions and exclusively by schema changes where the dialect has one ({@link Dialect#schemaChangeGate}). */
+    private volatile java.util.concurrent.locks.ReadWriteLock gate;
     /** Stamped on this backend's commits' events. */
     private final String origin;
 
@@ -130,6 +132,7 @@ final class JdbcBackend implements Backend {
         try {
             JdbcBackend b = new JdbcBackend(settings, options, pool, listenOn);
             b.read("creating Depot's tables", c -> {
+                b.gate = b.dialect.schemaChangeGate(c);
                 b.applyDatabaseSetting(c);
                 b.catalog.init(c);
                 return null;
@@ -227,7 +230,17 @@ final class JdbcBackend implements Backend {
     <T> T alter(String what, boolean exclusive, SqlWork<WriteTransaction, T> work) {
         TableLockWaits waits = dialect.boundLockWaits() == null ? null
                 : new TableLockWaits(settings.timeouts().statement(), what, settings.display());
-        return write(what, exclusive, waits, bounded(waits, work));
+        SqlWork<WriteTransaction, T> bounded = bounded(waits, work);
+        java.util.concurrent.locks.ReadWriteLock g = gate;
+        if (g == null) {
+            return write(what, exclusive, waits, bounded);
+        }
+        g.writeLock().lock(); // no data transaction of this JVM is under way while the table changes
+        try {
+            return write(what, exclusive, waits, bounded);
+        } finally {
+            g.writeLock().unlock();
+        }
     }
 
     /**
@@ -322,6 +335,19 @@ final class JdbcBackend implements Backend {
         if (closed) {
             throw new IllegalStateException("the depot is closed (" + settings + "); nothing was written");
         }
+        java.util.concurrent.locks.ReadWriteLock g = gate;
+        if (g == null) {
+            return inWriteUngated(c, exclusive, work);
+        }
+        g.readLock().lock(); // a schema change waits for this data transaction, and it for one under way
+        try {
+            return inWriteUngated(c, exclusive, work);
+        } finally {
+            g.readLock().unlock();
+        }
+    }
+
+    private <T> T inWriteUngated(Connection c, boolean exclusive, SqlWork<WriteTransaction, T> work) throws SQLException {
         long stamp = stamps.next(c);
         dialect.beginWrite(c);
         boolean ended = false;
