@@ -175,6 +175,30 @@ final class JdbcBackend implements Backend {
      * idle, the server restarted) the work runs once more on a fresh one: a read has no outcome to lose.
      * A timeout is not retried, so a call stays within its bound.
      */
+    /** A call that may throw {@link SQLException}. */
+    interface SqlCall<T> {
+        T call() throws SQLException;
+    }
+
+    /**
+     * Runs {@code call} holding the gate shared, where the dialect has one ({@link
+     * Dialect#schemaChangeGate}): a read of H2 met the table mid-copy ({@code 42S02}/{@code 42S03},
+     * table not found) while another depot added an index. Never around user code: a transaction's
+     * reads take it for one call at a time, so a schema change waits for statements, not snapshots.
+     */
+    <T> T shared(SqlCall<T> call) throws SQLException {
+        java.util.concurrent.locks.ReadWriteLock g = gate;
+        if (g == null) {
+            return call.call();
+        }
+        g.readLock().lock();
+        try {
+            return call.call();
+        } finally {
+            g.readLock().unlock();
+        }
+    }
+
     <T> T read(String what, SqlWork<Connection, T> work) {
         for (int attempt = 1; ; attempt++) {
             Connection c;
@@ -184,7 +208,7 @@ final class JdbcBackend implements Backend {
                 throw failures.map(e, what);
             }
             try (c) {
-                return work.run(c);
+                return shared(() -> work.run(c));
             } catch (SQLException e) {
                 if (attempt > 1 || !lostConnection(e)) {
                     throw failures.map(e, what);

@@ -74,7 +74,7 @@ final class TransactionSession implements Session {
     private <T> T call(CollectionSpec spec, SqlWork<View, T> work) {
         try {
             try {
-                return work.run(view());
+                return backend.shared(() -> work.run(view()));
             } catch (SQLException e) {
                 if (view == null || !backend.dialect.tableNewerThanSnapshot(e)) {
                     throw e;
@@ -85,7 +85,7 @@ final class TransactionSession implements Session {
                 // reads it: a conflict, which Retry.onConflict runs again.
                 String table = backend.table(spec).name;
                 if (backend.dialect.snapshotHasSchema() && newerTables.add(table)) {
-                    return work.run(view);
+                    return backend.shared(() -> work.run(view));
                 }
                 throw new ConflictException("a transaction on collection '" + spec.name() + "': its snapshot is older than the"
                         + " collection's table, which another process created or changed since; retry the transaction");
