@@ -161,6 +161,7 @@ class MultiDepotChurnProbeTest {
     /** One depot of the service, as one instance would hold it. */
     static final class Instance {
         final int n;
+        final boolean h2;
         final Depot depot;
         final WorkQueue queue;
         final ReadWriteLock declaration = new ReentrantReadWriteLock(); // its threads switch declarations together
@@ -170,6 +171,7 @@ class MultiDepotChurnProbeTest {
 
         Instance(int n, String url) {
             this.n = n;
+            this.h2 = url.startsWith("h2:");
             this.depot = Depot.open(url, DepotOptions.defaults().origin("inst" + n));
             this.depot.records(V1);
             this.queue = depot.queue(QUEUE, QueueOptions.leaseTimeout(Duration.ofMinutes(10)).maxAttempts(10_000));
@@ -255,8 +257,10 @@ class MultiDepotChurnProbeTest {
         for (int op = 0; op < OPS; op++) {
             if (op == switchAt) {
                 in.declaration.writeLock().lock();
+                SCHEMA_CHANGES.incrementAndGet(); // odd while under way
                 try {
                     in.depot.records(V2); // while the other depots keep writing with V1
+                    SCHEMA_CHANGES.incrementAndGet();
                     in.schema = V2;
                     model.count("declared V2");
                 } finally {
@@ -435,9 +439,25 @@ class MultiDepotChurnProbeTest {
         model.count("tx commit");
     }
 
-    /** Inside one snapshot: counts, unique values and index queries agree with a filter over the snapshot. */
+    /** Schema changes begun and ended (odd while one is under way). */
+    private static final AtomicLong SCHEMA_CHANGES = new AtomicLong();
+
+    /**
+     * Inside one snapshot: counts, unique values and index queries agree with a filter over the
+     * snapshot. On H2 a snapshot that spans another depot's schema change is not repeatable (H2
+     * copies the table; the copy shows later commits; CONTRACT §4, a known gap): such a snapshot's
+     * disagreements are counted, not reported.
+     */
     private static void snapshotCheck(Instance in, Model model) {
-        in.depot.inTransaction(tx -> checkIndexesAgainstFilter(tx.records(in.schema), false, "inst" + in.n + " snapshot", model));
+        long before = SCHEMA_CHANGES.get();
+        Model seen = new Model();
+        in.depot.inTransaction(tx -> checkIndexesAgainstFilter(tx.records(in.schema), false, "inst" + in.n + " snapshot", seen));
+        boolean spanned = before % 2 == 1 || SCHEMA_CHANGES.get() != before;
+        if (!seen.violations.isEmpty() && in.h2 && spanned) {
+            model.count("H2 snapshot across a schema change");
+        } else {
+            model.violations.addAll(seen.violations);
+        }
         model.count("snapshot check");
     }
 
