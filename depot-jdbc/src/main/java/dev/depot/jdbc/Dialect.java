@@ -348,6 +348,14 @@ abstract class Dialect {
     }
 
     /**
+     * Written before a query's SELECT that sorts by an index column: what the database needs to sort
+     * whole values, "" where it always does.
+     */
+    String sortedSelectPrefix() {
+        return "";
+    }
+
+    /**
      * Whether a query whose conditions the database may turn into an IN-list index lookup must be
      * parsed afresh on every run instead of reusing a cached plan.
      */

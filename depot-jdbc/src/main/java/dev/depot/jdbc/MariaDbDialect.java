@@ -257,6 +257,20 @@ final class MariaDbDialect extends Dialect {
         return "DROP INDEX IF EXISTS " + index + " ON " + table;
     }
 
+    /**
+     * MariaDB's filesort compares only the first {@code max_sort_length} bytes of each value's sort
+     * key (default 1024), and utf8mb4 weighs up to 4 bytes per character: index strings of up to 512
+     * code points that differ past the 256th character sorted as ties, so a sorted page came back in
+     * key order among them and the next keyset page repeated or skipped rows (found by
+     * {@code QueryEdgeProbeTest}: {@code "n"×512} and {@code "n"×511+"o"}). 4096 bytes cover any
+     * index value (512 × 4 bytes) and key (255 bytes); set per statement, so it holds on an
+     * application's DataSource too, and written as an executable comment that MySQL ignores.
+     */
+    @Override
+    String sortedSelectPrefix() {
+        return "/*M! SET STATEMENT max_sort_length=4096 FOR */ ";
+    }
+
     @Override
     String ascending(String column) {
         return column + " ASC"; // NULL is the smallest value in MariaDB

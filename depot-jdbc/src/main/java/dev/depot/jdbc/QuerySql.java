@@ -61,7 +61,7 @@ final class QuerySql {
         String shape = b.shape() + "|" + withOrderValue;
         String text = texts.computeIfAbsent(shape, s -> {
             String orderCol = plan.orderIndex() == QueryPlan.KEY_ORDER ? null : table.columns.get(plan.orderIndex());
-            StringBuilder sql = new StringBuilder("SELECT k, ver, ").append(table.docs.columns());
+            StringBuilder sql = new StringBuilder(orderCol == null ? "" : table.dialect.sortedSelectPrefix()).append("SELECT k, ver, ").append(table.docs.columns());
             if (withOrderValue && orderCol != null) {
                 sql.append(", ").append(orderCol);
             }

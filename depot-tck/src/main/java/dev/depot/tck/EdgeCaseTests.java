@@ -155,6 +155,39 @@ abstract class EdgeCaseTests extends FeatureTests {
         assertThat(eventsAfter(before)).isEmpty();
     }
 
+    /**
+     * Long index values that differ only past their 256th character sort by the whole value, also
+     * where the database sorts rather than walks an index (a range condition plus a limit): MariaDB's
+     * filesort compared only the first 1024 bytes of sort key and paged these in key order.
+     */
+    @Test
+    void longStringsDifferingNearTheEndSortAndPageByTheWholeValue() {
+        int max = IndexType.MAX_STRING_CODE_POINTS;
+        List<String> tags = List.of("x".repeat(max), "x".repeat(max - 1) + "y", "x".repeat(max - 1) + "w", "x".repeat(300) + "z",
+                "\uD83D\uDE00".repeat(max - 1) + "a", "\uD83D\uDE00".repeat(max), "x".repeat(max - 1) + "y");
+        insertTagged(tags);
+        List<String> ascending = tags.stream().sorted(dev.depot.spi.CodePoints::compare).distinct().toList();
+        List<String> descending = ascending.reversed();
+
+        for (Direction direction : Direction.values()) {
+            List<String> expected = new ArrayList<>();
+            for (String tag : direction == Direction.ASC ? ascending : descending) {
+                IntStream.range(0, tags.size()).filter(i -> tags.get(i).equals(tag)).forEach(i -> expected.add("t" + i));
+            }
+            for (int size = 1; size <= 3; size++) {
+                List<String> seen = new ArrayList<>();
+                dev.depot.Query<Doc> query = docs().query().where(Q.field("tag").gt("x")).orderBy("tag", direction).limit(size);
+                dev.depot.Page<Doc> page = query.page();
+                seen.addAll(ids(page.items()));
+                while (page.hasMore()) {
+                    page = query.after(page.nextCursor()).page();
+                    seen.addAll(ids(page.items()));
+                }
+                assertThat(seen).as("%s, pages of %d", direction, size).containsExactlyElementsOf(expected);
+            }
+        }
+    }
+
     @Test
     void extremeNumbersKeepTheirValueAndOrder() {
         Records<Integer, Counter> counters = depot().records(KitModel.COUNTERS);
