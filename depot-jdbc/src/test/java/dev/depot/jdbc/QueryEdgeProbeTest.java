@@ -324,6 +324,53 @@ class QueryEdgeProbeTest {
         }
     }
 
+    record Tag(String id, String code, Double d, Instant at, UUID u) {}
+
+    static final Schema<String, Tag> TAGS = Schema.of("tags", String.class, Tag.class).key(Tag::id)
+            .uniqueIndex("code", String.class, Tag::code)
+            .uniqueIndex("d", Double.class, Tag::d)
+            .uniqueIndex("at", Instant.class, Tag::at)
+            .uniqueIndex("u", UUID.class, Tag::u)
+            .build();
+
+    /**
+     * Unique indexes decide "the same value" exactly as queries do: strings by code point (case,
+     * trailing spaces, composed and decomposed forms are distinct), -0.0 is 0.0, instants within one
+     * microsecond are one value; every write's answer and the final contents must agree.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("databases")
+    void uniqueIndexesAgreeOnWhatIsTheSameValue(String db, TestDatabases.UrlSource opener) {
+        RecordsProbeTest.compare(db, opener, depot -> {
+            Log log = new Log();
+            Records<String, Tag> r = depot.records(TAGS);
+            List<String> codes = STRINGS.stream().filter(java.util.Objects::nonNull).distinct().toList();
+            for (int i = 0; i < codes.size(); i++) {
+                Tag t = new Tag("c" + i, codes.get(i), null, null, null);
+                log.add("insert code " + i, () -> r.insert(t));
+            }
+            List<Tag> others = List.of(new Tag("d1", null, 0.0, null, null), new Tag("d2", null, -0.0, null, null),
+                    new Tag("d3", null, Double.MIN_VALUE, null, null), new Tag("d4", null, -Double.MIN_VALUE, null, null),
+                    new Tag("a1", null, null, Instant.EPOCH, null), new Tag("a2", null, null, Instant.EPOCH.plusNanos(999), null),
+                    new Tag("a3", null, null, Instant.EPOCH.minusNanos(1), null), new Tag("a4", null, null, Instant.EPOCH.minusNanos(1000), null),
+                    new Tag("u1", null, null, null, new UUID(0, -1)), new Tag("u2", null, null, null, new UUID(-1, 0)),
+                    new Tag("u3", null, null, null, UUID.fromString("FFFFFFFF-FFFF-FFFF-0000-000000000000")),
+                    new Tag("c99", "a", null, null, null), new Tag("c98", "A", null, null, null), new Tag("c97", "a ", null, null, null));
+            for (Tag t : others) {
+                log.add("insert " + t.id(), () -> r.insert(t));
+            }
+            log.add("saveAll clash", () -> {
+                r.saveAll(List.of(new Tag("n1", "zz", null, null, null), new Tag("n2", "zz", null, null, null)));
+                return "saved";
+            });
+            log.add("keys", () -> r.query().list().stream().map(Tag::id).toList());
+            log.add("by d", () -> r.query().where(Q.field("d").isNotNull()).orderBy("d").list().stream().map(Tag::id).toList());
+            log.add("by at", () -> r.query().where(Q.field("at").isNotNull()).orderBy("at", Direction.DESC).list().stream().map(Tag::id).toList());
+            log.add("by u", () -> r.query().where(Q.field("u").isNotNull()).orderBy("u").list().stream().map(Tag::id).toList());
+            return log.lines;
+        });
+    }
+
     /** Records whose index values must be refused: the same refusal, naming collection and index, everywhere. */
     @ParameterizedTest(name = "{0}")
     @MethodSource("databases")
