@@ -300,6 +300,13 @@ abstract class QueryTests extends FeatureTests {
                 .as("the stored index value is the truncated one").isZero();
         assertThat(players().query().where(Q.field("joined").lt(base.plusNanos(123_457_000))).count()).isEqualTo(1);
         assertThat(players().query().where(Q.field("joined").ge(base.plusNanos(123_457_000))).count()).isZero();
+        // Operands are truncated too, so conditions compare microseconds, not the document's nanoseconds.
+        assertThat(players().query().where(Q.field("joined").gt(micros.plusNanos(1))).count())
+                .as("gt of a sub-microsecond operand is gt of its microsecond").isZero();
+        assertThat(players().query().where(Q.field("joined").between(micros.plusNanos(999), micros)).count())
+                .as("bounds inverted only below a microsecond are one microsecond").isEqualTo(1);
+        assertThat(players().query().where(Q.field("joined").between(micros.plusNanos(999), micros)).explain().ranges())
+                .extracting(Object::toString).containsExactly("joined [" + micros + ", " + micros + "]");
     }
 
     @Test
