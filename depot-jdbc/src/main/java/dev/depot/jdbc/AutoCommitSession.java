@@ -45,7 +45,7 @@ final class AutoCommitSession implements Session {
     @Override
     public WriteResult write(CollectionSpec spec, Write write) {
         Table t = backend.table(spec);
-        try (var held = backend.catalog.holdDeclarations(List.of(t))) {
+        try (var held = backend.catalog.holdDeclaration(t)) {
             return write(spec, t, write);
         }
     }
@@ -67,7 +67,7 @@ final class AutoCommitSession implements Session {
     @Override
     public List<WriteResult> writeAll(CollectionSpec spec, List<Write> writes) {
         Table t = backend.table(spec);
-        try (var held = backend.catalog.holdDeclarations(List.of(t))) {
+        try (var held = backend.catalog.holdDeclaration(t)) {
             return writeAll(spec, t, writes);
         }
     }
@@ -86,7 +86,7 @@ final class AutoCommitSession implements Session {
     @Override
     public WriteResult delete(CollectionSpec spec, Object key, long expectedVersion) {
         Table t = backend.table(spec);
-        try (var held = backend.catalog.holdDeclarations(List.of(t))) {
+        try (var held = backend.catalog.holdDeclaration(t)) {
             return delete(spec, t, key, expectedVersion);
         }
     }

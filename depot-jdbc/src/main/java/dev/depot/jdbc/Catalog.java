@@ -346,6 +346,11 @@ final class Catalog {
         return declarations.share(written, tables::get);
     }
 
+    /** {@link #holdDeclarations(java.util.Collection)} for an auto-commit write of one table. */
+    DeclarationLocks.Held holdDeclaration(Table written) {
+        return declarations.share(written, tables::get);
+    }
+
     private void prepareDeclaring(CollectionSpec spec, Reindexer reindexer) {
         Table known = tables.get(spec.name());
         if (known != null && known.spec.equals(spec)) {

@@ -47,6 +47,9 @@ final class DeclarationLocks {
      * throws {@link Conflicts#redeclared} otherwise, holding nothing.
      */
     Held share(Collection<Table> written, Function<String, Table> current) {
+        if (written.size() == 1) {
+            return share(written.iterator().next(), current);
+        }
         List<Table> tables = new ArrayList<>(written);
         tables.sort(java.util.Comparator.comparing(t -> t.spec.name()));
         List<Lock> held = new ArrayList<>(tables.size());
@@ -55,20 +58,49 @@ final class DeclarationLocks {
                 Lock lock = of(t.spec.name()).readLock();
                 lock.lock();
                 held.add(lock);
-                Table now = current.apply(t.spec.name());
-                if (now == null || !now.spec.equals(t.spec)) {
-                    throw Conflicts.redeclared(t.spec.name());
-                }
+                requireCurrent(t, current);
             }
-            return new Held(held);
+            return new Several(held);
         } catch (RuntimeException | Error e) {
-            new Held(held).close();
+            new Several(held).close();
             throw e;
         }
     }
 
+    /** {@link #share(Collection, Function)} for one table: every auto-commit write, so no copy, sort or list. */
+    Held share(Table t, Function<String, Table> current) {
+        Lock lock = of(t.spec.name()).readLock();
+        lock.lock();
+        try {
+            requireCurrent(t, current);
+            return new One(lock);
+        } catch (RuntimeException | Error e) {
+            lock.unlock();
+            throw e;
+        }
+    }
+
+    private static void requireCurrent(Table t, Function<String, Table> current) {
+        Table now = current.apply(t.spec.name());
+        if (now != t && (now == null || !now.spec.equals(t.spec))) {
+            throw Conflicts.redeclared(t.spec.name());
+        }
+    }
+
     /** Shared locks held by one write; closing releases them. */
-    record Held(List<Lock> locks) implements AutoCloseable {
+    sealed interface Held extends AutoCloseable permits One, Several {
+        @Override
+        void close();
+    }
+
+    private record One(Lock lock) implements Held {
+        @Override
+        public void close() {
+            lock.unlock();
+        }
+    }
+
+    private record Several(List<Lock> locks) implements Held {
         @Override
         public void close() {
             for (int i = locks.size() - 1; i >= 0; i--) {
