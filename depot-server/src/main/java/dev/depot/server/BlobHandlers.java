@@ -315,18 +315,7 @@ final class BlobHandlers {
         Blobs blobs = blobs(ctx);
         String prefix = ctx.queryParam("prefix");
         String delimiter = ctx.queryParam("delimiter");
-        String limitRaw = ctx.queryParam("limit");
-        int limit = ListOptions.DEFAULT_LIMIT;
-        if (limitRaw != null) {
-            try {
-                limit = Integer.parseInt(limitRaw.strip());
-            } catch (NumberFormatException e) {
-                limit = -1;
-            }
-            if (limit < 1 || limit > ListOptions.MAX_LIMIT) {
-                throw ProblemException.badRequest("invalid-limit", "limit must be an integer from 1 to " + ListOptions.MAX_LIMIT);
-            }
-        }
+        int limit = Limits.parse(ctx.queryParam("limit"), ListOptions.DEFAULT_LIMIT, ListOptions.MAX_LIMIT);
         if (delimiter != null && !delimiter.isEmpty() && !delimiter.equals("/")) {
             throw ProblemException.badRequest("invalid-delimiter", "delimiter must be / or absent");
         }

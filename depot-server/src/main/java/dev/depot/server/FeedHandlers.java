@@ -39,7 +39,7 @@ final class FeedHandlers {
     void poll(Context ctx) throws InterruptedException {
         Tenant tenant = Tenant.of(ctx);
         long after = sequence(ctx.queryParam("after"), "after");
-        int limit = limit(ctx.queryParam("limit"));
+        int limit = Limits.parse(ctx.queryParam("limit"), MAX_LIMIT, MAX_LIMIT);
         Duration wait = wait(ctx.queryParam("wait"));
         long deadline = System.nanoTime() + wait.toNanos();
         List<Map<String, Object>> events = new java.util.ArrayList<>();
@@ -59,20 +59,33 @@ final class FeedHandlers {
     }
 
     /**
-     * Reads up to {@code limit} events after {@code after}, adds the tenant's to {@code into} (under
-     * the names it uses) and returns the last sequence read: other tenants' events move the position
-     * on without being shown.
+     * Adds up to {@code limit} of the tenant's events after {@code after} to {@code into} (under the
+     * names it uses) and returns the last sequence read: other tenants' events and the server's own
+     * move the position on without being shown. It reads on past them until {@code limit} events are
+     * shown or the feed ends, but reads at most {@link #SCAN_PAGES} pages per call, so that a tenant
+     * with few events among many others' gets a short (even empty) page with {@code last} moved on,
+     * not a long request.
      */
     private long scan(Tenant tenant, long after, int limit, List<Map<String, Object>> into) {
         long last = after;
-        for (ChangeEvent e : feed.since(after, limit)) {
-            last = e.sequence();
-            if (tenant.owns(e.collection())) {
-                into.add(event(e, tenant.visible(e.collection())));
+        for (int page = 0; page < SCAN_PAGES && into.size() < limit; page++) {
+            int want = limit - into.size();
+            List<ChangeEvent> read = feed.since(last, want);
+            for (ChangeEvent e : read) {
+                last = e.sequence();
+                if (tenant.owns(e.collection())) {
+                    into.add(event(e, tenant.visible(e.collection())));
+                }
+            }
+            if (read.size() < want) {
+                break; // the end of the feed
             }
         }
         return last;
     }
+
+    /** Pages of other tenants' events one request reads past at most. */
+    private static final int SCAN_PAGES = 16;
 
     void stream(Context ctx) throws IOException, InterruptedException {
         Tenant tenant = Tenant.of(ctx);
@@ -148,21 +161,6 @@ final class FeedHandlers {
         } catch (NumberFormatException e) {
             throw ProblemException.badRequest("invalid-feed-position", name + " must be a sequence number >= 0");
         }
-    }
-
-    private static int limit(String raw) {
-        if (raw == null || raw.isBlank()) {
-            return MAX_LIMIT;
-        }
-        try {
-            int v = Integer.parseInt(raw.trim());
-            if (v >= 1 && v <= MAX_LIMIT) {
-                return v;
-            }
-        } catch (NumberFormatException e) {
-            // falls through to the problem
-        }
-        throw ProblemException.badRequest("invalid-feed-position", "limit must be an integer from 1 to " + MAX_LIMIT);
     }
 
     /** {@code 10s}, {@code 500ms} or a number of seconds; at most {@link #MAX_WAIT}. */

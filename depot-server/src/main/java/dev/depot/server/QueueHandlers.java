@@ -326,18 +326,7 @@ final class QueueHandlers {
                 throw ProblemException.badRequest("invalid-state", "state must be ready, scheduled, leased or dead");
             }
         }
-        String limitRaw = ctx.queryParam("limit");
-        int limit = 100;
-        if (limitRaw != null) {
-            try {
-                limit = Integer.parseInt(limitRaw.strip());
-            } catch (NumberFormatException e) {
-                limit = -1;
-            }
-            if (limit < 1 || limit > MAX_BATCH) {
-                throw ProblemException.badRequest("invalid-limit", "limit must be an integer from 1 to " + MAX_BATCH);
-            }
-        }
+        int limit = Limits.parse(ctx.queryParam("limit"), 100, MAX_BATCH);
         Page<QueueItem> page;
         try {
             page = q.list(state, limit, ctx.queryParam("cursor"));

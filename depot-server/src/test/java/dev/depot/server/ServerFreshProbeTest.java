@@ -187,4 +187,33 @@ class ServerFreshProbeTest {
             pool.shutdownNow();
         }
     }
+
+    /**
+     * The three paged routes read {@code limit} one way: the feed called a bad limit
+     * {@code invalid-feed-position} and took an empty one as its default, while queue items and blob
+     * listings refused an empty one; all took a sign ({@code +2}).
+     */
+    @Test
+    void limitIsReadOneWayOnEveryPagedRoute() {
+        assertThat(http.put("/v1/blobs/docs/b.txt", "b").status()).isEqualTo(201);
+        assertThat(http.put("/v1/blobs/docs/c.txt", "c").status()).isEqualTo(201);
+        assertThat(http.post("/v1/queues/q/messages", "{\"messages\": [{\"payload\": 1}, {\"payload\": 2}, {\"payload\": 3}]}").status())
+                .isEqualTo(201);
+        assertThat(http.put("/v1/collections/players/records/bea", ServerRecordsTest.player("bea", 11)).status()).isEqualTo(201);
+        assertThat(http.put("/v1/collections/players/records/cid", ServerRecordsTest.player("cid", 12)).status()).isEqualTo(201);
+        java.util.Map<String, String> routes = java.util.Map.of(
+                "/v1/changes?", "events", "/v1/blobs/docs?", "items", "/v1/queues/q/items?state=ready&", "items");
+        long before = depot.changes().lastSequence();
+        routes.forEach((route, list) -> {
+            assertThat(http.get(route + "limit=2").json().get(list).size()).as(route + "limit=2").isEqualTo(2);
+            assertThat(http.get(route + "limit=").json().get(list).size()).as(route + "limit= (the default)").isGreaterThanOrEqualTo(3);
+            assertThat(http.get(route + "limit=%202%20").json().get(list).size()).as(route + "limit= 2 ").isEqualTo(2);
+            for (String bad : List.of("abc", "0", "-1", "%2B2", "99999999", "99999999999", "2.0", "0x10")) {
+                Http.Response r = http.get(route + "limit=" + bad);
+                problem(route + "limit=" + bad, r, 400, "limit must be an integer from 1 to");
+                assertThat(r.json().get("type").asString()).as(route + bad).endsWith("invalid-limit");
+            }
+        });
+        assertThat(depot.changes().lastSequence()).as("no commit").isEqualTo(before);
+    }
 }
