@@ -45,7 +45,7 @@ final class Catalog {
         this.d = backend.dialect;
         this.prefix = prefix;
         this.registry = new Registry(prefix);
-        this.evolution = new SchemaEvolution(d, prefix, registry);
+        this.evolution = new SchemaEvolution(d, prefix, registry, backend::rebuilding);
     }
 
     /** Creates Depot's own tables if missing (with {@code ddl=create}), or checks they exist ({@code validate}). */
@@ -344,6 +344,11 @@ final class Catalog {
      */
     DeclarationLocks.Held holdDeclarations(java.util.Collection<Table> written) {
         return declarations.share(written, tables::get);
+    }
+
+    /** Whether this depot is declaring {@code collection} anew right now ({@link DeclarationLocks#isDeclaring}). */
+    boolean isDeclaring(String collection) {
+        return declarations.isDeclaring(collection);
     }
 
     /** {@link #holdDeclarations(java.util.Collection)} for an auto-commit write of one table. */

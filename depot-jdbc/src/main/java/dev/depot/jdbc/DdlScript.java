@@ -32,7 +32,7 @@ final class DdlScript implements Backend {
     DdlScript(JdbcSettings settings) {
         this.settings = settings;
         this.registry = new Registry(settings.tablePrefix());
-        this.evolution = new SchemaEvolution(settings.dialect(), settings.tablePrefix(), registry);
+        this.evolution = new SchemaEvolution(settings.dialect(), settings.tablePrefix(), registry, table -> {});
         statements.addAll(Catalog.ownTables(settings.dialect(), settings.tablePrefix()));
         statements.addAll(Catalog.ownComments(settings.dialect(), settings.tablePrefix()));
     }

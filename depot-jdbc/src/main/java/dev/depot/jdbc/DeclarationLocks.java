@@ -30,6 +30,12 @@ final class DeclarationLocks {
         return locks.computeIfAbsent(collection, c -> new ReentrantReadWriteLock());
     }
 
+    /** Whether a declaration of {@code collection} is under way in this depot (its lock is held exclusively). */
+    boolean isDeclaring(String collection) {
+        ReentrantReadWriteLock lock = locks.get(collection);
+        return lock != null && lock.isWriteLocked();
+    }
+
     /** Runs {@code change} holding {@code collection}'s lock exclusively. */
     <T> T declaring(String collection, java.util.function.Supplier<T> change) {
         Lock lock = of(collection).writeLock();

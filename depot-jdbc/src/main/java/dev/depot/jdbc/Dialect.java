@@ -323,7 +323,7 @@ abstract class Dialect {
      * transactions hold shared and schema changes exclusively, or null where the database's own locks
      * keep them apart. See {@link H2Dialect#schemaChangeGate}.
      */
-    java.util.concurrent.locks.ReadWriteLock schemaChangeGate(Connection c) throws SQLException {
+    SchemaChangeGate schemaChangeGate(Connection c) throws SQLException {
         return null;
     }
 

@@ -61,7 +61,7 @@ final class H2Dialect extends Dialect {
     }
 
     /** One gate per database (its file, or its in-memory name) in this JVM; a few bytes each. */
-    private static final java.util.concurrent.ConcurrentHashMap<String, java.util.concurrent.locks.ReadWriteLock> GATES =
+    private static final java.util.concurrent.ConcurrentHashMap<String, SchemaChangeGate> GATES =
             new java.util.concurrent.ConcurrentHashMap<>();
 
     /**
@@ -76,19 +76,20 @@ final class H2Dialect extends Dialect {
      * ({@code MultiDepotChurnProbeTest}; the copy is H2's, plain JDBC shows it too). An embedded H2
      * database is reachable from one JVM only (a file is locked by the JVM that opened it), so a lock
      * of this JVM, per database, keeps data transactions and schema changes apart completely: every
-     * Depot data transaction holds it shared, every schema change ({@link JdbcBackend#alter}) exclusively.
+     * Depot data transaction holds it shared, every schema change ({@link JdbcBackend#alter}) exclusively;
+     * and a snapshot that reads a table copied since it began is refused ({@link SchemaChangeGate}).
      * H2 reached through a server ({@code AUTO_SERVER}, an application's DataSource) from several JVMs
      * is not covered: there, declare new indexes while no other process writes the collection.
      */
     @Override
-    java.util.concurrent.locks.ReadWriteLock schemaChangeGate(Connection c) throws SQLException {
+    SchemaChangeGate schemaChangeGate(Connection c) throws SQLException {
         String database;
         try (PreparedStatement ps = c.prepareStatement("SELECT COALESCE(DATABASE_PATH(), 'mem:' || DATABASE())");
                 ResultSet rs = ps.executeQuery()) {
             rs.next();
             database = rs.getString(1);
         }
-        return GATES.computeIfAbsent(database, k -> new java.util.concurrent.locks.ReentrantReadWriteLock());
+        return GATES.computeIfAbsent(database, k -> new SchemaChangeGate());
     }
 
     @Override

@@ -52,7 +52,7 @@ final class JdbcBackend implements Backend {
     private final PgListener listener;
     private volatile boolean closed;
     /** Held shared by data transactions and exclusively by schema changes where the dialect has one ({@link Dialect#schemaChangeGate}). */
-    private volatile java.util.concurrent.locks.ReadWriteLock gate;
+    private volatile SchemaChangeGate gate;
     /** Stamped on this backend's commits' events. */
     private final String origin;
 
@@ -187,7 +187,7 @@ final class JdbcBackend implements Backend {
      * reads take it for one call at a time, so a schema change waits for statements, not snapshots.
      */
     <T> T shared(SqlCall<T> call) throws SQLException {
-        java.util.concurrent.locks.ReadWriteLock g = gate;
+        SchemaChangeGate g = gate;
         if (g == null) {
             return call.call();
         }
@@ -197,6 +197,26 @@ final class JdbcBackend implements Backend {
         } finally {
             g.readLock().unlock();
         }
+    }
+
+    /** The {@link SchemaChangeGate#clock} of the gate, 0 where there is none; read under {@link #shared}. */
+    long schemaClock() {
+        SchemaChangeGate g = gate;
+        return g == null ? 0 : g.clock();
+    }
+
+    /** Notes, inside {@link #alter}, that a schema change is about to rebuild {@code table} (where the dialect has a gate). */
+    void rebuilding(String table) {
+        SchemaChangeGate g = gate;
+        if (g != null) {
+            g.rebuilding(table);
+        }
+    }
+
+    /** Whether a schema change rebuilt {@code table} after {@link #schemaClock} read {@code since}. */
+    boolean rebuiltSince(String table, long since) {
+        SchemaChangeGate g = gate;
+        return g != null && g.rebuiltSince(table, since);
     }
 
     <T> T read(String what, SqlWork<Connection, T> work) {
@@ -255,7 +275,7 @@ final class JdbcBackend implements Backend {
         TableLockWaits waits = dialect.boundLockWaits() == null ? null
                 : new TableLockWaits(settings.timeouts().statement(), what, settings.display());
         SqlWork<WriteTransaction, T> bounded = bounded(waits, work);
-        java.util.concurrent.locks.ReadWriteLock g = gate;
+        SchemaChangeGate g = gate;
         if (g == null) {
             return write(what, exclusive, waits, bounded);
         }
@@ -359,7 +379,7 @@ final class JdbcBackend implements Backend {
         if (closed) {
             throw new IllegalStateException("the depot is closed (" + settings + "); nothing was written");
         }
-        java.util.concurrent.locks.ReadWriteLock g = gate;
+        SchemaChangeGate g = gate;
         if (g == null) {
             return inWriteUngated(c, exclusive, work);
         }

@@ -34,7 +34,14 @@ final class SchemaEvolution {
     private final String prefix;
     private final Registry registry;
 
-    SchemaEvolution(Dialect d, String prefix, Registry registry) {
+    /**
+     * Told of each collection table about to be altered, before the ALTER: H2 copies the table, and a
+     * snapshot older than the copy must not read it ({@link SchemaChangeGate}).
+     */
+    private final java.util.function.Consumer<String> rebuilding;
+
+    SchemaEvolution(Dialect d, String prefix, Registry registry, java.util.function.Consumer<String> rebuilding) {
+        this.rebuilding = rebuilding;
         this.d = d;
         this.prefix = prefix;
         this.registry = registry;
@@ -383,11 +390,15 @@ final class SchemaEvolution {
                 clauses.add("ADD " + (unique ? "UNIQUE " : "") + "INDEX IF NOT EXISTS " + sqlIndexes.get(i) + " ("
                         + (unique ? columns.get(i) : d.indexColumns(columns.get(i))) + ")");
             }
+            rebuilding.accept(table);
             Dialect.execute(c, "ALTER TABLE " + table + " " + String.join(", ", clauses));
         }
         for (int i : revived) {
             // Written around by another declaration: start from nothing so the refill cannot collide with stale values.
             Dialect.execute(c, "UPDATE " + table + " SET " + columns.get(i) + " = NULL");
+        }
+        if (!oneAlter && !added.isEmpty()) {
+            rebuilding.accept(table);
         }
         for (int i : oneAlter ? List.<Integer>of() : added) {
             String text = TableComments.index(spec.index(i));
@@ -427,6 +438,7 @@ final class SchemaEvolution {
         for (int i = 0; i < stored.indexes().size(); i++) {
             if (stored.stale().get(i)) {
                 Dialect.execute(c, d.dropIndex(stored.table(), stored.sqlIndexes().get(i)));
+                rebuilding.accept(stored.table());
                 Dialect.execute(c, "ALTER TABLE " + stored.table() + " DROP COLUMN " + stored.columns().get(i));
                 dropped.add(stored.indexes().get(i).name());
             } else {

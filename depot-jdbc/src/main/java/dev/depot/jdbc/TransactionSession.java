@@ -1,8 +1,8 @@
 package dev.depot.jdbc;
 
 import dev.depot.ConflictException;
-import dev.depot.spi.Conflicts;
 import dev.depot.spi.CollectionSpec;
+import dev.depot.spi.Conflicts;
 import dev.depot.spi.QueryPlan;
 import dev.depot.spi.QueueOp;
 import dev.depot.spi.Session;
@@ -41,6 +41,8 @@ final class TransactionSession implements Session {
     private long epoch;
     /** Tables another process created after this snapshot began, found by reading them ({@link Dialect#snapshotHasSchema}). */
     private final java.util.Set<String> newerTables = new java.util.HashSet<>();
+    /** {@link JdbcBackend#schemaClock} when the snapshot began: a table rebuilt after it is refused ({@link SchemaChangeGate}). */
+    private long schemaClock;
     private boolean ended;
     /** Stored with the commit's change events, see {@link Feed#lookup}. */
     private String commitId;
@@ -59,6 +61,7 @@ final class TransactionSession implements Session {
         if (view == null) {
             Connection c = backend.connection();
             epoch = backend.catalog.ddlEpoch(); // before the snapshot: a table created later may be missing from it
+            schemaClock = backend.schemaClock(); // under the gate, as the snapshot begins: no copy between the two
             try {
                 backend.dialect.beginSnapshot(c);
             } catch (SQLException e) {
@@ -74,7 +77,7 @@ final class TransactionSession implements Session {
     private <T> T call(CollectionSpec spec, SqlWork<View, T> work) {
         try {
             try {
-                return backend.shared(() -> work.run(view()));
+                return backend.shared(() -> work.run(current(spec)));
             } catch (SQLException e) {
                 if (view == null || !backend.dialect.tableNewerThanSnapshot(e)) {
                     throw e;
@@ -87,12 +90,36 @@ final class TransactionSession implements Session {
                 if (backend.dialect.snapshotHasSchema() && newerTables.add(table)) {
                     return backend.shared(() -> work.run(view));
                 }
-                throw new ConflictException("a transaction on collection '" + spec.name() + "': its snapshot is older than the"
-                        + " collection's table, which another process created or changed since; retry the transaction");
+                throw tableNewerThanSnapshot(spec);
             }
         } catch (SQLException e) {
             throw backend.failures.map(e, "a transaction on collection '" + spec.name() + "'");
         }
+    }
+
+    /**
+     * The view, refusing a read of a table that a schema change rebuilt since the snapshot began: on
+     * H2 the rebuilt table is a copy holding every row committed when it was made, later commits
+     * included, so the snapshot would not be repeatable. Runs under the gate, so no copy comes between
+     * the check and the read. A rebuild by this depot's own redeclaration makes the handle stale, and
+     * is refused as stale (as memory refuses it: open it again); another depot's, or one older than a
+     * handle opened after it, as a conflict (run the transaction again).
+     */
+    private View current(CollectionSpec spec) throws SQLException {
+        View v = view();
+        if (backend.rebuiltSince(backend.table(spec).name, schemaClock)) {
+            if (backend.catalog.isDeclaring(spec.name())) {
+                throw Conflicts.redeclared(spec.name()); // installed once the declaration ends
+            }
+            backend.table(spec); // stale if that declaration ended meanwhile
+            throw tableNewerThanSnapshot(spec);
+        }
+        return v;
+    }
+
+    private static ConflictException tableNewerThanSnapshot(CollectionSpec spec) {
+        return new ConflictException("a transaction on collection '" + spec.name() + "': its snapshot is older than the"
+                + " collection's table, which another process or depot created or changed since; retry the transaction");
     }
 
     @Override
