@@ -9,8 +9,6 @@ import java.util.List;
  * tag is its content etag, quoted.
  */
 final class Etags {
-    static final long NO_MATCH = -1;
-
     private Etags() {}
 
     static String of(long version) {
@@ -64,17 +62,23 @@ final class Etags {
         return out;
     }
 
-    /** The version an {@code If-Match} names, or {@link #NO_MATCH}. Lists and weak tags are not supported. */
-    static long version(String header) {
-        String h = header.trim();
-        if (h.startsWith("\"") && h.endsWith("\"") && h.length() >= 2) {
-            h = h.substring(1, h.length() - 1);
+    /**
+     * The record versions an {@code If-Match} list names ({@code "3"}, {@code 3}, {@code "3", "5"}),
+     * in the order given; weak tags and tags that are no version are left out, as they can never
+     * match. The caller handles {@code *} first. Empty when nothing can match.
+     */
+    static List<Long> versions(String header) {
+        List<Long> out = new ArrayList<>();
+        for (String t : strongTags(header)) {
+            try {
+                long v = Long.parseLong(t);
+                if (v >= 1 && !out.contains(v)) {
+                    out.add(v);
+                }
+            } catch (NumberFormatException e) {
+                // not a version: cannot match
+            }
         }
-        try {
-            long v = Long.parseLong(h);
-            return v >= 1 ? v : NO_MATCH;
-        } catch (NumberFormatException e) {
-            return NO_MATCH;
-        }
+        return out;
     }
 }

@@ -6,6 +6,7 @@ import dev.depot.Records;
 import dev.depot.VersionConflictException;
 import dev.depot.Versioned;
 import io.javalin.http.Context;
+import java.util.List;
 import java.util.Map;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.ObjectMapper;
@@ -97,16 +98,34 @@ final class RecordHandlers {
             if (ifMatch.trim().equals("*")) {
                 return records.update(value);
             }
-            long expected = Etags.version(ifMatch);
-            if (expected == Etags.NO_MATCH) {
-                throw stale("collection '" + collection + "': If-Match names no version");
-            }
-            return records.update(value, expected);
+            return records.update(value, matched(records, collection, records.schema().keyOf(value), ifMatch));
         } catch (NotFoundException e) {
             throw stale("collection '" + collection + "': the record does not exist (If-Match)");
         } catch (VersionConflictException e) {
             throw stale("collection '" + collection + "': the record is not at the version If-Match names");
         }
+    }
+
+    /**
+     * The version to write at for an {@code If-Match} other than {@code *}: the one it names, or, for a
+     * list ({@code "3", "5"}: RFC 9110, any may match), the record's current version if the list holds
+     * it — the write is then conditional on that version, so a change in between still fails it.
+     */
+    private static long matched(Records<String, JsonNode> records, String collection, String key, String ifMatch) {
+        List<Long> named = Etags.versions(ifMatch);
+        if (named.isEmpty()) {
+            throw stale("collection '" + collection + "': If-Match names no version");
+        }
+        if (named.size() == 1) {
+            return named.get(0);
+        }
+        long current = records.getVersioned(key)
+                .orElseThrow(() -> stale("collection '" + collection + "': the record does not exist (If-Match)"))
+                .version();
+        if (!named.contains(current)) {
+            throw stale("collection '" + collection + "': the record is not at a version If-Match names");
+        }
+        return current;
     }
 
     void delete(Context ctx) {
@@ -121,12 +140,8 @@ final class RecordHandlers {
                 throw stale("collection '" + collection + "': the record does not exist (If-Match)");
             }
         } else {
-            long expected = Etags.version(ifMatch);
-            if (expected == Etags.NO_MATCH) {
-                throw stale("collection '" + collection + "': If-Match names no version");
-            }
             try {
-                deleted = records.delete(key, expected);
+                deleted = records.delete(key, matched(records, collection, key, ifMatch));
             } catch (VersionConflictException e) {
                 throw stale("collection '" + collection + "': the record is not at the version If-Match names");
             }

@@ -216,4 +216,28 @@ class ServerFreshProbeTest {
         });
         assertThat(depot.changes().lastSequence()).as("no commit").isEqualTo(before);
     }
+
+    /**
+     * {@code If-Match: "1", "2"} is a list, any of which may match (RFC 9110): the record's PUT and
+     * DELETE read it as one malformed tag and answered 412 although the record was at version 1.
+     * Weak tags never match an If-Match.
+     */
+    @Test
+    void recordIfMatchListsMatchAnyVersionNamedAndWeakTagsNone() {
+        String ann = "/v1/collections/players/records/ann";
+        problem("weak tag", http.put(ann, ServerRecordsTest.player("ann", 11), "If-Match", "W/\"1\""), 412, "version");
+        problem("list without the version", http.put(ann, ServerRecordsTest.player("ann", 11), "If-Match", "\"5\", \"7\""), 412, "version");
+        problem("list of weak tags", http.put(ann, ServerRecordsTest.player("ann", 11), "If-Match", "W/\"1\", W/\"2\""), 412, "version");
+        assertThat(http.get(ann).etag()).as("refused writes change nothing").isEqualTo("\"1\"");
+
+        Http.Response put = http.put(ann, ServerRecordsTest.player("ann", 12), "If-Match", "\"7\", \"1\", W/\"9\"");
+        assertThat(put.status()).as(put.body()).isEqualTo(200);
+        assertThat(put.etag()).isEqualTo("\"2\"");
+        assertThat(http.put(ann, ServerRecordsTest.player("ann", 13), "If-Match", "\"1\", \"3\"").status()).as("1 is gone").isEqualTo(412);
+
+        problem("delete, list without the version", http.delete(ann, "If-Match", "\"1\", \"3\""), 412, "version");
+        assertThat(http.delete(ann, "If-Match", "\"1\", \"2\"").status()).isEqualTo(204);
+        problem("delete of a missing record", http.delete(ann, "If-Match", "\"1\", \"2\""), 412, "does not exist");
+        problem("put of a missing record", http.put(ann, ServerRecordsTest.player("ann", 14), "If-Match", "\"1\", \"2\""), 412, "does not exist");
+    }
 }
