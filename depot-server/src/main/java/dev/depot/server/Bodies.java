@@ -68,21 +68,31 @@ final class Bodies {
     }
 
     /**
-     * Refuses, before reading, a body declared as anything but JSON ({@code application/json} or
-     * {@code application/*+json}; no {@code Content-Type} is taken as JSON). A form or plain-text body
-     * that happened to parse was stored as if it were JSON; those two are also what a web page may
-     * send to a server on localhost without the browser asking first (no CORS preflight).
+     * Refuses, before reading, a body not declared as JSON ({@code application/json} or
+     * {@code application/*+json}). A form or plain-text body that happened to parse was stored as if
+     * it were JSON; those, and a POST whose body has no declared type at all (a typeless {@code Blob}
+     * in {@code fetch}), are what a web page may send to a keyless server on localhost without the
+     * browser asking first (no CORS preflight). A declared JSON type needs one.
      */
     private static void requireJson(Context ctx) {
         java.util.Enumeration<String> types = ctx.req().getHeaders("Content-Type");
+        boolean declared = false;
         while (types != null && types.hasMoreElements()) {
+            declared = true;
             String media = types.nextElement().split(";", 2)[0].strip().toLowerCase(java.util.Locale.ROOT);
             boolean json = media.equals("application/json") || (media.startsWith("application/") && media.endsWith("+json"));
             if (!json) {
-                throw new ProblemException(415, "unsupported-media-type", "Unsupported media type",
-                        "Content-Type must be application/json (or absent): this route takes a JSON object");
+                throw unsupported();
             }
         }
+        if (!declared) {
+            throw unsupported();
+        }
+    }
+
+    private static ProblemException unsupported() {
+        return new ProblemException(415, "unsupported-media-type", "Unsupported media type",
+                "Content-Type must be application/json: this route takes a JSON object (curl: --json)");
     }
 
     private byte[] read(Context ctx) {
