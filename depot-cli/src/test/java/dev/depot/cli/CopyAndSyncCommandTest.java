@@ -37,12 +37,12 @@ class CopyAndSyncCommandTest {
     static void populate(Depot depot, int records) throws Exception {
         try (DepotServer server = DepotServer.start(depot, ServerConfig.of("127.0.0.1", 0).withStopTimeout(Duration.ofMillis(100)))) {
             HttpClient c = HttpClient.newHttpClient();
-            c.send(HttpRequest.newBuilder(URI.create(server.url() + "/v1/collections/players")).PUT(HttpRequest.BodyPublishers.ofString(
+            c.send(HttpRequest.newBuilder(URI.create(server.url() + "/v1/collections/players")).header("Content-Type", "application/json").PUT(HttpRequest.BodyPublishers.ofString(
                     "{\"key\": \"/id\", \"indexes\": [{\"name\": \"score\", \"type\": \"long\", \"pointer\": \"/score\"}]}")).build(),
                     HttpResponse.BodyHandlers.discarding());
             for (int i = 0; i < records; i++) {
                 HttpResponse<String> r = c.send(HttpRequest.newBuilder(URI.create(server.url() + "/v1/collections/players/records/p" + i))
-                        .PUT(HttpRequest.BodyPublishers.ofString("{\"id\": \"p" + i + "\", \"score\": " + i + "}")).build(),
+                        .header("Content-Type", "application/json").PUT(HttpRequest.BodyPublishers.ofString("{\"id\": \"p" + i + "\", \"score\": " + i + "}")).build(),
                         HttpResponse.BodyHandlers.ofString());
                 assertThat(r.statusCode()).as(r.body()).isIn(200, 201);
             }

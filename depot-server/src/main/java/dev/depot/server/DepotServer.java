@@ -61,6 +61,7 @@ public final class DepotServer implements AutoCloseable {
         QueueHandlers queues = new QueueHandlers(depot, bodies, json, () -> stopping);
         BatchHandler batch = new BatchHandler(depot, collections, queues, bodies);
         Access access = new Access(config.apiKeys());
+        RebindingGuard rebinding = RebindingGuard.of(config);
         this.metrics = new Metrics(depot, queues::served);
         List<Route> table = new ArrayList<>();
         table.add(new Route(HandlerType.GET, "/health/live", null, false, "health", "the process answers", health::live));
@@ -103,7 +104,7 @@ public final class DepotServer implements AutoCloseable {
             // A method the path does not have is 405 with Allow, not 404 "no route" (the path exists).
             c.http.prefer405over404 = true;
             for (Route r : routes) {
-                route(c, r, access, problems);
+                route(c, r, rebinding, access, problems);
             }
         });
     }
@@ -236,7 +237,7 @@ public final class DepotServer implements AutoCloseable {
         });
     }
 
-    private void route(JavalinConfig c, Route route, Access access, Problems problems) {
+    private void route(JavalinConfig c, Route route, RebindingGuard rebinding, Access access, Problems problems) {
         c.routes.addHttpHandler(route.method(), route.path(), ctx -> {
             ctx.attribute(Routes.TEMPLATE, route.path());
             inFlight.incrementAndGet();
@@ -245,6 +246,7 @@ public final class DepotServer implements AutoCloseable {
                     problems.write(ctx, 503, "stopping", "Service unavailable", "the server is stopping");
                     return;
                 }
+                rebinding.check(ctx);
                 access.check(ctx, route);
                 queryParametersOnce(ctx);
                 route.handler().handle(ctx);
