@@ -12,7 +12,8 @@ import java.util.List;
  * A queue's two hot calls on PostgreSQL without a transaction of their own, when the general path's
  * work would be empty: a claim is one statement, {@code UPDATE … WHERE id IN (SELECT … FOR UPDATE
  * SKIP LOCKED) RETURNING} guarded by the due-work seek in the same statement (1 round trip instead
- * of 4; when something is due it claims nothing and says so, and the general path runs), and completing
+ * of 4; when something is due it claims nothing and says so, and the general path runs), whose
+ * leases end after the lease timeout in force, read by the statement itself, and completing
  * leases of a queue without a dead-letter queue is one batch of {@code DELETE}s that each check the
  * token and the expiry (1 instead of 3). The results are those of the general path: PostgreSQL
  * re-checks a locked row's conditions against its newest version, so a claim never takes a row
@@ -35,14 +36,18 @@ final class AutoCommitQueueCalls {
         this.queue = queue;
         this.store = store;
         String t = store.items;
-        // One row at least: the claimed rows, or one row of nulls; the last column says whether
-        // something was due, in which case nothing was claimed (NOT EXISTS: a one-time filter).
-        this.claimSql = "WITH due AS (SELECT 1 FROM " + t + " WHERE queue = ? AND due_at <= ? LIMIT 1),"
+        // One row at least: the claimed rows, or one row of nulls; then a column that says whether
+        // something was due, in which case nothing was claimed (NOT EXISTS: a one-time filter), and
+        // the queue's options in force (a plain read: the lease timeout of the leases granted here).
+        this.claimSql = "WITH opts AS (SELECT " + SqlQueueStore.OPTION_COLUMNS + " FROM " + store.prefix + "queues WHERE name = ?),"
+                + " due AS (SELECT 1 FROM " + t + " WHERE queue = ? AND due_at <= ? LIMIT 1),"
                 + " claimed AS (UPDATE " + t + " SET state = 2, attempts = attempts + 1, token = CAST(? AS VARCHAR) || CAST(id AS VARCHAR),"
-                + " leased_at = ?, holder = ?, due_at = ?, ver = ver + 1 WHERE NOT EXISTS (SELECT 1 FROM due) AND id IN (SELECT id FROM " + t
+                + " leased_at = ?, holder = ?, due_at = ? + (SELECT lease_micros FROM opts), ver = ver + 1"
+                + " WHERE NOT EXISTS (SELECT 1 FROM due) AND id IN (SELECT id FROM " + t
                 + " WHERE queue = ? AND state = 0 AND ready_at <= ? ORDER BY ready_at, rseq LIMIT ? FOR UPDATE SKIP LOCKED)"
                 + " RETURNING " + QueueTables.ITEM_COLUMNS + ", payload)"
-                + " SELECT claimed.*, EXISTS (SELECT 1 FROM due) AS due_found FROM (VALUES (1)) AS one LEFT JOIN claimed ON true";
+                + " SELECT claimed.*, EXISTS (SELECT 1 FROM due) AS due_found, opts.* FROM (VALUES (1)) AS one LEFT JOIN claimed ON true"
+                + " LEFT JOIN opts ON true";
         // No queue condition: with one, PostgreSQL's generic plan may scan (queue, due_at) over every
         // leased row instead of the primary key (measured: 5 ms a delete at 3,000 leased). A token is
         // set only while its row is leased in the queue that leased it, which core checked is this one.
@@ -54,23 +59,32 @@ final class AutoCommitQueueCalls {
         return d instanceof PostgresDialect;
     }
 
+    /** Where {@link #claimSql}'s options begin: after the item columns, the payload and {@code due_found}. */
+    private static final int CLAIM_OPTIONS = 23;
+
     /** Leases up to {@code max} items in FIFO order; null when something is due (the general path processes it first). */
-    List<Lease> claim(String holder, int max, long leaseMicros) {
+    List<Lease> claim(String holder, int max) {
         return store.autoCommit("leasing from queue " + queue.name, c -> {
             long now = store.now();
             List<QueueRow> rows = new ArrayList<>(Math.min(max, 64));
             try (PreparedStatement ps = c.prepareStatement(claimSql)) {
                 ps.setString(1, queue.name);
-                ps.setLong(2, now);
-                ps.setString(3, store.token() + ".");
-                ps.setLong(4, now);
-                ps.setString(5, holder);
-                ps.setLong(6, now + leaseMicros);
-                ps.setString(7, queue.name);
-                ps.setLong(8, now);
-                ps.setInt(9, max);
+                ps.setString(2, queue.name);
+                ps.setLong(3, now);
+                ps.setString(4, store.token() + ".");
+                ps.setLong(5, now);
+                ps.setString(6, holder);
+                ps.setLong(7, now);
+                ps.setString(8, queue.name);
+                ps.setLong(9, now);
+                ps.setInt(10, max);
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
+                        if (rows.isEmpty()) {
+                            // Not declared (dropped): nothing to claim, and the defaults, as everywhere.
+                            queue.seen = rs.getObject(CLAIM_OPTIONS) == null ? dev.depot.QueueOptions.defaults()
+                                    : SqlQueueStore.options(rs, CLAIM_OPTIONS);
+                        }
                         if (rs.getObject(1) == null) {
                             return rs.getBoolean("due_found") ? null : List.of();
                         }

@@ -33,6 +33,11 @@ import java.util.Set;
  * {@code (queue, state, ready_at, rseq)} index, skipping rows other consumers have locked, and
  * marks them leased with a fresh token; settling locks the leased rows by id and checks the token
  * and the expiry against the clock. Thread-safe; the state machine is {@link QueueRow}'s.
+ *
+ * <p>The options that decide are those in force in the database, read by a statement the call
+ * sends anyway (the due-work seek, the settle lock, PostgreSQL's one-statement claim), never a
+ * copy: another process may have changed them since this one opened the queue (CONTRACT.md
+ * "Queues", "Options"). The copy this handle keeps ({@link #seen}) only picks a plan.
  */
 final class SqlQueue implements StoredQueue {
     private static final int DUE_BATCH = 256;
@@ -45,8 +50,14 @@ final class SqlQueue implements StoredQueue {
     final String name;
     private final SqlQueueStore store;
     private final QueueSignal signal;
-    volatile QueueOptions options = QueueOptions.defaults();
-    private final String dueSql;
+    /**
+     * The options this process last read (or wrote) for the queue. Only a plan hint — whether a
+     * settling call processes due work before it acts, PostgreSQL's complete shortcut — never what
+     * decides an item's fate: a stale copy only leaves due work to the next call.
+     */
+    volatile QueueOptions seen = QueueOptions.defaults();
+    /** The due-work seek, with the options in force (package-private for {@code QueueSettlePlanTest}). */
+    final String dueSql;
     /** Rows due at one instant in processing order, a batch at a time: for a batch that is all one such group. */
     private final String dueTiesSql;
     /** Locks due rows found by {@link #dueSql}, by primary key ({@code %s}: their ids' placeholders). */
@@ -62,7 +73,12 @@ final class SqlQueue implements StoredQueue {
         this.store = store;
         this.signal = store.signal(name);
         String t = store.items;
-        this.dueSql = "SELECT id, due_at FROM " + t + " WHERE queue = ? AND due_at <= ? ORDER BY due_at LIMIT " + DUE_BATCH;
+        // The queue's options in force come with the first due rows (or alone, with nulls, if none
+        // is due): one statement, the first of almost every call. A queue without its declaration
+        // row has no items (a drop deletes both in one transaction), so no row means nothing to do.
+        this.dueSql = "SELECT " + SqlQueueStore.OPTION_COLUMNS.replaceAll("(\\w+)", "q.$1") + ", d.id, d.due_at FROM " + store.prefix
+                + "queues q LEFT JOIN (SELECT id, due_at FROM " + t + " WHERE queue = ? AND due_at <= ? ORDER BY due_at LIMIT " + DUE_BATCH
+                + ") d ON 1 = 1 WHERE q.name = ? ORDER BY d.due_at";
         this.dueTiesSql = "SELECT id FROM " + t + " WHERE queue = ? AND due_at = ? ORDER BY ready_at, rseq LIMIT " + DUE_BATCH;
         this.dueRowsSql = "SELECT " + QueueTables.ITEM_COLUMNS + " FROM " + t + " WHERE due_at <= ? AND id IN (%s) ORDER BY due_at"
                 + store.skipLocked;
@@ -79,9 +95,12 @@ final class SqlQueue implements StoredQueue {
         return name;
     }
 
+    /** The options in force, read from the database (the defaults while the queue is dropped). */
     @Override
     public QueueOptions options() {
-        return options;
+        QueueOptions o = store.readOptions(name);
+        seen = o;
+        return o;
     }
 
     // ---- produce ----
@@ -227,9 +246,12 @@ final class SqlQueue implements StoredQueue {
 
     // ---- due work ----
 
-    /** Processes this queue's rows whose next timed transition is due by {@code now}. */
-    void catchUp(Connection c, long now, Wakeups w) throws SQLException {
-        QueueOptions o = options;
+    /**
+     * Processes this queue's rows whose next timed transition is due by {@code now}, under the
+     * options in force, which it returns (the defaults for a queue not declared).
+     */
+    QueueOptions catchUp(Connection c, long now, Wakeups w) throws SQLException {
+        QueueOptions o = QueueOptions.defaults();
         while (true) {
             // Find due rows without locking, then lock exactly those by primary key. A locking range
             // scan also locks (if only for a moment) the index record after its range, which can be
@@ -237,18 +259,28 @@ final class SqlQueue implements StoredQueue {
             // lease came back empty with an item ready (MariaDB, the kit's several-queues test).
             List<Long> ids = new ArrayList<>();
             List<Long> dues = new ArrayList<>();
+            boolean declared = false;
             try (PreparedStatement ps = c.prepareStatement(dueSql)) {
                 ps.setString(1, name);
                 ps.setLong(2, now);
+                ps.setString(3, name);
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
-                        ids.add(rs.getLong(1));
-                        dues.add(rs.getLong(2));
+                        if (!declared) {
+                            o = SqlQueueStore.options(rs, 1);
+                            declared = true;
+                        }
+                        long id = rs.getLong(5);
+                        if (!rs.wasNull()) {
+                            ids.add(id);
+                            dues.add(rs.getLong(6));
+                        }
                     }
                 }
             }
+            seen = o;
             if (ids.isEmpty()) {
-                return;
+                return o;
             }
             boolean more = ids.size() == DUE_BATCH;
             if (more) {
@@ -267,7 +299,7 @@ final class SqlQueue implements StoredQueue {
                 }
             }
             if (due.isEmpty()) {
-                return; // all taken by another caller's catch-up, which processes them
+                return o; // all taken by another caller's catch-up, which processes them
             }
             due.sort(DUE_ORDER);
             int ready = 0;
@@ -279,7 +311,7 @@ final class SqlQueue implements StoredQueue {
             write(c, due);
             w.ready(name, ready);
             if (!more) {
-                return;
+                return o;
             }
         }
     }
@@ -328,11 +360,31 @@ final class SqlQueue implements StoredQueue {
      * Due work before a settling call acts, where it shows: items dying now reach the dead-letter
      * queue now, as on memory (every other transition keeps its own time and place in the ready order
      * whichever call processes it, so a queue without a dead-letter queue saves the statement).
+     * Whether the queue has one is known for sure only once {@link #lock} has read the options:
+     * {@link #settle} catches up then if this copy said none and they say one. Returns whether it ran.
      */
-    private void catchUpDeaths(Connection c, long now, Wakeups w) throws SQLException {
-        if (options.deadLetterQueue() != null) {
+    private boolean catchUpDeaths(Connection c, long now, Wakeups w) throws SQLException {
+        if (seen.deadLetterQueue() != null) {
+            catchUp(c, now, w);
+            return true;
+        }
+        return false;
+    }
+
+    /**
+     * A settling call's start: due deaths processed (see {@link #catchUpDeaths}), the leases' rows
+     * locked, and the options in force; {@code null} options when no row of this queue was found
+     * (every lease stale: nothing is decided by them).
+     */
+    private Locked settle(Connection c, List<Lease> leases, long now, Wakeups w) throws SQLException {
+        boolean caughtUp = catchUpDeaths(c, now, w);
+        Locked locked = lock(c, leases);
+        if (!caughtUp && locked.options() != null && locked.options().deadLetterQueue() != null) {
+            // Another process gave the queue a dead-letter queue. The rows locked above are leased,
+            // current or stale: a current lease's row is not due, a stale one is not acted on.
             catchUp(c, now, w);
         }
+        return locked;
     }
 
     /** Writes rows back: deleted ones go, the others get their new state. */
@@ -438,7 +490,7 @@ final class SqlQueue implements StoredQueue {
 
     private List<Lease> claim(String holder, int max) {
         if (autoCommit != null) {
-            List<Lease> got = autoCommit.claim(holder, max, SqlQueueStore.micros(options.leaseTimeout()));
+            List<Lease> got = autoCommit.claim(holder, max);
             if (got != null) {
                 return got;
             }
@@ -446,8 +498,8 @@ final class SqlQueue implements StoredQueue {
         Wakeups w = new Wakeups(store);
         return store.inTx("leasing from queue " + name, c -> {
             long now = store.now();
-            catchUp(c, now, w);
-            long expiry = now + SqlQueueStore.micros(options.leaseTimeout());
+            QueueOptions o = catchUp(c, now, w);
+            long expiry = now + SqlQueueStore.micros(o.leaseTimeout());
             List<QueueRow> rows = new ArrayList<>(Math.min(max, 64));
             try (PreparedStatement ps = c.prepareStatement(claimSql)) {
                 ps.setString(1, name);
@@ -486,8 +538,16 @@ final class SqlQueue implements StoredQueue {
 
     // ---- settle ----
 
-    /** Locks the rows of these leases (in id order, so settlers never deadlock) and reads them; by id. */
-    Map<Long, QueueRow> lock(Connection c, List<Lease> leases) throws SQLException {
+    /** Rows of leases, locked, by id; and the queue's options in force, or null if no row of the queue was found. */
+    record Locked(Map<Long, QueueRow> rows, QueueOptions options) {}
+
+    /**
+     * Locks the rows of these leases (in id order, so settlers never deadlock) and reads them, with
+     * the queue's options in force: scalar subqueries of the same statement, which lock nothing
+     * (PostgreSQL locks only the tables of FROM; MariaDB reads other tables of a locking read
+     * without locks), so an options change never waits for settling calls.
+     */
+    Locked lock(Connection c, List<Lease> leases) throws SQLException {
         Set<Long> ids = new java.util.TreeSet<>();
         for (Lease l : leases) {
             Long id = parseId(l.id());
@@ -497,13 +557,17 @@ final class SqlQueue implements StoredQueue {
         }
         Map<Long, QueueRow> out = new HashMap<>();
         if (ids.isEmpty()) {
-            return out;
+            return new Locked(out, null);
         }
+        QueueOptions o = null;
         // By primary key alone: with a queue condition PostgreSQL's generic plan may read every row of
         // the queue through a (queue, ...) index and filter the ids. A row of another queue (a lease
         // id from elsewhere) is locked for this short transaction and then ignored.
         try (PreparedStatement ps = c.prepareStatement(lockSql(ids.size()))) {
             int i = 1;
+            for (int k = 0; k < OPTION_SUBQUERIES; k++) {
+                ps.setString(i++, name);
+            }
             for (Long id : ids) {
                 ps.setLong(i++, id);
             }
@@ -512,17 +576,35 @@ final class SqlQueue implements StoredQueue {
                     QueueRow r = QueueRow.read(rs, false);
                     if (name.equals(r.queue)) {
                         out.put(r.id, r);
+                        if (o == null && rs.getObject(LOCK_OPTIONS) != null) {
+                            o = SqlQueueStore.options(rs, LOCK_OPTIONS);
+                        }
                     }
                 }
             }
         }
-        return out;
+        if (o != null) {
+            seen = o;
+        }
+        return new Locked(out, o);
     }
 
-    /** Locks {@code n} rows by id, in id order (package-private for {@code QueueSettlePlanTest}). */
+    /** How many queue names {@link #lockSql} binds before the ids: one per option column. */
+    private static final int OPTION_SUBQUERIES = 4;
+    /** Where {@link #lockSql}'s options begin: after the item columns. */
+    private static final int LOCK_OPTIONS = 21;
+
+    /**
+     * Locks {@code n} rows by id, in id order, with the queue's options (its name bound
+     * {@value #OPTION_SUBQUERIES} times first; package-private for {@code QueueSettlePlanTest}).
+     */
     String lockSql(int n) {
-        return "SELECT " + QueueTables.ITEM_COLUMNS + " FROM " + store.items + " WHERE id IN (" + "?, ".repeat(n - 1) + "?) ORDER BY id"
-                + store.forUpdate;
+        StringBuilder options = new StringBuilder();
+        for (String column : SqlQueueStore.OPTION_COLUMNS.split(", ")) {
+            options.append(", (SELECT ").append(column).append(" FROM ").append(store.prefix).append("queues WHERE name = ?)");
+        }
+        return "SELECT " + QueueTables.ITEM_COLUMNS + options + " FROM " + store.items + " WHERE id IN (" + "?, ".repeat(n - 1)
+                + "?) ORDER BY id" + store.forUpdate;
     }
 
     /**
@@ -553,14 +635,15 @@ final class SqlQueue implements StoredQueue {
 
     @Override
     public BatchResult complete(List<Lease> leases) {
-        if (autoCommit != null && options.deadLetterQueue() == null) {
+        if (autoCommit != null && seen.deadLetterQueue() == null) {
+            // Decided by this process's copy: with a dead-letter queue set elsewhere since, due deaths
+            // wait for the next call (which then hands them over), nothing else differs.
             return autoCommit.complete(leases);
         }
         Wakeups w = new Wakeups(store);
         return store.inTx("completing items of queue " + name, c -> {
             long now = store.now();
-            catchUpDeaths(c, now, w);
-            Map<Long, QueueRow> rows = lock(c, leases);
+            Map<Long, QueueRow> rows = settle(c, leases, now, w).rows();
             List<Lease> applied = new ArrayList<>(leases.size());
             List<Lease> stale = new ArrayList<>(0);
             List<QueueRow> done = new ArrayList<>(leases.size());
@@ -584,8 +667,8 @@ final class SqlQueue implements StoredQueue {
         Wakeups w = new Wakeups(store);
         return store.inTx("retrying items of queue " + name, c -> {
             long now = store.now();
-            catchUpDeaths(c, now, w);
-            Map<Long, QueueRow> rows = lock(c, leases);
+            Locked locked = settle(c, leases, now, w);
+            Map<Long, QueueRow> rows = locked.rows();
             List<Lease> applied = new ArrayList<>(leases.size());
             List<Lease> stale = new ArrayList<>(0);
             List<QueueRow> changed = new ArrayList<>(leases.size());
@@ -595,7 +678,7 @@ final class SqlQueue implements StoredQueue {
                 if (r == null) {
                     stale.add(l);
                 } else {
-                    if (r.retry(now, SqlQueueStore.micros(delay), options, w)) {
+                    if (r.retry(now, SqlQueueStore.micros(delay), locked.options(), w)) {
                         ready++;
                     }
                     changed.add(r);
@@ -613,12 +696,12 @@ final class SqlQueue implements StoredQueue {
         Wakeups w = new Wakeups(store);
         return store.inTx("dead-lettering an item of queue " + name, c -> {
             long now = store.now();
-            catchUpDeaths(c, now, w);
-            QueueRow r = current(lock(c, List.of(lease)), lease, now);
+            Locked locked = settle(c, List.of(lease), now, w);
+            QueueRow r = current(locked.rows(), lease, now);
             if (r == null) {
                 return false;
             }
-            r.deadLetter(now, reason, options, w);
+            r.deadLetter(now, reason, locked.options(), w);
             write(c, List.of(r));
             return true;
         }, w);
@@ -629,8 +712,7 @@ final class SqlQueue implements StoredQueue {
         Wakeups w = new Wakeups(store);
         return store.inTx("extending a lease of queue " + name, c -> {
             long now = store.now();
-            catchUpDeaths(c, now, w);
-            QueueRow r = current(lock(c, List.of(lease)), lease, now);
+            QueueRow r = current(settle(c, List.of(lease), now, w).rows(), lease, now);
             if (r == null) {
                 return null;
             }

@@ -24,12 +24,14 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <p>Item ids come from the {@code meta} counter {@code queue_ids} in blocks of {@value #ID_BLOCK}
  * (one short transaction per block), so they are unique across every process on the database.
- * Options live in {@code <prefix>queues}; each process caches a queue's options from its last
- * {@code queue(name, ...)} call, so a change made by another process is seen once this one opens the
- * queue again.
+ * Options live in {@code <prefix>queues}, shared by every process: each call reads those in force
+ * in a statement it sends anyway (see {@link SqlQueue}), so a change made by another process
+ * governs this one's next operation.
  */
 final class SqlQueueStore implements QueueStore {
     static final int ID_BLOCK = 1_000;
+    /** The option columns of {@code <prefix>queues}, in the order {@link #options(ResultSet, int)} reads them. */
+    static final String OPTION_COLUMNS = "lease_micros, max_attempts, dlq, retention_micros";
     /** How often a waiting consumer looks for items made ready by other processes (or by the clock). */
     static final long POLL_NANOS = 100_000_000L;
     private static final int WRITE_ATTEMPTS = 8;
@@ -79,15 +81,15 @@ final class SqlQueueStore implements QueueStore {
         inTx("opening queue " + name, c -> {
             if (options != null) {
                 // Due work first, under the options in force when it fell due: a change affects later events only.
-                q.options = loadOrCreate(c, name);
+                loadOrCreate(c, name);
                 q.catchUp(c, now(), w);
                 saveOptions(c, name, options);
                 if (options.deadLetterQueue() != null) {
                     loadOrCreate(c, options.deadLetterQueue());
                 }
-                q.options = options;
+                q.seen = options;
             } else {
-                q.options = loadOrCreate(c, name);
+                q.seen = loadOrCreate(c, name);
             }
             return null;
         }, w);
@@ -100,7 +102,7 @@ final class SqlQueueStore implements QueueStore {
      * either dropped with it or belongs to a queue that exists.
      */
     QueueOptions loadOrCreate(Connection c, String name) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT lease_micros, max_attempts, dlq, retention_micros FROM " + prefix
+        try (PreparedStatement ps = c.prepareStatement("SELECT " + OPTION_COLUMNS + " FROM " + prefix
                 + "queues WHERE name = ?" + backend.dialect.forKeyShare())) {
             ps.setString(1, name);
             try (ResultSet rs = ps.executeQuery()) {
@@ -144,7 +146,20 @@ final class SqlQueueStore implements QueueStore {
         ps.setString(5, name);
     }
 
-    private static QueueOptions options(ResultSet rs, int col) throws SQLException {
+    /** The options in force for {@code name}, a plain read: the defaults if it is not declared (dropped). */
+    QueueOptions readOptions(String name) {
+        return backend.read("reading the options of queue " + name, c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT " + OPTION_COLUMNS + " FROM " + prefix + "queues WHERE name = ?")) {
+                ps.setString(1, name);
+                try (ResultSet rs = ps.executeQuery()) {
+                    return rs.next() ? options(rs, 1) : QueueOptions.defaults();
+                }
+            }
+        });
+    }
+
+    /** Reads {@link #OPTION_COLUMNS} from column {@code col} on. */
+    static QueueOptions options(ResultSet rs, int col) throws SQLException {
         QueueOptions o = QueueOptions.leaseTimeout(Duration.of(rs.getLong(col), ChronoUnit.MICROS)).maxAttempts(rs.getInt(col + 1))
                 .deadRetention(Duration.of(rs.getLong(col + 3), ChronoUnit.MICROS));
         String dlq = rs.getString(col + 2);
@@ -221,7 +236,7 @@ final class SqlQueueStore implements QueueStore {
             }
             SqlQueue q = queues.get(name);
             if (q != null) {
-                q.options = QueueOptions.defaults(); // before commit: an open waiting for the row sets its own after
+                q.seen = QueueOptions.defaults(); // before commit: an open waiting for the row sets its own after
             }
             return deleted > 0;
         }, null);
@@ -250,7 +265,7 @@ final class SqlQueueStore implements QueueStore {
             ps.executeUpdate();
         }
         for (SqlQueue q : queues.values()) {
-            q.options = QueueOptions.defaults();
+            q.seen = QueueOptions.defaults();
         }
         time.reset(); // nothing is queued any more: queue time follows the clock again, also one set back
     }
@@ -284,14 +299,14 @@ final class SqlQueueStore implements QueueStore {
             return fresh(c, name);
         }
         if (!declared(c, name)) {
-            q.options = loadOrCreate(c, name); // dropped (here or by another process): a fresh queue, default options
+            q.seen = loadOrCreate(c, name); // dropped (here or by another process): a fresh queue, default options
         }
         return q;
     }
 
     private SqlQueue fresh(Connection c, String name) throws SQLException {
         SqlQueue fresh = new SqlQueue(name, this);
-        fresh.options = loadOrCreate(c, name);
+        fresh.seen = loadOrCreate(c, name);
         return fresh;
     }
 

@@ -95,8 +95,10 @@ final class SqlQueueWork implements CommitPart {
                 involved.put(op.queue(), q != null ? q : store.queueIn(c, op.queue()));
             }
         }
+        // The options in force, as the due work read them: those decide where retried and dead items go.
+        Map<String, dev.depot.QueueOptions> options = new java.util.HashMap<>();
         for (SqlQueue q : involved.values()) {
-            q.catchUp(c, now, wakeups); // due work first, as memory's commit (an expired item releases its dedup key)
+            options.put(q.name, q.catchUp(c, now, wakeups)); // due work first, as memory's commit (an expired item releases its dedup key)
         }
         for (int i = 0; i < ops.size(); i++) {
             QueueOp op = ops.get(i);
@@ -110,14 +112,14 @@ final class SqlQueueWork implements CommitPart {
                 }
                 case QueueOp.Retry r -> {
                     QueueRow row = settle(c, q, List.of(r.lease()), now, "retry").getFirst();
-                    if (row.retry(now, SqlQueueStore.micros(r.delay()), q.options, wakeups)) {
+                    if (row.retry(now, SqlQueueStore.micros(r.delay()), options.get(q.name), wakeups)) {
                         wakeups.ready(q.name, 1);
                     }
                     q.write(c, List.of(row));
                 }
                 case QueueOp.DeadLetter d -> {
                     QueueRow row = settle(c, q, List.of(d.lease()), now, "dead-letter").getFirst();
-                    row.deadLetter(now, d.reason(), q.options, wakeups);
+                    row.deadLetter(now, d.reason(), options.get(q.name), wakeups);
                     q.write(c, List.of(row));
                 }
             }
@@ -133,7 +135,7 @@ final class SqlQueueWork implements CommitPart {
 
     /** The locked rows the leases currently hold, in lease order; the first stale lease fails the commit. */
     private static List<QueueRow> settle(Connection c, SqlQueue q, List<Lease> leases, long now, String action) throws SQLException {
-        Map<Long, QueueRow> rows = q.lock(c, leases);
+        Map<Long, QueueRow> rows = q.lock(c, leases).rows();
         List<QueueRow> out = new ArrayList<>(leases.size());
         for (Lease l : leases) {
             QueueRow r = SqlQueue.current(rows, l, now);

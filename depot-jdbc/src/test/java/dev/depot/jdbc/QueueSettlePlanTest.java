@@ -21,7 +21,7 @@ import org.junit.jupiter.api.Test;
  * complete at 3,000 leased items, and the general path's lock query read the whole queue through a
  * bitmap scan. The plans are the thing tested, forced generic, with 3,000 leased items. The
  * one-statement claim must seek both the due and the ready index (and skip the claim by a one-time
- * filter when something is due), never scan.
+ * filter when something is due), never scan; so must the due-work seek that reads the options.
  */
 class QueueSettlePlanTest {
     private static final String PREFIX = "qplan_";
@@ -52,14 +52,17 @@ class QueueSettlePlanTest {
 
             String complete = explain(st, "settle_complete", q.autoCommit.completeSql,
                     one.id(), "'" + one.token() + "'", "0");
-            String lock = explain(st, "settle_lock", q.lockSql(3), leases.get(1).id(), leases.get(2).id(), leases.get(3).id());
+            String lock = explain(st, "settle_lock", q.lockSql(3), "'jobs'", "'jobs'", "'jobs'", "'jobs'", leases.get(1).id(), leases.get(2).id(), leases.get(3).id());
 
+            String due = explain(st, "due", q.dueSql, "'jobs'", "0", "'jobs'");
             q.produce(List.of(Message.of("ready")));
             String claim = explain(st, "claim", q.autoCommit.claimSql,
-                    "'jobs'", "0", "'t.'", "0", "'plan'", "1", "'jobs'", "0", "10");
+                    "'jobs'", "'jobs'", "0", "'t.'", "0", "'plan'", "1", "'jobs'", "0", "10");
 
             assertThat(claim).as("plan of the auto-commit claim").contains(PREFIX + "queue_due").contains(PREFIX + "queue_ready")
                     .doesNotContain("Seq Scan");
+            assertThat(due).as("plan of the due-work seek with the options").contains(PREFIX + "queue_due")
+                    .doesNotContain("Seq Scan on " + PREFIX + "queue_items");
             assertThat(complete).as("plan of the auto-commit complete").contains(PREFIX + "queue_items_pkey")
                     .doesNotContain(PREFIX + "queue_due").doesNotContain(PREFIX + "queue_ready");
             assertThat(lock).as("plan of the settle lock").contains(PREFIX + "queue_items_pkey")
