@@ -13,7 +13,19 @@ import dev.depot.WorkQueue;
 import dev.depot.testing.TestClock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Queue;
+import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -243,5 +255,111 @@ class QueueOptionsAcrossDepotsTest {
                 assertThat(q.stats().dead()).as("%s: the retention lengthened by the other depot", name).isEqualTo(1);
             }
         }
+    }
+
+    /**
+     * One depot changes the options again and again (lease timeout, attempts, dead-letter queue)
+     * while both depots produce, lease, complete, retry and dead-letter: no call fails (no deadlock
+     * or lock wait between a change and the calls reading the options), every lease ends after one
+     * of the timeouts that were ever set, and nothing is lost — every item is completed, dead in
+     * its queue, or in the dead-letter queue.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("backends")
+    void optionsChangingUnderLoadLoseNothing(String db, TestDatabases.UrlSource opener) throws Exception {
+        List<QueueOptions> variants = List.of(
+                QueueOptions.leaseTimeout(Duration.ofSeconds(10)).maxAttempts(2),
+                QueueOptions.leaseTimeout(Duration.ofSeconds(20)).maxAttempts(3).deadLetter("churn_dead"),
+                QueueOptions.leaseTimeout(Duration.ofSeconds(30)).maxAttempts(4));
+        Set<Duration> timeouts = Set.of(Duration.ofSeconds(10), Duration.ofSeconds(20), Duration.ofSeconds(30));
+        int produced = 300;
+        ExecutorService pool = Executors.newFixedThreadPool(5);
+        try (Pair p = Pair.open(opener)) {
+            p.a().queue("churn", variants.get(0));
+            Queue<Throwable> unexpected = new ConcurrentLinkedQueue<>();
+            Queue<Duration> badTimeouts = new ConcurrentLinkedQueue<>();
+            AtomicLong completed = new AtomicLong();
+            AtomicBoolean stop = new AtomicBoolean();
+            List<Future<?>> workers = new ArrayList<>();
+            workers.add(pool.submit(() -> {
+                WorkQueue q = p.a().queue("churn");
+                for (int i = 0; i < produced && unexpected.isEmpty(); i++) {
+                    q.produce(Message.of("item " + i));
+                }
+                return null;
+            }));
+            for (Depot d : List.of(p.a(), p.b())) {
+                workers.add(pool.submit(() -> {
+                    WorkQueue q = d.queue("churn");
+                    while (!stop.get() && unexpected.isEmpty()) {
+                        try {
+                            for (Lease l : q.lease(5, Duration.ZERO)) {
+                                Duration t = Duration.between(l.leasedAt(), l.expiresAt());
+                                if (!timeouts.contains(t)) {
+                                    badTimeouts.add(t);
+                                }
+                                int pick = ThreadLocalRandom.current().nextInt(10);
+                                if (pick < 5) {
+                                    q.retry(l, Duration.ZERO);
+                                } else if (pick < 6) {
+                                    q.deadLetter(l, "poison");
+                                } else if (pick < 8) {
+                                    completed.addAndGet(q.complete(List.of(l)).applied().size());
+                                } else {
+                                    d.transact(tx -> {
+                                        tx.queue("churn").retry(l, Duration.ZERO);
+                                        return null;
+                                    });
+                                }
+                            }
+                        } catch (RuntimeException e) {
+                            unexpected.add(e);
+                        }
+                    }
+                    return null;
+                }));
+            }
+            workers.add(pool.submit(() -> {
+                for (int i = 1; !stop.get() && unexpected.isEmpty(); i++) {
+                    try {
+                        p.b().queue("churn", variants.get(i % variants.size()));
+                    } catch (RuntimeException e) {
+                        unexpected.add(e);
+                    }
+                    Thread.sleep(5);
+                }
+                return null;
+            }));
+            workers.getFirst().get(120, TimeUnit.SECONDS);
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            WorkQueue q = p.a().queue("churn");
+            while (q.stats().ready() > 0 && System.nanoTime() < deadline && unexpected.isEmpty()) {
+                Thread.sleep(20);
+            }
+            stop.set(true);
+            for (Future<?> w : workers) {
+                w.get(60, TimeUnit.SECONDS);
+            }
+            assertThat(unexpected).as("%s: calls that failed while the options changed", db).isEmpty();
+            assertThat(badTimeouts).as("%s: lease timeouts never set", db).isEmpty();
+            long left = drain(q, completed);
+            long dead = q.stats().dead();
+            long deadLetters = p.a().queue("churn_dead").stats().ready();
+            System.out.printf("%s: %d produced, %d completed (%d after the churn), %d dead in place, %d dead letters%n", db, produced,
+                    completed.get(), left, dead, deadLetters);
+            assertThat(completed.get() + dead + deadLetters).as("%s: every item completed or dead, once", db).isEqualTo(produced);
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    /** Completes what is still ready; returns how many. */
+    private static long drain(WorkQueue q, AtomicLong completed) {
+        long n = 0;
+        for (List<Lease> got; !(got = q.lease(100, Duration.ZERO)).isEmpty(); ) {
+            n += q.complete(got).applied().size();
+        }
+        completed.addAndGet(n);
+        return n;
     }
 }
