@@ -583,6 +583,9 @@ final class SqlQueue implements StoredQueue {
                 }
             }
         }
+        if (o == null && !out.isEmpty()) {
+            o = QueueOptions.defaults(); // rows without a declaration row: as for a queue not declared (not seen to happen)
+        }
         if (o != null) {
             seen = o;
         }
