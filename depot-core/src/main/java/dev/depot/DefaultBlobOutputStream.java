@@ -4,7 +4,6 @@ import dev.depot.spi.BlobPublished;
 import dev.depot.spi.BlobUpload;
 import dev.depot.spi.ContentHash;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.lang.ref.Cleaner;
 
 /**
@@ -147,7 +146,7 @@ final class DefaultBlobOutputStream extends BlobOutputStream {
         try {
             flushBuffer();
         } catch (IOException e) {
-            throw new UncheckedIOException("writing " + blobs.where(path), e);
+            throw DefaultBlobs.unchecked("writing " + blobs.where(path), e);
         }
         if (state != State.OPEN) {
             return;

@@ -81,7 +81,7 @@ final class DefaultBlobs implements Blobs {
             });
         } catch (IOException e) {
             out.abort();
-            throw new UncheckedIOException(e);
+            throw unchecked(null, e);
         } catch (RuntimeException | Error e) {
             out.abort();
             throw e;
@@ -108,12 +108,29 @@ final class DefaultBlobs implements Blobs {
             }
         } catch (IOException e) {
             upload.abort();
-            throw new UncheckedIOException("writing " + BlobRules.where(bucket, p), e);
+            throw unchecked("writing " + BlobRules.where(bucket, p), e);
         } catch (RuntimeException | Error e) {
             upload.abort();
             throw e;
         }
         return publish(p, options, upload, bytes.length, hash.etag()).info();
+    }
+
+    /**
+     * What a whole-blob call ({@code put}, {@code get}, the callback {@code write}, a stream's {@code
+     * close}) throws for an {@link IOException}: the {@link BackendUnavailableException} it carries,
+     * if any, so such a call fails as every other call of an unavailable backend does, whatever the
+     * blob's size (a blob of several chunks meets the outage inside a stream, where only an
+     * IOException can pass; one of a single chunk met it in the publish, unwrapped); else the
+     * IOException, unchecked. The backend's exception already names bucket and path.
+     */
+    static RuntimeException unchecked(String what, IOException e) {
+        for (Throwable c = e.getCause(); c != null; c = c.getCause()) {
+            if (c instanceof BackendUnavailableException unavailable) {
+                return unavailable;
+            }
+        }
+        return what == null ? new UncheckedIOException(e) : new UncheckedIOException(what, e);
     }
 
     /** Publishes an upload (which discards itself on failure), refusing once the depot is closed. */
@@ -157,7 +174,7 @@ final class DefaultBlobs implements Blobs {
         try (InputStream in = read(path)) {
             return in.readAllBytes();
         } catch (IOException e) {
-            throw new UncheckedIOException("reading " + where(path), e);
+            throw unchecked("reading " + where(path), e);
         }
     }
 

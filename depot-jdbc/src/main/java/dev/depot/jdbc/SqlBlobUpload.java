@@ -63,40 +63,49 @@ final class SqlBlobUpload implements BlobUpload {
         buffer = buffer == null ? new byte[size] : Arrays.copyOf(buffer, size);
     }
 
-    /** Stores the buffer as the next chunk, registering the upload first or renewing its lease, in one transaction. */
+    /** {@link #storeChunk} for the stream: its failure as the IOException an OutputStream's write throws. */
     private void flushChunk() throws IOException {
-        int n = chunks;
-        byte[] data = used == buffer.length ? buffer : Arrays.copyOf(buffer, used);
         try {
-            store.transact("writing blob " + BlobRules.where(bucket, path), c -> {
-                long expires = store.nowMicros() + SqlBlobStore.LEASE.toNanos() / 1000;
-                if (!registered) {
-                    id = SqlBlobStore.newId(); // per attempt: a repeated id fails the primary key and runs again
-                    try (PreparedStatement ps = c.prepareStatement(store.insertUpload)) {
-                        ps.setLong(1, id);
-                        ps.setLong(2, expires);
-                        ps.executeUpdate();
-                    }
-                } else {
-                    try (PreparedStatement ps = c.prepareStatement(store.renewUpload)) {
-                        ps.setLong(1, expires);
-                        ps.setLong(2, id);
-                        if (ps.executeUpdate() == 0) {
-                            throw new IllegalStateException("the upload's lease ran out and a sweep took it for abandoned");
-                        }
-                    }
-                }
-                try (PreparedStatement ps = c.prepareStatement(store.insertChunk)) {
-                    ps.setLong(1, id);
-                    ps.setInt(2, n);
-                    ps.setBytes(3, data);
-                    ps.executeUpdate();
-                }
-                return null;
-            });
+            storeChunk();
         } catch (RuntimeException e) {
             throw new IOException("could not store a chunk of " + BlobRules.where(bucket, path) + ": " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * Stores the buffer as the next chunk, registering the upload first or renewing its lease, in one
+     * transaction. Fails with the store's own exception ({@code BackendUnavailableException} when the
+     * database is gone), which {@link #publish} passes on as it is: publishing is no stream write.
+     */
+    private void storeChunk() {
+        int n = chunks;
+        byte[] data = used == buffer.length ? buffer : Arrays.copyOf(buffer, used);
+        store.transact("writing blob " + BlobRules.where(bucket, path), c -> {
+            long expires = store.nowMicros() + SqlBlobStore.LEASE.toNanos() / 1000;
+            if (!registered) {
+                id = SqlBlobStore.newId(); // per attempt: a repeated id fails the primary key and runs again
+                try (PreparedStatement ps = c.prepareStatement(store.insertUpload)) {
+                    ps.setLong(1, id);
+                    ps.setLong(2, expires);
+                    ps.executeUpdate();
+                }
+            } else {
+                try (PreparedStatement ps = c.prepareStatement(store.renewUpload)) {
+                    ps.setLong(1, expires);
+                    ps.setLong(2, id);
+                    if (ps.executeUpdate() == 0) {
+                        throw new IllegalStateException("the upload's lease ran out and a sweep took it for abandoned");
+                    }
+                }
+            }
+            try (PreparedStatement ps = c.prepareStatement(store.insertChunk)) {
+                ps.setLong(1, id);
+                ps.setInt(2, n);
+                ps.setBytes(3, data);
+                ps.executeUpdate();
+            }
+            return null;
+        });
         registered = true;
         chunks++;
         used = 0;
@@ -116,7 +125,7 @@ final class SqlBlobUpload implements BlobUpload {
                         (c, later) -> store.install(c, later, bucket, path, SqlBlobStore.newId(), data, length, publish));
             } else {
                 if (used > 0) {
-                    flushChunk();
+                    storeChunk();
                 }
                 info = store.inBucket(bucket, "publishing blob " + BlobRules.where(bucket, path), (c, later) -> {
                     try (PreparedStatement ps = c.prepareStatement(store.deleteUpload)) {
@@ -132,8 +141,6 @@ final class SqlBlobUpload implements BlobUpload {
                 registered = false; // published: its chunks are the blob's now
             }
             return info;
-        } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
         } finally {
             abort();
         }
