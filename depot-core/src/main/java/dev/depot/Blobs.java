@@ -49,13 +49,17 @@ public interface Blobs {
     /**
      * Runs {@code body} on a fresh stream and publishes what it wrote only if it returns normally;
      * if it throws, nothing is published and the exception is rethrown (an {@link java.io.IOException}
-     * wrapped in {@link java.io.UncheckedIOException}). The safe way to stream a blob.
+     * wrapped in {@link java.io.UncheckedIOException}, but the {@link BackendUnavailableException} it
+     * carries when the backend is unreachable thrown as it is). The safe way to stream a blob.
      *
      * @return the published blob
      */
     BlobInfo write(String path, WriteOptions options, BlobWriter body);
 
-    /** Writes {@code bytes} as the blob at {@code path} (copying them). */
+    /**
+     * Writes {@code bytes} as the blob at {@code path} (copying them). An unreachable backend is a
+     * {@link BackendUnavailableException}, whatever the size.
+     */
     default BlobInfo put(String path, byte[] bytes) {
         return put(path, bytes, WriteOptions.defaults());
     }

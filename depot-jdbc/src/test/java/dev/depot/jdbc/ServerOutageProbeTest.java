@@ -211,6 +211,8 @@ class ServerOutageProbeTest {
         // Blob calls fail the same way, whatever the size: one chunk or several (an upload of its own), read or written.
         calls.put("blob put, small", () -> blobs.put("down", new byte[10]));
         calls.put("blob put, two chunks", () -> blobs.put("down", new byte[(1 << 20) + 300]));
+        calls.put("blob write callback, two chunks",
+                () -> blobs.write("down", dev.depot.WriteOptions.defaults(), out -> out.write(new byte[(1 << 20) + 300])));
         calls.put("blob get", () -> blobs.get("f4"));
         calls.put("streamed blob, small", () -> {
             try (var out = blobs.write("down")) {
