@@ -33,7 +33,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Optional;
 import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -357,7 +356,8 @@ class ServerOutageProbeTest {
         stored.forEach((k, d) -> assertThat(d.body()).as(k).isEqualTo(ledger.autoAttempted.get(k)));
 
         // The updated document: its last acknowledged update or a later attempt; its version counts its writes.
-        Versioned<Doc> upd = docs.getVersioned("upd").orElseThrow();
+        Versioned<Doc> upd = docs.getVersioned("upd").orElseThrow(
+                () -> new AssertionError("the updated document is gone (" + ledger.updateAckedCount() + " updates acknowledged)"));
         int lastAcked = ledger.updateAttempts.indexOf("u" + ledger.updateAcked.get());
         assertThat(ledger.updateAttempts.indexOf(upd.value().body())).as("the update kept").isGreaterThanOrEqualTo(lastAcked);
 
