@@ -81,6 +81,9 @@ final class DefaultBlobs implements Blobs {
             });
         } catch (IOException e) {
             out.abort();
+            if (dev.depot.spi.Interrupts.causedBy(e)) {
+                throw dev.depot.spi.Interrupts.interrupted("writing " + where(path) + "; nothing was published", e);
+            }
             throw unchecked(null, e);
         } catch (RuntimeException | Error e) {
             out.abort();
@@ -108,6 +111,9 @@ final class DefaultBlobs implements Blobs {
             }
         } catch (IOException e) {
             upload.abort();
+            if (dev.depot.spi.Interrupts.causedBy(e)) {
+                throw dev.depot.spi.Interrupts.interrupted("writing " + BlobRules.where(bucket, p) + "; nothing was published", e);
+            }
             throw unchecked("writing " + BlobRules.where(bucket, p), e);
         } catch (RuntimeException | Error e) {
             upload.abort();
@@ -125,6 +131,9 @@ final class DefaultBlobs implements Blobs {
      * IOException, unchecked. The backend's exception already names bucket and path.
      */
     static RuntimeException unchecked(String what, IOException e) {
+        if (dev.depot.spi.Interrupts.causedBy(e)) {
+            return dev.depot.spi.Interrupts.interrupted(what == null ? "a blob call" : what, e);
+        }
         for (Throwable c = e.getCause(); c != null; c = c.getCause()) {
             if (c instanceof BackendUnavailableException unavailable) {
                 return unavailable;
@@ -174,6 +183,9 @@ final class DefaultBlobs implements Blobs {
         try (InputStream in = read(path)) {
             return in.readAllBytes();
         } catch (IOException e) {
+            if (dev.depot.spi.Interrupts.causedBy(e)) {
+                throw dev.depot.spi.Interrupts.interrupted("reading " + where(path), e);
+            }
             throw unchecked("reading " + where(path), e);
         }
     }

@@ -178,8 +178,7 @@ final class DefaultDepot implements Depot {
         try {
             TimeUnit.NANOSECONDS.sleep(nanos);
         } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new DepotException("interrupted while waiting to retry a transaction", e);
+            throw dev.depot.spi.Interrupts.interrupted("waiting to retry a transaction; the attempts so far were not applied", e);
         }
     }
 

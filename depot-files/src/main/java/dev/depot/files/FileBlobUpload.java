@@ -55,6 +55,9 @@ final class FileBlobUpload implements BlobUpload {
             return store.install(bucket, path, temp, publish.size(), publish.etag(), publish.options(), publish.now());
         } catch (IOException e) {
             abort();
+            if (dev.depot.spi.Interrupts.causedBy(e)) { // NIO closed the channel of the interrupted thread
+                throw dev.depot.spi.Interrupts.interrupted("publishing bucket '" + bucket + "' path '" + path + "'", e);
+            }
             throw new UncheckedIOException("publishing bucket '" + bucket + "' path '" + path + "': " + e.getMessage(), e);
         } catch (RuntimeException | Error e) {
             abort();

@@ -73,7 +73,11 @@ final class FileBlobs implements BlobStore {
         }
     }
 
-    private static UncheckedIOException io(String what, String bucket, String path, IOException e) {
+    /** An I/O failure as an {@link UncheckedIOException}; one an interrupt caused (NIO closed the channel) as core's interrupt rule says. */
+    private static RuntimeException io(String what, String bucket, String path, IOException e) {
+        if (dev.depot.spi.Interrupts.causedBy(e)) {
+            return dev.depot.spi.Interrupts.interrupted(what + " " + BlobRules.where(bucket, path), e);
+        }
         return new UncheckedIOException(what + " " + BlobRules.where(bucket, path) + ": " + e.getClass().getSimpleName(), e);
     }
 

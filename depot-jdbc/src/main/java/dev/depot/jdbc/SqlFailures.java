@@ -44,6 +44,11 @@ final class SqlFailures {
                     + " streams not read to the end or closed, more concurrent calls than connections, or calls waiting for"
                     + " the database; end those sooner, or raise the poolSize or poolTimeout parameters", e);
         }
+        if (dev.depot.spi.Interrupts.causedBy(e)) {
+            // The caller's own interrupt (a pool wait, or a virtual thread's socket closed by it): not an
+            // outage, so the pool keeps its idle connections; the broken one, if any, the pool evicts.
+            return dev.depot.spi.Interrupts.interrupted(what + " (" + where + ")", e);
+        }
         String found = Dialect.sqlState(e);
         String state = found == null ? "none" : found;
         Dialect.Failure failure = dialect.classify(e);
