@@ -18,13 +18,18 @@ public final class Interrupts {
 
     /**
      * Whether {@code e} or one of its causes is an interrupt: {@link InterruptedException},
-     * {@link InterruptedIOException}, {@link ClosedByInterruptException} (NIO closes the channel of an
+     * {@link InterruptedIOException} (not its {@link java.net.SocketTimeoutException}: a timeout), {@link ClosedByInterruptException} (NIO closes the channel of an
      * interrupted thread), or the {@link SocketException} a virtual thread's socket throws when an
      * interrupt closes it ("Closed by interrupt").
      */
     public static boolean causedBy(Throwable e) {
         for (Throwable c = e; c != null; c = c.getCause() == c ? null : c.getCause()) {
-            if (c instanceof InterruptedException || c instanceof InterruptedIOException || c instanceof ClosedByInterruptException) {
+            if (c instanceof InterruptedException || c instanceof ClosedByInterruptException) {
+                return true;
+            }
+            // A socket read timeout is an InterruptedIOException too, but no interrupt: a stalled server
+            // would otherwise set the interrupt flag of every caller it timed out.
+            if (c instanceof InterruptedIOException && !(c instanceof java.net.SocketTimeoutException)) {
                 return true;
             }
             if (c instanceof SocketException && c.getMessage() != null && c.getMessage().contains("Closed by interrupt")) {
