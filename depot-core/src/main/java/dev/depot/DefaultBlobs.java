@@ -183,10 +183,7 @@ final class DefaultBlobs implements Blobs {
         try (InputStream in = read(path)) {
             return in.readAllBytes();
         } catch (IOException e) {
-            if (dev.depot.spi.Interrupts.causedBy(e)) {
-                throw dev.depot.spi.Interrupts.interrupted("reading " + where(path), e);
-            }
-            throw unchecked("reading " + where(path), e);
+            throw unchecked("reading " + where(path), e); // an interrupt too: unchecked maps it first
         }
     }
 
