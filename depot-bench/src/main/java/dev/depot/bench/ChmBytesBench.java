@@ -90,6 +90,17 @@ public class ChmBytesBench {
     @Benchmark
     @Threads(4)
     public Object mixed4(Cursor c) {
+        return mixed(c);
+    }
+
+    /** The same mix on one thread: this anchor's own scaling baseline. */
+    @Benchmark
+    @Threads(1)
+    public Object mixed1(Cursor c) {
+        return mixed(c);
+    }
+
+    private Object mixed(Cursor c) {
         UUID key = Data.key(c.next(size));
         byte[] old = map.get(key);
         Player p = Data.decode(old);

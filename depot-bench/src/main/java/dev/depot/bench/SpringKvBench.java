@@ -131,6 +131,17 @@ public class SpringKvBench {
     @Benchmark
     @Threads(4)
     public Object mixed4(Cursor c) {
+        return mixed(c);
+    }
+
+    /** The same mix on one thread: this anchor's own scaling baseline, measured beside Depot's. */
+    @Benchmark
+    @Threads(1)
+    public Object mixed1(Cursor c) {
+        return mixed(c);
+    }
+
+    private Object mixed(Cursor c) {
         UUID key = Data.key(c.next(size));
         Player p = template.findById(key, Player.class).orElseThrow();
         if (c.writeTurn()) {

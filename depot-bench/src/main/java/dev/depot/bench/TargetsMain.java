@@ -69,7 +69,8 @@ public final class TargetsMain implements Callable<Integer> {
                 memory.getOrDefault("SpringKvBench.get", List.of()), memory.getOrDefault("DepotBench.range100", List.of()),
                 memory.getOrDefault("H2Bench.range100", List.of()), memory.getOrDefault("DepotBench.mixed1", List.of()),
                 memory.getOrDefault("DepotBench.mixed4", List.of()), Runtime.getRuntime().availableProcessors(),
-                commits, List.of(sql));
+                commits, List.of(sql), memory.getOrDefault("SpringKvBench.mixed1", List.of()),
+                memory.getOrDefault("SpringKvBench.mixed4", List.of()));
         String md = Targets.markdown(Targets.judge(m));
         Files.writeString(out.resolve("targets.md"), md);
         System.out.println();
@@ -80,7 +81,7 @@ public final class TargetsMain implements Callable<Integer> {
     /** Per-fork scores of the memory rows at 1M records, keyed "Class.method". */
     private Map<String, List<Double>> memoryRows() throws RunnerException {
         Collection<RunResult> results = new Runner(new OptionsBuilder()
-                .include("dev\\.depot\\.bench\\.(DepotBench\\.(get|range100|mixed1|mixed4)|SpringKvBench\\.get"
+                .include("dev\\.depot\\.bench\\.(DepotBench\\.(get|range100|mixed1|mixed4)|SpringKvBench\\.(get|mixed1|mixed4)"
                         + "|H2Bench\\.range100)$")
                 .param("size", "1000000")
                 .forks(forks)

@@ -62,5 +62,19 @@ class TargetsTest {
         assertFalse(row(rows, "postgresql: insert, 8 threads").met()); // 0.67× of JDBC's 8 threads
         assertTrue(rows.stream().noneMatch(r -> r.target().startsWith("postgresql: update"))); // not measured: no row
         assertTrue(Targets.markdown(rows).contains("| postgresql: insert, 1 thread | 900 | JDBC 1,000 | 0.90× | ≥ 0.8× | **yes** |"));
+        // The anchor's own scaling (4,200 ÷ 1,000) is shown beside Depot's, never judged.
+        assertEquals("Depot 1 thread 900; JDBC scales 4.20×", row(rows, "postgresql: insert, 8 threads ÷").anchor());
+    }
+
+    @Test
+    void mixRowShowsTheAnchorsOwnScalingWhenMeasuredWithoutChangingTheVerdict() {
+        Targets.Measured withAnchor = new Targets.Measured(Double.NaN, List.of(), List.of(), List.of(), List.of(),
+                List.of(500_000.0), List.of(600_000.0), 2, Map.of(), List.of(), List.of(1.0e6), List.of(1.3e6));
+        Targets.Row mix = row(Targets.judge(withAnchor), "memory: 3:1");
+        assertEquals("1 thread 500.0k/s; Spring map template's same mix scales 1.30×", mix.anchor());
+        assertEquals("1.20×", mix.ratio());
+        assertFalse(mix.met());
+        assertEquals("1 thread 500.0k/s", row(Targets.judge(measured(Double.NaN, List.of(), List.of(), 2, Map.of())),
+                "memory: 3:1").anchor());
     }
 }
