@@ -378,6 +378,7 @@ final class Catalog {
                         + (stored == null ? "; rename one of them" : " too (created before table names were unique)"));
             }
             if (stored == null) {
+                backend.creating(table); // under the exclusive gate: an older snapshot reads the new table as empty
                 return evolution.create(tx.conn, spec, table);
             }
             return evolution.evolve(tx.conn, evolution.upgrade(tx.conn, stored), spec, reindexer);

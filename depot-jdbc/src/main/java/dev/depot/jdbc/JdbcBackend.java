@@ -213,6 +213,20 @@ final class JdbcBackend implements Backend {
         }
     }
 
+    /** Notes, inside {@link #alter}, that {@code table} is about to be created (where the dialect has a gate). */
+    void creating(String table) {
+        SchemaChangeGate g = gate;
+        if (g != null) {
+            g.creating(table);
+        }
+    }
+
+    /** Whether a depot of this JVM created {@code table} after {@link #schemaClock} read {@code since}. */
+    boolean createdSince(String table, long since) {
+        SchemaChangeGate g = gate;
+        return g != null && g.createdSince(table, since);
+    }
+
     /** Whether a schema change rebuilt {@code table} after {@link #schemaClock} read {@code since}. */
     boolean rebuiltSince(String table, long since) {
         SchemaChangeGate g = gate;

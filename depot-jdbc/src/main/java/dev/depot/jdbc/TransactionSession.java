@@ -69,7 +69,9 @@ final class TransactionSession implements Session {
                 throw e;
             }
             conn = c;
-            view = new View(c, overlay, t -> backend.catalog.bornAfter(t, epoch) || newerTables.contains(t.name));
+            long clock = schemaClock;
+            view = new View(c, overlay, t -> backend.catalog.bornAfter(t, epoch) || newerTables.contains(t.name)
+                    || backend.createdSince(t.name, clock));
         }
         return view;
     }
