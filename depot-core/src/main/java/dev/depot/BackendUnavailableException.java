@@ -1,7 +1,8 @@
 package dev.depot;
 
 /**
- * The backend could not be reached or dropped the connection mid-call. The cause is the driver's
+ * The backend could not be reached, dropped the connection mid-call, or had no disk space left for
+ * a write (the message then says "the disk is full"). The cause is the driver's
  * exception. Whether a failed write took effect is unknown: a call inside a transaction callback took
  * none (the transaction is rolled back), but a commit, or an auto-commit write, may have been applied
  * just before the connection dropped. A failed commit throws the subclass {@link

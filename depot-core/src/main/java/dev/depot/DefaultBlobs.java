@@ -134,6 +134,9 @@ final class DefaultBlobs implements Blobs {
         if (dev.depot.spi.Interrupts.causedBy(e)) {
             return dev.depot.spi.Interrupts.interrupted(what == null ? "a blob call" : what, e);
         }
+        if (dev.depot.spi.StorageFull.causedBy(e)) {
+            return dev.depot.spi.StorageFull.exception(what == null ? "a blob call" : what, e);
+        }
         for (Throwable c = e.getCause(); c != null; c = c.getCause()) {
             if (c instanceof BackendUnavailableException unavailable) {
                 return unavailable;

@@ -78,6 +78,9 @@ final class FileBlobs implements BlobStore {
         if (dev.depot.spi.Interrupts.causedBy(e)) {
             return dev.depot.spi.Interrupts.interrupted(what + " " + BlobRules.where(bucket, path), e);
         }
+        if (dev.depot.spi.StorageFull.causedBy(e)) {
+            return dev.depot.spi.StorageFull.exception(what + " " + BlobRules.where(bucket, path), e);
+        }
         return new UncheckedIOException(what + " " + BlobRules.where(bucket, path) + ": " + e.getClass().getSimpleName(), e);
     }
 

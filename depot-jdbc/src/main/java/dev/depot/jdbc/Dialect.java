@@ -47,6 +47,8 @@ abstract class Dialect {
         CONFLICT,
         /** A unique index (or the primary key) already holds the value. */
         UNIQUE,
+        /** The database's disk (or its size limit) is full: nothing fits until space is freed ({@code spi.StorageFull}). */
+        FULL,
         OTHER
     }
 
@@ -613,7 +615,7 @@ abstract class Dialect {
         Failure first = Failure.OTHER;
         for (Throwable t : chain(e)) {
             Failure f = t instanceof SQLException s ? classifyOne(s) : classifyCause(t);
-            if (f == Failure.TIMEOUT) {
+            if (f == Failure.TIMEOUT || f == Failure.FULL) {
                 return f;
             }
             unavailable |= f == Failure.UNAVAILABLE;
@@ -659,6 +661,9 @@ abstract class Dialect {
     private static Failure classifyCause(Throwable t) {
         if (t instanceof SocketTimeoutException) {
             return Failure.TIMEOUT;
+        }
+        if (t instanceof IOException && dev.depot.spi.StorageFull.says(t.getMessage())) {
+            return Failure.FULL; // an embedded database's own file write (H2)
         }
         if (t instanceof IOException) { // SocketException, EOFException, ConnectException, UnknownHostException...
             return Failure.UNAVAILABLE;
@@ -710,6 +715,9 @@ abstract class Dialect {
         }
         if (state.equals("23505")) {
             return Failure.UNIQUE;
+        }
+        if (state.equals("53100")) { // PostgreSQL disk_full
+            return Failure.FULL;
         }
         return Failure.OTHER;
     }

@@ -317,7 +317,8 @@ final class Feed implements ChangeLog {
     /** A failure of a statement that carried COMMIT: unknown outcome unless the server refused it. */
     private SQLException ambiguous(SQLException e) {
         Dialect.Failure f = backend.dialect.classify(e);
-        return f == Dialect.Failure.UNAVAILABLE || f == Dialect.Failure.TIMEOUT ? new JdbcBackend.CommitFailed(e) : e;
+        return f == Dialect.Failure.UNAVAILABLE || f == Dialect.Failure.TIMEOUT || f == Dialect.Failure.FULL
+                ? new JdbcBackend.CommitFailed(e) : e;
     }
 
     /**

@@ -210,6 +210,7 @@ final class H2Dialect extends Dialect {
             case 23505 -> Failure.UNIQUE;
             // connection broken, database closed, database is being shut down
             case 90067, 90098, 90121 -> Failure.UNAVAILABLE;
+            case 90100 -> Failure.FULL; // no space available on the disk
             default -> super.classifyOne(e);
         };
     }

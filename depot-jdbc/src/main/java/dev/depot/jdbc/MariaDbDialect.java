@@ -320,6 +320,10 @@ final class MariaDbDialect extends Dialect {
             case 1927, 2006, 2013, 1053 -> Failure.UNAVAILABLE;
             // 1969 max_statement_time exceeded, 3024 MySQL's max_execution_time exceeded
             case 1969, 3024 -> Failure.TIMEOUT;
+            // 1021 disk full, 1114 the table is full
+            case 1021, 1114 -> Failure.FULL;
+            // 3 error writing a file, 1030 error from the storage engine: full when they quote ENOSPC's text
+            case 3, 1030 -> dev.depot.spi.StorageFull.says(e.getMessage()) ? Failure.FULL : super.classifyOne(e);
             default -> super.classifyOne(e);
         };
     }

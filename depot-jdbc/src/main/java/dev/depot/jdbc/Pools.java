@@ -133,7 +133,7 @@ final class Pools {
         @java.lang.Override
         public Override adjudicate(SQLException e) {
             Dialect.Failure f = dialect.classify(e);
-            return f == Dialect.Failure.UNAVAILABLE || f == Dialect.Failure.TIMEOUT ? Override.MUST_EVICT : Override.CONTINUE_EVICT;
+            return f == Dialect.Failure.UNAVAILABLE || f == Dialect.Failure.TIMEOUT || f == Dialect.Failure.FULL ? Override.MUST_EVICT : Override.CONTINUE_EVICT;
         }
     }
 }

@@ -52,7 +52,8 @@ final class SqlFailures {
         String found = Dialect.sqlState(e);
         String state = found == null ? "none" : found;
         Dialect.Failure failure = dialect.classify(e);
-        if (failure == Dialect.Failure.UNAVAILABLE) {
+        if (failure == Dialect.Failure.UNAVAILABLE || failure == Dialect.Failure.FULL) {
+            // FULL too: H2 closes its database when its file cannot be written, and every idle connection with it.
             onUnavailable.run(); // a timed-out connection alone is evicted, by the pool (see Pools)
         }
         return switch (failure) {
@@ -61,6 +62,7 @@ final class SqlFailures {
             case TIMEOUT -> new BackendUnavailableException(
                     dialect.name() + " did not answer in time while " + what + " (" + where + ", SQLSTATE " + state
                             + "; see the statementTimeout and socketTimeout parameters)", e);
+            case FULL -> dev.depot.spi.StorageFull.exception(what + " (" + where + ", " + dialect.name() + ", SQLSTATE " + state + ")", e);
             case CONFLICT -> new ConflictException(
                     what + ": a concurrent transaction committed a conflicting write first; retry the transaction");
             case UNIQUE -> new ConflictException(

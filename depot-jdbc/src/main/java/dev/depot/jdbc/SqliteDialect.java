@@ -187,6 +187,9 @@ final class SqliteDialect extends Dialect {
             if (code == SQLiteErrorCode.SQLITE_CONSTRAINT_UNIQUE || code == SQLiteErrorCode.SQLITE_CONSTRAINT_PRIMARYKEY) {
                 return Failure.UNIQUE;
             }
+            if (code == SQLiteErrorCode.SQLITE_FULL) {
+                return Failure.FULL;
+            }
             if (code == SQLiteErrorCode.SQLITE_BUSY || code == SQLiteErrorCode.SQLITE_BUSY_SNAPSHOT
                     || code == SQLiteErrorCode.SQLITE_LOCKED) {
                 return Failure.CONFLICT;
@@ -195,6 +198,9 @@ final class SqliteDialect extends Dialect {
         String m = String.valueOf(e.getMessage());
         if (m.contains("UNIQUE constraint failed") || m.contains("PRIMARY KEY")) {
             return Failure.UNIQUE;
+        }
+        if (m.contains("SQLITE_FULL") || m.contains("database or disk is full")) {
+            return Failure.FULL;
         }
         if (m.contains("SQLITE_BUSY") || m.contains("database is locked")) {
             return Failure.CONFLICT;

@@ -53,6 +53,34 @@ class FailureClassificationTest {
     }
 
     @Test
+    void aFullDiskIsFullOnEveryDialectAndWinsOverTheIoErrorThatCarriesIt() {
+        for (Dialect d : ALL) {
+            // H2's file write failing, wrapped twice; an I/O error is otherwise a lost connection
+            SQLException h2 = new SQLException("General error", "HY000", 50000,
+                    new IllegalStateException("Writing to channel failed", new java.io.IOException("No space left on device")));
+            assertThat(d.classify(h2)).as(d.name()).isEqualTo(Dialect.Failure.FULL);
+            assertThat(d.classify(new SQLException("could not extend file", "53100"))).as(d.name()).isEqualTo(Dialect.Failure.FULL);
+        }
+        assertThat(new MariaDbDialect().classify(new SQLException("Disk full (/tmp/x); waiting", "HY000", 1021)))
+                .isEqualTo(Dialect.Failure.FULL);
+        assertThat(new MariaDbDialect().classify(new SQLException("The table 't' is full", "HY000", 1114)))
+                .isEqualTo(Dialect.Failure.FULL);
+        assertThat(new MariaDbDialect().classify(new SQLException("Got error 28 \"No space left on device\" from storage engine",
+                "HY000", 1030))).isEqualTo(Dialect.Failure.FULL);
+        assertThat(new MariaDbDialect().classify(new SQLException("Got error 12 \"Out of memory\" from storage engine", "HY000", 1030)))
+                .isEqualTo(Dialect.Failure.OTHER);
+        assertThat(new H2Dialect().classify(new SQLException("No space available on the disk", "90100", 90100)))
+                .isEqualTo(Dialect.Failure.FULL);
+        assertThat(new SqliteDialect().classify(new SQLException("[SQLITE_FULL] database or disk is full", null, 13)))
+                .isEqualTo(Dialect.Failure.FULL);
+        RuntimeException mapped = new SqlFailures(new SqliteDialect(), "sqlite:/srv/app.db", () -> { })
+                .map(new SQLException("[SQLITE_FULL] database or disk is full", null, 13), "writing to collection 'docs'");
+        assertThat(mapped).isInstanceOf(BackendUnavailableException.class)
+                .hasMessage("no space while writing to collection 'docs' (sqlite:/srv/app.db, sqlite, SQLSTATE none): the disk"
+                        + " is full; free space and retry (the depot works again by itself)");
+    }
+
+    @Test
     void aBatchsRealFailureIsFoundInItsNextException() {
         BatchUpdateException e = batch(null);
         e.setNextException(new SQLException("duplicate key", "23505", 1062));
