@@ -1,11 +1,12 @@
 package dev.depot.spi;
 
 import dev.depot.BackendUnavailableException;
+import dev.depot.StorageFullException;
 
 /**
  * The one rule for a write that the store's disk has no room for (contract §1 "Crashes and full
- * disks"), shared by every backend: the call throws {@link BackendUnavailableException} saying the
- * disk is full and what it was writing — never a bare {@code IOException} on one backend and a
+ * disks"), shared by every backend: the call throws {@link StorageFullException}, a
+ * {@link BackendUnavailableException}, saying the disk is full and what it was writing — never a bare {@code IOException} on one backend and a
  * driver error on another — so code that retries an unavailable backend retries this too, and the
  * depot works again by itself once space is freed. What such a write left is what any
  * {@code BackendUnavailableException} of that call means.
@@ -33,8 +34,8 @@ public final class StorageFull {
     }
 
     /** The exception for a write that {@code what} describes ("writing to collection 'x' (url)") and that found the disk full. */
-    public static BackendUnavailableException exception(String what, Throwable cause) {
-        return new BackendUnavailableException("no space while " + what + ": the disk is full; free space and retry"
+    public static StorageFullException exception(String what, Throwable cause) {
+        return new StorageFullException("no space while " + what + ": the disk is full; free space and retry"
                 + " (the depot works again by itself)", cause);
     }
 }

@@ -11,7 +11,6 @@ import dev.depot.Depot;
 import dev.depot.Records;
 import dev.depot.Schema;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -115,6 +114,8 @@ class DiskFullProbeTest {
                     failed.add(b);
                     // a transaction's commit names the transaction (its outcome is for commitOutcome to say), a write its collection
                     assertThat(e).as(kind).isInstanceOf(BackendUnavailableException.class)
+                            .satisfiesAnyOf(x -> assertThat(x).isInstanceOf(dev.depot.StorageFullException.class),
+                                    x -> assertThat(x.getCause()).isInstanceOf(dev.depot.StorageFullException.class))
                             .hasMessageContaining("disk is full").hasMessageContaining(i % 5 == 4 ? "transaction" : "docs")
                             .hasMessageNotContaining(BODY.substring(0, 50));
                 }
@@ -179,10 +180,10 @@ class DiskFullProbeTest {
             byte[] huge = new byte[8 * 1024 * 1024]; // more than the disk holds
             Arrays.fill(huge, (byte) 7);
             assertThatThrownBy(() -> b.put("kept", huge)).as(kind)
-                    .isInstanceOfAny(BackendUnavailableException.class, UncheckedIOException.class)
+                    .isInstanceOf(dev.depot.StorageFullException.class)
                     .hasMessageContaining("kept").hasMessageContaining("disk is full");
             assertThatThrownBy(() -> b.put("new", huge)).as(kind)
-                    .isInstanceOfAny(BackendUnavailableException.class, UncheckedIOException.class)
+                    .isInstanceOf(dev.depot.StorageFullException.class)
                     .hasMessageContaining("new").hasMessageContaining("disk is full");
             assertThat(get(b, "kept")).as(kind + ": the previous content").isEqualTo(small);
             assertThat(b.exists("new")).as(kind + ": no half-written blob").isFalse();

@@ -2,12 +2,14 @@ package dev.depot.server;
 
 import dev.depot.AlreadyExistsException;
 import dev.depot.BackendUnavailableException;
+import dev.depot.CommitOutcomeUnknownException;
 import dev.depot.ConflictException;
 import dev.depot.DirectoryNotEmptyException;
 import dev.depot.InvalidPathException;
 import dev.depot.LeaseExpiredException;
 import dev.depot.PathConflictException;
 import dev.depot.PreconditionFailedException;
+import dev.depot.StorageFullException;
 import dev.depot.NotFoundException;
 import dev.depot.UniqueConstraintException;
 import dev.depot.VersionConflictException;
@@ -65,6 +67,11 @@ final class Problems {
             case PathConflictException p -> new ProblemException(409, "path-conflict", "Conflict", p.getMessage());
             case DirectoryNotEmptyException d -> new ProblemException(409, "directory-not-empty", "Conflict", d.getMessage());
             case InvalidPathException i -> new ProblemException(400, "invalid-path", "Bad request", i.getMessage());
+            case StorageFullException f -> new ProblemException(507, "storage-full", "Insufficient storage",
+                    "the store's disk is full; retry once space is freed");
+            case CommitOutcomeUnknownException c when c.getCause() instanceof StorageFullException ->
+                    new ProblemException(507, "storage-full", "Insufficient storage", "the store's disk is full; the commit"
+                            + " may or may not have been applied; retry once space is freed");
             case BackendUnavailableException b -> new ProblemException(503, "backend-unavailable", "Service unavailable",
                     "the backend does not answer; retry later");
             case UnsupportedOperationException u -> new ProblemException(501, "not-supported", "Not implemented",

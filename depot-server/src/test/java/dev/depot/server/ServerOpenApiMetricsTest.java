@@ -109,4 +109,19 @@ class ServerOpenApiMetricsTest {
         assertThat(p.status()).isEqualTo(501);
         assertThat(p.getMessage()).contains("BLOBS");
     }
+
+    @Test
+    void aFullDiskAnswers507AndAnOutage503WithoutTheBackendsMessage() {
+        dev.depot.StorageFullException full = dev.depot.spi.StorageFull.exception("writing bucket 'b' path 'secret-name'",
+                new java.io.IOException("No space left on device"));
+        ProblemException p = Problems.classify(full);
+        assertThat(p.status()).isEqualTo(507);
+        assertThat(p.type()).isEqualTo("storage-full");
+        assertThat(p.getMessage()).contains("disk is full").doesNotContain("secret-name");
+        ProblemException commit = Problems.classify(new dev.depot.CommitOutcomeUnknownException("c-1", full));
+        assertThat(commit.status()).isEqualTo(507);
+        assertThat(commit.getMessage()).contains("may or may not have been applied");
+        ProblemException down = Problems.classify(new dev.depot.BackendUnavailableException("down", null));
+        assertThat(down.status()).isEqualTo(503);
+    }
 }
