@@ -13,10 +13,6 @@ final class CrashDurabilityChild {
     private CrashDurabilityChild() {}
 
     public static void main(String[] args) {
-        if (args[0].startsWith("file:")) {
-            blobsOnly(args[0]);
-            return;
-        }
         try (Depot d = Depot.open(args[0])) {
             WorkQueue q = d.queue("jobs");
             for (int i = 0; ; i++) {
@@ -40,21 +36,6 @@ final class CrashDurabilityChild {
                 if (i % 7 == 0) {
                     d.blobs("files").put(k, CrashDurabilityProbeTest.blobContent(k));
                     ack("blob", k);
-                }
-            }
-        }
-    }
-
-    /** {@code file:} keeps blobs only: blobs of up to 256 KiB, so a kill often lands inside one. */
-    private static void blobsOnly(String url) {
-        try (Depot d = Depot.open(url)) {
-            for (int i = 0; ; i++) {
-                String k = "k" + i;
-                d.blobs("files").put(k, CrashDurabilityProbeTest.blobContent(k));
-                ack("blob", k);
-                if (i % 4 == 3) {
-                    d.blobs("files").put("k" + (i - 2), CrashDurabilityProbeTest.blobContent("k" + (i - 2) + "'"));
-                    ack("blob", "k" + (i - 2) + "'"); // replaced: the new content is the one acknowledged
                 }
             }
         }

@@ -47,61 +47,6 @@ class CrashDurabilityProbeTest {
         return out;
     }
 
-    /**
-     * {@code file:} blobs: every acknowledged blob is there with the content of its last acknowledged
-     * write (or of a later write the kill interrupted, never a mix), no other blob is listed, and no
-     * partial file is left where a listing shows it.
-     */
-    @org.junit.jupiter.api.Test
-    void everyAcknowledgedBlobSurvivesAKilledProcessOnFiles() throws Exception {
-        String url = "file:" + java.nio.file.Files.createTempDirectory("depot-crash-files");
-        for (int round = 0; round < 2; round++) {
-            List<String> acked = new ArrayList<>();
-            Process p = child(url);
-            try (BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
-                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-                String line;
-                while (acked.size() < WRITES / 2 && System.nanoTime() < deadline && (line = out.readLine()) != null) {
-                    String[] f = line.split(" ");
-                    if (f.length == 3 && f[0].equals("ack")) {
-                        acked.add(f[2]);
-                    }
-                }
-                p.destroyForcibly();
-                assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
-            }
-            assertThat(acked).hasSizeGreaterThan(20);
-            java.util.Map<String, String> latest = new java.util.HashMap<>(); // blob -> the name its acknowledged content carries
-            for (String a : acked) {
-                latest.put(a.replace("'", ""), a);
-            }
-            try (Depot d = Depot.open(url)) {
-                dev.depot.Blobs b = d.blobs("files");
-                Set<String> listed = new TreeSet<>();
-                String cursor = null;
-                do {
-                    Page<dev.depot.BlobEntry> page = b.list(dev.depot.ListOptions.all().after(cursor));
-                    page.items().forEach(e -> listed.add(e.path()));
-                    cursor = page.nextCursor();
-                } while (cursor != null);
-                assertThat(listed).as("round " + round + ": every acknowledged blob").containsAll(latest.keySet());
-                for (String path : listed) {
-                    byte[] got = b.get(path);
-                    String acknowledged = latest.get(path);
-                    // the acknowledged content, or that of the write the kill cut short (published just before): never a mix
-                    List<byte[]> allowed = new ArrayList<>();
-                    if (acknowledged != null) {
-                        allowed.add(blobContent(acknowledged));
-                    }
-                    allowed.add(blobContent(path + "'"));
-                    allowed.add(blobContent(path));
-                    assertThat(allowed.stream().anyMatch(a -> java.util.Arrays.equals(a, got)))
-                            .as("round " + round + ": blob " + path + " is one whole write").isTrue();
-                }
-            }
-        }
-    }
-
     private static Process child(String url) throws java.io.IOException {
         return new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-cp", System.getProperty("java.class.path"), CrashDurabilityChild.class.getName(), url)
