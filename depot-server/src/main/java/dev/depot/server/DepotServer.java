@@ -76,9 +76,12 @@ public final class DepotServer implements AutoCloseable {
         table.add(new Route(HandlerType.DELETE, "/v1/collections/{name}/records/{key}", Role.WRITE, false, "records", "delete a record", records::delete));
         table.add(new Route(HandlerType.POST, "/v1/collections/{name}/query", Role.READ, false, "records", "query by indexes, paged", query::query));
         table.add(new Route(HandlerType.POST, "/v1/batch", Role.WRITE, false, "records", "several writes in one transaction", batch::batch));
-        table.add(new Route(HandlerType.GET, "/v1/changes", Role.READ, false, "changes", "change feed, long poll", feed::poll));
-        table.add(new Route(HandlerType.GET, "/v1/changes/stream", Role.READ, false, "changes", "change feed, Server-Sent Events", feed::stream));
-        table.add(new Route(HandlerType.GET, "/v1/blobs/{bucket}", Role.READ, false, "blobs", "list blobs by prefix, paged", blobs::list));
+        table.add(new Route(HandlerType.GET, "/v1/changes", Role.READ, false, "changes", "change feed, long poll", feed::poll,
+                List.of("after", "limit", "wait")));
+        table.add(new Route(HandlerType.GET, "/v1/changes/stream", Role.READ, false, "changes", "change feed, Server-Sent Events", feed::stream,
+                List.of("after")));
+        table.add(new Route(HandlerType.GET, "/v1/blobs/{bucket}", Role.READ, false, "blobs", "list blobs by prefix, paged", blobs::list,
+                List.of("prefix", "delimiter", "after", "limit")));
         table.add(new Route(HandlerType.PUT, "/v1/blobs/{bucket}/<path>", Role.WRITE, false, "blobs", "write a blob (streamed)", blobs::put));
         table.add(new Route(HandlerType.GET, "/v1/blobs/{bucket}/<path>", Role.READ, false, "blobs", "read a blob (streamed, Range)", blobs::get));
         table.add(new Route(HandlerType.HEAD, "/v1/blobs/{bucket}/<path>", Role.READ, false, "blobs", "a blob's headers", blobs::head));
@@ -93,7 +96,8 @@ public final class DepotServer implements AutoCloseable {
         table.add(new Route(HandlerType.POST, "/v1/queues/{name}/extend", Role.WRITE, false, "queues", "extend a lease", queues::extend));
         table.add(new Route(HandlerType.POST, "/v1/queues/{name}/dead-letter", Role.WRITE, false, "queues", "dead-letter a leased item", queues::deadLetter));
         table.add(new Route(HandlerType.GET, "/v1/queues/{name}/stats", Role.READ, false, "queues", "counts per state", queues::stats));
-        table.add(new Route(HandlerType.GET, "/v1/queues/{name}/items", Role.READ, false, "queues", "items by state (dead letters), paged", queues::items));
+        table.add(new Route(HandlerType.GET, "/v1/queues/{name}/items", Role.READ, false, "queues", "items by state (dead letters), paged", queues::items,
+                List.of("state", "limit", "cursor")));
         this.routes = List.copyOf(table);
         this.openApi = OpenApi.render(routes, version(), json);
         this.app = Javalin.create(c -> {
@@ -249,6 +253,7 @@ public final class DepotServer implements AutoCloseable {
                 rebinding.check(ctx);
                 access.check(ctx, route);
                 queryParametersOnce(ctx);
+                knownQueryParameters(ctx, route);
                 route.handler().handle(ctx);
             } finally {
                 inFlight.decrementAndGet();
@@ -278,6 +283,21 @@ public final class DepotServer implements AutoCloseable {
         }
         problems.write(ctx, status, "no-route", "Not found",
                 "no route " + ctx.method() + " for this path; see docs/CONTRACT.md, section Server (HTTP)");
+    }
+
+    /**
+     * Refuses a query parameter the route does not read, as request bodies refuse unknown members: a
+     * misspelt {@code ?prefx=} or {@code ?limt=} would otherwise be ignored and list everything.
+     */
+    private static void knownQueryParameters(Context ctx, Route route) {
+        for (String name : ctx.queryParamMap().keySet()) {
+            if (!route.queryParameters().contains(name)) {
+                boolean plain = name.length() <= 64 && name.chars().allMatch(ch -> ch > 0x20 && ch < 0x7f);
+                throw ProblemException.badRequest("unknown-parameter", (plain ? "unknown query parameter '" + name + "'"
+                        : "an unknown query parameter") + "; " + (route.queryParameters().isEmpty() ? "this route takes none"
+                        : "expected " + String.join(", ", route.queryParameters())));
+            }
+        }
     }
 
     /**

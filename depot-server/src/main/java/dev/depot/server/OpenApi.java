@@ -38,6 +38,9 @@ final class OpenApi {
             while (m.find()) {
                 params.add(Map.of("name", m.group(1), "in", "path", "required", true, "schema", Map.of("type", "string")));
             }
+            for (String q : r.queryParameters()) {
+                params.add(Map.of("name", q, "in", "query", "required", false, "schema", Map.of("type", "string")));
+            }
             if (r.role() != null) {
                 params.add(Map.of("$ref", "#/components/parameters/tenant"));
                 op.put("security", List.of(Map.of("bearer", List.of())));

@@ -14,8 +14,19 @@ import io.javalin.http.HandlerType;
  * @param tag the OpenAPI tag (records, blobs, queues, ...)
  * @param summary one line for the OpenAPI document
  * @param handler what runs
+ * @param queryParameters the query parameters the route reads; any other is refused (400 {@code unknown-parameter})
  */
-record Route(HandlerType method, String path, Role role, boolean global, String tag, String summary, Handler handler) {
+record Route(HandlerType method, String path, Role role, boolean global, String tag, String summary, Handler handler,
+        java.util.List<String> queryParameters) {
+
+    Route {
+        queryParameters = java.util.List.copyOf(queryParameters);
+    }
+
+    /** A route that reads no query parameter. */
+    Route(HandlerType method, String path, Role role, boolean global, String tag, String summary, Handler handler) {
+        this(method, path, role, global, tag, summary, handler, java.util.List.of());
+    }
 
     /**
      * Whether a request path falls under this route's template, whatever its method: what a 405's

@@ -221,6 +221,27 @@ class ServerFreshProbeTest {
     }
 
     /**
+     * A query parameter the route does not read is refused, as an unknown member of a request body is:
+     * a misspelt {@code ?prefx=} listed every blob, a {@code ?limt=} returned the default page.
+     */
+    @Test
+    void unknownQueryParametersAreRefusedNamingTheOnesExpected() {
+        assertThat(http.put("/v1/blobs/docs/a/1.txt", "1").status()).isEqualTo(201);
+        assertThat(http.put("/v1/blobs/docs/b/2.txt", "2").status()).isEqualTo(201);
+        assertThat(http.get("/v1/blobs/docs?prefix=a/").json().get("items").size()).isEqualTo(1);
+        Http.Response typo = http.get("/v1/blobs/docs?prefx=a/");
+        problem("prefx", typo, 400, "unknown query parameter 'prefx'; expected prefix, delimiter, after, limit");
+        assertThat(typo.json().get("type").asString()).endsWith("unknown-parameter");
+        problem("limt", http.get("/v1/changes?limt=2"), 400, "unknown query parameter 'limt'; expected after, limit, wait");
+        problem("cursor", http.get("/v1/queues/q/items?state=ready&next=x"), 400, "expected state, limit, cursor");
+        problem("none", http.get("/v1/collections/players/records/ann?version=1"), 400, "this route takes none");
+        problem("odd name", http.get("/v1/collections?%01=1"), 400, "an unknown query parameter; this route takes none");
+        assertThat(http.get("/v1/changes?after=0&limit=1&wait=0").status()).isEqualTo(200);
+        assertThat(http.get("/openapi.json").json().get("paths").get("/v1/blobs/{bucket}").get("get").get("parameters").toString())
+                .contains("\"prefix\"").contains("\"query\"");
+    }
+
+    /**
      * {@code If-Match: "1", "2"} is a list, any of which may match (RFC 9110): the record's PUT and
      * DELETE read it as one malformed tag and answered 412 although the record was at version 1.
      * Weak tags never match an If-Match.
