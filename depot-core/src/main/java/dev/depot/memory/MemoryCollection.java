@@ -273,7 +273,7 @@ final class MemoryCollection {
             return;
         }
         for (int i = 0; i < ix.length; i++) {
-            if (head.isTombstone() || !head.holds(i, dead.storedValue(i))) {
+            if (head.isTombstone() || !head.holdsValueOf(i, dead)) {
                 ix[i].noteGarbage();
             }
         }

@@ -101,6 +101,15 @@ abstract sealed class Version implements StoredRecord permits Version.Narrow, Ve
         return StoredIndexValues.same(storedValue(i), value);
     }
 
+    /**
+     * Whether index value {@code i} equals {@code other}'s: as {@link #holds} with its stored value,
+     * but two versions of one unboxed variant compare their {@code long}s without boxing one (pruning
+     * compares every dropped version with the head).
+     */
+    boolean holdsValueOf(int i, Version other) {
+        return holds(i, other.storedValue(i));
+    }
+
     /** How many index values this version carries (0 for a tombstone). */
     abstract int indexCount();
 
@@ -242,6 +251,11 @@ abstract sealed class Version implements StoredRecord permits Version.Narrow, Ve
         }
 
         @Override
+        boolean holdsValueOf(int i, Version other) {
+            return i == 0 && other instanceof OneLong o ? o.v0 == v0 : super.holdsValueOf(i, other);
+        }
+
+        @Override
         int indexCount() {
             return 1;
         }
@@ -302,6 +316,11 @@ abstract sealed class Version implements StoredRecord permits Version.Narrow, Ve
         }
 
         @Override
+        boolean holdsValueOf(int i, Version other) {
+            return i == 1 && other instanceof TwoLong o ? o.v1 == v1 : super.holdsValueOf(i, other);
+        }
+
+        @Override
         int indexCount() {
             return 2;
         }
@@ -334,6 +353,11 @@ abstract sealed class Version implements StoredRecord permits Version.Narrow, Ve
                 case 1 -> StoredIndexValues.same(v1, value);
                 default -> throw new IndexOutOfBoundsException(i);
             };
+        }
+
+        @Override
+        boolean holdsValueOf(int i, Version other) {
+            return i == 0 && other instanceof LongTwo o ? o.v0 == v0 : super.holdsValueOf(i, other);
         }
 
         @Override

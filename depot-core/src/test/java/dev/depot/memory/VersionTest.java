@@ -58,6 +58,27 @@ class VersionTest {
         }
     }
 
+    /** Comparing two versions' values (what pruning does) agrees with equals for every pair of shapes, unboxed or not. */
+    @Test
+    void holdsValueOfComparesLikeEqualsAcrossShapes() {
+        Object[][] shapes = {
+            {5L}, {6L}, {"a"}, {null}, {"a", 5L}, {"a", 6L}, {5L, "a"}, {6L, "a"}, {5L, 6L}, {null, 5L}, {5L, null}, {"a", "b"}
+        };
+        for (Object[] x : shapes) {
+            for (Object[] y : shapes) {
+                if (x.length != y.length) {
+                    continue;
+                }
+                Version vx = Version.of("k", 1, DOC, x, 1, null);
+                Version vy = Version.of("k", 2, DOC, y, 2, null);
+                for (int i = 0; i < x.length; i++) {
+                    assertThat(vx.holdsValueOf(i, vy)).as("%s[%d] vs %s", java.util.Arrays.toString(x), i, java.util.Arrays.toString(y))
+                            .isEqualTo(java.util.Objects.equals(x[i], y[i]));
+                }
+            }
+        }
+    }
+
     /** A version number beyond int (a key written 2^31 times) is kept whole, with its values or as a tombstone. */
     @Test
     void aRecordVersionBeyondIntIsKeptWhole() {
