@@ -105,6 +105,15 @@ final class QueueRow {
         ps.setBytes(base + 21, payload);
     }
 
+    /** The bytes of payload, headers and dedup key this row sends when inserted (before any escaping). */
+    long wireBytes() {
+        long n = payload == null ? 0 : payload.length;
+        for (Map.Entry<String, String> e : headers.entrySet()) {
+            n += 8 + 3L * (e.getKey().length() + e.getValue().length()); // UTF-8 takes at most 3 bytes a char
+        }
+        return n + (dedupKey == null ? 0 : 3L * dedupKey.length());
+    }
+
     /** Binds {@link QueueTables#update}: the mutable columns, then the id and the version read. */
     void bindUpdate(PreparedStatement ps) throws SQLException {
         bindMutable(ps, 0);

@@ -46,6 +46,16 @@ final class SqlQueue implements StoredQueue {
      * statement ({@value QueueTables#INSERT_COLUMNS} parameters each); later rows go in a batch.
      */
     static final int LOCKED_INSERT_ROWS = 64;
+    /**
+     * The most payload and header bytes a produce's first insert carries when it holds more than one
+     * row: that statement is one packet, and MariaDB's text protocol sends a NUL, quote or backslash
+     * byte as two, so six 4 MiB payloads in one statement passed its default 16 MiB
+     * {@code max_allowed_packet} and the server dropped the connection (the produce failed as
+     * "unavailable" while memory and the other databases took it). Under this budget any rows fit
+     * twice over; a single row always goes (the payload limit keeps it under the packet), and the
+     * rest go in the batch, a statement each.
+     */
+    static final long LOCKED_INSERT_BYTES = 4L << 20;
 
     final String name;
     private final SqlQueueStore store;
@@ -173,7 +183,7 @@ final class SqlQueue implements StoredQueue {
         }
         int first = 0;
         if (lock != null && !rows.isEmpty()) {
-            first = Math.min(rows.size(), LOCKED_INSERT_ROWS);
+            first = lockedRows(rows);
             try (PreparedStatement ps = c.prepareStatement(QueueTables.lockedInsert(store.prefix, first, lock))) {
                 for (int i = 0; i < first; i++) {
                     rows.get(i).bindInsert(ps, i * QueueTables.INSERT_COLUMNS);
@@ -199,6 +209,20 @@ final class SqlQueue implements StoredQueue {
         }
         w.ready(name, ready);
         return out;
+    }
+
+    /** How many leading rows the locked insert takes: at least one, at most {@link #LOCKED_INSERT_ROWS} and {@link #LOCKED_INSERT_BYTES}. */
+    static int lockedRows(List<QueueRow> rows) {
+        int n = 0;
+        long bytes = 0;
+        while (n < rows.size() && n < LOCKED_INSERT_ROWS) {
+            bytes += rows.get(n).wireBytes();
+            if (n > 0 && bytes > LOCKED_INSERT_BYTES) {
+                break;
+            }
+            n++;
+        }
+        return n;
     }
 
     private static void executeBatch(PreparedStatement ps) throws SQLException {
