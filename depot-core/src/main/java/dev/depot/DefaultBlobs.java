@@ -261,38 +261,50 @@ final class DefaultBlobs implements Blobs {
             inclusive = true;
         }
         int batch = Math.min(limit + 1, 1000);
-        scan:
+        // While folding, the entries under the directory just listed are skipped in the batch at hand,
+        // and a seek past the directory is made only when a batch ends inside it: seeking after every
+        // directory fetched a whole batch per directory to use one entry of it (a page of 100
+        // directories of 40 blobs read 88,000 entries where the blobs under the prefix were 4,100).
+        String skipping = null;
         while (start != null || !inclusive) {
             List<BlobEntry> entries = store.list(bucket, prefix, start, inclusive, batch);
             for (BlobEntry e : entries) {
+                if (skipping != null) {
+                    if (e.path().startsWith(skipping)) {
+                        continue;
+                    }
+                    skipping = null;
+                }
                 String rest = e.path().substring(prefix.length());
                 int slash = fold ? rest.indexOf('/') : -1;
                 if (slash < 0) {
                     if (!e.isDirectory()) {
                         out.add(e);
                     }
-                } else if (!rest.isEmpty() && slash >= 0) {
+                } else {
                     String dir = prefix + rest.substring(0, slash + 1);
                     if (after == null || CodePoints.compare(dir, after) > 0) {
                         out.add(BlobEntry.directory(dir));
                     }
-                    if (out.size() <= limit) {
-                        start = CodePoints.prefixUpperBound(dir);
-                        inclusive = true;
-                        if (start == null) {
-                            break scan;
-                        }
-                        continue scan;
-                    }
+                    skipping = dir;
                 }
                 if (out.size() > limit) {
-                    break scan;
+                    break;
                 }
-                start = e.path();
-                inclusive = false;
+                if (skipping == null) {
+                    start = e.path();
+                    inclusive = false;
+                }
             }
-            if (entries.size() < batch) {
+            if (out.size() > limit || entries.size() < batch) {
                 break;
+            }
+            if (skipping != null) {
+                start = CodePoints.prefixUpperBound(skipping);
+                inclusive = true;
+                if (start == null) {
+                    break;
+                }
             }
         }
         if (out.size() > limit) {
