@@ -89,6 +89,73 @@ class BlobListScaleProbeTest {
         }
     }
 
+    /**
+     * The same shape while another thread writes and deletes blobs in the odd directories and beside
+     * them: every page of a flat and a folded listing, with small and large pages, is in strictly
+     * increasing code point order and holds each path of the even directories (and each even
+     * directory) exactly once.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("backends")
+    void pagesUnderConcurrentWritesAndDeletesHoldEveryStablePathOnce(String db, TestDatabases.UrlSource opener) throws Exception {
+        int dirs = Integer.getInteger("depot.probe.listScale.dirs", 100) / 2 * 2;
+        int perDir = Integer.getInteger("depot.probe.listScale.perDir", 40) / 2;
+        String given = opener.url();
+        String url = given.startsWith("memory:") || given.startsWith("file:") ? given : ReadableSchemaTest.url(() -> given, PREFIX);
+        try (Depot depot = Depot.open(url)) {
+            Blobs blobs = depot.blobs("churn");
+            TreeSet<String> flat = new TreeSet<>(CodePoints::compare);
+            TreeSet<String> folded = new TreeSet<>(CodePoints::compare);
+            byte[] one = {1};
+            for (int d = 0; d < dirs; d += 2) {
+                for (int f = 0; f < perDir; f++) {
+                    blobs.put(blob(d, f), one);
+                    flat.add(blob(d, f));
+                }
+                folded.add(dir(d));
+            }
+            java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+            java.util.concurrent.ConcurrentLinkedQueue<Throwable> errors = new java.util.concurrent.ConcurrentLinkedQueue<>();
+            java.util.concurrent.atomic.AtomicInteger changes = new java.util.concurrent.atomic.AtomicInteger();
+            Thread churn = Thread.ofPlatform().start(() -> {
+                java.util.Random r = new java.util.Random(7);
+                try {
+                    while (!stop.get()) {
+                        int d = 1 + 2 * r.nextInt(dirs / 2);
+                        String p = r.nextInt(4) == 0 ? beside(d) : blob(d, r.nextInt(perDir));
+                        if (r.nextBoolean()) {
+                            blobs.put(p, one);
+                        } else {
+                            blobs.delete(p);
+                        }
+                        changes.incrementAndGet();
+                    }
+                } catch (Throwable t) {
+                    errors.add(t);
+                }
+            });
+            try {
+                for (int limit : new int[] {1000, 7}) {
+                    assertStableOnce(pages(blobs, ListOptions.prefix(SHARED).limit(limit)), flat);
+                    assertStableOnce(pages(blobs, ListOptions.prefix(SHARED).delimiter("/").limit(limit)), folded);
+                }
+            } finally {
+                stop.set(true);
+                churn.join();
+            }
+            assertThat(errors).isEmpty();
+            System.out.printf("%s: listed under %d concurrent changes%n", db, changes.get());
+            depot.clear();
+        }
+    }
+
+    static void assertStableOnce(List<String> listed, java.util.Set<String> stable) {
+        for (int i = 1; i < listed.size(); i++) {
+            assertThat(CodePoints.compare(listed.get(i - 1), listed.get(i))).as("order at %d", i).isNegative();
+        }
+        assertThat(listed).containsAll(stable);
+    }
+
     /** Every page's paths, checking the cursor is the last path of its page and no page is empty. */
     static List<String> pages(Blobs blobs, ListOptions options) {
         List<String> out = new ArrayList<>();
