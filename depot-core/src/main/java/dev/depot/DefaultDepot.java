@@ -101,7 +101,7 @@ final class DefaultDepot implements Depot {
     }
 
     private static <V> Object[] reindex(Schema<?, V> schema, byte[] doc) {
-        return RecordIndexes.extract(schema, Documents.decode(schema, null, doc));
+        return RecordIndexes.extract(schema, null, Documents.decode(schema, null, doc));
     }
 
     @Override

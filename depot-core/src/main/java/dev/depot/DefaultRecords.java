@@ -103,7 +103,7 @@ final class DefaultRecords<K, V> implements Records<K, V> {
     private Write prepareWrite(V value, Write.Mode mode, long expected) {
         Objects.requireNonNull(value, () -> schema.name() + ": value must not be null");
         Object key = schema.keys().toStored(schema.keyOf(value));
-        Object[] indexValues = RecordIndexes.extract(schema, value);
+        Object[] indexValues = RecordIndexes.extract(schema, key, value);
         byte[] doc = Documents.encode(schema, key, value);
         return new Write(key, mode, expected, doc, indexValues, schema.anyKeyOrder());
     }

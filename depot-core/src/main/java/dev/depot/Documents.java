@@ -67,7 +67,7 @@ final class Documents {
     }
 
     /** "coll: key k", or for a document whose key is unknown (re-indexing) "coll: a stored record". */
-    private static String where(Schema<?, ?> schema, Object storedKey) {
+    static String where(Schema<?, ?> schema, Object storedKey) {
         return storedKey == null ? schema.name() + ": a stored record" : schema.name() + ": key " + schema.keys().text(storedKey);
     }
 

@@ -31,6 +31,13 @@ import tools.jackson.databind.JsonNode;
  * UTF-8 bytes.
  */
 public final class Schema<K, V> {
+    /**
+     * Most indexes a collection may declare. MariaDB allows 64 keys per table and at most 65,535
+     * bytes of declared column widths per row, which 31 String index columns (512 four-byte
+     * characters each) and the key fill; 30 fits every database with room to spare.
+     */
+    public static final int MAX_INDEXES = 30;
+
     private static final Pattern COLLECTION_NAME = Pattern.compile("[a-z][a-z0-9_]{0,62}");
     private static final Pattern INDEX_NAME = Pattern.compile("[A-Za-z][A-Za-z0-9_]{0,62}");
 
@@ -273,6 +280,10 @@ public final class Schema<K, V> {
             }
             if (!indexNames.add(indexName.toLowerCase(Locale.ROOT))) {
                 throw new IllegalArgumentException(name + ": index '" + indexName + "' is declared twice");
+            }
+            if (indexes.size() == MAX_INDEXES) {
+                throw new IllegalArgumentException(name + ": a collection declares at most " + MAX_INDEXES
+                        + " indexes (Schema.MAX_INDEXES); '" + indexName + "' would be one more");
             }
             indexes.add(new IndexDefinition<>(indexName, IndexType.of(type), unique, extractor, type));
             return this;
