@@ -19,7 +19,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.NavigableSet;
-import java.util.Objects;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -43,6 +42,8 @@ final class MemoryTransaction implements Session {
     private final List<PendingEvent> events = new ArrayList<>(2);
     /** The declaration each written collection was written with, re-checked at commit. */
     private final Map<MemoryCollection, CollectionSpec> declared = new IdentityHashMap<>(1);
+    /** Unique values of the pending writes, per collection; built when first needed, dropped when a batch is undone. */
+    private final Map<MemoryCollection, OwnUniqueValues> ownUnique = new IdentityHashMap<>(1);
     private MemoryQueueWork queueWork; // buffered queue operations, null until the first
 
     MemoryTransaction(MemoryStore store, String origin) {
@@ -70,6 +71,23 @@ final class MemoryTransaction implements Session {
 
     private Map<Object, Pending> pending(MemoryCollection c) {
         return writes.getOrDefault(c, Map.of());
+    }
+
+    /** Records {@code p} as the key's pending write, keeping {@link #ownUnique} in step. */
+    private void putPending(MemoryCollection c, Pending p) {
+        OwnUniqueValues u = uniques(c);
+        Pending before = writes.computeIfAbsent(c, k -> new HashMap<>(2)).put(p.key(), p);
+        u.replace(before, p);
+    }
+
+    /** The unique values of {@code c}'s pending writes, (re)built if absent or the declaration changed. */
+    private OwnUniqueValues uniques(MemoryCollection c) {
+        OwnUniqueValues u = ownUnique.get(c);
+        if (u == null || u.specs() != c.spec.indexes()) {
+            u = OwnUniqueValues.of(c.spec.indexes(), pending(c));
+            ownUnique.put(c, u);
+        }
+        return u;
     }
 
     /** This transaction's view of a key: own write, else the snapshot's version; null if absent. */
@@ -124,8 +142,7 @@ final class MemoryTransaction implements Session {
         }
         long version = Write.nextVersion(exists, currentVersion);
         declared.put(c, spec);
-        writes.computeIfAbsent(c, k -> new HashMap<>(2))
-                .put(w.key(), new Pending(w.key(), version, w.document(), w.indexValues()));
+        putPending(c, new Pending(w.key(), version, w.document(), w.indexValues()));
         events.add(new PendingEvent(c, w.key(), Write.op(exists), version));
         return WriteResult.ok(version);
     }
@@ -140,6 +157,7 @@ final class MemoryTransaction implements Session {
             WriteResult r = write(spec, batch.get(i));
             if (!r.ok()) {
                 writes.put(c, before); // undo this batch only
+                ownUnique.remove(c);
                 events.subList(eventsBefore, events.size()).clear();
                 return List.of(r.at(i));
             }
@@ -157,7 +175,7 @@ final class MemoryTransaction implements Session {
             return refused;
         }
         declared.put(c, spec);
-        writes.computeIfAbsent(c, k -> new HashMap<>(2)).put(key, new Pending(key, current.version(), null, null));
+        putPending(c, new Pending(key, current.version(), null, null));
         events.add(new PendingEvent(c, key, ChangeEvent.Op.DELETE, current.version()));
         return WriteResult.ok(current.version());
     }
@@ -186,10 +204,8 @@ final class MemoryTransaction implements Session {
             }
             Object value = values[i];
             Map<Object, Pending> own = pending(c);
-            for (Pending p : own.values()) {
-                if (!p.isDelete() && !p.key().equals(key) && Objects.equals(p.indexValues()[i], value)) {
-                    return i;
-                }
+            if (uniques(c).heldByAnother(i, value, own.get(key))) {
+                return i;
             }
             for (IndexEntry e : holders(c, i, value)) {
                 if (e.key().equals(key) || own.containsKey(e.key())) {
@@ -267,6 +283,7 @@ final class MemoryTransaction implements Session {
     public void rollback() {
         ended = true;
         writes.clear();
+        ownUnique.clear();
         events.clear();
         closeSnapshot();
     }
@@ -398,7 +415,7 @@ final class MemoryTransaction implements Session {
         }
         ended = true;
         declared.put(c, spec);
-        writes.computeIfAbsent(c, k -> new HashMap<>(2)).put(p.key(), p);
+        putPending(c, p);
         events.add(new PendingEvent(c, p.key(), op, p.version()));
     }
 
