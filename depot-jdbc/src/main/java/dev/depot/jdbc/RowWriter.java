@@ -21,14 +21,18 @@ final class RowWriter {
         List<Pending> deletes = new ArrayList<>();
         List<Pending> updates = new ArrayList<>();
         List<Pending> inserts = new ArrayList<>();
+        List<Object> taken = new ArrayList<>();
         for (Pending p : pendings) {
             if (p.base().exists()) {
                 (p.present() ? updates : deletes).add(p);
             } else if (p.present()) {
                 inserts.add(p);
+            } else {
+                taken.add(p.key()); // inserted and deleted again by this transaction
             }
         }
         Dialect d = t.dialect;
+        take(c, t, taken, stamp);
         if (!deletes.isEmpty()) {
             try (PreparedStatement ps = c.prepareStatement(t.delete)) {
                 for (Pending p : deletes) {
@@ -65,6 +69,32 @@ final class RowWriter {
                 ps.executeBatch();
             }
         }
+    }
+
+    private static final byte[] PLACEHOLDER = "{}".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+
+    /**
+     * Takes the keys of a transaction's writes that leave no row (a key absent from its snapshot that
+     * it inserted and deleted again) by inserting and deleting a row of each, so that a concurrent
+     * insert of such a key waits for this commit, or this commit fails as a lost race if that insert
+     * came first. Their events go to the feed, and without a lock on the key another writer's insert
+     * could take its outbox ids first and commit after this transaction checked the key: the feed then
+     * showed that insert before this transaction's insert and delete, while the table kept its row.
+     * No other session ever sees these rows.
+     */
+    private static void take(Connection c, Table t, List<Object> keys, long stamp) throws SQLException {
+        if (keys.isEmpty()) {
+            return;
+        }
+        try (PreparedStatement ps = c.prepareStatement(t.insert)) {
+            Object[] noValues = new Object[t.spec.indexes().size()];
+            for (Object k : keys) {
+                bindInsert(ps, t, new Pending(Base.absent(k), 0, PLACEHOLDER, noValues, false), stamp);
+                ps.addBatch();
+            }
+            ps.executeBatch();
+        }
+        delete(c, t, keys);
     }
 
     /** Inserts one row (a duplicate key fails with the database's unique violation). */
