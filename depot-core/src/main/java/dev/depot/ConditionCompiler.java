@@ -20,7 +20,7 @@ final class ConditionCompiler {
     static final int MAX_DEPTH = 32;
     /**
      * A query's tests carry at most this many operands (and hold at most this many tests), counted
-     * after NOT is pushed down (a negated {@code in} of n values becomes n + 1 ranges): below the
+     * after NOT is pushed down (a negated {@code in} of n values becomes n + 1 ranges: 2n operands): below the
      * parameters a statement may bind on every SQL backend (SQLite 32,766, PostgreSQL 65,535), so a
      * query that runs in memory runs everywhere.
      */
@@ -51,7 +51,7 @@ final class ConditionCompiler {
         }
         if (size > MAX_OPERANDS) {
             throw new IllegalArgumentException(collection + ": a query's conditions hold at most " + MAX_OPERANDS
-                    + " operands and tests (a negated in() of n values counts n + 1 ranges); this one holds " + size
+                    + " operands and tests (a negated in() of n values is n + 1 ranges, 2n operands); this one holds " + size
                     + " (split the query, or use fewer values)");
         }
     }
