@@ -42,8 +42,12 @@ final class MemoryTransaction implements Session {
     private final List<PendingEvent> events = new ArrayList<>(2);
     /** The declaration each written collection was written with, re-checked at commit. */
     private final Map<MemoryCollection, CollectionSpec> declared = new IdentityHashMap<>(1);
-    /** Unique values of the pending writes, per collection; built when first needed, dropped when a batch is undone. */
-    private final Map<MemoryCollection, OwnUniqueValues> ownUnique = new IdentityHashMap<>(1);
+    /**
+     * Unique values of the pending writes, per collection; built when a unique check first needs them
+     * (null until then: an auto-commit write never does), kept in step by {@link #putPending}, dropped
+     * when a batch is undone.
+     */
+    private Map<MemoryCollection, OwnUniqueValues> ownUnique;
     private MemoryQueueWork queueWork; // buffered queue operations, null until the first
 
     MemoryTransaction(MemoryStore store, String origin) {
@@ -75,13 +79,18 @@ final class MemoryTransaction implements Session {
 
     /** Records {@code p} as the key's pending write, keeping {@link #ownUnique} in step. */
     private void putPending(MemoryCollection c, Pending p) {
-        OwnUniqueValues u = uniques(c);
         Pending before = writes.computeIfAbsent(c, k -> new HashMap<>(2)).put(p.key(), p);
-        u.replace(before, p);
+        OwnUniqueValues u = ownUnique == null ? null : ownUnique.get(c);
+        if (u != null) {
+            u.replace(before, p);
+        }
     }
 
     /** The unique values of {@code c}'s pending writes, (re)built if absent or the declaration changed. */
     private OwnUniqueValues uniques(MemoryCollection c) {
+        if (ownUnique == null) {
+            ownUnique = new IdentityHashMap<>(1);
+        }
         OwnUniqueValues u = ownUnique.get(c);
         if (u == null || u.specs() != c.spec.indexes()) {
             u = OwnUniqueValues.of(c.spec.indexes(), pending(c));
@@ -157,7 +166,9 @@ final class MemoryTransaction implements Session {
             WriteResult r = write(spec, batch.get(i));
             if (!r.ok()) {
                 writes.put(c, before); // undo this batch only
-                ownUnique.remove(c);
+                if (ownUnique != null) {
+                    ownUnique.remove(c);
+                }
                 events.subList(eventsBefore, events.size()).clear();
                 return List.of(r.at(i));
             }
@@ -283,7 +294,7 @@ final class MemoryTransaction implements Session {
     public void rollback() {
         ended = true;
         writes.clear();
-        ownUnique.clear();
+        ownUnique = null;
         events.clear();
         closeSnapshot();
     }
