@@ -12,7 +12,11 @@ public enum Capability {
     CHANGE_FEED,
     /** Work queues: {@link Depot#queue(String, QueueOptions)} and {@link Transaction#queue(String)}. */
     QUEUES,
-    /** Data survives closing the depot and the process. Memory lacks only this. */
+    /**
+     * Data survives closing the depot and the process. Memory lacks only this. (H2 files write
+     * commits every half second unless the URL sets {@code ;WRITE_DELAY=0}: a killed process can
+     * lose its last ones; CONTRACT §1 "Crashes and full disks".)
+     */
     DURABLE,
     /** {@link Depot#blobs(String)}: streamed blobs in buckets. */
     BLOBS

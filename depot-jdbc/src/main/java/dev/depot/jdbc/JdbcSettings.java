@@ -198,13 +198,12 @@ record JdbcSettings(Dialect dialect, String jdbcUrl, String user, String passwor
                     poolSize, prefix, false, display, timeouts, Map.of(), null, Ddl.CREATE);
         }
         if (rest.startsWith("file:") && rest.length() > 5) {
-            // WRITE_DELAY=0: H2 writes a commit's changes to the file before COMMIT returns. Its default
-            // (500 ms) kept them in memory for a background writer, so a crash of the process lost
-            // acknowledged commits, and a disk that filled up failed that writer, not the commits it
-            // dropped (CONTRACT §1, "Crashes and full disks"). A user's own WRITE_DELAY is kept.
-            String path = rest.substring(5);
-            String durable = path.toUpperCase(java.util.Locale.ROOT).contains(";WRITE_DELAY=") ? "" : ";WRITE_DELAY=0";
-            return new JdbcSettings(dialect, "jdbc:h2:file:" + path + options + durable, null, null,
+            // H2's own WRITE_DELAY (500 ms) stays: with WRITE_DELAY=0 the committing thread writes the
+            // file, and an interrupted thread's channel write fails, so every commit of a worker whose
+            // flag is set (an executor shutting down) failed. The price is CONTRACT §1 "Crashes and
+            // full disks": a killed process can lose the last half second of commits; ";WRITE_DELAY=0"
+            // in the URL opts in to per-commit writes.
+            return new JdbcSettings(dialect, "jdbc:h2:file:" + rest.substring(5) + options, null, null,
                     poolSize, prefix, true, display, timeouts, Map.of(), null, Ddl.CREATE);
         }
         throw new IllegalArgumentException("expected h2:mem:NAME or h2:file:PATH in " + display);

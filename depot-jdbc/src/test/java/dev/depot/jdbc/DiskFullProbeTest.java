@@ -73,7 +73,7 @@ class DiskFullProbeTest {
     private static String url(String kind, Path dir) {
         return switch (kind) {
             case "sqlite" -> "sqlite:" + dir.resolve("depot.db");
-            case "h2-file" -> "h2:file:" + dir.resolve("depot");
+            case "h2-file" -> "h2:file:" + dir.resolve("depot") + ";WRITE_DELAY=0"; // per-commit writes: see CONTRACT §1
             default -> "file:" + dir.resolve("store");
         };
     }
