@@ -24,7 +24,15 @@ final class RecordIndexes {
                 throw new IllegalArgumentException(schema.name() + ": " + d.describe() + ": " + e.getMessage(), e);
             }
             if (out[i] instanceof String s) {
-                stringBytes += IndexType.utf8Length(s);
+                stringBytes += 3L * s.length(); // at most 3 UTF-8 bytes a char: counted exactly only when that may pass the limit
+            }
+        }
+        if (stringBytes > IndexType.MAX_STRING_BYTES_PER_RECORD) {
+            stringBytes = 0;
+            for (Object v : out) {
+                if (v instanceof String s) {
+                    stringBytes += dev.depot.spi.CodePoints.utf8Length(s);
+                }
             }
         }
         if (stringBytes > IndexType.MAX_STRING_BYTES_PER_RECORD) {

@@ -72,17 +72,6 @@ public enum IndexType {
      */
     public static final int MAX_STRING_BYTES_PER_RECORD = 12 * 1024;
 
-    /** The UTF-8 length of an index value's text (one that passed {@link #coerce}: no unpaired surrogate). */
-    public static int utf8Length(String s) {
-        int n = 0;
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            // A surrogate pair is 4 bytes: 2 for each of its halves.
-            n += c < 0x80 ? 1 : c < 0x800 || Character.isSurrogate(c) ? 2 : 3;
-        }
-        return n;
-    }
-
     /** The index type for a declared Java type; {@link IllegalArgumentException} if none fits. */
     public static IndexType of(Class<?> type) {
         if (type == String.class || type.isEnum()) {
