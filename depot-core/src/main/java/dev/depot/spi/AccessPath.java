@@ -39,20 +39,24 @@ public record AccessPath(List<IndexRange> ranges, boolean scans, OrderSource ord
      */
     public static AccessPath of(CollectionSpec spec, QueryPlan plan) {
         int n = spec.indexes().size();
-        List<List<IndexRange>> perIndex = new ArrayList<>(n);
+        List<List<List<IndexRange>>> tests = new ArrayList<>(n);
         boolean[] narrowed = new boolean[n];
         for (int i = 0; i < n; i++) {
-            perIndex.add(sets(spec, i).all());
+            tests.add(new ArrayList<>());
         }
         List<Filter.AnyOf> mixed = new ArrayList<>();
         for (Filter f : plan.filters()) {
             int i = indexOf(f);
             if (i >= 0) {
-                perIndex.set(i, sets(spec, i).intersect(perIndex.get(i), exact(spec, f, i)));
+                tests.get(i).add(exact(spec, f, i));
                 narrowed[i] = true;
             } else if (f instanceof Filter.AnyOf any) {
                 mixed.add(any);
             }
+        }
+        List<List<IndexRange>> perIndex = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            perIndex.add(sets(spec, i).intersectAll(tests.get(i)));
         }
         int order = plan.orderIndex();
         if (order != QueryPlan.KEY_ORDER && narrowed[order] && rank(perIndex.get(order)) < UNUSABLE) {
@@ -70,21 +74,27 @@ public record AccessPath(List<IndexRange> ranges, boolean scans, OrderSource ord
         }
         for (Filter.AnyOf any : mixed) {
             // Branches on one index merge into one sorted, disjoint set, so no row is read twice there.
-            List<List<IndexRange>> byIndex = new ArrayList<>(n);
+            List<List<List<IndexRange>>> byIndex = new ArrayList<>(n);
             for (int i = 0; i < n; i++) {
-                byIndex.add(List.of());
+                byIndex.add(new ArrayList<>());
             }
             int r = 0;
             for (Filter branch : any.filters()) {
                 List<IndexRange> b = narrowest(spec, branch);
                 r = Math.max(r, b == null ? UNUSABLE : rank(b));
-                if (b != null && !b.isEmpty()) {
-                    int i = b.get(0).index();
-                    byIndex.set(i, sets(spec, i).union(byIndex.get(i), b));
+                if (r >= bestRank) {
+                    break; // this OR cannot beat the best plan so far
+                }
+                if (!b.isEmpty()) {
+                    byIndex.get(b.get(0).index()).add(b);
                 }
             }
             if (r < bestRank) {
-                best = byIndex.stream().flatMap(List::stream).toList();
+                List<IndexRange> union = new ArrayList<>();
+                for (int i = 0; i < n; i++) {
+                    union.addAll(sets(spec, i).unionAll(byIndex.get(i)));
+                }
+                best = union;
                 bestRank = r;
             }
         }
@@ -125,21 +135,17 @@ public record AccessPath(List<IndexRange> ranges, boolean scans, OrderSource ord
         RangeSets sets = sets(spec, index);
         return switch (f) {
             case Predicate p -> sets.of(p);
-            case Filter.AnyOf a -> {
-                List<IndexRange> out = List.of();
-                for (Filter x : a.filters()) {
-                    out = sets.union(out, exact(spec, x, index));
-                }
-                yield out;
-            }
-            case Filter.AllOf a -> {
-                List<IndexRange> out = sets.all();
-                for (Filter x : a.filters()) {
-                    out = sets.intersect(out, exact(spec, x, index));
-                }
-                yield out;
-            }
+            case Filter.AnyOf a -> sets.unionAll(exactEach(spec, a.filters(), index));
+            case Filter.AllOf a -> sets.intersectAll(exactEach(spec, a.filters(), index));
         };
+    }
+
+    private static List<List<IndexRange>> exactEach(CollectionSpec spec, List<Filter> filters, int index) {
+        List<List<IndexRange>> out = new ArrayList<>(filters.size());
+        for (Filter x : filters) {
+            out.add(exact(spec, x, index));
+        }
+        return out;
     }
 
     /** The narrowest ranges that hold every row matching one OR branch, or null if none narrow it. */
@@ -153,10 +159,12 @@ public record AccessPath(List<IndexRange> ranges, boolean scans, OrderSource ord
             return null; // an OR inside an OR was flattened; a mixed OR cannot narrow alone
         }
         List<IndexRange> best = null;
+        int bestRank = UNUSABLE;
         for (Filter f : all.filters()) {
             List<IndexRange> r = narrowest(spec, f);
-            if (r != null && (best == null || rank(r) < rank(best))) {
+            if (r != null && (best == null || rank(r) < bestRank)) {
                 best = r;
+                bestRank = rank(r);
             }
         }
         return best;

@@ -1,7 +1,6 @@
 package dev.depot.spi;
 
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 
 /**
@@ -26,7 +25,7 @@ final class RangeSets {
         List<Object> v = p.values();
         return switch (p.operator()) {
             case EQ -> List.of(point(v.get(0)));
-            case IN -> v.stream().map(this::point).toList();
+            case IN -> sorted(v.stream().map(this::point).toList());
             case LT -> nonEmpty(new IndexRange(index, null, false, v.get(0), false));
             case LE -> nonEmpty(new IndexRange(index, null, false, v.get(0), true));
             case GT -> List.of(new IndexRange(index, v.get(0), false, null, false));
@@ -41,6 +40,13 @@ final class RangeSets {
         };
     }
 
+    /** Ranges in any order as a sorted, disjoint set. */
+    private List<IndexRange> sorted(List<IndexRange> ranges) {
+        List<IndexRange> copy = new ArrayList<>(ranges);
+        copy.sort(this::compareLows);
+        return union(copy, List.of());
+    }
+
     private IndexRange point(Object v) {
         return new IndexRange(index, v, true, v, true);
     }
@@ -49,12 +55,13 @@ final class RangeSets {
         return isEmpty(r) ? List.of() : List.of(r);
     }
 
+    /** The values either set allows: a merge of the two sorted lists, touching ranges joined. */
     List<IndexRange> union(List<IndexRange> a, List<IndexRange> b) {
-        List<IndexRange> all = new ArrayList<>(a);
-        all.addAll(b);
-        all.sort(Comparator.comparing((IndexRange r) -> r, this::compareLows));
-        List<IndexRange> out = new ArrayList<>();
-        for (IndexRange r : all) {
+        List<IndexRange> out = new ArrayList<>(a.size() + b.size());
+        int i = 0;
+        int j = 0;
+        while (i < a.size() || j < b.size()) {
+            IndexRange r = j == b.size() || (i < a.size() && compareLows(a.get(i), b.get(j)) <= 0) ? a.get(i++) : b.get(j++);
             IndexRange last = out.isEmpty() ? null : out.get(out.size() - 1);
             if (last != null && joins(last, r)) {
                 out.set(out.size() - 1, compareHighs(last, r) >= 0 ? last
@@ -66,19 +73,51 @@ final class RangeSets {
         return List.copyOf(out);
     }
 
+    /**
+     * The values both sets allow: one sweep over the two sorted lists, each pair that overlaps
+     * kept, touching results joined. Linear, so an AND of thousands of negated values (each step's set
+     * one range longer) stays fast: a pairwise product and a sort made such a query take seconds.
+     */
     List<IndexRange> intersect(List<IndexRange> a, List<IndexRange> b) {
-        List<IndexRange> out = new ArrayList<>();
-        for (IndexRange x : a) {
-            for (IndexRange y : b) {
-                IndexRange low = compareLows(x, y) >= 0 ? x : y;
-                IndexRange high = compareHighs(x, y) <= 0 ? x : y;
-                IndexRange r = new IndexRange(index, low.low(), low.lowInclusive(), high.high(), high.highInclusive());
-                if (!isEmpty(r)) {
-                    out.add(r);
-                }
+        List<IndexRange> overlaps = new ArrayList<>();
+        int i = 0;
+        int j = 0;
+        while (i < a.size() && j < b.size()) {
+            IndexRange x = a.get(i);
+            IndexRange y = b.get(j);
+            IndexRange low = compareLows(x, y) >= 0 ? x : y;
+            IndexRange high = compareHighs(x, y) <= 0 ? x : y;
+            IndexRange r = new IndexRange(index, low.low(), low.lowInclusive(), high.high(), high.highInclusive());
+            if (!isEmpty(r)) {
+                overlaps.add(r);
+            }
+            if (high == x) {
+                i++;
+            } else {
+                j++;
             }
         }
-        return union(out, List.of()); // sorts
+        return union(overlaps, List.of());
+    }
+
+    /** The union of many sets, merged in halves: linear in their total size times the log of their count. */
+    List<IndexRange> unionAll(List<List<IndexRange>> sets) {
+        return sets.isEmpty() ? List.of() : fold(sets, 0, sets.size(), true);
+    }
+
+    /** The intersection of many sets, in halves; of none, every value. */
+    List<IndexRange> intersectAll(List<List<IndexRange>> sets) {
+        return sets.isEmpty() ? all() : fold(sets, 0, sets.size(), false);
+    }
+
+    private List<IndexRange> fold(List<List<IndexRange>> sets, int from, int to, boolean union) {
+        if (to - from == 1) {
+            return sets.get(from);
+        }
+        int mid = (from + to) >>> 1;
+        List<IndexRange> left = fold(sets, from, mid, union);
+        List<IndexRange> right = fold(sets, mid, to, union);
+        return union ? union(left, right) : intersect(left, right);
     }
 
     /** Whether {@code r}, starting at or after {@code last}'s start, overlaps or touches it. */
