@@ -9,7 +9,11 @@ import dev.depot.spi.QueryPlan;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -21,7 +25,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * texts are cached per plan shape; only the parameters change between calls.
  */
 final class QuerySql {
-    /** An OR or AND of more parts than this is written in nested halves (see {@code Builder#joined}). */
+    /** An OR or AND of more parts than this is written in nested halves (see {@code Builder#nested}). */
     static final int FLAT_PARTS = 64;
     private final Table table;
     private static final AtomicLong FRESH = new AtomicLong();
@@ -107,12 +111,12 @@ final class QuerySql {
 
         Builder(QueryPlan plan) {
             this.plan = plan;
-            for (Filter f : plan.filters()) {
-                clauses.add(filter(f));
-            }
+            boolean wide = plan.filters().size() + (plan.after() == null ? 0 : 1) > FLAT_PARTS;
+            clauses.addAll(conjuncts(plan.filters(), wide));
             predicateParams = params.size();
             if (plan.after() != null) {
-                boundClause = bound(plan.after());
+                List<String> branches = bound(plan.after());
+                boundClause = branches.size() == 1 ? branches.get(0) : wide ? negatedAll(branches) : nested(branches, " OR ");
             }
         }
 
@@ -139,7 +143,7 @@ final class QuerySql {
             if (withBound && boundClause != null) {
                 all.add(boundClause);
             }
-            return all.isEmpty() ? "" : " WHERE " + String.join(" AND ", all);
+            return all.isEmpty() ? "" : " WHERE " + nested(all, " AND ");
         }
 
         /**
@@ -150,9 +154,113 @@ final class QuerySql {
         private String filter(Filter f) {
             return switch (f) {
                 case Predicate p -> predicate(p);
-                case Filter.AnyOf a -> joined(a.filters(), " OR ");
-                case Filter.AllOf a -> joined(a.filters(), " AND ");
+                case Filter.AnyOf a -> {
+                    List<Object> excluded = excludedValues(a.filters());
+                    yield excluded == null ? joined(a.filters(), " OR ") : notIn(firstIndex(a), excluded);
+                }
+                case Filter.AllOf a -> conjunction(a.filters());
             };
+        }
+
+        /**
+         * The values an OR leaves out, when it is the gaps around them ({@code x < a OR x > a}, or
+         * {@code x < a OR (x > a AND x < b) OR x > b}: what core makes of {@code not(eq)} and
+         * {@code not(in)}); else null. Written as {@code x <> a} or {@code x NOT IN (a, b)}, equal
+         * under three-valued logic (a null is unknown in both, and operands are never null), such an
+         * OR is one test instead of an OR the planner weighs: PostgreSQL took 1.5 s to plan an AND of
+         * 1,500 of them and 7 ms for the same count written with {@code <>}.
+         */
+        private static List<Object> excludedValues(List<Filter> parts) {
+            if (parts.size() < 2 || !(parts.get(0) instanceof Predicate first) || first.operator() != Condition.Operator.LT
+                    || !(parts.get(parts.size() - 1) instanceof Predicate last) || last.operator() != Condition.Operator.GT) {
+                return null;
+            }
+            int index = first.index();
+            List<Object> values = new ArrayList<>(parts.size() - 1);
+            values.add(first.value());
+            for (Filter gap : parts.subList(1, parts.size() - 1)) {
+                if (!(gap instanceof Filter.AllOf between) || between.filters().size() != 2
+                        || !(between.filters().get(0) instanceof Predicate above) || above.operator() != Condition.Operator.GT
+                        || !(between.filters().get(1) instanceof Predicate below) || below.operator() != Condition.Operator.LT
+                        || above.index() != index || below.index() != index || !above.value().equals(values.get(values.size() - 1))) {
+                    return null;
+                }
+                values.add(below.value());
+            }
+            return last.index() == index && last.value().equals(values.get(values.size() - 1)) ? values : null;
+        }
+
+        private String notIn(int index, List<Object> excluded) {
+            String col = table.columns.get(index);
+            IndexType type = table.spec.index(index).type();
+            if (excluded.size() == 1) {
+                return col + " <> " + value(type, excluded.get(0));
+            }
+            List<String> marks = new ArrayList<>(excluded.size());
+            for (Object v : excluded) {
+                marks.add(value(type, v));
+            }
+            return col + " NOT IN (" + String.join(", ", marks) + ")";
+        }
+
+        /**
+         * The top-level conditions, each rendered; in a wide AND (more than {@value QuerySql#FLAT_PARTS}
+         * parts) an OR is written as the NOT of the AND of its negated parts. SQLite analyses every OR
+         * whose branches test one indexed column as a candidate index lookup, and with about a thousand
+         * of them under one AND (a negated OR of prefixes, {@code and} of many {@code not(eq)}) it
+         * refuses the statement ("Expression tree is too large") however the AND is nested; a NOT it
+         * leaves alone. Both forms are equal under SQL's three-valued logic (De Morgan holds there: a
+         * null makes both unknown), and one OR among a thousand conjuncts selects too much to be worth
+         * an index. PostgreSQL and H2 push the NOTs back down when they plan.
+         */
+        private List<String> conjuncts(List<Filter> parts, boolean wide) {
+            // Values left out of one column by several conjuncts ("and" of many not(eq)) become one
+            // NOT IN: MariaDB's range optimizer took 0.5 s over 1,500 "<>" and 33 ms over their NOT IN.
+            Map<Integer, Set<Object>> excluded = new HashMap<>();
+            for (Filter f : parts) {
+                List<Object> values = f instanceof Filter.AnyOf any ? excludedValues(any.filters()) : null;
+                if (values != null) {
+                    excluded.computeIfAbsent(firstIndex(f), i -> new LinkedHashSet<>()).addAll(values);
+                }
+            }
+            List<String> out = new ArrayList<>(parts.size());
+            for (Filter f : parts) {
+                if (f instanceof Filter.AnyOf any && excludedValues(any.filters()) != null) {
+                    Set<Object> values = excluded.remove(firstIndex(f));
+                    if (values != null) { // the first of the column's conjuncts says them all
+                        out.add(notIn(firstIndex(f), new ArrayList<>(values)));
+                    }
+                } else {
+                    out.add(wide && f instanceof Filter.AnyOf any ? negatedAll(rendered(any.filters())) : filter(f));
+                }
+            }
+            return out;
+        }
+
+        /** The index an OR of {@link #excludedValues} gaps tests. */
+        private static int firstIndex(Filter f) {
+            return ((Predicate) ((Filter.AnyOf) f).filters().get(0)).index();
+        }
+
+        private String conjunction(List<Filter> parts) {
+            return nested(conjuncts(parts, parts.size() > FLAT_PARTS), " AND ");
+        }
+
+        /** {@code NOT (NOT (a) AND NOT (b) …)}: the OR of the rendered branches, opaque to SQLite's OR analysis. */
+        private static String negatedAll(List<String> branches) {
+            List<String> negated = new ArrayList<>(branches.size());
+            for (String b : branches) {
+                negated.add("NOT (" + b + ")");
+            }
+            return "NOT " + nested(negated, " AND ");
+        }
+
+        private List<String> rendered(List<Filter> parts) {
+            List<String> out = new ArrayList<>(parts.size());
+            for (Filter f : parts) {
+                out.add(filter(f));
+            }
+            return out;
         }
 
         /**
@@ -163,15 +271,16 @@ final class QuerySql {
          * and ANDs again when they plan.
          */
         private String joined(List<Filter> parts, String op) {
+            return nested(rendered(parts), op);
+        }
+
+        /** Rendered parts joined by {@code op}, parenthesized, in nested halves past {@value QuerySql#FLAT_PARTS}. */
+        private static String nested(List<String> parts, String op) {
             if (parts.size() > FLAT_PARTS) {
                 int half = parts.size() / 2;
-                return "(" + joined(parts.subList(0, half), op) + op + joined(parts.subList(half, parts.size()), op) + ")";
+                return "(" + nested(parts.subList(0, half), op) + op + nested(parts.subList(half, parts.size()), op) + ")";
             }
-            StringBuilder s = new StringBuilder("(");
-            for (int i = 0; i < parts.size(); i++) {
-                s.append(i == 0 ? "" : op).append(filter(parts.get(i)));
-            }
-            return s.append(")").toString();
+            return "(" + String.join(op, parts) + ")";
         }
 
         private String predicate(Predicate p) {
@@ -202,23 +311,23 @@ final class QuerySql {
             };
         }
 
-        /** Rows strictly after the bound in the plan's order. */
-        private String bound(QueryPlan.Bound after) {
+        /** Rows strictly after the bound in the plan's order, as the branches of an OR. */
+        private List<String> bound(QueryPlan.Bound after) {
             if (plan.orderIndex() == QueryPlan.KEY_ORDER) {
-                return "k > " + key(after.key());
+                return List.of("k > " + key(after.key()));
             }
             String col = table.columns.get(plan.orderIndex());
             IndexType type = table.spec.index(plan.orderIndex()).type();
             Object v = after.value();
             if (!plan.descending()) {
                 return v == null
-                        ? "((" + col + " IS NULL AND k > " + key(after.key()) + ") OR " + col + " IS NOT NULL)"
-                        : "(" + col + " > " + value(type, v) + " OR (" + col + " = " + value(type, v) + " AND k > " + key(after.key()) + "))";
+                        ? List.of("(" + col + " IS NULL AND k > " + key(after.key()) + ")", col + " IS NOT NULL")
+                        : List.of(col + " > " + value(type, v), "(" + col + " = " + value(type, v) + " AND k > " + key(after.key()) + ")");
             }
             return v == null
-                    ? "(" + col + " IS NULL AND k > " + key(after.key()) + ")"
-                    : "(" + col + " < " + value(type, v) + " OR (" + col + " = " + value(type, v) + " AND k > " + key(after.key())
-                            + ") OR " + col + " IS NULL)";
+                    ? List.of("(" + col + " IS NULL AND k > " + key(after.key()) + ")")
+                    : List.of(col + " < " + value(type, v), "(" + col + " = " + value(type, v) + " AND k > " + key(after.key()) + ")",
+                            col + " IS NULL");
         }
 
         private String value(IndexType type, Object v) {

@@ -293,6 +293,65 @@ abstract class OrNotTests extends FeatureTests {
     }
 
     /**
+     * An AND of about a thousand ORs on one indexed column — a negated OR of prefixes, an {@code and}
+     * of many {@code not(eq)} — and an AND of 1,500 plain tests answer as in memory on every backend:
+     * SQLite refused them ("Expression tree is too large") however the AND was nested.
+     */
+    @Test
+    void wideConjunctionsOfOrsAnswerAsInMemory() {
+        List<Player> all = insertPlayers();
+        Condition[] prefixes = new Condition[1_000];
+        for (int i = 0; i < prefixes.length; i++) {
+            prefixes[i] = Q.field("name").startsWith(String.format("P%02d", 2 * i + 1)); // the odd names and absent ones
+        }
+        assertSame(Q.not(Q.or(prefixes)), all, p -> Integer.parseInt(p.name().substring(1)) % 2 == 0);
+
+        Condition[] notScores = new Condition[1_500];
+        for (int i = 0; i < notScores.length; i++) {
+            notScores[i] = Q.not(Q.field("score").eq((long) (i % 2 == 0 ? 20 + i / 2 * 10 : -i))); // 20, 30, 40, ...
+        }
+        assertSame(Q.and(notScores), all, p -> p.score() < 20);
+
+        Condition[] outside = new Condition[1_000];
+        for (int i = 0; i < outside.length; i++) {
+            outside[i] = Q.or(Q.field("score").lt(10L + i % 3), Q.field("score").gt(40L - i % 5), Q.field("name").isNull());
+        }
+        assertSame(Q.and(outside), all, p -> p.score() < 10 || p.score() > 40);
+
+        Condition[] plain = new Condition[1_500];
+        for (int i = 0; i < plain.length; i++) {
+            plain[i] = Q.field("score").ge(-(long) i);
+        }
+        assertSame(Q.and(plain), all, p -> true);
+
+        Condition[] branches = new Condition[1_000];
+        for (int i = 0; i < branches.length; i++) {
+            branches[i] = Q.and(Q.not(Q.field("score").eq(10L * (i % 6))), Q.field("name").startsWith(String.format("P%02d", i % 12)));
+        }
+        Predicate<Player> anyBranch = p -> {
+            for (int i = 0; i < branches.length; i++) {
+                if (p.score() != 10 * (i % 6) && p.name().startsWith(String.format("P%02d", i % 12))) {
+                    return true;
+                }
+            }
+            return false;
+        };
+        assertSame(Q.or(branches), all, anyBranch);
+        assertSame(Q.and(Q.or(branches), Q.and(notScores)), all, anyBranch.and(p -> p.score() < 20));
+    }
+
+    /** The condition's rows, ordered both ways and paged, and its count, are the model's. */
+    private void assertSame(Condition c, List<Player> all, Predicate<Player> match) {
+        for (boolean desc : new boolean[] {false, true}) {
+            List<String> want = expected(all, match, desc);
+            Query<Player> q = players().query().where(c).orderBy("score", desc ? Direction.DESC : Direction.ASC);
+            assertThat(names(q.list())).as("desc=%s", desc).isEqualTo(want);
+            assertThat(names(paged(q, 5))).as("pages, desc=%s", desc).isEqualTo(want);
+        }
+        assertThat(players().query().where(c).count()).isEqualTo(all.stream().filter(match).count());
+    }
+
+    /**
      * Conditions nest at most 32 deep and a query holds at most 30,000 operands, on every backend:
      * past that, memory overflowed its stack and PostgreSQL refused more than 65,535 parameters.
      */
