@@ -6,7 +6,9 @@ import dev.depot.spi.Filter;
 import dev.depot.spi.IndexType;
 import dev.depot.spi.Predicate;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.TreeSet;
 
 /**
@@ -93,7 +95,44 @@ final class ConditionCompiler {
         for (Condition part : parts) {
             out.add(compile(part, negated));
         }
-        return asAny ? any(out) : all(out);
+        return asAny ? withPointsMerged(any(out)) : all(out);
+    }
+
+    /**
+     * An OR whose branches include several {@code eq}/{@code in} tests of one index, with those tests
+     * as one {@code in} of their values (sorted, distinct): the same rows under three-valued logic
+     * (NOT is gone by now), and a row is tested by one binary search instead of one comparison per
+     * branch — an OR of 29,000 {@code eq} took 3.5 s to count 29,000 rows in memory.
+     */
+    private Filter withPointsMerged(Filter f) {
+        if (!(f instanceof Filter.AnyOf any)) {
+            return f;
+        }
+        Map<Integer, TreeSet<Object>> points = new HashMap<>();
+        Map<Integer, Integer> tests = new HashMap<>();
+        for (Filter part : any.filters()) {
+            if (part instanceof Predicate p && (p.operator() == Operator.EQ || p.operator() == Operator.IN)) {
+                IndexType type = schema.indexDefinitions().get(p.index()).type();
+                points.computeIfAbsent(p.index(), i -> new TreeSet<>(type::compare)).addAll(p.values());
+                tests.merge(p.index(), 1, Integer::sum);
+            }
+        }
+        if (tests.values().stream().allMatch(n -> n == 1)) {
+            return f;
+        }
+        List<Filter> out = new ArrayList<>(any.filters().size());
+        for (Filter part : any.filters()) {
+            if (part instanceof Predicate p && tests.getOrDefault(p.index(), 0) > 1
+                    && (p.operator() == Operator.EQ || p.operator() == Operator.IN)) {
+                TreeSet<Object> values = points.remove(p.index());
+                if (values != null) { // the index's first point test stands for all of them
+                    out.add(new Predicate(p.index(), Operator.IN, new ArrayList<>(values)));
+                }
+            } else {
+                out.add(part);
+            }
+        }
+        return out.size() == 1 ? out.get(0) : new Filter.AnyOf(out);
     }
 
     private static Filter any(List<Filter> parts) {

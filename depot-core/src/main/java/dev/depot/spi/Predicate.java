@@ -1,6 +1,7 @@
 package dev.depot.spi;
 
 import dev.depot.Condition;
+import java.util.Collections;
 import java.util.List;
 
 /**
@@ -33,7 +34,7 @@ public record Predicate(int index, Condition.Operator operator, List<Object> val
     private boolean testNonNull(IndexType type, Object v) {
         return switch (operator) {
             case EQ -> type.compare(v, value()) == 0;
-            case IN -> values.stream().anyMatch(x -> type.compare(v, x) == 0);
+            case IN -> Collections.binarySearch(values, v, type::compare) >= 0; // sorted: a row's test is log n, not n
             case LT -> type.compare(v, value()) < 0;
             case LE -> type.compare(v, value()) <= 0;
             case GT -> type.compare(v, value()) > 0;
