@@ -2,9 +2,6 @@ package dev.depot.jdbc;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -40,15 +37,7 @@ class BlobHeapOpsProbeTest {
         boolean memory = url.startsWith("memory:");
         String heap = memory ? (mib + mib / 3 + 24) + "m" : "64m";
         try {
-            String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-            Process child = new ProcessBuilder(java, "-Xmx" + heap, "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"),
-                    BigBlobOpsChild.class.getName(), url, Long.toString(mib), memory ? "nosync" : "sync")
-                    .redirectErrorStream(true)
-                    .start();
-            byte[] out = child.getInputStream().readAllBytes();
-            assertThat(child.waitFor(10, TimeUnit.MINUTES)).isTrue();
-            String text = new String(out, StandardCharsets.UTF_8);
-            assertThat(child.exitValue()).as(text).isZero();
+            String text = ChildJvm.run(heap, BigBlobOpsChild.class, url, Long.toString(mib), memory ? "nosync" : "sync");
             assertThat(text).contains("callback write " + (mib << 20), "copy " + (mib << 20), "ranged and skipped",
                     "move " + (mib << 20), "list 2");
             if (!memory) {

@@ -3,9 +3,6 @@ package dev.depot.jdbc;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -37,15 +34,7 @@ class BlobHeapTest {
         String url = source.url();
         long mib = Long.getLong("depot.bigblob.mib", 192);
         try {
-            String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-            Process child = new ProcessBuilder(java, "-Xmx" + HEAP, "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"),
-                    BigBlobChild.class.getName(), url, Long.toString(mib))
-                    .redirectErrorStream(true)
-                    .start();
-            byte[] out = child.getInputStream().readAllBytes();
-            assertThat(child.waitFor(10, TimeUnit.MINUTES)).isTrue();
-            String text = new String(out, StandardCharsets.UTF_8);
-            assertThat(child.exitValue()).as(text).isZero();
+            String text = ChildJvm.run(HEAP, BigBlobChild.class, url, Long.toString(mib));
             assertThat(text).contains("streamed in " + (mib << 20), "streamed out " + (mib << 20), "whole read ran out of memory");
         } finally {
             if (url.contains("tablePrefix=")) {

@@ -2,9 +2,6 @@ package dev.depot.jdbc;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -45,15 +42,7 @@ class QueueHeapProbeTest {
         long payloadMib = ((long) items * kib) >> 10;
         String heap = url.startsWith("memory:") ? (3 * payloadMib + 128) + "m" : "64m";
         try {
-            String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-            Process child = new ProcessBuilder(java, "-Xmx" + heap, "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"),
-                    QueueScaleChild.class.getName(), url, Integer.toString(items), Integer.toString(kib))
-                    .redirectErrorStream(true)
-                    .start();
-            byte[] out = child.getInputStream().readAllBytes();
-            assertThat(child.waitFor(10, TimeUnit.MINUTES)).isTrue();
-            String text = new String(out, StandardCharsets.UTF_8);
-            assertThat(child.exitValue()).as(text).isZero();
+            String text = ChildJvm.run(heap, QueueScaleChild.class, url, Integer.toString(items), Integer.toString(kib));
             assertThat(text).contains("purged " + items + " (", "cleared " + items + " (");
             System.out.println(name + ": " + text);
         } finally {
