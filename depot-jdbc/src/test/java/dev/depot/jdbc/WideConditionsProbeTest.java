@@ -86,10 +86,52 @@ class WideConditionsProbeTest {
                     lines.add(seed + " " + index + " " + dir + " " + want);
                 }
             }
+            lines.add(seed + " in a transaction " + insideATransaction(depot, rows, c, random));
         }
         assertThat(sizes).as("answers neither empty nor everything: the seeds test something")
                 .filteredOn(n -> n > 0 && n < rows.size()).hasSizeGreaterThan(8);
         return lines;
+    }
+
+    /**
+     * The same condition inside a transaction that changed, deleted and added rows (rolled back): SQL
+     * backends merge the transaction's own writes into the statement's answer by testing them in
+     * Java, which must agree with the statement and the model.
+     */
+    private static List<String> insideATransaction(Depot depot, List<Row> rows, Condition c, Random random) {
+        List<Row> changed = new ArrayList<>(rows);
+        List<Row> writes = new ArrayList<>();
+        List<String> deletes = new ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+            int at = random.nextInt(changed.size());
+            Row old = changed.get(at);
+            if (i < 3) {
+                deletes.add(old.id());
+                changed.remove(at);
+            } else {
+                Row row = new Row(i < 6 ? old.id() : "t" + i, random.nextInt(5) == 0 ? null : NAMES[random.nextInt(NAMES.length)],
+                        random.nextInt(5) == 0 ? null : (long) random.nextInt(40) - 10);
+                writes.add(row);
+                if (i < 6) {
+                    changed.set(at, row);
+                } else {
+                    changed.add(row);
+                }
+            }
+        }
+        List<Row> matching = matching(changed, c);
+        return depot.transact(tx -> {
+            Records<String, Row> t = tx.records(ROWS);
+            deletes.forEach(t::delete);
+            writes.forEach(t::save);
+            assertThat(t.query().where(c).count()).as("count in a transaction").isEqualTo(matching.size());
+            List<String> want = matching.stream().sorted(order("score", Direction.DESC)).map(Row::id).toList();
+            assertThat(paged(t.query().where(c).orderBy("score", Direction.DESC), 9)).as("pages in a transaction").isEqualTo(want);
+            assertThat(t.query().where(c).orderBy("name").list().stream().map(Row::id).toList()).as("list in a transaction")
+                    .isEqualTo(matching.stream().sorted(order("name", Direction.ASC)).map(Row::id).toList());
+            tx.setRollbackOnly();
+            return want;
+        });
     }
 
     private static List<String> paged(Query<Row> q, int size) {
