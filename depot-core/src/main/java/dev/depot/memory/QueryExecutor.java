@@ -116,20 +116,23 @@ final class QueryExecutor {
     // ---- access paths ----
 
     private static void scan(MemoryCollection c, QueryPlan plan, long snapshot, Map<Object, Pending> own, Sink sink) {
-        Visibility visible = new Visibility(c, plan, snapshot, own);
+        Visibility visible = new Visibility(c, plan.filters(), snapshot, own);
         AccessPath path = AccessPath.of(c.spec, plan);
+        // Rows read through the path's ranges (entries of its exact index) skip the tests those ranges hold.
+        List<Filter> residual = path.residual(plan.filters());
+        Visibility inRanges = residual == plan.filters() ? visible : new Visibility(c, residual, snapshot, own);
         switch (path.order()) {
             case KEYS -> scanKeys(c, plan, visible, sink);
             case INDEX -> {
                 if (plan.orderIndex() == QueryPlan.KEY_ORDER) {
                     IndexRange r = path.ranges().get(0);
-                    scanEqualInKeyOrder(c, r.index(), r.low(), plan, visible, sink);
+                    scanEqualInKeyOrder(c, r.index(), r.low(), plan, inRanges, sink);
                 } else {
-                    scanOrdered(c, plan, path.ranges(), visible, sink);
+                    scanOrdered(c, plan, path.ranges(), inRanges, sink);
                 }
             }
             case SORT -> {
-                if (!collectThenSort(c, path.ranges(), plan, visible, sink)) {
+                if (!collectThenSort(c, path.ranges(), plan, inRanges, sink)) {
                     walkOrder(c, plan, visible, sink);
                 }
             }
@@ -340,9 +343,9 @@ final class QueryExecutor {
      * HeadsBatch}), to the version a snapshot sees, skipping keys the transaction itself wrote
      * (those come from its own writes), stale entries and non-matches.
      */
-    private record Visibility(MemoryCollection c, QueryPlan plan, long snapshot, Map<Object, Pending> own, boolean[] tested) {
-        Visibility(MemoryCollection c, QueryPlan plan, long snapshot, Map<Object, Pending> own) {
-            this(c, plan, snapshot, own, testedIndexes(plan.filters(), c.spec.indexes().size()));
+    private record Visibility(MemoryCollection c, List<Filter> filters, long snapshot, Map<Object, Pending> own, boolean[] tested) {
+        Visibility(MemoryCollection c, List<Filter> filters, long snapshot, Map<Object, Pending> own) {
+            this(c, filters, snapshot, own, testedIndexes(filters, c.spec.indexes().size()));
         }
 
         Version byHead(Object key, Version head) {
@@ -350,7 +353,16 @@ final class QueryExecutor {
                 return null;
             }
             Version v = MemoryCollection.visibleFrom(head, snapshot);
-            return v != null && (plan.filters().isEmpty() || plan.matches(c.spec, v.indexValues(tested))) ? v : null;
+            return v != null && (filters.isEmpty() || matches(v.indexValues(tested))) ? v : null;
+        }
+
+        private boolean matches(Object[] indexValues) {
+            for (Filter f : filters) {
+                if (!f.test(c.spec, indexValues)) {
+                    return false;
+                }
+            }
+            return true;
         }
 
         Version byEntry(int index, IndexEntry e, Version head) {

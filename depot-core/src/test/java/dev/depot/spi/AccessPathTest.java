@@ -87,4 +87,31 @@ class AccessPathTest {
 
         assertThat(a).isEqualTo(new AccessPath(List.of(), true, OrderSource.KEYS));
     }
+
+    @Test
+    void rowsReadThroughTheExactRangesSkipTheirIndexsTestsOnlyWhenThereAreManyOfThem() {
+        List<Filter> few = List.of(p(SCORE, Operator.GT, 1L), p(SCORE, Operator.LT, 9L), p(NAME, Operator.EQ, "a"));
+        AccessPath ordered = plan(SCORE, few.toArray(Filter[]::new));
+        assertThat(ordered.exactIndex()).isEqualTo(SCORE);
+        assertThat(ordered.residual(few)).as("a handful is tested again").isSameAs(few);
+
+        List<Filter> many = new java.util.ArrayList<>();
+        for (long v = 0; v < AccessPath.TRUSTED_TESTS + 1; v++) {
+            many.add(new Filter.AnyOf(List.of(p(SCORE, Operator.LT, v), p(SCORE, Operator.GT, v))));
+        }
+        many.add(p(NAME, Operator.EQ, "a"));
+        AccessPath wide = plan(SCORE, many.toArray(Filter[]::new));
+        assertThat(wide.exactIndex()).isEqualTo(SCORE);
+        assertThat(wide.residual(many)).containsExactly(p(NAME, Operator.EQ, "a"));
+
+        Filter mixedOr = new Filter.AnyOf(List.of(p(SCORE, Operator.EQ, 1L), p(NAME, Operator.EQ, "b")));
+        List<Filter> withOr = new java.util.ArrayList<>(many.subList(0, many.size() - 1));
+        withOr.add(p(SCORE, Operator.GT, 100L)); // leaves the score ranges wide: the OR's union is read
+        withOr.add(mixedOr);
+        AccessPath union = plan(QueryPlan.KEY_ORDER, withOr.toArray(Filter[]::new));
+        assertThat(intervals(union)).containsExactly("name [\"b\", \"b\"]", "score [1, 1]");
+        assertThat(union.exactIndex()).as("an OR's union holds no index's conditions").isEqualTo(-1);
+        assertThat(union.residual(withOr)).isSameAs(withOr);
+        assertThat(plan(QueryPlan.KEY_ORDER).exactIndex()).isEqualTo(-1);
+    }
 }
