@@ -353,16 +353,7 @@ final class QueryExecutor {
                 return null;
             }
             Version v = MemoryCollection.visibleFrom(head, snapshot);
-            return v != null && (filters.isEmpty() || matches(v.indexValues(tested))) ? v : null;
-        }
-
-        private boolean matches(Object[] indexValues) {
-            for (Filter f : filters) {
-                if (!f.test(c.spec, indexValues)) {
-                    return false;
-                }
-            }
-            return true;
+            return v != null && (filters.isEmpty() || QueryPlan.allHold(filters, c.spec, v.indexValues(tested))) ? v : null;
         }
 
         Version byEntry(int index, IndexEntry e, Version head) {

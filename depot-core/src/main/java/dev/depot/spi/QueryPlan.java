@@ -36,6 +36,11 @@ public record QueryPlan(
 
     /** Whether a record's index values (by position) satisfy every predicate. */
     public boolean matches(CollectionSpec spec, Object[] indexValues) {
+        return allHold(filters, spec, indexValues);
+    }
+
+    /** Whether a record's index values satisfy every one of {@code filters} (none: true). */
+    public static boolean allHold(List<Filter> filters, CollectionSpec spec, Object[] indexValues) {
         for (Filter f : filters) {
             if (!f.test(spec, indexValues)) {
                 return false;

@@ -25,7 +25,7 @@ final class RangeSets {
         List<Object> v = p.values();
         return switch (p.operator()) {
             case EQ -> List.of(point(v.get(0)));
-            case IN -> sorted(v.stream().map(this::point).toList());
+            case IN -> v.stream().map(this::point).toList(); // sorted, distinct: Predicate's contract
             case LT -> nonEmpty(new IndexRange(index, null, false, v.get(0), false));
             case LE -> nonEmpty(new IndexRange(index, null, false, v.get(0), true));
             case GT -> List.of(new IndexRange(index, v.get(0), false, null, false));
@@ -38,13 +38,6 @@ final class RangeSets {
             case IS_NULL -> List.of(new IndexRange(index, null, true, null, true));
             case IS_NOT_NULL -> List.of(new IndexRange(index, null, false, null, false));
         };
-    }
-
-    /** Ranges in any order as a sorted, disjoint set. */
-    private List<IndexRange> sorted(List<IndexRange> ranges) {
-        List<IndexRange> copy = new ArrayList<>(ranges);
-        copy.sort(this::compareLows);
-        return union(copy, List.of());
     }
 
     private IndexRange point(Object v) {

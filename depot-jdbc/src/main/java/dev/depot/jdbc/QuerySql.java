@@ -216,19 +216,23 @@ final class QuerySql {
         private List<String> conjuncts(List<Filter> parts, boolean wide) {
             // Values left out of one column by several conjuncts ("and" of many not(eq)) become one
             // NOT IN: MariaDB's range optimizer took 0.5 s over 1,500 "<>" and 33 ms over their NOT IN.
+            List<List<Object>> excludedBy = new ArrayList<>(parts.size());
             Map<Integer, Set<Object>> excluded = new HashMap<>();
             for (Filter f : parts) {
                 List<Object> values = f instanceof Filter.AnyOf any ? excludedValues(any.filters()) : null;
+                excludedBy.add(values);
                 if (values != null) {
                     excluded.computeIfAbsent(firstIndex(f), i -> new LinkedHashSet<>()).addAll(values);
                 }
             }
             List<String> out = new ArrayList<>(parts.size());
-            for (Filter f : parts) {
-                if (f instanceof Filter.AnyOf any && excludedValues(any.filters()) != null) {
-                    Set<Object> values = excluded.remove(firstIndex(f));
+            for (int i = 0; i < parts.size(); i++) {
+                Filter f = parts.get(i);
+                if (excludedBy.get(i) != null) {
+                    int index = firstIndex(f);
+                    Set<Object> values = excluded.remove(index);
                     if (values != null) { // the first of the column's conjuncts says them all
-                        out.add(notIn(firstIndex(f), new ArrayList<>(values)));
+                        out.add(notIn(index, new ArrayList<>(values)));
                     }
                 } else {
                     out.add(wide && f instanceof Filter.AnyOf any ? negatedAll(rendered(any.filters())) : filter(f));
