@@ -43,6 +43,8 @@ final class MemoryChangeLog implements ChangeLog {
     private volatile int retained;
     /** The oldest retained event's time (null: none), so most commits' {@link #trim} takes no lock. */
     private volatile Instant oldestTime;
+    /** The sequence whose time {@code oldestTime} is; under {@code lock}. */
+    private long oldestTimeOf;
     /** The highest sequence dropped by retention or a clear. */
     private volatile long floor;
     /** Retained commits that carry an id (transactions), for {@link #lookup}; oldest first in {@code commitOrder}. */
@@ -72,8 +74,7 @@ final class MemoryChangeLog implements ChangeLog {
             try {
                 for (PendingEvent p : pending) {
                     probe.at(FaultProbe.Point.EVENT_APPEND);
-                    ring.add(new ChangeEvent(seq, p.collection().spec.name(), p.collection().keyType.text(p.key()), p.op(),
-                            p.version(), time, origin));
+                    ring.add(seq, p.collection().feedSource, p.key(), p.op(), p.version(), time, origin);
                     seq++;
                 }
                 probe.at(FaultProbe.Point.AFTER_EVENTS);
@@ -114,10 +115,10 @@ final class MemoryChangeLog implements ChangeLog {
         }
         lock.lock();
         try {
-            ChangeEvent oldest;
-            while ((oldest = ring.oldest()) != null && (ring.size() > maxEvents || oldest.time().isBefore(cutoff))) {
+            while (ring.size() > 0 && (ring.size() > maxEvents || ring.oldestBefore(cutoff))) {
+                long dropped = ring.oldestSequence();
                 ring.dropOldest();
-                dropped(oldest.sequence());
+                dropped(dropped);
             }
             noteRetained();
         } finally {
@@ -127,9 +128,14 @@ final class MemoryChangeLog implements ChangeLog {
 
     /** Publishes the ring's size and oldest time to lock-free readers; under the lock. */
     private void noteRetained() {
-        retained = ring.size();
-        ChangeEvent oldest = ring.oldest();
-        oldestTime = oldest == null ? null : oldest.time();
+        int size = ring.size();
+        if (size == 0) {
+            oldestTime = null;
+        } else if (oldestTime == null || ring.oldestSequence() != oldestTimeOf) {
+            oldestTime = ring.oldestTime(); // built only when the oldest event changed
+            oldestTimeOf = ring.oldestSequence();
+        }
+        retained = size;
     }
 
     /** Raises the floor to {@code seq} and forgets the commit ids whose events are all gone. */
@@ -160,8 +166,7 @@ final class MemoryChangeLog implements ChangeLog {
             int before = out.size();
             lock.lock();
             try {
-                ChangeEvent oldest = ring.oldest();
-                if (before > 0 && (oldest == null || oldest.sequence() > after + 1)) {
+                if (before > 0 && (ring.size() == 0 || ring.oldestSequence() > after + 1)) {
                     break; // dropped since the previous chunk: the run ends
                 }
                 ring.copy(after, upTo, Math.min(copyChunk, limit - before), out);

@@ -28,6 +28,8 @@ final class MemoryCollection {
 
     volatile CollectionSpec spec;
     final KeyType keyType;
+    /** How this collection's change events name it and its keys. */
+    final FeedSource feedSource;
     final Heads heads = new Heads();
     final OrderedRuns<Object> keys;
     volatile OrderedRuns<IndexEntry>[] indexes;
@@ -50,6 +52,7 @@ final class MemoryCollection {
     MemoryCollection(CollectionSpec spec, FaultProbe probe) {
         this.spec = spec;
         this.keyType = spec.keyType();
+        this.feedSource = new FeedSource(spec.name(), keyType);
         this.probe = probe;
         this.keys = new OrderedRuns<>(keyType::compare, heads::containsKey, Packing.identity(), probe);
         this.indexes = newIndexes(spec);
