@@ -18,7 +18,7 @@ final class JsonCodec<V> implements Codec<V> {
      * The one mapper: it writes and reads within {@link DocumentLimits}, the same limits both ways,
      * so every document it writes it can read back; instants in their usual form are read without
      * Jackson's formatter ({@link IsoInstantDeserializer}), and creators are called through a method
-     * handle spread once per type ({@link SpreadCreators}).
+     * handle spread once per type ({@link SpreadCreators}), and buffers come from {@link JsonBufferPool}.
      */
     static final JsonMapper MAPPER = JsonMapper.builder(JsonFactory.builder()
                     .streamReadConstraints(StreamReadConstraints.builder()
@@ -32,6 +32,7 @@ final class JsonCodec<V> implements Codec<V> {
                             .maxNestingDepth(DocumentLimits.MAX_NESTING_DEPTH)
                             .build())
                     .addDecorator((factory, generator) -> new LimitedGenerator(generator))
+                    .recyclerPool(JsonBufferPool.INSTANCE)
                     .build())
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
             .addModule(new SimpleModule("depot-instants").addDeserializer(Instant.class, IsoInstantDeserializer.INSTANCE))
