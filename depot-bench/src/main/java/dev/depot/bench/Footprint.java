@@ -51,6 +51,12 @@ public final class Footprint {
             }
             return depot;
         }, "gets of an immutable record type keep the decoded instance beside the bytes"));
+        out.add(measure("Depot memory (2 indexes), default change retention", n, payload, i -> {
+            Depot depot = Depot.open("memory:");
+            load(depot.records(Data.PLAYERS), n);
+            return depot;
+        }, "DepotOptions.defaults() keeps up to a million change events, here one per record: this row"
+                + " minus the first is what the feed holds per event"));
         out.add(measure("ConcurrentHashMap<UUID, byte[]> (no index)", n, payload, i -> {
             ConcurrentHashMap<UUID, byte[]> m = new ConcurrentHashMap<>();
             for (int j = 0; j < n; j++) {
