@@ -365,6 +365,21 @@ abstract class Dialect {
         return false;
     }
 
+    /**
+     * A condition true for the rows whose {@code column} of {@code table} lies in one of the ranges
+     * {@code [lower, upper)} (the {@code n} lower bounds' markers, then the {@code n} upper bounds'),
+     * by a join of the table with the list of bounds, where {@link #joinsRanges} says so. Used for
+     * an OR of many {@code startsWith} of one column.
+     */
+    String inRanges(String table, String column, List<String> lowers, List<String> uppers) {
+        throw new UnsupportedOperationException(name() + " writes ranges as an OR");
+    }
+
+    /** Whether {@link #inRanges} is this database's form of an OR of many ranges of one column. */
+    boolean joinsRanges() {
+        return false;
+    }
+
     /** A statement that wakes other processes' feed waiters at commit, or null where they poll. */
     String notify(String channel) {
         return null;

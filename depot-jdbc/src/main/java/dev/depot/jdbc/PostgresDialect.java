@@ -271,4 +271,26 @@ final class PostgresDialect extends Dialect {
     String queueLockInInsert() {
         return " FOR KEY SHARE OF q";
     }
+
+    /**
+     * {@code k IN (SELECT x.k FROM unnest(lowers, uppers) JOIN table x ON x.column >= lower AND
+     * x.column < upper OFFSET 0)}. PostgreSQL plans an OR of range tests as a bitmap OR of one index
+     * scan per range and spends time that grows faster than the ranges in planning it: an OR of
+     * about 8,000 prefixes ran for more than two minutes, 1,000 took about 0.5 s. The join scans the
+     * index once per range (0.6 s for the 8,000, 82,100 rows of 100,000); {@code OFFSET 0} keeps the
+     * planner from pulling the subquery up into a semi-join it plans badly for lack of an estimate
+     * of the list (13 s), so it becomes a hash of the matching keys; {@code IN} counts a row once
+     * however many ranges hold it.
+     */
+    @Override
+    boolean joinsRanges() {
+        return true;
+    }
+
+    @Override
+    String inRanges(String table, String column, List<String> lowers, List<String> uppers) {
+        return "k IN (SELECT x.k FROM unnest(ARRAY[" + String.join(", ", lowers) + "]::text[], ARRAY["
+                + String.join(", ", uppers) + "]::text[]) AS b(lower_bound, upper_bound) JOIN " + table + " x ON x." + column
+                + " >= b.lower_bound AND x." + column + " < b.upper_bound OFFSET 0)";
+    }
 }

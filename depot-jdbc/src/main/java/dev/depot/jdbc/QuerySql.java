@@ -156,7 +156,11 @@ final class QuerySql {
                 case Predicate p -> predicate(p);
                 case Filter.AnyOf a -> {
                     List<Object> excluded = excludedValues(a.filters());
-                    yield excluded == null ? joined(a.filters(), " OR ") : notIn(firstIndex(a), excluded);
+                    if (excluded != null) {
+                        yield notIn(firstIndex(a), excluded);
+                    }
+                    String ranges = prefixRanges(a.filters());
+                    yield ranges != null ? ranges : joined(a.filters(), " OR ");
                 }
                 case Filter.AllOf a -> conjunction(a.filters());
             };
@@ -188,6 +192,42 @@ final class QuerySql {
                 values.add(below.value());
             }
             return last.index() == index && last.value().equals(values.get(values.size() - 1)) ? values : null;
+        }
+
+        /**
+         * Whether an OR is one the dialect writes as a {@link Dialect#inRanges join with ranges}:
+         * more than {@value QuerySql#FLAT_PARTS} {@code startsWith} tests of one column, each with an
+         * upper bound (a prefix of only U+10FFFF has none).
+         */
+        private boolean joinsRanges(List<Filter> parts) {
+            if (!table.dialect.joinsRanges() || parts.size() <= FLAT_PARTS || !(parts.get(0) instanceof Predicate first)) {
+                return false;
+            }
+            for (Filter f : parts) {
+                if (!(f instanceof Predicate p) || p.operator() != Condition.Operator.STARTS_WITH || p.index() != first.index()
+                        || CodePoints.prefixUpperBound((String) p.value()) == null) {
+                    return false;
+                }
+            }
+            return true;
+        }
+
+        /** The OR of {@code startsWith} tests as the dialect's join with their ranges, or null (see {@link #joinsRanges}). */
+        private String prefixRanges(List<Filter> parts) {
+            if (!joinsRanges(parts)) {
+                return null;
+            }
+            int index = ((Predicate) parts.get(0)).index();
+            IndexType type = table.spec.index(index).type();
+            List<String> lowers = new ArrayList<>(parts.size());
+            for (Filter f : parts) {
+                lowers.add(value(type, ((Predicate) f).value()));
+            }
+            List<String> uppers = new ArrayList<>(parts.size());
+            for (Filter f : parts) {
+                uppers.add(value(type, CodePoints.prefixUpperBound((String) ((Predicate) f).value())));
+            }
+            return table.dialect.inRanges(table.name, table.columns.get(index), lowers, uppers);
         }
 
         private String notIn(int index, List<Object> excluded) {
@@ -235,7 +275,8 @@ final class QuerySql {
                         out.add(notIn(index, new ArrayList<>(values)));
                     }
                 } else {
-                    out.add(wide && f instanceof Filter.AnyOf any ? negatedAll(rendered(any.filters())) : filter(f));
+                    boolean ranges = f instanceof Filter.AnyOf any && joinsRanges(any.filters());
+                    out.add(wide && !ranges && f instanceof Filter.AnyOf any ? negatedAll(rendered(any.filters())) : filter(f));
                 }
             }
             return out;
