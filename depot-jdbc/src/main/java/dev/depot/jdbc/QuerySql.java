@@ -196,38 +196,54 @@ final class QuerySql {
 
         /**
          * Whether an OR is one the dialect writes as a {@link Dialect#inRanges join with ranges}:
-         * more than {@value QuerySql#FLAT_PARTS} {@code startsWith} tests of one column, each with an
-         * upper bound (a prefix of only U+10FFFF has none).
+         * more than {@value QuerySql#FLAT_PARTS} {@code startsWith} tests of one column.
          */
         private boolean joinsRanges(List<Filter> parts) {
             if (!table.dialect.joinsRanges() || parts.size() <= FLAT_PARTS || !(parts.get(0) instanceof Predicate first)) {
                 return false;
             }
             for (Filter f : parts) {
-                if (!(f instanceof Predicate p) || p.operator() != Condition.Operator.STARTS_WITH || p.index() != first.index()
-                        || CodePoints.prefixUpperBound((String) p.value()) == null) {
+                if (!(f instanceof Predicate p) || p.operator() != Condition.Operator.STARTS_WITH || p.index() != first.index()) {
                     return false;
                 }
             }
             return true;
         }
 
-        /** The OR of {@code startsWith} tests as the dialect's join with their ranges, or null (see {@link #joinsRanges}). */
+        /**
+         * The OR of {@code startsWith} tests as the dialect's join with their ranges, or null (see
+         * {@link #joinsRanges}); a prefix with no upper bound (only U+10FFFF) is {@code col >= prefix}
+         * beside the join.
+         */
         private String prefixRanges(List<Filter> parts) {
             if (!joinsRanges(parts)) {
                 return null;
             }
             int index = ((Predicate) parts.get(0)).index();
             IndexType type = table.spec.index(index).type();
-            List<String> lowers = new ArrayList<>(parts.size());
+            String col = table.columns.get(index);
+            List<String> bounded = new ArrayList<>(parts.size());
+            List<String> unbounded = new ArrayList<>();
             for (Filter f : parts) {
-                lowers.add(value(type, ((Predicate) f).value()));
+                String prefix = (String) ((Predicate) f).value();
+                (CodePoints.prefixUpperBound(prefix) == null ? unbounded : bounded).add(prefix);
             }
-            List<String> uppers = new ArrayList<>(parts.size());
-            for (Filter f : parts) {
-                uppers.add(value(type, CodePoints.prefixUpperBound((String) ((Predicate) f).value())));
+            List<String> lowers = new ArrayList<>(bounded.size());
+            for (String prefix : bounded) {
+                lowers.add(value(type, prefix));
             }
-            return table.dialect.inRanges(table.name, table.columns.get(index), lowers, uppers);
+            List<String> uppers = new ArrayList<>(bounded.size());
+            for (String prefix : bounded) {
+                uppers.add(value(type, CodePoints.prefixUpperBound(prefix)));
+            }
+            List<String> branches = new ArrayList<>();
+            if (!bounded.isEmpty()) {
+                branches.add(table.dialect.inRanges(table.name, col, lowers, uppers));
+            }
+            for (String prefix : unbounded) {
+                branches.add(col + " >= " + value(type, prefix));
+            }
+            return nested(branches, " OR ");
         }
 
         private String notIn(int index, List<Object> excluded) {
@@ -265,10 +281,26 @@ final class QuerySql {
                     excluded.computeIfAbsent(firstIndex(f), i -> new LinkedHashSet<>()).addAll(values);
                 }
             }
+            // Conjuncts that keep one string column outside a range (what core makes of not(startsWith))
+            // become one join with the gaps between the ranges where the dialect joins ranges.
+            Map<Integer, List<String[]>> outside = new HashMap<>();
+            for (int i = 0; i < parts.size(); i++) {
+                String[] range = excludedBy.get(i) == null && table.dialect.joinsRanges() ? outsideRange(parts.get(i)) : null;
+                if (range != null) {
+                    outside.computeIfAbsent(rangeIndex(parts.get(i)), k -> new ArrayList<>()).add(range);
+                }
+            }
+            outside.values().removeIf(ranges -> ranges.size() <= FLAT_PARTS);
             List<String> out = new ArrayList<>(parts.size());
             for (int i = 0; i < parts.size(); i++) {
                 Filter f = parts.get(i);
-                if (excludedBy.get(i) != null) {
+                if (!outside.isEmpty() && excludedBy.get(i) == null && outsideRange(f) != null && outside.containsKey(rangeIndex(f))) {
+                    List<String[]> ranges = outside.get(rangeIndex(f));
+                    if (!ranges.isEmpty()) { // the first of the column's conjuncts says them all
+                        out.add(outsideAll(rangeIndex(f), ranges));
+                        outside.put(rangeIndex(f), List.of());
+                    }
+                } else if (excludedBy.get(i) != null) {
                     int index = firstIndex(f);
                     Set<Object> values = excluded.remove(index);
                     if (values != null) { // the first of the column's conjuncts says them all
@@ -280,6 +312,62 @@ final class QuerySql {
                 }
             }
             return out;
+        }
+
+        /**
+         * {@code [a, b)} when {@code f} is {@code x < a OR x >= b} on a string column (true for a
+         * non-null value outside that range: core's form of {@code not(startsWith)}), else null.
+         */
+        private String[] outsideRange(Filter f) {
+            if (!(f instanceof Filter.AnyOf any) || any.filters().size() != 2
+                    || !(any.filters().get(0) instanceof Predicate below) || below.operator() != Condition.Operator.LT
+                    || !(any.filters().get(1) instanceof Predicate above) || above.operator() != Condition.Operator.GE
+                    || below.index() != above.index() || table.spec.index(below.index()).type() != IndexType.STRING) {
+                return null;
+            }
+            return new String[] {(String) below.value(), (String) above.value()};
+        }
+
+        private static int rangeIndex(Filter f) {
+            return ((Predicate) ((Filter.AnyOf) f).filters().get(0)).index();
+        }
+
+        /**
+         * The AND of "outside {@code [a, b)}" for every range given, as the values in the gaps between
+         * their union: a {@link Dialect#inRanges join} with the bounded gaps (the first from the empty
+         * string, the least of all) OR the column at or past the last range's end. The same rows: a
+         * null is in no gap and fails the last test, as it fails every conjunct.
+         */
+        private String outsideAll(int index, List<String[]> ranges) {
+            IndexType type = table.spec.index(index).type();
+            List<String[]> sorted = new ArrayList<>();
+            for (String[] r : ranges) {
+                if (type.compare(r[0], r[1]) < 0) { // an empty range excludes nothing
+                    sorted.add(r);
+                }
+            }
+            sorted.sort((x, y) -> type.compare(x[0], y[0]));
+            List<String[]> gaps = new ArrayList<>();
+            String from = "";
+            for (String[] r : sorted) {
+                if (type.compare(from, r[0]) < 0) {
+                    gaps.add(new String[] {from, r[0]});
+                }
+                if (type.compare(from, r[1]) < 0) {
+                    from = r[1];
+                }
+            }
+            String col = table.columns.get(index);
+            List<String> lowers = new ArrayList<>(gaps.size());
+            for (String[] g : gaps) {
+                lowers.add(value(type, g[0]));
+            }
+            List<String> uppers = new ArrayList<>(gaps.size());
+            for (String[] g : gaps) {
+                uppers.add(value(type, g[1]));
+            }
+            String past = col + " >= " + value(type, from);
+            return gaps.isEmpty() ? past : "(" + table.dialect.inRanges(table.name, col, lowers, uppers) + " OR " + past + ")";
         }
 
         /** The index an OR of {@link #excludedValues} gaps tests. */
