@@ -5,11 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.depot.Condition;
 import dev.depot.Depot;
 import dev.depot.Direction;
-import dev.depot.Page;
 import dev.depot.Q;
 import dev.depot.Query;
 import dev.depot.Records;
-import dev.depot.Schema;
+import dev.depot.jdbc.WideConditionsProbeTest.Row;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -28,13 +27,6 @@ import org.junit.jupiter.params.provider.MethodSource;
 class PrefixRangesProbeTest {
     static final String PREFIX = "pr31_";
     private static final String[] PIECES = {"a", "b", "ab", "\u00e9", "\uFFFD", "\uD83D\uDE00", "\uDBFF\uDFFF", "z", "-"};
-
-    record Row(String id, String name, Long score) {}
-
-    static final Schema<String, Row> ROWS = Schema.of("prefix_rows", String.class, Row.class).key(Row::id)
-            .index("name", String.class, Row::name)
-            .index("score", Long.class, Row::score)
-            .build();
 
     static Stream<Arguments> databases() {
         return TestDatabases.all(PREFIX);
@@ -72,7 +64,7 @@ class PrefixRangesProbeTest {
     }
 
     private static List<String> transcript(Depot depot, List<Row> rows) {
-        Records<String, Row> r = depot.records(ROWS);
+        Records<String, Row> r = depot.records(WideConditionsProbeTest.ROWS); // its rows, under this test's table prefix
         r.saveAll(rows);
         List<String> lines = new ArrayList<>();
         for (int seed = 1; seed <= 10; seed++) {
@@ -93,7 +85,7 @@ class PrefixRangesProbeTest {
                 lines.add(seed + "/" + s + " count " + q.count());
                 for (Direction dir : Direction.values()) {
                     lines.add(seed + "/" + s + " " + dir + " " + ids(q.orderBy("name", dir).list()));
-                    lines.add(seed + "/" + s + " pages " + dir + " " + paged(q.orderBy("name", dir), 7));
+                    lines.add(seed + "/" + s + " pages " + dir + " " + WideConditionsProbeTest.paged(q.orderBy("name", dir), 7));
                 }
             }
         }
@@ -102,16 +94,5 @@ class PrefixRangesProbeTest {
 
     private static List<String> ids(List<Row> rows) {
         return rows.stream().map(Row::id).toList();
-    }
-
-    private static List<String> paged(Query<Row> q, int size) {
-        List<String> out = new ArrayList<>();
-        Page<Row> page = q.limit(size).page();
-        out.addAll(ids(page.items()));
-        while (page.nextCursor() != null) {
-            page = q.limit(size).after(page.nextCursor()).page();
-            out.addAll(ids(page.items()));
-        }
-        return out;
     }
 }

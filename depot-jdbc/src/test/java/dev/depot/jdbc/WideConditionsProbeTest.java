@@ -134,7 +134,7 @@ class WideConditionsProbeTest {
         });
     }
 
-    private static List<String> paged(Query<Row> q, int size) {
+    static List<String> paged(Query<Row> q, int size) {
         List<String> out = new ArrayList<>();
         Page<Row> page = q.limit(size).page();
         page.items().forEach(row -> out.add(row.id()));
