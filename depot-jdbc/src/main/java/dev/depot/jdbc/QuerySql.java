@@ -222,22 +222,25 @@ final class QuerySql {
             int index = ((Predicate) parts.get(0)).index();
             IndexType type = table.spec.index(index).type();
             String col = table.columns.get(index);
-            List<String> bounded = new ArrayList<>(parts.size());
+            List<String> lowers = new ArrayList<>(parts.size());
+            List<String> upperBounds = new ArrayList<>(parts.size());
             List<String> unbounded = new ArrayList<>();
             for (Filter f : parts) {
                 String prefix = (String) ((Predicate) f).value();
-                (CodePoints.prefixUpperBound(prefix) == null ? unbounded : bounded).add(prefix);
+                String upper = CodePoints.prefixUpperBound(prefix);
+                if (upper == null) {
+                    unbounded.add(prefix);
+                } else {
+                    lowers.add(value(type, prefix));
+                    upperBounds.add(upper);
+                }
             }
-            List<String> lowers = new ArrayList<>(bounded.size());
-            for (String prefix : bounded) {
-                lowers.add(value(type, prefix));
-            }
-            List<String> uppers = new ArrayList<>(bounded.size());
-            for (String prefix : bounded) {
-                uppers.add(value(type, CodePoints.prefixUpperBound(prefix)));
+            List<String> uppers = new ArrayList<>(upperBounds.size());
+            for (String upper : upperBounds) {
+                uppers.add(value(type, upper));
             }
             List<String> branches = new ArrayList<>();
-            if (!bounded.isEmpty()) {
+            if (!lowers.isEmpty()) {
                 branches.add(table.dialect.inRanges(table.name, col, lowers, uppers));
             }
             for (String prefix : unbounded) {
@@ -283,22 +286,23 @@ final class QuerySql {
             }
             // Conjuncts that keep one string column outside a range (what core makes of not(startsWith))
             // become one join with the gaps between the ranges where the dialect joins ranges.
+            List<String[]> outsideBy = new ArrayList<>(parts.size());
             Map<Integer, List<String[]>> outside = new HashMap<>();
             for (int i = 0; i < parts.size(); i++) {
                 String[] range = excludedBy.get(i) == null && table.dialect.joinsRanges() ? outsideRange(parts.get(i)) : null;
+                outsideBy.add(range);
                 if (range != null) {
-                    outside.computeIfAbsent(rangeIndex(parts.get(i)), k -> new ArrayList<>()).add(range);
+                    outside.computeIfAbsent(firstIndex(parts.get(i)), k -> new ArrayList<>()).add(range);
                 }
             }
             outside.values().removeIf(ranges -> ranges.size() <= FLAT_PARTS);
             List<String> out = new ArrayList<>(parts.size());
             for (int i = 0; i < parts.size(); i++) {
                 Filter f = parts.get(i);
-                if (!outside.isEmpty() && excludedBy.get(i) == null && outsideRange(f) != null && outside.containsKey(rangeIndex(f))) {
-                    List<String[]> ranges = outside.get(rangeIndex(f));
+                if (outsideBy.get(i) != null && outside.containsKey(firstIndex(f))) {
+                    List<String[]> ranges = outside.put(firstIndex(f), List.of());
                     if (!ranges.isEmpty()) { // the first of the column's conjuncts says them all
-                        out.add(outsideAll(rangeIndex(f), ranges));
-                        outside.put(rangeIndex(f), List.of());
+                        out.add(outsideAll(firstIndex(f), ranges));
                     }
                 } else if (excludedBy.get(i) != null) {
                     int index = firstIndex(f);
@@ -326,10 +330,6 @@ final class QuerySql {
                 return null;
             }
             return new String[] {(String) below.value(), (String) above.value()};
-        }
-
-        private static int rangeIndex(Filter f) {
-            return ((Predicate) ((Filter.AnyOf) f).filters().get(0)).index();
         }
 
         /**
@@ -370,7 +370,7 @@ final class QuerySql {
             return gaps.isEmpty() ? past : "(" + table.dialect.inRanges(table.name, col, lowers, uppers) + " OR " + past + ")";
         }
 
-        /** The index an OR of {@link #excludedValues} gaps tests. */
+        /** The index an OR of {@link #excludedValues} gaps, or of an {@link #outsideRange}, tests. */
         private static int firstIndex(Filter f) {
             return ((Predicate) ((Filter.AnyOf) f).filters().get(0)).index();
         }
